@@ -1,0 +1,20 @@
+namespace GpuSparse.Model;
+
+/// <summary>How the solve of one problem ended.</summary>
+public enum ProblemStatus
+{
+    /// <summary>The duality gap reached the tolerance: the solution is certified.</summary>
+    Converged,
+
+    /// <summary>The iteration limit was hit first; the best iterate is returned with its gap.</summary>
+    MaxIterations,
+
+    /// <summary>The input of this problem is invalid (see the message); nothing was solved.</summary>
+    Invalid,
+
+    /// <summary>The iterates became non-finite or the objective grew without bound.</summary>
+    Diverged,
+
+    /// <summary>The solve was cancelled before this problem finished; the last iterate is returned.</summary>
+    Cancelled,
+}

@@ -1,0 +1,72 @@
+using System.Numerics;
+using GpuSparse.Model;
+
+namespace GpuSparse.Preparation;
+
+/// <summary>
+/// One problem reduced to the form every backend iterates on:
+/// <c>minimize 1/(2n)‖y_c − X_w β‖² + Σⱼ (l1ⱼ|βⱼ| + ½·l2ⱼβⱼ²)</c> (+ βⱼ ≥ 0 when positive),
+/// with <c>l1ⱼ = λ·r·wⱼ</c>, <c>l2ⱼ = λ·(1 − r)·wⱼ</c>, on the working scale of <see cref="Design"/>.
+/// </summary>
+internal sealed class PreparedProblem<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public PreparedProblem(int index, PreparedDesign<T> design, T[] response, double responseMean,
+        T[] l1, T[] l2, bool positive, T[] initial, double nullObjective, double gapTolerance, bool fitIntercept)
+    {
+        Index = index;
+        Design = design;
+        Response = response;
+        ResponseMean = responseMean;
+        L1 = l1;
+        L2 = l2;
+        Positive = positive;
+        Initial = initial;
+        NullObjective = nullObjective;
+        GapTolerance = gapTolerance;
+        FitIntercept = fitIntercept;
+    }
+
+    /// <summary>The problem's index in its batch.</summary>
+    public int Index { get; }
+
+    public PreparedDesign<T> Design { get; }
+
+    /// <summary>y_c: the response, centred when fitting an intercept.</summary>
+    public T[] Response { get; }
+
+    public double ResponseMean { get; }
+
+    /// <summary>Per-coordinate L1 weights λ·r·wⱼ.</summary>
+    public T[] L1 { get; }
+
+    /// <summary>Per-coordinate L2 weights λ·(1 − r)·wⱼ.</summary>
+    public T[] L2 { get; }
+
+    public bool Positive { get; }
+
+    /// <summary>The starting point on the working scale (zero on inactive columns).</summary>
+    public T[] Initial { get; }
+
+    /// <summary>The objective at β = 0, ½‖y_c‖²/n: the scale of the stopping rule.</summary>
+    public double NullObjective { get; }
+
+    /// <summary>The absolute duality-gap tolerance tol·‖y_c‖²/n.</summary>
+    public double GapTolerance { get; }
+
+    public bool FitIntercept { get; }
+
+    /// <summary>Maps working-scale coefficients to the raw scale and the intercept b₀ = ȳ − x̄·β.</summary>
+    public (double[] Coefficients, double Intercept) ToRawScale(ReadOnlySpan<T> working)
+    {
+        var design = Design;
+        var raw = new double[working.Length];
+        double intercept = ResponseMean;
+        for (int j = 0; j < raw.Length; j++)
+        {
+            double scale = design.ColumnScales[j];
+            raw[j] = design.ActiveColumns[j] ? double.CreateTruncating(working[j]) / scale : 0.0;
+            intercept -= design.ColumnMeans[j] * raw[j];
+        }
+        return (raw, FitIntercept ? intercept : 0.0);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Numerics;
+using GpuSparse.Model;
+
+namespace GpuSparse.Preparation;
+
+/// <summary>What is wrong with one problem: the field and the reason.</summary>
+internal readonly record struct ValidationFailure(string Field, string Reason);
+
+/// <summary>
+/// Checks each problem's own input before any work, so that one bad problem is reported precisely and
+/// skipped while the others are solved. Design checks are made once per distinct design.
+/// </summary>
+internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly ProblemBatch<T> _batch;
+    private readonly ValidationFailure?[] _designFailures;
+    private readonly bool[] _designChecked;
+
+    public ProblemValidator(ProblemBatch<T> batch)
+    {
+        _batch = batch;
+        _designFailures = new ValidationFailure?[batch.DesignCount];
+        _designChecked = new bool[batch.DesignCount];
+    }
+
+    /// <summary>The first fault of problem k, or null when it can be solved. Thread-safe.</summary>
+    public ValidationFailure? Validate(int k)
+    {
+        int p = _batch.Features;
+        var design = _batch.Design(k);
+        var settings = _batch.Settings(k);
+        if (design.Length % p != 0)
+            return new("X", $"holds {design.Length} values, not a multiple of p = {p}");
+        int n = design.Length / p;
+        if (n == 0)
+            return new("X", "has no samples (n = 0)");
+        if (CheckDesign(k) is { } designFailure)
+            return designFailure;
+
+        var y = _batch.Response(k).Span;
+        if (y.Length != n)
+            return new("y", $"has length {y.Length} but X has n = {n} rows");
+        if (FirstNonFinite(y) is { } iy)
+            return new("y", $"y[{iy}] is {y[iy]} (values must be finite)");
+        if (Float32Overflow(y) is { } yOverflow)
+            return new("y", yOverflow);
+
+        if (!double.IsFinite(settings.Lambda))
+            return new("lambda", $"is {settings.Lambda} (must be finite)");
+        if (settings.Lambda < 0)
+            return new("lambda", $"is {settings.Lambda} (must be ≥ 0)");
+        if (!(settings.L1Ratio >= 0 && settings.L1Ratio <= 1))
+            return new("l1_ratio", $"is {settings.L1Ratio} (must lie in [0, 1])");
+
+        if (settings.PenaltyFactors is { } w)
+        {
+            if (w.Length != p)
+                return new("penalty_factors", $"has length {w.Length} but p = {p}");
+            for (int j = 0; j < w.Length; j++)
+                if (!double.IsFinite(w[j]) || w[j] < 0)
+                    return new("penalty_factors", $"w[{j}] is {w[j]} (must be finite and ≥ 0)");
+        }
+        if (settings.WarmStart is { } start)
+        {
+            if (start.Length != p)
+                return new("warm_start", $"has length {start.Length} but p = {p}");
+            for (int j = 0; j < start.Length; j++)
+                if (!double.IsFinite(start[j]))
+                    return new("warm_start", $"β[{j}] is {start[j]} (must be finite)");
+        }
+
+        bool unpenalised = settings.Lambda == 0 || (settings.PenaltyFactors?.All(v => v == 0) ?? false);
+        int effectiveSamples = settings.FitIntercept ? n - 1 : n;
+        if (unpenalised && p > effectiveSamples)
+            return new(settings.Lambda == 0 ? "lambda" : "penalty_factors",
+                $"no penalty with p = {p} features and only {effectiveSamples} degrees of freedom: " +
+                "the least-squares solution is not unique; use λ > 0 or penalise some features");
+        return null;
+    }
+
+    private ValidationFailure? CheckDesign(int k)
+    {
+        int d = _batch.DesignIndex(k);
+        lock (_designChecked)
+        {
+            if (_designChecked[d])
+                return _designFailures[d];
+        }
+        var x = _batch.Design(k).Span;
+        ValidationFailure? failure = null;
+        if (FirstNonFinite(x) is { } ix)
+            failure = new("X", $"X[{ix / _batch.Features}, {ix % _batch.Features}] is {x[ix]} (values must be finite)");
+        else if (Float32Overflow(x) is { } overflow)
+            failure = new("X", overflow);
+        lock (_designChecked)
+        {
+            _designFailures[d] = failure;
+            _designChecked[d] = true;
+        }
+        return failure;
+    }
+
+    private static int? FirstNonFinite(ReadOnlySpan<T> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!T.IsFinite(values[i]))
+                return i;
+        return null;
+    }
+
+    // In float32, sums of squares of large values overflow to +Inf and poison the iteration.
+    private static string? Float32Overflow(ReadOnlySpan<T> values)
+    {
+        if (typeof(T) != typeof(float))
+            return null;
+        double max = 0;
+        foreach (var v in values)
+            max = Math.Max(max, Math.Abs(double.CreateTruncating(v)));
+        return max * max * values.Length > float.MaxValue
+            ? $"values up to {max:G4} overflow float32 sums of squares; solve in float64 or rescale"
+            : null;
+    }
+}
