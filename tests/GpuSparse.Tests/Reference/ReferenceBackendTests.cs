@@ -1,0 +1,11 @@
+using GpuSparse.Reference;
+using GpuSparse.Solvers;
+using GpuSparse.Tests.Solvers;
+
+namespace GpuSparse.Tests.Reference;
+
+/// <summary>The backend suite bound to the managed reference path.</summary>
+public sealed class ReferenceBackendTests : BackendSuite
+{
+    protected override ISolverBackend CreateBackend() => new ReferenceBackend();
+}
