@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Collections.Concurrent;
 using GpuSparse.Model;
 using GpuSparse.Solvers;
 
@@ -48,7 +49,7 @@ internal static class BatchPreparation
 {
     private const double DoubleRoundOff = 2.220446049250313e-16;
 
-    public static PreparedBatch<T> Prepare<T>(ProblemBatch<T> batch, SolverOptions options, CancellationToken cancellationToken = default)
+    public static PreparedBatch<T> Prepare<T>(ProblemBatch<T> batch, SolverOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         options.Validate();
@@ -56,33 +57,47 @@ internal static class BatchPreparation
         var validator = new ProblemValidator<T>(batch);
         var problems = new PreparedProblem<T>?[count];
         var failures = new ValidationFailure?[count];
-        // A shared design is prepared once per (intercept, standardize) variant; per-problem designs once each.
-        var designs = new Lazy<PreparedDesign<T>>?[batch.DesignCount * 4];
-        Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
+        // A design is prepared once per variant that changes the working matrix: its index, the intercept,
+        // standardization and the set of unpenalised features. Problems of a sweep share one.
+        var designs = new ConcurrentDictionary<DesignKey, Lazy<PreparedDesign<T>>>();
+        Parallel.For(0, count, k =>
         {
             failures[k] = validator.Validate(k);
             if (failures[k] is not null)
                 return;
             var settings = batch.Settings(k);
-            int slot = batch.DesignIndex(k) * 4 + (settings.FitIntercept ? 2 : 0) + (settings.Standardize ? 1 : 0);
-            var lazy = Volatile.Read(ref designs[slot]) ?? CreateLazy(ref designs[slot], batch, k);
-            problems[k] = PrepareProblem(batch, k, lazy.Value, options.Tolerance);
+            var unpenalised = Unpenalised(settings, batch.Features);
+            var key = new DesignKey(batch.DesignIndex(k), settings.FitIntercept, settings.Standardize,
+                unpenalised is null ? "" : string.Concat(unpenalised.Select(u => u ? '1' : '0')));
+            var design = designs.GetOrAdd(key, _ => new Lazy<PreparedDesign<T>>(() =>
+                PrepareDesign(batch.Design(k).Span, batch.Features, settings.FitIntercept, settings.Standardize, unpenalised))).Value;
+            problems[k] = PrepareProblem(batch, k, design, options.Tolerance);
         });
         return new PreparedBatch<T>(problems, failures);
     }
 
-    private static Lazy<PreparedDesign<T>> CreateLazy<T>(ref Lazy<PreparedDesign<T>>? slot, ProblemBatch<T> batch, int k)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private readonly record struct DesignKey(int Design, bool FitIntercept, bool Standardize, string Unpenalised);
+
+    /// <summary>
+    /// The features profiled out by <see cref="UnpenalisedProjection"/> (λ·wⱼ = 0), or null when every feature
+    /// is penalised. With positivity they stay in the iteration, where βⱼ ≥ 0 must be enforced.
+    /// </summary>
+    private static bool[]? Unpenalised(ProblemSettings settings, int p)
     {
-        var settings = batch.Settings(k);
-        var design = batch.Design(k);
-        var created = new Lazy<PreparedDesign<T>>(() =>
-            PrepareDesign(design.Span, batch.Features, settings.FitIntercept, settings.Standardize));
-        return Interlocked.CompareExchange(ref slot, created, null) ?? created;
+        if (settings.Positive)
+            return null;
+        var mask = new bool[p];
+        for (int j = 0; j < p; j++)
+            mask[j] = settings.Lambda * (settings.PenaltyFactors?[j] ?? 1.0) == 0;
+        return mask.Any(u => u) ? mask : null;
     }
 
-    /// <summary>Centres (with an intercept) and scales (with standardize) the columns of a row-major design.</summary>
-    public static PreparedDesign<T> PrepareDesign<T>(ReadOnlySpan<T> x, int p, bool fitIntercept, bool standardize)
+    /// <summary>
+    /// Centres (with an intercept) and scales (with standardize) the columns of a row-major design, and
+    /// profiles out the <paramref name="unpenalised"/> columns (see <see cref="UnpenalisedProjection"/>).
+    /// </summary>
+    public static PreparedDesign<T> PrepareDesign<T>(ReadOnlySpan<T> x, int p, bool fitIntercept, bool standardize,
+        bool[]? unpenalised = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Length / p;
@@ -90,7 +105,7 @@ internal static class BatchPreparation
         var scales = new double[p];
         var active = new bool[p];
         var maxAbs = new double[p];
-        var values = new T[n * p];
+        var work = new double[n * p];
         if (fitIntercept)
         {
             for (int i = 0; i < n; i++)
@@ -119,11 +134,15 @@ internal static class BatchPreparation
         }
         for (int i = 0; i < n; i++)
             for (int j = 0; j < p; j++)
-                values[i * p + j] = active[j]
-                    ? T.CreateTruncating((double.CreateTruncating(x[i * p + j]) - means[j]) / scales[j])
-                    : T.Zero;
+                work[i * p + j] = active[j] ? (double.CreateTruncating(x[i * p + j]) - means[j]) / scales[j] : 0.0;
+        var projection = unpenalised is null
+            ? null
+            : UnpenalisedProjection.ProjectOut(work, n, p, [.. unpenalised.Select((u, j) => u && active[j])]);
+        var values = new T[n * p];
+        for (int e = 0; e < values.Length; e++)
+            values[e] = T.CreateTruncating(work[e]);
         double lipschitz = SpectralNorm.LargestEigenvalue<T>(values, n, p);
-        return new PreparedDesign<T>(values, n, p, means, scales, active, lipschitz);
+        return new PreparedDesign<T>(values, n, p, means, scales, active, lipschitz, projection);
     }
 
     private static PreparedProblem<T> PrepareProblem<T>(ProblemBatch<T> batch, int k, PreparedDesign<T> design, double tolerance)
@@ -139,14 +158,20 @@ internal static class BatchPreparation
                 mean += double.CreateTruncating(v);
             mean /= y.Length;
         }
-        var response = new T[y.Length];
+        var centred = new double[y.Length];
         double nullLoss = 0;
         for (int i = 0; i < y.Length; i++)
         {
-            double c = double.CreateTruncating(y[i]) - mean;
-            response[i] = T.CreateTruncating(c);
-            nullLoss += c * c;
+            centred[i] = double.CreateTruncating(y[i]) - mean;
+            nullLoss += centred[i] * centred[i];
         }
+        var basisDotResponse = design.Projection?.ProjectResponse(centred) ?? [];
+        var response = new T[y.Length];
+        for (int i = 0; i < y.Length; i++)
+            response[i] = T.CreateTruncating(centred[i]);
+        bool[] profiled = new bool[p];
+        foreach (int j in design.Projection?.Columns ?? [])
+            profiled[j] = true;
         var l1 = new T[p];
         var l2 = new T[p];
         var initial = new T[p];
@@ -159,9 +184,9 @@ internal static class BatchPreparation
             double start = settings.WarmStart?[j] ?? 0.0;
             if (settings.Positive)
                 start = Math.Max(start, 0);
-            initial[j] = design.ActiveColumns[j] ? T.CreateTruncating(start * design.ColumnScales[j]) : T.Zero;
+            initial[j] = design.ActiveColumns[j] && !profiled[j] ? T.CreateTruncating(start * design.ColumnScales[j]) : T.Zero;
         }
         return new PreparedProblem<T>(k, design, response, mean, l1, l2, settings.Positive, initial,
-            0.5 * nullLoss / y.Length, tolerance * nullLoss / y.Length, settings.FitIntercept);
+            0.5 * nullLoss / y.Length, tolerance * nullLoss / y.Length, settings.FitIntercept, basisDotResponse);
     }
 }

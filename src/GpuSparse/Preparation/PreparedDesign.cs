@@ -10,8 +10,9 @@ namespace GpuSparse.Preparation;
 internal sealed class PreparedDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public PreparedDesign(T[] values, int samples, int features, double[] columnMeans, double[] columnScales,
-        bool[] activeColumns, double lipschitz)
+        bool[] activeColumns, double lipschitz, UnpenalisedProjection? projection)
     {
+        Projection = projection;
         Values = values;
         Samples = samples;
         Features = features;
@@ -36,6 +37,9 @@ internal sealed class PreparedDesign<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <summary>False for columns that are zero after centring: their coefficient is fixed at 0.</summary>
     public bool[] ActiveColumns { get; }
+
+    /// <summary>Unpenalised columns profiled out of the iteration (null when every feature is penalised).</summary>
+    public UnpenalisedProjection? Projection { get; }
 
     /// <summary>L, the largest eigenvalue of X_wᵀX_w/n (0 when every column is inactive).</summary>
     public double Lipschitz { get; }

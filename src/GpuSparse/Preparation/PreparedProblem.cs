@@ -11,8 +11,9 @@ namespace GpuSparse.Preparation;
 internal sealed class PreparedProblem<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public PreparedProblem(int index, PreparedDesign<T> design, T[] response, double responseMean,
-        T[] l1, T[] l2, bool positive, T[] initial, double nullObjective, double gapTolerance, bool fitIntercept)
+        T[] l1, T[] l2, bool positive, T[] initial, double nullObjective, double gapTolerance, bool fitIntercept, double[] basisDotResponse)
     {
+        BasisDotResponse = basisDotResponse;
         Index = index;
         Design = design;
         Response = response;
@@ -31,7 +32,10 @@ internal sealed class PreparedProblem<T> where T : unmanaged, IFloatingPointIeee
 
     public PreparedDesign<T> Design { get; }
 
-    /// <summary>y_c: the response, centred when fitting an intercept.</summary>
+    /// <summary>Qᵀy_c for the unpenalised columns of <see cref="UnpenalisedProjection"/> (empty without them).</summary>
+    public double[] BasisDotResponse { get; }
+
+    /// <summary>y_c: the response, centred when fitting an intercept (and projected off unpenalised columns).</summary>
     public T[] Response { get; }
 
     public double ResponseMean { get; }
@@ -60,11 +64,13 @@ internal sealed class PreparedProblem<T> where T : unmanaged, IFloatingPointIeee
     {
         var design = Design;
         var raw = new double[working.Length];
+        for (int j = 0; j < raw.Length; j++)
+            raw[j] = double.CreateTruncating(working[j]);
+        design.Projection?.Recover(raw, BasisDotResponse);
         double intercept = ResponseMean;
         for (int j = 0; j < raw.Length; j++)
         {
-            double scale = design.ColumnScales[j];
-            raw[j] = design.ActiveColumns[j] ? double.CreateTruncating(working[j]) / scale : 0.0;
+            raw[j] = design.ActiveColumns[j] ? raw[j] / design.ColumnScales[j] : 0.0;
             intercept -= design.ColumnMeans[j] * raw[j];
         }
         return (raw, FitIntercept ? intercept : 0.0);

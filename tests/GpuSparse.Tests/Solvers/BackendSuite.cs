@@ -16,8 +16,8 @@ public abstract class BackendSuite : IDisposable
     /// <summary>A tight solve: the gap is pushed to rounding; problems that cannot get there return their best iterate.</summary>
     internal static readonly SolverOptions Tight = new() { Tolerance = 1e-15, MaxIterations = 100_000 };
 
-    /// <summary>What float32 is held to: a gap of 1e-7 of the null objective, the most float32 iterates can certify.</summary>
-    internal static readonly SolverOptions Float32 = new() { Tolerance = 1e-7, MaxIterations = 100_000 };
+    /// <summary>What float32 is held to: a gap of 1e-7 of the null objective, about the floor float32 iterates can certify (the best iterate is kept when it cannot).</summary>
+    internal static readonly SolverOptions Float32 = new() { Tolerance = 1e-7, MaxIterations = 5_000 };
 
     private readonly Lazy<ISolverBackend> _backend;
 
@@ -71,10 +71,12 @@ public abstract class BackendSuite : IDisposable
         Assert.True(result.Status is ProblemStatus.Converged or ProblemStatus.MaxIterations, result.Message);
         double f = Objective(data, problem, result);
         double reference = problem.ReferenceCoef is not null ? problem.ReferenceObjective : Objective(data, problem, SolveOne<double>(data, problem, Tight));
-        // Stated in README.md: float32 solutions are within 1e-5 relative objective gap of the optimum
-        // (the gap certificate of float32 iterates bottoms out near 1e-7 of the null objective).
+        // Stated in README.md: float32 solutions are within 1e-6 relative objective gap of the optimum
+        // (measured worst 2.5e-7, rand_n50_p200 elastic net; the gap certificate of float32 iterates
+        // bottoms out near 1e-7 of the null objective).
         double scale = Math.Max(Math.Abs(reference), 1e-7 * NullObjective(data, problem));
-        Assert.True((f - reference) / scale <= 1e-5, $"float32 relative objective gap {(f - reference) / scale:E2}");
+        double relative = f == reference ? 0 : (f - reference) / scale;
+        Assert.True(relative <= 1e-6, $"float32 relative objective gap {relative:E2}");
     }
 
     [Fact]
@@ -84,7 +86,8 @@ public abstract class BackendSuite : IDisposable
         foreach (var problem in data.Problems)
         {
             var result = SolveOne<double>(data, problem, Tight);
-            Assert.Equal(problem.ExpectedCoef![0], result.Coefficients[0], 5);
+            // The published values are given to 5 digits (0.50819 for 0.5081967…).
+            Assert.Equal(problem.ExpectedCoef![0], result.Coefficients[0], 1e-5);
         }
         // The Lasso values are exact: 1 (α → 0), 0.85, 0.25 and exactly 0 at α = 1 ≥ α_max.
         Assert.Equal(0.85, Solve("toy_1d", "lasso_a0.1").Coefficients[0], 12);
@@ -178,8 +181,8 @@ public abstract class BackendSuite : IDisposable
             double f = Oracle.Objective(x, y, n, p, result[k].Coefficients, result[k].Intercept, batch.Alphas[k], 1.0);
             worst = Math.Max(worst, RelativeGap(f, batch.Objectives[k]));
         }
-        // Stated in README.md: float32 reaches ≤ 1e-5 relative objective gap on this batch.
-        Assert.True(worst <= 1e-5, $"worst float32 relative objective gap {worst:E2}");
+        // Stated in README.md: float32 reaches ≤ 1e-6 relative objective gap on this batch.
+        Assert.True(worst <= 1e-6, $"worst float32 relative objective gap {worst:E2}");
     }
 
     [Fact]
@@ -276,8 +279,14 @@ public abstract class BackendSuite : IDisposable
             for (int r = 0; r < p; r++)
                 a[r, r] += lambda;
             var exact = SolveLinear(a, p);
-            for (int j = 0; j < p; j++)
-                Assert.Equal(exact[j], result.Coefficients[j], 1e-8 * Math.Max(1, Math.Abs(exact[j])));
+            // Strong convexity with modulus λ: (λ/2)‖β − β*‖² ≤ f(β) − f* ≤ gap, so the certified gap bounds
+            // the distance to the closed form; a wrong solution breaks the bound, not a rounding slack.
+            // The gap itself is known to rounding, about 1e-14 of the null objective.
+            double certified = Math.Max(result.DualityGap, 1e-14 * result.GapTolerance / Tight.Tolerance / 2);
+            double distance2 = exact.Select((e, j) => (e - result.Coefficients[j]) * (e - result.Coefficients[j])).Sum();
+            Assert.True(distance2 <= 2 * certified / lambda, $"‖β − β*‖² = {distance2:E2}, 2·gap/λ = {2 * certified / lambda:E2}");
+            double fExact = Oracle.Objective(data.X, data.Y, n, p, exact, data.Y.Average() - Enumerable.Range(0, p).Sum(j => exact[j] * data.X.Where((_, e) => e % p == j).Average()), lambda, 0);
+            Assert.True(result.Objective - fExact <= 1e-12 * fExact, $"objective {result.Objective:R} vs closed form {fExact:R}");
         }
     }
 
