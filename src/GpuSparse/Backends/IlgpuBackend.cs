@@ -112,7 +112,7 @@ public sealed class IlgpuBackend : ISolverBackend
                 device.Load(part);
                 int iteration = device.Run(options, reporter.Finished, cancellationToken);
                 device.Collect(part, iteration, results);
-                reporter.Finished(part.Length - FinishedCount(part, results));
+                reporter.Finished(CancelledCount(part, results));
             }
         }
         return new BatchResult(results, Name, clock.Elapsed);
@@ -127,14 +127,14 @@ public sealed class IlgpuBackend : ISolverBackend
     }
 
     // Cancelled problems were not counted by the device as finished; the reporter is told about them here.
-    private static int FinishedCount<T>(ReadOnlySpan<PreparedProblem<T>> part, ProblemResult[] results)
+    private static int CancelledCount<T>(ReadOnlySpan<PreparedProblem<T>> part, ProblemResult[] results)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int finished = 0;
+        int cancelled = 0;
         foreach (var problem in part)
-            if (results[problem.Index].Status != ProblemStatus.Cancelled)
-                finished++;
-        return finished;
+            if (results[problem.Index].Status == ProblemStatus.Cancelled)
+                cancelled++;
+        return cancelled;
     }
 
     private static bool ProbeCuda()

@@ -1,4 +1,6 @@
 using GpuSparse.Model;
+using GpuSparse.Reference;
+using Xunit;
 using GpuSparse.Solvers;
 using Xunit.Abstractions;
 
@@ -54,6 +56,11 @@ internal static class AgreementScenarios
         var batch = TestProblems.PerProblem<double>([15, 11], 5, settings, seed: 10);
         var options = new SolverOptions { Tolerance = 1e-6, MaxIterations = 400, CheckInterval = 10 };
         Report(output, "to tolerance 1e-6 (equal iteration counts)", Agreement.Check(backend, batch, options, relative));
+        // the scenario is only meaningful if problems stop at different checks, by convergence
+        using var reference = new ReferenceBackend();
+        var solved = reference.Solve(batch, options);
+        Assert.True(solved.CountWith(ProblemStatus.Converged) > batch.Count / 2, "most problems should converge");
+        Assert.True(solved.Problems.Select(r => r.Iterations).Distinct().Count() > 2, "iteration counts should differ");
     }
 
     public static void InvalidAndChunked(ISolverBackend backend, double relative, ITestOutputHelper output)
