@@ -58,13 +58,11 @@ internal static class ProximalGradient
         double runaway = RunawayFactor * Math.Max(objective, problem.NullObjective);
         int iteration = 0;
         ProblemStatus status = ProblemStatus.MaxIterations;
-        string? message = null;
         while (true)
         {
             if (!double.IsFinite(gap) || !double.IsFinite(objective) || objective > runaway)
             {
                 status = ProblemStatus.Diverged;
-                message = $"problem {problem.Index}: the objective became {objective:G6} at iteration {iteration} (the iteration diverged)";
                 break;
             }
             if (gap < bestGap)
@@ -83,7 +81,6 @@ internal static class ProximalGradient
             if (cancellationToken.IsCancellationRequested)
             {
                 status = ProblemStatus.Cancelled;
-                message = $"problem {problem.Index}: cancelled after {iteration} iterations";
                 break;
             }
             int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
@@ -117,20 +114,7 @@ internal static class ProximalGradient
             (gap, objective) = DualityGap.Evaluate<T>(problem, beta, gapResidual, gapCorrelation);
         }
 
-        bool returnBest = status == ProblemStatus.MaxIterations && bestGap < gap;
-        var solution = returnBest ? best : beta;
-        var (coefficients, intercept) = problem.ToRawScale(solution);
-        return new ProblemResult
-        {
-            Coefficients = coefficients,
-            Intercept = intercept,
-            DualityGap = returnBest ? bestGap : gap,
-            Objective = returnBest ? bestObjective : objective,
-            GapTolerance = problem.GapTolerance,
-            Iterations = iteration,
-            Status = status,
-            Message = message,
-        };
+        return ProblemOutcome.Build<T>(problem, status, iteration, beta, gap, objective, best, bestGap, bestObjective);
     }
 
     /// <summary>

@@ -1,0 +1,17 @@
+namespace GpuSparse.Kernels.Batched;
+
+/// <summary>The per-problem status codes kept on the device (plain ints, so that they can be counted atomically).</summary>
+public static class BatchStatus
+{
+    /// <summary>Still iterating.</summary>
+    public const int Active = 0;
+
+    /// <summary>The duality gap reached the tolerance.</summary>
+    public const int Converged = 1;
+
+    /// <summary>The iteration limit was reached first.</summary>
+    public const int MaxIterations = 2;
+
+    /// <summary>The gap or the objective became non-finite, or the objective ran away.</summary>
+    public const int Diverged = 3;
+}

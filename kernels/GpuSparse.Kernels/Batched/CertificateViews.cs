@@ -1,0 +1,43 @@
+using ILGPU;
+
+namespace GpuSparse.Kernels.Batched;
+
+/// <summary>
+/// The float64 certificate state of K problems on the device: the gap scratch (problem-minor), the last and
+/// the best gap and objective, the stopping thresholds, and the count of finished problems.
+/// </summary>
+public struct CertificateViews
+{
+    /// <summary>R = y_c − X_wβ in float64, n·K values.</summary>
+    public ArrayView<double> Residual;
+
+    /// <summary>v = X_wᵀR in float64, p·K values.</summary>
+    public ArrayView<double> Correlation;
+
+    /// <summary>The absolute gap tolerance of each problem, K values.</summary>
+    public ArrayView<double> GapTolerance;
+
+    /// <summary>½‖y_c‖²/n of each problem, K values.</summary>
+    public ArrayView<double> NullObjective;
+
+    /// <summary>The divergence threshold set at iteration 0, K values.</summary>
+    public ArrayView<double> Runaway;
+
+    /// <summary>The gap at the last check, K values.</summary>
+    public ArrayView<double> Gap;
+
+    /// <summary>The objective at the last check, K values.</summary>
+    public ArrayView<double> Objective;
+
+    /// <summary>The smallest gap seen, K values.</summary>
+    public ArrayView<double> BestGap;
+
+    /// <summary>The objective at the smallest gap, K values.</summary>
+    public ArrayView<double> BestObjective;
+
+    /// <summary>The iteration at which each problem finished, K values.</summary>
+    public ArrayView<int> FinishedAt;
+
+    /// <summary>The number of finished problems (one value), counted atomically.</summary>
+    public ArrayView<int> Finished;
+}

@@ -1,0 +1,39 @@
+using GpuSparse.Reference;
+using GpuSparse.Solvers;
+
+namespace GpuSparse.Backends;
+
+/// <summary>Which backend solves a batch.</summary>
+public enum BackendKind
+{
+    /// <summary>CUDA when a device is present, otherwise the managed reference path.</summary>
+    Auto,
+
+    /// <summary>The managed reference path (<see cref="ReferenceBackend"/>), spread over the CPU cores.</summary>
+    Reference,
+
+    /// <summary>ILGPU's CPU accelerator: the device kernels emulated on the CPU, for testing them without a GPU.</summary>
+    Cpu,
+
+    /// <summary>ILGPU on the first CUDA device.</summary>
+    Cuda,
+}
+
+/// <summary>Creates backends by kind.</summary>
+public static class Backend
+{
+    /// <summary>
+    /// Creates the backend of <paramref name="kind"/>. <see cref="BackendKind.Auto"/> never picks the ILGPU CPU
+    /// accelerator: it emulates device threads and is much slower than the managed reference path, which is the
+    /// CPU fallback.
+    /// </summary>
+    /// <exception cref="NotSupportedException"><see cref="BackendKind.Cuda"/> without a CUDA device.</exception>
+    public static ISolverBackend Create(BackendKind kind) => kind switch
+    {
+        BackendKind.Auto => IlgpuBackend.IsCudaAvailable ? IlgpuBackend.CreateCuda() : new ReferenceBackend(),
+        BackendKind.Reference => new ReferenceBackend(),
+        BackendKind.Cpu => IlgpuBackend.CreateCpu(),
+        BackendKind.Cuda => IlgpuBackend.CreateCuda(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown backend kind"),
+    };
+}

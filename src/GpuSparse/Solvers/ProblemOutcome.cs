@@ -1,0 +1,47 @@
+using System.Numerics;
+using GpuSparse.Model;
+using GpuSparse.Preparation;
+
+namespace GpuSparse.Solvers;
+
+/// <summary>
+/// Turns where a problem's iteration ended into its <see cref="ProblemResult"/>, the same way for every backend:
+/// the best iterate when the limit was hit with a better one behind, raw-scale coefficients, status messages.
+/// </summary>
+internal static class ProblemOutcome
+{
+    /// <summary>Builds the result of a problem that stopped with <paramref name="status"/> after <paramref name="iteration"/> iterations.</summary>
+    /// <param name="problem">The prepared problem.</param>
+    /// <param name="status">How it stopped.</param>
+    /// <param name="iteration">Iterations performed.</param>
+    /// <param name="last">The last iterate (working scale).</param>
+    /// <param name="gap">The gap at the last check.</param>
+    /// <param name="objective">The objective at the last check.</param>
+    /// <param name="best">The iterate with the smallest gap.</param>
+    /// <param name="bestGap">Its gap.</param>
+    /// <param name="bestObjective">Its objective.</param>
+    public static ProblemResult Build<T>(PreparedProblem<T> problem, ProblemStatus status, int iteration,
+        ReadOnlySpan<T> last, double gap, double objective, ReadOnlySpan<T> best, double bestGap, double bestObjective)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool returnBest = status == ProblemStatus.MaxIterations && bestGap < gap;
+        var (coefficients, intercept) = problem.ToRawScale(returnBest ? best : last);
+        return new ProblemResult
+        {
+            Coefficients = coefficients,
+            Intercept = intercept,
+            DualityGap = returnBest ? bestGap : gap,
+            Objective = returnBest ? bestObjective : objective,
+            GapTolerance = problem.GapTolerance,
+            Iterations = iteration,
+            Status = status,
+            Message = status switch
+            {
+                ProblemStatus.Diverged =>
+                    $"problem {problem.Index}: the objective became {objective:G6} at iteration {iteration} (the iteration diverged)",
+                ProblemStatus.Cancelled => $"problem {problem.Index}: cancelled after {iteration} iterations",
+                _ => null,
+            },
+        };
+    }
+}

@@ -1,0 +1,39 @@
+using GpuSparse.Backends;
+using GpuSparse.Reference;
+using Xunit;
+
+namespace GpuSparse.Tests.Backends;
+
+public sealed class BackendSelectionTests
+{
+    [Fact]
+    public void Auto_IsCudaWithADevice_OtherwiseReference()
+    {
+        using var backend = Backend.Create(BackendKind.Auto);
+        Assert.Equal(IlgpuBackend.IsCudaAvailable ? "cuda" : "reference", backend.Name);
+    }
+
+    [Fact]
+    public void Kinds_HaveTheirNames()
+    {
+        using var reference = Backend.Create(BackendKind.Reference);
+        using var cpu = Backend.Create(BackendKind.Cpu);
+        Assert.IsType<ReferenceBackend>(reference);
+        Assert.Equal("cpu", cpu.Name);
+    }
+
+    [Fact]
+    public void Cuda_IsCreatedExactlyWhenADeviceExists()
+    {
+        if (IlgpuBackend.IsCudaAvailable)
+        {
+            using var cuda = Backend.Create(BackendKind.Cuda);
+            Assert.Equal("cuda", cuda.Name);
+        }
+        else
+        {
+            var error = Assert.Throws<NotSupportedException>(() => Backend.Create(BackendKind.Cuda));
+            Assert.Contains("no CUDA device", error.Message);
+        }
+    }
+}

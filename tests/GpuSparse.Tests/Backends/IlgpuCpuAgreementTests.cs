@@ -1,0 +1,84 @@
+using GpuSparse.Backends;
+using GpuSparse.Model;
+using GpuSparse.Solvers;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace GpuSparse.Tests.Backends;
+
+/// <summary>One ILGPU CPU backend for a test class, so that kernels compile once.</summary>
+public sealed class CpuBackendFixture : IDisposable
+{
+    /// <summary>The backend.</summary>
+    public IlgpuBackend Backend { get; } = IlgpuBackend.CreateCpu();
+
+    public void Dispose() => Backend.Dispose();
+}
+
+/// <summary>
+/// The ILGPU CPU accelerator runs the device kernels with the reference iteration's operation order, so its
+/// float64 and float32 results are required to be bit-identical to the reference path's.
+/// </summary>
+public sealed class IlgpuCpuAgreementTests : IClassFixture<CpuBackendFixture>
+{
+    private readonly IlgpuBackend _backend;
+    private readonly ITestOutputHelper _output;
+
+    public IlgpuCpuAgreementTests(CpuBackendFixture fixture, ITestOutputHelper output)
+    {
+        _backend = fixture.Backend;
+        _output = output;
+    }
+
+    [Theory]
+    [InlineData(SolverAlgorithm.Ista)]
+    [InlineData(SolverAlgorithm.Fista)]
+    public void SharedDesign_Float64_IsBitIdentical(SolverAlgorithm algorithm) =>
+        AgreementScenarios.SharedDesign(_backend, algorithm, 0, _output);
+
+    [Theory]
+    [InlineData(SolverAlgorithm.Ista)]
+    [InlineData(SolverAlgorithm.Fista)]
+    public void PerProblemDesigns_Float64_IsBitIdentical(SolverAlgorithm algorithm) =>
+        AgreementScenarios.PerProblemDesigns(_backend, algorithm, 0, _output);
+
+    [Fact]
+    public void OddShapes_Float64_AreBitIdentical() => AgreementScenarios.OddShapes(_backend, 0, _output);
+
+    [Theory]
+    [InlineData(SolverAlgorithm.Ista)]
+    [InlineData(SolverAlgorithm.Fista)]
+    public void SharedDesign_Float32_IsBitIdentical(SolverAlgorithm algorithm) =>
+        AgreementScenarios.Float32(_backend, algorithm, 0, _output);
+
+    [Fact]
+    public void AtTolerance_IterationCountsAgree() => AgreementScenarios.AtTolerance(_backend, 0, _output);
+
+    [Fact]
+    public void InvalidProblemsAndChunks_Agree()
+    {
+        _backend.MaxProblemsPerChunk = 4;
+        try
+        {
+            AgreementScenarios.InvalidAndChunked(_backend, 0, _output);
+        }
+        finally
+        {
+            _backend.MaxProblemsPerChunk = IlgpuBackend.DefaultMaxProblemsPerChunk;
+        }
+    }
+
+    [Fact]
+    public void Cancelled_BeforeStart_ReportsEveryProblemCancelledAtIterationZero()
+    {
+        var batch = TestProblems.Shared<double>(10, 4, TestProblems.Mixed(6, 4, seed: 13), seed: 14);
+        var options = new SolverOptions { Tolerance = 1e-12 };
+        var result = _backend.Solve(batch, options, cancellationToken: new CancellationToken(canceled: true));
+        for (int k = 0; k < batch.Count; k++)
+        {
+            Assert.Equal(ProblemStatus.Cancelled, result[k].Status);
+            Assert.Equal(0, result[k].Iterations);
+            Assert.Equal($"problem {k}: cancelled after 0 iterations", result[k].Message);
+        }
+    }
+}
