@@ -3,7 +3,7 @@ using System.Numerics;
 using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
 using GpuSparse.Model;
-using GpuSparse.Reference;
+using GpuSparse.Backends;
 using GpuSparse.Solvers;
 
 namespace GpuSparse.Cli.Commands;
@@ -29,13 +29,15 @@ internal static class SolveCommand
         precision.AcceptOnlyFromAmong("f64", "f32");
         var algorithm = new Option<string>("--algorithm") { Description = "fista or ista", DefaultValueFactory = _ => "fista" };
         algorithm.AcceptOnlyFromAmong("fista", "ista");
+        var backend = new Option<string>("--backend") { Description = "reference, cpu (ILGPU's CPU accelerator), cuda, or auto (CUDA when present, else the fastest CPU path)", DefaultValueFactory = _ => "auto" };
+        backend.AcceptOnlyFromAmong("auto", "reference", "cpu", "cuda");
         var output = new Option<string>("--out") { Description = "output folder for coef.npy, intercept.npy and result.json", Required = true };
 
         var command = new Command("solve",
             "Solve a batch of problems from .npy files.\n\n" +
             "Example:\n  gpusparse solve --x X.npy --y y.npy --alpha 0.1 --l1-ratio 0.5 --out results/")
         {
-            x, y, alpha, l1Ratio, noIntercept, standardize, positive, tol, maxIter, precision, algorithm, output,
+            x, y, alpha, l1Ratio, noIntercept, standardize, positive, tol, maxIter, precision, algorithm, backend, output,
         };
         command.SetAction(parse =>
         {
@@ -48,7 +50,7 @@ internal static class SolveCommand
                     MaxIterations = parse.GetValue(maxIter),
                     Algorithm = parse.GetValue(algorithm) == "ista" ? SolverAlgorithm.Ista : SolverAlgorithm.Fista,
                 },
-                parse.GetValue(precision)!, parse.GetValue(output)!);
+                parse.GetValue(precision)!, parse.GetValue(output)!, Enum.Parse<BackendKind>(parse.GetValue(backend)!, ignoreCase: true));
             return Run(request, Console.Out, Console.Error);
         });
         return command;
@@ -56,7 +58,7 @@ internal static class SolveCommand
 
     /// <summary>Everything a <c>solve</c> call asks for.</summary>
     internal sealed record SolveRequest(string X, string Y, string Alpha, string L1Ratio, bool FitIntercept,
-        bool Standardize, bool Positive, SolverOptions Options, string Precision, string Output);
+        bool Standardize, bool Positive, SolverOptions Options, string Precision, string Output, BackendKind Backend = BackendKind.Auto);
 
     internal static int Run(SolveRequest request, TextWriter stdout, TextWriter stderr)
     {
@@ -92,6 +94,11 @@ internal static class SolveCommand
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (NotSupportedException e)
+        {
+            stderr.WriteLine($"error: --backend {request.Backend.ToString().ToLowerInvariant()}: {e.Message}; run `gpusparse solve --backend auto` or `--backend reference`");
+            return ExitCodes.BadInput;
+        }
         catch (ArgumentOutOfRangeException e)
         {
             stderr.WriteLine($"error: option {e.ParamName}: {e.Message}");
@@ -109,7 +116,7 @@ internal static class SolveCommand
             Standardize = request.Standardize,
             Positive = request.Positive,
         });
-        using var backend = new ReferenceBackend();
+        using var backend = Backend.Create(request.Backend);
         return backend.Solve(batch, request.Options);
     }
 }

@@ -52,6 +52,29 @@ public sealed class SolveCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheIlgpuCpuBackendWritesTheReferenceNumbersBitForBit()
+    {
+        string[] Args(string backend) => ["solve", "--x", Case("rand_n50_p200_iid", "X.npy"), "--y", Case("rand_n50_p200_iid", "y.npy"),
+            "--alpha", "0.05", "--l1-ratio", "0.7", "--backend", backend, "--out", Path.Combine(_folder, backend)];
+        Assert.Equal(0, Program.Main(Args("reference")));
+        Assert.Equal(0, Program.Main(Args("cpu")));
+        Assert.Equal(NpyReader.Read(Path.Combine(_folder, "reference", "coef.npy")).ToDouble(),
+            NpyReader.Read(Path.Combine(_folder, "cpu", "coef.npy")).ToDouble());
+    }
+
+    [SkippableFact]
+    public void AskingForCudaWithoutADeviceIsBadUsageThatSaysWhatToDo()
+    {
+        Skip.If(GpuSparse.Backends.IlgpuBackend.IsCudaAvailable, "a CUDA device is present");
+        var stderr = new StringWriter();
+        var request = new SolveCommand.SolveRequest(Case("toy_1d", "X.npy"), Case("toy_1d", "y.npy"), "0.1", "1", true, false, false,
+            new SolverOptions(), "f64", Path.Combine(_folder, "out"), GpuSparse.Backends.BackendKind.Cuda);
+        Assert.Equal(2, SolveCommand.Run(request, new StringWriter(), stderr));
+        Assert.Contains("--backend", stderr.ToString());
+        Assert.Contains("no CUDA device", stderr.ToString());
+    }
+
+    [Fact]
     public void AMissingFileIsBadInputNamingTheFile()
     {
         var (exit, error) = Run(Path.Combine(_folder, "nope.npy"), Case("diabetes", "y.npy"), "0.1");

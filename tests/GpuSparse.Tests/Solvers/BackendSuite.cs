@@ -23,8 +23,18 @@ public abstract class BackendSuite : IDisposable
 
     protected BackendSuite() => _backend = new Lazy<ISolverBackend>(CreateBackend);
 
-    /// <summary>The backend under test.</summary>
-    protected ISolverBackend Backend => _backend.Value;
+    /// <summary>The backend under test; every test touching it is reported skipped when <see cref="SkipReason"/> is set.</summary>
+    protected ISolverBackend Backend
+    {
+        get
+        {
+            Skip.If(SkipReason is not null, SkipReason);
+            return _backend.Value;
+        }
+    }
+
+    /// <summary>Why this binding cannot run here (no device), or null.</summary>
+    protected virtual string? SkipReason => null;
 
     /// <summary>Creates the backend this binding tests.</summary>
     protected abstract ISolverBackend CreateBackend();
@@ -45,7 +55,7 @@ public abstract class BackendSuite : IDisposable
         return data;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(SingleProblems))]
     public void Float64MatchesTheReferenceObjectiveAndIsCertified(string caseName, string problemId)
     {
@@ -62,7 +72,7 @@ public abstract class BackendSuite : IDisposable
         Assert.True(kkt <= 1e-6 * Math.Max(1, problem.Alpha), $"KKT violation {kkt:E2}");
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(SingleProblems))]
     public void Float32ReachesTheStatedRelativeObjectiveGap(string caseName, string problemId)
     {
@@ -79,7 +89,7 @@ public abstract class BackendSuite : IDisposable
         Assert.True(relative <= 1e-6, $"float32 relative objective gap {relative:E2}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Toy1dGivesScikitLearnsPublishedCoefficients()
     {
         var data = ReferenceCases.Load("toy_1d");
@@ -95,7 +105,7 @@ public abstract class BackendSuite : IDisposable
         Assert.Equal(0.0, Solve("toy_1d", "lasso_a1").Coefficients[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void AtOrAboveAlphaMaxTheSolutionIsZeroAndTheInterceptIsTheMean()
     {
         var data = ReferenceCases.Load("edge_alpha_max");
@@ -111,7 +121,7 @@ public abstract class BackendSuite : IDisposable
         Assert.Single(SolveOne<double>(data, below, Tight).Coefficients, c => c != 0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ConstantAndZeroColumnsGetExactlyZero()
     {
         foreach (var (name, column) in new[] { ("edge_constant_column", 2), ("edge_zero_column", 3) })
@@ -126,7 +136,7 @@ public abstract class BackendSuite : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void SingleSampleAndConstantResponseGiveZeroAndTheMean()
     {
         foreach (var name in new[] { "edge_single_sample", "edge_constant_y" })
@@ -142,7 +152,7 @@ public abstract class BackendSuite : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void SingleFeatureMatchesTheClosedForm()
     {
         var data = ReferenceCases.Load("edge_p1");
@@ -150,7 +160,7 @@ public abstract class BackendSuite : IDisposable
             Assert.Equal(problem.ClosedFormCoef![0], SolveOne<double>(data, problem, Tight).Coefficients[0], 10);
     }
 
-    [Fact]
+    [SkippableFact]
     public void TheThousandProblemBatchSolvedAsOneBatchMatchesEveryReference()
     {
         var batch = ReferenceCases.LoadBatch();
@@ -167,7 +177,7 @@ public abstract class BackendSuite : IDisposable
         Assert.True(worst <= 1e-9, $"worst relative objective gap {worst:E2}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void TheThousandProblemBatchInFloat32ReachesTheStatedGap()
     {
         var batch = ReferenceCases.LoadBatch();
@@ -185,7 +195,7 @@ public abstract class BackendSuite : IDisposable
         Assert.True(worst <= 1e-6, $"worst float32 relative objective gap {worst:E2}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void IstaAndFistaAgree()
     {
         var data = ReferenceCases.Load("rand_n200_p50_iid");
@@ -199,7 +209,7 @@ public abstract class BackendSuite : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void ReportedGapEqualsAnIndependentEvaluationOfTheFormula()
     {
         var data = ReferenceCases.Load("rand_n50_p200_iid");
@@ -215,7 +225,7 @@ public abstract class BackendSuite : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void PenaltyFactorZeroLeavesAFeatureUnpenalised()
     {
         var data = ReferenceCases.Load("rand_n200_p50_iid");
@@ -238,7 +248,7 @@ public abstract class BackendSuite : IDisposable
         Assert.Equal(xy / xx, result.Coefficients[7], 9);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ABatchOfOneEqualsASingleSolveAndPermutingTheBatchPermutesTheResults()
     {
         var batch = ReferenceCases.LoadBatch();
@@ -258,7 +268,7 @@ public abstract class BackendSuite : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void RidgeEqualsTheClosedForm()
     {
         var data = ReferenceCases.Load("diabetes");
@@ -290,7 +300,7 @@ public abstract class BackendSuite : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void StandardizeSolvesOnUnitVarianceColumnsAndReturnsRawScaleCoefficients()
     {
         var data = ReferenceCases.Load("diabetes");
@@ -321,7 +331,7 @@ public abstract class BackendSuite : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void PositiveKeepsEveryCoefficientNonNegativeAndIsCertified()
     {
         var data = ReferenceCases.Load("rand_n50_p200_iid");
@@ -332,7 +342,7 @@ public abstract class BackendSuite : IDisposable
         Assert.True(result.DualityGap <= 1e-12 * NullObjective(data, problem) + 1e-20, $"gap {result.DualityGap:E2}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void WarmStartAtTheSolutionConvergesAtOnce()
     {
         var data = ReferenceCases.Load("diabetes");
@@ -343,7 +353,7 @@ public abstract class BackendSuite : IDisposable
         Assert.True(cold.Iterations > 0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void AnInvalidProblemIsReportedAndTheOthersAreSolvedAsAlone()
     {
         var data = ReferenceCases.Load("diabetes");

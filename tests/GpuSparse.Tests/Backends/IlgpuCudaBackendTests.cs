@@ -1,0 +1,13 @@
+using GpuSparse.Backends;
+using GpuSparse.Solvers;
+using GpuSparse.Tests.Solvers;
+
+namespace GpuSparse.Tests.Backends;
+
+/// <summary>The backend suite bound to CUDA: runs where a GPU is present, reported as skipped elsewhere.</summary>
+public sealed class IlgpuCudaBackendTests : BackendSuite
+{
+    protected override string? SkipReason => IlgpuBackend.IsCudaAvailable ? null : "no CUDA device on this machine";
+
+    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCuda();
+}
