@@ -7,42 +7,31 @@ namespace GpuSparse.Preparation;
 /// (when standardizing), with near-constant and zero columns set exactly to zero so that their
 /// coefficients stay at zero. Shared by every problem that uses the same X and the same flags.
 /// </summary>
-internal sealed class PreparedDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class PreparedDesign<T>(T[] values, int samples, int features, double[] columnMeans,
+    double[] columnScales, bool[] activeColumns, double lipschitz, UnpenalisedProjection? projection)
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public PreparedDesign(T[] values, int samples, int features, double[] columnMeans, double[] columnScales,
-        bool[] activeColumns, double lipschitz, UnpenalisedProjection? projection)
-    {
-        Projection = projection;
-        Values = values;
-        Samples = samples;
-        Features = features;
-        ColumnMeans = columnMeans;
-        ColumnScales = columnScales;
-        ActiveColumns = activeColumns;
-        Lipschitz = lipschitz;
-    }
-
     /// <summary>The working design X_w, row-major n × p.</summary>
-    public T[] Values { get; }
+    public T[] Values { get; } = values;
 
-    public int Samples { get; }
+    public int Samples { get; } = samples;
 
-    public int Features { get; }
+    public int Features { get; } = features;
 
     /// <summary>Raw column means x̄ⱼ that were subtracted (zeros without an intercept).</summary>
-    public double[] ColumnMeans { get; }
+    public double[] ColumnMeans { get; } = columnMeans;
 
     /// <summary>Scales sⱼ the centred columns were divided by (1 without standardization).</summary>
-    public double[] ColumnScales { get; }
+    public double[] ColumnScales { get; } = columnScales;
 
     /// <summary>False for columns that are zero after centring: their coefficient is fixed at 0.</summary>
-    public bool[] ActiveColumns { get; }
+    public bool[] ActiveColumns { get; } = activeColumns;
 
     /// <summary>Unpenalised columns profiled out of the iteration (null when every feature is penalised).</summary>
-    public UnpenalisedProjection? Projection { get; }
+    public UnpenalisedProjection? Projection { get; } = projection;
 
     /// <summary>L, the largest eigenvalue of X_wᵀX_w/n (0 when every column is inactive).</summary>
-    public double Lipschitz { get; }
+    public double Lipschitz { get; } = lipschitz;
 
     /// <summary>The step size 1/L of the proximal gradient iteration (0 when L = 0: nothing moves).</summary>
     public double Step => Lipschitz > 0 ? 1.0 / Lipschitz : 0.0;

@@ -8,56 +8,42 @@ namespace GpuSparse.Preparation;
 /// <c>minimize 1/(2n)‖y_c − X_w β‖² + Σⱼ (l1ⱼ|βⱼ| + ½·l2ⱼβⱼ²)</c> (+ βⱼ ≥ 0 when positive),
 /// with <c>l1ⱼ = λ·r·wⱼ</c>, <c>l2ⱼ = λ·(1 − r)·wⱼ</c>, on the working scale of <see cref="Design"/>.
 /// </summary>
-internal sealed class PreparedProblem<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class PreparedProblem<T>(int index, PreparedDesign<T> design, T[] response, double responseMean,
+    T[] l1, T[] l2, bool positive, T[] initial, double nullObjective, double gapTolerance, bool fitIntercept,
+    double[] basisDotResponse)
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public PreparedProblem(int index, PreparedDesign<T> design, T[] response, double responseMean,
-        T[] l1, T[] l2, bool positive, T[] initial, double nullObjective, double gapTolerance, bool fitIntercept, double[] basisDotResponse)
-    {
-        BasisDotResponse = basisDotResponse;
-        Index = index;
-        Design = design;
-        Response = response;
-        ResponseMean = responseMean;
-        L1 = l1;
-        L2 = l2;
-        Positive = positive;
-        Initial = initial;
-        NullObjective = nullObjective;
-        GapTolerance = gapTolerance;
-        FitIntercept = fitIntercept;
-    }
-
     /// <summary>The problem's index in its batch.</summary>
-    public int Index { get; }
+    public int Index { get; } = index;
 
-    public PreparedDesign<T> Design { get; }
+    public PreparedDesign<T> Design { get; } = design;
 
     /// <summary>Qᵀy_c for the unpenalised columns of <see cref="UnpenalisedProjection"/> (empty without them).</summary>
-    public double[] BasisDotResponse { get; }
+    public double[] BasisDotResponse { get; } = basisDotResponse;
 
     /// <summary>y_c: the response, centred when fitting an intercept (and projected off unpenalised columns).</summary>
-    public T[] Response { get; }
+    public T[] Response { get; } = response;
 
-    public double ResponseMean { get; }
+    public double ResponseMean { get; } = responseMean;
 
     /// <summary>Per-coordinate L1 weights λ·r·wⱼ.</summary>
-    public T[] L1 { get; }
+    public T[] L1 { get; } = l1;
 
     /// <summary>Per-coordinate L2 weights λ·(1 − r)·wⱼ.</summary>
-    public T[] L2 { get; }
+    public T[] L2 { get; } = l2;
 
-    public bool Positive { get; }
+    public bool Positive { get; } = positive;
 
     /// <summary>The starting point on the working scale (zero on inactive columns).</summary>
-    public T[] Initial { get; }
+    public T[] Initial { get; } = initial;
 
     /// <summary>The objective at β = 0, ½‖y_c‖²/n: the scale of the stopping rule.</summary>
-    public double NullObjective { get; }
+    public double NullObjective { get; } = nullObjective;
 
     /// <summary>The absolute duality-gap tolerance tol·‖y_c‖²/n.</summary>
-    public double GapTolerance { get; }
+    public double GapTolerance { get; } = gapTolerance;
 
-    public bool FitIntercept { get; }
+    public bool FitIntercept { get; } = fitIntercept;
 
     /// <summary>Maps working-scale coefficients to the raw scale and the intercept b₀ = ȳ − x̄·β.</summary>
     public (double[] Coefficients, double Intercept) ToRawScale(ReadOnlySpan<T> working)
