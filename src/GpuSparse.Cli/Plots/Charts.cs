@@ -51,7 +51,7 @@ internal static class Charts
         plot.Axes.SetLimitsX(logLambda.Max(), logLambda.Min());
         plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dotted);
         if (p > 1)
-            plot.ShowLegend(Alignment.UpperLeft);
+            plot.ShowLegend(Edge.Right);
         return plot;
     }
 
