@@ -12,6 +12,8 @@ internal static class CommandLine
             "Objective per problem: 1/(2n)·‖y − Xβ − b₀‖² + α·(r·‖β‖₁ + (1−r)/2·‖β‖²)  (scikit-learn's scaling).");
         root.Add(SolveCommand.Create());
         root.Add(ExampleCommand.Create());
+        root.Add(InfoCommand.Create());
+        root.Add(PlotCommand.Create());
         return root;
     }
 }
