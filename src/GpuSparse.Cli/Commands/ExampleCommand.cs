@@ -61,7 +61,8 @@ internal static class ExampleCommand
                 stdout.WriteLine();
                 foreach (var choice in outcome.Choices)
                     stdout.WriteLine($"chosen λ (least error on the held-out 20 %, split seed {ExampleJob.SplitSeed}), r = {choice.L1Ratio:0.##}: " +
-                        $"λ = {choice.Lambda:G4}, held-out MSE {choice.Mse:G5}, {choice.Nonzeros} of {ExampleJob.DiabetesFeatures.Length} coefficients nonzero");
+                        $"λ = {choice.Lambda:G4}, held-out MSE {choice.Mse:G5}, {choice.Nonzeros} of {ExampleJob.DiabetesFeatures.Length} coefficients nonzero" +
+                        (choice.AtSmallestLambda ? " (the grid's smallest λ: on this split the data want almost no penalty)" : ""));
                 stdout.WriteLine("(cross-validated λ_min / λ_1se come with the `cv` command)");
                 stdout.WriteLine();
                 stdout.WriteLine($"results and plots in {Path.GetFullPath(output)}:");

@@ -22,7 +22,8 @@ internal sealed record ExampleRequest(string Output, SolverOptions Options, ISol
 internal sealed record ExampleBatch(string Job, BatchResult Result, double WorstRelativeGap, double? ChosenLambda);
 
 /// <summary>The λ a held-out split picked for one L1 ratio.</summary>
-internal sealed record HoldOutChoice(double L1Ratio, double Lambda, double Mse, int Nonzeros);
+/// <param name="AtSmallestLambda">The least error is at the grid's smallest λ: the data want little or no penalty.</param>
+internal sealed record HoldOutChoice(double L1Ratio, double Lambda, double Mse, int Nonzeros, bool AtSmallestLambda);
 
 /// <summary>Everything the example produced.</summary>
 internal sealed record ExampleOutcome(IReadOnlyList<ExampleBatch> Batches, IReadOnlyList<HoldOutChoice> Choices, IReadOnlyList<string> Files);
@@ -75,7 +76,8 @@ internal static class ExampleJob
         var choices = L1Ratios.Select((r, g) =>
         {
             int best = Enumerable.Range(g * PathLength, PathLength).MinBy(k => mse[k]);
-            return new HoldOutChoice(r, grid[best].lambda, mse[best], holdOut[best].Coefficients.Count(c => c != 0));
+            return new HoldOutChoice(r, grid[best].lambda, mse[best], holdOut[best].Coefficients.Count(c => c != 0),
+                best == (g + 1) * PathLength - 1);
         }).ToArray();
         batches.Add(new ExampleBatch("diabetes 80/20 hold-out (same grid)", holdOut, WorstRelativeGap(holdOut, _ => yTrain), choices[0].Lambda));
         string holdOutCsv = Path.Combine(request.Output, "diabetes", "holdout_mse.csv");

@@ -96,11 +96,11 @@ internal sealed class Report
     private static string Csv(string text) =>
         text.Contains(',') || text.Contains('"') ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
 
-    // "worst gap/f" → "worst_gap_f": lower case, runs of other characters become one underscore.
+    // "worst gap/f" → "worst_gap_f", "chosen λ" → "chosen_lambda": lower case, runs of other characters become one underscore.
     private static string Key(string name)
     {
         var key = new StringBuilder();
-        foreach (char c in name.ToLowerInvariant())
+        foreach (char c in name.ToLowerInvariant().Replace("λ", "lambda"))
         {
             if (char.IsAsciiLetterOrDigit(c))
                 key.Append(c);
