@@ -6,8 +6,9 @@ using GpuSparse.Model;
 namespace GpuSparse.Cli.Input;
 
 /// <summary>
-/// The arrays of a <c>solve</c> call as read from .npy files: X (n, p) shared or (K, n, p) per problem,
-/// y (n,) or (K, n), and α and l1_ratio as numbers or (K,) arrays.
+/// The arrays of a <c>solve</c> call as read from .npy or CSV files: X (n, p) shared or (K, n, p) per problem,
+/// y (n,) or (K, n), and α and l1_ratio as numbers or (K,) arrays. A CSV X is (n, p) with named columns; its
+/// response is one of its columns (<c>--target</c>) or a separate CSV whose K columns are K responses.
 /// </summary>
 internal sealed class ProblemFiles
 {
@@ -23,6 +24,9 @@ internal sealed class ProblemFiles
     }
 
     public NpyArray X { get; }
+
+    /// <summary>Column names when X came from a CSV header; null for .npy.</summary>
+    public IReadOnlyList<string>? FeatureNames { get; private init; }
 
     public string XPath { get; }
 
@@ -43,10 +47,39 @@ internal sealed class ProblemFiles
 
     public int Features => X.Shape[^1];
 
-    public static ProblemFiles Load(string xPath, string yPath, string alpha, string l1Ratio)
+    public static ProblemFiles Load(string xPath, string? yPath, string alpha, string l1Ratio, string? target = null)
     {
-        var x = Read(xPath);
-        var y = Read(yPath);
+        if (target is not null && yPath is not null)
+            throw new InputException($"give the response either with --y FILE or with --target COLUMN of {xPath}, not both");
+        NpyArray x, y;
+        IReadOnlyList<string>? names = null;
+        if (target is not null)
+        {
+            if (!IsCsv(xPath))
+                throw new InputException($"{xPath}: --target names a column of a CSV file; for .npy input pass the response with --y y.npy");
+            var table = ReadCsv(xPath);
+            if (table.IndexOf(target) < 0)
+                throw new InputException($"{xPath}: no column named '{target}' for --target; the columns are: {string.Join(", ", table.Names)}");
+            if (table.Columns < 2)
+                throw new InputException($"{xPath}: the only column is the target '{target}'; X needs at least one more");
+            names = [.. table.Names.Where(n => n != target)];
+            x = FromDoubles(table.ToRowMajor(target), table.Rows, table.Columns - 1);
+            y = FromDoubles(table.Column(target), table.Rows);
+            yPath = $"{xPath} (column '{target}')";
+        }
+        else
+        {
+            if (yPath is null)
+                throw new InputException("give the response with --y FILE (.npy or .csv) or, for a CSV --x, with --target COLUMN");
+            (x, names) = ReadDesign(xPath);
+            y = ReadResponse(yPath);
+        }
+        var files = Load(x, xPath, y, yPath, alpha, l1Ratio);
+        return names is null ? files : new ProblemFiles(files.X, xPath, files.Y, yPath, files.Alphas, files.L1Ratios, files.Count) { FeatureNames = names };
+    }
+
+    private static ProblemFiles Load(NpyArray x, string xPath, NpyArray y, string yPath, string alpha, string l1Ratio)
+    {
         if (x.Shape.Length is not (2 or 3))
             throw new InputException($"{xPath}: X must have shape (n, p) or (K, n, p), got {Shape(x)}");
         if (y.Shape.Length is not (1 or 2))
@@ -98,6 +131,49 @@ internal sealed class ProblemFiles
             return (T[])(object)array.ToSingle();
         return (T[])(object)array.ToDouble();
     }
+
+    private static bool IsCsv(string path) => Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase);
+
+    private static (NpyArray Array, IReadOnlyList<string>? Names) ReadDesign(string path)
+    {
+        if (!IsCsv(path))
+            return (Read(path), null);
+        var table = ReadCsv(path);
+        return (FromDoubles(table.ToRowMajor(), table.Rows, table.Columns), table.Names);
+    }
+
+    /// <summary>A CSV response: one column is y (n,); K columns are K responses, (K, n).</summary>
+    private static NpyArray ReadResponse(string path)
+    {
+        if (!IsCsv(path))
+            return Read(path);
+        var table = ReadCsv(path);
+        if (table.Columns == 1)
+            return FromDoubles(table.Column(table.Names[0]), table.Rows);
+        var stacked = table.Names.SelectMany(table.Column).ToArray();
+        return FromDoubles(stacked, table.Columns, table.Rows);
+    }
+
+    private static CsvTable ReadCsv(string path)
+    {
+        try
+        {
+            return CsvTable.Read(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException($"{path}: file not found", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(e.Message, e);
+        }
+    }
+
+    // The solve path reads every input as an NpyArray; CSV values are float64 in native byte order.
+    private static NpyArray FromDoubles(double[] values, params int[] shape) =>
+        new(shape, NpyDataType.Float64, !BitConverter.IsLittleEndian,
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), values.Length);
 
     private static NpyArray Read(string path)
     {

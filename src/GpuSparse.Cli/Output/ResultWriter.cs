@@ -5,19 +5,26 @@ using GpuSparse.Model;
 
 namespace GpuSparse.Cli.Output;
 
-/// <summary>Writes a batch's results: <c>coef.npy</c> (K, p) float64, <c>intercept.npy</c> (K,), <c>result.json</c>.</summary>
+/// <summary>
+/// Writes a batch's results: <c>coef.npy</c> (K, p) float64, <c>intercept.npy</c> (K,), <c>coef.csv</c> (a header
+/// <c>intercept,name₁,…</c> and one row per problem, for spreadsheets, pandas and R) and <c>result.json</c>.
+/// </summary>
 internal static class ResultWriter
 {
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>JSON as every command writes it: snake_case keys and enums, NaN and ∞ as strings.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
+        // λ, ‖·‖ and other non-ASCII text stay readable; the files are UTF-8 and never embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static void Write(string directory, BatchResult result, int features, string precision, object? options = null)
+    public static void Write(string directory, BatchResult result, int features, string precision, object? options = null,
+        IReadOnlyList<string>? featureNames = null)
     {
         Directory.CreateDirectory(directory);
         int count = result.Problems.Count;
@@ -30,6 +37,14 @@ internal static class ResultWriter
         }
         NpyWriter.Write(Path.Combine(directory, "coef.npy"), coefficients, count, features);
         NpyWriter.Write(Path.Combine(directory, "intercept.npy"), intercepts, count);
+        var names = featureNames ?? [.. Enumerable.Range(0, features).Select(j => $"x{j}")];
+        var rows = new double[count * (features + 1)];
+        for (int k = 0; k < count; k++)
+        {
+            rows[k * (features + 1)] = intercepts[k];
+            coefficients.AsSpan(k * features, features).CopyTo(rows.AsSpan(k * (features + 1) + 1));
+        }
+        CsvTable.Write(Path.Combine(directory, "coef.csv"), ["intercept", .. names], rows);
         var summary = new
         {
             Backend = result.Backend,
@@ -50,6 +65,6 @@ internal static class ResultWriter
                 r.Message,
             }),
         };
-        File.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(summary, Json));
+        File.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(summary, JsonOptions));
     }
 }

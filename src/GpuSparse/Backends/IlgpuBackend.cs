@@ -25,7 +25,7 @@ namespace GpuSparse.Backends;
 /// </remarks>
 public sealed class IlgpuBackend : ISolverBackend
 {
-    private static readonly Lazy<bool> CudaProbe = new(ProbeCuda);
+    private static readonly Lazy<string?> CudaProbe = new(ProbeCuda);
     private readonly Context _context;
     private readonly Accelerator _accelerator;
     private readonly IlgpuKernels _kernels;
@@ -39,7 +39,10 @@ public sealed class IlgpuBackend : ISolverBackend
     }
 
     /// <summary>True when ILGPU finds a CUDA device (and a driver) on this machine.</summary>
-    public static bool IsCudaAvailable => CudaProbe.Value;
+    public static bool IsCudaAvailable => CudaProbe.Value is not null;
+
+    /// <summary>The name of the first CUDA device, or null when there is none.</summary>
+    public static string? CudaDeviceName => CudaProbe.Value;
 
     /// <inheritdoc />
     public string Name { get; }
@@ -137,16 +140,17 @@ public sealed class IlgpuBackend : ISolverBackend
         return cancelled;
     }
 
-    private static bool ProbeCuda()
+    private static string? ProbeCuda()
     {
         try
         {
             using var context = Context.Create(builder => builder.Cuda());
-            return context.GetCudaDevices().Count > 0;
+            var devices = context.GetCudaDevices();
+            return devices.Count > 0 ? devices[0].Name : null;
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or CudaException or NotSupportedException)
         {
-            return false;
+            return null;
         }
     }
 

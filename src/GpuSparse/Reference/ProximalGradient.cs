@@ -17,13 +17,16 @@ internal static class ProximalGradient
     // means the iteration is running away (a wrong step size, overflow): the problem is marked diverged.
     private const double RunawayFactor = 10;
 
-    public static ProblemResult Solve<T>(PreparedProblem<T> problem, SolverOptions options, CancellationToken cancellationToken)
+    // trace: called at every gap check, for convergence plots only; solves pass none.
+    public static ProblemResult Solve<T>(PreparedProblem<T> problem, SolverOptions options, CancellationToken cancellationToken,
+        IterationTrace<T>? trace = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         problem.Positive
-            ? Solve<T, NonNegativeElasticNetProximal<T>>(problem, options, cancellationToken)
-            : Solve<T, ElasticNetProximal<T>>(problem, options, cancellationToken);
+            ? Solve<T, NonNegativeElasticNetProximal<T>>(problem, options, cancellationToken, trace)
+            : Solve<T, ElasticNetProximal<T>>(problem, options, cancellationToken, trace);
 
-    public static ProblemResult Solve<T, TProx>(PreparedProblem<T> problem, SolverOptions options, CancellationToken cancellationToken)
+    public static ProblemResult Solve<T, TProx>(PreparedProblem<T> problem, SolverOptions options, CancellationToken cancellationToken,
+        IterationTrace<T>? trace = null)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TProx : struct, IProximal<T>
     {
@@ -60,6 +63,7 @@ internal static class ProximalGradient
         ProblemStatus status = ProblemStatus.MaxIterations;
         while (true)
         {
+            trace?.Invoke(iteration, gap, beta);
             if (!double.IsFinite(gap) || !double.IsFinite(objective) || objective > runaway)
             {
                 status = ProblemStatus.Diverged;

@@ -68,7 +68,7 @@ public sealed class SolveCommandTests : IDisposable
         Skip.If(GpuSparse.Backends.IlgpuBackend.IsCudaAvailable, "a CUDA device is present");
         var stderr = new StringWriter();
         var request = new SolveCommand.SolveRequest(Case("toy_1d", "X.npy"), Case("toy_1d", "y.npy"), "0.1", "1", true, false, false,
-            new SolverOptions(), "f64", Path.Combine(_folder, "out"), GpuSparse.Backends.BackendKind.Cuda);
+            new SolverOptions(), "f64", Path.Combine(_folder, "out"), Backend: "cuda");
         Assert.Equal(2, SolveCommand.Run(request, new StringWriter(), stderr));
         Assert.Contains("--backend", stderr.ToString());
         Assert.Contains("no CUDA device", stderr.ToString());

@@ -1,0 +1,116 @@
+using System.CommandLine;
+using GpuSparse.Cli.Examples;
+using GpuSparse.Cli.Output;
+using GpuSparse.Cli.Progress;
+using GpuSparse.Model;
+using GpuSparse.Solvers;
+
+namespace GpuSparse.Cli.Commands;
+
+/// <summary>
+/// <c>example</c>: the main job on built-in data, nothing to download. Prints one row per solved batch and
+/// writes results and plots to <c>--out</c>.
+/// </summary>
+internal static class ExampleCommand
+{
+    public static Command Create()
+    {
+        var output = CommonOptions.Out("folder for results and plots", "out/example");
+        var backend = CommonOptions.Backend();
+        var format = CommonOptions.Format();
+        var tol = CommonOptions.Tolerance();
+        var maxIter = CommonOptions.MaxIterations();
+        var algorithm = CommonOptions.Algorithm();
+        var count = new Option<int>("--problems") { Description = "problems in the generated batch (64 × 32 each)", DefaultValueFactory = _ => 4000 };
+        var noPlots = new Option<bool>("--no-plots") { Description = "skip drawing the PNG and SVG plots" };
+        var command = new Command("example",
+            "The main job on built-in data: a λ path on the diabetes data (Lasso and elastic net, one batch), λ chosen on a\n" +
+            "held-out 20 %, and a generated batch of thousands of problems; prints a table and writes results and plots.\n\n" +
+            "Examples:\n" +
+            "  gpusparse example\n" +
+            "  gpusparse example --out results/ --problems 10000 --format json")
+        {
+            output, backend, format, tol, maxIter, algorithm, count, noPlots,
+        };
+        command.SetAction(parse => Run(parse.GetValue(output)!, parse.GetValue(backend)!, CommonOptions.ParseFormat(parse.GetValue(format)!),
+            new SolverOptions
+            {
+                Tolerance = parse.GetValue(tol),
+                MaxIterations = parse.GetValue(maxIter),
+                Algorithm = CommonOptions.ParseAlgorithm(parse.GetValue(algorithm)!),
+            },
+            parse.GetValue(count), !parse.GetValue(noPlots), Console.Out, Console.Error));
+        return command;
+    }
+
+    internal static int Run(string output, string backendName, OutputFormat format, SolverOptions options, int problems, bool plots,
+        TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            options.Validate();
+            ArgumentOutOfRangeException.ThrowIfLessThan(problems, 1, "--problems");
+            using var backend = SolverBackends.Create(backendName);
+            using var interrupt = new CancelOnCtrlC(stderr);
+            var outcome = ExampleJob.Run(new ExampleRequest(output, options, backend, problems, plots), ProgressDisplay.For(stderr), interrupt.Token);
+            var report = Summary(outcome);
+            report.Write(stdout, format);
+            File.WriteAllText(Path.Combine(output, "summary.json"), Render(report, OutputFormat.Json));
+            if (format == OutputFormat.Table)
+            {
+                stdout.WriteLine();
+                foreach (var choice in outcome.Choices)
+                    stdout.WriteLine($"chosen λ (least error on the held-out 20 %, split seed {ExampleJob.SplitSeed}), r = {choice.L1Ratio:0.##}: " +
+                        $"λ = {choice.Lambda:G4}, held-out MSE {choice.Mse:G5}, {choice.Nonzeros} of {ExampleJob.DiabetesFeatures.Length} coefficients nonzero" +
+                        (choice.AtSmallestLambda ? " (the grid's smallest λ: on this split the data want almost no penalty)" : ""));
+                stdout.WriteLine("(cross-validated λ_min / λ_1se come with the `cv` command)");
+                stdout.WriteLine();
+                stdout.WriteLine($"results and plots in {Path.GetFullPath(output)}:");
+                foreach (var file in outcome.Files)
+                    stdout.WriteLine($"  {Path.GetRelativePath(output, file)}");
+            }
+            int cancelled = outcome.Batches.Sum(b => b.Result.CountWith(ProblemStatus.Cancelled));
+            if (cancelled > 0)
+                stderr.WriteLine($"cancelled: {cancelled} problem(s) did not finish; what finished is written to {output}");
+            int failed = outcome.Batches.Sum(b => b.Result.CountWith(ProblemStatus.Invalid) + b.Result.CountWith(ProblemStatus.Diverged));
+            return failed + cancelled > 0 ? ExitCodes.SomeProblemsFailed : ExitCodes.Success;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            stderr.WriteLine($"error: option {e.ParamName}: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (NotSupportedException e)
+        {
+            stderr.WriteLine($"error: --backend: {e.Message}; run with --backend auto or --backend reference");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: cannot write to {output}: {e.Message}; pass a writable folder with --out");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    private static Report Summary(ExampleOutcome outcome)
+    {
+        var report = new Report(new ReportColumn("job"), new ReportColumn("problems"), new ReportColumn("backend"),
+            new ReportColumn("time s", "F3"), new ReportColumn("problems/s", "N0"), new ReportColumn("converged"),
+            new ReportColumn("worst rel. gap", "0.0E+00"), new ReportColumn("chosen λ", "G4"));
+        foreach (var batch in outcome.Batches)
+        {
+            var result = batch.Result;
+            double seconds = result.Elapsed.TotalSeconds;
+            report.Add(batch.Job, result.Problems.Count, result.Backend, seconds, result.Problems.Count / seconds,
+                result.CountWith(ProblemStatus.Converged), batch.WorstRelativeGap, batch.ChosenLambda);
+        }
+        return report;
+    }
+
+    private static string Render(Report report, OutputFormat format)
+    {
+        var writer = new StringWriter();
+        report.Write(writer, format);
+        return writer.ToString();
+    }
+}
