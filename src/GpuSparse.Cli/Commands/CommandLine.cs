@@ -14,6 +14,7 @@ internal static class CommandLine
         root.Add(ExampleCommand.Create());
         root.Add(InfoCommand.Create());
         root.Add(PlotCommand.Create());
+        root.Add(AnomalyCommand.Create());
         return root;
     }
 }
