@@ -11,6 +11,8 @@ internal static class CommandLine
             "GpuSparse: thousands of Lasso, Ridge and Elastic-Net problems solved at once.\n" +
             "Objective per problem: 1/(2n)·‖y − Xβ − b₀‖² + α·(r·‖β‖₁ + (1−r)/2·‖β‖²)  (scikit-learn's scaling).");
         root.Add(SolveCommand.Create());
+        root.Add(PathCommand.Create());
+        root.Add(CvCommand.Create());
         return root;
     }
 }

@@ -19,7 +19,7 @@ public static class CrossValidation
 {
     /// <summary>Runs the cross-validation on the managed <see cref="ReferenceBackend"/>.</summary>
     public static CrossValidationResult Run<T>(ReadOnlyMemory<T> design, int features, IReadOnlyList<ReadOnlyMemory<T>> targets,
-        IReadOnlyList<int> foldIds, CrossValidationOptions options, CancellationToken cancellationToken = default)
+        IReadOnlyList<int> foldIds, SweepOptions options, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         using var backend = new ReferenceBackend();
@@ -31,7 +31,7 @@ public static class CrossValidation
     /// with the samples' fold labels <paramref name="foldIds"/> (any integers; see <see cref="Folds"/>).
     /// </summary>
     public static CrossValidationResult Run<T>(ISolverBackend backend, ReadOnlyMemory<T> design, int features,
-        IReadOnlyList<ReadOnlyMemory<T>> targets, IReadOnlyList<int> foldIds, CrossValidationOptions options,
+        IReadOnlyList<ReadOnlyMemory<T>> targets, IReadOnlyList<int> foldIds, SweepOptions options,
         CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -45,7 +45,7 @@ public static class CrossValidation
         var fold = Folds.Normalize(foldIds);
         int folds = fold.Max() + 1, ratios = options.L1Ratios.Length, curves = targets.Count * ratios;
 
-        var grids = Grids(design, p, targets, options);
+        var grids = LambdaGrid.ForTargets(design, p, targets, options);
         var (designs, foldTargets) = Split(design, p, targets, fold, folds);
         var paths = new List<PathSpec<T>>();
         for (int c = 0; c < curves; c++)
@@ -76,25 +76,6 @@ public static class CrossValidation
             choices[t] = Choose(t, ratios, steps, options.L1Ratios, grids, mean, standardError, solved);
         return new CrossValidationResult(targets.Count, ratios, folds, steps, solved,
             [.. grids.SelectMany(g => g)], foldMse, mean, standardError, choices);
-    }
-
-    private static double[][] Grids<T>(ReadOnlyMemory<T> design, int p, IReadOnlyList<ReadOnlyMemory<T>> targets,
-        CrossValidationOptions options) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int ratios = options.L1Ratios.Length;
-        var grids = new double[targets.Count * ratios][];
-        if (options.Lambdas is { } user)
-        {
-            Array.Fill(grids, user);
-            return grids;
-        }
-        var full = new SweepDesign<T>(design, p, options.Path.FitIntercept, options.Path.Standardize);
-        double ratio = options.LambdaMinRatio ?? LambdaGrid.DefaultMinRatio(options.Grid, full.Samples, p);
-        for (int c = 0; c < grids.Length; c++)
-            grids[c] = LambdaGrid.Create(options.Grid,
-                full.LambdaMax(targets[c / ratios].Span, options.L1Ratios[c % ratios], options.Path.PenaltyFactors),
-                ratio, options.LambdaCount);
-        return grids;
     }
 
     /// <summary>The full design followed by each fold's training rows, and each fold's training targets.</summary>

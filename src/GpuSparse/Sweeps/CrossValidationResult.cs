@@ -3,7 +3,7 @@ namespace GpuSparse.Sweeps;
 /// <summary>
 /// The values cross-validation picked for one target, with the full-data fits there.
 /// </summary>
-/// <param name="RatioIndex">Index of the chosen L1 ratio in <see cref="CrossValidationOptions.L1Ratios"/>.</param>
+/// <param name="RatioIndex">Index of the chosen L1 ratio in <see cref="SweepOptions.L1Ratios"/>.</param>
 /// <param name="L1Ratio">The chosen r (the one whose curve reaches the lowest mean MSE; the first on ties).</param>
 /// <param name="MinIndex">Step of λ_min on that r's grid.</param>
 /// <param name="LambdaMin">λ_min: the largest λ whose mean MSE equals the minimum.</param>

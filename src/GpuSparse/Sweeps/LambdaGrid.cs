@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace GpuSparse.Sweeps;
 
 /// <summary>Whose default λ grid to build.</summary>
@@ -67,5 +69,28 @@ public static class LambdaGrid
                 grid[i] = Math.Exp(logMax + i * logStep);
         }
         return grid;
+    }
+
+    /// <summary>
+    /// One grid per (target t, L1 ratio r), at index t·R + r: the user grid of <see cref="SweepOptions.Lambdas"/>,
+    /// or the convention's grid from each pair's λ_max on the row-major n × p <paramref name="design"/>.
+    /// </summary>
+    public static double[][] ForTargets<T>(ReadOnlyMemory<T> design, int p, IReadOnlyList<ReadOnlyMemory<T>> targets,
+        SweepOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int ratios = options.L1Ratios.Length;
+        var grids = new double[targets.Count * ratios][];
+        if (options.Lambdas is { } user)
+        {
+            Array.Fill(grids, user);
+            return grids;
+        }
+        var full = new SweepDesign<T>(design, p, options.Path.FitIntercept, options.Path.Standardize);
+        double ratio = options.LambdaMinRatio ?? LambdaGrid.DefaultMinRatio(options.Grid, full.Samples, p);
+        for (int c = 0; c < grids.Length; c++)
+            grids[c] = LambdaGrid.Create(options.Grid,
+                full.LambdaMax(targets[c / ratios].Span, options.L1Ratios[c % ratios], options.Path.PenaltyFactors),
+                ratio, options.LambdaCount);
+        return grids;
     }
 }

@@ -27,6 +27,20 @@ public static class PathSolver
     }
 
     /// <summary>
+    /// The paths of every target × L1 ratio of <paramref name="options"/> on one row-major n × p design, each on
+    /// its grid from <see cref="LambdaGrid.ForTargets"/>; path t·R + r is target t at ratio r.
+    /// </summary>
+    public static PathResult Solve<T>(ISolverBackend backend, ReadOnlyMemory<T> design, int features,
+        IReadOnlyList<ReadOnlyMemory<T>> targets, SweepOptions options, CancellationToken cancellationToken = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var grids = LambdaGrid.ForTargets(design, features, targets, options);
+        int ratios = options.L1Ratios.Length;
+        var paths = grids.Select((grid, c) => new PathSpec<T>(0, targets[c / ratios], options.L1Ratios[c % ratios], grid)).ToArray();
+        return Solve(backend, [design], features, paths, options.Path, cancellationToken);
+    }
+
+    /// <summary>
     /// Solves every path of <paramref name="paths"/> over the row-major n_d × p <paramref name="designs"/>
     /// on <paramref name="backend"/>. Every path must have the same number of λ values.
     /// </summary>

@@ -42,7 +42,7 @@ public sealed class CrossValidationTests
     {
         var (x, y, p) = Data(set);
         var folds = NpyReader.Read(Path.Combine(Root, $"{set}_fold_ids.npy")).ToDouble().Select(v => (int)v).ToArray();
-        return CrossValidation.Run<double>(x, p, [y], folds, new CrossValidationOptions
+        return CrossValidation.Run<double>(x, p, [y], folds, new SweepOptions
         {
             L1Ratios = ratios,
             Grid = GridConvention.ScikitLearn,

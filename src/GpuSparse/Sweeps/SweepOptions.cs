@@ -10,8 +10,8 @@ public enum CvAveraging
     Unweighted,
 }
 
-/// <summary>What a cross-validated sweep explores: L1 ratios, the λ grid, and how the MSE curve is averaged.</summary>
-public sealed record CrossValidationOptions
+/// <summary>What a sweep over targets × L1 ratios explores: the ratios, the λ grid, how each path is solved, and (for cross-validation) how the MSE curve is averaged.</summary>
+public sealed record SweepOptions
 {
     /// <summary>How each path is solved (solver options, screening, intercept, standardization, …).</summary>
     public PathOptions Path { get; init; } = new();
