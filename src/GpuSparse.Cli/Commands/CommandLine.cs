@@ -15,6 +15,8 @@ internal static class CommandLine
         root.Add(InfoCommand.Create());
         root.Add(PlotCommand.Create());
         root.Add(AnomalyCommand.Create());
+        root.Add(PathCommand.Create());
+        root.Add(CvCommand.Create());
         return root;
     }
 }

@@ -60,6 +60,11 @@ internal static class BatchPreparation
         // A design is prepared once per variant that changes the working matrix: its index, the intercept,
         // standardization and the set of unpenalised features. Problems of a sweep share one.
         var designs = new ConcurrentDictionary<DesignKey, Lazy<PreparedDesign<T>>>();
+        // Per-problem designs that are the same memory (folds of a sweep shared by several targets) are one design.
+        var firstUse = new Dictionary<ReadOnlyMemory<T>, int>();
+        var designOf = new int[count];
+        for (int k = 0; k < count; k++)
+            designOf[k] = firstUse.TryAdd(batch.Design(k), batch.DesignIndex(k)) ? batch.DesignIndex(k) : firstUse[batch.Design(k)];
         Parallel.For(0, count, k =>
         {
             failures[k] = validator.Validate(k);
@@ -67,7 +72,7 @@ internal static class BatchPreparation
                 return;
             var settings = batch.Settings(k);
             var unpenalised = Unpenalised(settings, batch.Features);
-            var key = new DesignKey(batch.DesignIndex(k), settings.FitIntercept, settings.Standardize,
+            var key = new DesignKey(designOf[k], settings.FitIntercept, settings.Standardize,
                 unpenalised is null ? "" : string.Concat(unpenalised.Select(u => u ? '1' : '0')));
             var design = designs.GetOrAdd(key, _ => new Lazy<PreparedDesign<T>>(() =>
                 PrepareDesign(batch.Design(k).Span, batch.Features, settings.FitIntercept, settings.Standardize, unpenalised))).Value;

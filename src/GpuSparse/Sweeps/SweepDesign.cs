@@ -1,0 +1,143 @@
+using System.Numerics;
+
+namespace GpuSparse.Sweeps;
+
+/// <summary>
+/// One design of a sweep seen from outside the solver: the column means and scales of the working design
+/// (centred with an intercept, divided by the 1/n standard deviation when standardizing), so that the
+/// path driver can evaluate gradients x̃ⱼᵀr/n for λ_max, screening and the KKT check, and cut column subsets.
+/// </summary>
+public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly double[] _means;
+    private readonly double[] _scales;
+    private readonly bool[] _constant;
+    private const double RoundOff = 2.220446049250313e-16;
+
+    /// <summary>Computes the column statistics of a row-major n × p design.</summary>
+    /// <param name="design">X, row-major, n·p values.</param>
+    /// <param name="features">p.</param>
+    /// <param name="fitIntercept">Whether columns are centred.</param>
+    /// <param name="standardize">Whether centred columns are divided by their 1/n standard deviation.</param>
+    public SweepDesign(ReadOnlyMemory<T> design, int features, bool fitIntercept, bool standardize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        if (design.Length % features != 0 || design.Length == 0)
+            throw new ArgumentException($"the design holds {design.Length} values, not a positive multiple of p = {features}", nameof(design));
+        Values = design;
+        Features = features;
+        Samples = design.Length / features;
+        FitIntercept = fitIntercept;
+        _means = new double[features];
+        _scales = new double[features];
+        var x = design.Span;
+        int n = Samples, p = features;
+        if (fitIntercept)
+        {
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < p; j++)
+                    _means[j] += double.CreateTruncating(x[i * p + j]);
+            for (int j = 0; j < p; j++)
+                _means[j] /= n;
+        }
+        var squares = new double[p];
+        var maxAbs = new double[p];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < p; j++)
+            {
+                double raw = double.CreateTruncating(x[i * p + j]);
+                double c = raw - _means[j];
+                squares[j] += c * c;
+                maxAbs[j] = Math.Max(maxAbs[j], Math.Abs(raw));
+            }
+        // The solver's rule (BatchPreparation.PrepareDesign): a column whose spread is within ~n rounding
+        // errors of its magnitude is constant, fixed at βⱼ = 0; its gradient is reported as 0 here.
+        _constant = new bool[p];
+        for (int j = 0; j < p; j++)
+        {
+            double spread = Math.Sqrt(squares[j] / n);
+            _constant[j] = !(spread > 4.0 * n * RoundOff * maxAbs[j]);
+            _scales[j] = standardize && !_constant[j] ? spread : 1.0;
+        }
+    }
+
+    /// <summary>The raw design, row-major.</summary>
+    public ReadOnlyMemory<T> Values { get; }
+
+    /// <summary>n.</summary>
+    public int Samples { get; }
+
+    /// <summary>p.</summary>
+    public int Features { get; }
+
+    /// <summary>Whether an intercept is fitted (columns and response centred).</summary>
+    public bool FitIntercept { get; }
+
+    /// <summary>
+    /// The scaled gradient cⱼ = x̃ⱼᵀr/n at raw-scale coefficients β and intercept b₀, with
+    /// r = y − b₀ − Xβ and x̃ⱼ = (xⱼ − x̄ⱼ)/sⱼ; optimality needs |cⱼ| ≤ λ·r·wⱼ wherever βⱼ = 0.
+    /// </summary>
+    public void Gradient(ReadOnlySpan<T> response, ReadOnlySpan<double> beta, double intercept, Span<double> gradient)
+    {
+        var x = Values.Span;
+        int n = Samples, p = Features;
+        gradient.Clear();
+        double residualSum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            // rᵢ = yᵢ − b₀ − xᵢ·β
+            double fit = intercept;
+            for (int j = 0; j < p; j++)
+                if (beta[j] != 0)
+                    fit += double.CreateTruncating(x[i * p + j]) * beta[j];
+            double r = double.CreateTruncating(response[i]) - fit;
+            residualSum += r;
+            for (int j = 0; j < p; j++)
+                gradient[j] += double.CreateTruncating(x[i * p + j]) * r;
+        }
+        // (xⱼ − x̄ⱼ)ᵀr = xⱼᵀr − x̄ⱼ·Σr, then / (n·sⱼ)
+        for (int j = 0; j < p; j++)
+            gradient[j] = _constant[j] ? 0.0 : (gradient[j] - _means[j] * residualSum) / (n * _scales[j]);
+    }
+
+    /// <summary>The mean of y when fitting an intercept, else 0: the intercept of the all-zero solution.</summary>
+    public double NullIntercept(ReadOnlySpan<T> response)
+    {
+        if (!FitIntercept)
+            return 0;
+        double sum = 0;
+        foreach (var v in response)
+            sum += double.CreateTruncating(v);
+        return sum / response.Length;
+    }
+
+    /// <summary>
+    /// λ_max = max over wⱼ &gt; 0 of |x̃ⱼᵀy_c|/(n·max(r, 1e-3)·wⱼ): the smallest λ whose solution is zero
+    /// (see <see cref="LambdaGrid"/> for the r = 0 floor); 0 for a constant y.
+    /// </summary>
+    public double LambdaMax(ReadOnlySpan<T> response, double l1Ratio, IReadOnlyList<double>? penaltyFactors = null)
+    {
+        var gradient = new double[Features];
+        Gradient(response, new double[Features], NullIntercept(response), gradient);
+        double ratio = Math.Max(l1Ratio, LambdaGrid.MinimumL1Ratio), max = 0;
+        for (int j = 0; j < Features; j++)
+        {
+            double w = penaltyFactors?[j] ?? 1.0;
+            if (w > 0)
+                max = Math.Max(max, Math.Abs(gradient[j]) / (ratio * w));
+        }
+        return max;
+    }
+
+    /// <summary>The columns <paramref name="columns"/> (ascending) of X as a new row-major n × |columns| design.</summary>
+    public T[] Columns(IReadOnlyList<int> columns)
+    {
+        var x = Values.Span;
+        int n = Samples, p = Features, q = columns.Count;
+        var subset = new T[n * q];
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < q; c++)
+                subset[i * q + c] = x[i * p + columns[c]];
+        return subset;
+    }
+}
