@@ -46,4 +46,23 @@ internal sealed class PreparedDesign<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <summary>The step size 1/L of the proximal gradient iteration (0 when L = 0: nothing moves).</summary>
     public double Step => Lipschitz > 0 ? 1.0 / Lipschitz : 0.0;
+
+    /// <summary>
+    /// Writes the raw-scale coefficients of the working-scale <paramref name="working"/> into <paramref name="raw"/>
+    /// (recovering profiled-out unpenalised ones) and returns the intercept b₀ = ȳ − x̄·β (0 without one).
+    /// </summary>
+    public double ToRawScale(ReadOnlySpan<T> working, Span<double> raw, double responseMean, bool fitIntercept,
+        ReadOnlySpan<double> basisDotResponse)
+    {
+        for (int j = 0; j < working.Length; j++)
+            raw[j] = double.CreateTruncating(working[j]);
+        Projection?.Recover(raw, basisDotResponse);
+        double intercept = responseMean;
+        for (int j = 0; j < working.Length; j++)
+        {
+            raw[j] = ActiveColumns[j] ? raw[j] / ColumnScales[j] : 0.0;
+            intercept -= ColumnMeans[j] * raw[j];
+        }
+        return fitIntercept ? intercept : 0.0;
+    }
 }
