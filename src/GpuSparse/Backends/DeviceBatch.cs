@@ -119,6 +119,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>How many times the last <see cref="Run"/> compacted the active problems.</summary>
     public int Compactions { get; private set; }
 
+    /// <summary>How many gap checks the last <see cref="Run"/> launched (one more than its iteration launches).</summary>
+    public int Checks { get; private set; }
+
+    /// <summary>Host–device copies since the last <see cref="Begin"/> (uploads, finished counts, downloads).</summary>
+    public int Transfers { get; private set; }
+
     /// <summary>Stages and uploads <paramref name="problems"/> (all of n × p and of this batch's positivity; with a shared layout, all on one design).</summary>
     public void Load(ReadOnlySpan<PreparedProblem<T>> problems)
     {
@@ -175,6 +181,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             throw new ArgumentOutOfRangeException(nameof(count), count, $"between 1 and {Capacity} problems fit this batch");
         _count = count;
         _skipped = 0;
+        Transfers = 0;
     }
 
     /// <summary>Stages problem k: y_c (n), l1 and l2 weights and the working-scale start (p each), and its certificate scales.</summary>
@@ -228,6 +235,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Upload(_status, _hostStatus, count);
         _finishedCount = _skipped;
         _finished.View.CopyFromCPU(ref _finishedCount, 1);
+        Transfers++;
     }
 
     /// <summary>
@@ -246,6 +254,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         int positive = Positive ? 1 : 0;
         int iteration = 0, extent = _count;
         Compactions = 0;
+        Checks = 1;
         Compact(ref state, ref extent);
         _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
         ReadFinished(onFinished);
@@ -255,6 +264,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
             _iterate(extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
             iteration = checkAt;
+            Checks++;
             _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
             ReadFinished(onFinished);
         }
@@ -399,6 +409,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     {
         int before = _finishedCount;
         _finished.View.CopyToCPU(ref _finishedCount, 1);
+        Transfers++;
         if (_finishedCount > before)
             onFinished?.Invoke(_finishedCount - before);
     }
@@ -406,11 +417,19 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private static ArrayView<TElement> Slice<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, long length)
         where TElement : unmanaged => buffer.View.SubView(0, length);
 
-    private static void Upload<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
-        where TElement : unmanaged => buffer.View.SubView(0, length).CopyFromCPU(ref host[0], length);
+    private void Upload<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
+        where TElement : unmanaged
+    {
+        buffer.View.SubView(0, length).CopyFromCPU(ref host[0], length);
+        Transfers++;
+    }
 
-    private static void Download<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
-        where TElement : unmanaged => buffer.View.SubView(0, length).CopyToCPU(ref host[0], length);
+    private void Download<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
+        where TElement : unmanaged
+    {
+        buffer.View.SubView(0, length).CopyToCPU(ref host[0], length);
+        Transfers++;
+    }
 
     private MemoryBuffer1D<TElement, Stride1D.Dense> Allocate<TElement>(Accelerator accelerator, long length)
         where TElement : unmanaged

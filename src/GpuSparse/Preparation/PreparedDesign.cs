@@ -20,6 +20,11 @@ internal sealed class PreparedDesign<T> where T : unmanaged, IFloatingPointIeee7
         ColumnScales = columnScales;
         ActiveColumns = activeColumns;
         Lipschitz = lipschitz;
+        IteratedColumns = new bool[features];
+        for (int j = 0; j < features; j++)
+            IteratedColumns[j] = activeColumns[j];
+        foreach (int j in projection?.Columns ?? [])
+            IteratedColumns[j] = false;
     }
 
     /// <summary>The working design X_w, row-major n × p.</summary>
@@ -37,6 +42,9 @@ internal sealed class PreparedDesign<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <summary>False for columns that are zero after centring: their coefficient is fixed at 0.</summary>
     public bool[] ActiveColumns { get; }
+
+    /// <summary>The columns the iteration moves: active and not profiled out by <see cref="Projection"/>.</summary>
+    public bool[] IteratedColumns { get; }
 
     /// <summary>Unpenalised columns profiled out of the iteration (null when every feature is penalised).</summary>
     public UnpenalisedProjection? Projection { get; }
