@@ -14,4 +14,7 @@ public static class BatchStatus
 
     /// <summary>The gap or the objective became non-finite, or the objective ran away.</summary>
     public const int Diverged = 3;
+
+    /// <summary>Not iterated at all: the host found the problem's input invalid.</summary>
+    public const int Skipped = 4;
 }

@@ -16,8 +16,8 @@ public static class GapKernel
     // means the iteration is running away (as in the reference iteration).
     private const double RunawayFactor = 10;
 
-    /// <summary>The kernel: thread k checks problem k at <paramref name="iteration"/>.</summary>
-    /// <param name="index">The problem k.</param>
+    /// <summary>The kernel: a thread checks its problem k (see <see cref="IterateViews{T}.Problem"/>) at <paramref name="iteration"/>.</summary>
+    /// <param name="index">The device thread, mapped to its problem k by <see cref="IterateViews{T}.Problem"/>.</param>
     /// <param name="problem">The problems' data.</param>
     /// <param name="state">The iteration state.</param>
     /// <param name="certificate">The certificate state.</param>
@@ -29,7 +29,7 @@ public static class GapKernel
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
     {
-        int k = index;
+        int k = state.Problem(index);
         if (state.Status[k] != BatchStatus.Active)
             return;
         var (gap, objective) = Evaluate<T, TPrecision>(problem, state, certificate, k, positive != 0);

@@ -32,4 +32,16 @@ public struct IterateViews<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Each problem's <see cref="BatchStatus"/> code, K values: only active problems iterate.</summary>
     public ArrayView<int> Status;
+
+    /// <summary>
+    /// The compacted list of problems still active (see <see cref="CompactionKernel"/>), read when
+    /// <see cref="Compacted"/> is 1: thread t then runs problem <c>Problems[t]</c>.
+    /// </summary>
+    public ArrayView<int> Problems;
+
+    /// <summary>1 when the launch covers only the problems of <see cref="Problems"/>, 0 when thread k runs problem k.</summary>
+    public int Compacted;
+
+    /// <summary>The problem that device thread <paramref name="thread"/> runs.</summary>
+    public readonly int Problem(int thread) => Compacted != 0 ? Problems[thread] : thread;
 }

@@ -10,8 +10,8 @@ namespace GpuSparse.Kernels.Batched;
 /// </summary>
 public static class IterationKernel
 {
-    /// <summary>The kernel: thread k advances problem k by <paramref name="iterations"/> steps.</summary>
-    /// <param name="index">The problem k.</param>
+    /// <summary>The kernel: a thread advances its problem k (see <see cref="IterateViews{T}.Problem"/>) by <paramref name="iterations"/> steps.</summary>
+    /// <param name="index">The device thread, mapped to its problem k by <see cref="IterateViews{T}.Problem"/>.</param>
     /// <param name="problem">The problems' data.</param>
     /// <param name="state">The iteration state (for ISTA, <see cref="IterateViews{T}.Z"/> is <see cref="IterateViews{T}.Beta"/>).</param>
     /// <param name="iterations">Steps to take.</param>
@@ -20,7 +20,7 @@ public static class IterationKernel
         where T : unmanaged, IFloatingPointIeee754<T>
         where TProx : struct, IProximal<T>
     {
-        int k = index;
+        int k = state.Problem(index);
         if (state.Status[k] != BatchStatus.Active)
             return;
         int p = problem.Features, stride = problem.Count;

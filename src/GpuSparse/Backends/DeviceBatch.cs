@@ -13,34 +13,51 @@ namespace GpuSparse.Backends;
 /// Device buffers (and their host staging arrays) for up to <see cref="Capacity"/> prepared problems of one
 /// shape and one penalty kind, in the problem-minor layout of <see cref="ProblemViews{T}"/>. A loaded batch is
 /// iterated one check interval per kernel launch, reading back only the count of finished problems; the
-/// iterates come back once, at the end. Reusable: load, run and collect again without reallocating.
+/// iterates come back once, at the end. Reusable: load, run and collect again without reallocating, and
+/// without allocating managed memory (the kernels are resolved once, here).
 /// </summary>
+/// <remarks>
+/// Loading is staged: <see cref="Begin"/>, then <see cref="Stage"/> or <see cref="Skip"/> for every problem,
+/// then <see cref="Commit"/>. Designs are uploaded separately (<see cref="StageDesign"/> and
+/// <see cref="UploadDesigns"/>, or <see cref="UseSharedDesign"/>) so that a resident session uploads them once.
+/// </remarks>
 internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly IlgpuKernels _kernels;
     private readonly List<MemoryBuffer> _buffers = [];
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _design, _response, _l1, _l2, _step, _stepOverN,
         _beta, _z, _next, _best, _residual, _correlation, _momentum;
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _finishedAt, _finished;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _finishedAt, _finished, _listLength;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense>[] _lists;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _gapResidual, _gapCorrelation, _gapTolerance, _nullObjective,
         _runaway, _gap, _objective, _bestGap, _bestObjective;
     private readonly T[] _hostDesign, _hostResponse, _hostL1, _hostL2, _hostStep, _hostStepOverN, _hostBeta, _hostBest,
-        _hostMomentum, _coefficients, _bestCoefficients;
+        _hostMomentum;
     private readonly double[] _hostGapTolerance, _hostNullObjective, _hostGap, _hostObjective, _hostBestGap, _hostBestObjective;
     private readonly int[] _hostStatus, _hostFinishedAt;
+    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate;
+    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int> _check;
+    private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
     private PreparedDesign<T>? _sharedDesign;
+    private int _designCount;
     private int _count;
-    private bool _positive;
+    private int _skipped;
     private int _finishedCount;
+    private int _list;
 
-    /// <summary>Allocates buffers for <paramref name="capacity"/> problems of n × p.</summary>
-    public DeviceBatch(Accelerator accelerator, IlgpuKernels kernels, int capacity, int samples, int features, bool designPerProblem)
+    /// <summary>Allocates buffers for <paramref name="capacity"/> problems of n × p, with or without positivity.</summary>
+    public DeviceBatch(Accelerator accelerator, IlgpuKernels kernels, int capacity, int samples, int features,
+        bool designPerProblem, bool positive)
     {
-        _kernels = kernels;
         Capacity = capacity;
         Samples = samples;
         Features = features;
         DesignPerProblem = designPerProblem;
+        Positive = positive;
+        _iterate = positive
+            ? kernels.Iteration<T, NonNegativeElasticNetProximal<T>>()
+            : kernels.Iteration<T, ElasticNetProximal<T>>();
+        _check = kernels.Gap<T>();
+        _compact = kernels.Compaction();
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long designLength = designPerProblem ? np * capacity : np;
         // a shared design is uploaded straight from its prepared values; per-problem designs are interleaved first
@@ -61,6 +78,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         (_status, _hostStatus) = Pair<int>(accelerator, capacity);
         (_finishedAt, _hostFinishedAt) = Pair<int>(accelerator, capacity);
         _finished = Allocate<int>(accelerator, 1);
+        _listLength = Allocate<int>(accelerator, 1);
+        _lists = [Allocate<int>(accelerator, capacity), Allocate<int>(accelerator, capacity)];
         _gapResidual = Allocate<double>(accelerator, nk);
         _gapCorrelation = Allocate<double>(accelerator, pk);
         (_gapTolerance, _hostGapTolerance) = Pair<double>(accelerator, capacity);
@@ -70,8 +89,6 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         (_objective, _hostObjective) = Pair<double>(accelerator, capacity);
         (_bestGap, _hostBestGap) = Pair<double>(accelerator, capacity);
         (_bestObjective, _hostBestObjective) = Pair<double>(accelerator, capacity);
-        _coefficients = new T[features];
-        _bestCoefficients = new T[features];
     }
 
     /// <summary>The most problems one load can hold.</summary>
@@ -86,56 +103,125 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>Whether each problem has its own design (otherwise one design is shared by all).</summary>
     public bool DesignPerProblem { get; }
 
+    /// <summary>Whether the problems are constrained to β ≥ 0.</summary>
+    public bool Positive { get; }
+
     /// <summary>
-    /// Stages and uploads <paramref name="problems"/> (all of n × p, all with the same positivity; with a shared
-    /// layout, all on the same <see cref="PreparedDesign{T}"/>, which is uploaded only when it changes).
+    /// When the problems still active fall below this fraction of the threads launched, the active ones are
+    /// gathered into a compact list and later launches cover only them (0 never compacts, 1 compacts whenever
+    /// any problem has finished). Results do not depend on it.
     /// </summary>
+    public double CompactionThreshold { get; set; } = DefaultCompactionThreshold;
+
+    /// <summary>The default of <see cref="CompactionThreshold"/>.</summary>
+    public const double DefaultCompactionThreshold = 0.5;
+
+    /// <summary>How many times the last <see cref="Run"/> compacted the active problems.</summary>
+    public int Compactions { get; private set; }
+
+    /// <summary>How many gap checks the last <see cref="Run"/> launched (one more than its iteration launches).</summary>
+    public int Checks { get; private set; }
+
+    /// <summary>Host–device copies since the last <see cref="Begin"/> (uploads, finished counts, downloads).</summary>
+    public int Transfers { get; private set; }
+
+    /// <summary>Stages and uploads <paramref name="problems"/> (all of n × p and of this batch's positivity; with a shared layout, all on one design).</summary>
     public void Load(ReadOnlySpan<PreparedProblem<T>> problems)
     {
-        int count = problems.Length, n = Samples, p = Features;
-        if (count == 0 || count > Capacity)
-            throw new ArgumentOutOfRangeException(nameof(problems), count, $"between 1 and {Capacity} problems fit this batch");
-        _count = count;
-        _positive = problems[0].Positive;
-        for (int k = 0; k < count; k++)
+        Begin(problems.Length);
+        for (int k = 0; k < problems.Length; k++)
         {
             var problem = problems[k];
-            var design = problem.Design;
-            if (design.Samples != n || design.Features != p || problem.Positive != _positive)
-                throw new ArgumentException("every problem of a device batch must have the same shape and positivity", nameof(problems));
+            if (problem.Positive != Positive)
+                throw new ArgumentException("every problem of a device batch must have the batch's positivity", nameof(problems));
             if (DesignPerProblem)
-            {
-                // X_w[i, j] of problem k at (i·p + j)·K + k
-                var x = design.Values;
-                for (int e = 0; e < x.Length; e++)
-                    _hostDesign[e * count + k] = x[e];
-            }
-            else if (!ReferenceEquals(design, problems[0].Design))
+                StageDesign(k, problem.Design);
+            else if (!ReferenceEquals(problem.Design, problems[0].Design))
                 throw new ArgumentException("a shared-design device batch needs one prepared design", nameof(problems));
-            for (int i = 0; i < n; i++)
-                _hostResponse[i * count + k] = problem.Response[i];
-            for (int j = 0; j < p; j++)
-            {
-                _hostL1[j * count + k] = problem.L1[j];
-                _hostL2[j * count + k] = problem.L2[j];
-                _hostBeta[j * count + k] = problem.Initial[j];
-            }
-            // the same t and t/n as the reference iteration
-            T step = T.CreateTruncating(design.Step);
-            _hostStep[k] = step;
-            _hostStepOverN[k] = step / T.CreateTruncating(n);
-            _hostMomentum[k] = T.One;
-            _hostGapTolerance[k] = problem.GapTolerance;
-            _hostNullObjective[k] = problem.NullObjective;
+            Stage(k, problem.Design, problem.Response, problem.L1, problem.L2, problem.Initial, problem.GapTolerance, problem.NullObjective);
         }
         if (DesignPerProblem)
-            Upload(_design, _hostDesign, (long)n * p * count);
-        else if (!ReferenceEquals(_sharedDesign, problems[0].Design))
+            UploadDesigns(problems.Length);
+        else
+            UseSharedDesign(problems[0].Design);
+        Commit();
+    }
+
+    /// <summary>Writes design <paramref name="design"/> as problem k's into the interleaved staging array.</summary>
+    public void StageDesign(int k, PreparedDesign<T> design)
+    {
+        CheckShape(design);
+        // X_w[i, j] of problem k at (i·p + j)·K + k
+        var x = design.Values;
+        for (int e = 0; e < x.Length; e++)
+            _hostDesign[e * _count + k] = x[e];
+    }
+
+    /// <summary>Uploads the per-problem designs staged for <paramref name="count"/> problems (the count of the load they serve).</summary>
+    public void UploadDesigns(int count)
+    {
+        _designCount = count;
+        Upload(_design, _hostDesign, (long)Samples * Features * count);
+    }
+
+    /// <summary>Uploads the shared design unless it is already on the device.</summary>
+    public void UseSharedDesign(PreparedDesign<T> design)
+    {
+        CheckShape(design);
+        if (ReferenceEquals(_sharedDesign, design))
+            return;
+        _sharedDesign = design;
+        Upload(_design, design.Values, design.Values.Length);
+    }
+
+    /// <summary>Starts a load of <paramref name="count"/> problems: every k below it must then be staged or skipped.</summary>
+    public void Begin(int count)
+    {
+        if (count < 1 || count > Capacity)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"between 1 and {Capacity} problems fit this batch");
+        _count = count;
+        _skipped = 0;
+        Transfers = 0;
+    }
+
+    /// <summary>Stages problem k: y_c (n), l1 and l2 weights and the working-scale start (p each), and its certificate scales.</summary>
+    public void Stage(int k, PreparedDesign<T> design, ReadOnlySpan<T> response, ReadOnlySpan<T> l1, ReadOnlySpan<T> l2,
+        ReadOnlySpan<T> initial, double gapTolerance, double nullObjective)
+    {
+        CheckShape(design);
+        int count = _count, n = Samples, p = Features;
+        for (int i = 0; i < n; i++)
+            _hostResponse[i * count + k] = response[i];
+        for (int j = 0; j < p; j++)
         {
-            _sharedDesign = problems[0].Design;
-            Upload(_design, _sharedDesign.Values, _sharedDesign.Values.Length);
+            _hostL1[j * count + k] = l1[j];
+            _hostL2[j * count + k] = l2[j];
+            _hostBeta[j * count + k] = initial[j];
         }
-        long nk = (long)n * count, pk = (long)p * count;
+        // the same t and t/n as the reference iteration
+        T step = T.CreateTruncating(design.Step);
+        _hostStep[k] = step;
+        _hostStepOverN[k] = step / T.CreateTruncating(n);
+        _hostMomentum[k] = T.One;
+        _hostGapTolerance[k] = gapTolerance;
+        _hostNullObjective[k] = nullObjective;
+        _hostStatus[k] = BatchStatus.Active;
+    }
+
+    /// <summary>Marks problem k as not to be iterated (its input is invalid); it counts as finished from the start.</summary>
+    public void Skip(int k)
+    {
+        _hostStatus[k] = BatchStatus.Skipped;
+        _skipped++;
+    }
+
+    /// <summary>Uploads the staged problems; the designs must already be on the device for this count.</summary>
+    public void Commit()
+    {
+        int count = _count;
+        if (DesignPerProblem ? _designCount != count : _sharedDesign is null)
+            throw new InvalidOperationException("the designs of this load are not on the device");
+        long nk = (long)Samples * count, pk = (long)Features * count;
         Upload(_response, _hostResponse, nk);
         Upload(_l1, _hostL1, pk);
         Upload(_l2, _hostL2, pk);
@@ -146,9 +232,10 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Upload(_momentum, _hostMomentum, count);
         Upload(_gapTolerance, _hostGapTolerance, count);
         Upload(_nullObjective, _hostNullObjective, count);
-        _status.View.SubView(0, count).MemSetToZero();
-        _finished.MemSetToZero();
-        _finishedCount = 0;
+        Upload(_status, _hostStatus, count);
+        _finishedCount = _skipped;
+        _finished.View.CopyFromCPU(ref _finishedCount, 1);
+        Transfers++;
     }
 
     /// <summary>
@@ -164,33 +251,51 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         var problem = ProblemViews();
         var state = IterateViews(accelerated);
         var certificate = CertificateViews();
-        var iterate = _positive
-            ? _kernels.Iteration<T, NonNegativeElasticNetProximal<T>>()
-            : _kernels.Iteration<T, ElasticNetProximal<T>>();
-        var check = _kernels.Gap<T>();
-        int positive = _positive ? 1 : 0;
-        int iteration = 0;
-        check(_count, problem, state, certificate, iteration, options.MaxIterations, positive);
+        int positive = Positive ? 1 : 0;
+        int iteration = 0, extent = _count;
+        Compactions = 0;
+        Checks = 1;
+        Compact(ref state, ref extent);
+        _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
         ReadFinished(onFinished);
         while (_finishedCount < _count && !cancellationToken.IsCancellationRequested)
         {
+            Compact(ref state, ref extent);
             int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
-            iterate(_count, problem, state, checkAt - iteration, accelerated ? 1 : 0);
+            _iterate(extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
             iteration = checkAt;
-            check(_count, problem, state, certificate, iteration, options.MaxIterations, positive);
+            Checks++;
+            _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
             ReadFinished(onFinished);
         }
         return iteration;
     }
 
     /// <summary>
-    /// Reads the outcome back and writes each problem's result at its batch index; problems still running
-    /// after <paramref name="iteration"/> iterations (cancelled) are reported with their last iterate.
+    /// When the active problems are fewer than <see cref="CompactionThreshold"/> of the <paramref name="extent"/>
+    /// threads launched, gathers them into the other index list and launches only them from now on. Statuses
+    /// change only in the gap kernel, which counts them, so the list holds exactly the unfinished count.
     /// </summary>
-    public void Collect(ReadOnlySpan<PreparedProblem<T>> problems, int iteration, ProblemResult[] results)
+    private void Compact(ref IterateViews<T> state, ref int extent)
     {
-        int count = _count, p = Features;
-        long pk = (long)p * count;
+        int active = _count - _finishedCount;
+        if (active == 0 || active >= CompactionThreshold * extent)
+            return;
+        var to = _lists[1 - _list].View;
+        _listLength.MemSetToZero();
+        _compact(extent, state.Status, state.Problems, state.Compacted, to, _listLength.View);
+        _list = 1 - _list;
+        state.Problems = to;
+        state.Compacted = 1;
+        extent = active;
+        Compactions++;
+    }
+
+    /// <summary>Reads back the iterates and the certificate state of the loaded problems (after <see cref="Run"/>).</summary>
+    public void Download()
+    {
+        int count = _count;
+        long pk = (long)Features * count;
         Download(_beta, _hostBeta, pk);
         Download(_best, _hostBest, pk);
         Download(_status, _hostStatus, count);
@@ -199,23 +304,56 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Download(_objective, _hostObjective, count);
         Download(_bestGap, _hostBestGap, count);
         Download(_bestObjective, _hostBestObjective, count);
-        for (int k = 0; k < count; k++)
+    }
+
+    /// <summary>
+    /// How problem k ended, from the state read by <see cref="Download"/>: a problem still running after
+    /// <paramref name="iteration"/> iterations was cancelled; a skipped one is invalid.
+    /// </summary>
+    public DeviceOutcome Outcome(int k, int iteration)
+    {
+        var (status, finishedAt) = _hostStatus[k] switch
         {
-            for (int j = 0; j < p; j++)
-            {
-                _coefficients[j] = _hostBeta[j * count + k];
-                _bestCoefficients[j] = _hostBest[j * count + k];
-            }
-            var (status, finishedAt) = _hostStatus[k] switch
-            {
-                BatchStatus.Converged => (ProblemStatus.Converged, _hostFinishedAt[k]),
-                BatchStatus.MaxIterations => (ProblemStatus.MaxIterations, _hostFinishedAt[k]),
-                BatchStatus.Diverged => (ProblemStatus.Diverged, _hostFinishedAt[k]),
-                _ => (ProblemStatus.Cancelled, iteration),
-            };
-            results[problems[k].Index] = ProblemOutcome.Build<T>(problems[k], status, finishedAt, _coefficients,
-                _hostGap[k], _hostObjective[k], _bestCoefficients, _hostBestGap[k], _hostBestObjective[k]);
+            BatchStatus.Converged => (ProblemStatus.Converged, _hostFinishedAt[k]),
+            BatchStatus.MaxIterations => (ProblemStatus.MaxIterations, _hostFinishedAt[k]),
+            BatchStatus.Diverged => (ProblemStatus.Diverged, _hostFinishedAt[k]),
+            BatchStatus.Skipped => (ProblemStatus.Invalid, 0),
+            _ => (ProblemStatus.Cancelled, iteration),
+        };
+        return new DeviceOutcome(status, finishedAt, _hostGap[k], _hostObjective[k], _hostBestGap[k], _hostBestObjective[k]);
+    }
+
+    /// <summary>Copies problem k's last iterate, or its best one, (working scale, from <see cref="Download"/>) into <paramref name="destination"/>.</summary>
+    public void CopyIterate(int k, bool best, Span<T> destination)
+    {
+        var source = best ? _hostBest : _hostBeta;
+        for (int j = 0; j < Features; j++)
+            destination[j] = source[j * _count + k];
+    }
+
+    /// <summary>
+    /// Reads the outcome back and writes each problem's result at its batch index; problems still running
+    /// after <paramref name="iteration"/> iterations (cancelled) are reported with their last iterate.
+    /// </summary>
+    public void Collect(ReadOnlySpan<PreparedProblem<T>> problems, int iteration, ProblemResult[] results)
+    {
+        Download();
+        var last = new T[Features];
+        var best = new T[Features];
+        for (int k = 0; k < _count; k++)
+        {
+            CopyIterate(k, best: false, last);
+            CopyIterate(k, best: true, best);
+            var o = Outcome(k, iteration);
+            results[problems[k].Index] = ProblemOutcome.Build<T>(problems[k], o.Status, o.Iterations, last,
+                o.Gap, o.Objective, best, o.BestGap, o.BestObjective);
         }
+    }
+
+    private void CheckShape(PreparedDesign<T> design)
+    {
+        if (design.Samples != Samples || design.Features != Features)
+            throw new ArgumentException($"a design of {design.Samples} × {design.Features} does not fit a device batch of {Samples} × {Features}", nameof(design));
     }
 
     private ProblemViews<T> ProblemViews() => new()
@@ -247,6 +385,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             Correlation = Slice(_correlation, pk),
             Momentum = Slice(_momentum, _count),
             Status = Slice(_status, _count),
+            Problems = _lists[_list].View,
+            Compacted = 0,
         };
     }
 
@@ -269,6 +409,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     {
         int before = _finishedCount;
         _finished.View.CopyToCPU(ref _finishedCount, 1);
+        Transfers++;
         if (_finishedCount > before)
             onFinished?.Invoke(_finishedCount - before);
     }
@@ -276,11 +417,19 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private static ArrayView<TElement> Slice<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, long length)
         where TElement : unmanaged => buffer.View.SubView(0, length);
 
-    private static void Upload<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
-        where TElement : unmanaged => buffer.View.SubView(0, length).CopyFromCPU(ref host[0], length);
+    private void Upload<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
+        where TElement : unmanaged
+    {
+        buffer.View.SubView(0, length).CopyFromCPU(ref host[0], length);
+        Transfers++;
+    }
 
-    private static void Download<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
-        where TElement : unmanaged => buffer.View.SubView(0, length).CopyToCPU(ref host[0], length);
+    private void Download<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
+        where TElement : unmanaged
+    {
+        buffer.View.SubView(0, length).CopyToCPU(ref host[0], length);
+        Transfers++;
+    }
 
     private MemoryBuffer1D<TElement, Stride1D.Dense> Allocate<TElement>(Accelerator accelerator, long length)
         where TElement : unmanaged
@@ -301,3 +450,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _buffers.Clear();
     }
 }
+
+/// <summary>How one problem of a device batch ended: its status, iterations, and its last and best certificates.</summary>
+internal readonly record struct DeviceOutcome(ProblemStatus Status, int Iterations, double Gap, double Objective,
+    double BestGap, double BestObjective);

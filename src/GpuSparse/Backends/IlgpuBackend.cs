@@ -53,6 +53,12 @@ public sealed class IlgpuBackend : ISolverBackend
     /// <summary>The most problems solved by one round of kernel launches; bounds device memory.</summary>
     public int MaxProblemsPerChunk { get; set; } = DefaultMaxProblemsPerChunk;
 
+    /// <summary>
+    /// When fewer than this fraction of the problems a launch covers are still active, later launches cover
+    /// only the active ones (gathered into a compact index list); 0 never compacts. Results do not depend on it.
+    /// </summary>
+    public double CompactionThreshold { get; set; } = DeviceBatch<double>.DefaultCompactionThreshold;
+
     /// <summary>The accelerator's name, as ILGPU reports it.</summary>
     public string DeviceName => _accelerator.Name;
 
@@ -108,7 +114,8 @@ public sealed class IlgpuBackend : ISolverBackend
             var problems = group.ToArray();
             var design = problems[0].Design;
             int chunk = ChunkSize(problems.Length, design.Samples, design.Features, designPerProblem);
-            using var device = new DeviceBatch<T>(_accelerator, _kernels, chunk, design.Samples, design.Features, designPerProblem);
+            using var device = new DeviceBatch<T>(_accelerator, _kernels, chunk, design.Samples, design.Features, designPerProblem,
+                problems[0].Positive) { CompactionThreshold = CompactionThreshold };
             for (int start = 0; start < problems.Length; start += chunk)
             {
                 var part = problems.AsSpan(start, Math.Min(chunk, problems.Length - start));

@@ -37,6 +37,12 @@ internal sealed class IlgpuKernels
                 _accelerator.LoadAutoGroupedStreamKernel<Index1D, ProblemViews<float>, IterateViews<float>, CertificateViews, int, int, int>(
                     GapKernel.Run<float, SinglePrecision>));
 
+    /// <summary><see cref="CompactionKernel.Run"/>.</summary>
+    public Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> Compaction() =>
+        GetOrLoad(("compaction", typeof(int), typeof(int)),
+            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>>(
+                CompactionKernel.Run));
+
     private TKernel GetOrLoad<TKernel>((string, Type, Type) key, Func<TKernel> load) where TKernel : Delegate
     {
         lock (_cache)

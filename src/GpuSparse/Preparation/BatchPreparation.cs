@@ -156,42 +156,72 @@ internal static class BatchPreparation
         var settings = batch.Settings(k);
         int p = batch.Features;
         var y = batch.Response(k).Span;
+        var centred = new double[y.Length];
+        var scales = CentreResponse(y, settings.FitIntercept, tolerance, centred);
+        var basisDotResponse = design.Projection?.ProjectResponse(centred) ?? [];
+        var response = new T[y.Length];
+        for (int i = 0; i < y.Length; i++)
+            response[i] = T.CreateTruncating(centred[i]);
+        var l1 = new T[p];
+        var l2 = new T[p];
+        var initial = new T[p];
+        PenaltyWeights(settings.Lambda, settings.L1Ratio, settings.PenaltyFactors, l1, l2);
+        WorkingStart(design, settings.WarmStart, settings.Positive, initial);
+        return new PreparedProblem<T>(k, design, response, scales.Mean, l1, l2, settings.Positive, initial,
+            scales.NullObjective, scales.GapTolerance, settings.FitIntercept, basisDotResponse);
+    }
+
+    /// <summary>
+    /// Writes y − ȳ (y itself without an intercept) into <paramref name="centred"/> and returns ȳ and the
+    /// scales of the stopping rule, ½‖y_c‖²/n and the gap tolerance tol·‖y_c‖²/n.
+    /// </summary>
+    public static ResponseScales CentreResponse<T>(ReadOnlySpan<T> y, bool fitIntercept, double tolerance, Span<double> centred)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         double mean = 0;
-        if (settings.FitIntercept)
+        if (fitIntercept)
         {
             foreach (var v in y)
                 mean += double.CreateTruncating(v);
             mean /= y.Length;
         }
-        var centred = new double[y.Length];
         double nullLoss = 0;
         for (int i = 0; i < y.Length; i++)
         {
             centred[i] = double.CreateTruncating(y[i]) - mean;
             nullLoss += centred[i] * centred[i];
         }
-        var basisDotResponse = design.Projection?.ProjectResponse(centred) ?? [];
-        var response = new T[y.Length];
-        for (int i = 0; i < y.Length; i++)
-            response[i] = T.CreateTruncating(centred[i]);
-        bool[] profiled = new bool[p];
-        foreach (int j in design.Projection?.Columns ?? [])
-            profiled[j] = true;
-        var l1 = new T[p];
-        var l2 = new T[p];
-        var initial = new T[p];
-        for (int j = 0; j < p; j++)
+        return new ResponseScales(mean, 0.5 * nullLoss / y.Length, tolerance * nullLoss / y.Length);
+    }
+
+    /// <summary>The per-coordinate weights l1ⱼ = λ·r·wⱼ and l2ⱼ = λ·(1 − r)·wⱼ (wⱼ = 1 without factors).</summary>
+    public static void PenaltyWeights<T>(double lambda, double l1Ratio, double[]? factors, Span<T> l1, Span<T> l2)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int j = 0; j < l1.Length; j++)
         {
-            double w = settings.PenaltyFactors?[j] ?? 1.0;
-            l1[j] = T.CreateTruncating(settings.Lambda * settings.L1Ratio * w);
-            l2[j] = T.CreateTruncating(settings.Lambda * (1 - settings.L1Ratio) * w);
-            // Warm starts are on the raw scale; the working coefficient is sⱼ·βⱼ.
-            double start = settings.WarmStart?[j] ?? 0.0;
-            if (settings.Positive)
-                start = Math.Max(start, 0);
-            initial[j] = design.ActiveColumns[j] && !profiled[j] ? T.CreateTruncating(start * design.ColumnScales[j]) : T.Zero;
+            double w = factors?[j] ?? 1.0;
+            l1[j] = T.CreateTruncating(lambda * l1Ratio * w);
+            l2[j] = T.CreateTruncating(lambda * (1 - l1Ratio) * w);
         }
-        return new PreparedProblem<T>(k, design, response, mean, l1, l2, settings.Positive, initial,
-            0.5 * nullLoss / y.Length, tolerance * nullLoss / y.Length, settings.FitIntercept, basisDotResponse);
+    }
+
+    /// <summary>
+    /// The working-scale start sⱼ·βⱼ of a raw-scale warm start (zeros when <paramref name="start"/> is empty),
+    /// clipped at 0 with positivity, and 0 on the columns that are not iterated.
+    /// </summary>
+    public static void WorkingStart<T>(PreparedDesign<T> design, ReadOnlySpan<double> start, bool positive, Span<T> initial)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int j = 0; j < initial.Length; j++)
+        {
+            double value = start.IsEmpty ? 0.0 : start[j];
+            if (positive)
+                value = Math.Max(value, 0);
+            initial[j] = design.IteratedColumns[j] ? T.CreateTruncating(value * design.ColumnScales[j]) : T.Zero;
+        }
     }
 }
+
+/// <summary>ȳ and the stopping-rule scales of one response: ½‖y_c‖²/n and tol·‖y_c‖²/n.</summary>
+internal readonly record struct ResponseScales(double Mean, double NullObjective, double GapTolerance);

@@ -27,12 +27,42 @@ internal sealed class PreparedDesign<T>(T[] values, int samples, int features, d
     /// <summary>False for columns that are zero after centring: their coefficient is fixed at 0.</summary>
     public bool[] ActiveColumns { get; } = activeColumns;
 
+    /// <summary>The columns the iteration moves: active and not profiled out by <see cref="Projection"/>.</summary>
+    public bool[] IteratedColumns { get; } = IteratedMask(activeColumns, projection);
+
     /// <summary>Unpenalised columns profiled out of the iteration (null when every feature is penalised).</summary>
     public UnpenalisedProjection? Projection { get; } = projection;
 
     /// <summary>L, the largest eigenvalue of X_wᵀX_w/n (0 when every column is inactive).</summary>
     public double Lipschitz { get; } = lipschitz;
 
+    private static bool[] IteratedMask(bool[] active, UnpenalisedProjection? projection)
+    {
+        var mask = (bool[])active.Clone();
+        foreach (int j in projection?.Columns ?? [])
+            mask[j] = false;
+        return mask;
+    }
+
     /// <summary>The step size 1/L of the proximal gradient iteration (0 when L = 0: nothing moves).</summary>
     public double Step => Lipschitz > 0 ? 1.0 / Lipschitz : 0.0;
+
+    /// <summary>
+    /// Writes the raw-scale coefficients of the working-scale <paramref name="working"/> into <paramref name="raw"/>
+    /// (recovering profiled-out unpenalised ones) and returns the intercept b₀ = ȳ − x̄·β (0 without one).
+    /// </summary>
+    public double ToRawScale(ReadOnlySpan<T> working, Span<double> raw, double responseMean, bool fitIntercept,
+        ReadOnlySpan<double> basisDotResponse)
+    {
+        for (int j = 0; j < working.Length; j++)
+            raw[j] = double.CreateTruncating(working[j]);
+        Projection?.Recover(raw, basisDotResponse);
+        double intercept = responseMean;
+        for (int j = 0; j < working.Length; j++)
+        {
+            raw[j] = ActiveColumns[j] ? raw[j] / ColumnScales[j] : 0.0;
+            intercept -= ColumnMeans[j] * raw[j];
+        }
+        return fitIntercept ? intercept : 0.0;
+    }
 }

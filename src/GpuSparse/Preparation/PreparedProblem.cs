@@ -48,17 +48,8 @@ internal sealed class PreparedProblem<T>(int index, PreparedDesign<T> design, T[
     /// <summary>Maps working-scale coefficients to the raw scale and the intercept b₀ = ȳ − x̄·β.</summary>
     public (double[] Coefficients, double Intercept) ToRawScale(ReadOnlySpan<T> working)
     {
-        var design = Design;
         var raw = new double[working.Length];
-        for (int j = 0; j < raw.Length; j++)
-            raw[j] = double.CreateTruncating(working[j]);
-        design.Projection?.Recover(raw, BasisDotResponse);
-        double intercept = ResponseMean;
-        for (int j = 0; j < raw.Length; j++)
-        {
-            raw[j] = design.ActiveColumns[j] ? raw[j] / design.ColumnScales[j] : 0.0;
-            intercept -= design.ColumnMeans[j] * raw[j];
-        }
-        return (raw, FitIntercept ? intercept : 0.0);
+        double intercept = Design.ToRawScale(working, raw, ResponseMean, FitIntercept, BasisDotResponse);
+        return (raw, intercept);
     }
 }

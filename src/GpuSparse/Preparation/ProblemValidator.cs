@@ -37,20 +37,10 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
         if (CheckDesign(k) is { } designFailure)
             return designFailure;
 
-        var y = _batch.Response(k).Span;
-        if (y.Length != n)
-            return new("y", $"has length {y.Length} but X has n = {n} rows");
-        if (FirstNonFinite(y) is { } iy)
-            return new("y", $"y[{iy}] is {y[iy]} (values must be finite)");
-        if (Float32Overflow(y) is { } yOverflow)
-            return new("y", yOverflow);
-
-        if (!double.IsFinite(settings.Lambda))
-            return new("lambda", $"is {settings.Lambda} (must be finite)");
-        if (settings.Lambda < 0)
-            return new("lambda", $"is {settings.Lambda} (must be ≥ 0)");
-        if (!(settings.L1Ratio >= 0 && settings.L1Ratio <= 1))
-            return new("l1_ratio", $"is {settings.L1Ratio} (must lie in [0, 1])");
+        if (CheckResponse(_batch.Response(k).Span, n) is { } responseFailure)
+            return responseFailure;
+        if (CheckPenalty(settings.Lambda, settings.L1Ratio) is { } penaltyFailure)
+            return penaltyFailure;
 
         if (settings.PenaltyFactors is { } w)
         {
@@ -60,14 +50,8 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
                 if (!double.IsFinite(w[j]) || w[j] < 0)
                     return new("penalty_factors", $"w[{j}] is {w[j]} (must be finite and ≥ 0)");
         }
-        if (settings.WarmStart is { } start)
-        {
-            if (start.Length != p)
-                return new("warm_start", $"has length {start.Length} but p = {p}");
-            for (int j = 0; j < start.Length; j++)
-                if (!double.IsFinite(start[j]))
-                    return new("warm_start", $"β[{j}] is {start[j]} (must be finite)");
-        }
+        if (settings.WarmStart is { } start && CheckWarmStart(start, p) is { } startFailure)
+            return startFailure;
 
         bool unpenalised = settings.Lambda == 0 || (settings.PenaltyFactors?.All(v => v == 0) ?? false);
         int effectiveSamples = settings.FitIntercept ? n - 1 : n;
@@ -75,6 +59,51 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
             return new(settings.Lambda == 0 ? "lambda" : "penalty_factors",
                 $"no penalty with p = {p} features and only {effectiveSamples} degrees of freedom: " +
                 "the least-squares solution is not unique; use λ > 0 or penalise some features");
+        return null;
+    }
+
+    /// <summary>The fault of a response y for a design of n rows (length, finite values, float32 range), or null.</summary>
+    public static ValidationFailure? CheckResponse(ReadOnlySpan<T> y, int n)
+    {
+        if (y.Length != n)
+            return new("y", $"has length {y.Length} but X has n = {n} rows");
+        if (FirstNonFinite(y) is { } iy)
+            return new("y", $"y[{iy}] is {y[iy]} (values must be finite)");
+        if (Float32Overflow(y) is { } yOverflow)
+            return new("y", yOverflow);
+        return null;
+    }
+
+    /// <summary>The fault of λ (finite, ≥ 0) or of the L1 ratio (in [0, 1]), or null.</summary>
+    public static ValidationFailure? CheckPenalty(double lambda, double l1Ratio)
+    {
+        if (!double.IsFinite(lambda))
+            return new("lambda", $"is {lambda} (must be finite)");
+        if (lambda < 0)
+            return new("lambda", $"is {lambda} (must be ≥ 0)");
+        if (!(l1Ratio >= 0 && l1Ratio <= 1))
+            return new("l1_ratio", $"is {l1Ratio} (must lie in [0, 1])");
+        return null;
+    }
+
+    /// <summary>The fault of a raw-scale warm start for p features (length, finite values), or null.</summary>
+    public static ValidationFailure? CheckWarmStart(ReadOnlySpan<double> start, int p)
+    {
+        if (start.Length != p)
+            return new("warm_start", $"has length {start.Length} but p = {p}");
+        for (int j = 0; j < start.Length; j++)
+            if (!double.IsFinite(start[j]))
+                return new("warm_start", $"β[{j}] is {start[j]} (must be finite)");
+        return null;
+    }
+
+    /// <summary>The fault of a design's values (finite, float32 range), as X[i, j] of p columns, or null.</summary>
+    public static ValidationFailure? CheckDesignValues(ReadOnlySpan<T> x, int p)
+    {
+        if (FirstNonFinite(x) is { } ix)
+            return new("X", $"X[{ix / p}, {ix % p}] is {x[ix]} (values must be finite)");
+        if (Float32Overflow(x) is { } overflow)
+            return new("X", overflow);
         return null;
     }
 
@@ -86,12 +115,7 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
             if (_designChecked[d])
                 return _designFailures[d];
         }
-        var x = _batch.Design(k).Span;
-        ValidationFailure? failure = null;
-        if (FirstNonFinite(x) is { } ix)
-            failure = new("X", $"X[{ix / _batch.Features}, {ix % _batch.Features}] is {x[ix]} (values must be finite)");
-        else if (Float32Overflow(x) is { } overflow)
-            failure = new("X", overflow);
+        var failure = CheckDesignValues(_batch.Design(k).Span, _batch.Features);
         lock (_designChecked)
         {
             _designFailures[d] = failure;

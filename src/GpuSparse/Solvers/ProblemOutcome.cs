@@ -24,7 +24,7 @@ internal static class ProblemOutcome
         ReadOnlySpan<T> last, double gap, double objective, ReadOnlySpan<T> best, double bestGap, double bestObjective)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool returnBest = status == ProblemStatus.MaxIterations && bestGap < gap;
+        bool returnBest = ReturnsBest(status, gap, bestGap);
         var (coefficients, intercept) = problem.ToRawScale(returnBest ? best : last);
         return new ProblemResult
         {
@@ -44,4 +44,8 @@ internal static class ProblemOutcome
             },
         };
     }
+
+    /// <summary>Whether the best iterate is returned instead of the last: at the iteration limit, when its gap is smaller.</summary>
+    public static bool ReturnsBest(ProblemStatus status, double gap, double bestGap) =>
+        status == ProblemStatus.MaxIterations && bestGap < gap;
 }

@@ -1,0 +1,251 @@
+using System.Numerics;
+using GpuSparse.Model;
+using GpuSparse.Preparation;
+using GpuSparse.Solvers;
+
+namespace GpuSparse.Backends;
+
+/// <summary>
+/// A device-resident batch for simulation workloads: K problems whose designs (one shared X, or K designs of
+/// equal shape) and structural options are fixed, solved again and again with new responses and penalties.
+/// The designs are validated, prepared (centred, scaled, L computed) and uploaded once; each
+/// <see cref="Solve"/> stages only y, λ and r, reuses every device buffer, and writes into caller-owned
+/// buffers, so that steady-state calls allocate no managed memory of their own.
+/// </summary>
+/// <remarks>
+/// A call's results are those of <see cref="IlgpuBackend.Solve{T}"/> on the same problems (with
+/// <see cref="ProblemSettings.WarmStart"/> set to the start used) to the last bit. By default each problem
+/// starts from its previous solution, which is close when a simulation step changes little. Penalty factors
+/// are all 1, and λ must be positive: λ = 0 leaves the features unpenalised, which changes the prepared
+/// design (use <see cref="IlgpuBackend.Solve{T}"/> for that). Not thread-safe: one call at a time.
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly DeviceBatch<T> _device;
+    private readonly PreparedDesign<T>[] _designs;
+    private readonly ResidentOptions _structure;
+    private readonly double[] _centred, _means, _previous;
+    private readonly T[] _response, _l1, _l2, _initial, _iterate;
+    private readonly ValidationFailure?[] _failures;
+
+    private ResidentSession(IlgpuBackend backend, PreparedDesign<T>[] designs, int problems, ResidentOptions structure,
+        SolverOptions options)
+    {
+        if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
+            throw new NotSupportedException($"resident sessions solve float32 and float64 problems, not {typeof(T).Name}");
+        options.Validate();
+        bool perProblem = designs.Length > 1;
+        int n = designs[0].Samples, p = designs[0].Features;
+        _designs = designs;
+        _structure = structure;
+        Options = options;
+        Problems = problems;
+        _device = new DeviceBatch<T>(backend.Accelerator, backend.Kernels, problems, n, p, perProblem, structure.Positive)
+        {
+            CompactionThreshold = backend.CompactionThreshold,
+        };
+        _device.Begin(problems);
+        if (perProblem)
+        {
+            for (int k = 0; k < problems; k++)
+                _device.StageDesign(k, designs[k]);
+            _device.UploadDesigns(problems);
+        }
+        else
+            _device.UseSharedDesign(designs[0]);
+        _centred = new double[n];
+        _means = new double[problems];
+        _previous = new double[(long)problems * p];
+        _response = new T[n];
+        _l1 = new T[p];
+        _l2 = new T[p];
+        _initial = new T[p];
+        _iterate = new T[p];
+        _failures = new ValidationFailure?[problems];
+    }
+
+    /// <summary>K, the number of problems of every call.</summary>
+    public int Problems { get; }
+
+    /// <summary>n.</summary>
+    public int Samples => _device.Samples;
+
+    /// <summary>p.</summary>
+    public int Features => _device.Features;
+
+    /// <summary>See <see cref="IlgpuBackend.CompactionThreshold"/> (initially the backend's); results do not depend on it.</summary>
+    public double CompactionThreshold
+    {
+        get => _device.CompactionThreshold;
+        set => _device.CompactionThreshold = value;
+    }
+
+    /// <summary>How many times the last call compacted its active problems.</summary>
+    internal int Compactions => _device.Compactions;
+
+    /// <summary>Gap checks launched by the last call (one more than its iteration launches).</summary>
+    internal int Checks => _device.Checks;
+
+    /// <summary>Host–device copies of the last call.</summary>
+    internal int Transfers => _device.Transfers;
+
+    /// <summary>The solver options of the following calls.</summary>
+    public SolverOptions Options { get; set; }
+
+    /// <summary>
+    /// Opens a session of <paramref name="problems"/> problems sharing one design X (n × p, row-major).
+    /// </summary>
+    /// <exception cref="ProblemValidationException">X is malformed (no rows, not a multiple of p, non-finite values).</exception>
+    public static ResidentSession<T> WithSharedDesign(IlgpuBackend backend, ReadOnlySpan<T> design, int features, int problems,
+        ResidentOptions structure, SolverOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(problems, 1);
+        CheckDesign(design, features, null);
+        var prepared = BatchPreparation.PrepareDesign(design, features, structure.FitIntercept, structure.Standardize);
+        return new ResidentSession<T>(backend, [prepared], problems, structure, options ?? new SolverOptions());
+    }
+
+    /// <summary>
+    /// Opens a session of K problems, each with its own design of n × p, stored as one K × n × p row-major block.
+    /// </summary>
+    /// <exception cref="ProblemValidationException">A design is malformed (the message names its problem).</exception>
+    public static ResidentSession<T> WithDesignPerProblem(IlgpuBackend backend, ReadOnlyMemory<T> designs, int problems,
+        int samples, int features, ResidentOptions structure, SolverOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(problems, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        int size = samples * features;
+        if (designs.Length != (long)problems * size)
+            throw new ProblemValidationException(null, "X",
+                $"holds {designs.Length} values; {problems} problems of {samples} × {features} need {(long)problems * size}");
+        for (int k = 0; k < problems; k++)
+            CheckDesign(designs.Span.Slice(k * size, size), features, k);
+        var prepared = new PreparedDesign<T>[problems];
+        Parallel.For(0, problems, k => prepared[k] = BatchPreparation.PrepareDesign(designs.Span.Slice(k * size, size), features,
+            structure.FitIntercept, structure.Standardize));
+        return new ResidentSession<T>(backend, prepared, problems, structure, options ?? new SolverOptions());
+    }
+
+    private static void CheckDesign(ReadOnlySpan<T> x, int features, int? k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        if (x.Length == 0 || x.Length % features != 0)
+            throw new ProblemValidationException(k, "X", $"holds {x.Length} values, not a positive multiple of p = {features}");
+        if (ProblemValidator<T>.CheckDesignValues(x, features) is { } failure)
+            throw new ProblemValidationException(k, failure.Field, failure.Reason);
+    }
+
+    /// <summary>
+    /// Solves the K problems for new responses and penalties, writing each problem's result into
+    /// <paramref name="output"/>. A problem whose input is invalid gets <see cref="ProblemStatus.Invalid"/>
+    /// (see <see cref="Message"/>), zero coefficients and a NaN gap, and the others are solved.
+    /// </summary>
+    /// <param name="responses">K × n, row-major: problem k's y is <c>responses[k·n .. (k+1)·n)</c>.</param>
+    /// <param name="lambdas">λ of each problem (K values, &gt; 0).</param>
+    /// <param name="l1Ratios">r of each problem (K values in [0, 1]).</param>
+    /// <param name="output">Where the K results go.</param>
+    /// <param name="warmStarts">
+    /// K × p raw-scale starting coefficients; empty (the default) starts each problem from its previous
+    /// solution: the coefficients last returned for it (zeros before the first call, after
+    /// <see cref="ResetWarmStarts"/>, and after it diverged; an invalid call keeps the one before).
+    /// </param>
+    /// <param name="cancellationToken">Stops the iteration at the next check; unfinished problems are <see cref="ProblemStatus.Cancelled"/>.</param>
+    /// <exception cref="ArgumentException">A buffer does not hold K (or K·n, K·p) values.</exception>
+    public void Solve(ReadOnlySpan<T> responses, ReadOnlySpan<double> lambdas, ReadOnlySpan<double> l1Ratios,
+        ResidentOutput output, ReadOnlySpan<double> warmStarts = default, CancellationToken cancellationToken = default)
+    {
+        int count = Problems, n = Samples, p = Features;
+        CheckLength(responses.Length, (long)count * n, nameof(responses));
+        CheckLength(lambdas.Length, count, nameof(lambdas));
+        CheckLength(l1Ratios.Length, count, nameof(l1Ratios));
+        CheckLength(output.Coefficients.Length, (long)count * p, nameof(output.Coefficients));
+        CheckLength(output.Intercepts.Length, count, nameof(output.Intercepts));
+        CheckLength(output.Gaps.Length, count, nameof(output.Gaps));
+        CheckLength(output.Iterations.Length, count, nameof(output.Iterations));
+        CheckLength(output.Statuses.Length, count, nameof(output.Statuses));
+        if (!warmStarts.IsEmpty)
+            CheckLength(warmStarts.Length, (long)count * p, nameof(warmStarts));
+        var options = Options;
+        options.Validate();
+        var starts = warmStarts.IsEmpty ? _previous : warmStarts;
+        _device.Begin(count);
+        for (int k = 0; k < count; k++)
+            Stage(k, responses.Slice(k * n, n), lambdas[k], l1Ratios[k], starts.Slice(k * p, p), options.Tolerance);
+        _device.Commit();
+        int iteration = _device.Run(options, null, cancellationToken);
+        _device.Download();
+        for (int k = 0; k < count; k++)
+            Collect(k, iteration, output);
+    }
+
+    /// <summary>Validates and stages problem k, or skips it with its fault recorded.</summary>
+    private void Stage(int k, ReadOnlySpan<T> y, double lambda, double l1Ratio, ReadOnlySpan<double> start, double tolerance)
+    {
+        var failure = ProblemValidator<T>.CheckResponse(y, Samples)
+            ?? ProblemValidator<T>.CheckPenalty(lambda, l1Ratio)
+            ?? (lambda == 0
+                ? new ValidationFailure("lambda", "is 0: a session's prepared design assumes every feature is penalised; solve λ = 0 with IlgpuBackend.Solve")
+                : ProblemValidator<T>.CheckWarmStart(start, Features));
+        _failures[k] = failure;
+        if (failure is not null)
+        {
+            _device.Skip(k);
+            return;
+        }
+        var design = Design(k);
+        var scales = BatchPreparation.CentreResponse(y, _structure.FitIntercept, tolerance, _centred);
+        for (int i = 0; i < _response.Length; i++)
+            _response[i] = T.CreateTruncating(_centred[i]);
+        BatchPreparation.PenaltyWeights<T>(lambda, l1Ratio, null, _l1, _l2);
+        BatchPreparation.WorkingStart(design, start, _structure.Positive, _initial);
+        _means[k] = scales.Mean;
+        _device.Stage(k, design, _response, _l1, _l2, _initial, scales.GapTolerance, scales.NullObjective);
+    }
+
+    /// <summary>Writes problem k's result (as <see cref="ProblemOutcome"/> would build it) and keeps its solution as the next start.</summary>
+    private void Collect(int k, int iteration, ResidentOutput output)
+    {
+        int p = Features;
+        var coefficients = output.Coefficients.Slice(k * p, p);
+        var previous = _previous.AsSpan(k * p, p);
+        var outcome = _device.Outcome(k, iteration);
+        output.Statuses[k] = outcome.Status;
+        output.Iterations[k] = outcome.Iterations;
+        if (outcome.Status == ProblemStatus.Invalid)
+        {
+            coefficients.Clear();
+            output.Intercepts[k] = 0;
+            output.Gaps[k] = double.NaN;
+            return;
+        }
+        bool best = ProblemOutcome.ReturnsBest(outcome.Status, outcome.Gap, outcome.BestGap);
+        _device.CopyIterate(k, best, _iterate);
+        output.Intercepts[k] = Design(k).ToRawScale(_iterate, coefficients, _means[k], _structure.FitIntercept, []);
+        output.Gaps[k] = best ? outcome.BestGap : outcome.Gap;
+        // a diverged iterate would be a poor (possibly non-finite) start
+        if (outcome.Status == ProblemStatus.Diverged)
+            previous.Clear();
+        else
+            coefficients.CopyTo(previous);
+    }
+
+    /// <summary>Why problem k of the last call was invalid (null when it was not). Allocates the message.</summary>
+    public string? Message(int k) =>
+        _failures[k] is { } failure ? ProblemValidationException.Describe(k, failure.Field, failure.Reason) : null;
+
+    /// <summary>Forgets the previous solutions: the next call without explicit warm starts starts from zero.</summary>
+    public void ResetWarmStarts() => Array.Clear(_previous);
+
+    private PreparedDesign<T> Design(int k) => _designs.Length == 1 ? _designs[0] : _designs[k];
+
+    private static void CheckLength(long actual, long expected, string name)
+    {
+        if (actual != expected)
+            throw new ArgumentException($"holds {actual} values, but the session needs {expected}", name);
+    }
+
+    /// <summary>Releases the session's device buffers (the backend stays open).</summary>
+    public void Dispose() => _device.Dispose();
+}

@@ -1,0 +1,332 @@
+using System.Numerics;
+using GpuSparse.Backends;
+using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.Penalties;
+using GpuSparse.Model;
+using GpuSparse.Reference;
+using GpuSparse.Solvers;
+using ILGPU;
+using ILGPU.Runtime;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace GpuSparse.Tests.Backends;
+
+/// <summary>
+/// Resident sessions on ILGPU's CPU accelerator: every call must equal a fresh <see cref="IlgpuBackend.Solve{T}"/>
+/// of the same problems (warm-started where the session was) and the reference path, bit for bit; steady-state
+/// calls must allocate nothing beyond what ILGPU's own launches and copies allocate.
+/// </summary>
+public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
+{
+    private readonly IlgpuBackend _backend;
+    private readonly ITestOutputHelper _output;
+
+    public ResidentSessionTests(CpuBackendFixture fixture, ITestOutputHelper output)
+    {
+        _backend = fixture.Backend;
+        _output = output;
+    }
+
+    [Theory]
+    [InlineData(SolverAlgorithm.Ista)]
+    [InlineData(SolverAlgorithm.Fista)]
+    public void SharedDesign_Float64_CallsEqualFreshSolvesAndReference(SolverAlgorithm algorithm)
+    {
+        const int count = 12, n = 20, p = 6;
+        var random = new Random(5);
+        var x = RandomValues<double>(random, n * p);
+        var structure = new ResidentOptions { Standardize = true };
+        var options = new SolverOptions { Algorithm = algorithm, Tolerance = 1e-8 };
+        using var session = ResidentSession<double>.WithSharedDesign(_backend, x, p, count, structure, options);
+        var lambdas = Enumerable.Range(0, count).Select(k => 0.02 + 0.01 * k).ToArray();
+        var ratios = Enumerable.Range(0, count).Select(k => (k % 3) * 0.5).ToArray();
+        var y = Responses(random, x, count, n, p);
+        var previous = new double[count * p];
+        int[] iterationsPerCall = new int[4];
+        for (int call = 0; call < 4; call++)
+        {
+            // a simulation step: the responses move a little
+            for (int e = 0; e < y.Length; e++)
+                y[e] += 0.01 * (2 * random.NextDouble() - 1);
+            var callY = (double[])y.Clone();
+            var callLambdas = (double[])lambdas.Clone();
+            var callRatios = (double[])ratios.Clone();
+            if (call == 2)
+            {
+                callY[3 * n + 1] = double.NaN;
+                callLambdas[5] = -1;
+                callRatios[7] = 1.5;
+                callLambdas[8] = 0;
+            }
+            var actual = Run(session, callY, callLambdas, callRatios);
+            var settings = Enumerable.Range(0, count).Select(k => new ProblemSettings
+            {
+                Lambda = callLambdas[k], L1Ratio = callRatios[k], Standardize = true,
+                WarmStart = call == 0 ? null : previous.AsSpan(k * p, p).ToArray(),
+            }).ToArray();
+            var batch = ProblemBatch<double>.WithSharedDesign(x, p, callY, settings);
+            var skip = call == 2 ? new[] { 8 } : [];
+            AssertEqual(actual, _backend.Solve(batch, options), skip);
+            using (var reference = new ReferenceBackend())
+                AssertEqual(actual, reference.Solve(batch, options), skip);
+            if (call == 2)
+            {
+                foreach (var (k, field) in new[] { (3, "'y'"), (5, "'lambda'"), (7, "'l1_ratio'"), (8, "'lambda'") })
+                {
+                    Assert.Equal(ProblemStatus.Invalid, actual.Statuses[k]);
+                    Assert.Contains(field, session.Message(k));
+                }
+                Assert.Null(session.Message(0));
+            }
+            // the documented warm start: the last returned solution, kept across an invalid call
+            for (int k = 0; k < count; k++)
+                if (actual.Statuses[k] != ProblemStatus.Invalid)
+                    Array.Copy(actual.Coefficients, k * p, previous, k * p, p);
+            iterationsPerCall[call] = actual.Iterations.Sum();
+        }
+        _output.WriteLine($"total iterations per call: {string.Join(", ", iterationsPerCall)}");
+        Assert.True(iterationsPerCall[1] < iterationsPerCall[0], "warm-started calls should need fewer iterations than the cold one");
+    }
+
+    [Fact]
+    public void PerProblemDesigns_Float32_PositiveWithoutIntercept_EqualFreshSolvesAndReference()
+    {
+        const int count = 9, n = 15, p = 5;
+        var random = new Random(8);
+        var x = RandomValues<float>(random, count * n * p);
+        var structure = new ResidentOptions { FitIntercept = false, Positive = true };
+        var options = new SolverOptions { Tolerance = 1e-6 };
+        using var session = ResidentSession<float>.WithDesignPerProblem(_backend, x, count, n, p, structure, options);
+        var lambdas = Enumerable.Range(0, count).Select(k => 0.05 + 0.02 * k).ToArray();
+        var ratios = Enumerable.Range(0, count).Select(k => k % 2 == 0 ? 1.0 : 0.3).ToArray();
+        var y = new float[count * n];
+        for (int k = 0; k < count; k++)
+            Responses(random, x.AsSpan(k * n * p, n * p).ToArray(), 1, n, p).AsSpan().CopyTo(y.AsSpan(k * n, n));
+        double[]? starts = null;
+        for (int call = 0; call < 3; call++)
+        {
+            // call 1 passes explicit warm starts (some negative, clipped by positivity); call 2 uses the previous solutions
+            double[]? explicitStarts = call == 1 ? RandomValues<double>(random, count * p) : null;
+            var actual = Run(session, y, lambdas, ratios, explicitStarts);
+            var used = explicitStarts ?? starts;
+            var settings = Enumerable.Range(0, count).Select(k => new ProblemSettings
+            {
+                Lambda = lambdas[k], L1Ratio = ratios[k], FitIntercept = false, Positive = true,
+                WarmStart = used?.AsSpan(k * p, p).ToArray(),
+            }).ToArray();
+            var batch = ProblemBatch<float>.WithDesignPerProblem(x, n, p, y, settings);
+            AssertEqual(actual, _backend.Solve(batch, options), []);
+            using (var reference = new ReferenceBackend())
+                AssertEqual(actual, reference.Solve(batch, options), []);
+            starts = actual.Coefficients;
+            for (int e = 0; e < y.Length; e++)
+                y[e] += (float)(0.02 * (2 * random.NextDouble() - 1));
+        }
+    }
+
+    [Fact]
+    public void Compaction_LeavesResultsUnchanged()
+    {
+        const int count = 40, n = 16, p = 8;
+        var random = new Random(21);
+        var x = RandomValues<double>(random, n * p);
+        var y = Responses(random, x, count, n, p);
+        // λ over two decades: small ones need many more iterations, so problems finish at very different checks
+        var lambdas = Enumerable.Range(0, count).Select(k => 0.002 * Math.Pow(100, k / (count - 1.0))).ToArray();
+        var ratios = Enumerable.Repeat(1.0, count).ToArray();
+        var options = new SolverOptions { Tolerance = 1e-10, CheckInterval = 5 };
+        var results = new List<(double Threshold, Output Output, int Compactions)>();
+        foreach (double threshold in new[] { 0.0, 0.5, 1.0 })
+        {
+            using var session = ResidentSession<double>.WithSharedDesign(_backend, x, p, count, new ResidentOptions(), options);
+            session.CompactionThreshold = threshold;
+            results.Add((threshold, Run(session, y, lambdas, ratios), session.Compactions));
+        }
+        _output.WriteLine(string.Join("; ", results.Select(r => $"threshold {r.Threshold}: {r.Compactions} compactions")));
+        Assert.Equal(0, results[0].Compactions);
+        Assert.InRange(results[1].Compactions, 1, int.MaxValue);
+        Assert.True(results[2].Compactions > results[1].Compactions);
+        Assert.True(results[0].Output.Iterations.Distinct().Count() > 3, "problems should finish at different checks");
+        foreach (var (_, output, _) in results.Skip(1))
+            AssertSame(results[0].Output, output);
+    }
+
+    [Fact]
+    public void Compaction_InTheBackend_LeavesResultsUnchanged()
+    {
+        var batch = TestProblems.Shared<double>(18, 6, TestProblems.Mixed(30, 6, seed: 31), seed: 32);
+        var options = new SolverOptions { Tolerance = 1e-9, CheckInterval = 3 };
+        double saved = _backend.CompactionThreshold;
+        try
+        {
+            _backend.CompactionThreshold = 0;
+            var plain = _backend.Solve(batch, options);
+            _backend.CompactionThreshold = 1;
+            var compacted = _backend.Solve(batch, options);
+            for (int k = 0; k < batch.Count; k++)
+            {
+                Assert.Equal(plain[k].Coefficients, compacted[k].Coefficients);
+                Assert.Equal(plain[k] with { Coefficients = [] }, compacted[k] with { Coefficients = [] });
+            }
+        }
+        finally
+        {
+            _backend.CompactionThreshold = saved;
+        }
+    }
+
+    /// <summary>
+    /// ILGPU's CPU accelerator allocates on every kernel launch and every host–device copy (its launcher and
+    /// copy machinery, not ours). A warm call is compared with a bare loop of the same launches of the same
+    /// kernels and the same number of copies through ILGPU alone: the session must allocate no more than
+    /// that, i.e. nothing of its own.
+    /// </summary>
+    [Fact]
+    public void WarmCalls_AllocateNothingBeyondIlgpusLaunchesAndCopies()
+    {
+        const int count = 64, n = 16, p = 8;
+        var random = new Random(3);
+        var x = RandomValues<double>(random, n * p);
+        var y = Responses(random, x, count, n, p);
+        var lambdas = Enumerable.Range(0, count).Select(k => 0.01 + 0.002 * k).ToArray();
+        var ratios = Enumerable.Range(0, count).Select(k => k % 2 == 0 ? 1.0 : 0.5).ToArray();
+        using var session = ResidentSession<double>.WithSharedDesign(_backend, x, p, count, new ResidentOptions(),
+            new SolverOptions { Tolerance = 1e-6 });
+        session.CompactionThreshold = 1;
+        var output = new Output(count, p);
+        var moved = (double[])y.Clone();
+        for (int e = 0; e < moved.Length; e++)
+            moved[e] += 0.05 * (2 * random.NextDouble() - 1);
+        // cold call and warm-up of every code path (JIT, kernel compilation, pools)
+        for (int i = 0; i < 3; i++)
+        {
+            session.Solve(y, lambdas, ratios, output.Span);
+            session.Solve(moved, lambdas, ratios, output.Span);
+        }
+        using var bare = new BareLaunches(_backend, count);
+        bare.Measure(1, 1, 1);
+        foreach (var (name, responses) in new[] { ("converged start", moved), ("moved responses", y) })
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            session.Solve(responses, lambdas, ratios, output.Span);
+            long sessionBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            int checks = session.Checks, compactions = session.Compactions, transfers = session.Transfers;
+            long bareBytes = bare.Measure(checks, compactions, transfers);
+            _output.WriteLine($"{name}: {checks} gap checks, {checks - 1} iteration launches, {compactions} compactions, " +
+                $"{transfers} copies, max {output.Iterations.Max()} iterations: session {sessionBytes} B, " +
+                $"ILGPU alone {bareBytes} B on the calling thread");
+            Assert.All(output.Statuses, s => Assert.Equal(ProblemStatus.Converged, s));
+            Assert.True(sessionBytes <= bareBytes, $"{name}: the session allocated {sessionBytes - bareBytes} B of its own");
+        }
+    }
+
+    /// <summary>The session's kernels and 1-value copies through ILGPU alone, on problems that are all finished.</summary>
+    private sealed class BareLaunches : IDisposable
+    {
+        private readonly Action<Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int, int> _check;
+        private readonly Action<Index1D, ProblemViews<double>, IterateViews<double>, int, int> _iterate;
+        private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
+        private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _list, _count;
+        private readonly int _extent;
+        private int _value;
+
+        public BareLaunches(IlgpuBackend backend, int extent)
+        {
+            _extent = extent;
+            _check = backend.Kernels.Gap<double>();
+            _iterate = backend.Kernels.Iteration<double, ElasticNetProximal<double>>();
+            _compact = backend.Kernels.Compaction();
+            _status = backend.Accelerator.Allocate1D(Enumerable.Repeat(BatchStatus.Skipped, extent).ToArray());
+            _list = backend.Accelerator.Allocate1D<int>(extent);
+            _count = backend.Accelerator.Allocate1D<int>(1);
+        }
+
+        /// <summary>Bytes allocated on this thread by the launches of a call with these counts, and its copies.</summary>
+        public long Measure(int checks, int compactions, int copies)
+        {
+            // every problem is finished, so each thread returns at once
+            var state = new IterateViews<double> { Status = _status.View, Problems = _list.View };
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < checks; i++)
+                _check(_extent, default, state, default, 0, 0, 0);
+            for (int i = 1; i < checks; i++)
+                _iterate(_extent, default, state, 0, 0);
+            for (int i = 0; i < compactions; i++)
+                _compact(_extent, _status.View, _list.View, 0, _list.View, _count.View);
+            for (int i = 0; i < copies; i++)
+                _count.View.CopyToCPU(ref _value, 1);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        public void Dispose()
+        {
+            _status.Dispose();
+            _list.Dispose();
+            _count.Dispose();
+        }
+    }
+
+    /// <summary>The five output buffers of a session call.</summary>
+    private sealed class Output(int count, int features)
+    {
+        public double[] Coefficients { get; } = new double[count * features];
+        public double[] Intercepts { get; } = new double[count];
+        public double[] Gaps { get; } = new double[count];
+        public int[] Iterations { get; } = new int[count];
+        public ProblemStatus[] Statuses { get; } = new ProblemStatus[count];
+
+        public ResidentOutput Span => new(Coefficients, Intercepts, Gaps, Iterations, Statuses);
+    }
+
+    private static Output Run<T>(ResidentSession<T> session, T[] y, double[] lambdas, double[] ratios, double[]? starts = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var output = new Output(session.Problems, session.Features);
+        session.Solve(y, lambdas, ratios, output.Span, starts);
+        return output;
+    }
+
+    private static void AssertEqual(Output actual, BatchResult expected, int[] skip)
+    {
+        int p = actual.Coefficients.Length / actual.Intercepts.Length;
+        for (int k = 0; k < expected.Problems.Count; k++)
+        {
+            if (skip.Contains(k))
+                continue;
+            var e = expected[k];
+            Assert.True(e.Status == actual.Statuses[k], $"problem {k}: {actual.Statuses[k]}, {expected.Backend} {e.Status}");
+            Assert.Equal(e.Iterations, actual.Iterations[k]);
+            Assert.Equal(e.Coefficients, actual.Coefficients.AsSpan(k * p, p).ToArray());
+            Assert.Equal(e.Intercept, actual.Intercepts[k]);
+            Assert.Equal(e.DualityGap, actual.Gaps[k]);
+        }
+    }
+
+    private static void AssertSame(Output expected, Output actual)
+    {
+        Assert.Equal(expected.Coefficients, actual.Coefficients);
+        Assert.Equal(expected.Intercepts, actual.Intercepts);
+        Assert.Equal(expected.Gaps, actual.Gaps);
+        Assert.Equal(expected.Iterations, actual.Iterations);
+        Assert.Equal(expected.Statuses, actual.Statuses);
+    }
+
+    private static T[] RandomValues<T>(Random random, int length) where T : unmanaged, IFloatingPointIeee754<T> =>
+        [.. Enumerable.Range(0, length).Select(_ => T.CreateTruncating(2 * random.NextDouble() - 1))];
+
+    /// <summary>K responses y = Xβ* + noise (K × n), β* = (1.5, −0.8, 0.6, 0, …).</summary>
+    private static T[] Responses<T>(Random random, T[] x, int count, int n, int p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var y = new T[count * n];
+        for (int k = 0; k < count; k++)
+            for (int i = 0; i < n; i++)
+            {
+                double acc = 0.3 + 0.2 * (2 * random.NextDouble() - 1);
+                for (int j = 0; j < Math.Min(p, 3); j++)
+                    acc += (j == 0 ? 1.5 : j == 1 ? -0.8 : 0.6) * double.CreateTruncating(x[i * p + j]);
+                y[k * n + i] = T.CreateTruncating(acc);
+            }
+        return y;
+    }
+}
