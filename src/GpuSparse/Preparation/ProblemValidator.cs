@@ -51,22 +51,33 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
             return new("lambda", $"is {settings.Lambda} (must be ≥ 0)");
         if (!(settings.L1Ratio >= 0 && settings.L1Ratio <= 1))
             return new("l1_ratio", $"is {settings.L1Ratio} (must lie in [0, 1])");
+        if (!FitsWorkingPrecision(settings.Lambda))
+            return new("lambda", $"is {settings.Lambda:G6}, beyond the range of {typeof(T).Name} (solve in float64 or rescale)");
 
         if (settings.PenaltyFactors is { } w)
         {
             if (w.Length != p)
                 return new("penalty_factors", $"has length {w.Length} but p = {p}");
             for (int j = 0; j < w.Length; j++)
+            {
                 if (!double.IsFinite(w[j]) || w[j] < 0)
                     return new("penalty_factors", $"w[{j}] is {w[j]} (must be finite and ≥ 0)");
+                // The solvers use λ·wⱼ in the working precision: it must not overflow there.
+                if (!FitsWorkingPrecision(settings.Lambda * w[j]))
+                    return new("penalty_factors", $"λ·w[{j}] = {settings.Lambda * w[j]:G6} overflows {typeof(T).Name} (rescale λ or w)");
+            }
         }
         if (settings.WarmStart is { } start)
         {
             if (start.Length != p)
                 return new("warm_start", $"has length {start.Length} but p = {p}");
             for (int j = 0; j < start.Length; j++)
+            {
                 if (!double.IsFinite(start[j]))
                     return new("warm_start", $"β[{j}] is {start[j]} (must be finite)");
+                if (!FitsWorkingPrecision(start[j]))
+                    return new("warm_start", $"β[{j}] is {start[j]:G6}, beyond the range of {typeof(T).Name}");
+            }
         }
 
         bool unpenalised = settings.Lambda == 0 || (settings.PenaltyFactors?.All(v => v == 0) ?? false);
@@ -99,6 +110,9 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
         }
         return failure;
     }
+
+    /// <summary>Whether a finite double stays finite once rounded to T (float32 overflows beyond ~3.4e38).</summary>
+    private static bool FitsWorkingPrecision(double value) => double.IsFinite(value) && T.IsFinite(T.CreateTruncating(value));
 
     private static int? FirstNonFinite(ReadOnlySpan<T> values)
     {

@@ -6,7 +6,8 @@ namespace GpuSparse.Solvers;
 
 /// <summary>
 /// Turns where a problem's iteration ended into its <see cref="ProblemResult"/>, the same way for every backend:
-/// the best iterate when the limit was hit with a better one behind, raw-scale coefficients, status messages.
+/// the best iterate when the limit was hit with a better one behind or when the iteration diverged (so that
+/// coefficients are never the runaway ones), raw-scale coefficients, status messages.
 /// </summary>
 internal static class ProblemOutcome
 {
@@ -24,7 +25,7 @@ internal static class ProblemOutcome
         ReadOnlySpan<T> last, double gap, double objective, ReadOnlySpan<T> best, double bestGap, double bestObjective)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool returnBest = status == ProblemStatus.MaxIterations && bestGap < gap;
+        bool returnBest = status == ProblemStatus.Diverged || (status == ProblemStatus.MaxIterations && bestGap < gap);
         var (coefficients, intercept) = problem.ToRawScale(returnBest ? best : last);
         return new ProblemResult
         {
