@@ -52,7 +52,7 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
         if (!(settings.L1Ratio >= 0 && settings.L1Ratio <= 1))
             return new("l1_ratio", $"is {settings.L1Ratio} (must lie in [0, 1])");
         if (!FitsWorkingPrecision(settings.Lambda))
-            return new("lambda", $"is {settings.Lambda:G6}, beyond the range of {typeof(T).Name} (solve in float64 or rescale)");
+            return new("lambda", $"is {settings.Lambda:G6}, beyond the range of {Precision} (solve in float64 or rescale)");
 
         if (settings.PenaltyFactors is { } w)
         {
@@ -64,7 +64,7 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
                     return new("penalty_factors", $"w[{j}] is {w[j]} (must be finite and ≥ 0)");
                 // The solvers use λ·wⱼ in the working precision: it must not overflow there.
                 if (!FitsWorkingPrecision(settings.Lambda * w[j]))
-                    return new("penalty_factors", $"λ·w[{j}] = {settings.Lambda * w[j]:G6} overflows {typeof(T).Name} (rescale λ or w)");
+                    return new("penalty_factors", $"λ·w[{j}] = {settings.Lambda * w[j]:G6} overflows {Precision} (rescale λ or w)");
             }
         }
         if (settings.WarmStart is { } start)
@@ -76,7 +76,7 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
                 if (!double.IsFinite(start[j]))
                     return new("warm_start", $"β[{j}] is {start[j]} (must be finite)");
                 if (!FitsWorkingPrecision(start[j]))
-                    return new("warm_start", $"β[{j}] is {start[j]:G6}, beyond the range of {typeof(T).Name}");
+                    return new("warm_start", $"β[{j}] is {start[j]:G6}, beyond the range of {Precision}");
             }
         }
 
@@ -110,6 +110,8 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
         }
         return failure;
     }
+
+    private static readonly string Precision = typeof(T) == typeof(float) ? "float32" : "float64";
 
     /// <summary>Whether a finite double stays finite once rounded to T (float32 overflows beyond ~3.4e38).</summary>
     private static bool FitsWorkingPrecision(double value) => double.IsFinite(value) && T.IsFinite(T.CreateTruncating(value));
