@@ -10,10 +10,10 @@ namespace GpuSparse.Tests.Reliability;
 public sealed record FuzzReport(int Inputs, int Accepted, int Rejected, IReadOnlyList<string> Failures, TimeSpan Elapsed);
 
 /// <summary>
-/// Mutation fuzzing of <see cref="NpyReader"/>: valid seed files are corrupted by a seeded RNG (bit flips,
+/// Mutation fuzzing of <see cref="NpyReader"/> (and of <see cref="CsvTable"/>): valid seed files are corrupted by a seeded RNG (bit flips,
 /// byte overwrites, truncations, insertions and deletions, header-length, version and header-text edits:
 /// huge, negative and malformed shapes, bad dtypes and fortran flags). Each input is read from a seekable
-/// and from a non-seekable stream. The reader may accept the input or throw <see cref="NpyFormatException"/>;
+/// and from a non-seekable stream. The reader may accept the input or throw its format exception;
 /// any other exception, or an allocation far beyond the input's size (a huge declared shape believed),
 /// is a failure.
 /// </summary>
@@ -36,8 +36,33 @@ public static class NpyFuzzer
 
     private static readonly string[] Flags = ["True", "False", "1", "Tru", "'False'", "None"];
 
-    /// <summary>Runs <paramref name="iterations"/> mutated inputs derived from <paramref name="corpus"/>.</summary>
-    public static FuzzReport Run(IReadOnlyList<byte[]> corpus, int iterations, int seed)
+    /// <summary>Runs <paramref name="iterations"/> mutated .npy inputs derived from <paramref name="corpus"/> through <see cref="NpyReader"/>.</summary>
+    public static FuzzReport Run(IReadOnlyList<byte[]> corpus, int iterations, int seed) =>
+        Run<NpyFormatException>(corpus, iterations, seed, stream =>
+        {
+            var array = NpyReader.Read(stream, "fuzz");
+            // The conversions must work on anything the reader accepted.
+            _ = array.ToDouble();
+            _ = array.ToSingle();
+        });
+
+    /// <summary>Runs <paramref name="iterations"/> mutated CSV inputs derived from <paramref name="corpus"/> through <see cref="CsvTable"/>.</summary>
+    public static FuzzReport RunCsv(IReadOnlyList<byte[]> corpus, int iterations, int seed) =>
+        Run<CsvFormatException>(corpus, iterations, seed, stream =>
+        {
+            using var reader = new StreamReader(stream);
+            var table = CsvTable.Read(reader, "fuzz");
+            // Every accessor must work on anything the reader accepted.
+            foreach (var name in table.Names)
+                _ = table.Column(name);
+        });
+
+    /// <summary>
+    /// Feeds mutated inputs to <paramref name="read"/>; it may return or throw <typeparamref name="TRejection"/>,
+    /// anything else (or an allocation far beyond the input's size) is a failure.
+    /// </summary>
+    public static FuzzReport Run<TRejection>(IReadOnlyList<byte[]> corpus, int iterations, int seed, Action<Stream> read)
+        where TRejection : Exception
     {
         var rng = new Random(seed);
         var failures = new List<string>();
@@ -51,13 +76,10 @@ public static class NpyFuzzer
             try
             {
                 using Stream stream = seekable ? new MemoryStream(input, writable: false) : new ForwardOnlyStream(input);
-                var array = NpyReader.Read(stream, "fuzz");
-                // The conversions must work on anything the reader accepted.
-                _ = array.ToDouble();
-                _ = array.ToSingle();
+                read(stream);
                 accepted++;
             }
-            catch (NpyFormatException)
+            catch (TRejection)
             {
                 rejected++;
             }
