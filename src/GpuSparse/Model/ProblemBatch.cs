@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace GpuSparse.Model;
 
@@ -57,7 +58,7 @@ public sealed class ProblemBatch<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <param name="settings">One <see cref="ProblemSettings"/> per problem.</param>
     public static ProblemBatch<T> WithSharedDesign(ReadOnlyMemory<T> design, int features,
         IReadOnlyList<ReadOnlyMemory<T>> responses, IReadOnlyList<ProblemSettings> settings) =>
-        new(BatchLayout.SharedDesign, features, [design], [.. responses], [.. settings]);
+        new(BatchLayout.SharedDesign, features, [design], Copy(responses), Copy(settings));
 
     /// <summary>
     /// A batch whose problems share one design X, with the responses stored contiguously as a
@@ -66,6 +67,7 @@ public sealed class ProblemBatch<T> where T : unmanaged, IFloatingPointIeee754<T
     public static ProblemBatch<T> WithSharedDesign(ReadOnlyMemory<T> design, int features,
         ReadOnlyMemory<T> responses, IReadOnlyList<ProblemSettings> settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         if (features <= 0)
             throw new ProblemValidationException(null, "X", $"the number of features p must be positive, got {features}");
         int n = design.Length / features;
@@ -83,7 +85,7 @@ public sealed class ProblemBatch<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>A batch in which every problem has its own design (n_k × p, row-major) and response (n_k).</summary>
     public static ProblemBatch<T> WithDesignPerProblem(IReadOnlyList<ReadOnlyMemory<T>> designs, int features,
         IReadOnlyList<ReadOnlyMemory<T>> responses, IReadOnlyList<ProblemSettings> settings) =>
-        new(BatchLayout.DesignPerProblem, features, [.. designs], [.. responses], [.. settings]);
+        new(BatchLayout.DesignPerProblem, features, Copy(designs), Copy(responses), Copy(settings));
 
     /// <summary>
     /// A batch in which every problem has its own design of the same n, stored contiguously as a
@@ -92,6 +94,7 @@ public sealed class ProblemBatch<T> where T : unmanaged, IFloatingPointIeee754<T
     public static ProblemBatch<T> WithDesignPerProblem(ReadOnlyMemory<T> designs, int samples, int features,
         ReadOnlyMemory<T> responses, IReadOnlyList<ProblemSettings> settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         int count = settings.Count;
         if (designs.Length != (long)count * samples * features)
             throw new ProblemValidationException(null, "X",
@@ -113,6 +116,13 @@ public sealed class ProblemBatch<T> where T : unmanaged, IFloatingPointIeee754<T
     public static ProblemBatch<T> Single(ReadOnlyMemory<T> design, int features, ReadOnlyMemory<T> response,
         ProblemSettings settings) =>
         new(BatchLayout.SharedDesign, features, [design], [response], [settings]);
+
+    // The caller's lists are copied so that later changes to them cannot change the batch.
+    private static TItem[] Copy<TItem>(IReadOnlyList<TItem> items, [CallerArgumentExpression(nameof(items))] string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(items, name);
+        return [.. items];
+    }
 
     /// <summary>The design of problem k (row-major; shared designs return the same memory for every k).</summary>
     public ReadOnlyMemory<T> Design(int k) => Layout == BatchLayout.SharedDesign ? _designs[0] : _designs[k];

@@ -12,7 +12,10 @@ public enum ProblemStatus
     /// <summary>The input of this problem is invalid (see the message); nothing was solved.</summary>
     Invalid,
 
-    /// <summary>The iterates became non-finite or the objective grew without bound.</summary>
+    /// <summary>
+    /// The iterates became non-finite or the objective grew without bound; the best finite iterate is
+    /// returned with its gap, and the message says where the iteration ran away.
+    /// </summary>
     Diverged,
 
     /// <summary>The solve was cancelled before this problem finished; the last iterate is returned.</summary>

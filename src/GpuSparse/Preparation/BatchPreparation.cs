@@ -6,40 +6,85 @@ using GpuSparse.Solvers;
 namespace GpuSparse.Preparation;
 
 /// <summary>
-/// A batch after validation and preparation: each valid problem as a <see cref="PreparedProblem{T}"/>,
-/// each invalid one as its <see cref="ValidationFailure"/>.
+/// A range of a batch after validation and preparation: each valid problem as a <see cref="PreparedProblem{T}"/>,
+/// each invalid one as its <see cref="ValidationFailure"/>. Entry i is problem <see cref="Start"/> + i of the batch.
 /// </summary>
 internal sealed class PreparedBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public PreparedBatch(PreparedProblem<T>?[] problems, ValidationFailure?[] failures)
+    public PreparedBatch(PreparedProblem<T>?[] problems, ValidationFailure?[] failures, int start = 0)
     {
         Problems = problems;
         Failures = failures;
+        Start = start;
     }
 
-    /// <summary>Prepared problems by batch index; null where the problem is invalid.</summary>
+    /// <summary>Prepared problems by index in the range; null where the problem is invalid.</summary>
     public PreparedProblem<T>?[] Problems { get; }
 
-    /// <summary>Validation failures by batch index; null where the problem is valid.</summary>
+    /// <summary>Validation failures by index in the range; null where the problem is valid.</summary>
     public ValidationFailure?[] Failures { get; }
+
+    /// <summary>The batch index of the first problem of the range (0 for a whole batch).</summary>
+    public int Start { get; }
 
     public int Count => Problems.Length;
 
-    /// <summary>The result reported for an invalid problem k.</summary>
-    public ProblemResult InvalidResult(int k, int features)
+    /// <summary>The result reported for the invalid problem at index i of the range.</summary>
+    public ProblemResult InvalidResult(int i, int features)
     {
-        var failure = Failures[k]!.Value;
+        var failure = Failures[i]!.Value;
         return new ProblemResult
         {
             Coefficients = new double[features],
             Status = ProblemStatus.Invalid,
             Field = failure.Field,
-            Message = ProblemValidationException.Describe(k, failure.Field, failure.Reason),
+            Message = ProblemValidationException.Describe(Start + i, failure.Field, failure.Reason),
             DualityGap = double.NaN,
             Objective = double.NaN,
         };
     }
 }
+
+/// <summary>
+/// What the preparation of successive ranges of one batch shares: the validator (design checks made once)
+/// and the prepared designs. A design is prepared once per variant that changes the working matrix: its
+/// index, the intercept, standardization and the set of unpenalised features; problems of a sweep share one.
+/// </summary>
+internal sealed class PreparationCache<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public PreparationCache(ProblemBatch<T> batch)
+    {
+        Batch = batch;
+        Validator = new ProblemValidator<T>(batch);
+        // Per-problem designs that are the same memory (folds of a sweep shared by several targets) are one design.
+        var firstUse = new Dictionary<ReadOnlyMemory<T>, int>();
+        DesignOf = new int[batch.Count];
+        for (int k = 0; k < batch.Count; k++)
+            DesignOf[k] = firstUse.TryAdd(batch.Design(k), batch.DesignIndex(k)) ? batch.DesignIndex(k) : firstUse[batch.Design(k)];
+    }
+
+    /// <summary>For each problem, the index of the first problem whose design is the same memory.</summary>
+    public int[] DesignOf { get; }
+
+    public ProblemBatch<T> Batch { get; }
+
+    public ProblemValidator<T> Validator { get; }
+
+    public ConcurrentDictionary<DesignKey, Lazy<PreparedDesign<T>>> Designs { get; } = new();
+
+    /// <summary>
+    /// Called before each range: a design of its own belongs to one problem, so with one design per problem
+    /// the designs of earlier ranges are dropped and memory stays bounded by the range.
+    /// </summary>
+    public void BeginRange()
+    {
+        if (Batch.Layout == BatchLayout.DesignPerProblem)
+            Designs.Clear();
+    }
+}
+
+/// <summary>Identifies a prepared design variant (see <see cref="PreparationCache{T}"/>).</summary>
+internal readonly record struct DesignKey(int Design, bool FitIntercept, bool Standardize, string Unpenalised);
 
 /// <summary>
 /// Validation, centring, standardization, penalty weights and step sizes: the part of a solve that is
@@ -49,39 +94,44 @@ internal static class BatchPreparation
 {
     private const double DoubleRoundOff = 2.220446049250313e-16;
 
+    /// <summary>Validates and prepares every problem of the batch.</summary>
     public static PreparedBatch<T> Prepare<T>(ProblemBatch<T> batch, SolverOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(batch);
+        return Prepare(new PreparationCache<T>(batch), options, 0, batch.Count);
+    }
+
+    /// <summary>
+    /// Validates and prepares problems [start, start + count) of the cache's batch, so that a backend can
+    /// hold a bounded number of prepared problems at a time. Each problem is prepared exactly as by a
+    /// whole-batch <see cref="Prepare{T}(ProblemBatch{T}, SolverOptions)"/>.
+    /// </summary>
+    public static PreparedBatch<T> Prepare<T>(PreparationCache<T> cache, SolverOptions options, int start, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        int count = batch.Count;
-        var validator = new ProblemValidator<T>(batch);
+        var batch = cache.Batch;
         var problems = new PreparedProblem<T>?[count];
         var failures = new ValidationFailure?[count];
-        // A design is prepared once per variant that changes the working matrix: its index, the intercept,
-        // standardization and the set of unpenalised features. Problems of a sweep share one.
-        var designs = new ConcurrentDictionary<DesignKey, Lazy<PreparedDesign<T>>>();
-        // Per-problem designs that are the same memory (folds of a sweep shared by several targets) are one design.
-        var firstUse = new Dictionary<ReadOnlyMemory<T>, int>();
-        var designOf = new int[count];
-        for (int k = 0; k < count; k++)
-            designOf[k] = firstUse.TryAdd(batch.Design(k), batch.DesignIndex(k)) ? batch.DesignIndex(k) : firstUse[batch.Design(k)];
-        Parallel.For(0, count, k =>
+        cache.BeginRange();
+        Parallel.For(0, count, i =>
         {
-            failures[k] = validator.Validate(k);
-            if (failures[k] is not null)
+            int k = start + i;
+            failures[i] = cache.Validator.Validate(k);
+            if (failures[i] is not null)
                 return;
             var settings = batch.Settings(k);
             var unpenalised = Unpenalised(settings, batch.Features);
-            var key = new DesignKey(designOf[k], settings.FitIntercept, settings.Standardize,
+            var key = new DesignKey(cache.DesignOf[k], settings.FitIntercept, settings.Standardize,
                 unpenalised is null ? "" : string.Concat(unpenalised.Select(u => u ? '1' : '0')));
-            var design = designs.GetOrAdd(key, _ => new Lazy<PreparedDesign<T>>(() =>
+            var design = cache.Designs.GetOrAdd(key, _ => new Lazy<PreparedDesign<T>>(() =>
                 PrepareDesign(batch.Design(k).Span, batch.Features, settings.FitIntercept, settings.Standardize, unpenalised))).Value;
-            problems[k] = PrepareProblem(batch, k, design, options.Tolerance);
+            problems[i] = PrepareProblem(batch, k, design, options.Tolerance);
         });
-        return new PreparedBatch<T>(problems, failures);
+        return new PreparedBatch<T>(problems, failures, start);
     }
-
-    private readonly record struct DesignKey(int Design, bool FitIntercept, bool Standardize, string Unpenalised);
 
     /// <summary>
     /// The features profiled out by <see cref="UnpenalisedProjection"/> (λ·wⱼ = 0), or null when every feature

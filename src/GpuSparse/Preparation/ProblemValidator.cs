@@ -47,8 +47,13 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
             if (w.Length != p)
                 return new("penalty_factors", $"has length {w.Length} but p = {p}");
             for (int j = 0; j < w.Length; j++)
+            {
                 if (!double.IsFinite(w[j]) || w[j] < 0)
                     return new("penalty_factors", $"w[{j}] is {w[j]} (must be finite and ≥ 0)");
+                // The solvers use λ·wⱼ in the working precision: it must not overflow there.
+                if (!FitsWorkingPrecision(settings.Lambda * w[j]))
+                    return new("penalty_factors", $"λ·w[{j}] = {settings.Lambda * w[j]:G6} overflows {Precision} (rescale λ or w)");
+            }
         }
         if (settings.WarmStart is { } start && CheckWarmStart(start, p) is { } startFailure)
             return startFailure;
@@ -83,6 +88,8 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
             return new("lambda", $"is {lambda} (must be ≥ 0)");
         if (!(l1Ratio >= 0 && l1Ratio <= 1))
             return new("l1_ratio", $"is {l1Ratio} (must lie in [0, 1])");
+        if (!FitsWorkingPrecision(lambda))
+            return new("lambda", $"is {lambda:G6}, beyond the range of {Precision} (solve in float64 or rescale)");
         return null;
     }
 
@@ -92,8 +99,12 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
         if (start.Length != p)
             return new("warm_start", $"has length {start.Length} but p = {p}");
         for (int j = 0; j < start.Length; j++)
+        {
             if (!double.IsFinite(start[j]))
                 return new("warm_start", $"β[{j}] is {start[j]} (must be finite)");
+            if (!FitsWorkingPrecision(start[j]))
+                return new("warm_start", $"β[{j}] is {start[j]:G6}, beyond the range of {Precision}");
+        }
         return null;
     }
 
@@ -123,6 +134,11 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
         }
         return failure;
     }
+
+    private static readonly string Precision = typeof(T) == typeof(float) ? "float32" : "float64";
+
+    /// <summary>Whether a finite double stays finite once rounded to T (float32 overflows beyond ~3.4e38).</summary>
+    private static bool FitsWorkingPrecision(double value) => double.IsFinite(value) && T.IsFinite(T.CreateTruncating(value));
 
     private static int? FirstNonFinite(ReadOnlySpan<T> values)
     {

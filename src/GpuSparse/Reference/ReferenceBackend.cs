@@ -10,27 +10,57 @@ namespace GpuSparse.Reference;
 /// The managed reference path: each problem solved by plain sequential ISTA/FISTA code, problems spread
 /// over the cores. It is the oracle the accelerated backends are tested against, and the CPU fallback.
 /// </summary>
+/// <remarks>
+/// Problems are prepared and solved in ranges of a bounded size, so the working copies of the designs
+/// (one per problem when each problem has its own X) never exceed one range, however large K is.
+/// </remarks>
 public sealed class ReferenceBackend : ISolverBackend
 {
+    // About 128 MiB of float64 working designs and responses per range.
+    private const long PreparedElementBudget = 1L << 24;
+
     /// <inheritdoc />
     public string Name => "reference";
+
+    /// <summary>
+    /// Problems prepared and solved together; null picks it from <see cref="PreparedElementBudget"/>.
+    /// Results do not depend on it (tests set it to compare ranged and whole-batch solves).
+    /// </summary>
+    internal int? RangeSize { get; init; }
 
     /// <inheritdoc />
     public BatchResult Solve<T>(ProblemBatch<T> batch, SolverOptions options,
         IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var clock = Stopwatch.StartNew();
-        var prepared = BatchPreparation.Prepare(batch, options);
+        var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];
         var reporter = new ProgressReporter(progress, batch.Count, clock);
-        Parallel.For(0, batch.Count, k =>
+        int rangeSize = RangeSize ?? DefaultRangeSize(batch);
+        for (int start = 0; start < batch.Count; start += rangeSize)
         {
-            results[k] = prepared.Problems[k] is { } problem
-                ? ProximalGradient.Solve(problem, options, cancellationToken)
-                : prepared.InvalidResult(k, batch.Features);
-            reporter.Finished();
-        });
+            int count = Math.Min(rangeSize, batch.Count - start);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Nothing of these problems is looked at: cancellation costs no further preparation.
+                for (int k = start; k < start + count; k++)
+                    results[k] = NotStarted(k, batch.Features);
+                reporter.Finished(count);
+                continue;
+            }
+            var prepared = BatchPreparation.Prepare(cache, options, start, count);
+            Parallel.For(0, count, i =>
+            {
+                results[start + i] = prepared.Problems[i] is { } problem
+                    ? ProximalGradient.Solve(problem, options, cancellationToken)
+                    : prepared.InvalidResult(i, batch.Features);
+                reporter.Finished();
+            });
+        }
         return new BatchResult(results, Name, clock.Elapsed);
     }
 
@@ -38,4 +68,24 @@ public sealed class ReferenceBackend : ISolverBackend
     public void Dispose()
     {
     }
+
+    /// <summary>The range size that keeps the prepared designs and responses within the budget.</summary>
+    private static int DefaultRangeSize<T>(ProblemBatch<T> batch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Per problem: its own working design (none when the design is shared; problem 0's size stands for all),
+        // its response and p-sized weights.
+        long designElements = batch.Layout == BatchLayout.DesignPerProblem ? batch.Design(0).Length : 0;
+        long perProblem = designElements + batch.Response(0).Length + 4L * batch.Features;
+        // At least one problem per core, so that a range keeps every core busy.
+        return (int)Math.Min(Math.Max(PreparedElementBudget / Math.Max(1, perProblem), Environment.ProcessorCount), batch.Count);
+    }
+
+    private static ProblemResult NotStarted(int k, int features) => new()
+    {
+        Coefficients = new double[features],
+        Status = ProblemStatus.Cancelled,
+        DualityGap = double.NaN,
+        Objective = double.NaN,
+        Message = $"problem {k}: cancelled before it started",
+    };
 }

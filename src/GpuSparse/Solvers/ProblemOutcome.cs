@@ -6,7 +6,8 @@ namespace GpuSparse.Solvers;
 
 /// <summary>
 /// Turns where a problem's iteration ended into its <see cref="ProblemResult"/>, the same way for every backend:
-/// the best iterate when the limit was hit with a better one behind, raw-scale coefficients, status messages.
+/// the best iterate when the limit was hit with a better one behind or when the iteration diverged (so that
+/// coefficients are never the runaway ones), raw-scale coefficients, status messages.
 /// </summary>
 internal static class ProblemOutcome
 {
@@ -47,5 +48,5 @@ internal static class ProblemOutcome
 
     /// <summary>Whether the best iterate is returned instead of the last: at the iteration limit, when its gap is smaller.</summary>
     public static bool ReturnsBest(ProblemStatus status, double gap, double bestGap) =>
-        status == ProblemStatus.MaxIterations && bestGap < gap;
+        status == ProblemStatus.Diverged || (status == ProblemStatus.MaxIterations && bestGap < gap);
 }

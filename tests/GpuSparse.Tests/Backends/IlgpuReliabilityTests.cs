@@ -1,0 +1,19 @@
+using GpuSparse.Backends;
+using GpuSparse.Solvers;
+using GpuSparse.Tests.Reliability;
+
+namespace GpuSparse.Tests.Backends;
+
+/// <summary>The reliability suite bound to ILGPU's CPU accelerator.</summary>
+public sealed class IlgpuCpuReliabilityTests : ReliabilitySuite
+{
+    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu();
+}
+
+/// <summary>The reliability suite bound to CUDA: runs where a GPU is present, reported as skipped elsewhere.</summary>
+public sealed class IlgpuCudaReliabilityTests : ReliabilitySuite
+{
+    protected override string? SkipReason => IlgpuBackend.IsCudaAvailable ? null : "no CUDA device on this machine";
+
+    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCuda();
+}

@@ -1,0 +1,12 @@
+using GpuSparse.Reference;
+using GpuSparse.Solvers;
+using GpuSparse.Tests.Reliability;
+
+namespace GpuSparse.Tests.Reference;
+
+/// <summary>The reliability suite bound to the managed reference path.</summary>
+public sealed class ReferenceReliabilityTests : ReliabilitySuite
+{
+    protected override ISolverBackend CreateBackend() => new ReferenceBackend();
+}
+
