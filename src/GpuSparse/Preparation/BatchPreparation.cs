@@ -26,10 +26,11 @@ internal sealed class PreparedBatch<T> where T : unmanaged, IFloatingPointIeee75
     public int Count => Problems.Length;
 
     /// <summary>The result reported for an invalid problem k.</summary>
-    public ProblemResult InvalidResult(int k, int features)
-    {
-        var failure = Failures[k]!.Value;
-        return new ProblemResult
+    public ProblemResult InvalidResult(int k, int features) => InvalidResult(k, features, Failures[k]!.Value);
+
+    /// <summary>The result reported for problem k that failed validation with <paramref name="failure"/>.</summary>
+    public static ProblemResult InvalidResult(int k, int features, ValidationFailure failure) =>
+        new ProblemResult
         {
             Coefficients = new double[features],
             Status = ProblemStatus.Invalid,
@@ -38,7 +39,6 @@ internal sealed class PreparedBatch<T> where T : unmanaged, IFloatingPointIeee75
             DualityGap = double.NaN,
             Objective = double.NaN,
         };
-    }
 }
 
 /// <summary>
@@ -52,31 +52,57 @@ internal static class BatchPreparation
     public static PreparedBatch<T> Prepare<T>(ProblemBatch<T> batch, SolverOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        options.Validate();
+        var preparer = new ProblemPreparer<T>(batch, options);
         int count = batch.Count;
-        var validator = new ProblemValidator<T>(batch);
         var problems = new PreparedProblem<T>?[count];
         var failures = new ValidationFailure?[count];
-        // A design is prepared once per variant that changes the working matrix: its index, the intercept,
-        // standardization and the set of unpenalised features. Problems of a sweep share one.
-        var designs = new ConcurrentDictionary<DesignKey, Lazy<PreparedDesign<T>>>();
-        Parallel.For(0, count, k =>
-        {
-            failures[k] = validator.Validate(k);
-            if (failures[k] is not null)
-                return;
-            var settings = batch.Settings(k);
-            var unpenalised = Unpenalised(settings, batch.Features);
-            var key = new DesignKey(batch.DesignIndex(k), settings.FitIntercept, settings.Standardize,
-                unpenalised is null ? "" : string.Concat(unpenalised.Select(u => u ? '1' : '0')));
-            var design = designs.GetOrAdd(key, _ => new Lazy<PreparedDesign<T>>(() =>
-                PrepareDesign(batch.Design(k).Span, batch.Features, settings.FitIntercept, settings.Standardize, unpenalised))).Value;
-            problems[k] = PrepareProblem(batch, k, design, options.Tolerance);
-        });
+        Parallel.For(0, count, k => (problems[k], failures[k]) = preparer.Prepare(k));
         return new PreparedBatch<T>(problems, failures);
     }
 
-    private readonly record struct DesignKey(int Design, bool FitIntercept, bool Standardize, string Unpenalised);
+    /// <summary>
+    /// Prepares the problems of a batch one at a time, for backends that solve each problem as soon as it is
+    /// prepared (its working copy of X then dies young instead of the whole batch's being held). Thread-safe.
+    /// </summary>
+    internal sealed class ProblemPreparer<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly ProblemBatch<T> _batch;
+        private readonly SolverOptions _options;
+        private readonly ProblemValidator<T> _validator;
+
+        // A shared design is prepared once per variant that changes the working matrix: the intercept,
+        // standardization and the set of unpenalised features. Problems of a sweep share one. (A design of
+        // its own belongs to one problem: caching it could never hit and would keep it alive.)
+        private readonly ConcurrentDictionary<DesignKey, Lazy<PreparedDesign<T>>> _designs = new();
+
+        public ProblemPreparer(ProblemBatch<T> batch, SolverOptions options)
+        {
+            options.Validate();
+            _batch = batch;
+            _options = options;
+            _validator = new ProblemValidator<T>(batch);
+        }
+
+        /// <summary>Problem k prepared, or why it is invalid.</summary>
+        public (PreparedProblem<T>? Problem, ValidationFailure? Failure) Prepare(int k)
+        {
+            var batch = _batch;
+            if (_validator.Validate(k) is { } failure)
+                return (null, failure);
+            var settings = batch.Settings(k);
+            var unpenalised = Unpenalised(settings, batch.Features);
+            PreparedDesign<T> Create() =>
+                PrepareDesign(batch.Design(k).Span, batch.Features, settings.FitIntercept, settings.Standardize, unpenalised);
+            var design = batch.Layout == BatchLayout.SharedDesign
+                ? _designs.GetOrAdd(new DesignKey(settings.FitIntercept, settings.Standardize,
+                    unpenalised is null ? "" : string.Concat(unpenalised.Select(u => u ? '1' : '0'))),
+                    _ => new Lazy<PreparedDesign<T>>(Create)).Value
+                : Create();
+            return (PrepareProblem(batch, k, design, _options.Tolerance), null);
+        }
+    }
+
+    private readonly record struct DesignKey(bool FitIntercept, bool Standardize, string Unpenalised);
 
     /// <summary>
     /// The features profiled out by <see cref="UnpenalisedProjection"/> (λ·wⱼ = 0), or null when every feature
@@ -141,7 +167,7 @@ internal static class BatchPreparation
         var values = new T[n * p];
         for (int e = 0; e < values.Length; e++)
             values[e] = T.CreateTruncating(work[e]);
-        double lipschitz = SpectralNorm.LargestEigenvalue<T>(values, n, p);
+        var lipschitz = new Lazy<double>(() => SpectralNorm.LargestEigenvalue<T>(values, n, p));
         return new PreparedDesign<T>(values, n, p, means, scales, active, lipschitz, projection);
     }
 

@@ -9,8 +9,12 @@ namespace GpuSparse.Preparation;
 /// </summary>
 internal sealed class PreparedDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    // Computed on first use: only the proximal-gradient backends need a step size, and its power iteration
+    // costs more than a whole coordinate-descent solve of a small problem.
+    private readonly Lazy<double> _lipschitz;
+
     public PreparedDesign(T[] values, int samples, int features, double[] columnMeans, double[] columnScales,
-        bool[] activeColumns, double lipschitz, UnpenalisedProjection? projection)
+        bool[] activeColumns, Lazy<double> lipschitz, UnpenalisedProjection? projection)
     {
         Projection = projection;
         Values = values;
@@ -19,7 +23,7 @@ internal sealed class PreparedDesign<T> where T : unmanaged, IFloatingPointIeee7
         ColumnMeans = columnMeans;
         ColumnScales = columnScales;
         ActiveColumns = activeColumns;
-        Lipschitz = lipschitz;
+        _lipschitz = lipschitz;
     }
 
     /// <summary>The working design X_w, row-major n × p.</summary>
@@ -42,7 +46,7 @@ internal sealed class PreparedDesign<T> where T : unmanaged, IFloatingPointIeee7
     public UnpenalisedProjection? Projection { get; }
 
     /// <summary>L, the largest eigenvalue of X_wᵀX_w/n (0 when every column is inactive).</summary>
-    public double Lipschitz { get; }
+    public double Lipschitz => _lipschitz.Value;
 
     /// <summary>The step size 1/L of the proximal gradient iteration (0 when L = 0: nothing moves).</summary>
     public double Step => Lipschitz > 0 ? 1.0 / Lipschitz : 0.0;
