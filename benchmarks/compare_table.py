@@ -25,7 +25,8 @@ def sh(c):
 m = peers["machine"]
 print("# Benchmarks: GpuSparse against the CPU peers, side by side\n")
 print(f"Measured {datetime.date.today().isoformat()} with `{command}` (one run: peers then GpuSparse).  ")
-print(f"Machine: {sh('lscpu | grep \"Model name\" | sed \"s/.*: *//\"')}, nproc={sh('nproc')}, {m['mem']}, {m['os']}, "
+cpu = sh("lscpu | grep 'Model name' | sed 's/.*: *//'")
+print(f"Machine: {cpu}, nproc={sh('nproc')}, {m['mem']}, {m['os']}, "
       f"kernel {m['kernel']}.  ")
 print(f"Versions: .NET {sh('dotnet --version')}, BenchmarkDotNet 0.15.8, python {m['python']}, numpy {m['numpy']}, "
       f"scipy {m['scipy']}, scikit-learn {m['sklearn']}, {m['R'] or 'R not timed'}.  ")

@@ -63,6 +63,8 @@ public sealed class AccuracyColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
         var p = benchmarkCase.Parameters;
+        if (p["Backend"] is null)
+            return "-";
         var key = Key((string)p["Backend"], (string)p["Precision"], p["Workload"].ToString()!, (double)p["Tolerance"]);
         var path = Path.Combine(Directory, key + ".txt");
         return File.Exists(path) ? File.ReadAllText(path).Split(' ')[_field] : "?";
