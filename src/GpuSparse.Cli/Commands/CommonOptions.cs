@@ -9,7 +9,7 @@ internal static class CommonOptions
 {
     public static Option<string> Format() => Choice("--format", "how printed results look: table, csv or json", "table", "table", "csv", "json");
 
-    public static Option<string> Backend() => Choice("--backend", "where to solve: auto (CUDA when present, else the fastest CPU path), reference (managed), cpu (ILGPU CPU accelerator) or cuda", "auto", SolverBackends.Names);
+    public static Option<string> Backend() => Choice("--backend", "where to solve: auto (CUDA when present, else cd), cd (coordinate descent, managed), reference (managed ISTA/FISTA), cpu (ILGPU CPU accelerator) or cuda", "auto", SolverBackends.Names);
 
     public static Option<string> Precision() => Choice("--precision", "f64 or f32", "f64", "f64", "f32");
 

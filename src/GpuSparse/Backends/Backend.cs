@@ -6,7 +6,7 @@ namespace GpuSparse.Backends;
 /// <summary>Which backend solves a batch.</summary>
 public enum BackendKind
 {
-    /// <summary>CUDA when a device is present, otherwise the managed reference path.</summary>
+    /// <summary>CUDA when a device is present, otherwise the coordinate-descent CPU backend (the fastest CPU path).</summary>
     Auto,
 
     /// <summary>The managed reference path (<see cref="ReferenceBackend"/>), spread over the CPU cores.</summary>
@@ -17,6 +17,9 @@ public enum BackendKind
 
     /// <summary>ILGPU on the first CUDA device.</summary>
     Cuda,
+
+    /// <summary>Batched coordinate descent on the Gram matrix, managed, problems spread over the cores (<see cref="CoordinateDescentBackend"/>).</summary>
+    CoordinateDescent,
 }
 
 /// <summary>Creates backends by kind.</summary>
@@ -24,13 +27,14 @@ public static class Backend
 {
     /// <summary>
     /// Creates the backend of <paramref name="kind"/>. <see cref="BackendKind.Auto"/> never picks the ILGPU CPU
-    /// accelerator: it emulates device threads and is much slower than the managed reference path, which is the
-    /// CPU fallback.
+    /// accelerator: it emulates device threads and is much slower than the managed paths; without CUDA it picks
+    /// coordinate descent, measured fastest on the CPU (benchmarks/RESULTS.md).
     /// </summary>
     /// <exception cref="NotSupportedException"><see cref="BackendKind.Cuda"/> without a CUDA device.</exception>
     public static ISolverBackend Create(BackendKind kind) => kind switch
     {
-        BackendKind.Auto => IlgpuBackend.IsCudaAvailable ? IlgpuBackend.CreateCuda() : new ReferenceBackend(),
+        BackendKind.Auto => IlgpuBackend.IsCudaAvailable ? IlgpuBackend.CreateCuda() : new CoordinateDescentBackend(),
+        BackendKind.CoordinateDescent => new CoordinateDescentBackend(),
         BackendKind.Reference => new ReferenceBackend(),
         BackendKind.Cpu => IlgpuBackend.CreateCpu(),
         BackendKind.Cuda => IlgpuBackend.CreateCuda(),

@@ -30,19 +30,19 @@ internal sealed class PreparedBatch<T> where T : unmanaged, IFloatingPointIeee75
     public int Count => Problems.Length;
 
     /// <summary>The result reported for the invalid problem at index i of the range.</summary>
-    public ProblemResult InvalidResult(int i, int features)
-    {
-        var failure = Failures[i]!.Value;
-        return new ProblemResult
+    public ProblemResult InvalidResult(int i, int features) => InvalidResult(Start + i, features, Failures[i]!.Value);
+
+    /// <summary>The result reported for problem k of a batch that failed validation with <paramref name="failure"/>.</summary>
+    public static ProblemResult InvalidResult(int k, int features, ValidationFailure failure) =>
+        new ProblemResult
         {
             Coefficients = new double[features],
             Status = ProblemStatus.Invalid,
             Field = failure.Field,
-            Message = ProblemValidationException.Describe(Start + i, failure.Field, failure.Reason),
+            Message = ProblemValidationException.Describe(k, failure.Field, failure.Reason),
             DualityGap = double.NaN,
             Objective = double.NaN,
         };
-    }
 }
 
 /// <summary>
@@ -59,9 +59,16 @@ internal sealed class PreparationCache<T> where T : unmanaged, IFloatingPointIee
         // Per-problem designs that are the same memory (folds of a sweep shared by several targets) are one design.
         var firstUse = new Dictionary<ReadOnlyMemory<T>, int>();
         DesignOf = new int[batch.Count];
+        _users = new int[batch.Count];
         for (int k = 0; k < batch.Count; k++)
+        {
             DesignOf[k] = firstUse.TryAdd(batch.Design(k), batch.DesignIndex(k)) ? batch.DesignIndex(k) : firstUse[batch.Design(k)];
+            _users[DesignOf[k]]++;
+        }
     }
+
+    // How many problems use each design (indexed by DesignOf).
+    private readonly int[] _users;
 
     /// <summary>For each problem, the index of the first problem whose design is the same memory.</summary>
     public int[] DesignOf { get; }
@@ -71,6 +78,27 @@ internal sealed class PreparationCache<T> where T : unmanaged, IFloatingPointIee
     public ProblemValidator<T> Validator { get; }
 
     public ConcurrentDictionary<DesignKey, Lazy<PreparedDesign<T>>> Designs { get; } = new();
+
+    /// <summary>
+    /// Problem k prepared, or why it is invalid. Thread-safe. A design used by several problems is prepared
+    /// once; a design of one problem only is not cached (caching could never hit and would keep it alive).
+    /// </summary>
+    public (PreparedProblem<T>? Problem, ValidationFailure? Failure) Prepare(int k, double tolerance)
+    {
+        var batch = Batch;
+        if (Validator.Validate(k) is { } failure)
+            return (null, failure);
+        var settings = batch.Settings(k);
+        var unpenalised = BatchPreparation.Unpenalised(settings, batch.Features);
+        PreparedDesign<T> Create() => BatchPreparation.PrepareDesign(batch.Design(k).Span, batch.Features,
+            settings.FitIntercept, settings.Standardize, unpenalised);
+        var design = _users[DesignOf[k]] > 1
+            ? Designs.GetOrAdd(new DesignKey(DesignOf[k], settings.FitIntercept, settings.Standardize,
+                unpenalised is null ? "" : string.Concat(unpenalised.Select(u => u ? '1' : '0'))),
+                _ => new Lazy<PreparedDesign<T>>(Create)).Value
+            : Create();
+        return (BatchPreparation.PrepareProblem(batch, k, design, tolerance), null);
+    }
 
     /// <summary>
     /// Called before each range: a design of its own belongs to one problem, so with one design per problem
@@ -116,20 +144,7 @@ internal static class BatchPreparation
         var problems = new PreparedProblem<T>?[count];
         var failures = new ValidationFailure?[count];
         cache.BeginRange();
-        Parallel.For(0, count, i =>
-        {
-            int k = start + i;
-            failures[i] = cache.Validator.Validate(k);
-            if (failures[i] is not null)
-                return;
-            var settings = batch.Settings(k);
-            var unpenalised = Unpenalised(settings, batch.Features);
-            var key = new DesignKey(cache.DesignOf[k], settings.FitIntercept, settings.Standardize,
-                unpenalised is null ? "" : string.Concat(unpenalised.Select(u => u ? '1' : '0')));
-            var design = cache.Designs.GetOrAdd(key, _ => new Lazy<PreparedDesign<T>>(() =>
-                PrepareDesign(batch.Design(k).Span, batch.Features, settings.FitIntercept, settings.Standardize, unpenalised))).Value;
-            problems[i] = PrepareProblem(batch, k, design, options.Tolerance);
-        });
+        Parallel.For(0, count, i => (problems[i], failures[i]) = cache.Prepare(start + i, options.Tolerance));
         return new PreparedBatch<T>(problems, failures, start);
     }
 
@@ -137,7 +152,7 @@ internal static class BatchPreparation
     /// The features profiled out by <see cref="UnpenalisedProjection"/> (λ·wⱼ = 0), or null when every feature
     /// is penalised. With positivity they stay in the iteration, where βⱼ ≥ 0 must be enforced.
     /// </summary>
-    private static bool[]? Unpenalised(ProblemSettings settings, int p)
+    internal static bool[]? Unpenalised(ProblemSettings settings, int p)
     {
         if (settings.Positive)
             return null;
@@ -196,11 +211,11 @@ internal static class BatchPreparation
         var values = new T[n * p];
         for (int e = 0; e < values.Length; e++)
             values[e] = T.CreateTruncating(work[e]);
-        double lipschitz = SpectralNorm.LargestEigenvalue<T>(values, n, p);
+        var lipschitz = new Lazy<double>(() => SpectralNorm.LargestEigenvalue<T>(values, n, p));
         return new PreparedDesign<T>(values, n, p, means, scales, active, lipschitz, projection);
     }
 
-    private static PreparedProblem<T> PrepareProblem<T>(ProblemBatch<T> batch, int k, PreparedDesign<T> design, double tolerance)
+    internal static PreparedProblem<T> PrepareProblem<T>(ProblemBatch<T> batch, int k, PreparedDesign<T> design, double tolerance)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var settings = batch.Settings(k);

@@ -8,7 +8,7 @@ namespace GpuSparse.Preparation;
 /// coefficients stay at zero. Shared by every problem that uses the same X and the same flags.
 /// </summary>
 internal sealed class PreparedDesign<T>(T[] values, int samples, int features, double[] columnMeans,
-    double[] columnScales, bool[] activeColumns, double lipschitz, UnpenalisedProjection? projection)
+    double[] columnScales, bool[] activeColumns, Lazy<double> lipschitz, UnpenalisedProjection? projection)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The working design X_w, row-major n × p.</summary>
@@ -34,7 +34,9 @@ internal sealed class PreparedDesign<T>(T[] values, int samples, int features, d
     public UnpenalisedProjection? Projection { get; } = projection;
 
     /// <summary>L, the largest eigenvalue of X_wᵀX_w/n (0 when every column is inactive).</summary>
-    public double Lipschitz { get; } = lipschitz;
+    /// <remarks>Computed on first use: only the proximal-gradient backends need a step size, and its power
+    /// iteration costs more than a whole coordinate-descent solve of a small problem.</remarks>
+    public double Lipschitz => lipschitz.Value;
 
     private static bool[] IteratedMask(bool[] active, UnpenalisedProjection? projection)
     {

@@ -7,10 +7,10 @@ namespace GpuSparse.Tests.Backends;
 public sealed class BackendSelectionTests
 {
     [Fact]
-    public void Auto_IsCudaWithADevice_OtherwiseReference()
+    public void Auto_IsCudaWithADevice_OtherwiseCoordinateDescent()
     {
         using var backend = Backend.Create(BackendKind.Auto);
-        Assert.Equal(IlgpuBackend.IsCudaAvailable ? "cuda" : "reference", backend.Name);
+        Assert.Equal(IlgpuBackend.IsCudaAvailable ? "cuda" : "cd", backend.Name);
     }
 
     [Fact]
@@ -18,7 +18,9 @@ public sealed class BackendSelectionTests
     {
         using var reference = Backend.Create(BackendKind.Reference);
         using var cpu = Backend.Create(BackendKind.Cpu);
+        using var cd = Backend.Create(BackendKind.CoordinateDescent);
         Assert.IsType<ReferenceBackend>(reference);
+        Assert.IsType<CoordinateDescentBackend>(cd);
         Assert.Equal("cpu", cpu.Name);
     }
 

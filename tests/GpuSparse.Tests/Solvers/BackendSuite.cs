@@ -39,6 +39,12 @@ public abstract class BackendSuite : IDisposable
     /// <summary>Creates the backend this binding tests.</summary>
     protected abstract ISolverBackend CreateBackend();
 
+    /// <summary>
+    /// Whether the backend iterates by ISTA/FISTA as <see cref="SolverOptions.Algorithm"/> asks (true), or by an
+    /// algorithm of its own that ignores the choice (coordinate descent), which must then give identical results.
+    /// </summary>
+    protected virtual bool UsesProximalGradient => true;
+
     public void Dispose()
     {
         if (_backend.IsValueCreated)
@@ -86,7 +92,11 @@ public abstract class BackendSuite : IDisposable
         // bottoms out near 1e-7 of the null objective).
         double scale = Math.Max(Math.Abs(reference), 1e-7 * NullObjective(data, problem));
         double relative = f == reference ? 0 : (f - reference) / scale;
-        Assert.True(relative <= 1e-6, $"float32 relative objective gap {relative:E2}");
+        // A solve may stop anywhere within its certified gap (tol·‖y_c‖²/n can exceed 1e-6·f: rand_n50_p200
+        // ridge, where coordinate descent stops at 1.9e-6 with a gap of 3.8e-6·f), so the bound is on what
+        // float32 adds to the certificate.
+        double certified = result.DualityGap > 0 ? result.DualityGap / scale : 0;
+        Assert.True(relative <= 1e-6 + certified, $"float32 relative objective gap {relative:E2} (certified gap {certified:E2})");
     }
 
     [SkippableFact]
@@ -187,7 +197,10 @@ public abstract class BackendSuite : IDisposable
             var ista = SolveOne<double>(data, problem, Tight with { Algorithm = SolverAlgorithm.Ista, MaxIterations = 400_000 });
             double f1 = Objective(data, problem, fista), f2 = Objective(data, problem, ista);
             Assert.True(Math.Abs(f1 - f2) <= 1e-10 * Math.Abs(f1), $"{problem.Id}: FISTA {f1:R} vs ISTA {f2:R}");
-            Assert.True(ista.Iterations > fista.Iterations, $"{problem.Id}: ISTA {ista.Iterations} vs FISTA {fista.Iterations} iterations");
+            if (UsesProximalGradient)
+                Assert.True(ista.Iterations > fista.Iterations, $"{problem.Id}: ISTA {ista.Iterations} vs FISTA {fista.Iterations} iterations");
+            else
+                Assert.Equal(fista.Coefficients, ista.Coefficients);
         }
     }
 

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Numerics;
+using GpuSparse.Model;
+using GpuSparse.Preparation;
+using GpuSparse.Solvers;
+
+namespace GpuSparse.Backends;
+
+/// <summary>
+/// The fast CPU path: every problem solved by cyclic coordinate descent on its Gram matrix
+/// (see <see cref="GramCoordinateDescent"/>), problems spread over the cores with one reusable workspace per
+/// worker thread. Made for many small problems (p up to a few hundred), where a sweep of p² multiply-adds on a
+/// cached Gram matrix beats proximal-gradient steps of 2np on X.
+/// </summary>
+/// <remarks>
+/// The algorithm is coordinate descent whatever <see cref="SolverOptions.Algorithm"/> says (ISTA/FISTA select
+/// the proximal-gradient iteration of the other backends); <see cref="SolverOptions.MaxIterations"/> and
+/// <see cref="SolverOptions.CheckInterval"/> count sweeps. Objective, gap, stopping rule and statuses are those
+/// of every backend, so results agree with the reference path to the requested tolerance (not to rounding:
+/// the iterations differ).
+/// </remarks>
+public sealed class CoordinateDescentBackend : ISolverBackend
+{
+    /// <inheritdoc />
+    public string Name => "cd";
+
+    /// <inheritdoc />
+    public BatchResult Solve<T>(ProblemBatch<T> batch, SolverOptions options,
+        IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        // Each problem is prepared by the worker that solves it (BatchPreparation's per-problem step), so that
+        // its working copy of X is used while in cache and dies young.
+        options.Validate();
+        var cache = new PreparationCache<T>(batch);
+        var results = new ProblemResult[batch.Count];
+        var reporter = new ProgressReporter(progress, batch.Count, clock);
+        int samples = 0;
+        for (int d = 0; d < batch.DesignCount; d++)
+            samples = Math.Max(samples, batch.Design(d).Length / batch.Features);
+        Parallel.For(0, batch.Count,
+            () => new GramCoordinateDescent.Workspace<T>(samples, batch.Features),
+            (k, _, workspace) =>
+            {
+                var (problem, failure) = cache.Prepare(k, options.Tolerance);
+                results[k] = problem is not null
+                    ? GramCoordinateDescent.Solve(problem, options, workspace, cancellationToken)
+                    : PreparedBatch<T>.InvalidResult(k, batch.Features, failure!.Value);
+                reporter.Finished();
+                return workspace;
+            },
+            _ => { });
+        return new BatchResult(results, Name, clock.Elapsed);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+}
