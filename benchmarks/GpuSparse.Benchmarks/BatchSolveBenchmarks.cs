@@ -50,7 +50,7 @@ public class BatchSolveBenchmarks
     /// </summary>
     public static IEnumerable<Workload> Workloads => Selected("GPUSPARSE_BENCH_WORKLOADS", Workload.All, w => w.Name);
 
-    private static IEnumerable<TItem> Selected<TItem>(string variable, IReadOnlyList<TItem> all, Func<TItem, string> name) =>
+    internal static IEnumerable<TItem> Selected<TItem>(string variable, IReadOnlyList<TItem> all, Func<TItem, string> name) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } names
             ? names.Split(',').Select(n => all.Single(item => name(item) == n))
             : all;

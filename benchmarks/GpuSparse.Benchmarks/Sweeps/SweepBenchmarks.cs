@@ -22,8 +22,11 @@ public class SweepBenchmarks
     private ReferenceBackend _backend = null!;
 
     /// <summary>The data set: <c>diabetes_442x10</c> or <c>synth_2000x500</c>.</summary>
-    [Params("diabetes_442x10", "synth_2000x500")]
+    [ParamsSource(nameof(Sets))]
     public string Set { get; set; } = "";
+
+    /// <summary>Both data sets, or those named in $GPUSPARSE_BENCH_SWEEP_SETS (the smoke job keeps the small one).</summary>
+    public static IEnumerable<string> Sets => BatchSolveBenchmarks.Selected("GPUSPARSE_BENCH_SWEEP_SETS", ["diabetes_442x10", "synth_2000x500"], s => s);
 
     /// <summary>The relative duality-gap tolerance of every step (scikit-learn's default 1e-4, and a tight 1e-8).</summary>
     [Params(1e-4, 1e-8)]
