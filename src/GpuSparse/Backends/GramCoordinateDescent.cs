@@ -161,19 +161,8 @@ internal static class GramCoordinateDescent
             (gap, objective) = Check(problem, ws, responseNorm2OverN, trusted);
         }
 
-        bool returnBest = status == ProblemStatus.MaxIterations && bestGap < gap;
-        var (coefficients, intercept) = problem.ToRawScale(returnBest ? ws.Best.AsSpan(0, p) : beta);
-        return new ProblemResult
-        {
-            Coefficients = coefficients,
-            Intercept = intercept,
-            DualityGap = returnBest ? bestGap : gap,
-            Objective = returnBest ? bestObjective : objective,
-            GapTolerance = problem.GapTolerance,
-            Iterations = iteration,
-            Status = status,
-            Message = message,
-        };
+        var result = ProblemOutcome.Build<T>(problem, status, iteration, beta, gap, objective, ws.Best.AsSpan(0, p), bestGap, bestObjective);
+        return message is null ? result : result with { Message = message };
     }
 
     /// <summary>

@@ -13,37 +13,10 @@ namespace GpuSparse.Tests.Reliability;
 /// <c>Backends/IlgpuReliabilityTests.cs</c>):
 /// adding a backend is one three-line class.
 /// </summary>
-public abstract class ReliabilitySuite : IDisposable
+public abstract class ReliabilitySuite : BackendBinding
 {
     // scikit-learn's default tolerance: bit-identity and isolation do not depend on how tight the solve is.
     private static readonly SolverOptions Options = new();
-
-    private readonly Lazy<ISolverBackend> _backend;
-
-    protected ReliabilitySuite() => _backend = new Lazy<ISolverBackend>(CreateBackend);
-
-    /// <summary>The backend under test; every test touching it is reported skipped when <see cref="SkipReason"/> is set.</summary>
-    protected ISolverBackend Backend
-    {
-        get
-        {
-            Skip.If(SkipReason is not null, SkipReason);
-            return _backend.Value;
-        }
-    }
-
-    /// <summary>Why this binding cannot run here (no device), or null.</summary>
-    protected virtual string? SkipReason => null;
-
-    /// <summary>Creates the backend this binding tests.</summary>
-    protected abstract ISolverBackend CreateBackend();
-
-    public void Dispose()
-    {
-        if (_backend.IsValueCreated)
-            _backend.Value.Dispose();
-        GC.SuppressFinalize(this);
-    }
 
     public static TheoryData<int> BadInputIndices() => [.. Enumerable.Range(0, BadInputs.All.Count)];
 

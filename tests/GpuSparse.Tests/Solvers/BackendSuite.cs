@@ -11,7 +11,7 @@ namespace GpuSparse.Tests.Solvers;
 /// Tests.Cuda pattern): the shipped scikit-learn/glmnet references, optimality certificates evaluated
 /// independently (<see cref="Oracle"/>), and the structural properties of a batch.
 /// </summary>
-public abstract class BackendSuite : IDisposable
+public abstract class BackendSuite : BackendBinding
 {
     /// <summary>A tight solve: the gap is pushed to rounding; problems that cannot get there return their best iterate.</summary>
     internal static readonly SolverOptions Tight = new() { Tolerance = 1e-15, MaxIterations = 100_000 };
@@ -19,38 +19,11 @@ public abstract class BackendSuite : IDisposable
     /// <summary>What float32 is held to: a gap of 1e-7 of the null objective, about the floor float32 iterates can certify (the best iterate is kept when it cannot).</summary>
     internal static readonly SolverOptions Float32 = new() { Tolerance = 1e-7, MaxIterations = 5_000 };
 
-    private readonly Lazy<ISolverBackend> _backend;
-
-    protected BackendSuite() => _backend = new Lazy<ISolverBackend>(CreateBackend);
-
-    /// <summary>The backend under test; every test touching it is reported skipped when <see cref="SkipReason"/> is set.</summary>
-    protected ISolverBackend Backend
-    {
-        get
-        {
-            Skip.If(SkipReason is not null, SkipReason);
-            return _backend.Value;
-        }
-    }
-
-    /// <summary>Why this binding cannot run here (no device), or null.</summary>
-    protected virtual string? SkipReason => null;
-
-    /// <summary>Creates the backend this binding tests.</summary>
-    protected abstract ISolverBackend CreateBackend();
-
     /// <summary>
     /// Whether the backend iterates by ISTA/FISTA as <see cref="SolverOptions.Algorithm"/> asks (true), or by an
     /// algorithm of its own that ignores the choice (coordinate descent), which must then give identical results.
     /// </summary>
     protected virtual bool UsesProximalGradient => true;
-
-    public void Dispose()
-    {
-        if (_backend.IsValueCreated)
-            _backend.Value.Dispose();
-        GC.SuppressFinalize(this);
-    }
 
     public static TheoryData<string, string> SingleProblems()
     {
