@@ -107,6 +107,9 @@ public sealed class IlgpuBackend : ISolverBackend
         IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
             throw new NotSupportedException($"the {Name} backend solves float32 and float64 batches, not {typeof(T).Name}");
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxProblemsPerChunk, 1);
