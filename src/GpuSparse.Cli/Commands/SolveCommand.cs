@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Numerics;
 using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
+using GpuSparse.Backends;
 using GpuSparse.Model;
 using GpuSparse.Cli.Progress;
 using GpuSparse.Solvers;
@@ -112,6 +113,12 @@ internal static class SolveCommand
         catch (ArgumentOutOfRangeException e)
         {
             stderr.WriteLine($"error: option {e.ParamName}: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (DeviceOutOfMemoryException e)
+        {
+            // nothing was solved: the problems are too large for the device, as an input the device cannot take
+            stderr.WriteLine($"error: --backend {request.Backend}: {e.Message}");
             return ExitCodes.BadInput;
         }
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
@@ -45,9 +46,24 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private int _list;
 
     /// <summary>Allocates buffers for <paramref name="capacity"/> problems of n × p, with or without positivity.</summary>
+    /// <param name="accelerator">The device.</param>
+    /// <param name="kernels">The compiled kernels of the device.</param>
+    /// <param name="capacity">The most problems one load can hold.</param>
+    /// <param name="samples">n.</param>
+    /// <param name="features">p.</param>
+    /// <param name="designPerProblem">Whether each problem has its own design.</param>
+    /// <param name="positive">Whether the problems are constrained to β ≥ 0.</param>
+    /// <param name="memoryLimitBytes">
+    /// When set, the device is treated as having only this many bytes free: buffers that need more fail with the
+    /// <see cref="OutOfMemoryException"/> a real allocation failure raises (for testing the recovery on any device).
+    /// </param>
+    /// <exception cref="OutOfMemoryException">A buffer could not be allocated; nothing stays allocated.</exception>
     public DeviceBatch(Accelerator accelerator, IlgpuKernels kernels, int capacity, int samples, int features,
-        bool designPerProblem, bool positive)
+        bool designPerProblem, bool positive, long? memoryLimitBytes = null)
     {
+        long required = RequiredBytes(capacity, samples, features, designPerProblem);
+        if (required > memoryLimitBytes)
+            throw new OutOfMemoryException($"{required} bytes of device buffers exceed the simulated limit of {memoryLimitBytes} bytes");
         Capacity = capacity;
         Samples = samples;
         Features = features;
@@ -60,39 +76,65 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _compact = kernels.Compaction();
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long designLength = designPerProblem ? np * capacity : np;
-        // a shared design is uploaded straight from its prepared values; per-problem designs are interleaved first
-        _design = Allocate<T>(accelerator, designLength);
-        _hostDesign = designPerProblem ? new T[designLength] : [];
-        (_response, _hostResponse) = Pair<T>(accelerator, nk);
-        (_l1, _hostL1) = Pair<T>(accelerator, pk);
-        (_l2, _hostL2) = Pair<T>(accelerator, pk);
-        (_step, _hostStep) = Pair<T>(accelerator, capacity);
-        (_stepOverN, _hostStepOverN) = Pair<T>(accelerator, capacity);
-        (_beta, _hostBeta) = Pair<T>(accelerator, pk);
-        (_best, _hostBest) = Pair<T>(accelerator, pk);
-        (_momentum, _hostMomentum) = Pair<T>(accelerator, capacity);
-        _z = Allocate<T>(accelerator, pk);
-        _next = Allocate<T>(accelerator, pk);
-        _residual = Allocate<T>(accelerator, nk);
-        _correlation = Allocate<T>(accelerator, pk);
-        (_status, _hostStatus) = Pair<int>(accelerator, capacity);
-        (_finishedAt, _hostFinishedAt) = Pair<int>(accelerator, capacity);
-        _finished = Allocate<int>(accelerator, 1);
-        _listLength = Allocate<int>(accelerator, 1);
-        _lists = [Allocate<int>(accelerator, capacity), Allocate<int>(accelerator, capacity)];
-        _gapResidual = Allocate<double>(accelerator, nk);
-        _gapCorrelation = Allocate<double>(accelerator, pk);
-        (_gapTolerance, _hostGapTolerance) = Pair<double>(accelerator, capacity);
-        (_nullObjective, _hostNullObjective) = Pair<double>(accelerator, capacity);
-        _runaway = Allocate<double>(accelerator, capacity);
-        (_gap, _hostGap) = Pair<double>(accelerator, capacity);
-        (_objective, _hostObjective) = Pair<double>(accelerator, capacity);
-        (_bestGap, _hostBestGap) = Pair<double>(accelerator, capacity);
-        (_bestObjective, _hostBestObjective) = Pair<double>(accelerator, capacity);
+        // a failed allocation must not leak the buffers allocated before it
+        try
+        {
+            // a shared design is uploaded straight from its prepared values; per-problem designs are interleaved first
+            _design = Allocate<T>(accelerator, designLength);
+            _hostDesign = designPerProblem ? new T[designLength] : [];
+            (_response, _hostResponse) = Pair<T>(accelerator, nk);
+            (_l1, _hostL1) = Pair<T>(accelerator, pk);
+            (_l2, _hostL2) = Pair<T>(accelerator, pk);
+            (_step, _hostStep) = Pair<T>(accelerator, capacity);
+            (_stepOverN, _hostStepOverN) = Pair<T>(accelerator, capacity);
+            (_beta, _hostBeta) = Pair<T>(accelerator, pk);
+            (_best, _hostBest) = Pair<T>(accelerator, pk);
+            (_momentum, _hostMomentum) = Pair<T>(accelerator, capacity);
+            _z = Allocate<T>(accelerator, pk);
+            _next = Allocate<T>(accelerator, pk);
+            _residual = Allocate<T>(accelerator, nk);
+            _correlation = Allocate<T>(accelerator, pk);
+            (_status, _hostStatus) = Pair<int>(accelerator, capacity);
+            (_finishedAt, _hostFinishedAt) = Pair<int>(accelerator, capacity);
+            _finished = Allocate<int>(accelerator, 1);
+            _listLength = Allocate<int>(accelerator, 1);
+            _lists = [Allocate<int>(accelerator, capacity), Allocate<int>(accelerator, capacity)];
+            _gapResidual = Allocate<double>(accelerator, nk);
+            _gapCorrelation = Allocate<double>(accelerator, pk);
+            (_gapTolerance, _hostGapTolerance) = Pair<double>(accelerator, capacity);
+            (_nullObjective, _hostNullObjective) = Pair<double>(accelerator, capacity);
+            _runaway = Allocate<double>(accelerator, capacity);
+            (_gap, _hostGap) = Pair<double>(accelerator, capacity);
+            (_objective, _hostObjective) = Pair<double>(accelerator, capacity);
+            (_bestGap, _hostBestGap) = Pair<double>(accelerator, capacity);
+            (_bestObjective, _hostBestObjective) = Pair<double>(accelerator, capacity);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>The most problems one load can hold.</summary>
     public int Capacity { get; }
+
+    /// <summary>The bytes of device memory held by this batch's buffers.</summary>
+    public long AllocatedBytes => _buffers.Sum(buffer => buffer.LengthInBytes);
+
+    /// <summary>The bytes of device memory the buffers for <paramref name="capacity"/> problems of n × p take.</summary>
+    public static long RequiredBytes(int capacity, int samples, int features, bool designPerProblem)
+    {
+        long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
+        long design = designPerProblem ? np * capacity : np;
+        // T: design; response and residual (n·K); l1, l2, β, best, z, next, correlation (p·K); step, t/n, momentum (K)
+        long elements = design + 2 * nk + 7 * pk + 3L * capacity;
+        // int: status, finished-at and two index lists (K); the finished count and the list length
+        long ints = 4L * capacity + 2;
+        // double: gap residual (n·K) and correlation (p·K); seven certificate scalars per problem
+        long doubles = nk + pk + 7L * capacity;
+        return elements * Unsafe.SizeOf<T>() + ints * sizeof(int) + doubles * sizeof(double);
+    }
 
     /// <summary>n.</summary>
     public int Samples { get; }

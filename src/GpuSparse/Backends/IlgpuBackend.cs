@@ -20,11 +20,17 @@ namespace GpuSparse.Backends;
 /// <remarks>
 /// Problems are grouped by design (a shared design is stored once and read by every thread) or, for
 /// per-problem designs, by n, and by positivity; each group is solved in chunks of at most
-/// <see cref="MaxProblemsPerChunk"/> problems so that device memory stays bounded. Only float32 and float64
-/// are supported.
+/// <see cref="MaxProblemsPerChunk"/> problems so that device memory stays bounded. Problems are prepared in
+/// ranges of a bounded size (like <see cref="Reference.ReferenceBackend"/>), so host working copies stay bounded
+/// too. When the device cannot allocate a chunk's buffers, the chunk is halved (for the rest of the solve) and
+/// the allocation retried; when not even one problem fits, <see cref="Solve{T}"/> throws
+/// <see cref="DeviceOutOfMemoryException"/> naming the device and the bytes requested. Results do not depend on
+/// the chunk or range size. Only float32 and float64 are supported.
 /// </remarks>
 public sealed class IlgpuBackend : ISolverBackend
 {
+    // About 512 MiB of float64 working designs and responses per range: a range feeds a device chunk or more.
+    private const long PreparedElementBudget = 1L << 26;
     private static readonly Lazy<string?> CudaProbe = new(ProbeCuda);
     private readonly Context _context;
     private readonly Accelerator _accelerator;
@@ -59,6 +65,19 @@ public sealed class IlgpuBackend : ISolverBackend
     /// </summary>
     public double CompactionThreshold { get; set; } = DeviceBatch<double>.DefaultCompactionThreshold;
 
+    /// <summary>
+    /// Problems prepared together (the device chunks are taken from one range); null picks it from
+    /// <see cref="PreparedElementBudget"/>. Results do not depend on it (tests set it to compare ranged and
+    /// whole-batch solves).
+    /// </summary>
+    internal int? RangeSize { get; set; }
+
+    /// <summary>
+    /// When set, device buffers beyond this many bytes fail to allocate as on a device that is full, so that the
+    /// out-of-memory recovery can be tested on any accelerator.
+    /// </summary>
+    internal long? DeviceMemoryLimitBytes { get; set; }
+
     /// <summary>The accelerator's name, as ILGPU reports it.</summary>
     public string DeviceName => _accelerator.Name;
 
@@ -88,34 +107,52 @@ public sealed class IlgpuBackend : ISolverBackend
         IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
             throw new NotSupportedException($"the {Name} backend solves float32 and float64 batches, not {typeof(T).Name}");
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxProblemsPerChunk, 1);
         var clock = Stopwatch.StartNew();
-        var prepared = BatchPreparation.Prepare(batch, options);
+        var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];
         var reporter = new ProgressReporter(progress, batch.Count, clock);
-        var valid = new List<PreparedProblem<T>>(batch.Count);
-        for (int k = 0; k < batch.Count; k++)
+        int rangeSize = RangeSize ?? BatchPreparation.RangeSize(batch, PreparedElementBudget, 1);
+        // lowered for the rest of the solve when the device cannot hold a chunk of this size
+        int chunkLimit = MaxProblemsPerChunk;
+        for (int start = 0; start < batch.Count; start += rangeSize)
         {
-            if (prepared.Problems[k] is { } problem)
-                valid.Add(problem);
-            else
+            var prepared = BatchPreparation.Prepare(cache, options, start, Math.Min(rangeSize, batch.Count - start));
+            var valid = new List<PreparedProblem<T>>(prepared.Count);
+            for (int i = 0; i < prepared.Count; i++)
             {
-                results[k] = prepared.InvalidResult(k, batch.Features);
-                reporter.Finished();
+                if (prepared.Problems[i] is { } problem)
+                    valid.Add(problem);
+                else
+                {
+                    results[start + i] = prepared.InvalidResult(i, batch.Features);
+                    reporter.Finished();
+                }
             }
+            SolveRange(valid, batch.Layout == BatchLayout.DesignPerProblem, options, results, reporter, ref chunkLimit,
+                cancellationToken);
         }
-        bool designPerProblem = batch.Layout == BatchLayout.DesignPerProblem;
+        return new BatchResult(results, Name, clock.Elapsed);
+    }
+
+    private void SolveRange<T>(List<PreparedProblem<T>> valid, bool designPerProblem, SolverOptions options,
+        ProblemResult[] results, ProgressReporter reporter, ref int chunkLimit, CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         // one device batch per design (shared) or per n (per-problem designs), and per penalty kind
         var groups = valid.GroupBy(problem => (designPerProblem ? (object)problem.Design.Samples : problem.Design, problem.Positive));
         foreach (var group in groups)
         {
             var problems = group.ToArray();
             var design = problems[0].Design;
-            int chunk = ChunkSize(problems.Length, design.Samples, design.Features, designPerProblem);
-            using var device = new DeviceBatch<T>(_accelerator, _kernels, chunk, design.Samples, design.Features, designPerProblem,
-                problems[0].Positive) { CompactionThreshold = CompactionThreshold };
+            int chunk = ChunkSize(problems.Length, design.Samples, design.Features, designPerProblem, chunkLimit);
+            using var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive);
+            chunkLimit = Math.Min(chunkLimit, chunk);
             for (int start = 0; start < problems.Length; start += chunk)
             {
                 var part = problems.AsSpan(start, Math.Min(chunk, problems.Length - start));
@@ -125,15 +162,39 @@ public sealed class IlgpuBackend : ISolverBackend
                 reporter.Finished(CancelledCount(part, results));
             }
         }
-        return new BatchResult(results, Name, clock.Elapsed);
     }
 
-    /// <summary>Problems per chunk: at most <see cref="MaxProblemsPerChunk"/>, and few enough that every index fits an int.</summary>
-    private int ChunkSize(int problems, int samples, int features, bool designPerProblem)
+    /// <summary>
+    /// Device buffers for <paramref name="chunk"/> problems; while the device cannot allocate them, for half as
+    /// many (the chunk is lowered to the capacity obtained).
+    /// </summary>
+    /// <exception cref="DeviceOutOfMemoryException">Not even one problem fits on the device.</exception>
+    private DeviceBatch<T> Open<T>(ref int chunk, int samples, int features, bool designPerProblem, bool positive)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        while (true)
+        {
+            try
+            {
+                return new DeviceBatch<T>(_accelerator, _kernels, chunk, samples, features, designPerProblem, positive,
+                    DeviceMemoryLimitBytes) { CompactionThreshold = CompactionThreshold };
+            }
+            catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e))
+            {
+                if (chunk == 1)
+                    throw new DeviceOutOfMemoryException(DeviceName, DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem),
+                        $"{samples} × {features}, {(designPerProblem ? "its own design" : "a shared design")}, {typeof(T).Name}", e);
+                chunk = (chunk + 1) / 2;
+            }
+        }
+    }
+
+    /// <summary>Problems per chunk: at most <paramref name="limit"/>, and few enough that every index fits an int.</summary>
+    private static int ChunkSize(int problems, int samples, int features, bool designPerProblem, int limit)
     {
         long perProblem = designPerProblem ? (long)samples * features : Math.Max(samples, features);
         long fit = Math.Max(1, int.MaxValue / perProblem);
-        return (int)Math.Min(Math.Min(problems, MaxProblemsPerChunk), fit);
+        return (int)Math.Min(Math.Min(problems, limit), fit);
     }
 
     // Cancelled problems were not counted by the device as finished; the reporter is told about them here.

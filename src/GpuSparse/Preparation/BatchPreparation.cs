@@ -149,6 +149,20 @@ internal static class BatchPreparation
     }
 
     /// <summary>
+    /// How many problems of <paramref name="batch"/> to prepare at a time so that their working copies stay
+    /// within about <paramref name="elementBudget"/> elements, but at least <paramref name="minimum"/> (and at most K).
+    /// </summary>
+    public static int RangeSize<T>(ProblemBatch<T> batch, long elementBudget, int minimum)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Per problem: its own working design (none when the design is shared; problem 0's size stands for all),
+        // its response and p-sized weights.
+        long designElements = batch.Layout == BatchLayout.DesignPerProblem ? batch.Design(0).Length : 0;
+        long perProblem = designElements + batch.Response(0).Length + 4L * batch.Features;
+        return (int)Math.Min(Math.Max(elementBudget / Math.Max(1, perProblem), minimum), batch.Count);
+    }
+
+    /// <summary>
     /// The features profiled out by <see cref="UnpenalisedProjection"/> (λ·wⱼ = 0), or null when every feature
     /// is penalised. With positivity they stay in the iteration, where βⱼ ≥ 0 must be enforced.
     /// </summary>

@@ -40,7 +40,8 @@ public sealed class ReferenceBackend : ISolverBackend
         var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];
         var reporter = new ProgressReporter(progress, batch.Count, clock);
-        int rangeSize = RangeSize ?? DefaultRangeSize(batch);
+        // At least one problem per core, so that a range keeps every core busy.
+        int rangeSize = RangeSize ?? BatchPreparation.RangeSize(batch, PreparedElementBudget, Environment.ProcessorCount);
         for (int start = 0; start < batch.Count; start += rangeSize)
         {
             int count = Math.Min(rangeSize, batch.Count - start);
@@ -67,17 +68,6 @@ public sealed class ReferenceBackend : ISolverBackend
     /// <inheritdoc />
     public void Dispose()
     {
-    }
-
-    /// <summary>The range size that keeps the prepared designs and responses within the budget.</summary>
-    private static int DefaultRangeSize<T>(ProblemBatch<T> batch) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        // Per problem: its own working design (none when the design is shared; problem 0's size stands for all),
-        // its response and p-sized weights.
-        long designElements = batch.Layout == BatchLayout.DesignPerProblem ? batch.Design(0).Length : 0;
-        long perProblem = designElements + batch.Response(0).Length + 4L * batch.Features;
-        // At least one problem per core, so that a range keeps every core busy.
-        return (int)Math.Min(Math.Max(PreparedElementBudget / Math.Max(1, perProblem), Environment.ProcessorCount), batch.Count);
     }
 
     private static ProblemResult NotStarted(int k, int features) => new()

@@ -154,7 +154,7 @@ public abstract class ReliabilitySuite : BackendBinding
             r => Assert.True(r.Coefficients.All(double.IsFinite) && double.IsFinite(r.Intercept) && double.IsFinite(r.DualityGap)));
     }
 
-    private static void AssertBitIdentical(BatchResult expected, BatchResult actual, IEnumerable<int> problems)
+    internal static void AssertBitIdentical(BatchResult expected, BatchResult actual, IEnumerable<int> problems)
     {
         foreach (int k in problems)
         {

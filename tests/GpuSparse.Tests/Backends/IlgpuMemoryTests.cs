@@ -1,0 +1,137 @@
+using System.Numerics;
+using GpuSparse.Backends;
+using GpuSparse.Model;
+using GpuSparse.Solvers;
+using GpuSparse.Tests.Reliability;
+using Xunit;
+
+namespace GpuSparse.Tests.Backends;
+
+/// <summary>
+/// Resource limits of the ILGPU backend, on the CPU accelerator with a simulated device memory limit: a batch
+/// too large for the device is solved in smaller chunks with the same bits, one that cannot fit at all is
+/// reported as <see cref="DeviceOutOfMemoryException"/>; preparation in ranges changes no bit either.
+/// </summary>
+public sealed class IlgpuMemoryTests : IClassFixture<CpuBackendFixture>
+{
+    private const int Samples = 12, Features = 5, Problems = 24;
+    private static readonly SolverOptions Options = new() { Algorithm = SolverAlgorithm.Fista, Tolerance = 1e-8, MaxIterations = 400 };
+    private readonly IlgpuBackend _backend;
+
+    public IlgpuMemoryTests(CpuBackendFixture fixture) => _backend = fixture.Backend;
+
+    public static TheoryData<string> Layouts => ["shared", "per-problem"];
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void ATightLimit_SolvesInSmallerChunks_BitIdentically(string layout)
+    {
+        AssertLimitedSolveIsIdentical(Batch<double>(layout));
+        AssertLimitedSolveIsIdentical(Batch<float>(layout));
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void NotEvenOneProblemFitting_ThrowsDeviceOutOfMemory(string layout)
+    {
+        var batch = Batch<double>(layout);
+        bool perProblem = layout == "per-problem";
+        long one = DeviceBatch<double>.RequiredBytes(1, Samples, Features, perProblem);
+        var error = WithLimit(one - 1, () => Assert.Throws<DeviceOutOfMemoryException>(() => _backend.Solve(batch, Options)));
+        Assert.Equal(_backend.DeviceName, error.DeviceName);
+        Assert.Equal(one, error.RequestedBytes);
+        Assert.IsType<OutOfMemoryException>(error.InnerException);
+        Assert.StartsWith($"device '{_backend.DeviceName}' is out of memory: {one:N0} bytes of device buffers for one problem ({Samples} × {Features}, ", error.Message);
+        // the backend is still usable afterwards
+        Assert.Equal(Problems, _backend.Solve(batch, Options).Problems.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void RequiredBytes_IsWhatTheBuffersTake(string layout)
+    {
+        bool perProblem = layout == "per-problem";
+        AssertRequiredBytes<double>(perProblem);
+        AssertRequiredBytes<float>(perProblem);
+    }
+
+    [Fact]
+    public void ASimulatedLimit_FailsExactlyAboveTheRequiredBytes()
+    {
+        long required = DeviceBatch<double>.RequiredBytes(7, Samples, Features, false);
+        using (new DeviceBatch<double>(_backend.Accelerator, _backend.Kernels, 7, Samples, Features, false, false, required))
+        {
+        }
+        Assert.Throws<OutOfMemoryException>(() =>
+            new DeviceBatch<double>(_backend.Accelerator, _backend.Kernels, 7, Samples, Features, false, false, required - 1));
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void PreparingInRanges_GivesBitIdenticalResults(string layout)
+    {
+        var settings = TestProblems.Mixed(Problems, Features, seed: 31);
+        settings[4] = settings[4] with { Lambda = -1 };
+        settings[17] = settings[17] with { L1Ratio = 2 };
+        var batch = layout == "shared"
+            ? TestProblems.Shared<double>(Samples, Features, settings, seed: 32)
+            : TestProblems.PerProblem<double>([Samples, Samples + 3], Features, settings, seed: 32);
+        var whole = WithRange(int.MaxValue, () => _backend.Solve(batch, Options));
+        var ranged = WithRange(5, () => _backend.Solve(batch, Options));
+        Assert.Equal(2, ranged.CountWith(ProblemStatus.Invalid));
+        ReliabilitySuite.AssertBitIdentical(whole, ranged, Enumerable.Range(0, batch.Count));
+    }
+
+    private void AssertLimitedSolveIsIdentical<T>(ProblemBatch<T> batch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool perProblem = batch.Layout == BatchLayout.DesignPerProblem;
+        // room for 5 problems: the chunk of 24 is halved to 12, 6 and 3
+        long limit = DeviceBatch<T>.RequiredBytes(5, Samples, Features, perProblem);
+        Assert.True(DeviceBatch<T>.RequiredBytes(6, Samples, Features, perProblem) > limit);
+        var unlimited = _backend.Solve(batch, Options);
+        var limited = WithLimit(limit, () => _backend.Solve(batch, Options));
+        // every problem was loaded on the device and iterated (none skipped as invalid)
+        Assert.All(unlimited.Problems, r => Assert.True(r.Iterations > 0 && r.Status != ProblemStatus.Invalid));
+        ReliabilitySuite.AssertBitIdentical(unlimited, limited, Enumerable.Range(0, batch.Count));
+    }
+
+    private void AssertRequiredBytes<T>(bool perProblem) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using var device = new DeviceBatch<T>(_backend.Accelerator, _backend.Kernels, 9, Samples, Features, perProblem, false);
+        Assert.Equal(DeviceBatch<T>.RequiredBytes(9, Samples, Features, perProblem), device.AllocatedBytes);
+    }
+
+    private static ProblemBatch<T> Batch<T>(string layout) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var settings = TestProblems.Mixed(Problems, Features, seed: 21);
+        return layout == "shared"
+            ? TestProblems.Shared<T>(Samples, Features, settings, seed: 22)
+            : TestProblems.PerProblem<T>([Samples], Features, settings, seed: 22);
+    }
+
+    private TResult WithLimit<TResult>(long limit, Func<TResult> solve)
+    {
+        _backend.DeviceMemoryLimitBytes = limit;
+        try
+        {
+            return solve();
+        }
+        finally
+        {
+            _backend.DeviceMemoryLimitBytes = null;
+        }
+    }
+
+    private TResult WithRange<TResult>(int range, Func<TResult> solve)
+    {
+        _backend.RangeSize = range;
+        try
+        {
+            return solve();
+        }
+        finally
+        {
+            _backend.RangeSize = null;
+        }
+    }
+}
