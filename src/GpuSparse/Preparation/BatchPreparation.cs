@@ -83,20 +83,28 @@ internal sealed class PreparationCache<T> where T : unmanaged, IFloatingPointIee
     /// Problem k prepared, or why it is invalid. Thread-safe. A design used by several problems is prepared
     /// once; a design of one problem only is not cached (caching could never hit and would keep it alive).
     /// </summary>
-    public (PreparedProblem<T>? Problem, ValidationFailure? Failure) Prepare(int k, double tolerance)
+    /// <param name="k">The problem's index in the batch.</param>
+    /// <param name="tolerance">The relative gap tolerance of the solve.</param>
+    /// <param name="scratch">
+    /// Where a design of this problem alone may write its working values (the array it returns for a length),
+    /// instead of a new array: for a caller that is done with the prepared problem before it prepares the next
+    /// one with the same scratch. Cached (shared) designs always get arrays of their own.
+    /// </param>
+    public (PreparedProblem<T>? Problem, ValidationFailure? Failure) Prepare(int k, double tolerance,
+        Func<int, T[]>? scratch = null)
     {
         var batch = Batch;
         if (Validator.Validate(k) is { } failure)
             return (null, failure);
         var settings = batch.Settings(k);
         var unpenalised = BatchPreparation.Unpenalised(settings, batch.Features);
-        PreparedDesign<T> Create() => BatchPreparation.PrepareDesign(batch.Design(k).Span, batch.Features,
-            settings.FitIntercept, settings.Standardize, unpenalised);
+        PreparedDesign<T> Create(Func<int, T[]>? storage) => BatchPreparation.PrepareDesign(batch.Design(k).Span,
+            batch.Features, settings.FitIntercept, settings.Standardize, unpenalised, storage);
         var design = _users[DesignOf[k]] > 1
             ? Designs.GetOrAdd(new DesignKey(DesignOf[k], settings.FitIntercept, settings.Standardize,
                 unpenalised is null ? "" : string.Concat(unpenalised.Select(u => u ? '1' : '0'))),
-                _ => new Lazy<PreparedDesign<T>>(Create)).Value
-            : Create();
+                _ => new Lazy<PreparedDesign<T>>(() => Create(null))).Value
+            : Create(scratch);
         return (BatchPreparation.PrepareProblem(batch, k, design, tolerance), null);
     }
 
@@ -156,43 +164,58 @@ internal static class BatchPreparation
     {
         if (settings.Positive)
             return null;
-        var mask = new bool[p];
+        // The mask is allocated at the first unpenalised feature: most problems have none.
+        bool[]? mask = null;
         for (int j = 0; j < p; j++)
-            mask[j] = settings.Lambda * (settings.PenaltyFactors?[j] ?? 1.0) == 0;
-        return mask.Any(u => u) ? mask : null;
+            if (settings.Lambda * (settings.PenaltyFactors?[j] ?? 1.0) == 0)
+                (mask ??= new bool[p])[j] = true;
+        return mask;
     }
 
     /// <summary>
     /// Centres (with an intercept) and scales (with standardize) the columns of a row-major design, and
     /// profiles out the <paramref name="unpenalised"/> columns (see <see cref="UnpenalisedProjection"/>).
+    /// The working values go to <paramref name="storage"/>'s array for length n·p when given (see
+    /// <see cref="PreparationCache{T}.Prepare"/>), else to a new one.
     /// </summary>
     public static PreparedDesign<T> PrepareDesign<T>(ReadOnlySpan<T> x, int p, bool fitIntercept, bool standardize,
-        bool[]? unpenalised = null)
+        bool[]? unpenalised = null, Func<int, T[]>? storage = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Length / p;
         var means = new double[p];
         var scales = new double[p];
         var active = new bool[p];
-        var maxAbs = new double[p];
-        var work = new double[n * p];
-        if (fitIntercept)
-        {
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < p; j++)
-                    means[j] += double.CreateTruncating(x[i * p + j]);
-            for (int j = 0; j < p; j++)
-                means[j] /= n;
-        }
-        // sⱼ² = mean((xⱼ − x̄ⱼ)²), glmnet's 1/n variance; max|xⱼ| decides which columns are constant.
+        Span<double> maxAbs = p <= 512 ? stackalloc double[p] : new double[p];
+        // One pass for Σᵢxᵢⱼ and max|xᵢⱼ|; without an intercept the mean is 0, so Σᵢxᵢⱼ² (the spread below) joins it.
         for (int i = 0; i < n; i++)
+        {
+            var row = x.Slice(i * p, p);
             for (int j = 0; j < p; j++)
             {
-                double raw = double.CreateTruncating(x[i * p + j]);
-                double c = raw - means[j];
-                scales[j] += c * c;
+                double raw = double.CreateTruncating(row[j]);
                 maxAbs[j] = Math.Max(maxAbs[j], Math.Abs(raw));
+                if (fitIntercept)
+                    means[j] += raw;
+                else
+                    scales[j] += raw * raw;
             }
+        }
+        if (fitIntercept)
+        {
+            for (int j = 0; j < p; j++)
+                means[j] /= n;
+            // sⱼ² = mean((xⱼ − x̄ⱼ)²), glmnet's 1/n variance, about the mean of the first pass.
+            for (int i = 0; i < n; i++)
+            {
+                var row = x.Slice(i * p, p);
+                for (int j = 0; j < p; j++)
+                {
+                    double c = double.CreateTruncating(row[j]) - means[j];
+                    scales[j] += c * c;
+                }
+            }
+        }
         // The mean of n equal values is off by up to ~n rounding errors, so a column whose spread is
         // within that of its magnitude is constant: it becomes exactly zero and its coefficient stays 0.
         double constantThreshold = 4.0 * n * DoubleRoundOff;
@@ -202,17 +225,38 @@ internal static class BatchPreparation
             active[j] = spread > constantThreshold * maxAbs[j];
             scales[j] = standardize && active[j] ? spread : 1.0;
         }
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < p; j++)
-                work[i * p + j] = active[j] ? (double.CreateTruncating(x[i * p + j]) - means[j]) / scales[j] : 0.0;
-        var projection = unpenalised is null
-            ? null
-            : UnpenalisedProjection.ProjectOut(work, n, p, [.. unpenalised.Select((u, j) => u && active[j])]);
-        var values = new T[n * p];
-        for (int e = 0; e < values.Length; e++)
-            values[e] = T.CreateTruncating(work[e]);
+        var values = storage?.Invoke(n * p) ?? new T[n * p];
+        UnpenalisedProjection? projection = null;
+        if (unpenalised is null)
+            WorkingValues(x, p, means, scales, active, standardize, values);
+        else
+        {
+            // The projection works in float64 on the working design, which is rounded to T afterwards.
+            var work = new double[n * p];
+            WorkingValues(x, p, means, scales, active, standardize, work.AsSpan());
+            projection = UnpenalisedProjection.ProjectOut(work, n, p, [.. unpenalised.Select((u, j) => u && active[j])]);
+            for (int e = 0; e < values.Length; e++)
+                values[e] = T.CreateTruncating(work[e]);
+        }
         var lipschitz = new Lazy<double>(() => SpectralNorm.LargestEigenvalue<T>(values, n, p));
         return new PreparedDesign<T>(values, n, p, means, scales, active, lipschitz, projection);
+    }
+
+    /// <summary>
+    /// Writes the working design (xᵢⱼ − x̄ⱼ)/sⱼ, 0 on inactive columns, rounded to <typeparamref name="TOut"/>.
+    /// Without standardization sⱼ = 1 and the division, exact, is skipped.
+    /// </summary>
+    private static void WorkingValues<T, TOut>(ReadOnlySpan<T> x, int p, double[] means, double[] scales, bool[] active,
+        bool standardize, Span<TOut> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOut : unmanaged, IFloatingPointIeee754<TOut>
+    {
+        for (int e = 0; e < x.Length; e += p)
+            for (int j = 0; j < p; j++)
+            {
+                double c = double.CreateTruncating(x[e + j]) - means[j];
+                values[e + j] = active[j] ? TOut.CreateTruncating(standardize ? c / scales[j] : c) : TOut.Zero;
+            }
     }
 
     internal static PreparedProblem<T> PrepareProblem<T>(ProblemBatch<T> batch, int k, PreparedDesign<T> design, double tolerance)
@@ -221,12 +265,20 @@ internal static class BatchPreparation
         var settings = batch.Settings(k);
         int p = batch.Features;
         var y = batch.Response(k).Span;
-        var centred = new double[y.Length];
-        var scales = CentreResponse(y, settings.FitIntercept, tolerance, centred);
-        var basisDotResponse = design.Projection?.ProjectResponse(centred) ?? [];
         var response = new T[y.Length];
-        for (int i = 0; i < y.Length; i++)
-            response[i] = T.CreateTruncating(centred[i]);
+        ResponseScales scales;
+        double[] basisDotResponse = [];
+        if (design.Projection is { } projection)
+        {
+            // The projection works in float64 on y_c, which is rounded to T afterwards.
+            var centred = new double[y.Length];
+            scales = CentreResponse(y, settings.FitIntercept, tolerance, centred.AsSpan());
+            basisDotResponse = projection.ProjectResponse(centred);
+            for (int i = 0; i < y.Length; i++)
+                response[i] = T.CreateTruncating(centred[i]);
+        }
+        else
+            scales = CentreResponse(y, settings.FitIntercept, tolerance, response.AsSpan());
         var l1 = new T[p];
         var l2 = new T[p];
         var initial = new T[p];
@@ -237,11 +289,13 @@ internal static class BatchPreparation
     }
 
     /// <summary>
-    /// Writes y − ȳ (y itself without an intercept) into <paramref name="centred"/> and returns ȳ and the
-    /// scales of the stopping rule, ½‖y_c‖²/n and the gap tolerance tol·‖y_c‖²/n.
+    /// Writes y − ȳ (y itself without an intercept), rounded to <typeparamref name="TOut"/>, into
+    /// <paramref name="centred"/> and returns ȳ and the scales of the stopping rule, ½‖y_c‖²/n and the gap
+    /// tolerance tol·‖y_c‖²/n (both from the float64 y − ȳ, whatever TOut).
     /// </summary>
-    public static ResponseScales CentreResponse<T>(ReadOnlySpan<T> y, bool fitIntercept, double tolerance, Span<double> centred)
+    public static ResponseScales CentreResponse<T, TOut>(ReadOnlySpan<T> y, bool fitIntercept, double tolerance, Span<TOut> centred)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TOut : unmanaged, IFloatingPointIeee754<TOut>
     {
         double mean = 0;
         if (fitIntercept)
@@ -253,8 +307,9 @@ internal static class BatchPreparation
         double nullLoss = 0;
         for (int i = 0; i < y.Length; i++)
         {
-            centred[i] = double.CreateTruncating(y[i]) - mean;
-            nullLoss += centred[i] * centred[i];
+            double c = double.CreateTruncating(y[i]) - mean;
+            centred[i] = TOut.CreateTruncating(c);
+            nullLoss += c * c;
         }
         return new ResponseScales(mean, 0.5 * nullLoss / y.Length, tolerance * nullLoss / y.Length);
     }
