@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Collections.Concurrent;
 using GpuSparse.Model;
 using GpuSparse.Solvers;
@@ -186,35 +187,20 @@ internal static class BatchPreparation
         var means = new double[p];
         var scales = new double[p];
         var active = new bool[p];
-        Span<double> maxAbs = p <= 512 ? stackalloc double[p] : new double[p];
+        var maxAbs = new double[p];
+        // Row i in float64 (a float32 row is widened into this buffer).
+        var widened = typeof(T) == typeof(double) ? [] : new double[p];
         // One pass for Σᵢxᵢⱼ and max|xᵢⱼ|; without an intercept the mean is 0, so Σᵢxᵢⱼ² (the spread below) joins it.
         for (int i = 0; i < n; i++)
-        {
-            var row = x.Slice(i * p, p);
-            for (int j = 0; j < p; j++)
-            {
-                double raw = double.CreateTruncating(row[j]);
-                maxAbs[j] = Math.Max(maxAbs[j], Math.Abs(raw));
-                if (fitIntercept)
-                    means[j] += raw;
-                else
-                    scales[j] += raw * raw;
-            }
-        }
+            ColumnKernels.AddRow(ColumnKernels.Row(x, i, p, widened), fitIntercept ? means : [],
+                fitIntercept ? [] : scales, maxAbs);
         if (fitIntercept)
         {
             for (int j = 0; j < p; j++)
                 means[j] /= n;
             // sⱼ² = mean((xⱼ − x̄ⱼ)²), glmnet's 1/n variance, about the mean of the first pass.
             for (int i = 0; i < n; i++)
-            {
-                var row = x.Slice(i * p, p);
-                for (int j = 0; j < p; j++)
-                {
-                    double c = double.CreateTruncating(row[j]) - means[j];
-                    scales[j] += c * c;
-                }
-            }
+                ColumnKernels.AddCentredSquares(ColumnKernels.Row(x, i, p, widened), means, scales);
         }
         // The mean of n equal values is off by up to ~n rounding errors, so a column whose spread is
         // within that of its magnitude is constant: it becomes exactly zero and its coefficient stays 0.
@@ -226,37 +212,33 @@ internal static class BatchPreparation
             scales[j] = standardize && active[j] ? spread : 1.0;
         }
         var values = storage?.Invoke(n * p) ?? new T[n * p];
-        UnpenalisedProjection? projection = null;
-        if (unpenalised is null)
-            WorkingValues(x, p, means, scales, active, standardize, values);
-        else
+        var activeLanes = new long[p];
+        for (int j = 0; j < p; j++)
+            activeLanes[j] = active[j] ? -1 : 0;
+        // xᵢⱼ − x̄ⱼ, divided by sⱼ with standardize (sⱼ = 1 without: that exact division is skipped), 0 on inactive columns.
+        ReadOnlySpan<double> divisors = standardize ? scales : [];
+        // Rows are written in float64 straight into a float64 design, else into a row buffer rounded to T; with
+        // unpenalised columns into a float64 working design, which the projection needs before rounding.
+        var work = unpenalised is null ? null : new double[n * p];
+        var rowOut = work is null && typeof(T) != typeof(double) ? new double[p] : [];
+        for (int i = 0; i < n; i++)
         {
-            // The projection works in float64 on the working design, which is rounded to T afterwards.
-            var work = new double[n * p];
-            WorkingValues(x, p, means, scales, active, standardize, work.AsSpan());
-            projection = UnpenalisedProjection.ProjectOut(work, n, p, [.. unpenalised.Select((u, j) => u && active[j])]);
+            var output = work is not null ? work.AsSpan(i * p, p)
+                : typeof(T) == typeof(double) ? MemoryMarshal.Cast<T, double>(values.AsSpan(i * p, p))
+                : rowOut;
+            ColumnKernels.Working(ColumnKernels.Row(x, i, p, widened), means, divisors, activeLanes, output);
+            for (int j = 0; j < rowOut.Length; j++)
+                values[i * p + j] = T.CreateTruncating(rowOut[j]);
+        }
+        UnpenalisedProjection? projection = null;
+        if (work is not null)
+        {
+            projection = UnpenalisedProjection.ProjectOut(work, n, p, [.. unpenalised!.Select((u, j) => u && active[j])]);
             for (int e = 0; e < values.Length; e++)
                 values[e] = T.CreateTruncating(work[e]);
         }
         var lipschitz = new Lazy<double>(() => SpectralNorm.LargestEigenvalue<T>(values, n, p));
         return new PreparedDesign<T>(values, n, p, means, scales, active, lipschitz, projection);
-    }
-
-    /// <summary>
-    /// Writes the working design (xᵢⱼ − x̄ⱼ)/sⱼ, 0 on inactive columns, rounded to <typeparamref name="TOut"/>.
-    /// Without standardization sⱼ = 1 and the division, exact, is skipped.
-    /// </summary>
-    private static void WorkingValues<T, TOut>(ReadOnlySpan<T> x, int p, double[] means, double[] scales, bool[] active,
-        bool standardize, Span<TOut> values)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TOut : unmanaged, IFloatingPointIeee754<TOut>
-    {
-        for (int e = 0; e < x.Length; e += p)
-            for (int j = 0; j < p; j++)
-            {
-                double c = double.CreateTruncating(x[e + j]) - means[j];
-                values[e + j] = active[j] ? TOut.CreateTruncating(standardize ? c / scales[j] : c) : TOut.Zero;
-            }
     }
 
     internal static PreparedProblem<T> PrepareProblem<T>(ProblemBatch<T> batch, int k, PreparedDesign<T> design, double tolerance)
