@@ -32,8 +32,9 @@ public sealed class CoordinateDescentBackend : ISolverBackend
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        // Each problem is prepared by the worker that solves it (BatchPreparation's per-problem step), so that
-        // its working copy of X is used while in cache and dies young.
+        // Each problem is prepared by the worker that solves it (BatchPreparation's per-problem step), into the
+        // worker's scratch array when its design is its own, so that its working copy of X is used while in
+        // cache and nothing of that size is allocated per problem.
         options.Validate();
         var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];
@@ -45,7 +46,7 @@ public sealed class CoordinateDescentBackend : ISolverBackend
             () => new GramCoordinateDescent.Workspace<T>(samples, batch.Features),
             (k, _, workspace) =>
             {
-                var (problem, failure) = cache.Prepare(k, options.Tolerance);
+                var (problem, failure) = cache.Prepare(k, options.Tolerance, workspace.DesignScratch);
                 results[k] = problem is not null
                     ? GramCoordinateDescent.Solve(problem, options, workspace, cancellationToken)
                     : PreparedBatch<T>.InvalidResult(k, batch.Features, failure!.Value);

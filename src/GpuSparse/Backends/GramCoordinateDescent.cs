@@ -36,7 +36,8 @@ internal static class GramCoordinateDescent
             // In float64 the sweeps read the float64 Gram matrix itself.
             Gram = typeof(T) == typeof(double) ? (T[])(object)GramDouble : new T[p * p];
             Correlation = new double[p];
-            Design = new double[samples * p];
+            // A float64 design is read in place (see FormGram): only float32 needs a widened copy.
+            Design = typeof(T) == typeof(double) ? [] : new double[samples * p];
             BetaDouble = new double[p];
             GradientDouble = new double[p];
             Gradient = new T[p];
@@ -47,7 +48,16 @@ internal static class GramCoordinateDescent
             InverseDiagonal = new T[p];
             Residual = new double[samples];
             ResidualCorrelation = new double[p];
+            DesignScratch = length => _designValues.Length == length ? _designValues : _designValues = new T[length];
         }
+
+        private T[] _designValues = [];
+
+        /// <summary>
+        /// The array of the given length that this worker's problems prepare their own working design into
+        /// (see <see cref="PreparationCache{T}.Prepare"/>): one problem is solved before the next is prepared.
+        /// </summary>
+        public Func<int, T[]> DesignScratch { get; }
 
         /// <summary>G = X_wᵀX_w/n in float64, row-major p × p.</summary>
         public double[] GramDouble { get; }
@@ -58,7 +68,7 @@ internal static class GramCoordinateDescent
         /// <summary>c = X_wᵀy_c/n.</summary>
         public double[] Correlation { get; }
 
-        /// <summary>X_w in float64 (the products of G are formed in float64 whatever T).</summary>
+        /// <summary>X_w widened to float64 for a float32 T (the products of G are formed in float64 whatever T).</summary>
         public double[] Design { get; }
 
         public double[] BetaDouble { get; }
@@ -177,9 +187,16 @@ internal static class GramCoordinateDescent
         var y = problem.Response.AsSpan();
         var gram = ws.GramDouble.AsSpan(0, p * p);
         var c = ws.Correlation.AsSpan(0, p);
-        var xDouble = ws.Design.AsSpan(0, n * p);
-        for (int e = 0; e < xDouble.Length; e++)
-            xDouble[e] = double.CreateTruncating(x[e]);
+        // In float64 the design is read in place; a float32 one is widened into the workspace.
+        Span<double> xDouble;
+        if (typeof(T) == typeof(double))
+            xDouble = ((double[])(object)design.Values).AsSpan(0, n * p);
+        else
+        {
+            xDouble = ws.Design.AsSpan(0, n * p);
+            for (int e = 0; e < xDouble.Length; e++)
+                xDouble[e] = double.CreateTruncating(x[e]);
+        }
         VectorKernels.Gram(xDouble, n, p, gram);
         // c = X_wᵀy_c, ‖y_c‖²
         c.Clear();

@@ -195,7 +195,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
             return;
         }
         var design = Design(k);
-        var scales = BatchPreparation.CentreResponse(y, _structure.FitIntercept, tolerance, _centred);
+        var scales = BatchPreparation.CentreResponse(y, _structure.FitIntercept, tolerance, _centred.AsSpan());
         for (int i = 0; i < _response.Length; i++)
             _response[i] = T.CreateTruncating(_centred[i]);
         BatchPreparation.PenaltyWeights<T>(lambda, l1Ratio, null, _l1, _l2);

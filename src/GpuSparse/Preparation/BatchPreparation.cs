@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Collections.Concurrent;
 using GpuSparse.Model;
 using GpuSparse.Solvers;
@@ -83,20 +84,28 @@ internal sealed class PreparationCache<T> where T : unmanaged, IFloatingPointIee
     /// Problem k prepared, or why it is invalid. Thread-safe. A design used by several problems is prepared
     /// once; a design of one problem only is not cached (caching could never hit and would keep it alive).
     /// </summary>
-    public (PreparedProblem<T>? Problem, ValidationFailure? Failure) Prepare(int k, double tolerance)
+    /// <param name="k">The problem's index in the batch.</param>
+    /// <param name="tolerance">The relative gap tolerance of the solve.</param>
+    /// <param name="scratch">
+    /// Where a design of this problem alone may write its working values (the array it returns for a length),
+    /// instead of a new array: for a caller that is done with the prepared problem before it prepares the next
+    /// one with the same scratch. Cached (shared) designs always get arrays of their own.
+    /// </param>
+    public (PreparedProblem<T>? Problem, ValidationFailure? Failure) Prepare(int k, double tolerance,
+        Func<int, T[]>? scratch = null)
     {
         var batch = Batch;
         if (Validator.Validate(k) is { } failure)
             return (null, failure);
         var settings = batch.Settings(k);
         var unpenalised = BatchPreparation.Unpenalised(settings, batch.Features);
-        PreparedDesign<T> Create() => BatchPreparation.PrepareDesign(batch.Design(k).Span, batch.Features,
-            settings.FitIntercept, settings.Standardize, unpenalised);
+        PreparedDesign<T> Create(Func<int, T[]>? storage) => BatchPreparation.PrepareDesign(batch.Design(k).Span,
+            batch.Features, settings.FitIntercept, settings.Standardize, unpenalised, storage);
         var design = _users[DesignOf[k]] > 1
             ? Designs.GetOrAdd(new DesignKey(DesignOf[k], settings.FitIntercept, settings.Standardize,
                 unpenalised is null ? "" : string.Concat(unpenalised.Select(u => u ? '1' : '0'))),
-                _ => new Lazy<PreparedDesign<T>>(Create)).Value
-            : Create();
+                _ => new Lazy<PreparedDesign<T>>(() => Create(null))).Value
+            : Create(scratch);
         return (BatchPreparation.PrepareProblem(batch, k, design, tolerance), null);
     }
 
@@ -170,18 +179,22 @@ internal static class BatchPreparation
     {
         if (settings.Positive)
             return null;
-        var mask = new bool[p];
+        // The mask is allocated at the first unpenalised feature: most problems have none.
+        bool[]? mask = null;
         for (int j = 0; j < p; j++)
-            mask[j] = settings.Lambda * (settings.PenaltyFactors?[j] ?? 1.0) == 0;
-        return mask.Any(u => u) ? mask : null;
+            if (settings.Lambda * (settings.PenaltyFactors?[j] ?? 1.0) == 0)
+                (mask ??= new bool[p])[j] = true;
+        return mask;
     }
 
     /// <summary>
     /// Centres (with an intercept) and scales (with standardize) the columns of a row-major design, and
     /// profiles out the <paramref name="unpenalised"/> columns (see <see cref="UnpenalisedProjection"/>).
+    /// The working values go to <paramref name="storage"/>'s array for length n·p when given (see
+    /// <see cref="PreparationCache{T}.Prepare"/>), else to a new one.
     /// </summary>
     public static PreparedDesign<T> PrepareDesign<T>(ReadOnlySpan<T> x, int p, bool fitIntercept, bool standardize,
-        bool[]? unpenalised = null)
+        bool[]? unpenalised = null, Func<int, T[]>? storage = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Length / p;
@@ -189,24 +202,20 @@ internal static class BatchPreparation
         var scales = new double[p];
         var active = new bool[p];
         var maxAbs = new double[p];
-        var work = new double[n * p];
+        // Row i in float64 (a float32 row is widened into this buffer).
+        var widened = typeof(T) == typeof(double) ? [] : new double[p];
+        // One pass for Σᵢxᵢⱼ and max|xᵢⱼ|; without an intercept the mean is 0, so Σᵢxᵢⱼ² (the spread below) joins it.
+        for (int i = 0; i < n; i++)
+            ColumnKernels.AddRow(ColumnKernels.Row(x, i, p, widened), fitIntercept ? means : [],
+                fitIntercept ? [] : scales, maxAbs);
         if (fitIntercept)
         {
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < p; j++)
-                    means[j] += double.CreateTruncating(x[i * p + j]);
             for (int j = 0; j < p; j++)
                 means[j] /= n;
+            // sⱼ² = mean((xⱼ − x̄ⱼ)²), glmnet's 1/n variance, about the mean of the first pass.
+            for (int i = 0; i < n; i++)
+                ColumnKernels.AddCentredSquares(ColumnKernels.Row(x, i, p, widened), means, scales);
         }
-        // sⱼ² = mean((xⱼ − x̄ⱼ)²), glmnet's 1/n variance; max|xⱼ| decides which columns are constant.
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < p; j++)
-            {
-                double raw = double.CreateTruncating(x[i * p + j]);
-                double c = raw - means[j];
-                scales[j] += c * c;
-                maxAbs[j] = Math.Max(maxAbs[j], Math.Abs(raw));
-            }
         // The mean of n equal values is off by up to ~n rounding errors, so a column whose spread is
         // within that of its magnitude is constant: it becomes exactly zero and its coefficient stays 0.
         double constantThreshold = 4.0 * n * DoubleRoundOff;
@@ -216,15 +225,32 @@ internal static class BatchPreparation
             active[j] = spread > constantThreshold * maxAbs[j];
             scales[j] = standardize && active[j] ? spread : 1.0;
         }
+        var values = storage?.Invoke(n * p) ?? new T[n * p];
+        var activeLanes = new long[p];
+        for (int j = 0; j < p; j++)
+            activeLanes[j] = active[j] ? -1 : 0;
+        // xᵢⱼ − x̄ⱼ, divided by sⱼ with standardize (sⱼ = 1 without: that exact division is skipped), 0 on inactive columns.
+        ReadOnlySpan<double> divisors = standardize ? scales : [];
+        // Rows are written in float64 straight into a float64 design, else into a row buffer rounded to T; with
+        // unpenalised columns into a float64 working design, which the projection needs before rounding.
+        var work = unpenalised is null ? null : new double[n * p];
+        var rowOut = work is null && typeof(T) != typeof(double) ? new double[p] : [];
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < p; j++)
-                work[i * p + j] = active[j] ? (double.CreateTruncating(x[i * p + j]) - means[j]) / scales[j] : 0.0;
-        var projection = unpenalised is null
-            ? null
-            : UnpenalisedProjection.ProjectOut(work, n, p, [.. unpenalised.Select((u, j) => u && active[j])]);
-        var values = new T[n * p];
-        for (int e = 0; e < values.Length; e++)
-            values[e] = T.CreateTruncating(work[e]);
+        {
+            var output = work is not null ? work.AsSpan(i * p, p)
+                : typeof(T) == typeof(double) ? MemoryMarshal.Cast<T, double>(values.AsSpan(i * p, p))
+                : rowOut;
+            ColumnKernels.Working(ColumnKernels.Row(x, i, p, widened), means, divisors, activeLanes, output);
+            for (int j = 0; j < rowOut.Length; j++)
+                values[i * p + j] = T.CreateTruncating(rowOut[j]);
+        }
+        UnpenalisedProjection? projection = null;
+        if (work is not null)
+        {
+            projection = UnpenalisedProjection.ProjectOut(work, n, p, [.. unpenalised!.Select((u, j) => u && active[j])]);
+            for (int e = 0; e < values.Length; e++)
+                values[e] = T.CreateTruncating(work[e]);
+        }
         var lipschitz = new Lazy<double>(() => SpectralNorm.LargestEigenvalue<T>(values, n, p));
         return new PreparedDesign<T>(values, n, p, means, scales, active, lipschitz, projection);
     }
@@ -235,12 +261,20 @@ internal static class BatchPreparation
         var settings = batch.Settings(k);
         int p = batch.Features;
         var y = batch.Response(k).Span;
-        var centred = new double[y.Length];
-        var scales = CentreResponse(y, settings.FitIntercept, tolerance, centred);
-        var basisDotResponse = design.Projection?.ProjectResponse(centred) ?? [];
         var response = new T[y.Length];
-        for (int i = 0; i < y.Length; i++)
-            response[i] = T.CreateTruncating(centred[i]);
+        ResponseScales scales;
+        double[] basisDotResponse = [];
+        if (design.Projection is { } projection)
+        {
+            // The projection works in float64 on y_c, which is rounded to T afterwards.
+            var centred = new double[y.Length];
+            scales = CentreResponse(y, settings.FitIntercept, tolerance, centred.AsSpan());
+            basisDotResponse = projection.ProjectResponse(centred);
+            for (int i = 0; i < y.Length; i++)
+                response[i] = T.CreateTruncating(centred[i]);
+        }
+        else
+            scales = CentreResponse(y, settings.FitIntercept, tolerance, response.AsSpan());
         var l1 = new T[p];
         var l2 = new T[p];
         var initial = new T[p];
@@ -251,11 +285,13 @@ internal static class BatchPreparation
     }
 
     /// <summary>
-    /// Writes y − ȳ (y itself without an intercept) into <paramref name="centred"/> and returns ȳ and the
-    /// scales of the stopping rule, ½‖y_c‖²/n and the gap tolerance tol·‖y_c‖²/n.
+    /// Writes y − ȳ (y itself without an intercept), rounded to <typeparamref name="TOut"/>, into
+    /// <paramref name="centred"/> and returns ȳ and the scales of the stopping rule, ½‖y_c‖²/n and the gap
+    /// tolerance tol·‖y_c‖²/n (both from the float64 y − ȳ, whatever TOut).
     /// </summary>
-    public static ResponseScales CentreResponse<T>(ReadOnlySpan<T> y, bool fitIntercept, double tolerance, Span<double> centred)
+    public static ResponseScales CentreResponse<T, TOut>(ReadOnlySpan<T> y, bool fitIntercept, double tolerance, Span<TOut> centred)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TOut : unmanaged, IFloatingPointIeee754<TOut>
     {
         double mean = 0;
         if (fitIntercept)
@@ -267,8 +303,9 @@ internal static class BatchPreparation
         double nullLoss = 0;
         for (int i = 0; i < y.Length; i++)
         {
-            centred[i] = double.CreateTruncating(y[i]) - mean;
-            nullLoss += centred[i] * centred[i];
+            double c = double.CreateTruncating(y[i]) - mean;
+            centred[i] = TOut.CreateTruncating(c);
+            nullLoss += c * c;
         }
         return new ResponseScales(mean, 0.5 * nullLoss / y.Length, tolerance * nullLoss / y.Length);
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using GpuSparse.Model;
 
 namespace GpuSparse.Preparation;
@@ -142,7 +143,13 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
 
     private static int? FirstNonFinite(ReadOnlySpan<T> values)
     {
-        for (int i = 0; i < values.Length; i++)
+        // v − v is 0 exactly when v is finite (∞ − ∞ and NaN give NaN): whole lanes are checked at once, and
+        // the scalar scan below only locates the culprit.
+        var lanes = MemoryMarshal.Cast<T, Vector<T>>(values);
+        int start = 0;
+        while (start < lanes.Length && Vector.EqualsAll(lanes[start] - lanes[start], Vector<T>.Zero))
+            start++;
+        for (int i = start * Vector<T>.Count; i < values.Length; i++)
             if (!T.IsFinite(values[i]))
                 return i;
         return null;
