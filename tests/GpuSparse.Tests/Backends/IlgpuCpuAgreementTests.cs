@@ -19,6 +19,7 @@ public sealed class CpuBackendFixture : IDisposable
 /// The ILGPU CPU accelerator runs the device kernels with the reference iteration's operation order, so its
 /// float64 and float32 results are required to be bit-identical to the reference path's.
 /// </summary>
+[Collection(IlgpuCpuCollection.Name)]
 public sealed class IlgpuCpuAgreementTests : IClassFixture<CpuBackendFixture>
 {
     private readonly IlgpuBackend _backend;

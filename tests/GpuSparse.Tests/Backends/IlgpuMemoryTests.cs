@@ -12,6 +12,7 @@ namespace GpuSparse.Tests.Backends;
 /// too large for the device is solved in smaller chunks with the same bits, one that cannot fit at all is
 /// reported as <see cref="DeviceOutOfMemoryException"/>; preparation in ranges changes no bit either.
 /// </summary>
+[Collection(IlgpuCpuCollection.Name)]
 public sealed class IlgpuMemoryTests : IClassFixture<CpuBackendFixture>
 {
     private const int Samples = 12, Features = 5, Problems = 24;

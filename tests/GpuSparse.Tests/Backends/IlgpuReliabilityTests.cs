@@ -2,9 +2,12 @@ using GpuSparse.Backends;
 using GpuSparse.Solvers;
 using GpuSparse.Tests.Reliability;
 
+using Xunit;
+
 namespace GpuSparse.Tests.Backends;
 
 /// <summary>The reliability suite bound to ILGPU's CPU accelerator.</summary>
+[Collection(IlgpuCpuCollection.Name)]
 public sealed class IlgpuCpuReliabilityTests : ReliabilitySuite
 {
     protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu();

@@ -17,6 +17,7 @@ namespace GpuSparse.Tests.Backends;
 /// of the same problems (warm-started where the session was) and the reference path, bit for bit; steady-state
 /// calls must allocate nothing beyond what ILGPU's own launches and copies allocate.
 /// </summary>
+[Collection(IlgpuCpuCollection.Name)]
 public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
 {
     private readonly IlgpuBackend _backend;
