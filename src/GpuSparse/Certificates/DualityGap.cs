@@ -47,6 +47,20 @@ internal static class DualityGap
             for (int j = 0; j < p; j++)
                 correlation[j] += double.CreateTruncating(x[i * p + j]) * r;
         }
+        return Combine(problem, beta, correlation, residualNorm2, residualDotY, n);
+    }
+
+    /// <summary>
+    /// The gap from the residual's summaries: <paramref name="correlation"/> is vⱼ = X_wᵀR, <paramref name="residualNorm2"/>
+    /// ‖R‖² and <paramref name="residualDotY"/> R·y_c, all in units of <paramref name="n"/> (n for the sums as they are;
+    /// 1 for the same sums divided by n, as the Gram form has them). Returns (gap, primal objective) in units of f.
+    /// </summary>
+    internal static (double Gap, double Objective) Combine<T, TBeta>(PreparedProblem<T> problem, ReadOnlySpan<TBeta> beta,
+        ReadOnlySpan<double> correlation, double residualNorm2, double residualDotY, double n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TBeta : unmanaged, IFloatingPointIeee754<TBeta>
+    {
+        int p = beta.Length;
         double penalty = 0, scale = 1;
         for (int j = 0; j < p; j++)
         {

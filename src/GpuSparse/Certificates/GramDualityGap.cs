@@ -26,40 +26,15 @@ internal static class GramDualityGap
     public static (double Gap, double Objective) Evaluate<T>(PreparedProblem<T> problem, ReadOnlySpan<double> beta,
         ReadOnlySpan<double> c, ReadOnlySpan<double> q, double responseNorm2OverN) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int p = beta.Length;
-        double betaDotC = 0, betaDotQ = 0, penalty = 0, scale = 1;
-        for (int j = 0; j < p; j++)
+        double betaDotC = 0, betaDotQ = 0;
+        for (int j = 0; j < beta.Length; j++)
         {
-            double b = beta[j];
-            betaDotC += b * c[j];
-            betaDotQ += b * q[j];
-            double l1 = double.CreateTruncating(problem.L1[j]);
-            double l2 = double.CreateTruncating(problem.L2[j]);
-            penalty += l1 * Math.Abs(b) + 0.5 * l2 * b * b;
-            // s = min(1, l1ⱼ/|qⱼ|) over the pure-L1 coordinates (the Lasso's dual rescaling)
-            if (l2 == 0 && l1 > 0)
-            {
-                double v = problem.Positive ? Math.Max(q[j], 0) : Math.Abs(q[j]);
-                if (v * scale > l1)
-                    scale = l1 / v;
-            }
+            betaDotC += beta[j] * c[j];
+            betaDotQ += beta[j] * q[j];
         }
-        // Σ h*ⱼ(s·vⱼ)/n = Σ max(|s·qⱼ| − l1ⱼ, 0)²/(2·l2ⱼ) over the coordinates with a ridge part
-        double conjugate = 0;
-        for (int j = 0; j < p; j++)
-        {
-            double l2 = double.CreateTruncating(problem.L2[j]);
-            if (l2 == 0)
-                continue;
-            double v = scale * q[j];
-            double excess = (problem.Positive ? v : Math.Abs(v)) - double.CreateTruncating(problem.L1[j]);
-            if (excess > 0)
-                conjugate += excess * excess / (2 * l2);
-        }
+        // Per-n units: q = X_wᵀR/n, ‖R‖²/n and R·y_c/n, so the shared combination runs with n = 1.
         double residualNorm2 = Math.Max(responseNorm2OverN - betaDotC - betaDotQ, 0);
         double residualDotY = responseNorm2OverN - betaDotC;
-        double primal = 0.5 * residualNorm2 + penalty;
-        double dual = scale * residualDotY - 0.5 * scale * scale * residualNorm2 - conjugate;
-        return (primal - dual, primal);
+        return DualityGap.Combine(problem, beta, q, residualNorm2, residualDotY, 1);
     }
 }
