@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Numerics;
 using GpuSparse.Anomaly;
 using GpuSparse.Cli.Anomaly;
+using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
 using GpuSparse.Model;
 using GpuSparse.Solvers;
@@ -48,8 +49,18 @@ internal static class AnomalyCommand
                 parse.GetValue(noise), parse.GetValue(spots), parse.GetValue(scratches), parse.GetValue(seed),
                 new SolverOptions { Tolerance = parse.GetValue(tol), MaxIterations = parse.GetValue(maxIter) },
                 parse.GetValue(precision)!, parse.GetValue(output));
-            using var backend = SolverBackends.Create(parse.GetValue(backendName)!);
-            return Run(request, backend, Console.Out, Console.Error);
+            ISolverBackend backend;
+            try
+            {
+                backend = SolverBackends.Create(parse.GetValue(backendName)!);
+            }
+            catch (InputException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            using (backend)
+                return Run(request, backend, Console.Out, Console.Error);
         });
         return command;
     }

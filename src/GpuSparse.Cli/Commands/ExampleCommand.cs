@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GpuSparse.Cli.Examples;
+using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
 using GpuSparse.Cli.Progress;
 using GpuSparse.Model;
@@ -80,9 +81,9 @@ internal static class ExampleCommand
             stderr.WriteLine($"error: option {e.ParamName}: {e.Message}");
             return ExitCodes.BadInput;
         }
-        catch (NotSupportedException e)
+        catch (InputException e)
         {
-            stderr.WriteLine($"error: --backend: {e.Message}; run with --backend auto or --backend reference");
+            stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -105,11 +105,6 @@ internal static class SolveCommand
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
-        catch (NotSupportedException e)
-        {
-            stderr.WriteLine($"error: --backend {request.Backend}: {e.Message}; run with --backend auto or --backend reference");
-            return ExitCodes.BadInput;
-        }
         catch (ArgumentOutOfRangeException e)
         {
             stderr.WriteLine($"error: option {e.ParamName}: {e.Message}");

@@ -1,4 +1,5 @@
 using GpuSparse.Backends;
+using GpuSparse.Cli.Input;
 using GpuSparse.Solvers;
 
 namespace GpuSparse.Cli.Commands;
@@ -21,16 +22,26 @@ internal static class SolverBackends
     public static readonly string[] Names = ["auto", "cd", "reference", "cpu", "cuda"];
 
     /// <summary>Creates the named backend; <c>auto</c> is the best one available.</summary>
-    /// <exception cref="NotSupportedException">The backend cannot run here (no CUDA device).</exception>
-    public static ISolverBackend Create(string name) => name switch
+    /// <exception cref="InputException">The backend cannot run here (no CUDA device): the message says what to run instead.</exception>
+    public static ISolverBackend Create(string name)
     {
-        "auto" => Backend.Create(BackendKind.Auto),
-        "cd" => Backend.Create(BackendKind.CoordinateDescent),
-        "reference" => Backend.Create(BackendKind.Reference),
-        "cpu" => Backend.Create(BackendKind.Cpu),
-        "cuda" => Backend.Create(BackendKind.Cuda),
-        _ => throw new ArgumentOutOfRangeException("--backend", name, $"unknown backend; choose one of {string.Join(", ", Names)}"),
-    };
+        try
+        {
+            return name switch
+            {
+                "auto" => Backend.Create(BackendKind.Auto),
+                "cd" => Backend.Create(BackendKind.CoordinateDescent),
+                "reference" => Backend.Create(BackendKind.Reference),
+                "cpu" => Backend.Create(BackendKind.Cpu),
+                "cuda" => Backend.Create(BackendKind.Cuda),
+                _ => throw new ArgumentOutOfRangeException("--backend", name, $"unknown backend; choose one of {string.Join(", ", Names)}"),
+            };
+        }
+        catch (NotSupportedException e)
+        {
+            throw new InputException($"--backend {name}: {e.Message}; run with --backend auto or --backend cd", e);
+        }
+    }
 
     /// <summary>Every backend and device found, for <c>info</c>.</summary>
     public static IEnumerable<BackendDescription> Describe()
