@@ -3,6 +3,7 @@ using System.Numerics;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
 using GpuSparse.Solvers;
+using GpuSparse.Sweeps;
 
 namespace GpuSparse.Backends;
 
@@ -17,9 +18,11 @@ namespace GpuSparse.Backends;
 /// the proximal-gradient iteration of the other backends); <see cref="SolverOptions.MaxIterations"/> and
 /// <see cref="SolverOptions.CheckInterval"/> count sweeps. Objective, gap, stopping rule and statuses are those
 /// of every backend, so results agree with the reference path to the requested tolerance (not to rounding:
-/// the iterations differ).
+/// the iterations differ). Regularization paths (<see cref="PathSolver"/>, <see cref="CrossValidation"/>) are
+/// walked by <see cref="CovariancePath"/> on Gram matrices formed once per design, when they fit in
+/// <see cref="PathGram.MaxBytes"/>.
 /// </remarks>
-public sealed class CoordinateDescentBackend : ISolverBackend
+public sealed class CoordinateDescentBackend : ISolverBackend, IPathBackend
 {
     /// <inheritdoc />
     public string Name => "cd";
@@ -56,6 +59,12 @@ public sealed class CoordinateDescentBackend : ISolverBackend
             _ => { });
         return new BatchResult(results, Name, clock.Elapsed);
     }
+
+    PathResult? IPathBackend.SolvePaths<T>(SweepDesign<T>[] sweep, int[]? foldOf, IReadOnlyList<PathSpec<T>> paths,
+        PathOptions options, CancellationToken cancellationToken) =>
+        PathGram.Fits(sweep.Length, sweep[0].Features)
+            ? CovariancePath.Solve(sweep, PathGram.Build(sweep, foldOf), paths, options, cancellationToken)
+            : null;
 
     /// <inheritdoc />
     public void Dispose()

@@ -34,51 +34,88 @@ internal static class VectorKernels
 
     /// <summary>
     /// <c>G = XᵀX</c> for a row-major n × p matrix X (G row-major p × p). Blocks of 4 rows × 2 vectors of G are
-    /// accumulated in registers over the n rows of X; blocks below the diagonal are mirrored from above it.
+    /// accumulated in registers over a tile of rows of X small enough to stay in cache (X's rows are read p
+    /// apart, so an untiled pass would fetch a cache line per row for every block); blocks below the diagonal
+    /// are mirrored from above it.
     /// </summary>
-    public static void Gram(ReadOnlySpan<double> x, int n, int p, Span<double> gram)
+    public static void Gram(ReadOnlySpan<double> x, int n, int p, Span<double> gram) => Gram(x, n, p, gram, parallel: false);
+
+    /// <summary>
+    /// <see cref="Gram(ReadOnlySpan{double}, int, int, Span{double})"/>, with the blocks of rows of G spread over the
+    /// cores when <paramref name="parallel"/> (for one large G rather than many small ones).
+    /// </summary>
+    public static unsafe void Gram(ReadOnlySpan<double> x, int n, int p, Span<double> gram, bool parallel)
     {
-        int width = 2 * Vector<double>.Count;
-        int a = 0;
-        for (; a + 4 <= p; a += 4)
+        if (x.Length < n * p || gram.Length < p * p)
+            throw new ArgumentException("X needs n·p values and G p·p");
+        gram.Slice(0, p * p).Clear();
+        int blocks = (p + 3) / 4;
+        // A tile of rows of about 128 KiB.
+        int tile = Math.Max(16, (1 << 14) / p);
+        fixed (double* xp = x, gp = gram)
         {
-            int b = a / width * width;
-            for (; b + width <= p; b += width)
+            // Spans cannot enter a lambda: the blocks of the parallel loop see the pinned arrays by pointer.
+            nint xAddress = (nint)xp, gAddress = (nint)gp;
+            void Rows(int block)
             {
-                // G[a..a+3, b..b+width) = Σᵢ X[i, a..a+3]ᵀ · X[i, b..b+width)
-                Vector<double> g00 = default, g01 = default, g10 = default, g11 = default;
-                Vector<double> g20 = default, g21 = default, g30 = default, g31 = default;
-                for (int i = 0; i < n; i++)
-                {
-                    var row = x.Slice(i * p, p);
-                    var lo = new Vector<double>(row.Slice(b));
-                    var hi = new Vector<double>(row.Slice(b + Vector<double>.Count));
-                    var x0 = new Vector<double>(row[a]);
-                    var x1 = new Vector<double>(row[a + 1]);
-                    var x2 = new Vector<double>(row[a + 2]);
-                    var x3 = new Vector<double>(row[a + 3]);
-                    g00 += x0 * lo; g01 += x0 * hi;
-                    g10 += x1 * lo; g11 += x1 * hi;
-                    g20 += x2 * lo; g21 += x2 * hi;
-                    g30 += x3 * lo; g31 += x3 * hi;
-                }
-                int stride = Vector<double>.Count;
-                g00.CopyTo(gram.Slice(a * p + b)); g01.CopyTo(gram.Slice(a * p + b + stride));
-                g10.CopyTo(gram.Slice((a + 1) * p + b)); g11.CopyTo(gram.Slice((a + 1) * p + b + stride));
-                g20.CopyTo(gram.Slice((a + 2) * p + b)); g21.CopyTo(gram.Slice((a + 2) * p + b + stride));
-                g30.CopyTo(gram.Slice((a + 3) * p + b)); g31.CopyTo(gram.Slice((a + 3) * p + b + stride));
+                var xs = new ReadOnlySpan<double>((double*)xAddress, n * p);
+                var gs = new Span<double>((double*)gAddress, p * p);
+                for (int i = 0; i < n; i += tile)
+                    GramRows(xs.Slice(i * p, Math.Min(tile, n - i) * p), p, gs, 4 * block);
             }
-            for (int r = a; r < a + 4; r++)
-                for (int c = b; c < p; c++)
-                    gram[r * p + c] = ColumnDot(x, n, p, r, c);
+            if (parallel)
+                Parallel.For(0, blocks, Rows);
+            else
+                for (int block = 0; block < blocks; block++)
+                    Rows(block);
         }
-        for (; a < p; a++)
-            for (int c = a; c < p; c++)
-                gram[a * p + c] = ColumnDot(x, n, p, a, c);
         // Everything at or above the diagonal is filled; mirror it below.
         for (int r = 0; r < p; r++)
             for (int c = 0; c < r; c++)
                 gram[r * p + c] = gram[c * p + r];
+    }
+
+    /// <summary>Adds the products of the rows of <paramref name="x"/> to rows a..a+3 of G (fewer at the end), from column a on.</summary>
+    private static void GramRows(ReadOnlySpan<double> x, int p, Span<double> gram, int a)
+    {
+        int n = x.Length / p, width = 2 * Vector<double>.Count, stride = Vector<double>.Count;
+        if (a + 4 > p)
+        {
+            for (; a < p; a++)
+                for (int c = a; c < p; c++)
+                    gram[a * p + c] += ColumnDot(x, n, p, a, c);
+            return;
+        }
+        int b = a / width * width;
+        for (; b + width <= p; b += width)
+        {
+            // G[a..a+3, b..b+width) += Σᵢ X[i, a..a+3]ᵀ · X[i, b..b+width)
+            var g00 = new Vector<double>(gram.Slice(a * p + b)); var g01 = new Vector<double>(gram.Slice(a * p + b + stride));
+            var g10 = new Vector<double>(gram.Slice((a + 1) * p + b)); var g11 = new Vector<double>(gram.Slice((a + 1) * p + b + stride));
+            var g20 = new Vector<double>(gram.Slice((a + 2) * p + b)); var g21 = new Vector<double>(gram.Slice((a + 2) * p + b + stride));
+            var g30 = new Vector<double>(gram.Slice((a + 3) * p + b)); var g31 = new Vector<double>(gram.Slice((a + 3) * p + b + stride));
+            for (int i = 0; i < n; i++)
+            {
+                var row = x.Slice(i * p, p);
+                var lo = new Vector<double>(row.Slice(b));
+                var hi = new Vector<double>(row.Slice(b + stride));
+                var x0 = new Vector<double>(row[a]);
+                var x1 = new Vector<double>(row[a + 1]);
+                var x2 = new Vector<double>(row[a + 2]);
+                var x3 = new Vector<double>(row[a + 3]);
+                g00 = Vector.FusedMultiplyAdd(x0, lo, g00); g01 = Vector.FusedMultiplyAdd(x0, hi, g01);
+                g10 = Vector.FusedMultiplyAdd(x1, lo, g10); g11 = Vector.FusedMultiplyAdd(x1, hi, g11);
+                g20 = Vector.FusedMultiplyAdd(x2, lo, g20); g21 = Vector.FusedMultiplyAdd(x2, hi, g21);
+                g30 = Vector.FusedMultiplyAdd(x3, lo, g30); g31 = Vector.FusedMultiplyAdd(x3, hi, g31);
+            }
+            g00.CopyTo(gram.Slice(a * p + b)); g01.CopyTo(gram.Slice(a * p + b + stride));
+            g10.CopyTo(gram.Slice((a + 1) * p + b)); g11.CopyTo(gram.Slice((a + 1) * p + b + stride));
+            g20.CopyTo(gram.Slice((a + 2) * p + b)); g21.CopyTo(gram.Slice((a + 2) * p + b + stride));
+            g30.CopyTo(gram.Slice((a + 3) * p + b)); g31.CopyTo(gram.Slice((a + 3) * p + b + stride));
+        }
+        for (int r = a; r < a + 4; r++)
+            for (int c = b; c < p; c++)
+                gram[r * p + c] += ColumnDot(x, n, p, r, c);
     }
 
     private static double ColumnDot(ReadOnlySpan<double> x, int n, int p, int a, int b)

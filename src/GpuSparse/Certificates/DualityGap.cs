@@ -51,13 +51,14 @@ internal static class DualityGap
     }
 
     /// <summary>
-    /// The gap from the residual's summaries: <paramref name="correlation"/> is vⱼ = X_wᵀR, <paramref name="residualNorm2"/>
+    /// The gap from the residual's summaries, for any problem whose coordinates carry the weights of
+    /// <paramref name="problem"/> (a prepared problem, or one step of a path on a subset of its columns): <paramref name="correlation"/> is vⱼ = X_wᵀR, <paramref name="residualNorm2"/>
     /// ‖R‖² and <paramref name="residualDotY"/> R·y_c, all in units of <paramref name="n"/> (n for the sums as they are;
     /// 1 for the same sums divided by n, as the Gram form has them). Returns (gap, primal objective) in units of f.
     /// </summary>
-    internal static (double Gap, double Objective) Combine<T, TBeta>(PreparedProblem<T> problem, ReadOnlySpan<TBeta> beta,
+    internal static (double Gap, double Objective) Combine<TPenalty, TBeta>(TPenalty problem, ReadOnlySpan<TBeta> beta,
         ReadOnlySpan<double> correlation, double residualNorm2, double residualDotY, double n)
-        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : ICoordinatePenalties
         where TBeta : unmanaged, IFloatingPointIeee754<TBeta>
     {
         int p = beta.Length;
@@ -65,8 +66,8 @@ internal static class DualityGap
         for (int j = 0; j < p; j++)
         {
             double b = double.CreateTruncating(beta[j]);
-            double a1 = n * double.CreateTruncating(problem.L1[j]);
-            double a2 = n * double.CreateTruncating(problem.L2[j]);
+            double a1 = n * problem.L1Weight(j);
+            double a2 = n * problem.L2Weight(j);
             penalty += a1 * Math.Abs(b) + 0.5 * a2 * b * b;
             if (a2 == 0 && a1 > 0)
             {
@@ -78,10 +79,10 @@ internal static class DualityGap
         double conjugate = 0;
         for (int j = 0; j < p; j++)
         {
-            double a2 = n * double.CreateTruncating(problem.L2[j]);
+            double a2 = n * problem.L2Weight(j);
             if (a2 == 0)
                 continue;
-            double a1 = n * double.CreateTruncating(problem.L1[j]);
+            double a1 = n * problem.L1Weight(j);
             double v = scale * correlation[j];
             double excess = (problem.Positive ? v : Math.Abs(v)) - a1;
             if (excess > 0)

@@ -23,8 +23,8 @@ internal static class GramDualityGap
     /// Returns (gap, primal objective) in units of f. <paramref name="q"/> is <c>c − Gβ</c>,
     /// <paramref name="responseNorm2OverN"/> is <c>‖y_c‖²/n</c>.
     /// </summary>
-    public static (double Gap, double Objective) Evaluate<T>(PreparedProblem<T> problem, ReadOnlySpan<double> beta,
-        ReadOnlySpan<double> c, ReadOnlySpan<double> q, double responseNorm2OverN) where T : unmanaged, IFloatingPointIeee754<T>
+    public static (double Gap, double Objective) Evaluate<TPenalty>(TPenalty problem, ReadOnlySpan<double> beta,
+        ReadOnlySpan<double> c, ReadOnlySpan<double> q, double responseNorm2OverN) where TPenalty : ICoordinatePenalties
     {
         double betaDotC = 0, betaDotQ = 0;
         for (int j = 0; j < beta.Length; j++)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuSparse.Certificates;
 using GpuSparse.Model;
 
 namespace GpuSparse.Preparation;
@@ -10,7 +11,7 @@ namespace GpuSparse.Preparation;
 /// </summary>
 internal sealed class PreparedProblem<T>(int index, PreparedDesign<T> design, T[] response, double responseMean,
     T[] l1, T[] l2, bool positive, T[] initial, double nullObjective, double gapTolerance, bool fitIntercept,
-    double[] basisDotResponse)
+    double[] basisDotResponse) : ICoordinatePenalties
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The problem's index in its batch.</summary>
@@ -33,6 +34,12 @@ internal sealed class PreparedProblem<T>(int index, PreparedDesign<T> design, T[
     public T[] L2 { get; } = l2;
 
     public bool Positive { get; } = positive;
+
+    /// <inheritdoc />
+    public double L1Weight(int j) => double.CreateTruncating(L1[j]);
+
+    /// <inheritdoc />
+    public double L2Weight(int j) => double.CreateTruncating(L2[j]);
 
     /// <summary>The starting point on the working scale (zero on inactive columns).</summary>
     public T[] Initial { get; } = initial;

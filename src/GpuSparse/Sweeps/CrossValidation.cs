@@ -53,7 +53,7 @@ public static class CrossValidation
         for (int c = 0; c < curves; c++)
             for (int f = 0; f < folds; f++)
                 paths.Add(new PathSpec<T>(1 + f, foldTargets[f][c / ratios], options.L1Ratios[c % ratios], grids[c]));
-        var solved = PathSolver.Solve(backend, designs, p, paths, options.Path, cancellationToken);
+        var solved = PathSolver.Solve(backend, designs, p, paths, options.Path, fold, cancellationToken);
 
         int steps = grids[0].Length;
         var foldMse = new double[curves * folds * steps];

@@ -6,7 +6,8 @@ using GpuSparse.Solvers;
 namespace GpuSparse.Sweeps;
 
 /// <summary>
-/// Solves many regularization paths together: at step i every path's problem at its i-th λ goes into one
+/// Solves many regularization paths together. A backend with a path engine of its own (<see cref="IPathBackend"/>:
+/// the coordinate-descent backend's <see cref="CovariancePath"/>) walks whole paths; for the others, at step i every path's problem at its i-th λ goes into one
 /// <see cref="ProblemBatch{T}"/>, warm-started from the same path's solution at step i − 1, so the path is
 /// a batch dimension (targets × L1 ratios × folds) advanced one λ at a time, on any <see cref="ISolverBackend"/>.
 /// </summary>
@@ -46,11 +47,22 @@ public static class PathSolver
     /// </summary>
     public static PathResult Solve<T>(ISolverBackend backend, IReadOnlyList<ReadOnlyMemory<T>> designs, int features,
         IReadOnlyList<PathSpec<T>> paths, PathOptions options, CancellationToken cancellationToken = default)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Solve(backend, designs, features, paths, options, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Solve{T}(ISolverBackend, IReadOnlyList{ReadOnlyMemory{T}}, int, IReadOnlyList{PathSpec{T}}, PathOptions, CancellationToken)"/>,
+    /// told by <paramref name="foldOf"/> that design 1 + f is the rows i of design 0 with <c>foldOf[i] ≠ f</c>.
+    /// </summary>
+    internal static PathResult Solve<T>(ISolverBackend backend, IReadOnlyList<ReadOnlyMemory<T>> designs, int features,
+        IReadOnlyList<PathSpec<T>> paths, PathOptions options, int[]? foldOf, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Validate(designs, features, paths, options);
         int count = paths.Count, steps = paths[0].Lambdas.Length, p = features;
         var sweep = designs.Select(d => new SweepDesign<T>(d, p, options.FitIntercept, options.Standardize)).ToArray();
+        if (backend is IPathBackend engine && engine.SolvePaths(sweep, foldOf, paths, options, cancellationToken) is { } walked)
+            return walked;
         var states = new PathState[count];
         for (int k = 0; k < count; k++)
         {

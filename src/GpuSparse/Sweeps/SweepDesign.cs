@@ -42,10 +42,12 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         var squares = new double[p];
         var maxAbs = new double[p];
+        IsFinite = true;
         for (int i = 0; i < n; i++)
             for (int j = 0; j < p; j++)
             {
                 double raw = double.CreateTruncating(x[i * p + j]);
+                IsFinite &= double.IsFinite(raw);
                 double c = raw - _means[j];
                 squares[j] += c * c;
                 maxAbs[j] = Math.Max(maxAbs[j], Math.Abs(raw));
@@ -70,19 +72,33 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>p.</summary>
     public int Features { get; }
 
+    /// <summary>Whether every value of the design is finite.</summary>
+    public bool IsFinite { get; }
+
     /// <summary>Whether an intercept is fitted (columns and response centred).</summary>
     public bool FitIntercept { get; }
+
+    /// <summary>x̄ⱼ: the column means (0 without an intercept).</summary>
+    internal ReadOnlySpan<double> Means => _means;
+
+    /// <summary>sⱼ: the column scales (1 unless standardizing; 1 for a constant column).</summary>
+    internal ReadOnlySpan<double> Scales => _scales;
+
+    /// <summary>Whether column j is constant (its coefficient is fixed at 0).</summary>
+    internal bool IsConstant(int j) => _constant[j];
 
     /// <summary>
     /// The scaled gradient cⱼ = x̃ⱼᵀr/n at raw-scale coefficients β and intercept b₀, with
     /// r = y − b₀ − Xβ and x̃ⱼ = (xⱼ − x̄ⱼ)/sⱼ; optimality needs |cⱼ| ≤ λ·r·wⱼ wherever βⱼ = 0.
+    /// Returns ‖r‖²/n and r·y_c/n (y_c = y − ȳ with an intercept, else y), what a duality gap needs besides c.
     /// </summary>
-    public void Gradient(ReadOnlySpan<T> response, ReadOnlySpan<double> beta, double intercept, Span<double> gradient)
+    public (double ResidualNorm2, double ResidualDotResponse) Gradient(ReadOnlySpan<T> response, ReadOnlySpan<double> beta,
+        double intercept, Span<double> gradient)
     {
         var x = Values.Span;
         int n = Samples, p = Features;
         gradient.Clear();
-        double residualSum = 0;
+        double residualSum = 0, residualNorm2 = 0, residualDotY = 0, responseMean = NullIntercept(response);
         for (int i = 0; i < n; i++)
         {
             // rᵢ = yᵢ − b₀ − xᵢ·β
@@ -90,14 +106,18 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
             for (int j = 0; j < p; j++)
                 if (beta[j] != 0)
                     fit += double.CreateTruncating(x[i * p + j]) * beta[j];
-            double r = double.CreateTruncating(response[i]) - fit;
+            double yi = double.CreateTruncating(response[i]);
+            double r = yi - fit;
             residualSum += r;
+            residualNorm2 += r * r;
+            residualDotY += r * (yi - responseMean);
             for (int j = 0; j < p; j++)
                 gradient[j] += double.CreateTruncating(x[i * p + j]) * r;
         }
         // (xⱼ − x̄ⱼ)ᵀr = xⱼᵀr − x̄ⱼ·Σr, then / (n·sⱼ)
         for (int j = 0; j < p; j++)
             gradient[j] = _constant[j] ? 0.0 : (gradient[j] - _means[j] * residualSum) / (n * _scales[j]);
+        return (residualNorm2 / n, residualDotY / n);
     }
 
     /// <summary>The mean of y when fitting an intercept, else 0: the intercept of the all-zero solution.</summary>
@@ -119,12 +139,18 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var gradient = new double[Features];
         Gradient(response, new double[Features], NullIntercept(response), gradient);
+        return LambdaMaxOf(gradient, l1Ratio, penaltyFactors);
+    }
+
+    /// <summary>λ_max from the gradient c = x̃ᵀy_c/n at β = 0 (see the other overload).</summary>
+    internal static double LambdaMaxOf(ReadOnlySpan<double> nullGradient, double l1Ratio, IReadOnlyList<double>? penaltyFactors)
+    {
         double ratio = Math.Max(l1Ratio, LambdaGrid.MinimumL1Ratio), max = 0;
-        for (int j = 0; j < Features; j++)
+        for (int j = 0; j < nullGradient.Length; j++)
         {
             double w = penaltyFactors?[j] ?? 1.0;
             if (w > 0)
-                max = Math.Max(max, Math.Abs(gradient[j]) / (ratio * w));
+                max = Math.Max(max, Math.Abs(nullGradient[j]) / (ratio * w));
         }
         return max;
     }

@@ -1,0 +1,382 @@
+using System.Numerics;
+using GpuSparse.Backends;
+using GpuSparse.Certificates;
+using GpuSparse.Kernels.Penalties;
+using GpuSparse.Model;
+
+namespace GpuSparse.Sweeps;
+
+/// <summary>
+/// Regularization paths by cyclic coordinate descent with covariance updates (glmnet's
+/// <c>type.gaussian = "covariance"</c>, scikit-learn's <c>enet_coordinate_descent_gram</c>): each design's working
+/// Gram matrix G = X̃ᵀX̃/n is formed once (<see cref="PathGram"/>), and every path walks its grid warm-started,
+/// each step a coordinate descent on the strong set only, so that a step costs a few |S|² multiply-adds and
+/// never touches X. Paths are independent and spread over the cores.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A step at λ: (1) the strong set S (<see cref="StrongRules"/>; every feature without screening); (2) sweeps over
+/// S on the gathered G[S,S] and q_S = c_S − G[S,S]β_S until the gap of the problem restricted to S is within the
+/// tolerance (checked after every sweep from the updated q_S, then confirmed on an exactly recomputed q_S);
+/// (3) q = c − Gβ on all features, and the KKT check: a left-out feature with |qⱼ| &gt; λ·r·wⱼ joins S and the
+/// step goes back to (2); (4) the full problem's duality gap certifies the step. The gap comes from the Gram form
+/// (<see cref="GramDualityGap"/>) when the tolerance is at least <see cref="GramDualityGap.TrustedTolerance"/>,
+/// otherwise from the residual on X (<see cref="SweepDesign{T}.Gradient"/>); should that reject a step the Gram
+/// form accepted, the restricted tolerance is tightened tenfold and the sweeps go on.
+/// </para>
+/// <para>
+/// Everything runs in float64 whatever T: the engine reads the design as given and forms G in float64, so float32
+/// and float64 inputs reach the same accuracy. <see cref="Solvers.SolverOptions.MaxIterations"/> bounds the
+/// sweeps of one step; a sweep that moves no coordinate on an exact q is a fixed point and ends the step.
+/// </para>
+/// </remarks>
+internal static class CovariancePath
+{
+    /// <summary>Solves every path of <paramref name="paths"/> on its design's Gram matrix from <paramref name="grams"/>.</summary>
+    public static PathResult Solve<T>(SweepDesign<T>[] sweep, double[][] grams, IReadOnlyList<PathSpec<T>> paths,
+        PathOptions options, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int count = paths.Count, steps = paths[0].Lambdas.Length, p = sweep[0].Features;
+        var result = new PathResult(count, steps, p);
+        long featureIterations = 0, kktResolves = 0;
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
+        Parallel.For(0, count, parallel, () => new Workspace(p), (k, _, ws) =>
+        {
+            var path = paths[k];
+            var walker = new PathWalker<T>(sweep[path.Design], grams[path.Design], path, options, ws, result, k);
+            if (options.Positive)
+                walker.Walk<NonNegativeElasticNetProximal<double>>(cancellationToken);
+            else
+                walker.Walk<ElasticNetProximal<double>>(cancellationToken);
+            return ws;
+        }, ws =>
+        {
+            Interlocked.Add(ref featureIterations, ws.FeatureIterations);
+            Interlocked.Add(ref kktResolves, ws.KktResolves);
+        });
+        result.FeatureIterations = featureIterations;
+        result.KktResolves = (int)kktResolves;
+        return result;
+    }
+
+    /// <summary>The arrays of one worker thread, reused by every path it walks.</summary>
+    private sealed class Workspace(int p)
+    {
+        public double[] Correlation { get; } = new double[p];
+        public double[] Beta { get; } = new double[p];
+        public double[] Gradient { get; } = new double[p];
+        public double[] RawBeta { get; } = new double[p];
+        public bool[] Keep { get; } = new bool[p];
+
+        /// <summary>The features solved so far on this path, in the order they joined: the rows of <see cref="SubGram"/>.</summary>
+        public int[] Columns { get; } = new int[p];
+
+        /// <summary>Where feature j is in <see cref="Columns"/>, or −1.</summary>
+        public int[] Position { get; } = new int[p];
+
+        /// <summary>How many features <see cref="Columns"/> holds.</summary>
+        public int Solved { get; set; }
+
+        /// <summary>G[S,S] for the solved features S, row e at e·p (a row grows in place as features join).</summary>
+        public double[] SubGram { get; } = new double[p * p];
+        public double[] SubCorrelation { get; } = new double[p];
+        public double[] SubGradient { get; } = new double[p];
+        public double[] SubBeta { get; } = new double[p];
+        public double[] InverseDiagonal { get; } = new double[p];
+        public double[] L1Step { get; } = new double[p];
+        public double[] L2Step { get; } = new double[p];
+        public long FeatureIterations { get; set; }
+        public long KktResolves { get; set; }
+    }
+
+    /// <summary>
+    /// The coordinate weights of one step: l1ⱼ = λ·r·wⱼ, l2ⱼ = λ·(1 − r)·wⱼ, for the full problem or, through
+    /// <paramref name="columns"/>, for the problem restricted to those features.
+    /// </summary>
+    private readonly struct StepPenalty(double l1, double l2, double[]? weights, int[]? columns, bool positive) : ICoordinatePenalties
+    {
+        private double Weight(int j) => weights?[columns is null ? j : columns[j]] ?? 1.0;
+
+        public double L1Weight(int j) => l1 * Weight(j);
+
+        public double L2Weight(int j) => l2 * Weight(j);
+
+        public bool Positive => positive;
+    }
+
+    /// <summary>One path walking its grid; results go straight into the <see cref="PathResult"/>.</summary>
+    private readonly struct PathWalker<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly SweepDesign<T> _design;
+        private readonly double[] _gram;
+        private readonly PathSpec<T> _path;
+        private readonly PathOptions _options;
+        private readonly Workspace _ws;
+        private readonly PathResult _result;
+        private readonly int _index;
+        private readonly int _p;
+
+        public PathWalker(SweepDesign<T> design, double[] gram, PathSpec<T> path, PathOptions options, Workspace ws,
+            PathResult result, int index)
+        {
+            (_design, _gram, _path, _options, _ws, _result, _index) = (design, gram, path, options, ws, result, index);
+            _p = design.Features;
+        }
+
+        public void Walk<TProx>(CancellationToken cancellationToken) where TProx : struct, IProximal<double>
+        {
+            int p = _p;
+            var y = _path.Response.Span;
+            var lambdas = _path.Lambdas;
+            if (!IsValid(y))
+            {
+                MarkInvalid();
+                return;
+            }
+            double r = _path.L1Ratio, responseMean = _design.NullIntercept(y);
+            var c = _ws.Correlation.AsSpan(0, p);
+            var beta = _ws.Beta.AsSpan(0, p);
+            var q = _ws.Gradient.AsSpan(0, p);
+            // c = X̃ᵀy_c/n, ‖y_c‖²/n: the gradient and residual of β = 0
+            beta.Clear();
+            _ws.Position.AsSpan(0, p).Fill(-1);
+            _ws.Solved = 0;
+            double responseNorm2 = _design.Gradient(y, beta, responseMean, c).ResidualNorm2;
+            c.CopyTo(q);
+            double gapTolerance = _options.Solver.Tolerance * responseNorm2;
+            bool trusted = _options.Solver.Tolerance >= GramDualityGap.TrustedTolerance;
+            double previousLambda = SweepDesign<T>.LambdaMaxOf(c, r, _options.PenaltyFactors);
+            var keep = _ws.Keep.AsSpan(0, p);
+            for (int step = 0; step < lambdas.Length; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                double lambda = lambdas[step];
+                double l1 = lambda * r, l2 = lambda * (1 - r);
+                var penalty = new StepPenalty(l1, l2, _options.PenaltyFactors, null, _options.Positive);
+                keep.Clear();
+                if (_options.Screening)
+                    StrongRules.MarkStrong(q, beta, lambda, previousLambda, r, _options.PenaltyFactors, keep);
+                else
+                    keep.Fill(true);
+                // The solved set stays solved (see Admit), so the KKT check looks only at the features outside it.
+                for (int e = 0; e < _ws.Solved; e++)
+                    keep[_ws.Columns[e]] = true;
+                int sweeps = 0;
+                double restrictedTolerance = gapTolerance, gap, objective;
+                bool fixedPoint;
+                while (true)
+                {
+                    fixedPoint = SolveRestricted<TProx>(l1, l2, responseNorm2, restrictedTolerance, ref sweeps);
+                    Recompute(beta, q);
+                    if (StrongRules.AddViolators(q, lambda, r, _options.PenaltyFactors, keep))
+                    {
+                        _ws.KktResolves++;
+                        continue;
+                    }
+                    (gap, objective) = trusted
+                        ? GramDualityGap.Evaluate(penalty, beta, c, q, responseNorm2)
+                        : ResidualGap(penalty, y, responseMean);
+                    if (gap <= gapTolerance || fixedPoint || sweeps >= _options.Solver.MaxIterations || !double.IsFinite(gap))
+                        break;
+                    restrictedTolerance /= 10;
+                }
+                Record(step, lambda, responseMean, gap, objective, sweeps,
+                    !double.IsFinite(gap) || !double.IsFinite(objective) ? ProblemStatus.Diverged
+                    : gap <= gapTolerance ? ProblemStatus.Converged : ProblemStatus.MaxIterations);
+                previousLambda = lambda;
+            }
+        }
+
+        /// <summary>
+        /// Coordinate descent on the features kept in the workspace, with the step's weights λ·r = <paramref name="l1"/>
+        /// and λ·(1 − r) = <paramref name="l2"/>, until the restricted problem's gap is within <paramref name="tolerance"/>,
+        /// the sweep budget is spent, or a fixed point (returned true; also when nothing is kept) is reached.
+        /// </summary>
+        private bool SolveRestricted<TProx>(double l1, double l2, double responseNorm2, double tolerance, ref int sweeps)
+            where TProx : struct, IProximal<double>
+        {
+            int p = _p;
+            Admit();
+            int s = _ws.Solved;
+            if (s == 0)
+                return true;
+            var columns = _ws.Columns;
+            var gram = _ws.SubGram;
+            var cS = _ws.SubCorrelation.AsSpan(0, s);
+            var qS = _ws.SubGradient.AsSpan(0, s);
+            var bS = _ws.SubBeta.AsSpan(0, s);
+            var penalty = new StepPenalty(l1, l2, _options.PenaltyFactors, columns, _options.Positive);
+            for (int e = 0; e < s; e++)
+            {
+                int j = columns[e];
+                cS[e] = _ws.Correlation[j];
+                qS[e] = _ws.Gradient[j];
+                bS[e] = _ws.Beta[j];
+                double diagonal = gram[e * p + e];
+                double inverse = diagonal > 0 ? 1.0 / diagonal : 0.0;
+                _ws.InverseDiagonal[e] = inverse;
+                // coordinate j minimises ½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²: the proximal map with step 1/Gⱼⱼ
+                _ws.L1Step[e] = penalty.L1Weight(e) * inverse;
+                _ws.L2Step[e] = penalty.L2Weight(e) * inverse;
+            }
+            bool fixedPoint = false, exact = true;
+            int start = sweeps;
+            while (sweeps < _options.Solver.MaxIterations)
+            {
+                bool moved = Sweep<TProx>(gram, qS, bS, s);
+                sweeps++;
+                if (!moved)
+                {
+                    if (exact)
+                    {
+                        fixedPoint = true;
+                        break;
+                    }
+                    RecomputeRestricted(gram, cS, qS, bS, s);
+                    exact = true;
+                    continue;
+                }
+                exact = false;
+                if (GramDualityGap.Evaluate(penalty, bS, cS, qS, responseNorm2).Gap > tolerance)
+                    continue;
+                // The updated q_S drifts by rounding: confirm on the exact one.
+                RecomputeRestricted(gram, cS, qS, bS, s);
+                exact = true;
+                if (GramDualityGap.Evaluate(penalty, bS, cS, qS, responseNorm2).Gap <= tolerance)
+                    break;
+            }
+            for (int e = 0; e < s; e++)
+                _ws.Beta[columns[e]] = bS[e];
+            _ws.FeatureIterations += (long)(sweeps - start) * s;
+            return fixedPoint;
+        }
+
+        /// <summary>One cyclic sweep over the restricted coordinates; returns whether any moved.</summary>
+        private bool Sweep<TProx>(double[] gram, Span<double> q, Span<double> beta, int s) where TProx : struct, IProximal<double>
+        {
+            var prox = default(TProx);
+            bool moved = false;
+            for (int e = 0; e < s; e++)
+            {
+                double old = beta[e];
+                // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), the exact minimiser along coordinate j
+                double next = prox.Apply(old + q[e] * _ws.InverseDiagonal[e], _ws.L1Step[e], _ws.L2Step[e]);
+                if (next == old)
+                    continue;
+                beta[e] = next;
+                // q = c − Gβ changes by −Gⱼ·(βⱼ⁺ − βⱼ) (G symmetric: row j is column j)
+                VectorKernels.AddScaled(q, old - next, gram.AsSpan(e * _p, s));
+                moved = true;
+            }
+            return moved;
+        }
+
+        /// <summary>q_S = c_S − G[S,S]·β_S from the nonzero coordinates.</summary>
+        private void RecomputeRestricted(double[] gram, Span<double> c, Span<double> q, Span<double> beta, int s)
+        {
+            c.CopyTo(q);
+            for (int e = 0; e < s; e++)
+                if (beta[e] != 0)
+                    VectorKernels.AddScaled(q, -beta[e], gram.AsSpan(e * _p, s));
+        }
+
+        /// <summary>
+        /// Appends the kept features not solved yet to the solved set, with their rows and columns of G. The set only
+        /// grows along a path (glmnet's ever-active set): a superset of the step's strong set solves the same problem,
+        /// and each feature's part of G[S,S] is gathered once per path.
+        /// </summary>
+        private void Admit()
+        {
+            int p = _p;
+            var gram = _ws.SubGram;
+            for (int j = 0; j < p; j++)
+            {
+                if (!_ws.Keep[j] || _ws.Position[j] >= 0 || _design.IsConstant(j))
+                    continue;
+                int e = _ws.Solved++;
+                _ws.Columns[e] = j;
+                _ws.Position[j] = e;
+                for (int f = 0; f <= e; f++)
+                {
+                    // G[S,S] is symmetric: the new row and the new column hold the same values
+                    double value = _gram[j * p + _ws.Columns[f]];
+                    gram[e * p + f] = value;
+                    gram[f * p + e] = value;
+                }
+            }
+        }
+
+        /// <summary>q = c − G·β on every feature, from the nonzero coordinates.</summary>
+        private void Recompute(Span<double> beta, Span<double> q)
+        {
+            int p = _p;
+            _ws.Correlation.AsSpan(0, p).CopyTo(q);
+            for (int a = 0; a < p; a++)
+                if (beta[a] != 0)
+                    VectorKernels.AddScaled(q, -beta[a], _gram.AsSpan(a * p, p));
+        }
+
+        /// <summary>The gap and objective of the full problem from the residual on X (for tolerances the Gram form cannot certify).</summary>
+        private (double Gap, double Objective) ResidualGap(StepPenalty penalty, ReadOnlySpan<T> y, double responseMean)
+        {
+            int p = _p;
+            var raw = _ws.RawBeta.AsSpan(0, p);
+            double intercept = ToRawScale(raw, responseMean);
+            // The gradient buffer is rebuilt by the next Recompute; here it holds X̃ᵀr/n of the residual.
+            var (residualNorm2, residualDotY) = _design.Gradient(y, raw, intercept, _ws.Gradient.AsSpan(0, p));
+            return DualityGap.Combine(penalty, (ReadOnlySpan<double>)_ws.Beta.AsSpan(0, p), _ws.Gradient.AsSpan(0, p), residualNorm2, residualDotY, 1);
+        }
+
+        /// <summary>β_raw = β/s and b₀ = ȳ − x̄·β_raw (0 without an intercept).</summary>
+        private double ToRawScale(Span<double> raw, double responseMean)
+        {
+            var scales = _design.Scales;
+            var means = _design.Means;
+            double intercept = responseMean;
+            for (int j = 0; j < _p; j++)
+            {
+                raw[j] = _ws.Beta[j] / scales[j];
+                intercept -= means[j] * raw[j];
+            }
+            return _design.FitIntercept ? intercept : 0.0;
+        }
+
+        private void Record(int step, double lambda, double responseMean, double gap, double objective, int sweeps, ProblemStatus status)
+        {
+            int at = _result.Index(_index, step);
+            double intercept = ToRawScale(_result.Coefficients.AsSpan(at * _p, _p), responseMean);
+            _result.Lambdas[at] = lambda;
+            _result.Intercepts[at] = intercept;
+            _result.DualityGaps[at] = gap;
+            _result.Objectives[at] = objective;
+            _result.Iterations[at] = sweeps;
+            _result.Statuses[at] = status;
+        }
+
+        /// <summary>A path whose response or settings are not finite and in range is not solved (every step <see cref="ProblemStatus.Invalid"/>).</summary>
+        private bool IsValid(ReadOnlySpan<T> y)
+        {
+            foreach (var v in y)
+                if (!T.IsFinite(v))
+                    return false;
+            if (!_design.IsFinite || !(_path.L1Ratio >= 0 && _path.L1Ratio <= 1))
+                return false;
+            foreach (double lambda in _path.Lambdas)
+                if (!(lambda >= 0 && double.IsFinite(lambda)))
+                    return false;
+            return _options.PenaltyFactors is not { } w || w.All(v => v >= 0 && double.IsFinite(v));
+        }
+
+        private void MarkInvalid()
+        {
+            for (int step = 0; step < _path.Lambdas.Length; step++)
+            {
+                int at = _result.Index(_index, step);
+                _result.Lambdas[at] = _path.Lambdas[step];
+                _result.DualityGaps[at] = double.NaN;
+                _result.Objectives[at] = double.NaN;
+                _result.Statuses[at] = ProblemStatus.Invalid;
+            }
+        }
+    }
+}

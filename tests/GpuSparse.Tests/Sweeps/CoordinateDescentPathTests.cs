@@ -1,0 +1,10 @@
+using GpuSparse.Backends;
+using GpuSparse.Solvers;
+
+namespace GpuSparse.Tests.Sweeps;
+
+/// <summary><see cref="PathSuite"/> on the coordinate-descent backend's covariance path engine.</summary>
+public sealed class CoordinateDescentPathTests : PathSuite
+{
+    protected override ISolverBackend CreateBackend() => new CoordinateDescentBackend();
+}

@@ -1,0 +1,10 @@
+using GpuSparse.Reference;
+using GpuSparse.Solvers;
+
+namespace GpuSparse.Tests.Sweeps;
+
+/// <summary><see cref="PathSuite"/> on one batch per λ step on the managed reference backend.</summary>
+public sealed class ReferencePathTests : PathSuite
+{
+    protected override ISolverBackend CreateBackend() => new ReferenceBackend();
+}
