@@ -104,6 +104,82 @@ internal static class CovariancePath
         public bool Positive => positive;
     }
 
+    /// <summary>
+    /// The unpenalised features U (wⱼ = 0) of a sweep and the Cholesky factor of G[U,U]. The duality gap leaves out
+    /// their dual constraint x̃ⱼᵀθ = 0 (see <see cref="DualityGap"/>), so it certifies only where their gradient
+    /// vanishes: before each certificate β_U is set to its exact minimiser given the other coefficients,
+    /// β_U += G[U,U]⁻¹·q_U, which makes q_U zero to rounding (the batch route profiles U out by QR instead).
+    /// Positivity keeps β_U ≥ 0 by iteration alone, so there it is left to the iteration (and the gap is exact only at
+    /// the optimum, as in the batch route); collinear unpenalised columns (G[U,U] singular) are left likewise.
+    /// </summary>
+    private sealed class UnpenalisedBlock
+    {
+        private readonly int[] _features;
+        private readonly double[] _factor;
+        private readonly double[] _step;
+
+        private UnpenalisedBlock(int[] features, double[] factor) =>
+            (_features, _factor, _step) = (features, factor, new double[features.Length]);
+
+        /// <summary>The block of the sweep's unpenalised features, or null when there is none to polish.</summary>
+        public static UnpenalisedBlock? Factor<T>(SweepDesign<T> design, double[] gram, PathOptions options)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (options.PenaltyFactors is not { } w || options.Positive)
+                return null;
+            int p = design.Features;
+            int[] features = [.. Enumerable.Range(0, p).Where(j => w[j] == 0 && !design.IsConstant(j))];
+            int u = features.Length;
+            if (u == 0)
+                return null;
+            // G[U,U] = L·Lᵀ
+            var factor = new double[u * u];
+            for (int a = 0; a < u; a++)
+                for (int b = 0; b <= a; b++)
+                {
+                    double sum = gram[features[a] * p + features[b]];
+                    for (int k = 0; k < b; k++)
+                        sum -= factor[a * u + k] * factor[b * u + k];
+                    if (a == b)
+                    {
+                        if (!(sum > 0))
+                            return null;
+                        factor[a * u + a] = Math.Sqrt(sum);
+                    }
+                    else
+                        factor[a * u + b] = sum / factor[b * u + b];
+                }
+            return new UnpenalisedBlock(features, factor);
+        }
+
+        /// <summary>β_U += Δ with G[U,U]·Δ = q_U, and q −= G[:,U]·Δ.</summary>
+        public void Polish(Span<double> beta, Span<double> q, double[] gram)
+        {
+            int u = _features.Length, p = q.Length;
+            var step = _step.AsSpan();
+            // L·z = q_U, then Lᵀ·Δ = z
+            for (int a = 0; a < u; a++)
+            {
+                double sum = q[_features[a]];
+                for (int k = 0; k < a; k++)
+                    sum -= _factor[a * u + k] * step[k];
+                step[a] = sum / _factor[a * u + a];
+            }
+            for (int a = u - 1; a >= 0; a--)
+            {
+                double sum = step[a];
+                for (int k = a + 1; k < u; k++)
+                    sum -= _factor[k * u + a] * step[k];
+                step[a] = sum / _factor[a * u + a];
+            }
+            for (int a = 0; a < u; a++)
+            {
+                beta[_features[a]] += step[a];
+                VectorKernels.AddScaled(q, -step[a], gram.AsSpan(_features[a] * p, p));
+            }
+        }
+    }
+
     /// <summary>One path walking its grid; results go straight into the <see cref="PathResult"/>.</summary>
     private readonly struct PathWalker<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -147,6 +223,7 @@ internal static class CovariancePath
             bool trusted = _options.Solver.Tolerance >= GramDualityGap.TrustedTolerance;
             double previousLambda = SweepDesign<T>.LambdaMaxOf(c, r, _options.PenaltyFactors);
             var keep = _ws.Keep.AsSpan(0, p);
+            var unpenalised = UnpenalisedBlock.Factor(_design, _gram, _options);
             for (int step = 0; step < lambdas.Length; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -173,6 +250,7 @@ internal static class CovariancePath
                         _ws.KktResolves++;
                         continue;
                     }
+                    unpenalised?.Polish(beta, q, _gram);
                     (gap, objective) = trusted
                         ? GramDualityGap.Evaluate(penalty, beta, c, q, responseNorm2)
                         : ResidualGap(penalty, y, responseMean);

@@ -6,19 +6,24 @@ namespace GpuSparse.Tests.Backends;
 public sealed class VectorKernelsTests
 {
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(5, 3)]
-    [InlineData(9, 8)]
-    [InlineData(17, 13)]
-    [InlineData(64, 32)]
-    [InlineData(11, 37)]
-    public void GramEqualsThePlainTripleLoop(int n, int p)
+    [InlineData(1, 1, false)]
+    [InlineData(5, 3, false)]
+    [InlineData(9, 8, false)]
+    [InlineData(17, 13, false)]
+    [InlineData(64, 32, false)]
+    [InlineData(11, 37, false)]
+    [InlineData(5, 4, true)]
+    [InlineData(301, 150, true)]
+    [InlineData(1000, 17, true)]
+    [InlineData(70, 403, true)]
+    public void GramEqualsThePlainTripleLoop(int n, int p, bool parallel)
     {
+        // 301 × 150, 1000 × 17 and 70 × 403 span several tiles of rows; 403 leaves a partial block of rows of G.
         var x = new double[n * p];
         for (int e = 0; e < x.Length; e++)
             x[e] = Math.Sin(1.7 * e + 0.3) * (1 + e % 3);
         var gram = new double[p * p];
-        VectorKernels.Gram(x, n, p, gram);
+        VectorKernels.Gram(x, n, p, gram, parallel);
         for (int a = 0; a < p; a++)
             for (int b = 0; b < p; b++)
             {
