@@ -230,26 +230,36 @@ internal static class GramCoordinateDescent
     /// <summary>One cyclic sweep over the coordinates; returns false when no coordinate moved.</summary>
     private static bool Sweep<T, TProx>(Workspace<T> ws, int p)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TProx : struct, IProximal<T> =>
+        Sweep<T, TProx>(ws.Gram.AsSpan(0, p * p), p, ws.Gradient.AsSpan(0, p), ws.Beta.AsSpan(0, p),
+            ws.InverseDiagonal.AsSpan(0, p), ws.L1Step.AsSpan(0, p), ws.L2Step.AsSpan(0, p));
+
+    /// <summary>
+    /// One cyclic sweep over the coordinates of <paramref name="beta"/>, keeping <paramref name="q"/> = c − Gβ
+    /// up to date, with row j of G at j·<paramref name="stride"/>; returns false when no coordinate moved.
+    /// A coordinate with <paramref name="inverseDiagonal"/> 0 (a zero column) never moves.
+    /// </summary>
+    internal static bool Sweep<T, TProx>(ReadOnlySpan<T> gram, int stride, Span<T> q, Span<T> beta,
+        ReadOnlySpan<T> inverseDiagonal, ReadOnlySpan<T> l1Step, ReadOnlySpan<T> l2Step)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TProx : struct, IProximal<T>
     {
-        var gram = ws.Gram.AsSpan(0, p * p);
-        var q = ws.Gradient.AsSpan(0, p);
-        var beta = ws.Beta.AsSpan(0, p);
         var prox = default(TProx);
+        int count = beta.Length;
         bool moved = false;
-        for (int j = 0; j < p; j++)
+        for (int j = 0; j < count; j++)
         {
-            T inverse = ws.InverseDiagonal[j];
+            T inverse = inverseDiagonal[j];
             if (inverse == T.Zero)
                 continue;
             T old = beta[j];
             // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), the exact minimiser along coordinate j
-            T next = prox.Apply(old + q[j] * inverse, ws.L1Step[j], ws.L2Step[j]);
+            T next = prox.Apply(old + q[j] * inverse, l1Step[j], l2Step[j]);
             if (next == old)
                 continue;
             beta[j] = next;
             // q = c − Gβ changes by −Gⱼ·(βⱼ⁺ − βⱼ) (G symmetric: row j is column j)
-            VectorKernels.AddScaled(q, old - next, gram.Slice(j * p, p));
+            VectorKernels.AddScaled(q, old - next, gram.Slice(j * stride, count));
             moved = true;
         }
         return moved;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace GpuSparse.Backends;
@@ -87,31 +88,35 @@ internal static class VectorKernels
             return;
         }
         int b = a / width * width;
+        ref double x00 = ref MemoryMarshal.GetReference(x);
+        ref double g = ref MemoryMarshal.GetReference(gram);
         for (; b + width <= p; b += width)
         {
             // G[a..a+3, b..b+width) += Σᵢ X[i, a..a+3]ᵀ · X[i, b..b+width)
-            var g00 = new Vector<double>(gram.Slice(a * p + b)); var g01 = new Vector<double>(gram.Slice(a * p + b + stride));
-            var g10 = new Vector<double>(gram.Slice((a + 1) * p + b)); var g11 = new Vector<double>(gram.Slice((a + 1) * p + b + stride));
-            var g20 = new Vector<double>(gram.Slice((a + 2) * p + b)); var g21 = new Vector<double>(gram.Slice((a + 2) * p + b + stride));
-            var g30 = new Vector<double>(gram.Slice((a + 3) * p + b)); var g31 = new Vector<double>(gram.Slice((a + 3) * p + b + stride));
+            // (read through refs: the bounds of every access are those of the loops, checked once on entry)
+            nuint r0 = (nuint)(a * p + b), r1 = r0 + (nuint)p, r2 = r1 + (nuint)p, r3 = r2 + (nuint)p, hiOffset = (nuint)stride;
+            var g00 = Vector.LoadUnsafe(ref g, r0); var g01 = Vector.LoadUnsafe(ref g, r0 + hiOffset);
+            var g10 = Vector.LoadUnsafe(ref g, r1); var g11 = Vector.LoadUnsafe(ref g, r1 + hiOffset);
+            var g20 = Vector.LoadUnsafe(ref g, r2); var g21 = Vector.LoadUnsafe(ref g, r2 + hiOffset);
+            var g30 = Vector.LoadUnsafe(ref g, r3); var g31 = Vector.LoadUnsafe(ref g, r3 + hiOffset);
             for (int i = 0; i < n; i++)
             {
-                var row = x.Slice(i * p, p);
-                var lo = new Vector<double>(row.Slice(b));
-                var hi = new Vector<double>(row.Slice(b + stride));
-                var x0 = new Vector<double>(row[a]);
-                var x1 = new Vector<double>(row[a + 1]);
-                var x2 = new Vector<double>(row[a + 2]);
-                var x3 = new Vector<double>(row[a + 3]);
+                ref double row = ref Unsafe.Add(ref x00, i * p);
+                var lo = Vector.LoadUnsafe(ref row, (nuint)b);
+                var hi = Vector.LoadUnsafe(ref row, (nuint)(b + stride));
+                var x0 = new Vector<double>(Unsafe.Add(ref row, a));
+                var x1 = new Vector<double>(Unsafe.Add(ref row, a + 1));
+                var x2 = new Vector<double>(Unsafe.Add(ref row, a + 2));
+                var x3 = new Vector<double>(Unsafe.Add(ref row, a + 3));
                 g00 = Vector.FusedMultiplyAdd(x0, lo, g00); g01 = Vector.FusedMultiplyAdd(x0, hi, g01);
                 g10 = Vector.FusedMultiplyAdd(x1, lo, g10); g11 = Vector.FusedMultiplyAdd(x1, hi, g11);
                 g20 = Vector.FusedMultiplyAdd(x2, lo, g20); g21 = Vector.FusedMultiplyAdd(x2, hi, g21);
                 g30 = Vector.FusedMultiplyAdd(x3, lo, g30); g31 = Vector.FusedMultiplyAdd(x3, hi, g31);
             }
-            g00.CopyTo(gram.Slice(a * p + b)); g01.CopyTo(gram.Slice(a * p + b + stride));
-            g10.CopyTo(gram.Slice((a + 1) * p + b)); g11.CopyTo(gram.Slice((a + 1) * p + b + stride));
-            g20.CopyTo(gram.Slice((a + 2) * p + b)); g21.CopyTo(gram.Slice((a + 2) * p + b + stride));
-            g30.CopyTo(gram.Slice((a + 3) * p + b)); g31.CopyTo(gram.Slice((a + 3) * p + b + stride));
+            g00.StoreUnsafe(ref g, r0); g01.StoreUnsafe(ref g, r0 + hiOffset);
+            g10.StoreUnsafe(ref g, r1); g11.StoreUnsafe(ref g, r1 + hiOffset);
+            g20.StoreUnsafe(ref g, r2); g21.StoreUnsafe(ref g, r2 + hiOffset);
+            g30.StoreUnsafe(ref g, r3); g31.StoreUnsafe(ref g, r3 + hiOffset);
         }
         for (int r = a; r < a + 4; r++)
             for (int c = b; c < p; c++)

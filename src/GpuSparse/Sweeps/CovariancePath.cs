@@ -301,7 +301,8 @@ internal static class CovariancePath
             int start = sweeps;
             while (sweeps < _options.Solver.MaxIterations)
             {
-                bool moved = Sweep<TProx>(gram, qS, bS, s);
+                bool moved = GramCoordinateDescent.Sweep<double, TProx>(gram, p, qS, bS,
+                    _ws.InverseDiagonal.AsSpan(0, s), _ws.L1Step.AsSpan(0, s), _ws.L2Step.AsSpan(0, s));
                 sweeps++;
                 if (!moved)
                 {
@@ -327,26 +328,6 @@ internal static class CovariancePath
                 _ws.Beta[columns[e]] = bS[e];
             _ws.FeatureIterations += (long)(sweeps - start) * s;
             return fixedPoint;
-        }
-
-        /// <summary>One cyclic sweep over the restricted coordinates; returns whether any moved.</summary>
-        private bool Sweep<TProx>(double[] gram, Span<double> q, Span<double> beta, int s) where TProx : struct, IProximal<double>
-        {
-            var prox = default(TProx);
-            bool moved = false;
-            for (int e = 0; e < s; e++)
-            {
-                double old = beta[e];
-                // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), the exact minimiser along coordinate j
-                double next = prox.Apply(old + q[e] * _ws.InverseDiagonal[e], _ws.L1Step[e], _ws.L2Step[e]);
-                if (next == old)
-                    continue;
-                beta[e] = next;
-                // q = c − Gβ changes by −Gⱼ·(βⱼ⁺ − βⱼ) (G symmetric: row j is column j)
-                VectorKernels.AddScaled(q, old - next, gram.AsSpan(e * _p, s));
-                moved = true;
-            }
-            return moved;
         }
 
         /// <summary>q_S = c_S − G[S,S]·β_S from the nonzero coordinates.</summary>

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using GpuSparse.Backends;
 
 namespace GpuSparse.Sweeps;
 
@@ -99,20 +101,27 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
         int n = Samples, p = Features;
         gradient.Clear();
         double residualSum = 0, residualNorm2 = 0, residualDotY = 0, responseMean = NullIntercept(response);
+        // A float64 design is read in place on vector lanes; a float32 one a row at a time through a widened copy.
+        var widened = typeof(T) == typeof(double) ? [] : new double[p];
         for (int i = 0; i < n; i++)
         {
+            ReadOnlySpan<double> row;
+            if (typeof(T) == typeof(double))
+                row = MemoryMarshal.Cast<T, double>(x.Slice(i * p, p));
+            else
+            {
+                for (int j = 0; j < p; j++)
+                    widened[j] = double.CreateTruncating(x[i * p + j]);
+                row = widened;
+            }
             // rᵢ = yᵢ − b₀ − xᵢ·β
-            double fit = intercept;
-            for (int j = 0; j < p; j++)
-                if (beta[j] != 0)
-                    fit += double.CreateTruncating(x[i * p + j]) * beta[j];
             double yi = double.CreateTruncating(response[i]);
-            double r = yi - fit;
+            double r = yi - intercept - VectorKernels.Dot(row, beta);
             residualSum += r;
             residualNorm2 += r * r;
             residualDotY += r * (yi - responseMean);
-            for (int j = 0; j < p; j++)
-                gradient[j] += double.CreateTruncating(x[i * p + j]) * r;
+            // Xᵀr accumulated row by row
+            VectorKernels.AddScaled(gradient, r, row);
         }
         // (xⱼ − x̄ⱼ)ᵀr = xⱼᵀr − x̄ⱼ·Σr, then / (n·sⱼ)
         for (int j = 0; j < p; j++)
