@@ -2,37 +2,17 @@
 """Ratio table of benchmarks/RESULTS.md: GpuSparse's BenchmarkDotNet rows against the fastest scikit-learn /
 glmnet row of the same workload measured in the same run (usage: compare_table.py PEERS_JSON BDN_CSV COMMAND)."""
 import csv
-import datetime
 import json
-import subprocess
 import sys
+
+from report_common import print_provenance, seconds
 
 peers = json.load(open(sys.argv[1]))
 rows = list(csv.DictReader(open(sys.argv[2])))
 command = sys.argv[3]
-UNITS = {"ns": 1e-9, "μs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
-
-def seconds(text):
-    value, unit = text.replace(",", "").split()
-    return float(value) * UNITS[unit]
-
-
-def sh(c):
-    return subprocess.run(c, shell=True, capture_output=True, text=True).stdout.strip()
-
-
-m = peers["machine"]
 print("# Benchmarks: GpuSparse against the CPU peers, side by side\n")
-print(f"Measured {datetime.date.today().isoformat()} with `{command}` (one run: peers then GpuSparse).  ")
-cpu = sh("lscpu | grep 'Model name' | sed 's/.*: *//'")
-print(f"Machine: {cpu}, nproc={sh('nproc')}, {m['mem']}, {m['os']}, "
-      f"kernel {m['kernel']}.  ")
-print(f"Versions: .NET {sh('dotnet --version')}, BenchmarkDotNet 0.15.8, python {m['python']}, numpy {m['numpy']}, "
-      f"scipy {m['scipy']}, scikit-learn {m['sklearn']}, {m['R'] or 'R not timed'}.  ")
-print("The machine's 2 cores are shared with other engineers' builds and tests: absolute times move from run to "
-      "run, ratios within one run are what this table claims. Peer rows record busy/foreign cores during the "
-      "measurement (foreign > 0.15 = contended).\n")
+print_provenance(peers["machine"], command)
 print("Accuracy is the relative duality gap gap/f of every returned solution (peers_common.duality_gap for the "
       "peers, the same formula for GpuSparse), worst and median over the batch.\n")
 print("| workload | GpuSparse row | s | gap/f max / median | fastest peer at tol 1e-4 | s | gap/f max / median | ratio | "

@@ -3,13 +3,15 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using GpuSparse.Model;
+using GpuSparse.Sweeps;
 
 namespace GpuSparse.Benchmarks;
 
 /// <summary>
 /// Shows the accuracy a benchmark row reached: the worst or median relative duality gap gap/f over its
-/// problems, and the iterations per problem. Benchmarks run in child processes, so the global setup writes
-/// the numbers to a file (<see cref="Directory"/>) that the host reads when it prints the summary.
+/// problems (a batch's problems, a sweep's (path, λ) entries), and the iterations per problem. Benchmarks run in
+/// child processes, so the global setup writes the numbers to a file (<see cref="Directory"/>), named by the
+/// row's <see cref="Key"/>, that the host reads when it prints the summary; rows without one show "-".
 /// </summary>
 public sealed class AccuracyColumn : IColumn
 {
@@ -44,16 +46,28 @@ public sealed class AccuracyColumn : IColumn
         }
     }
 
-    /// <summary>The file key of one benchmark row.</summary>
-    public static string Key(string backend, string precision, string workload, double tolerance) =>
-        string.Create(CultureInfo.InvariantCulture, $"{backend}_{precision}_{workload}_{tolerance:R}");
+    /// <summary>
+    /// The file key of one benchmark row: <paramref name="benchmark"/> (class.method) and every parameter of the
+    /// row by name, in name order, so that the global setup and the column spell it alike.
+    /// </summary>
+    public static string Key(string benchmark, params (string Name, object? Value)[] parameters) =>
+        string.Join("_", parameters.OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => $"{p.Name}={Convert.ToString(p.Value, CultureInfo.InvariantCulture)}").Prepend(benchmark));
 
-    /// <summary>Writes the accuracy of <paramref name="result"/> under <paramref name="key"/> and prints it to the log.</summary>
-    public static void Record(string key, BatchResult result)
+    /// <summary>Writes the accuracy of a batch's problems under <paramref name="key"/>.</summary>
+    public static void Record(string key, BatchResult result) =>
+        Record(key, result.Problems.Select(r => (r.DualityGap, r.Objective, r.Iterations, r.Status)).ToArray());
+
+    /// <summary>Writes the accuracy of a sweep's (path, λ) entries under <paramref name="key"/>.</summary>
+    public static void Record(string key, PathResult result) =>
+        Record(key, result.DualityGaps.Select((gap, e) => (gap, result.Objectives[e], result.Iterations[e], result.Statuses[e])).ToArray());
+
+    /// <summary>Writes gap/f max and median, mean iterations and the count not converged, and prints them to the log.</summary>
+    private static void Record(string key, (double Gap, double Objective, int Iterations, ProblemStatus Status)[] problems)
     {
-        var relative = result.Problems.Select(r => r.Objective > 0 ? r.DualityGap / r.Objective : r.DualityGap).Order().ToArray();
+        var relative = problems.Select(r => r.Objective > 0 ? r.Gap / r.Objective : r.Gap).Order().ToArray();
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{relative[^1]:E2} {relative[relative.Length / 2]:E2} {result.Problems.Average(r => r.Iterations):F1} {result.Problems.Count - result.CountWith(ProblemStatus.Converged)}");
+            $"{relative[^1]:E2} {relative[relative.Length / 2]:E2} {problems.Average(r => r.Iterations):F1} {problems.Count(r => r.Status != ProblemStatus.Converged)}");
         System.IO.Directory.CreateDirectory(Directory);
         File.WriteAllText(Path.Combine(Directory, key + ".txt"), line);
         Console.WriteLine($"// accuracy {key}: gap/f max, median; iterations/problem; not converged = {line}");
@@ -62,12 +76,11 @@ public sealed class AccuracyColumn : IColumn
     /// <inheritdoc />
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
-        var p = benchmarkCase.Parameters;
-        if (p["Backend"] is null)
-            return "-";
-        var key = Key((string)p["Backend"], (string)p["Precision"], p["Workload"].ToString()!, (double)p["Tolerance"]);
+        var descriptor = benchmarkCase.Descriptor;
+        var key = Key($"{descriptor.Type.Name}.{descriptor.WorkloadMethod.Name}",
+            [.. benchmarkCase.Parameters.Items.Select(p => (p.Name, p.Value))]);
         var path = Path.Combine(Directory, key + ".txt");
-        return File.Exists(path) ? File.ReadAllText(path).Split(' ')[_field] : "?";
+        return File.Exists(path) ? File.ReadAllText(path).Split(' ')[_field] : "-";
     }
 
     /// <inheritdoc />

@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Reference;
 using GpuSparse.Solvers;
 
 namespace GpuSparse.Benchmarks;
@@ -19,15 +17,12 @@ public class BatchSolveBenchmarks
     private ProblemBatch<float>? _single;
     private SolverOptions _options = null!;
 
-    /// <summary>
-    /// The backend: <c>reference</c> (managed FISTA) or <c>cd</c> (Gram coordinate descent).
-    /// The ILGPU backends (<c>IlgpuBackend</c>) join here: add their names and a case in <see cref="Create"/>.
-    /// </summary>
+    /// <summary>The backend, by its <c>--backend</c> name: <c>cd</c> (Gram coordinate descent), <c>reference</c> (managed FISTA), …</summary>
     [ParamsSource(nameof(Backends))]
     public string Backend { get; set; } = "cd";
 
     /// <summary>The backends benchmarked: <c>cd,reference</c>, or those named in $GPUSPARSE_BENCH_BACKENDS.</summary>
-    public static IEnumerable<string> Backends => Selected("GPUSPARSE_BENCH_BACKENDS", ["cd", "reference"], name => name);
+    public static IEnumerable<string> Backends => Selection.Backends("cd", "reference");
 
     /// <summary>Working precision: <c>double</c> or <c>float</c>.</summary>
     [Params("double", "float")]
@@ -48,25 +43,13 @@ public class BatchSolveBenchmarks
     /// The workloads benchmarked: all of <see cref="Workload.All"/>, or those named (comma-separated) in
     /// $GPUSPARSE_BENCH_WORKLOADS (the smoke job and the peer comparison choose theirs that way).
     /// </summary>
-    public static IEnumerable<Workload> Workloads => Selected("GPUSPARSE_BENCH_WORKLOADS", Workload.All, w => w.Name);
-
-    internal static IEnumerable<TItem> Selected<TItem>(string variable, IReadOnlyList<TItem> all, Func<TItem, string> name) =>
-        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } names
-            ? names.Split(',').Select(n => all.Single(item => name(item) == n))
-            : all;
-
-    private static ISolverBackend Create(string name) => name switch
-    {
-        "reference" => new ReferenceBackend(),
-        "cd" => new CoordinateDescentBackend(),
-        _ => throw new ArgumentException($"unknown backend {name}"),
-    };
+    public static IEnumerable<Workload> Workloads => Selection.Selected("GPUSPARSE_BENCH_WORKLOADS", Workload.All, w => w.Name);
 
     /// <summary>Generates the data, solves once and records the accuracy reached.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        _backend = Create(Backend);
+        _backend = Selection.CreateBackend(Backend);
         // float32 iterates certify gaps down to about 1e-7 of the null objective (README), not below.
         double tolerance = Precision == "float" ? Math.Max(Tolerance, 1e-7) : Tolerance;
         _options = new SolverOptions { Tolerance = tolerance, MaxIterations = 100_000 };
@@ -75,7 +58,8 @@ public class BatchSolveBenchmarks
         else
             _double = Workload.Create<double>();
         var result = Solve();
-        AccuracyColumn.Record(AccuracyColumn.Key(Backend, Precision, Workload.Name, Tolerance), result);
+        AccuracyColumn.Record(AccuracyColumn.Key($"{nameof(BatchSolveBenchmarks)}.{nameof(Solve)}",
+            (nameof(Backend), Backend), (nameof(Precision), Precision), (nameof(Workload), Workload), (nameof(Tolerance), Tolerance)), result);
     }
 
     /// <summary>Releases the backend.</summary>

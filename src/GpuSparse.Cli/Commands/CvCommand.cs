@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
 using GpuSparse.IO;
-using GpuSparse.Reference;
 using GpuSparse.Sweeps;
 
 namespace GpuSparse.Cli.Commands;
@@ -30,7 +29,7 @@ internal static class CvCommand
             folds, foldIds, seed, averaging,
         };
         arguments.AddTo(command);
-        command.SetAction(parse => SweepInput.Guard(Console.Error, () =>
+        command.SetAction(parse => SweepInput.Guard(parse.InvocationConfiguration.Error, () =>
         {
             var input = arguments.Read(parse);
             var ids = parse.GetValue(foldIds) is { } file
@@ -42,7 +41,7 @@ internal static class CvCommand
             {
                 Averaging = parse.GetValue(averaging) == "sklearn" ? CvAveraging.Unweighted : CvAveraging.FoldSizeWeighted,
             };
-            return Run(input with { Options = options }, ids, Console.Out, Console.Error);
+            return Run(input with { Options = options }, ids, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         }));
         return command;
     }
@@ -50,7 +49,7 @@ internal static class CvCommand
     internal static int Run(SweepInput input, int[] foldIds, TextWriter stdout, TextWriter stderr)
     {
         var clock = Stopwatch.StartNew();
-        using var backend = new ReferenceBackend();
+        using var backend = SolverBackends.Create(input.Backend);
         var result = CrossValidation.Run<double>(backend, input.X, input.Features, input.Targets, foldIds, input.Options);
         int curves = result.Targets * result.Ratios, steps = result.Steps, p = input.Features;
         SweepWriter.WritePaths(input, result.Paths, curves);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using GpuSparse.Cli.Output;
-using GpuSparse.Reference;
 using GpuSparse.Sweeps;
 
 namespace GpuSparse.Cli.Commands;
@@ -17,14 +16,18 @@ internal static class PathCommand
             "Writes alphas.npy, coefs.npy (L, p) or (T, R, L, p), intercepts.npy, gaps.npy, iterations.npy, result.json.\n\n" +
             "Example:\n  gpusparse path --x X.npy --y y.npy --l1-ratio 1,0.5 --grid sklearn --tol 1e-8 --out path/");
         arguments.AddTo(command);
-        command.SetAction(parse => SweepInput.Guard(Console.Error, () => Run(arguments.Read(parse), Console.Out, Console.Error)));
+        command.SetAction(parse =>
+        {
+            var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            return SweepInput.Guard(stderr, () => Run(arguments.Read(parse), stdout, stderr));
+        });
         return command;
     }
 
     internal static int Run(SweepInput input, TextWriter stdout, TextWriter stderr)
     {
         var clock = Stopwatch.StartNew();
-        using var backend = new ReferenceBackend();
+        using var backend = SolverBackends.Create(input.Backend);
         var result = PathSolver.Solve<double>(backend, input.X, input.Features, input.Targets, input.Options);
         SweepWriter.WritePaths(input, result, result.Paths);
         SweepWriter.WriteSummary(input, result, new { Backend = backend.Name, ElapsedSeconds = clock.Elapsed.TotalSeconds });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuSparse.Backends;
 using GpuSparse.Cli.Input;
 using GpuSparse.IO;
 using GpuSparse.Solvers;
@@ -23,13 +24,14 @@ internal sealed class SweepArguments
     private readonly Option<double> _tol = new("--tol") { Description = "stop each step when the duality gap ≤ tol·‖y − ȳ‖²/n", DefaultValueFactory = _ => 1e-4 };
     private readonly Option<int> _maxIter = new("--max-iter") { Description = "iteration limit per step", DefaultValueFactory = _ => 10_000 };
     private readonly Option<string> _out = new("--out") { Description = "output folder", Required = true };
+    private readonly Option<string> _backend = CommonOptions.Backend();
 
     public SweepArguments() => _grid.AcceptOnlyFromAmong("glmnet", "sklearn");
 
     /// <summary>Adds the shared options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _x, _y, _l1Ratio, _nLambda, _minRatio, _grid, _lambdas, _noIntercept, _standardize, _noScreening, _tol, _maxIter, _out })
+        foreach (var option in new Option[] { _x, _y, _l1Ratio, _nLambda, _minRatio, _grid, _lambdas, _noIntercept, _standardize, _noScreening, _tol, _maxIter, _out, _backend })
             command.Add(option);
     }
 
@@ -70,7 +72,7 @@ internal sealed class SweepArguments
                     Solver = new SolverOptions { Tolerance = parse.GetValue(_tol), MaxIterations = parse.GetValue(_maxIter) },
                 },
             },
-            parse.GetValue(_out)!);
+            parse.GetValue(_out)!, parse.GetValue(_backend)!);
     }
 
     private static NpyArray Load(string path)
@@ -86,22 +88,25 @@ internal sealed class SweepArguments
     }
 }
 
-/// <summary>A loaded sweep: X (n × p, row-major), T targets, what to explore, and where to write.</summary>
+/// <summary>A loaded sweep: X (n × p, row-major), T targets, what to explore, where to write, and the <c>--backend</c> to solve on.</summary>
 internal sealed record SweepInput(double[] X, int Samples, int Features, ReadOnlyMemory<double>[] Targets,
-    SweepOptions Options, string Output)
+    SweepOptions Options, string Output, string Backend)
 {
     /// <summary>Leading dimensions (T, R) of the outputs, with T and R left out where they are 1.</summary>
     public int[] Leading(params int[] trailing) =>
         [.. new[] { Targets.Length, Options.L1Ratios.Length }.Where(d => d > 1), .. trailing];
 
-    /// <summary>Runs <paramref name="body"/>, mapping input and option errors to exit code 2 with a message.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/>, mapping input and option errors to exit code 2 with a message; so is a sweep
+    /// too large for the device (nothing was solved: an input the device cannot take, as for <c>solve</c>).
+    /// </summary>
     public static int Guard(TextWriter stderr, Func<int> body)
     {
         try
         {
             return body();
         }
-        catch (Exception e) when (e is InputException or ArgumentException)
+        catch (Exception e) when (e is InputException or ArgumentException or DeviceOutOfMemoryException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
