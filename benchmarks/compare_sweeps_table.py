@@ -1,39 +1,36 @@
 #!/usr/bin/python3
-"""Side-by-side table of the λ sweeps (path100, cv5x100): GpuSparse's SweepBenchmarks rows against the peers'
-rows measured in the same run (usage: compare_sweeps_table.py PEERS_JSON BDN_CSV COMMAND)."""
+"""Side-by-side table of the λ sweeps (path100, cv5x100): for every peer row measured in the run, GpuSparse's fastest
+SweepBenchmarks row at equal or better accuracy, and the ratio of their times
+(usage: compare_sweeps_table.py PEERS_JSON OPENBLAS_PEERS_JSON BDN_CSV COMMAND)."""
 import csv
 import json
 import sys
 
 from report_common import print_provenance, seconds
 
-peers = json.load(open(sys.argv[1]))
-mine = list(csv.DictReader(open(sys.argv[2])))
-command = sys.argv[3]
+reference, openblas = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+mine = list(csv.DictReader(open(sys.argv[3])))
+command = sys.argv[4]
 WORKLOAD = {"Path100": "path100", "Cv5x100": "cv5x100"}
+for p in reference["rows"]:
+    p["blas"] = "" if "glmnet" in p["method"] else " [ref BLAS]"
+for p in openblas["rows"]:
+    p["blas"] = " [OpenBLAS]"
+peers = reference["rows"] + openblas["rows"]
 
 
-def family(method):
-    return "glmnet" if "glmnet" in method else "sklearn"
+def family(p):
+    return ("glmnet" if "glmnet" in p["method"] else "sklearn") + p["blas"]
 
 
 # The peers' CV rows carry no gap (time_peers.py records the alpha chosen): their accuracy is taken from the same
 # library's path on the same data at the same tolerance (the same solver and stopping rule, on all the data).
-path_gaps = {(p["bench"].split()[1], family(p["method"]), p["tol"]): (p["rel_gap_median"], p["rel_gap_max"])
-             for p in peers["rows"] if p["bench"].startswith("path100") and p.get("rel_gap_max") is not None}
-for p in peers["rows"]:
+path_gaps = {(p["bench"].split()[1], family(p), p["tol"]): (p["rel_gap_median"], p["rel_gap_max"])
+             for p in peers if p["bench"].startswith("path100") and p.get("rel_gap_max") is not None}
+for p in peers:
     p["proxy"] = p.get("rel_gap_max") is None
     if p["proxy"]:
-        p["rel_gap_median"], p["rel_gap_max"] = path_gaps.get((p["bench"].split()[1], family(p["method"]), p["tol"]), (None, None))
-
-
-def at_most_as_accurate(peer, row):
-    """The peer's gap/f median and max are both ≥ the row's: equal or looser accuracy, as measured (a tolerance is
-    no measure of accuracy across solvers: scikit-learn checks its gap only once its updates are small, and so
-    stops well below its tolerance)."""
-    return peer["rel_gap_max"] is not None and peer["rel_gap_max"] >= row["gap_max"] \
-        and peer["rel_gap_median"] >= row["gap_median"]
-
+        p["rel_gap_median"], p["rel_gap_max"] = path_gaps.get((p["bench"].split()[1], family(p), p["tol"]), (None, None))
 
 for r in mine:
     r["bench"] = f"{WORKLOAD[r['Method']]} {r['Set']}"
@@ -41,34 +38,41 @@ for r in mine:
     r["gap_max"] = float(r["GapMax"])
     r["gap_median"] = float(r["GapMedian"])
 
+
+def as_accurate(row, peer):
+    """GpuSparse's row is at least as accurate as the peer's, as measured: gap/f median and max both ≤ the peer's
+    (a tolerance is no measure of accuracy across solvers: scikit-learn checks its gap only once its updates are
+    small, and so stops well below its tolerance)."""
+    return peer["rel_gap_max"] is not None and row["gap_max"] <= peer["rel_gap_max"] \
+        and row["gap_median"] <= peer["rel_gap_median"]
+
+
 print("# λ sweeps: GpuSparse against the CPU peers, side by side\n")
-print_provenance(peers["machine"], command)
+print_provenance(reference["machine"], command)
 print("Workloads of shared/peers/time_peers.py: path100 = a 100-λ Lasso path on scikit-learn's grid (eps 1e-3), "
       "warm-started; cv5x100 = 5 contiguous folds × the same 100 λ plus the full-data path. Accuracy is the relative "
       "duality gap gap/f of every (path, λ) solution, median / max (peers_common.duality_gap for the peers, "
       "PathResult.DualityGaps / Objectives for GpuSparse; for GpuSparse's cv5x100 over the fold paths and the "
-      "refit). The peers' cv5x100 rows record no gap: theirs (marked ≈) is their path's at the same tolerance.\n")
-print("Ratio = seconds of the fastest peer row of the workload at equal or looser accuracy (gap/f median and max both "
-      "≥ GpuSparse's) / GpuSparse's seconds (> 1: GpuSparse faster). GpuSparse seconds are BenchmarkDotNet means (ShortRun, in "
-      "process) of one whole PathSolver.Solve / CrossValidation.Run call; peer seconds are time_peers.py's medians.\n")
-print("| workload | solver | tolerance | s | gap/f median / max | ratio vs fastest peer at equal-or-looser accuracy | "
-      "busy / foreign cores |")
-print("|---|---|---|---:|---|---|---|")
-benches = list(dict.fromkeys([p["bench"] for p in peers["rows"]] + [r["bench"] for r in mine]))
-for bench in benches:
-    rivals = [p for p in peers["rows"] if p["bench"] == bench]
-    for p in rivals:
+      "refit). The peers' cv5x100 rows record no gap: theirs (marked ≈) is their path's at the same tolerance. "
+      "scikit-learn ran twice, on Debian's default reference BLAS and on OpenBLAS.\n")
+print("For every peer row: GpuSparse's fastest row whose gap/f median and max are both ≤ the peer's (equal or better "
+      "accuracy, as measured), and ratio = peer seconds / GpuSparse seconds (> 1: GpuSparse faster). GpuSparse "
+      "seconds are BenchmarkDotNet means (ShortRun, in process) of one whole PathSolver.Solve / CrossValidation.Run "
+      "call; peer seconds are time_peers.py's medians.\n")
+print("| workload | peer | tolerance | s | gap/f median / max | busy / foreign cores | GpuSparse at equal or better accuracy "
+      "| s | gap/f median / max | ratio |")
+print("|---|---|---|---:|---|---|---|---:|---|---:|")
+for bench in dict.fromkeys(p["bench"] for p in peers):
+    for p in (p for p in peers if p["bench"] == bench):
         acc = "" if p["rel_gap_max"] is None else \
             f"{'≈ ' if p['proxy'] else ''}{p['rel_gap_median']:.1e} / {p['rel_gap_max']:.1e}"
-        print(f"| {bench} | {p['method']} ({p['procs']} proc) | {p['tol']} | {p['seconds']:.4f} | {acc} | | "
-              f"{p['busy_cores']} / {p['foreign_cores']}{' contended' if p['contended'] else ''} |")
-    for r in sorted((r for r in mine if r["bench"] == bench), key=lambda r: (r["Backend"], -float(r["Tolerance"]))):
-        looser = [p for p in rivals if at_most_as_accurate(p, r)]
-        best = min(looser, key=lambda p: p["seconds"]) if looser else None
-        ratio = "— (every peer row is more accurate)" if best is None else \
-            f"**{best['seconds'] / r['seconds']:.2f}×** vs {best['method']} ({best['procs']} proc), {best['tol']}"
-        print(f"| {bench} | GpuSparse {r['Backend']} | tol={float(r['Tolerance']):g} | {r['seconds']:.4f} | "
-              f"{float(r['GapMedian']):.1e} / {r['gap_max']:.1e} | {ratio} | |")
+        rivals = [r for r in mine if r["bench"] == bench and as_accurate(r, p)]
+        best = min(rivals, key=lambda r: r["seconds"]) if rivals else None
+        ours = "— (no row as accurate) | | |" if best is None else \
+            (f"{best['Backend']}, tol={float(best['Tolerance']):g} | {best['seconds']:.4f} | "
+             f"{best['gap_median']:.1e} / {best['gap_max']:.1e} | **{p['seconds'] / best['seconds']:.2f}×**")
+        print(f"| {bench} | {p['method']}{p['blas']} ({p['procs']} proc) | {p['tol']} | {p['seconds']:.4f} | {acc} | "
+              f"{p['busy_cores']} / {p['foreign_cores']}{' contended' if p['contended'] else ''} | {ours} |")
 print("\n## Every GpuSparse row of this run\n")
 keys = ["Method", "Backend", "Set", "Tolerance", "Mean", "StdDev", "GapMax", "GapMedian", "Iter/problem", "NotConverged",
         "Allocated"]

@@ -45,11 +45,21 @@ internal static class VectorKernels
     /// <see cref="Gram(ReadOnlySpan{double}, int, int, Span{double})"/>, with the blocks of rows of G spread over the
     /// cores when <paramref name="parallel"/> (for one large G rather than many small ones).
     /// </summary>
-    public static unsafe void Gram(ReadOnlySpan<double> x, int n, int p, Span<double> gram, bool parallel)
+    public static void Gram(ReadOnlySpan<double> x, int n, int p, Span<double> gram, bool parallel)
+    {
+        gram.Slice(0, p * p).Clear();
+        AddGram(x, n, p, gram, parallel);
+        MirrorUpper(gram, p);
+    }
+
+    /// <summary>
+    /// Adds XᵀX of a row-major n × p matrix X to the upper triangle of G (the diagonal included); what lies below
+    /// the diagonal is undefined until <see cref="MirrorUpper"/>. Lets a caller feed X a tile at a time.
+    /// </summary>
+    public static unsafe void AddGram(ReadOnlySpan<double> x, int n, int p, Span<double> gram, bool parallel)
     {
         if (x.Length < n * p || gram.Length < p * p)
             throw new ArgumentException("X needs n·p values and G p·p");
-        gram.Slice(0, p * p).Clear();
         int blocks = (p + 3) / 4;
         // A tile of rows of about 128 KiB.
         int tile = Math.Max(16, (1 << 14) / p);
@@ -70,7 +80,11 @@ internal static class VectorKernels
                 for (int block = 0; block < blocks; block++)
                     Rows(block);
         }
-        // Everything at or above the diagonal is filled; mirror it below.
+    }
+
+    /// <summary>Copies the upper triangle of the p × p matrix G below its diagonal.</summary>
+    public static void MirrorUpper(Span<double> gram, int p)
+    {
         for (int r = 0; r < p; r++)
             for (int c = 0; c < r; c++)
                 gram[r * p + c] = gram[c * p + r];

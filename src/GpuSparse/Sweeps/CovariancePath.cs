@@ -21,7 +21,7 @@ namespace GpuSparse.Sweeps;
 /// (3) q = c − Gβ on all features, and the KKT check: a left-out feature with |qⱼ| &gt; λ·r·wⱼ joins S and the
 /// step goes back to (2); (4) the full problem's duality gap certifies the step. The gap comes from the Gram form
 /// (<see cref="GramDualityGap"/>) when the tolerance is at least <see cref="GramDualityGap.TrustedTolerance"/>,
-/// otherwise from the residual on X (<see cref="SweepDesign{T}.Gradient"/>); should that reject a step the Gram
+/// otherwise with the residual's norm from X (<see cref="SweepDesign{T}.Residual"/>); should that reject a step the Gram
 /// form accepted, the restricted tolerance is tightened tenfold and the sweeps go on.
 /// </para>
 /// <para>
@@ -375,14 +375,17 @@ internal static class CovariancePath
                     VectorKernels.AddScaled(q, -beta[a], _gram.AsSpan(a * p, p));
         }
 
-        /// <summary>The gap and objective of the full problem from the residual on X (for tolerances the Gram form cannot certify).</summary>
+        /// <summary>
+        /// The gap and objective of the full problem with ‖r‖² and r·y_c from the residual on X (for tolerances the
+        /// Gram form cannot certify): the Gram form's ‖r‖²/n = ‖y_c‖²/n − βᵀc − βᵀq cancels, its q = c − Gβ does not,
+        /// so q is kept and only the residual's summaries are formed from X.
+        /// </summary>
         private (double Gap, double Objective) ResidualGap(StepPenalty penalty, ReadOnlySpan<T> y, double responseMean)
         {
             int p = _p;
             var raw = _ws.RawBeta.AsSpan(0, p);
             double intercept = ToRawScale(raw, responseMean);
-            // The gradient buffer is rebuilt by the next Recompute; here it holds X̃ᵀr/n of the residual.
-            var (residualNorm2, residualDotY) = _design.Gradient(y, raw, intercept, _ws.Gradient.AsSpan(0, p));
+            var (residualNorm2, residualDotY) = _design.Residual(y, raw, intercept);
             return DualityGap.Combine(penalty, (ReadOnlySpan<double>)_ws.Beta.AsSpan(0, p), _ws.Gradient.AsSpan(0, p), residualNorm2, residualDotY, 1);
         }
 

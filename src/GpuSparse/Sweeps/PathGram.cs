@@ -68,12 +68,19 @@ internal static class PathGram
     {
         int p = design.Features;
         var x = design.Values.Span;
-        var centred = new double[rows.Length * p];
-        for (int r = 0; r < rows.Length; r++)
-            for (int j = 0; j < p; j++)
-                centred[r * p + j] = double.CreateTruncating(x[rows[r] * p + j]) - m[j];
         var gram = new double[p * p];
-        VectorKernels.Gram(centred, rows.Length, p, gram, parallel: true);
+        // Rows are centred a tile at a time (about 1 MiB), not into a copy of the whole design.
+        int tile = Math.Max(1, (1 << 17) / p);
+        var centred = new double[Math.Min(tile, rows.Length) * p];
+        for (int start = 0; start < rows.Length; start += tile)
+        {
+            int count = Math.Min(tile, rows.Length - start);
+            for (int r = 0; r < count; r++)
+                for (int j = 0; j < p; j++)
+                    centred[r * p + j] = double.CreateTruncating(x[rows[start + r] * p + j]) - m[j];
+            VectorKernels.AddGram(centred, count, p, gram, parallel: true);
+        }
+        VectorKernels.MirrorUpper(gram, p);
         return gram;
     }
 
