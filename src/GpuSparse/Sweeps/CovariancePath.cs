@@ -244,7 +244,7 @@ internal static class CovariancePath
                 while (true)
                 {
                     fixedPoint = SolveRestricted<TProx>(l1, l2, responseNorm2, restrictedTolerance, ref sweeps);
-                    Recompute(beta, q);
+                    RecomputeOutside(beta, q);
                     if (StrongRules.AddViolators(q, lambda, r, _options.PenaltyFactors, keep))
                     {
                         _ws.KktResolves++;
@@ -324,8 +324,13 @@ internal static class CovariancePath
                 if (GramDualityGap.Evaluate(penalty, bS, cS, qS, responseNorm2).Gap <= tolerance)
                     break;
             }
+            if (!exact)
+                RecomputeRestricted(gram, cS, qS, bS, s);
             for (int e = 0; e < s; e++)
+            {
                 _ws.Beta[columns[e]] = bS[e];
+                _ws.Gradient[columns[e]] = qS[e];
+            }
             _ws.FeatureIterations += (long)(sweeps - start) * s;
             return fixedPoint;
         }
@@ -365,10 +370,23 @@ internal static class CovariancePath
             }
         }
 
-        /// <summary>q = c − G·β on every feature, from the nonzero coordinates.</summary>
-        private void Recompute(Span<double> beta, Span<double> q)
+        /// <summary>
+        /// Completes q = c − G·β on the features outside the solved set (the restricted solve leaves q exact on the
+        /// set; β is zero outside it): by rows of G for those features when they are fewer than the nonzero
+        /// coordinates, else by the columns of the nonzero coordinates for every feature.
+        /// </summary>
+        private void RecomputeOutside(Span<double> beta, Span<double> q)
         {
-            int p = _p;
+            int p = _p, nonzero = 0;
+            foreach (double b in beta)
+                nonzero += b != 0 ? 1 : 0;
+            if (p - _ws.Solved < nonzero)
+            {
+                for (int j = 0; j < p; j++)
+                    if (_ws.Position[j] < 0)
+                        q[j] = _ws.Correlation[j] - VectorKernels.Dot<double>(_gram.AsSpan(j * p, p), beta);
+                return;
+            }
             _ws.Correlation.AsSpan(0, p).CopyTo(q);
             for (int a = 0; a < p; a++)
                 if (beta[a] != 0)

@@ -45,7 +45,8 @@ public static class CrossValidation
         var fold = Folds.Normalize(foldIds);
         int folds = fold.Max() + 1, ratios = options.L1Ratios.Length, curves = targets.Count * ratios;
 
-        var grids = LambdaGrid.ForTargets(design, p, targets, options);
+        var full = new SweepDesign<T>(design, p, options.Path.FitIntercept, options.Path.Standardize);
+        var grids = LambdaGrid.ForTargets(full, targets, options);
         var (designs, foldTargets) = Split(design, p, targets, fold, folds);
         var paths = new List<PathSpec<T>>();
         for (int c = 0; c < curves; c++)
@@ -53,7 +54,7 @@ public static class CrossValidation
         for (int c = 0; c < curves; c++)
             for (int f = 0; f < folds; f++)
                 paths.Add(new PathSpec<T>(1 + f, foldTargets[f][c / ratios], options.L1Ratios[c % ratios], grids[c]));
-        var solved = PathSolver.Solve(backend, designs, p, paths, options.Path, fold, cancellationToken);
+        var solved = PathSolver.Solve(backend, designs, p, paths, options.Path, fold, full, cancellationToken);
 
         int steps = grids[0].Length;
         var foldMse = new double[curves * folds * steps];

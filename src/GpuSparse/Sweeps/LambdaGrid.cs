@@ -76,21 +76,33 @@ public static class LambdaGrid
     /// or the convention's grid from each pair's λ_max on the row-major n × p <paramref name="design"/>.
     /// </summary>
     public static double[][] ForTargets<T>(ReadOnlyMemory<T> design, int p, IReadOnlyList<ReadOnlyMemory<T>> targets,
-        SweepOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+        SweepOptions options) where T : unmanaged, IFloatingPointIeee754<T> =>
+        options.Lambdas is { } user
+            ? Enumerable.Repeat(user, targets.Count * options.L1Ratios.Length).ToArray()
+            : ForTargets(new SweepDesign<T>(design, p, options.Path.FitIntercept, options.Path.Standardize), targets, options);
+
+    /// <summary><see cref="ForTargets{T}(ReadOnlyMemory{T}, int, IReadOnlyList{ReadOnlyMemory{T}}, SweepOptions)"/> on a design already summarised.</summary>
+    internal static double[][] ForTargets<T>(SweepDesign<T> full, IReadOnlyList<ReadOnlyMemory<T>> targets, SweepOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int ratios = options.L1Ratios.Length;
+        int ratios = options.L1Ratios.Length, p = full.Features;
         var grids = new double[targets.Count * ratios][];
         if (options.Lambdas is { } user)
         {
             Array.Fill(grids, user);
             return grids;
         }
-        var full = new SweepDesign<T>(design, p, options.Path.FitIntercept, options.Path.Standardize);
-        double ratio = options.LambdaMinRatio ?? LambdaGrid.DefaultMinRatio(options.Grid, full.Samples, p);
-        for (int c = 0; c < grids.Length; c++)
-            grids[c] = LambdaGrid.Create(options.Grid,
-                full.LambdaMax(targets[c / ratios].Span, options.L1Ratios[c % ratios], options.Path.PenaltyFactors),
-                ratio, options.LambdaCount);
+        double ratio = options.LambdaMinRatio ?? DefaultMinRatio(options.Grid, full.Samples, p);
+        var gradient = new double[p];
+        for (int t = 0; t < targets.Count; t++)
+        {
+            // c = x̃ᵀy_c/n at β = 0, once per target for all its ratios
+            var y = targets[t].Span;
+            full.Gradient(y, new double[p], full.NullIntercept(y), gradient);
+            for (int r = 0; r < ratios; r++)
+                grids[t * ratios + r] = Create(options.Grid,
+                    SweepDesign<T>.LambdaMaxOf(gradient, options.L1Ratios[r], options.Path.PenaltyFactors), ratio, options.LambdaCount);
+        }
         return grids;
     }
 }

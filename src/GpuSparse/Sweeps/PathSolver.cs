@@ -29,16 +29,17 @@ public static class PathSolver
 
     /// <summary>
     /// The paths of every target × L1 ratio of <paramref name="options"/> on one row-major n × p design, each on
-    /// its grid from <see cref="LambdaGrid.ForTargets"/>; path t·R + r is target t at ratio r.
+    /// its grid from <see cref="LambdaGrid.ForTargets{T}(ReadOnlyMemory{T}, int, IReadOnlyList{ReadOnlyMemory{T}}, SweepOptions)"/>; path t·R + r is target t at ratio r.
     /// </summary>
     public static PathResult Solve<T>(ISolverBackend backend, ReadOnlyMemory<T> design, int features,
         IReadOnlyList<ReadOnlyMemory<T>> targets, SweepOptions options, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var grids = LambdaGrid.ForTargets(design, features, targets, options);
+        var full = new SweepDesign<T>(design, features, options.Path.FitIntercept, options.Path.Standardize);
+        var grids = LambdaGrid.ForTargets(full, targets, options);
         int ratios = options.L1Ratios.Length;
         var paths = grids.Select((grid, c) => new PathSpec<T>(0, targets[c / ratios], options.L1Ratios[c % ratios], grid)).ToArray();
-        return Solve(backend, [design], features, paths, options.Path, cancellationToken);
+        return Solve(backend, [design], features, paths, options.Path, null, full, cancellationToken);
     }
 
     /// <summary>
@@ -48,19 +49,21 @@ public static class PathSolver
     public static PathResult Solve<T>(ISolverBackend backend, IReadOnlyList<ReadOnlyMemory<T>> designs, int features,
         IReadOnlyList<PathSpec<T>> paths, PathOptions options, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Solve(backend, designs, features, paths, options, null, cancellationToken);
+        Solve(backend, designs, features, paths, options, null, null, cancellationToken);
 
     /// <summary>
     /// <see cref="Solve{T}(ISolverBackend, IReadOnlyList{ReadOnlyMemory{T}}, int, IReadOnlyList{PathSpec{T}}, PathOptions, CancellationToken)"/>,
-    /// told by <paramref name="foldOf"/> that design 1 + f is the rows i of design 0 with <c>foldOf[i] ≠ f</c>.
+    /// told by <paramref name="foldOf"/> that design 1 + f is the rows i of design 0 with <c>foldOf[i] ≠ f</c>, and given
+    /// design 0 already summarised as <paramref name="first"/> when the caller has it.
     /// </summary>
     internal static PathResult Solve<T>(ISolverBackend backend, IReadOnlyList<ReadOnlyMemory<T>> designs, int features,
-        IReadOnlyList<PathSpec<T>> paths, PathOptions options, int[]? foldOf, CancellationToken cancellationToken)
+        IReadOnlyList<PathSpec<T>> paths, PathOptions options, int[]? foldOf, SweepDesign<T>? first, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Validate(designs, features, paths, options);
         int count = paths.Count, steps = paths[0].Lambdas.Length, p = features;
-        var sweep = designs.Select(d => new SweepDesign<T>(d, p, options.FitIntercept, options.Standardize)).ToArray();
+        var sweep = designs.Select((d, i) => i == 0 && first is not null ? first
+            : new SweepDesign<T>(d, p, options.FitIntercept, options.Standardize)).ToArray();
         if (backend is IPathBackend engine && engine.SolvePaths(sweep, foldOf, paths, options, cancellationToken) is { } walked)
             return walked;
         var states = new PathState[count];

@@ -32,28 +32,21 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
         FitIntercept = fitIntercept;
         _means = new double[features];
         _scales = new double[features];
-        var x = design.Span;
         int n = Samples, p = features;
+        var rows = new RowReader(design.Span, p);
         if (fitIntercept)
         {
             for (int i = 0; i < n; i++)
-                for (int j = 0; j < p; j++)
-                    _means[j] += double.CreateTruncating(x[i * p + j]);
+                VectorKernels.AddScaled<double>(_means, 1.0, rows.Row(i));
             for (int j = 0; j < p; j++)
                 _means[j] /= n;
         }
         var squares = new double[p];
         var maxAbs = new double[p];
-        IsFinite = true;
+        double probe = 0;
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < p; j++)
-            {
-                double raw = double.CreateTruncating(x[i * p + j]);
-                IsFinite &= double.IsFinite(raw);
-                double c = raw - _means[j];
-                squares[j] += c * c;
-                maxAbs[j] = Math.Max(maxAbs[j], Math.Abs(raw));
-            }
+            probe += VectorKernels.AddMoments(squares, maxAbs, rows.Row(i), _means);
+        IsFinite = probe == 0;
         // The solver's rule (BatchPreparation.PrepareDesign): a column whose spread is within ~n rounding
         // errors of its magnitude is constant, fixed at βⱼ = 0; its gradient is reported as 0 here.
         _constant = new bool[p];
@@ -108,19 +101,10 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
         int n = Samples, p = Features;
         gradient.Clear();
         double residualSum = 0, residualNorm2 = 0, residualDotY = 0, responseMean = NullIntercept(response);
-        // A float64 design is read in place on vector lanes; a float32 one a row at a time through a widened copy.
-        var widened = typeof(T) == typeof(double) ? [] : new double[p];
+        var rows = new RowReader(x, p);
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<double> row;
-            if (typeof(T) == typeof(double))
-                row = MemoryMarshal.Cast<T, double>(x.Slice(i * p, p));
-            else
-            {
-                for (int j = 0; j < p; j++)
-                    widened[j] = double.CreateTruncating(x[i * p + j]);
-                row = widened;
-            }
+            var row = rows.Row(i);
             // rᵢ = yᵢ − b₀ − xᵢ·β
             double yi = double.CreateTruncating(response[i]);
             double r = yi - intercept - VectorKernels.Dot(row, beta);
@@ -184,5 +168,30 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
             for (int c = 0; c < q; c++)
                 subset[i * q + c] = x[i * p + columns[c]];
         return subset;
+    }
+
+    /// <summary>The rows of X as float64: a float64 design in place, a float32 one widened into one reused buffer.</summary>
+    private readonly ref struct RowReader
+    {
+        private readonly ReadOnlySpan<T> _values;
+        private readonly double[] _widened;
+        private readonly int _features;
+
+        public RowReader(ReadOnlySpan<T> values, int features)
+        {
+            _values = values;
+            _features = features;
+            _widened = typeof(T) == typeof(double) ? [] : new double[features];
+        }
+
+        public ReadOnlySpan<double> Row(int i)
+        {
+            var row = _values.Slice(i * _features, _features);
+            if (typeof(T) == typeof(double))
+                return MemoryMarshal.Cast<T, double>(row);
+            for (int j = 0; j < _features; j++)
+                _widened[j] = double.CreateTruncating(row[j]);
+            return _widened;
+        }
     }
 }

@@ -144,6 +144,22 @@ public sealed class CovariancePathTests
         Assert.Equal(alone.Objectives, both.Objectives.AsSpan(Steps).ToArray());
     }
 
+    [Theory]
+    [InlineData(double.NaN, 0)]
+    [InlineData(double.PositiveInfinity, 13)]
+    [InlineData(double.NegativeInfinity, N * P - 1)]
+    public void ANonFiniteDesignValueMakesItsPathsInvalid(double value, int at)
+    {
+        var (x, y) = Data(constantColumn: false);
+        var options = new PathOptions();
+        var paths = Paths(x, y, options, 1.0);
+        x[at] = value;
+        using var cd = new CoordinateDescentBackend();
+        var walked = PathSolver.Solve<double>(cd, [x], P, paths, options);
+        Assert.All(walked.Statuses, status => Assert.Equal(ProblemStatus.Invalid, status));
+        Assert.All(walked.Coefficients, b => Assert.Equal(0.0, b));
+    }
+
     [Fact]
     public void CancellationStopsTheWalk()
     {
