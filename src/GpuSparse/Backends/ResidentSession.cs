@@ -41,10 +41,19 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         _structure = structure;
         Options = options;
         Problems = problems;
-        _device = new DeviceBatch<T>(backend.Accelerator, backend.Kernels, problems, n, p, perProblem, structure.Positive)
+        try
         {
-            CompactionThreshold = backend.CompactionThreshold,
-        };
+            _device = new DeviceBatch<T>(backend.Accelerator, backend.Kernels, problems, n, p, perProblem, structure.Positive,
+                backend.DeviceMemoryLimitBytes)
+            {
+                CompactionThreshold = backend.CompactionThreshold,
+            };
+        }
+        catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e))
+        {
+            throw DeviceOutOfMemoryException.ForSession(backend.DeviceName, DeviceBatch<T>.RequiredBytes(problems, n, p, perProblem),
+                problems, $"{n} × {p}, {(perProblem ? "each its own design" : "a shared design")}, {typeof(T).Name}", e);
+        }
         _device.Begin(problems);
         if (perProblem)
         {
@@ -97,6 +106,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     /// Opens a session of <paramref name="problems"/> problems sharing one design X (n × p, row-major).
     /// </summary>
     /// <exception cref="ProblemValidationException">X is malformed (no rows, not a multiple of p, non-finite values).</exception>
+    /// <exception cref="DeviceOutOfMemoryException">The device cannot hold the session's K problems at once.</exception>
     public static ResidentSession<T> WithSharedDesign(IlgpuBackend backend, ReadOnlySpan<T> design, int features, int problems,
         ResidentOptions structure, SolverOptions? options = null)
     {
@@ -110,6 +120,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     /// Opens a session of K problems, each with its own design of n × p, stored as one K × n × p row-major block.
     /// </summary>
     /// <exception cref="ProblemValidationException">A design is malformed (the message names its problem).</exception>
+    /// <exception cref="DeviceOutOfMemoryException">The device cannot hold the session's K problems at once.</exception>
     public static ResidentSession<T> WithDesignPerProblem(IlgpuBackend backend, ReadOnlyMemory<T> designs, int problems,
         int samples, int features, ResidentOptions structure, SolverOptions? options = null)
     {

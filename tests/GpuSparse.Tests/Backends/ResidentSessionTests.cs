@@ -153,6 +153,37 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
             AssertSame(results[0].Output, output);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ASessionTooLargeForTheDevice_ThrowsDeviceOutOfMemory_AndOneThatFitsOpens(bool perProblem)
+    {
+        const int count = 40, n = 12, p = 5;
+        var random = new Random(5);
+        var x = RandomValues<double>(random, (perProblem ? count : 1) * n * p);
+        ResidentSession<double> Open() => perProblem
+            ? ResidentSession<double>.WithDesignPerProblem(_backend, x, count, n, p, new ResidentOptions())
+            : ResidentSession<double>.WithSharedDesign(_backend, x, p, count, new ResidentOptions());
+        long needed = DeviceBatch<double>.RequiredBytes(count, n, p, perProblem);
+        try
+        {
+            // The simulated device holds one byte less than the session's buffers: a session cannot be chunked.
+            _backend.DeviceMemoryLimitBytes = needed - 1;
+            var error = Assert.Throws<DeviceOutOfMemoryException>(() => Open().Dispose());
+            Assert.Equal(_backend.DeviceName, error.DeviceName);
+            Assert.Equal(needed, error.RequestedBytes);
+            Assert.IsType<OutOfMemoryException>(error.InnerException);
+            Assert.StartsWith($"device '{_backend.DeviceName}' is out of memory: a resident session of {count} problems ({n} × {p}, ", error.Message);
+            _backend.DeviceMemoryLimitBytes = needed;
+            using var session = Open();
+            Assert.Equal(count, session.Problems);
+        }
+        finally
+        {
+            _backend.DeviceMemoryLimitBytes = null;
+        }
+    }
+
     [Fact]
     public void Compaction_InTheBackend_LeavesResultsUnchanged()
     {
