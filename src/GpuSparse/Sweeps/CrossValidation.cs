@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuSparse.Backends;
 using GpuSparse.Reference;
 using GpuSparse.Solvers;
 
@@ -103,15 +104,14 @@ public static class CrossValidation
     private static double HeldOutMse<T>(ReadOnlySpan<T> x, int p, ReadOnlySpan<T> y, int[] fold, int f,
         ReadOnlySpan<double> beta, double intercept) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var rows = new DesignRows<T>(x, p);
         double sum = 0;
         int count = 0;
         for (int i = 0; i < fold.Length; i++)
         {
             if (fold[i] != f)
                 continue;
-            double r = double.CreateTruncating(y[i]) - intercept;
-            for (int j = 0; j < p; j++)
-                r -= double.CreateTruncating(x[i * p + j]) * beta[j];
+            double r = double.CreateTruncating(y[i]) - intercept - VectorKernels.Dot(rows.Row(i), beta);
             sum += r * r;
             count++;
         }

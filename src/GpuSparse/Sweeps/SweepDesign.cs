@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using GpuSparse.Backends;
 
 namespace GpuSparse.Sweeps;
@@ -33,7 +32,7 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
         _means = new double[features];
         _scales = new double[features];
         int n = Samples, p = features;
-        var rows = new RowReader(design.Span, p);
+        var rows = new DesignRows<T>(design.Span, p);
         if (fitIntercept)
         {
             for (int i = 0; i < n; i++)
@@ -101,7 +100,7 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
         int n = Samples, p = Features;
         gradient.Clear();
         double residualSum = 0, residualNorm2 = 0, residualDotY = 0, responseMean = NullIntercept(response);
-        var rows = new RowReader(x, p);
+        var rows = new DesignRows<T>(x, p);
         for (int i = 0; i < n; i++)
         {
             var row = rows.Row(i);
@@ -168,30 +167,5 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
             for (int c = 0; c < q; c++)
                 subset[i * q + c] = x[i * p + columns[c]];
         return subset;
-    }
-
-    /// <summary>The rows of X as float64: a float64 design in place, a float32 one widened into one reused buffer.</summary>
-    private readonly ref struct RowReader
-    {
-        private readonly ReadOnlySpan<T> _values;
-        private readonly double[] _widened;
-        private readonly int _features;
-
-        public RowReader(ReadOnlySpan<T> values, int features)
-        {
-            _values = values;
-            _features = features;
-            _widened = typeof(T) == typeof(double) ? [] : new double[features];
-        }
-
-        public ReadOnlySpan<double> Row(int i)
-        {
-            var row = _values.Slice(i * _features, _features);
-            if (typeof(T) == typeof(double))
-                return MemoryMarshal.Cast<T, double>(row);
-            for (int j = 0; j < _features; j++)
-                _widened[j] = double.CreateTruncating(row[j]);
-            return _widened;
-        }
     }
 }
