@@ -20,8 +20,10 @@ apt-get install -y -qq --no-install-recommends python3-sklearn python3-scipy r-b
 # time_peers.py writes results/ next to itself: run a copy so that the shared folder stays read-only.
 work=$(mktemp -d /tmp/compare_sweeps.XXXXXX)
 cp -r "$shared/peers" "$work/peers"
-/usr/bin/python3 "$root/benchmarks/time_sweep_peers.py" "$work/peers" "$sets" sweeps ${SKLEARN_ONLY:+--sklearn-only} \
-  | tee "$work/peers.log"
+# Debian's reference BLAS, named explicitly: once libopenblas0-pthread is installed (below, or by an earlier run) it
+# becomes the system's default libblas.so.3.
+LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas /usr/bin/python3 "$root/benchmarks/time_sweep_peers.py" "$work/peers" "$sets" \
+  sweeps ${SKLEARN_ONLY:+--sklearn-only} | tee "$work/peers.log"
 # scikit-learn again on OpenBLAS (shared/peers/time_peers.py's own recipe): its residual updates are BLAS calls,
 # several times faster there on the larger set than on Debian's default reference BLAS.
 apt-get install -y -qq --no-install-recommends libopenblas0-pthread >/dev/null
