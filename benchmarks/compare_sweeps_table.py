@@ -12,9 +12,9 @@ reference, openblas = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 mine = list(csv.DictReader(open(sys.argv[3])))
 command = sys.argv[4]
 WORKLOAD = {"Path100": "path100", "Cv5x100": "cv5x100"}
-for run in (reference, openblas):
-    # the BLAS scikit-learn actually loaded (threadpoolctl's report in the run's machine record)
-    blas = " [OpenBLAS]" if "openblas" in str(run["machine"].get("blas_python")) else " [ref BLAS]"
+# compare_sweeps.sh points each run at its BLAS with LD_LIBRARY_PATH (the machine record's BLAS report follows
+# the system default, not what was loaded).
+for run, blas in ((reference, " [ref BLAS]"), (openblas, " [OpenBLAS]")):
     for p in run["rows"]:
         p["blas"] = "" if "glmnet" in p["method"] else blas
 peers = reference["rows"] + openblas["rows"]
