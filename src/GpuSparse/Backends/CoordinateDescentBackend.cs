@@ -61,10 +61,20 @@ public sealed class CoordinateDescentBackend : ISolverBackend, IPathBackend
     }
 
     PathResult? IPathBackend.SolvePaths<T>(SweepDesign<T>[] sweep, int[]? foldOf, IReadOnlyList<PathSpec<T>> paths,
-        PathOptions options, CancellationToken cancellationToken) =>
-        PathGram.Fits(sweep.Length, sweep[0].Features)
-            ? CovariancePath.Solve(sweep, PathGram.Build(sweep, foldOf), paths, options, cancellationToken)
-            : null;
+        PathOptions options, CancellationToken cancellationToken)
+    {
+        if (!PathGram.Fits(sweep.Length, sweep[0].Features))
+            return null;
+        var grams = PathGram.Build(sweep, foldOf);
+        try
+        {
+            return CovariancePath.Solve(sweep, grams, paths, options, cancellationToken);
+        }
+        finally
+        {
+            PathGram.Release(grams);
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Certificates;
@@ -32,6 +33,12 @@ namespace GpuSparse.Sweeps;
 /// </remarks>
 internal static class CovariancePath
 {
+    /// <summary>The share of the gap tolerance that the updated residual's rounding may reach before X is read again.</summary>
+    private const double AnchorShare = 1e-3;
+
+    // The unit roundoff of float64, 2⁻⁵³.
+    private const double UnitRoundoff = 1.1102230246251565e-16;
+
     /// <summary>Solves every path of <paramref name="paths"/> on its design's Gram matrix from <paramref name="grams"/>.</summary>
     public static PathResult Solve<T>(SweepDesign<T>[] sweep, double[][] grams, IReadOnlyList<PathSpec<T>> paths,
         PathOptions options, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
@@ -53,6 +60,7 @@ internal static class CovariancePath
         {
             Interlocked.Add(ref featureIterations, ws.FeatureIterations);
             Interlocked.Add(ref kktResolves, ws.KktResolves);
+            ws.Release();
         });
         result.FeatureIterations = featureIterations;
         result.KktResolves = (int)kktResolves;
@@ -66,6 +74,14 @@ internal static class CovariancePath
         public double[] Beta { get; } = new double[p];
         public double[] Gradient { get; } = new double[p];
         public double[] RawBeta { get; } = new double[p];
+
+        /// <summary>β at the last residual formed from X (see ResidualGap), and that residual's X̃ᵀr/n.</summary>
+        public double[] AnchorBeta { get; } = new double[p];
+        public double[] AnchorGradient { get; } = new double[p];
+        public double[] Delta { get; } = new double[p];
+        public bool AnchorValid { get; set; }
+        public double AnchorNorm2 { get; set; }
+        public double AnchorDotResponse { get; set; }
         public bool[] Keep { get; } = new bool[p];
 
         /// <summary>The features solved so far on this path, in the order they joined: the rows of <see cref="SubGram"/>.</summary>
@@ -78,7 +94,10 @@ internal static class CovariancePath
         public int Solved { get; set; }
 
         /// <summary>G[S,S] for the solved features S, row e at e·p (a row grows in place as features join).</summary>
-        public double[] SubGram { get; } = new double[p * p];
+        public double[] SubGram { get; } = ArrayPool<double>.Shared.Rent(p * p);
+
+        /// <summary>Gives <see cref="SubGram"/> back to the pool.</summary>
+        public void Release() => ArrayPool<double>.Shared.Return(SubGram);
         public double[] SubCorrelation { get; } = new double[p];
         public double[] SubGradient { get; } = new double[p];
         public double[] SubBeta { get; } = new double[p];
@@ -217,6 +236,7 @@ internal static class CovariancePath
             beta.Clear();
             _ws.Position.AsSpan(0, p).Fill(-1);
             _ws.Solved = 0;
+            _ws.AnchorValid = false;
             double responseNorm2 = _design.Gradient(y, beta, responseMean, c).ResidualNorm2;
             c.CopyTo(q);
             double gapTolerance = _options.Solver.Tolerance * responseNorm2;
@@ -253,7 +273,7 @@ internal static class CovariancePath
                     unpenalised?.Polish(beta, q, _gram);
                     (gap, objective) = trusted
                         ? GramDualityGap.Evaluate(penalty, beta, c, q, responseNorm2)
-                        : ResidualGap(penalty, y, responseMean);
+                        : ResidualGap(penalty, y, responseMean, gapTolerance);
                     if (gap <= gapTolerance || fixedPoint || sweeps >= _options.Solver.MaxIterations || !double.IsFinite(gap))
                         break;
                     restrictedTolerance /= 10;
@@ -394,17 +414,49 @@ internal static class CovariancePath
         }
 
         /// <summary>
-        /// The gap and objective of the full problem with ‖r‖² and r·y_c from the residual on X (for tolerances the
-        /// Gram form cannot certify): the Gram form's ‖r‖²/n = ‖y_c‖²/n − βᵀc − βᵀq cancels, its q = c − Gβ does not,
-        /// so q is kept and only the residual's summaries are formed from X.
+        /// The gap and objective of the full problem for tolerances the Gram form cannot certify: its
+        /// ‖r‖²/n = ‖y_c‖²/n − βᵀc − βᵀq cancels down to the rounding of G times ‖β‖², its q = c − Gβ does not. So
+        /// ‖r‖² comes from a residual r_a formed from X at an anchor β_a, updated exactly as
+        /// ‖r‖²/n = ‖r_a‖²/n − 2Δᵀ(X̃ᵀr_a/n) + ΔᵀGΔ and r·y_c/n = r_a·y_c/n − Δᵀc with Δ = β − β_a, whose rounding
+        /// scales with Δ, not β: with D = Σⱼ|Δⱼ|·√Gⱼⱼ it is at most about n·ε·(2D‖r_a‖/√n + D²). The anchor is
+        /// formed again (one pass over X) whenever that bound exceeds <see cref="AnchorShare"/> of the gap tolerance,
+        /// so along a path X is read every few steps instead of every step.
         /// </summary>
-        private (double Gap, double Objective) ResidualGap(StepPenalty penalty, ReadOnlySpan<T> y, double responseMean)
+        private (double Gap, double Objective) ResidualGap(StepPenalty penalty, ReadOnlySpan<T> y, double responseMean, double gapTolerance)
         {
             int p = _p;
-            var raw = _ws.RawBeta.AsSpan(0, p);
-            double intercept = ToRawScale(raw, responseMean);
-            var (residualNorm2, residualDotY) = _design.Residual(y, raw, intercept);
-            return DualityGap.Combine(penalty, (ReadOnlySpan<double>)_ws.Beta.AsSpan(0, p), _ws.Gradient.AsSpan(0, p), residualNorm2, residualDotY, 1);
+            var beta = _ws.Beta.AsSpan(0, p);
+            var anchor = _ws.AnchorBeta.AsSpan(0, p);
+            var delta = _ws.Delta.AsSpan(0, p);
+            double spread = 0;
+            for (int j = 0; j < p; j++)
+            {
+                delta[j] = beta[j] - anchor[j];
+                spread += Math.Abs(delta[j]) * Math.Sqrt(_gram[j * p + j]);
+            }
+            double rounding = _design.Samples * UnitRoundoff * (2 * spread * Math.Sqrt(_ws.AnchorNorm2) + spread * spread);
+            if (!_ws.AnchorValid || rounding > AnchorShare * gapTolerance)
+            {
+                var raw = _ws.RawBeta.AsSpan(0, p);
+                double intercept = ToRawScale(raw, responseMean);
+                (_ws.AnchorNorm2, _ws.AnchorDotResponse) = _design.Gradient(y, raw, intercept, _ws.AnchorGradient.AsSpan(0, p));
+                beta.CopyTo(anchor);
+                delta.Clear();
+                _ws.AnchorValid = true;
+            }
+            double deltaDotQ = 0, deltaDotC = 0, curvature = 0;
+            for (int a = 0; a < p; a++)
+            {
+                if (delta[a] == 0)
+                    continue;
+                deltaDotQ += delta[a] * _ws.AnchorGradient[a];
+                deltaDotC += delta[a] * _ws.Correlation[a];
+                // ΔᵀGΔ, row by row
+                curvature += delta[a] * VectorKernels.Dot<double>(_gram.AsSpan(a * p, p), delta);
+            }
+            double residualNorm2 = _ws.AnchorNorm2 - 2 * deltaDotQ + curvature;
+            double residualDotY = _ws.AnchorDotResponse - deltaDotC;
+            return DualityGap.Combine(penalty, (ReadOnlySpan<double>)beta, _ws.Gradient.AsSpan(0, p), residualNorm2, residualDotY, 1);
         }
 
         /// <summary>β_raw = β/s and b₀ = ȳ − x̄·β_raw (0 without an intercept).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using GpuSparse.Backends;
 
@@ -21,7 +22,8 @@ internal static class PathGram
     /// <summary>
     /// G of every design of <paramref name="sweep"/>. When <paramref name="foldOf"/> is given, design 1 + f is the
     /// rows i of design 0 with <c>foldOf[i] ≠ f</c> (as <see cref="CrossValidation"/> builds them) and is downdated
-    /// from design 0's cross-products.
+    /// from design 0's cross-products. The matrices come from the shared array pool (each row-major p × p at the start
+    /// of its array): give them back with <see cref="Release"/>.
     /// </summary>
     public static double[][] Build<T>(SweepDesign<T>[] sweep, int[]? foldOf) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -68,10 +70,12 @@ internal static class PathGram
     {
         int p = design.Features;
         var x = design.Values.Span;
-        var gram = new double[p * p];
+        // Pooled: a sweep called every step of a simulation would otherwise put megabytes per call on the large-object heap.
+        var gram = ArrayPool<double>.Shared.Rent(p * p);
+        gram.AsSpan(0, p * p).Clear();
         // Rows are centred a tile at a time (about 1 MiB), not into a copy of the whole design.
         int tile = Math.Max(1, (1 << 17) / p);
-        var centred = new double[Math.Min(tile, rows.Length) * p];
+        var centred = ArrayPool<double>.Shared.Rent(Math.Min(tile, rows.Length) * p);
         for (int start = 0; start < rows.Length; start += tile)
         {
             int count = Math.Min(tile, rows.Length - start);
@@ -80,8 +84,16 @@ internal static class PathGram
                     centred[r * p + j] = double.CreateTruncating(x[rows[start + r] * p + j]) - m[j];
             VectorKernels.AddGram(centred, count, p, gram, parallel: true);
         }
+        ArrayPool<double>.Shared.Return(centred);
         VectorKernels.MirrorUpper(gram, p);
         return gram;
+    }
+
+    /// <summary>Gives the matrices of <see cref="Build{T}"/> back to the pool once the sweep is done with them.</summary>
+    public static void Release(double[][] grams)
+    {
+        foreach (var gram in grams)
+            ArrayPool<double>.Shared.Return(gram);
     }
 
     /// <summary>Gₐᵦ = Sₐᵦ/(n·sₐ·sᵦ); rows and columns of constant columns are zero (their coefficients never move).</summary>
