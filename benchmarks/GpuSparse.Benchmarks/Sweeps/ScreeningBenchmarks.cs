@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using GpuSparse.Data;
 using GpuSparse.Solvers;
 using GpuSparse.Sweeps;
 
@@ -25,8 +24,7 @@ public class ScreeningBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var problem = PortableGenerator.Problem(2000, 500, 3_000_000, kNonzero: 20, noise: 1.0);
-        (_x, _y) = (problem.X, problem.Y);
+        (_x, _y, _) = SweepBenchmarks.Load("synth_2000x500");
         _backend = Selection.CreateBackend("cd");
         AccuracyColumn.Record(AccuracyColumn.Key($"{nameof(ScreeningBenchmarks)}.{nameof(Path100)}", (nameof(Screening), Screening)), Path100());
     }

@@ -57,20 +57,21 @@ public class SweepBenchmarks
 
     private void Setup()
     {
-        if (Set == "diabetes_442x10")
-        {
-            string folder = Path.Combine(AppContext.BaseDirectory, "Data", "diabetes");
-            _x = IO.NpyReader.Read(Path.Combine(folder, "X.npy")).ToDouble();
-            _y = IO.NpyReader.Read(Path.Combine(folder, "y.npy")).ToDouble();
-            _p = 10;
-        }
-        else
-        {
-            var problem = PortableGenerator.Problem(2000, 500, 3_000_000, kNonzero: 20, noise: 1.0);
-            (_x, _y, _p) = (problem.X, problem.Y, 500);
-        }
+        (_x, _y, _p) = Load(Set);
         _folds = Folds.Contiguous(_y.Length, 5);
         _backend = Selection.CreateBackend(Backend);
+    }
+
+    /// <summary>The data of a set: the diabetes data shipped with the benchmarks, or the peers' portable problem.</summary>
+    internal static (double[] X, double[] Y, int P) Load(string set)
+    {
+        if (set == "diabetes_442x10")
+        {
+            string folder = Path.Combine(AppContext.BaseDirectory, "Data", "diabetes");
+            return (IO.NpyReader.Read(Path.Combine(folder, "X.npy")).ToDouble(), IO.NpyReader.Read(Path.Combine(folder, "y.npy")).ToDouble(), 10);
+        }
+        var problem = PortableGenerator.Problem(2000, 500, 3_000_000, kNonzero: 20, noise: 1.0);
+        return (problem.X, problem.Y, 500);
     }
 
     private string Key(string method) => AccuracyColumn.Key($"{nameof(SweepBenchmarks)}.{method}",

@@ -16,14 +16,15 @@ namespace GpuSparse.Sweeps;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A step at λ: (1) the strong set S (<see cref="StrongRules"/>; every feature without screening); (2) sweeps over
-/// S on the gathered G[S,S] and q_S = c_S − G[S,S]β_S until the gap of the problem restricted to S is within the
+/// A step at λ: (1) the strong set (<see cref="StrongRules"/>; every feature without screening) joins the solved set
+/// S, which only grows along the path (glmnet's ever-active set: each feature's row of G[S,S] is gathered once);
+/// (2) sweeps over S on G[S,S] and q_S = c_S − G[S,S]β_S until the gap of the problem restricted to S is within the
 /// tolerance (checked after every sweep from the updated q_S, then confirmed on an exactly recomputed q_S);
 /// (3) q = c − Gβ on all features, and the KKT check: a left-out feature with |qⱼ| &gt; λ·r·wⱼ joins S and the
 /// step goes back to (2); (4) the full problem's duality gap certifies the step. The gap comes from the Gram form
 /// (<see cref="GramDualityGap"/>) when the tolerance is at least <see cref="GramDualityGap.TrustedTolerance"/>,
-/// otherwise with the residual's norm from X (<see cref="SweepDesign{T}.Residual"/>); should that reject a step the Gram
-/// form accepted, the restricted tolerance is tightened tenfold and the sweeps go on.
+/// otherwise with the residual's norm from X, updated between passes over X (see <c>ResidualGap</c>); should that
+/// reject a step the Gram form accepted, the restricted tolerance is tightened tenfold and the sweeps go on.
 /// </para>
 /// <para>
 /// Everything runs in float64 whatever T: the engine reads the design as given and forms G in float64, so float32

@@ -87,14 +87,7 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Returns ‖r‖²/n and r·y_c/n (y_c = y − ȳ with an intercept, else y), what a duality gap needs besides c.
     /// </summary>
     public (double ResidualNorm2, double ResidualDotResponse) Gradient(ReadOnlySpan<T> response, ReadOnlySpan<double> beta,
-        double intercept, Span<double> gradient) => Pass(response, beta, intercept, gradient, withGradient: true);
-
-    /// <summary>‖r‖²/n and r·y_c/n of <see cref="Gradient"/> alone, in half its work (no Xᵀr).</summary>
-    internal (double ResidualNorm2, double ResidualDotResponse) Residual(ReadOnlySpan<T> response, ReadOnlySpan<double> beta,
-        double intercept) => Pass(response, beta, intercept, [], withGradient: false);
-
-    private (double ResidualNorm2, double ResidualDotResponse) Pass(ReadOnlySpan<T> response, ReadOnlySpan<double> beta,
-        double intercept, Span<double> gradient, bool withGradient)
+        double intercept, Span<double> gradient)
     {
         var x = Values.Span;
         int n = Samples, p = Features;
@@ -111,11 +104,8 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
             residualNorm2 += r * r;
             residualDotY += r * (yi - responseMean);
             // Xᵀr accumulated row by row
-            if (withGradient)
-                VectorKernels.AddScaled(gradient, r, row);
+            VectorKernels.AddScaled(gradient, r, row);
         }
-        if (!withGradient)
-            return (residualNorm2 / n, residualDotY / n);
         // (xⱼ − x̄ⱼ)ᵀr = xⱼᵀr − x̄ⱼ·Σr, then / (n·sⱼ)
         for (int j = 0; j < p; j++)
             gradient[j] = _constant[j] ? 0.0 : (gradient[j] - _means[j] * residualSum) / (n * _scales[j]);
