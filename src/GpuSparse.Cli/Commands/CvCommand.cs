@@ -49,7 +49,7 @@ internal static class CvCommand
     internal static int Run(SweepInput input, int[] foldIds, TextWriter stdout, TextWriter stderr)
     {
         var clock = Stopwatch.StartNew();
-        using var backend = SolverBackends.Create(input.Backend);
+        using var backend = SolverBackends.CreateForSweeps(input.Backend);
         var result = CrossValidation.Run<double>(backend, input.X, input.Features, input.Targets, foldIds, input.Options);
         int curves = result.Targets * result.Ratios, steps = result.Steps, p = input.Features;
         SweepWriter.WritePaths(input, result.Paths, curves);

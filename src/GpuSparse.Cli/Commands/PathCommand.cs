@@ -27,7 +27,7 @@ internal static class PathCommand
     internal static int Run(SweepInput input, TextWriter stdout, TextWriter stderr)
     {
         var clock = Stopwatch.StartNew();
-        using var backend = SolverBackends.Create(input.Backend);
+        using var backend = SolverBackends.CreateForSweeps(input.Backend);
         var result = PathSolver.Solve<double>(backend, input.X, input.Features, input.Targets, input.Options);
         SweepWriter.WritePaths(input, result, result.Paths);
         SweepWriter.WriteSummary(input, result, new { Backend = backend.Name, ElapsedSeconds = clock.Elapsed.TotalSeconds });

@@ -43,6 +43,14 @@ internal static class SolverBackends
         }
     }
 
+    /// <summary>
+    /// The backend of a sweep (<c>path</c>, <c>cv</c>): as <see cref="Create"/>, except that <c>auto</c> is always
+    /// <c>cd</c>, whose path engine walks whole paths on one Gram matrix per design; the device backends have no
+    /// path engine yet and would solve a sweep one batch per λ step.
+    /// </summary>
+    /// <exception cref="InputException">The backend cannot run here (no CUDA device).</exception>
+    public static ISolverBackend CreateForSweeps(string name) => Create(name == "auto" ? "cd" : name);
+
     /// <summary>Every backend and device found, for <c>info</c>.</summary>
     public static IEnumerable<BackendDescription> Describe()
     {

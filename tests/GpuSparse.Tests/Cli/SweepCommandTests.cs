@@ -24,6 +24,9 @@ public sealed class SweepCommandTests : IDisposable
         int exit = Program.Main(["path", "--x", Data("cases", "diabetes", "X.npy"), "--y", Data("cases", "diabetes", "y.npy"),
             "--l1-ratio", "1,0.5", "--grid", "sklearn", "--tol", "1e-10", "--out", output]);
         Assert.Equal(0, exit);
+        // --backend auto (the default) is the cd backend's path engine for sweeps, with or without a GPU.
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "result.json"))))
+            Assert.Equal("cd", json.RootElement.GetProperty("summary").GetProperty("backend").GetString());
         Assert.Equal([2, 100, 10], NpyReader.Read(Path.Combine(output, "coefs.npy")).Shape);
         var alphas = NpyReader.Read(Path.Combine(output, "alphas.npy")).ToDouble();
         var reference = NpyReader.Read(Data("cases", "diabetes", "path_alphas.npy")).ToDouble();
