@@ -17,7 +17,9 @@ work=$(mktemp -d /tmp/compare_peers.XXXXXX)
 cp -r "$shared/peers" "$work/peers"
 # Its contention guard waits (up to 30 min per row) for an idle machine; this machine is shared by other
 # engineers, so the wait is skipped and contention is reported per row instead (busy / foreign cores).
-/usr/bin/python3 - "$work/peers" "$sets" ${WITH_GLMNET:+glmnet} <<'PY'
+# Debian's reference BLAS, named explicitly: once libopenblas0-pthread is installed (compare_sweeps.sh does) it is
+# the system's default libblas.so.3.
+LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas /usr/bin/python3 - "$work/peers" "$sets" ${WITH_GLMNET:+glmnet} <<'PY'
 import sys
 sys.path.insert(0, sys.argv[1])
 import time_peers
