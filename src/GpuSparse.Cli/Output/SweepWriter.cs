@@ -69,7 +69,8 @@ internal static class SweepWriter
             stderr.WriteLine($"error: {failed} (path, λ) problem(s) were invalid or diverged; see result.json");
         if (unconverged > 0)
             stderr.WriteLine($"warning: {unconverged} (path, λ) problem(s) hit --max-iter before the gap reached --tol");
-        stdout.WriteLine($"{what}: {result.Paths} path(s) × {result.Steps} λ solved in {result.BatchSolves} batches; results in {output}");
+        string how = result.BatchSolves > 0 ? $"in {result.BatchSolves} batches" : "by the path engine";
+        stdout.WriteLine($"{what}: {result.Paths} path(s) × {result.Steps} λ solved {how}; results in {output}");
         return failed > 0 ? ExitCodes.SomeProblemsFailed : ExitCodes.Success;
     }
 }

@@ -20,7 +20,7 @@ namespace GpuSparse.Backends;
 /// of every backend, so results agree with the reference path to the requested tolerance (not to rounding:
 /// the iterations differ). Regularization paths (<see cref="PathSolver"/>, <see cref="CrossValidation"/>) are
 /// walked by <see cref="CovariancePath"/> on Gram matrices formed once per design, when they fit in
-/// <see cref="PathGram.MaxBytes"/>.
+/// <see cref="PathGram.MaxBytes"/> and no grid holds λ = 0 (otherwise one batch per λ step, as on the other backends).
 /// </remarks>
 public sealed class CoordinateDescentBackend : ISolverBackend, IPathBackend
 {
@@ -63,7 +63,9 @@ public sealed class CoordinateDescentBackend : ISolverBackend, IPathBackend
     PathResult? IPathBackend.SolvePaths<T>(SweepDesign<T>[] sweep, int[]? foldOf, IReadOnlyList<PathSpec<T>> paths,
         PathOptions options, CancellationToken cancellationToken)
     {
-        if (!PathGram.Fits(sweep.Length, sweep[0].Features))
+        // A λ = 0 step leaves every feature unpenalised: its certificate needs their dual constraint, which the
+        // batch route keeps (it profiles unpenalised features out exactly); too large Gram matrices go there too.
+        if (!PathGram.Fits(sweep.Length, sweep[0].Features) || paths.Any(path => path.Lambdas.Contains(0.0)))
             return null;
         var grams = PathGram.Build(sweep, foldOf);
         try

@@ -58,7 +58,7 @@ public sealed class PathResult
     /// <summary>How many (path, step) problems were solved again because the KKT check found a left-out feature needed.</summary>
     public int KktResolves { get; internal set; }
 
-    /// <summary>How many batches were handed to the backend.</summary>
+    /// <summary>How many batches were handed to the backend (0 when a backend's path engine walked the paths).</summary>
     public int BatchSolves { get; internal set; }
 
     /// <summary>The coefficients of path k at step i.</summary>

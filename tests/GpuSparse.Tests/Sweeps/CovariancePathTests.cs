@@ -163,6 +163,23 @@ public sealed class CovariancePathTests
     }
 
     [Fact]
+    public void AGridReachingLambdaZeroTakesTheBatchRoute()
+    {
+        // At λ = 0 every feature is unpenalised, whose dual constraint the engine's certificate leaves out.
+        var (x, y) = Data(constantColumn: false);
+        var options = new PathOptions { Solver = new SolverOptions { Tolerance = 1e-10, MaxIterations = 200_000 } };
+        var path = new PathSpec<double>(0, y, 1.0, [.. Paths(x, y, options, 1.0)[0].Lambdas[..5], 0.0]);
+        using var cd = new CoordinateDescentBackend();
+        var walked = PathSolver.Solve<double>(cd, [x], P, [path], options);
+        Assert.Equal(6, walked.BatchSolves);
+        Assert.All(walked.Statuses, status => Assert.Equal(ProblemStatus.Converged, status));
+        // The last step is least squares: its gradient vanishes.
+        double[] gradient = new double[P];
+        new SweepDesign<double>(x, P, true, false).Gradient(y, walked.Coefficient(0, 5), walked.Intercepts[5], gradient);
+        Assert.All(gradient, g => Assert.InRange(g, -1e-6, 1e-6));
+    }
+
+    [Fact]
     public void CancellationStopsTheWalk()
     {
         var (x, y) = Data(constantColumn: false);
