@@ -77,9 +77,7 @@ public static class LambdaGrid
     /// </summary>
     public static double[][] ForTargets<T>(ReadOnlyMemory<T> design, int p, IReadOnlyList<ReadOnlyMemory<T>> targets,
         SweepOptions options) where T : unmanaged, IFloatingPointIeee754<T> =>
-        options.Lambdas is { } user
-            ? Enumerable.Repeat(user, targets.Count * options.L1Ratios.Length).ToArray()
-            : ForTargets(new SweepDesign<T>(design, p, options.Path.FitIntercept, options.Path.Standardize), targets, options);
+        ForTargets(new SweepDesign<T>(design, p, options.Path.FitIntercept, options.Path.Standardize), targets, options);
 
     /// <summary><see cref="ForTargets{T}(ReadOnlyMemory{T}, int, IReadOnlyList{ReadOnlyMemory{T}}, SweepOptions)"/> on a design already summarised.</summary>
     internal static double[][] ForTargets<T>(SweepDesign<T> full, IReadOnlyList<ReadOnlyMemory<T>> targets, SweepOptions options)
@@ -93,12 +91,12 @@ public static class LambdaGrid
             return grids;
         }
         double ratio = options.LambdaMinRatio ?? DefaultMinRatio(options.Grid, full.Samples, p);
-        var gradient = new double[p];
+        double[] gradient = new double[p], zero = new double[p];
         for (int t = 0; t < targets.Count; t++)
         {
             // c = x̃ᵀy_c/n at β = 0, once per target for all its ratios
             var y = targets[t].Span;
-            full.Gradient(y, new double[p], full.NullIntercept(y), gradient);
+            full.Gradient(y, zero, full.NullIntercept(y), gradient);
             for (int r = 0; r < ratios; r++)
                 grids[t * ratios + r] = Create(options.Grid,
                     SweepDesign<T>.LambdaMaxOf(gradient, options.L1Ratios[r], options.Path.PenaltyFactors), ratio, options.LambdaCount);

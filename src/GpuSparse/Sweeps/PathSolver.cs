@@ -7,9 +7,10 @@ namespace GpuSparse.Sweeps;
 
 /// <summary>
 /// Solves many regularization paths together. A backend with a path engine of its own (<see cref="IPathBackend"/>:
-/// the coordinate-descent backend's <see cref="CovariancePath"/>) walks whole paths; for the others, at step i every path's problem at its i-th λ goes into one
-/// <see cref="ProblemBatch{T}"/>, warm-started from the same path's solution at step i − 1, so the path is
-/// a batch dimension (targets × L1 ratios × folds) advanced one λ at a time, on any <see cref="ISolverBackend"/>.
+/// the coordinate-descent backend's <see cref="CovariancePath"/>) walks whole paths; for the others, at step i every
+/// path's problem at its i-th λ goes into one <see cref="ProblemBatch{T}"/>, warm-started from the same path's
+/// solution at step i − 1, so the path is a batch dimension (targets × L1 ratios × folds) advanced one λ at a time,
+/// on any <see cref="ISolverBackend"/>.
 /// </summary>
 /// <remarks>
 /// With <see cref="PathOptions.Screening"/> each design's step solves only the union of its paths'
@@ -29,7 +30,8 @@ public static class PathSolver
 
     /// <summary>
     /// The paths of every target × L1 ratio of <paramref name="options"/> on one row-major n × p design, each on
-    /// its grid from <see cref="LambdaGrid.ForTargets{T}(ReadOnlyMemory{T}, int, IReadOnlyList{ReadOnlyMemory{T}}, SweepOptions)"/>; path t·R + r is target t at ratio r.
+    /// its grid from <see cref="LambdaGrid.ForTargets{T}(ReadOnlyMemory{T}, int, IReadOnlyList{ReadOnlyMemory{T}}, SweepOptions)"/>;
+    /// path t·R + r is target t at ratio r.
     /// </summary>
     public static PathResult Solve<T>(ISolverBackend backend, ReadOnlyMemory<T> design, int features,
         IReadOnlyList<ReadOnlyMemory<T>> targets, SweepOptions options, CancellationToken cancellationToken = default)
