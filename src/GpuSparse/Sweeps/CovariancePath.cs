@@ -68,21 +68,16 @@ internal static class CovariancePath
         return result;
     }
 
-    /// <summary>The arrays of one worker thread, reused by every path it walks.</summary>
+    /// <summary>The arrays of one worker thread, reused by every path it walks (all on the working scale).</summary>
     private sealed class Workspace(int p)
     {
+        /// <summary>c = X̃ᵀy_c/n.</summary>
         public double[] Correlation { get; } = new double[p];
         public double[] Beta { get; } = new double[p];
+
+        /// <summary>q = c − Gβ (exact on the solved set after each restricted solve, completed outside it).</summary>
         public double[] Gradient { get; } = new double[p];
         public double[] RawBeta { get; } = new double[p];
-
-        /// <summary>β at the last residual formed from X (see ResidualGap), and that residual's X̃ᵀr/n.</summary>
-        public double[] AnchorBeta { get; } = new double[p];
-        public double[] AnchorGradient { get; } = new double[p];
-        public double[] Delta { get; } = new double[p];
-        public bool AnchorValid { get; set; }
-        public double AnchorNorm2 { get; set; }
-        public double AnchorDotResponse { get; set; }
         public bool[] Keep { get; } = new bool[p];
 
         /// <summary>The features solved so far on this path, in the order they joined: the rows of <see cref="SubGram"/>.</summary>
@@ -94,19 +89,30 @@ internal static class CovariancePath
         /// <summary>How many features <see cref="Columns"/> holds.</summary>
         public int Solved { get; set; }
 
-        /// <summary>G[S,S] for the solved features S, row e at e·p (a row grows in place as features join).</summary>
+        /// <summary>G[S,S] for the solved features S, row e at e·p (a row grows in place as features join); pooled.</summary>
         public double[] SubGram { get; } = ArrayPool<double>.Shared.Rent(p * p);
 
-        /// <summary>Gives <see cref="SubGram"/> back to the pool.</summary>
-        public void Release() => ArrayPool<double>.Shared.Return(SubGram);
+        // c, q and β gathered on the solved set, and each solved coordinate's step 1/Gⱼⱼ and scaled weights.
         public double[] SubCorrelation { get; } = new double[p];
         public double[] SubGradient { get; } = new double[p];
         public double[] SubBeta { get; } = new double[p];
         public double[] InverseDiagonal { get; } = new double[p];
         public double[] L1Step { get; } = new double[p];
         public double[] L2Step { get; } = new double[p];
+
+        /// <summary>β at the last residual formed from X (see ResidualGap), that residual's X̃ᵀr/n, and β − that β.</summary>
+        public double[] AnchorBeta { get; } = new double[p];
+        public double[] AnchorGradient { get; } = new double[p];
+        public double[] Delta { get; } = new double[p];
+        public bool AnchorValid { get; set; }
+        public double AnchorNorm2 { get; set; }
+        public double AnchorDotResponse { get; set; }
+
         public long FeatureIterations { get; set; }
         public long KktResolves { get; set; }
+
+        /// <summary>Gives <see cref="SubGram"/> back to the pool.</summary>
+        public void Release() => ArrayPool<double>.Shared.Return(SubGram);
     }
 
     /// <summary>
