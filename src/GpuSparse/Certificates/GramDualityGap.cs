@@ -1,6 +1,3 @@
-using System.Numerics;
-using GpuSparse.Preparation;
-
 namespace GpuSparse.Certificates;
 
 /// <summary>

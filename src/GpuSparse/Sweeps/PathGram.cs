@@ -69,7 +69,7 @@ internal static class PathGram
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int p = design.Features;
-        var x = design.Values.Span;
+        var source = new DesignRows<T>(design.Values.Span, p);
         // Pooled: a sweep called every step of a simulation would otherwise put megabytes per call on the large-object heap.
         var gram = ArrayPool<double>.Shared.Rent(p * p);
         gram.AsSpan(0, p * p).Clear();
@@ -80,8 +80,11 @@ internal static class PathGram
         {
             int count = Math.Min(tile, rows.Length - start);
             for (int r = 0; r < count; r++)
+            {
+                var row = source.Row(rows[start + r]);
                 for (int j = 0; j < p; j++)
-                    centred[r * p + j] = double.CreateTruncating(x[rows[start + r] * p + j]) - m[j];
+                    centred[r * p + j] = row[j] - m[j];
+            }
             VectorKernels.AddGram(centred, count, p, gram, parallel: true);
         }
         ArrayPool<double>.Shared.Return(centred);
