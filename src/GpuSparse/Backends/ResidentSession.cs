@@ -209,7 +209,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         var scales = BatchPreparation.CentreResponse(y, _structure.FitIntercept, tolerance, _centred.AsSpan());
         for (int i = 0; i < _response.Length; i++)
             _response[i] = T.CreateTruncating(_centred[i]);
-        BatchPreparation.PenaltyWeights<T>(lambda, l1Ratio, null, _l1, _l2);
+        BatchPreparation.PenaltyWeights<T>(design, lambda, l1Ratio, null, _l1, _l2);
         BatchPreparation.WorkingStart(design, start, _structure.Positive, _initial);
         _means[k] = scales.Mean;
         _device.Stage(k, design, _response, _l1, _l2, _initial, scales.GapTolerance, scales.NullObjective);
@@ -234,7 +234,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         bool best = ProblemOutcome.ReturnsBest(outcome.Status, outcome.Gap, outcome.BestGap);
         _device.CopyIterate(k, best, _iterate);
         output.Intercepts[k] = Design(k).ToRawScale(_iterate, coefficients, _means[k], _structure.FitIntercept, []);
-        output.Gaps[k] = best ? outcome.BestGap : outcome.Gap;
+        output.Gaps[k] = ProblemOutcome.ReportedGap(best ? outcome.BestGap : outcome.Gap);
         // a diverged iterate would be a poor (possibly non-finite) start
         if (outcome.Status == ProblemStatus.Diverged)
             previous.Clear();

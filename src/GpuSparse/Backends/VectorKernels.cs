@@ -34,35 +34,6 @@ internal static class VectorKernels
     }
 
     /// <summary>
-    /// Adds one row's column statistics: <c>squares += (row − mean)²</c> and <c>maxAbs = max(maxAbs, |row|)</c>
-    /// element-wise. Returns Σ row·0, which is 0 exactly when every value of the row is finite (∞·0 and NaN·0 are NaN).
-    /// </summary>
-    public static double AddMoments(Span<double> squares, Span<double> maxAbs, ReadOnlySpan<double> row, ReadOnlySpan<double> mean)
-    {
-        var vs = MemoryMarshal.Cast<double, Vector<double>>(squares);
-        var vm = MemoryMarshal.Cast<double, Vector<double>>(maxAbs);
-        var vr = MemoryMarshal.Cast<double, Vector<double>>(row);
-        var vc = MemoryMarshal.Cast<double, Vector<double>>(mean);
-        var probe = Vector<double>.Zero;
-        for (int v = 0; v < vr.Length; v++)
-        {
-            var d = vr[v] - vc[v];
-            vs[v] += d * d;
-            vm[v] = Vector.Max(vm[v], Vector.Abs(vr[v]));
-            probe += vr[v] * Vector<double>.Zero;
-        }
-        double finite = Vector.Sum(probe);
-        for (int j = vr.Length * Vector<double>.Count; j < row.Length; j++)
-        {
-            double d = row[j] - mean[j];
-            squares[j] += d * d;
-            maxAbs[j] = Math.Max(maxAbs[j], Math.Abs(row[j]));
-            finite += row[j] * 0.0;
-        }
-        return finite;
-    }
-
-    /// <summary>
     /// <c>G = XᵀX</c> for a row-major n × p matrix X (G row-major p × p). Blocks of 4 rows × 2 vectors of G are
     /// accumulated in registers over a tile of rows of X small enough to stay in cache (X's rows are read p
     /// apart, so an untiled pass would fetch a cache line per row for every block); blocks below the diagonal

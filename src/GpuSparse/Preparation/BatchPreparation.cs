@@ -106,7 +106,7 @@ internal sealed class PreparationCache<T> where T : unmanaged, IFloatingPointIee
                 unpenalised is null ? "" : string.Concat(unpenalised.Select(u => u ? '1' : '0'))),
                 _ => new Lazy<PreparedDesign<T>>(() => Create(null))).Value
             : Create(scratch);
-        return (BatchPreparation.PrepareProblem(batch, k, design, tolerance), null);
+        return BatchPreparation.PrepareProblem(batch, k, design, tolerance);
     }
 
     /// <summary>
@@ -129,7 +129,8 @@ internal readonly record struct DesignKey(int Design, bool FitIntercept, bool St
 /// </summary>
 internal static class BatchPreparation
 {
-    private const double DoubleRoundOff = 2.220446049250313e-16;
+    // Without standardize, columns whose size is within 2^±32 are solved as given (see PrepareDesign).
+    private const int ScaleFreeExponent = 32;
 
     /// <summary>Validates and prepares every problem of the batch.</summary>
     public static PreparedBatch<T> Prepare<T>(ProblemBatch<T> batch, SolverOptions options)
@@ -188,51 +189,63 @@ internal static class BatchPreparation
     }
 
     /// <summary>
-    /// Centres (with an intercept) and scales (with standardize) the columns of a row-major design, and
-    /// profiles out the <paramref name="unpenalised"/> columns (see <see cref="UnpenalisedProjection"/>).
-    /// The working values go to <paramref name="storage"/>'s array for length n·p when given (see
-    /// <see cref="PreparationCache{T}.Prepare"/>), else to a new one.
+    /// Centres (with an intercept) and scales the columns of a row-major design, and profiles out the
+    /// <paramref name="unpenalised"/> columns (see <see cref="UnpenalisedProjection"/>). With standardize a column
+    /// is divided by its centred 1/n standard deviation (glmnet's, with or without an intercept); without it, a
+    /// column whose own size is outside [2⁻³², 2³²] is divided by the power of two nearest that size, an exact
+    /// change of variables that <see cref="PenaltyWeights{T}"/> compensates, so that no scale of X underflows or
+    /// overflows the iteration. The working values go to <paramref name="storage"/>'s array for length n·p when
+    /// given (see <see cref="PreparationCache{T}.Prepare"/>), else to a new one.
     /// </summary>
+    /// <remarks>
+    /// A column is dropped (coefficient 0) only when that changes nothing: with an intercept when all its values
+    /// are equal (its centred column is exactly zero), without one when they are all zero. Without an intercept a
+    /// constant nonzero column has standard deviation 0 and cannot be standardized: with standardize the design
+    /// gets a <see cref="PreparedDesign{T}.Fault"/> and its problems are refused.
+    /// </remarks>
     public static PreparedDesign<T> PrepareDesign<T>(ReadOnlySpan<T> x, int p, bool fitIntercept, bool standardize,
         bool[]? unpenalised = null, Func<int, T[]>? storage = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Length / p;
+        var stats = ColumnStatistics.Of(x, p);
         var means = new double[p];
+        var corrections = new double[p];
         var scales = new double[p];
+        var penaltyScales = new double[p];
         var active = new bool[p];
-        var maxAbs = new double[p];
-        // Row i in float64 (a float32 row is widened into this buffer).
-        var widened = typeof(T) == typeof(double) ? [] : new double[p];
-        // One pass for Σᵢxᵢⱼ and max|xᵢⱼ|; without an intercept the mean is 0, so Σᵢxᵢⱼ² (the spread below) joins it.
-        for (int i = 0; i < n; i++)
-            ColumnKernels.AddRow(ColumnKernels.Row(x, i, p, widened), fitIntercept ? means : [],
-                fitIntercept ? [] : scales, maxAbs);
-        if (fitIntercept)
-        {
-            for (int j = 0; j < p; j++)
-                means[j] /= n;
-            // sⱼ² = mean((xⱼ − x̄ⱼ)²), glmnet's 1/n variance, about the mean of the first pass.
-            for (int i = 0; i < n; i++)
-                ColumnKernels.AddCentredSquares(ColumnKernels.Row(x, i, p, widened), means, scales);
-        }
-        // The mean of n equal values is off by up to ~n rounding errors, so a column whose spread is
-        // within that of its magnitude is constant: it becomes exactly zero and its coefficient stays 0.
-        double constantThreshold = 4.0 * n * DoubleRoundOff;
+        ValidationFailure? fault = null;
         for (int j = 0; j < p; j++)
         {
-            double spread = Math.Sqrt(scales[j] / n);
-            active[j] = spread > constantThreshold * maxAbs[j];
-            scales[j] = standardize && active[j] ? spread : 1.0;
+            active[j] = fitIntercept ? !stats.Constant[j] : !stats.Zero[j];
+            if (standardize && active[j] && stats.Deviation[j] == 0)
+            {
+                fault ??= new ValidationFailure("X", $"column {j} is constant ({double.CreateTruncating(x[j]):G6} in every row): " +
+                    "its standard deviation is 0, so standardize cannot scale it without an intercept; remove it, fit an intercept or do not standardize");
+                active[j] = false;
+            }
+            if (fitIntercept)
+            {
+                means[j] = stats.Mean[j];
+                corrections[j] = stats.MeanCorrection[j];
+            }
+            // The working column's own size: centred with an intercept, as given without.
+            double size = fitIntercept ? stats.Deviation[j] : stats.RootMeanSquare[j];
+            scales[j] = !active[j] ? 1.0
+                : standardize ? stats.Deviation[j]
+                : Math.Abs(Math.ILogB(size)) > ScaleFreeExponent ? Math.ScaleB(1.0, Math.ILogB(size)) : 1.0;
+            // Without standardize the problem is posed on the raw scale: βⱼ = β̃ⱼ/sⱼ puts 1/sⱼ on the penalty.
+            penaltyScales[j] = standardize ? 1.0 : 1.0 / scales[j];
         }
         var values = storage?.Invoke(n * p) ?? new T[n * p];
         var activeLanes = new long[p];
         for (int j = 0; j < p; j++)
             activeLanes[j] = active[j] ? -1 : 0;
-        // xᵢⱼ − x̄ⱼ, divided by sⱼ with standardize (sⱼ = 1 without: that exact division is skipped), 0 on inactive columns.
-        ReadOnlySpan<double> divisors = standardize ? scales : [];
-        // Rows are written in float64 straight into a float64 design, else into a row buffer rounded to T; with
-        // unpenalised columns into a float64 working design, which the projection needs before rounding.
+        // Row i in float64 (a float32 row is widened into this buffer).
+        var widened = typeof(T) == typeof(double) ? [] : new double[p];
+        // ((xᵢⱼ − m̂ⱼ) − δⱼ)/sⱼ, 0 on inactive columns. Rows are written in float64 straight into a float64 design,
+        // else into a row buffer rounded to T; with unpenalised columns into a float64 working design, which the
+        // projection needs before rounding.
         var work = unpenalised is null ? null : new double[n * p];
         var rowOut = work is null && typeof(T) != typeof(double) ? new double[p] : [];
         for (int i = 0; i < n; i++)
@@ -240,7 +253,7 @@ internal static class BatchPreparation
             var output = work is not null ? work.AsSpan(i * p, p)
                 : typeof(T) == typeof(double) ? MemoryMarshal.Cast<T, double>(values.AsSpan(i * p, p))
                 : rowOut;
-            ColumnKernels.Working(ColumnKernels.Row(x, i, p, widened), means, divisors, activeLanes, output);
+            ColumnKernels.Working(ColumnKernels.Row(x, i, p, widened), means, corrections, scales, activeLanes, output);
             for (int j = 0; j < rowOut.Length; j++)
                 values[i * p + j] = T.CreateTruncating(rowOut[j]);
         }
@@ -251,82 +264,156 @@ internal static class BatchPreparation
             for (int e = 0; e < values.Length; e++)
                 values[e] = T.CreateTruncating(work[e]);
         }
+        for (int j = 0; j < p; j++)
+            means[j] += corrections[j];
         var lipschitz = new Lazy<double>(() => SpectralNorm.LargestEigenvalue<T>(values, n, p));
-        return new PreparedDesign<T>(values, n, p, means, scales, active, lipschitz, projection);
+        return new PreparedDesign<T>(values, n, p, means, scales, active, lipschitz, projection)
+        {
+            PenaltyScales = penaltyScales,
+            Fault = fault,
+        };
     }
 
-    internal static PreparedProblem<T> PrepareProblem<T>(ProblemBatch<T> batch, int k, PreparedDesign<T> design, double tolerance)
+    /// <summary>
+    /// Problem k on its prepared design, or why it cannot be solved as posed. The response is centred (with
+    /// an intercept, by the two-part mean of <see cref="CentreResponse{T, TOut}"/>) and scaled by a power of two
+    /// 2^e (<see cref="PreparedProblem{T}.ResponseExponent"/>) when its size or the penalty would otherwise leave
+    /// the range where the iteration and its certificate are exact to rounding; results are scaled back.
+    /// </summary>
+    internal static (PreparedProblem<T>? Problem, ValidationFailure? Failure) PrepareProblem<T>(ProblemBatch<T> batch, int k,
+        PreparedDesign<T> design, double tolerance)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (design.Fault is { } fault)
+            return (null, fault);
         var settings = batch.Settings(k);
         int p = batch.Features;
         var y = batch.Response(k).Span;
-        var response = new T[y.Length];
-        ResponseScales scales;
-        double[] basisDotResponse = [];
-        if (design.Projection is { } projection)
+        var centred = new double[y.Length];
+        var scales = CentreResponse(y, settings.FitIntercept, tolerance, centred.AsSpan());
+        var (exponent, failure) = ResponseExponent<T>(design, settings, scales, y.Length);
+        if (failure is not null)
+            return (null, failure);
+        if (exponent != 0)
         {
-            // The projection works in float64 on y_c, which is rounded to T afterwards.
-            var centred = new double[y.Length];
-            scales = CentreResponse(y, settings.FitIntercept, tolerance, centred.AsSpan());
-            basisDotResponse = projection.ProjectResponse(centred);
-            for (int i = 0; i < y.Length; i++)
-                response[i] = T.CreateTruncating(centred[i]);
+            for (int i = 0; i < centred.Length; i++)
+                centred[i] = Math.ScaleB(centred[i], exponent);
+            scales = scales with
+            {
+                NullObjective = Math.ScaleB(scales.NullObjective, 2 * exponent),
+                GapTolerance = Math.ScaleB(scales.GapTolerance, 2 * exponent),
+            };
         }
-        else
-            scales = CentreResponse(y, settings.FitIntercept, tolerance, response.AsSpan());
+        // The projection works in float64 on y_c, which is rounded to T afterwards.
+        double[] basisDotResponse = design.Projection?.ProjectResponse(centred) ?? [];
+        var response = new T[y.Length];
+        for (int i = 0; i < y.Length; i++)
+            response[i] = T.CreateTruncating(centred[i]);
         var l1 = new T[p];
         var l2 = new T[p];
         var initial = new T[p];
-        PenaltyWeights(settings.Lambda, settings.L1Ratio, settings.PenaltyFactors, l1, l2);
-        WorkingStart(design, settings.WarmStart, settings.Positive, initial);
-        return new PreparedProblem<T>(k, design, response, scales.Mean, l1, l2, settings.Positive, initial,
-            scales.NullObjective, scales.GapTolerance, settings.FitIntercept, basisDotResponse);
+        PenaltyWeights(design, settings.Lambda, settings.L1Ratio, settings.PenaltyFactors, l1, l2, exponent);
+        WorkingStart(design, settings.WarmStart, settings.Positive, initial, exponent);
+        return (new PreparedProblem<T>(k, design, response, scales.Mean, l1, l2, settings.Positive, initial,
+            scales.NullObjective, scales.GapTolerance, settings.FitIntercept, basisDotResponse) { ResponseExponent = exponent }, null);
+    }
+
+    // The working problem keeps n·l1ⱼ, n·l2ⱼ and its response below 2^Limit (and the response above 2^−Limit).
+    private static int RangeLimit<T>() => typeof(T) == typeof(float) ? 96 : 960;
+
+    /// <summary>
+    /// The exponent e of the response scale 2^e: 0 when ‖y_c‖/√n lies in [2⁻³², 2³²] and the penalty weights fit,
+    /// else the power of two that brings y_c to unit size, lowered further when λ is so large that n·l1ⱼ would
+    /// overflow (l1ⱼ scales with 2^e). Fails when no e keeps both the response and the penalty in range, or when
+    /// the objective itself is outside the float64 range (it could not be reported).
+    /// </summary>
+    private static (int Exponent, ValidationFailure? Failure) ResponseExponent<T>(PreparedDesign<T> design, ProblemSettings settings,
+        ResponseScales scales, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int limit = RangeLimit<T>();
+        double nullObjective = scales.NullObjective;
+        if (double.IsInfinity(nullObjective))
+            return (0, new ValidationFailure("y", "has ½‖y − ȳ‖²/n beyond the float64 range: the objective cannot be reported; rescale y"));
+        if (nullObjective > 0 && nullObjective < 1e-290)
+            return (0, new ValidationFailure("y", $"has ½‖y − ȳ‖²/n = {nullObjective:G3}, below the float64 range in which the objective and its gap can be reported: rescale y"));
+        // log₂ of the largest n·l1ⱼ and n·l2ⱼ at e = 0 (sums of logarithms: the products themselves may overflow).
+        double log2L1 = double.NegativeInfinity, log2L2 = double.NegativeInfinity, log2N = Math.Log2(n);
+        for (int j = 0; j < design.Features; j++)
+        {
+            double w = settings.PenaltyFactors?[j] ?? 1.0;
+            double t = Math.Log2(design.PenaltyScales[j]);
+            log2L1 = Math.Max(log2L1, Math.Log2(settings.Lambda) + Math.Log2(settings.L1Ratio) + Math.Log2(w) + t + log2N);
+            log2L2 = Math.Max(log2L2, Math.Log2(settings.Lambda) + Math.Log2(1 - settings.L1Ratio) + Math.Log2(w) + 2 * t + log2N);
+        }
+        if (log2L2 > limit)
+            return (0, new ValidationFailure("lambda", $"λ·(1 − r) = {settings.Lambda * (1 - settings.L1Ratio):G6} is too large: n·λ·(1 − r)·wⱼ " +
+                $"on the working scale of X exceeds 2^{limit}; the coefficients it allows are 0 to within float64 rounding"));
+        // ‖y_c‖/√n = √(2·null objective)
+        double log2Size = nullObjective > 0 ? 0.5 * Math.Log2(2 * nullObjective) : 0;
+        int exponent = nullObjective > 0 && Math.Abs(log2Size) > ScaleFreeExponent ? -(int)Math.Round(log2Size) : 0;
+        if (log2L1 + exponent > limit)
+            exponent -= (int)Math.Ceiling(log2L1 + exponent - limit);
+        if (nullObjective > 0 && log2Size + exponent < -limit / 2)
+            return (0, new ValidationFailure("lambda", $"is {settings.Lambda:G6}: n·λ·r·wⱼ on the working scale of X and y exceeds 2^{limit} " +
+                "for every scale of y that float64 can hold; every λ ≥ λ_max gives β = 0"));
+        return (exponent, null);
     }
 
     /// <summary>
     /// Writes y − ȳ (y itself without an intercept), rounded to <typeparamref name="TOut"/>, into
     /// <paramref name="centred"/> and returns ȳ and the scales of the stopping rule, ½‖y_c‖²/n and the gap
-    /// tolerance tol·‖y_c‖²/n (both from the float64 y − ȳ, whatever TOut).
+    /// tolerance tol·‖y_c‖²/n (both from the float64 y − ȳ, whatever TOut). ȳ is taken in two parts (the rounded
+    /// mean, then the mean of the deviations from it), so that a large offset leaves y − ȳ exact to rounding.
     /// </summary>
     public static ResponseScales CentreResponse<T, TOut>(ReadOnlySpan<T> y, bool fitIntercept, double tolerance, Span<TOut> centred)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOut : unmanaged, IFloatingPointIeee754<TOut>
     {
-        double mean = 0;
+        double mean = 0, correction = 0;
         if (fitIntercept)
         {
             foreach (var v in y)
                 mean += double.CreateTruncating(v);
             mean /= y.Length;
+            foreach (var v in y)
+                correction += double.CreateTruncating(v) - mean;
+            correction /= y.Length;
         }
         double nullLoss = 0;
         for (int i = 0; i < y.Length; i++)
         {
-            double c = double.CreateTruncating(y[i]) - mean;
+            double c = (double.CreateTruncating(y[i]) - mean) - correction;
             centred[i] = TOut.CreateTruncating(c);
             nullLoss += c * c;
         }
-        return new ResponseScales(mean, 0.5 * nullLoss / y.Length, tolerance * nullLoss / y.Length);
+        return new ResponseScales(mean + correction, 0.5 * nullLoss / y.Length, tolerance * nullLoss / y.Length);
     }
 
-    /// <summary>The per-coordinate weights l1ⱼ = λ·r·wⱼ and l2ⱼ = λ·(1 − r)·wⱼ (wⱼ = 1 without factors).</summary>
-    public static void PenaltyWeights<T>(double lambda, double l1Ratio, double[]? factors, Span<T> l1, Span<T> l2)
+    /// <summary>
+    /// The per-coordinate weights on the working scale of <paramref name="design"/>: l1ⱼ = λ·r·wⱼ·tⱼ·2^e and
+    /// l2ⱼ = λ·(1 − r)·wⱼ·tⱼ² (wⱼ = 1 without factors, tⱼ the design's <see cref="PreparedDesign{T}.PenaltyScales"/>,
+    /// 2^e the response scale).
+    /// </summary>
+    public static void PenaltyWeights<T>(PreparedDesign<T> design, double lambda, double l1Ratio, double[]? factors,
+        Span<T> l1, Span<T> l2, int responseExponent = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int j = 0; j < l1.Length; j++)
         {
             double w = factors?[j] ?? 1.0;
-            l1[j] = T.CreateTruncating(lambda * l1Ratio * w);
-            l2[j] = T.CreateTruncating(lambda * (1 - l1Ratio) * w);
+            // tⱼ and 2^e are powers of two, applied last and exactly: a product of the factors first could overflow.
+            int t = Math.ILogB(design.PenaltyScales[j]);
+            l1[j] = T.CreateTruncating(Math.ScaleB(lambda * l1Ratio * w, t + responseExponent));
+            l2[j] = T.CreateTruncating(Math.ScaleB(lambda * (1 - l1Ratio) * w, 2 * t));
         }
     }
 
     /// <summary>
-    /// The working-scale start sⱼ·βⱼ of a raw-scale warm start (zeros when <paramref name="start"/> is empty),
-    /// clipped at 0 with positivity, and 0 on the columns that are not iterated.
+    /// The working-scale start 2^e·sⱼ·βⱼ of a raw-scale warm start (zeros when <paramref name="start"/> is empty),
+    /// clipped at 0 with positivity, and 0 on the columns that are not iterated (2^e the response scale).
     /// </summary>
-    public static void WorkingStart<T>(PreparedDesign<T> design, ReadOnlySpan<double> start, bool positive, Span<T> initial)
+    public static void WorkingStart<T>(PreparedDesign<T> design, ReadOnlySpan<double> start, bool positive, Span<T> initial,
+        int responseExponent = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int j = 0; j < initial.Length; j++)
@@ -334,7 +421,7 @@ internal static class BatchPreparation
             double value = start.IsEmpty ? 0.0 : start[j];
             if (positive)
                 value = Math.Max(value, 0);
-            initial[j] = design.IteratedColumns[j] ? T.CreateTruncating(value * design.ColumnScales[j]) : T.Zero;
+            initial[j] = design.IteratedColumns[j] ? T.CreateTruncating(Math.ScaleB(value * design.ColumnScales[j], responseExponent)) : T.Zero;
         }
     }
 }

@@ -4,8 +4,9 @@ namespace GpuSparse.Preparation;
 
 /// <summary>
 /// A design as the solvers see it: centred (when fitting an intercept) and divided by the column scales
-/// (when standardizing), with near-constant and zero columns set exactly to zero so that their
-/// coefficients stay at zero. Shared by every problem that uses the same X and the same flags.
+/// (the standard deviations when standardizing, else powers of two that bring extreme columns to unit size),
+/// with the columns that carry nothing (constant with an intercept, zero without) set exactly to zero so that
+/// their coefficients stay at zero. Shared by every problem that uses the same X and the same flags.
 /// </summary>
 internal sealed class PreparedDesign<T>(T[] values, int samples, int features, double[] columnMeans,
     double[] columnScales, bool[] activeColumns, Lazy<double> lipschitz, UnpenalisedProjection? projection)
@@ -21,8 +22,17 @@ internal sealed class PreparedDesign<T>(T[] values, int samples, int features, d
     /// <summary>Raw column means x̄ⱼ that were subtracted (zeros without an intercept).</summary>
     public double[] ColumnMeans { get; } = columnMeans;
 
-    /// <summary>Scales sⱼ the centred columns were divided by (1 without standardization).</summary>
+    /// <summary>Scales sⱼ the centred columns were divided by: the working coefficient is sⱼ·βⱼ.</summary>
     public double[] ColumnScales { get; } = columnScales;
+
+    /// <summary>
+    /// The factor tⱼ of the penalty weights on the working scale: l1ⱼ = λ·r·wⱼ·tⱼ, l2ⱼ = λ·(1 − r)·wⱼ·tⱼ²
+    /// (1 with standardize, where the penalty is posed on the standardized scale; 1/sⱼ without): a power of two.
+    /// </summary>
+    public double[] PenaltyScales { get; init; } = [.. columnScales.Select(_ => 1.0)];
+
+    /// <summary>Why the problems on this design cannot be solved as posed (null when they can).</summary>
+    public ValidationFailure? Fault { get; init; }
 
     /// <summary>False for columns that are zero after centring: their coefficient is fixed at 0.</summary>
     public bool[] ActiveColumns { get; } = activeColumns;
@@ -52,9 +62,10 @@ internal sealed class PreparedDesign<T>(T[] values, int samples, int features, d
     /// <summary>
     /// Writes the raw-scale coefficients of the working-scale <paramref name="working"/> into <paramref name="raw"/>
     /// (recovering profiled-out unpenalised ones) and returns the intercept b₀ = ȳ − x̄·β (0 without one).
+    /// <paramref name="responseExponent"/> e undoes the response's scaling by 2^e (see <see cref="PreparedProblem{T}.ResponseExponent"/>).
     /// </summary>
     public double ToRawScale(ReadOnlySpan<T> working, Span<double> raw, double responseMean, bool fitIntercept,
-        ReadOnlySpan<double> basisDotResponse)
+        ReadOnlySpan<double> basisDotResponse, int responseExponent = 0)
     {
         for (int j = 0; j < working.Length; j++)
             raw[j] = double.CreateTruncating(working[j]);
@@ -62,7 +73,7 @@ internal sealed class PreparedDesign<T>(T[] values, int samples, int features, d
         double intercept = responseMean;
         for (int j = 0; j < working.Length; j++)
         {
-            raw[j] = ActiveColumns[j] ? raw[j] / ColumnScales[j] : 0.0;
+            raw[j] = ActiveColumns[j] ? Math.ScaleB(raw[j], -responseExponent) / ColumnScales[j] : 0.0;
             intercept -= ColumnMeans[j] * raw[j];
         }
         return fitIntercept ? intercept : 0.0;

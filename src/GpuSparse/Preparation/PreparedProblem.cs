@@ -7,7 +7,8 @@ namespace GpuSparse.Preparation;
 /// <summary>
 /// One problem reduced to the form every backend iterates on:
 /// <c>minimize 1/(2n)‖y_c − X_w β‖² + Σⱼ (l1ⱼ|βⱼ| + ½·l2ⱼβⱼ²)</c> (+ βⱼ ≥ 0 when positive),
-/// with <c>l1ⱼ = λ·r·wⱼ</c>, <c>l2ⱼ = λ·(1 − r)·wⱼ</c>, on the working scale of <see cref="Design"/>.
+/// with <c>l1ⱼ = λ·r·wⱼ</c>, <c>l2ⱼ = λ·(1 − r)·wⱼ</c> on the working scale of <see cref="Design"/> and of the response
+/// (see <see cref="BatchPreparation.PenaltyWeights{T}"/>). Its objective, gap and tolerances are in working units.
 /// </summary>
 internal sealed class PreparedProblem<T>(int index, PreparedDesign<T> design, T[] response, double responseMean,
     T[] l1, T[] l2, bool positive, T[] initial, double nullObjective, double gapTolerance, bool fitIntercept,
@@ -52,11 +53,20 @@ internal sealed class PreparedProblem<T>(int index, PreparedDesign<T> design, T[
 
     public bool FitIntercept { get; } = fitIntercept;
 
+    /// <summary>
+    /// e of the response scale: the working response is 2^e·y_c, so working coefficients are 2^e times the raw ones
+    /// and the working objective, gap and tolerance are 2^2e times those of the problem posed (0: not scaled).
+    /// </summary>
+    public int ResponseExponent { get; init; }
+
     /// <summary>Maps working-scale coefficients to the raw scale and the intercept b₀ = ȳ − x̄·β.</summary>
     public (double[] Coefficients, double Intercept) ToRawScale(ReadOnlySpan<T> working)
     {
         var raw = new double[working.Length];
-        double intercept = Design.ToRawScale(working, raw, ResponseMean, FitIntercept, BasisDotResponse);
+        double intercept = Design.ToRawScale(working, raw, ResponseMean, FitIntercept, BasisDotResponse, ResponseExponent);
         return (raw, intercept);
     }
+
+    /// <summary>A working-scale objective, gap or tolerance in the units of the problem posed.</summary>
+    public double ToProblemUnits(double working) => Math.ScaleB(working, -2 * ResponseExponent);
 }

@@ -7,7 +7,8 @@ namespace GpuSparse.Solvers;
 /// <summary>
 /// Turns where a problem's iteration ended into its <see cref="ProblemResult"/>, the same way for every backend:
 /// the best iterate when the limit was hit with a better one behind or when the iteration diverged (so that
-/// coefficients are never the runaway ones), raw-scale coefficients, status messages.
+/// coefficients are never the runaway ones), raw-scale coefficients, objective and gap in the units of the problem
+/// posed (the gap clamped at 0, see <see cref="ReportedGap"/>), status messages.
 /// </summary>
 internal static class ProblemOutcome
 {
@@ -31,20 +32,27 @@ internal static class ProblemOutcome
         {
             Coefficients = coefficients,
             Intercept = intercept,
-            DualityGap = returnBest ? bestGap : gap,
-            Objective = returnBest ? bestObjective : objective,
-            GapTolerance = problem.GapTolerance,
+            DualityGap = ReportedGap(problem.ToProblemUnits(returnBest ? bestGap : gap)),
+            Objective = problem.ToProblemUnits(returnBest ? bestObjective : objective),
+            GapTolerance = problem.ToProblemUnits(problem.GapTolerance),
             Iterations = iteration,
             Status = status,
             Message = status switch
             {
                 ProblemStatus.Diverged =>
-                    $"problem {problem.Index}: the objective became {objective:G6} at iteration {iteration} (the iteration diverged)",
+                    $"problem {problem.Index}: the objective became {problem.ToProblemUnits(objective):G6} at iteration {iteration} (the iteration diverged)",
                 ProblemStatus.Cancelled => $"problem {problem.Index}: cancelled after {iteration} iterations",
                 _ => null,
             },
         };
     }
+
+    /// <summary>
+    /// The gap reported for a computed one: max(gap, 0). A gap is P − D ≥ 0 in exact arithmetic; a negative value
+    /// (down to about −1e-14 of the objective) is rounding of two nearly equal numbers, and 0 is the bound it proves.
+    /// NaN (nothing certified) stays NaN.
+    /// </summary>
+    public static double ReportedGap(double gap) => gap < 0 ? 0.0 : gap;
 
     /// <summary>Whether the best iterate is returned instead of the last: at the iteration limit, when its gap is smaller.</summary>
     public static bool ReturnsBest(ProblemStatus status, double gap, double bestGap) =>

@@ -4,6 +4,7 @@ using GpuSparse.Backends;
 using GpuSparse.Certificates;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
+using GpuSparse.Solvers;
 
 namespace GpuSparse.Sweeps;
 
@@ -244,7 +245,7 @@ internal static class CovariancePath
             _ws.Position.AsSpan(0, p).Fill(-1);
             _ws.Solved = 0;
             _ws.AnchorValid = false;
-            double responseNorm2 = _design.Gradient(y, beta, responseMean, c).ResidualNorm2;
+            double responseNorm2 = _design.Gradient(y, beta, c).ResidualNorm2;
             c.CopyTo(q);
             double gapTolerance = _options.Solver.Tolerance * responseNorm2;
             bool trusted = _options.Solver.Tolerance >= GramDualityGap.TrustedTolerance;
@@ -445,8 +446,8 @@ internal static class CovariancePath
             if (!_ws.AnchorValid || rounding > AnchorShare * gapTolerance)
             {
                 var raw = _ws.RawBeta.AsSpan(0, p);
-                double intercept = ToRawScale(raw, responseMean);
-                (_ws.AnchorNorm2, _ws.AnchorDotResponse) = _design.Gradient(y, raw, intercept, _ws.AnchorGradient.AsSpan(0, p));
+                ToRawScale(raw, responseMean);
+                (_ws.AnchorNorm2, _ws.AnchorDotResponse) = _design.Gradient(y, raw, _ws.AnchorGradient.AsSpan(0, p));
                 beta.CopyTo(anchor);
                 delta.Clear();
                 _ws.AnchorValid = true;
@@ -486,7 +487,7 @@ internal static class CovariancePath
             double intercept = ToRawScale(_result.Coefficients.AsSpan(at * _p, _p), responseMean);
             _result.Lambdas[at] = lambda;
             _result.Intercepts[at] = intercept;
-            _result.DualityGaps[at] = gap;
+            _result.DualityGaps[at] = ProblemOutcome.ReportedGap(gap);
             _result.Objectives[at] = objective;
             _result.Iterations[at] = sweeps;
             _result.Statuses[at] = status;
@@ -498,7 +499,7 @@ internal static class CovariancePath
             foreach (var v in y)
                 if (!T.IsFinite(v))
                     return false;
-            if (!_design.IsFinite || !(_path.L1Ratio >= 0 && _path.L1Ratio <= 1))
+            if (!_design.IsFinite || _design.Fault is not null || !(_path.L1Ratio >= 0 && _path.L1Ratio <= 1))
                 return false;
             foreach (double lambda in _path.Lambdas)
                 if (!(lambda >= 0 && double.IsFinite(lambda)))

@@ -35,24 +35,24 @@ internal static class PathGram
             for (int d = 0; d < sweep.Length; d++)
             {
                 var design = sweep[d];
-                grams[d] = CrossProducts(design, Enumerable.Range(0, design.Samples).ToArray(), design.Means);
+                grams[d] = CrossProducts(design, Enumerable.Range(0, design.Samples).ToArray());
                 Scale(grams[d], design, design.Samples);
             }
             return grams;
         }
         // S = Σᵢ (xᵢ − x̄)(xᵢ − x̄)ᵀ over all rows, x̄ the full design's means.
-        var total = CrossProducts(full, Enumerable.Range(0, n).ToArray(), full.Means);
+        var total = CrossProducts(full, Enumerable.Range(0, n).ToArray());
         for (int d = 1; d < sweep.Length; d++)
         {
             int f = d - 1;
             var training = sweep[d];
             int nTrain = training.Samples;
             int[] heldOut = [.. Enumerable.Range(0, n).Where(i => foldOf[i] == f)];
-            var gram = CrossProducts(full, heldOut, full.Means);
+            var gram = CrossProducts(full, heldOut);
             // Σ_train (xᵢ − m)(xᵢ − m)ᵀ = (S − S_heldout) − n_train·δδᵀ with δ = m − x̄, m the training means
             var shift = new double[p];
             for (int j = 0; j < p; j++)
-                shift[j] = training.Means[j] - full.Means[j];
+                shift[j] = training.MeanDifference(full, j);
             for (int a = 0; a < p; a++)
                 for (int b = 0; b < p; b++)
                     gram[a * p + b] = total[a * p + b] - gram[a * p + b] - nTrain * shift[a] * shift[b];
@@ -64,8 +64,8 @@ internal static class PathGram
         return grams;
     }
 
-    /// <summary>Σ over <paramref name="rows"/> of (xᵢ − m)(xᵢ − m)ᵀ, p × p, on all cores.</summary>
-    private static double[] CrossProducts<T>(SweepDesign<T> design, int[] rows, ReadOnlySpan<double> m)
+    /// <summary>Σ over <paramref name="rows"/> of (xᵢ − x̄)(xᵢ − x̄)ᵀ, x̄ the design's means (0 without an intercept), p × p, on all cores.</summary>
+    private static double[] CrossProducts<T>(SweepDesign<T> design, int[] rows)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int p = design.Features;
@@ -80,11 +80,7 @@ internal static class PathGram
         {
             int count = Math.Min(tile, rows.Length - start);
             for (int r = 0; r < count; r++)
-            {
-                var row = source.Row(rows[start + r]);
-                for (int j = 0; j < p; j++)
-                    centred[r * p + j] = row[j] - m[j];
-            }
+                design.CentreRow(source.Row(rows[start + r]), centred.AsSpan(r * p, p));
             VectorKernels.AddGram(centred, count, p, gram, parallel: true);
         }
         ArrayPool<double>.Shared.Return(centred);

@@ -77,7 +77,7 @@ public static class PathSolver
             states[k] = new PathState(p) { Intercept = design.NullIntercept(y) };
             if (options.Screening)
             {
-                design.Gradient(y, states[k].Beta, states[k].Intercept, states[k].Gradient);
+                design.Gradient(y, states[k].Beta, states[k].Gradient);
                 states[k].PreviousLambda = design.LambdaMax(y, paths[k].L1Ratio, options.PenaltyFactors);
             }
         }
@@ -233,7 +233,7 @@ public static class PathSolver
         Parallel.ForEach(pending, k =>
         {
             var state = states[k];
-            sweep[paths[k].Design].Gradient(paths[k].Response.Span, state.Beta, state.Intercept, state.Gradient);
+            sweep[paths[k].Design].Gradient(paths[k].Response.Span, state.Beta, state.Gradient);
             state.PreviousLambda = paths[k].Lambdas[step];
         });
         var violators = new List<int>();

@@ -1,25 +1,29 @@
 using System.Numerics;
 using GpuSparse.Backends;
+using GpuSparse.Preparation;
 
 namespace GpuSparse.Sweeps;
 
 /// <summary>
 /// One design of a sweep seen from outside the solver: the column means and scales of the working design
-/// (centred with an intercept, divided by the 1/n standard deviation when standardizing), so that the
+/// (centred with an intercept, divided by the centred 1/n standard deviation when standardizing; see
+/// <see cref="ColumnStatistics"/>), so that the
 /// path driver can evaluate gradients x̃ⱼᵀr/n for λ_max, screening and the KKT check, and cut column subsets.
 /// </summary>
 public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly ColumnStatistics _statistics;
     private readonly double[] _means;
+    private readonly double[] _meanHigh;
+    private readonly double[] _meanLow;
     private readonly double[] _scales;
     private readonly bool[] _constant;
-    private const double RoundOff = 2.220446049250313e-16;
 
     /// <summary>Computes the column statistics of a row-major n × p design.</summary>
     /// <param name="design">X, row-major, n·p values.</param>
     /// <param name="features">p.</param>
     /// <param name="fitIntercept">Whether columns are centred.</param>
-    /// <param name="standardize">Whether centred columns are divided by their 1/n standard deviation.</param>
+    /// <param name="standardize">Whether columns are divided by their centred 1/n standard deviation (glmnet's, also without an intercept).</param>
     public SweepDesign(ReadOnlyMemory<T> design, int features, bool fitIntercept, bool standardize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
@@ -29,31 +33,26 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
         Features = features;
         Samples = design.Length / features;
         FitIntercept = fitIntercept;
-        _means = new double[features];
-        _scales = new double[features];
-        int n = Samples, p = features;
-        var rows = new DesignRows<T>(design.Span, p);
-        if (fitIntercept)
-        {
-            for (int i = 0; i < n; i++)
-                VectorKernels.AddScaled<double>(_means, 1.0, rows.Row(i));
-            for (int j = 0; j < p; j++)
-                _means[j] /= n;
-        }
-        var squares = new double[p];
-        var maxAbs = new double[p];
-        double probe = 0;
-        for (int i = 0; i < n; i++)
-            probe += VectorKernels.AddMoments(squares, maxAbs, rows.Row(i), _means);
-        IsFinite = probe == 0;
-        // The solver's rule (BatchPreparation.PrepareDesign): a column whose spread is within ~n rounding
-        // errors of its magnitude is constant, fixed at βⱼ = 0; its gradient is reported as 0 here.
+        int p = features;
+        _statistics = ColumnStatistics.Of(design.Span, p);
+        IsFinite = _statistics.IsFinite;
+        _means = new double[p];
+        _meanHigh = fitIntercept ? _statistics.Mean : new double[p];
+        _meanLow = fitIntercept ? _statistics.MeanCorrection : new double[p];
+        _scales = new double[p];
         _constant = new bool[p];
+        // The solver's rule (BatchPreparation.PrepareDesign): a column is fixed at βⱼ = 0 only when that changes
+        // nothing (constant with an intercept, zero without); its gradient is reported as 0 here.
         for (int j = 0; j < p; j++)
         {
-            double spread = Math.Sqrt(squares[j] / n);
-            _constant[j] = !(spread > 4.0 * n * RoundOff * maxAbs[j]);
-            _scales[j] = standardize && !_constant[j] ? spread : 1.0;
+            _means[j] = _meanHigh[j] + _meanLow[j];
+            _constant[j] = fitIntercept ? _statistics.Constant[j] : _statistics.Zero[j];
+            if (standardize && !_constant[j] && _statistics.Deviation[j] == 0)
+            {
+                Fault ??= $"X: column {j} is constant: its standard deviation is 0, so standardize cannot scale it without an intercept";
+                _constant[j] = true;
+            }
+            _scales[j] = standardize && !_constant[j] ? _statistics.Deviation[j] : 1.0;
         }
     }
 
@@ -69,6 +68,9 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Whether every value of the design is finite.</summary>
     public bool IsFinite { get; }
 
+    /// <summary>Why the paths on this design cannot be solved as posed (null when they can): their steps are invalid.</summary>
+    public string? Fault { get; }
+
     /// <summary>Whether an intercept is fitted (columns and response centred).</summary>
     public bool FitIntercept { get; }
 
@@ -82,45 +84,66 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal bool IsConstant(int j) => _constant[j];
 
     /// <summary>
-    /// The scaled gradient cⱼ = x̃ⱼᵀr/n at raw-scale coefficients β and intercept b₀, with
-    /// r = y − b₀ − Xβ and x̃ⱼ = (xⱼ − x̄ⱼ)/sⱼ; optimality needs |cⱼ| ≤ λ·r·wⱼ wherever βⱼ = 0.
+    /// The scaled gradient cⱼ = x̃ⱼᵀr/n at raw-scale coefficients β, with x̃ⱼ = (xⱼ − x̄ⱼ)/sⱼ and r = y_c − X_cβ: with an
+    /// intercept the residual at its best intercept for β, b₀ = ȳ − x̄·β (what every solve returns), formed from the
+    /// centred columns so that no offset of X or y cancels; optimality needs |cⱼ| ≤ λ·r·wⱼ wherever βⱼ = 0.
     /// Returns ‖r‖²/n and r·y_c/n (y_c = y − ȳ with an intercept, else y), what a duality gap needs besides c.
     /// </summary>
     public (double ResidualNorm2, double ResidualDotResponse) Gradient(ReadOnlySpan<T> response, ReadOnlySpan<double> beta,
-        double intercept, Span<double> gradient)
+        Span<double> gradient)
     {
         var x = Values.Span;
         int n = Samples, p = Features;
         gradient.Clear();
-        double residualSum = 0, residualNorm2 = 0, residualDotY = 0, responseMean = NullIntercept(response);
+        double residualNorm2 = 0, residualDotY = 0;
+        var (mean, correction) = ResponseMean(response);
         var rows = new DesignRows<T>(x, p);
+        var centred = new double[p];
         for (int i = 0; i < n; i++)
         {
-            var row = rows.Row(i);
-            // rᵢ = yᵢ − b₀ − xᵢ·β
-            double yi = double.CreateTruncating(response[i]);
-            double r = yi - intercept - VectorKernels.Dot(row, beta);
-            residualSum += r;
+            CentreRow(rows.Row(i), centred);
+            // rᵢ = y_c,i − x_c,i·β
+            double yi = (double.CreateTruncating(response[i]) - mean) - correction;
+            double r = yi - VectorKernels.Dot<double>(centred, beta);
             residualNorm2 += r * r;
-            residualDotY += r * (yi - responseMean);
-            // Xᵀr accumulated row by row
-            VectorKernels.AddScaled(gradient, r, row);
+            residualDotY += r * yi;
+            // X_cᵀr accumulated row by row
+            VectorKernels.AddScaled<double>(gradient, r, centred);
         }
-        // (xⱼ − x̄ⱼ)ᵀr = xⱼᵀr − x̄ⱼ·Σr, then / (n·sⱼ)
         for (int j = 0; j < p; j++)
-            gradient[j] = _constant[j] ? 0.0 : (gradient[j] - _means[j] * residualSum) / (n * _scales[j]);
+            gradient[j] = _constant[j] ? 0.0 : gradient[j] / (n * _scales[j]);
         return (residualNorm2 / n, residualDotY / n);
     }
+
+    /// <summary><c>output = (row − m̂) − δ</c>, row i of X_c (the row itself without an intercept).</summary>
+    internal void CentreRow(ReadOnlySpan<double> row, Span<double> output)
+    {
+        for (int j = 0; j < row.Length; j++)
+            output[j] = (row[j] - _meanHigh[j]) - _meanLow[j];
+    }
+
+    /// <summary>x̄ⱼ of this design minus x̄ⱼ of <paramref name="other"/>, part by part (no cancellation of an offset).</summary>
+    internal double MeanDifference(SweepDesign<T> other, int j) => (_meanHigh[j] - other._meanHigh[j]) + (_meanLow[j] - other._meanLow[j]);
 
     /// <summary>The mean of y when fitting an intercept, else 0: the intercept of the all-zero solution.</summary>
     public double NullIntercept(ReadOnlySpan<T> response)
     {
+        var (mean, correction) = ResponseMean(response);
+        return mean + correction;
+    }
+
+    /// <summary>ȳ in two parts (the rounded mean, the mean of the deviations from it); zeros without an intercept.</summary>
+    private (double Mean, double Correction) ResponseMean(ReadOnlySpan<T> response)
+    {
         if (!FitIntercept)
-            return 0;
-        double sum = 0;
+            return (0, 0);
+        double sum = 0, correction = 0;
         foreach (var v in response)
             sum += double.CreateTruncating(v);
-        return sum / response.Length;
+        double mean = sum / response.Length;
+        foreach (var v in response)
+            correction += double.CreateTruncating(v) - mean;
+        return (mean, correction / response.Length);
     }
 
     /// <summary>
@@ -130,7 +153,7 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     public double LambdaMax(ReadOnlySpan<T> response, double l1Ratio, IReadOnlyList<double>? penaltyFactors = null)
     {
         var gradient = new double[Features];
-        Gradient(response, new double[Features], NullIntercept(response), gradient);
+        Gradient(response, new double[Features], gradient);
         return LambdaMaxOf(gradient, l1Ratio, penaltyFactors);
     }
 

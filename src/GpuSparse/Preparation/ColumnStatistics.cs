@@ -1,0 +1,193 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace GpuSparse.Preparation;
+
+/// <summary>
+/// The column statistics of a row-major n × p design, in float64, that neither an offset nor the scale of a
+/// column can spoil: the mean in two parts, <c>x̄ⱼ = m̂ⱼ + δⱼ</c> (m̂ⱼ the rounded mean of the values, δⱼ the mean of
+/// the deviations from it: the corrected two-pass algorithm, so that a column 10¹² + 0.1·z keeps its 0.1·z), the
+/// centred 1/n standard deviation and the root mean square, both accumulated on values rescaled by exact powers of
+/// two (no overflow or underflow at any finite scale), and which columns are constant (all values equal).
+/// </summary>
+/// <remarks>
+/// Whether a column is constant is decided on the values themselves, not by a threshold: a constant column's
+/// centred column is exactly zero, so dropping it changes nothing in the problem (its dual constraint
+/// x_cⱼᵀθ = 0 holds for every θ), while any column with two different values is kept at its own size.
+/// </remarks>
+internal sealed class ColumnStatistics
+{
+    private ColumnStatistics(int samples, int features)
+    {
+        Samples = samples;
+        Mean = new double[features];
+        MeanCorrection = new double[features];
+        Deviation = new double[features];
+        RootMeanSquare = new double[features];
+        Constant = new bool[features];
+        Zero = new bool[features];
+    }
+
+    public int Samples { get; }
+
+    /// <summary>m̂ⱼ = fl(Σᵢxᵢⱼ/n), the first part of the mean.</summary>
+    public double[] Mean { get; }
+
+    /// <summary>δⱼ = Σᵢ(xᵢⱼ − m̂ⱼ)/n, the second part: x̄ⱼ = m̂ⱼ + δⱼ, and xᵢⱼ − x̄ⱼ is computed as (xᵢⱼ − m̂ⱼ) − δⱼ.</summary>
+    public double[] MeanCorrection { get; }
+
+    /// <summary>sⱼ = √(mean((xⱼ − x̄ⱼ)²)), glmnet's 1/n standard deviation (0 for a constant column).</summary>
+    public double[] Deviation { get; }
+
+    /// <summary>√(mean(xⱼ²)), the size of an uncentred column (0 for a zero column).</summary>
+    public double[] RootMeanSquare { get; }
+
+    /// <summary>Whether every value of column j is the same.</summary>
+    public bool[] Constant { get; }
+
+    /// <summary>Whether every value of column j is zero.</summary>
+    public bool[] Zero { get; }
+
+    /// <summary>Whether every value of the design is finite (the statistics are meaningless otherwise).</summary>
+    public bool IsFinite { get; private set; }
+
+    /// <summary>The statistics of <paramref name="x"/> (n·p values, row-major, p columns).</summary>
+    public static ColumnStatistics Of<T>(ReadOnlySpan<T> x, int p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Length / p;
+        var stats = new ColumnStatistics(n, p);
+        var widened = typeof(T) == typeof(double) ? [] : new double[p];
+        var min = new double[p];
+        var max = new double[p];
+        var sum = new double[p];
+        Array.Fill(min, double.PositiveInfinity);
+        Array.Fill(max, double.NegativeInfinity);
+        // Pass 1: Σx, min and max, and a probe that is 0 exactly when every value is finite.
+        double probe = 0;
+        for (int i = 0; i < n; i++)
+            probe += AddRange(ColumnKernels.Row(x, i, p, widened), sum, min, max);
+        stats.IsFinite = probe == 0;
+        if (!stats.IsFinite)
+            return stats;
+        // Per column: values are scaled by η = 2^−e (e the exponent of max|x|) and their deviations by a second
+        // power of two from the range, so that sums of squares neither overflow nor underflow.
+        var valueScale = new double[p];
+        var deviationScale = new double[p];
+        var scaledMean = new double[p];
+        var valueExponent = new int[p];
+        var deviationExponent = new int[p];
+        for (int j = 0; j < p; j++)
+        {
+            double maxAbs = Math.Max(Math.Abs(min[j]), Math.Abs(max[j]));
+            stats.Constant[j] = min[j] == max[j];
+            stats.Zero[j] = maxAbs == 0;
+            // (exponents are kept within ±1000 so that the scales themselves stay finite for subnormal values)
+            int e = stats.Zero[j] ? 0 : Math.Max(Math.ILogB(maxAbs), -1000);
+            valueExponent[j] = e;
+            valueScale[j] = Math.ScaleB(1.0, -e);
+            // Σx overflows only for values near the float64 limit: then it is summed again on the scaled values.
+            stats.Mean[j] = double.IsFinite(sum[j]) ? sum[j] / n : Math.ScaleB(ScaledSum(x, p, j, valueScale[j]) / n, e);
+            scaledMean[j] = stats.Mean[j] * valueScale[j];
+            double range = Math.Max(max[j] * valueScale[j] - scaledMean[j], scaledMean[j] - min[j] * valueScale[j]);
+            deviationExponent[j] = range > 0 ? Math.Max(Math.ILogB(range), -1000) : 0;
+            deviationScale[j] = Math.ScaleB(1.0, -deviationExponent[j]);
+        }
+        // Pass 2: with d = (η·x − η·m̂)·σ, Σd and Σd² (the corrected two-pass variance), and Σ(η·x)².
+        var deviations = new double[p];
+        var squares = new double[p];
+        var valueSquares = new double[p];
+        for (int i = 0; i < n; i++)
+            AddDeviations(ColumnKernels.Row(x, i, p, widened), valueScale, scaledMean, deviationScale, deviations, squares, valueSquares);
+        for (int j = 0; j < p; j++)
+        {
+            int e = valueExponent[j], f = deviationExponent[j];
+            stats.MeanCorrection[j] = stats.Constant[j] ? 0 : Math.ScaleB(deviations[j] / n, e + f);
+            double centred = Math.Max(squares[j] - deviations[j] * deviations[j] / n, 0);
+            stats.Deviation[j] = stats.Constant[j] ? 0 : Math.ScaleB(Math.Sqrt(centred / n), e + f);
+            stats.RootMeanSquare[j] = Math.ScaleB(Math.Sqrt(valueSquares[j] / n), e);
+        }
+        return stats;
+    }
+
+    /// <summary>
+    /// <c>sums += row</c>, <c>min = min(min, row)</c>, <c>max = max(max, row)</c>; returns Σ row·0, 0 exactly when every
+    /// value is finite (∞·0 and NaN·0 are NaN).
+    /// </summary>
+    private static double AddRange(ReadOnlySpan<double> row, Span<double> sums, Span<double> min, Span<double> max)
+    {
+        var vr = MemoryMarshal.Cast<double, Vector<double>>(row);
+        var vs = MemoryMarshal.Cast<double, Vector<double>>(sums);
+        var vmin = MemoryMarshal.Cast<double, Vector<double>>(min);
+        var vmax = MemoryMarshal.Cast<double, Vector<double>>(max);
+        var probe = Vector<double>.Zero;
+        for (int v = 0; v < vr.Length; v++)
+        {
+            vs[v] += vr[v];
+            vmin[v] = Vector.Min(vmin[v], vr[v]);
+            vmax[v] = Vector.Max(vmax[v], vr[v]);
+            probe += vr[v] * Vector<double>.Zero;
+        }
+        double finite = Vector.Sum(probe);
+        for (int j = vr.Length * Vector<double>.Count; j < row.Length; j++)
+        {
+            sums[j] += row[j];
+            min[j] = Math.Min(min[j], row[j]);
+            max[j] = Math.Max(max[j], row[j]);
+            finite += row[j] * 0.0;
+        }
+        return finite;
+    }
+
+    /// <summary>With s = η·row and d = (s − η·m̂)·σ: <c>deviations += d</c>, <c>squares += d²</c>, <c>valueSquares += s²</c>.</summary>
+    private static void AddDeviations(ReadOnlySpan<double> row, ReadOnlySpan<double> valueScale, ReadOnlySpan<double> scaledMean,
+        ReadOnlySpan<double> deviationScale, Span<double> deviations, Span<double> squares, Span<double> valueSquares)
+    {
+        var vr = MemoryMarshal.Cast<double, Vector<double>>(row);
+        var veta = MemoryMarshal.Cast<double, Vector<double>>(valueScale);
+        var vm = MemoryMarshal.Cast<double, Vector<double>>(scaledMean);
+        var vsigma = MemoryMarshal.Cast<double, Vector<double>>(deviationScale);
+        var vd = MemoryMarshal.Cast<double, Vector<double>>(deviations);
+        var vq = MemoryMarshal.Cast<double, Vector<double>>(squares);
+        var vv = MemoryMarshal.Cast<double, Vector<double>>(valueSquares);
+        for (int v = 0; v < vr.Length; v++)
+        {
+            var s = vr[v] * veta[v];
+            var d = (s - vm[v]) * vsigma[v];
+            vd[v] += d;
+            vq[v] += d * d;
+            vv[v] += s * s;
+        }
+        for (int j = vr.Length * Vector<double>.Count; j < row.Length; j++)
+        {
+            double s = row[j] * valueScale[j];
+            double d = (s - scaledMean[j]) * deviationScale[j];
+            deviations[j] += d;
+            squares[j] += d * d;
+            valueSquares[j] += s * s;
+        }
+    }
+
+    private static double ScaledSum<T>(ReadOnlySpan<T> x, int p, int j, double scale) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        for (int e = j; e < x.Length; e += p)
+            sum += double.CreateTruncating(x[e]) * scale;
+        return sum;
+    }
+
+    /// <summary>x̄ⱼ as one float64 (for the intercept b₀ = ȳ − x̄·β).</summary>
+    public double FullMean(int j) => Mean[j] + MeanCorrection[j];
+
+    /// <summary><c>output = (row − m̂) − δ</c>: the centred row, accurate to rounding whatever the offset.</summary>
+    public void Centre(ReadOnlySpan<double> row, Span<double> output)
+    {
+        var vr = MemoryMarshal.Cast<double, Vector<double>>(row);
+        var vm = MemoryMarshal.Cast<double, Vector<double>>(Mean.AsSpan());
+        var vc = MemoryMarshal.Cast<double, Vector<double>>(MeanCorrection.AsSpan());
+        var vo = MemoryMarshal.Cast<double, Vector<double>>(output);
+        for (int v = 0; v < vr.Length; v++)
+            vo[v] = (vr[v] - vm[v]) - vc[v];
+        for (int j = vr.Length * Vector<double>.Count; j < row.Length; j++)
+            output[j] = (row[j] - Mean[j]) - MeanCorrection[j];
+    }
+}
