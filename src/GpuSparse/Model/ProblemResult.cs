@@ -10,8 +10,10 @@ public sealed record ProblemResult
     public double Intercept { get; init; }
 
     /// <summary>
-    /// Duality gap of the returned solution, in the units of the objective f (an upper bound on f(β) − f*).
-    /// With <see cref="ProblemSettings.Standardize"/> the objective is the one on the standardized scale.
+    /// Duality gap of the returned solution, in the units of the objective f (an upper bound on f(β) − f*) of the
+    /// problem as posed, every column of X included; never negative (a computed P − D a few rounding errors below 0
+    /// is reported as 0, the bound it proves). With <see cref="ProblemSettings.Standardize"/> the objective is the
+    /// one on the standardized scale.
     /// </summary>
     public double DualityGap { get; init; }
 

@@ -20,9 +20,11 @@ public sealed record ProblemSettings
     public bool FitIntercept { get; init; } = true;
 
     /// <summary>
-    /// glmnet's <c>standardize</c>: columns are centred (when fitting an intercept) and divided by their
-    /// 1/n standard deviation, the penalty applies on that scale, and coefficients are returned on the
-    /// raw scale. Zero-variance columns get coefficient 0.
+    /// glmnet's <c>standardize</c>: columns are centred (when fitting an intercept) and divided by their centred
+    /// 1/n standard deviation √(mean(x²) − mean(x)²) (with or without an intercept, as glmnet), the penalty applies
+    /// on that scale, and coefficients are returned on the raw scale. With an intercept a constant column gets
+    /// coefficient 0 (its centred column is zero); without one a constant nonzero column cannot be standardized
+    /// and the problem is refused (<see cref="ProblemStatus.Invalid"/>, field <c>X</c>).
     /// </summary>
     public bool Standardize { get; init; }
 

@@ -369,16 +369,7 @@ internal static class BatchPreparation
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOut : unmanaged, IFloatingPointIeee754<TOut>
     {
-        double mean = 0, correction = 0;
-        if (fitIntercept)
-        {
-            foreach (var v in y)
-                mean += double.CreateTruncating(v);
-            mean /= y.Length;
-            foreach (var v in y)
-                correction += double.CreateTruncating(v) - mean;
-            correction /= y.Length;
-        }
+        var (mean, correction) = fitIntercept ? TwoPartMean(y) : (0, 0);
         double nullLoss = 0;
         for (int i = 0; i < y.Length; i++)
         {
@@ -387,6 +378,21 @@ internal static class BatchPreparation
             nullLoss += c * c;
         }
         return new ResponseScales(mean + correction, 0.5 * nullLoss / y.Length, tolerance * nullLoss / y.Length);
+    }
+
+    /// <summary>
+    /// The mean of <paramref name="values"/> in two parts: m̂ = fl(Σv/n) and δ = Σ(v − m̂)/n, so that (v − m̂) − δ is
+    /// v − v̄ to rounding even under an offset many orders above the spread (the corrected two-pass algorithm).
+    /// </summary>
+    public static (double Mean, double Correction) TwoPartMean<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double mean = 0, correction = 0;
+        foreach (var v in values)
+            mean += double.CreateTruncating(v);
+        mean /= values.Length;
+        foreach (var v in values)
+            correction += double.CreateTruncating(v) - mean;
+        return (mean, correction / values.Length);
     }
 
     /// <summary>

@@ -14,8 +14,6 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ColumnStatistics _statistics;
     private readonly double[] _means;
-    private readonly double[] _meanHigh;
-    private readonly double[] _meanLow;
     private readonly double[] _scales;
     private readonly bool[] _constant;
 
@@ -37,15 +35,13 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
         _statistics = ColumnStatistics.Of(design.Span, p);
         IsFinite = _statistics.IsFinite;
         _means = new double[p];
-        _meanHigh = fitIntercept ? _statistics.Mean : new double[p];
-        _meanLow = fitIntercept ? _statistics.MeanCorrection : new double[p];
         _scales = new double[p];
         _constant = new bool[p];
         // The solver's rule (BatchPreparation.PrepareDesign): a column is fixed at βⱼ = 0 only when that changes
         // nothing (constant with an intercept, zero without); its gradient is reported as 0 here.
         for (int j = 0; j < p; j++)
         {
-            _means[j] = _meanHigh[j] + _meanLow[j];
+            _means[j] = fitIntercept ? _statistics.FullMean(j) : 0.0;
             _constant[j] = fitIntercept ? _statistics.Constant[j] : _statistics.Zero[j];
             if (standardize && !_constant[j] && _statistics.Deviation[j] == 0)
             {
@@ -118,12 +114,16 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary><c>output = (row − m̂) − δ</c>, row i of X_c (the row itself without an intercept).</summary>
     internal void CentreRow(ReadOnlySpan<double> row, Span<double> output)
     {
-        for (int j = 0; j < row.Length; j++)
-            output[j] = (row[j] - _meanHigh[j]) - _meanLow[j];
+        if (FitIntercept)
+            _statistics.Centre(row, output);
+        else
+            row.CopyTo(output);
     }
 
     /// <summary>x̄ⱼ of this design minus x̄ⱼ of <paramref name="other"/>, part by part (no cancellation of an offset).</summary>
-    internal double MeanDifference(SweepDesign<T> other, int j) => (_meanHigh[j] - other._meanHigh[j]) + (_meanLow[j] - other._meanLow[j]);
+    internal double MeanDifference(SweepDesign<T> other, int j) => FitIntercept
+        ? (_statistics.Mean[j] - other._statistics.Mean[j]) + (_statistics.MeanCorrection[j] - other._statistics.MeanCorrection[j])
+        : 0.0;
 
     /// <summary>The mean of y when fitting an intercept, else 0: the intercept of the all-zero solution.</summary>
     public double NullIntercept(ReadOnlySpan<T> response)
@@ -132,19 +132,9 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
         return mean + correction;
     }
 
-    /// <summary>ȳ in two parts (the rounded mean, the mean of the deviations from it); zeros without an intercept.</summary>
-    private (double Mean, double Correction) ResponseMean(ReadOnlySpan<T> response)
-    {
-        if (!FitIntercept)
-            return (0, 0);
-        double sum = 0, correction = 0;
-        foreach (var v in response)
-            sum += double.CreateTruncating(v);
-        double mean = sum / response.Length;
-        foreach (var v in response)
-            correction += double.CreateTruncating(v) - mean;
-        return (mean, correction / response.Length);
-    }
+    /// <summary>ȳ in two parts (see <see cref="BatchPreparation.TwoPartMean{T}"/>); zeros without an intercept.</summary>
+    private (double Mean, double Correction) ResponseMean(ReadOnlySpan<T> response) =>
+        FitIntercept ? BatchPreparation.TwoPartMean(response) : (0, 0);
 
     /// <summary>
     /// λ_max = max over wⱼ &gt; 0 of |x̃ⱼᵀy_c|/(n·max(r, 1e-3)·wⱼ): the smallest λ whose solution is zero
