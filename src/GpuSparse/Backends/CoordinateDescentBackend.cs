@@ -67,6 +67,9 @@ public sealed class CoordinateDescentBackend : ISolverBackend, IPathBackend
         // batch route keeps (it profiles unpenalised features out exactly); too large Gram matrices go there too.
         if (!PathGram.Fits(sweep.Length, sweep[0].Features) || paths.Any(path => path.Lambdas.Contains(0.0)))
             return null;
+        // Designs or responses far from unit scale too (the batch route rescales them exactly).
+        if (!CovariancePath.InRange(sweep, paths))
+            return null;
         var grams = PathGram.Build(sweep, foldOf);
         try
         {

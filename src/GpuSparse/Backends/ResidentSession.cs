@@ -113,6 +113,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         ArgumentOutOfRangeException.ThrowIfLessThan(problems, 1);
         CheckDesign(design, features, null);
         var prepared = BatchPreparation.PrepareDesign(design, features, structure.FitIntercept, structure.Standardize);
+        prepared.ThrowIfFaulted(null);
         return new ResidentSession<T>(backend, [prepared], problems, structure, options ?? new SolverOptions());
     }
 
@@ -136,6 +137,8 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         var prepared = new PreparedDesign<T>[problems];
         Parallel.For(0, problems, k => prepared[k] = BatchPreparation.PrepareDesign(designs.Span.Slice(k * size, size), features,
             structure.FitIntercept, structure.Standardize));
+        for (int k = 0; k < problems; k++)
+            prepared[k].ThrowIfFaulted(k);
         return new ResidentSession<T>(backend, prepared, problems, structure, options ?? new SolverOptions());
     }
 
@@ -195,6 +198,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     private void Stage(int k, ReadOnlySpan<T> y, double lambda, double l1Ratio, ReadOnlySpan<double> start, double tolerance)
     {
         var failure = ProblemValidator<T>.CheckResponse(y, Samples)
+            ?? BatchPreparation.ObjectiveRangeFailure(BatchPreparation.NullObjective(y, _structure.FitIntercept))
             ?? ProblemValidator<T>.CheckPenalty(lambda, l1Ratio)
             ?? (lambda == 0
                 ? new ValidationFailure("lambda", "is 0: a session's prepared design assumes every feature is penalised; solve λ = 0 with IlgpuBackend.Solve")

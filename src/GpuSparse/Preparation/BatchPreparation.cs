@@ -318,8 +318,35 @@ internal static class BatchPreparation
             scales.NullObjective, scales.GapTolerance, settings.FitIntercept, basisDotResponse) { ResponseExponent = exponent }, null);
     }
 
+    // 2⁻¹⁰⁰⁰: below it the objective and its gap tolerance (tol times smaller) could not be reported in normal float64.
+    private const double MinimumNullObjective = 9.332636185032189e-302;
+
     // The working problem keeps n·l1ⱼ, n·l2ⱼ and its response below 2^Limit (and the response above 2^−Limit).
     private static int RangeLimit<T>() => typeof(T) == typeof(float) ? 96 : 960;
+
+    /// <summary>
+    /// The fault of a response whose null objective ½‖y − ȳ‖²/n (<paramref name="nullObjective"/>) is outside the
+    /// normal float64 range (the objective and its gap could not be reported), or null.
+    /// </summary>
+    public static ValidationFailure? ObjectiveRangeFailure(double nullObjective) =>
+        double.IsInfinity(nullObjective)
+            ? new ValidationFailure("y", "has ½‖y − ȳ‖²/n beyond the float64 range: the objective cannot be reported; rescale y")
+            : nullObjective > 0 && nullObjective < MinimumNullObjective
+                ? new ValidationFailure("y", $"has ½‖y − ȳ‖²/n = {nullObjective:G3}, below the float64 range in which the objective and its gap can be reported: rescale y")
+                : null;
+
+    /// <summary>½‖y − ȳ‖²/n (ȳ = 0 without an intercept), without storing y − ȳ.</summary>
+    public static double NullObjective<T>(ReadOnlySpan<T> y, bool fitIntercept) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (mean, correction) = fitIntercept ? TwoPartMean(y) : (0, 0);
+        double loss = 0;
+        foreach (var v in y)
+        {
+            double c = (double.CreateTruncating(v) - mean) - correction;
+            loss += c * c;
+        }
+        return 0.5 * loss / y.Length;
+    }
 
     /// <summary>
     /// The exponent e of the response scale 2^e: 0 when ‖y_c‖/√n lies in [2⁻³², 2³²] and the penalty weights fit,
@@ -332,10 +359,8 @@ internal static class BatchPreparation
     {
         int limit = RangeLimit<T>();
         double nullObjective = scales.NullObjective;
-        if (double.IsInfinity(nullObjective))
-            return (0, new ValidationFailure("y", "has ½‖y − ȳ‖²/n beyond the float64 range: the objective cannot be reported; rescale y"));
-        if (nullObjective > 0 && nullObjective < 1e-290)
-            return (0, new ValidationFailure("y", $"has ½‖y − ȳ‖²/n = {nullObjective:G3}, below the float64 range in which the objective and its gap can be reported: rescale y"));
+        if (ObjectiveRangeFailure(nullObjective) is { } range)
+            return (0, range);
         // log₂ of the largest n·l1ⱼ and n·l2ⱼ at e = 0 (sums of logarithms: the products themselves may overflow).
         double log2L1 = double.NegativeInfinity, log2L2 = double.NegativeInfinity, log2N = Math.Log2(n);
         for (int j = 0; j < design.Features; j++)

@@ -34,6 +34,13 @@ internal sealed class PreparedDesign<T>(T[] values, int samples, int features, d
     /// <summary>Why the problems on this design cannot be solved as posed (null when they can).</summary>
     public ValidationFailure? Fault { get; init; }
 
+    /// <summary>Throws the <see cref="Fault"/>, if any, for problem <paramref name="problem"/> (null: a design shared by all).</summary>
+    public void ThrowIfFaulted(int? problem)
+    {
+        if (Fault is { } fault)
+            throw new Model.ProblemValidationException(problem, fault.Field, fault.Reason);
+    }
+
     /// <summary>False for columns that are zero after centring: their coefficient is fixed at 0.</summary>
     public bool[] ActiveColumns { get; } = activeColumns;
 

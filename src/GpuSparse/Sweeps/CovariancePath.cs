@@ -41,6 +41,28 @@ internal static class CovariancePath
     // The unit roundoff of float64, 2⁻⁵³.
     private const double UnitRoundoff = 1.1102230246251565e-16;
 
+    // The engine takes designs and responses within 2^±MaxScaleExponent of unit size (its Gram matrices, ‖y‖² and
+    // coefficients stay far inside float64); others take the batch route, whose preparation rescales them exactly.
+    private const double MaxScaleExponent = 128;
+
+    /// <summary>Whether every design and response of a sweep is within the scales the engine solves exactly (see above).</summary>
+    public static bool InRange<T>(SweepDesign<T>[] sweep, IReadOnlyList<PathSpec<T>> paths) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (sweep.Any(design => design.ScaleExponent > MaxScaleExponent))
+            return false;
+        foreach (var path in paths)
+        {
+            var y = path.Response.Span;
+            double mean = sweep[path.Design].NullIntercept(y), squares = 0;
+            foreach (var v in y)
+                squares += (double.CreateTruncating(v) - mean) * (double.CreateTruncating(v) - mean);
+            double size = Math.Sqrt(squares / y.Length);
+            if (size > 0 && !(Math.Abs(Math.Log2(size)) <= MaxScaleExponent))
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>Solves every path of <paramref name="paths"/> on its design's Gram matrix from <paramref name="grams"/>.</summary>
     public static PathResult Solve<T>(SweepDesign<T>[] sweep, double[][] grams, IReadOnlyList<PathSpec<T>> paths,
         PathOptions options, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>

@@ -76,6 +76,22 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>sⱼ: the column scales (1 unless standardizing; 1 for a constant column).</summary>
     internal ReadOnlySpan<double> Scales => _scales;
 
+    /// <summary>
+    /// The largest |log₂| of the size of a working column x̃ⱼ (its root mean square; 0 when all are constant): how far
+    /// the design is from unit scale, which decides whether float64 Gram matrices of it stay exact to rounding.
+    /// </summary>
+    internal double ScaleExponent
+    {
+        get
+        {
+            double worst = 0;
+            for (int j = 0; j < Features; j++)
+                if (!_constant[j])
+                    worst = Math.Max(worst, Math.Abs(Math.Log2((FitIntercept ? _statistics.Deviation[j] : _statistics.RootMeanSquare[j]) / _scales[j])));
+            return worst;
+        }
+    }
+
     /// <summary>Whether column j is constant (its coefficient is fixed at 0).</summary>
     internal bool IsConstant(int j) => _constant[j];
 

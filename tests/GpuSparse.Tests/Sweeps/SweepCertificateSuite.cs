@@ -63,6 +63,36 @@ public abstract class SweepCertificateSuite : BackendBinding
     }
 
     [SkippableTheory]
+    [InlineData(1e-170, 1.0)]
+    [InlineData(1e170, 1.0)]
+    [InlineData(1.0, 1e-150)]
+    [InlineData(1.0, 1e150)]
+    [InlineData(1e-100, 1e100)]
+    public void AScaledProblemGivesTheScaledPath(double designScale, double responseScale)
+    {
+        // The Lasso is equivariant: X·a, y·b and λ·a·b have the solution β·b/a and the objective f·b².
+        int n = 30, p = 4;
+        var random = new Random(9);
+        var x = Enumerable.Range(0, n * p).Select(_ => CertificateSuite.Gaussian(random)).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => 3 + x[i * p] - 2 * x[i * p + 2] + 0.3 * CertificateSuite.Gaussian(random)).ToArray();
+        double[] lambdas = [0.5, 0.2, 0.05, 0.01];
+        var plain = PathSolver.Solve<double>(Backend, [x], p, [new PathSpec<double>(0, y, 1.0, lambdas)], Tight);
+        var scaled = PathSolver.Solve<double>(Backend, [x.Select(v => v * designScale).ToArray()], p,
+            [new PathSpec<double>(0, y.Select(v => v * responseScale).ToArray(), 1.0, [.. lambdas.Select(l => l * designScale * responseScale)])], Tight);
+        double toPlain = designScale / responseScale;
+        for (int step = 0; step < lambdas.Length; step++)
+        {
+            Assert.Equal(ProblemStatus.Converged, plain.Statuses[step]);
+            Assert.Equal(ProblemStatus.Converged, scaled.Statuses[step]);
+            double objective = scaled.Objectives[step] / responseScale / responseScale;
+            Assert.True(Math.Abs(objective - plain.Objectives[step]) <= 1e-9 * plain.Objectives[step],
+                $"step {step}: {objective:R} vs {plain.Objectives[step]:R}");
+            for (int j = 0; j < p; j++)
+                Assert.Equal(plain.Coefficient(0, step)[j], scaled.Coefficient(0, step)[j] * toPlain, 1e-7);
+        }
+    }
+
+    [SkippableTheory]
     [InlineData(false, 1.0)]
     [InlineData(false, 0.5)]
     [InlineData(true, 1.0)]
