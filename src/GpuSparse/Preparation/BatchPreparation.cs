@@ -243,8 +243,9 @@ internal static class BatchPreparation
             activeLanes[j] = active[j] ? -1 : 0;
         // Row i in float64 (a float32 row is widened into this buffer).
         var widened = typeof(T) == typeof(double) ? [] : new double[p];
-        // ((xᵢⱼ − m̂ⱼ) − δⱼ)/sⱼ, 0 on inactive columns. Rows are written in float64 straight into a float64 design,
-        // else into a row buffer rounded to T; with unpenalised columns into a float64 working design, which the
+        // ((xᵢⱼ − m̂ⱼ) − δⱼ)/sⱼ (the exact division by sⱼ = 1 skipped when every column has it), 0 on inactive columns.
+        ReadOnlySpan<double> divisors = scales.All(s => s == 1.0) ? [] : scales;
+        // Rows are written in float64 straight into a float64 design, else into a row buffer rounded to T; with unpenalised columns into a float64 working design, which the
         // projection needs before rounding.
         var work = unpenalised is null ? null : new double[n * p];
         var rowOut = work is null && typeof(T) != typeof(double) ? new double[p] : [];
@@ -253,7 +254,7 @@ internal static class BatchPreparation
             var output = work is not null ? work.AsSpan(i * p, p)
                 : typeof(T) == typeof(double) ? MemoryMarshal.Cast<T, double>(values.AsSpan(i * p, p))
                 : rowOut;
-            ColumnKernels.Working(ColumnKernels.Row(x, i, p, widened), means, corrections, scales, activeLanes, output);
+            ColumnKernels.Working(ColumnKernels.Row(x, i, p, widened), means, corrections, divisors, activeLanes, output);
             for (int j = 0; j < rowOut.Length; j++)
                 values[i * p + j] = T.CreateTruncating(rowOut[j]);
         }

@@ -11,7 +11,8 @@ internal static class ColumnKernels
 {
     /// <summary>
     /// <c>output = active ? ((row − means) − corrections)/scales : 0</c>: the two-part mean of
-    /// <see cref="ColumnStatistics"/> subtracted in order. <paramref name="active"/> holds −1 (all bits) or 0 per column.
+    /// <see cref="ColumnStatistics"/> subtracted in order, without the division when <paramref name="scales"/> is empty
+    /// (all 1: the division would be exact). <paramref name="active"/> holds −1 (all bits) or 0 per column.
     /// </summary>
     public static void Working(ReadOnlySpan<double> row, ReadOnlySpan<double> means, ReadOnlySpan<double> corrections,
         ReadOnlySpan<double> scales, ReadOnlySpan<long> active, Span<double> output)
@@ -24,12 +25,16 @@ internal static class ColumnKernels
         var vo = MemoryMarshal.Cast<double, Vector<double>>(output);
         for (int v = 0; v < vr.Length; v++)
         {
-            var c = ((vr[v] - vmean[v]) - vcorrection[v]) / vscale[v];
+            var c = (vr[v] - vmean[v]) - vcorrection[v];
+            if (!vscale.IsEmpty)
+                c /= vscale[v];
             vo[v] = Vector.ConditionalSelect(vactive[v], c, Vector<double>.Zero);
         }
         for (int j = vr.Length * Vector<double>.Count; j < row.Length; j++)
         {
-            double c = ((row[j] - means[j]) - corrections[j]) / scales[j];
+            double c = (row[j] - means[j]) - corrections[j];
+            if (!scales.IsEmpty)
+                c /= scales[j];
             output[j] = active[j] != 0 ? c : 0.0;
         }
     }

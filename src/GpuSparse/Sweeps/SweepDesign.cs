@@ -84,8 +84,9 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         get
         {
+            // (a design with non-finite values has no sizes: the engine marks its paths invalid)
             double worst = 0;
-            for (int j = 0; j < Features; j++)
+            for (int j = 0; j < Features && IsFinite; j++)
                 if (!_constant[j])
                     worst = Math.Max(worst, Math.Abs(Math.Log2((FitIntercept ? _statistics.Deviation[j] : _statistics.RootMeanSquare[j]) / _scales[j])));
             return worst;

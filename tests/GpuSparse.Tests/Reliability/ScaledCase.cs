@@ -41,13 +41,21 @@ internal sealed class ScaledCase
 
     public override string ToString() => Description;
 
-    public static ScaledCase Draw(Random random, int n, int p)
+    /// <summary>The float64 draw: X in 10^[−200, 200], y in 10^[−140, 140], offsets 10^[0, 14].</summary>
+    public static ScaledCase Draw(Random random, int n, int p) => Draw(random, n, p, 200, 140, 14, float32: false);
+
+    /// <summary>
+    /// A draw with X in 10^[−xDecades, xDecades], y in 10^[−yDecades, yDecades] and offsets 10^[0, offsetDecades];
+    /// with <paramref name="float32"/> X, y and the offsets are rounded to float32 (X − O stays exact in float64).
+    /// </summary>
+    public static ScaledCase Draw(Random random, int n, int p, double xDecades, double yDecades, double offsetDecades, bool float32)
     {
+        double Store(double v) => float32 ? (float)v : v;
         while (true)
         {
             bool intercept = random.Next(2) == 0, standardize = random.Next(3) == 0;
             double r0 = random.Next(2) == 0 ? 1.0 : 0.5;
-            double log10X = -200 + 400 * random.NextDouble(), log10Y = -140 + 280 * random.NextDouble();
+            double log10X = xDecades * (2 * random.NextDouble() - 1), log10Y = yDecades * (2 * random.NextDouble() - 1);
             // β = (s_y/s_x)·β'' must be a float64 too.
             if (Math.Abs(log10X - log10Y) > 290)
                 continue;
@@ -62,18 +70,18 @@ internal sealed class ScaledCase
             if (intercept)
             {
                 for (int j = 0; j < p; j++)
-                    offsets[j] = (random.Next(2) == 0 ? 1 : -1) * Math.Pow(10, 14 * random.NextDouble()) * 8 * sx;
-                responseOffset = (random.Next(2) == 0 ? 1 : -1) * Math.Pow(10, 14 * random.NextDouble()) * 2 * sy * y0.Max(Math.Abs);
+                    offsets[j] = Store((random.Next(2) == 0 ? 1 : -1) * Math.Pow(10, offsetDecades * random.NextDouble()) * 8 * sx);
+                responseOffset = Store((random.Next(2) == 0 ? 1 : -1) * Math.Pow(10, offsetDecades * random.NextDouble()) * 2 * sy * y0.Max(Math.Abs));
             }
             var x = new double[n * p];
             var xBack = new double[n * p];
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < p; j++)
                 {
-                    x[i * p + j] = sx * x0[i * p + j] + offsets[j];
+                    x[i * p + j] = Store(sx * x0[i * p + j] + offsets[j]);
                     xBack[i * p + j] = (x[i * p + j] - offsets[j]) / sx;
                 }
-            var y = y0.Select(v => sy * v + responseOffset).ToArray();
+            var y = y0.Select(v => Store(sy * v + responseOffset)).ToArray();
             var yBack = y.Select(v => (v - responseOffset) / sy).ToArray();
             var (xo, yo) = intercept ? OracleSolver.Centre(xBack, yBack, n, p) : (xBack, yBack);
             // glmnet's standard deviation is centred whether or not there is an intercept.
@@ -84,7 +92,7 @@ internal sealed class ScaledCase
             double lambda0 = lambdaMax * Math.Pow(10, -2.3 + 2 * random.NextDouble());
             double l1Scale = standardize ? sy : sx * sy, l2Scale = standardize ? 1 : sx * sx;
             double lambda = lambda0 * (r0 * l1Scale + (1 - r0) * l2Scale);
-            if (!double.IsFinite(lambda) || lambda == 0)
+            if (!double.IsFinite(lambda) || lambda == 0 || float32 && !float.IsFinite((float)lambda))
                 continue;
             double ratio = r0 == 1 ? 1 : lambda0 * r0 * l1Scale / lambda;
             double l1 = standardize ? lambda * ratio / sy : lambda * ratio / sx / sy;
