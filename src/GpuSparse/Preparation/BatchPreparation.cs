@@ -212,7 +212,8 @@ internal static class BatchPreparation
         var means = new double[p];
         var corrections = new double[p];
         var scales = new double[p];
-        var penaltyScales = new double[p];
+        var penaltyExponents = new int[p];
+        bool unitScales = true;
         var active = new bool[p];
         ValidationFailure? fault = null;
         for (int j = 0; j < p; j++)
@@ -235,7 +236,8 @@ internal static class BatchPreparation
                 : standardize ? stats.Deviation[j]
                 : Math.Abs(Math.ILogB(size)) > ScaleFreeExponent ? Math.ScaleB(1.0, Math.ILogB(size)) : 1.0;
             // Without standardize the problem is posed on the raw scale: βⱼ = β̃ⱼ/sⱼ puts 1/sⱼ on the penalty.
-            penaltyScales[j] = standardize ? 1.0 : 1.0 / scales[j];
+            penaltyExponents[j] = standardize ? 0 : -Math.ILogB(scales[j]);
+            unitScales &= scales[j] == 1.0;
         }
         var values = storage?.Invoke(n * p) ?? new T[n * p];
         var activeLanes = new long[p];
@@ -244,9 +246,9 @@ internal static class BatchPreparation
         // Row i in float64 (a float32 row is widened into this buffer).
         var widened = typeof(T) == typeof(double) ? [] : new double[p];
         // ((xᵢⱼ − m̂ⱼ) − δⱼ)/sⱼ (the exact division by sⱼ = 1 skipped when every column has it), 0 on inactive columns.
-        ReadOnlySpan<double> divisors = scales.All(s => s == 1.0) ? [] : scales;
-        // Rows are written in float64 straight into a float64 design, else into a row buffer rounded to T; with unpenalised columns into a float64 working design, which the
-        // projection needs before rounding.
+        ReadOnlySpan<double> divisors = unitScales ? [] : scales;
+        // Rows are written in float64 straight into a float64 design, else into a row buffer rounded to T; with
+        // unpenalised columns into a float64 working design, which the projection needs before rounding.
         var work = unpenalised is null ? null : new double[n * p];
         var rowOut = work is null && typeof(T) != typeof(double) ? new double[p] : [];
         for (int i = 0; i < n; i++)
@@ -270,7 +272,7 @@ internal static class BatchPreparation
         var lipschitz = new Lazy<double>(() => SpectralNorm.LargestEigenvalue<T>(values, n, p));
         return new PreparedDesign<T>(values, n, p, means, scales, active, lipschitz, projection)
         {
-            PenaltyScales = penaltyScales,
+            PenaltyExponents = penaltyExponents,
             Fault = fault,
         };
     }
@@ -362,15 +364,11 @@ internal static class BatchPreparation
         double nullObjective = scales.NullObjective;
         if (ObjectiveRangeFailure(nullObjective) is { } range)
             return (0, range);
-        // log₂ of the largest n·l1ⱼ and n·l2ⱼ at e = 0 (sums of logarithms: the products themselves may overflow).
-        double log2L1 = double.NegativeInfinity, log2L2 = double.NegativeInfinity, log2N = Math.Log2(n);
-        for (int j = 0; j < design.Features; j++)
-        {
-            double w = settings.PenaltyFactors?[j] ?? 1.0;
-            double t = Math.Log2(design.PenaltyScales[j]);
-            log2L1 = Math.Max(log2L1, Math.Log2(settings.Lambda) + Math.Log2(settings.L1Ratio) + Math.Log2(w) + t + log2N);
-            log2L2 = Math.Max(log2L2, Math.Log2(settings.Lambda) + Math.Log2(1 - settings.L1Ratio) + Math.Log2(w) + 2 * t + log2N);
-        }
+        // log₂ of bounds on the largest n·l1ⱼ and n·l2ⱼ at e = 0, from the largest wⱼ and tⱼ (sums of logarithms:
+        // the products themselves may overflow).
+        double log2Factor = Math.Log2(settings.Lambda) + Math.Log2(settings.PenaltyFactors?.Max() ?? 1.0) + Math.Log2(n);
+        double log2L1 = log2Factor + Math.Log2(settings.L1Ratio) + design.MaxPenaltyExponent;
+        double log2L2 = log2Factor + Math.Log2(1 - settings.L1Ratio) + 2 * design.MaxPenaltyExponent;
         if (log2L2 > limit)
             return (0, new ValidationFailure("lambda", $"λ·(1 − r) = {settings.Lambda * (1 - settings.L1Ratio):G6} is too large: n·λ·(1 − r)·wⱼ " +
                 $"on the working scale of X exceeds 2^{limit}; the coefficients it allows are 0 to within float64 rounding"));
@@ -423,7 +421,7 @@ internal static class BatchPreparation
 
     /// <summary>
     /// The per-coordinate weights on the working scale of <paramref name="design"/>: l1ⱼ = λ·r·wⱼ·tⱼ·2^e and
-    /// l2ⱼ = λ·(1 − r)·wⱼ·tⱼ² (wⱼ = 1 without factors, tⱼ the design's <see cref="PreparedDesign{T}.PenaltyScales"/>,
+    /// l2ⱼ = λ·(1 − r)·wⱼ·tⱼ² (wⱼ = 1 without factors, tⱼ = 2^kⱼ from the design's <see cref="PreparedDesign{T}.PenaltyExponents"/>,
     /// 2^e the response scale).
     /// </summary>
     public static void PenaltyWeights<T>(PreparedDesign<T> design, double lambda, double l1Ratio, double[]? factors,
@@ -434,9 +432,10 @@ internal static class BatchPreparation
         {
             double w = factors?[j] ?? 1.0;
             // tⱼ and 2^e are powers of two, applied last and exactly: a product of the factors first could overflow.
-            int t = Math.ILogB(design.PenaltyScales[j]);
-            l1[j] = T.CreateTruncating(Math.ScaleB(lambda * l1Ratio * w, t + responseExponent));
-            l2[j] = T.CreateTruncating(Math.ScaleB(lambda * (1 - l1Ratio) * w, 2 * t));
+            int t = design.PenaltyExponents?[j] ?? 0;
+            double weight1 = lambda * l1Ratio * w, weight2 = lambda * (1 - l1Ratio) * w;
+            l1[j] = T.CreateTruncating(t + responseExponent == 0 ? weight1 : Math.ScaleB(weight1, t + responseExponent));
+            l2[j] = T.CreateTruncating(t == 0 ? weight2 : Math.ScaleB(weight2, 2 * t));
         }
     }
 
@@ -453,7 +452,8 @@ internal static class BatchPreparation
             double value = start.IsEmpty ? 0.0 : start[j];
             if (positive)
                 value = Math.Max(value, 0);
-            initial[j] = design.IteratedColumns[j] ? T.CreateTruncating(Math.ScaleB(value * design.ColumnScales[j], responseExponent)) : T.Zero;
+            value *= design.ColumnScales[j];
+            initial[j] = design.IteratedColumns[j] ? T.CreateTruncating(responseExponent == 0 ? value : Math.ScaleB(value, responseExponent)) : T.Zero;
         }
     }
 }

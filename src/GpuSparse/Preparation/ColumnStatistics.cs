@@ -74,8 +74,6 @@ internal sealed class ColumnStatistics
         var valueScale = new double[p];
         var deviationScale = new double[p];
         var scaledMean = new double[p];
-        var valueExponent = new int[p];
-        var deviationExponent = new int[p];
         for (int j = 0; j < p; j++)
         {
             double maxAbs = Math.Max(Math.Abs(min[j]), Math.Abs(max[j]));
@@ -83,14 +81,12 @@ internal sealed class ColumnStatistics
             stats.Zero[j] = maxAbs == 0;
             // (exponents are kept within ±1000 so that the scales themselves stay finite for subnormal values)
             int e = stats.Zero[j] ? 0 : Math.Max(Math.ILogB(maxAbs), -1000);
-            valueExponent[j] = e;
             valueScale[j] = Math.ScaleB(1.0, -e);
             // Σx overflows only for values near the float64 limit: then it is summed again on the scaled values.
             stats.Mean[j] = double.IsFinite(sum[j]) ? sum[j] / n : Math.ScaleB(ScaledSum(x, p, j, valueScale[j]) / n, e);
             scaledMean[j] = stats.Mean[j] * valueScale[j];
             double range = Math.Max(max[j] * valueScale[j] - scaledMean[j], scaledMean[j] - min[j] * valueScale[j]);
-            deviationExponent[j] = range > 0 ? Math.Max(Math.ILogB(range), -1000) : 0;
-            deviationScale[j] = Math.ScaleB(1.0, -deviationExponent[j]);
+            deviationScale[j] = Math.ScaleB(1.0, range > 0 ? -Math.Max(Math.ILogB(range), -1000) : 0);
         }
         // Pass 2: with d = (η·x − η·m̂)·σ, Σd and Σd² (the corrected two-pass variance), and Σ(η·x)².
         var deviations = new double[p];
@@ -100,7 +96,8 @@ internal sealed class ColumnStatistics
             AddDeviations(ColumnKernels.Row(x, i, p, widened), valueScale, scaledMean, deviationScale, deviations, squares, valueSquares);
         for (int j = 0; j < p; j++)
         {
-            int e = valueExponent[j], f = deviationExponent[j];
+            // (the scales are powers of two within 2^±1000: ILogB recovers their exponents exactly)
+            int e = -Math.ILogB(valueScale[j]), f = -Math.ILogB(deviationScale[j]);
             stats.MeanCorrection[j] = stats.Constant[j] ? 0 : Math.ScaleB(deviations[j] / n, e + f);
             double centred = Math.Max(squares[j] - deviations[j] * deviations[j] / n, 0);
             stats.Deviation[j] = stats.Constant[j] ? 0 : Math.ScaleB(Math.Sqrt(centred / n), e + f);

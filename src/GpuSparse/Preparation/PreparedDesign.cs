@@ -26,10 +26,24 @@ internal sealed class PreparedDesign<T>(T[] values, int samples, int features, d
     public double[] ColumnScales { get; } = columnScales;
 
     /// <summary>
-    /// The factor tⱼ of the penalty weights on the working scale: l1ⱼ = λ·r·wⱼ·tⱼ, l2ⱼ = λ·(1 − r)·wⱼ·tⱼ²
-    /// (1 with standardize, where the penalty is posed on the standardized scale; 1/sⱼ without): a power of two.
+    /// The exponents kⱼ of the factors tⱼ = 2^kⱼ of the penalty weights on the working scale: l1ⱼ = λ·r·wⱼ·tⱼ,
+    /// l2ⱼ = λ·(1 − r)·wⱼ·tⱼ² (tⱼ = 1 with standardize, where the penalty is posed on the standardized scale; 1/sⱼ
+    /// without, sⱼ then a power of two). Null when every kⱼ is 0, the common case.
     /// </summary>
-    public double[] PenaltyScales { get; init; } = [.. columnScales.Select(_ => 1.0)];
+    public int[]? PenaltyExponents
+    {
+        get => _penaltyExponents;
+        init
+        {
+            _penaltyExponents = value is not null && value.Any(k => k != 0) ? value : null;
+            MaxPenaltyExponent = _penaltyExponents?.Max() ?? 0;
+        }
+    }
+
+    private readonly int[]? _penaltyExponents;
+
+    /// <summary>The largest of <see cref="PenaltyExponents"/> (0 when there are none).</summary>
+    public int MaxPenaltyExponent { get; private init; }
 
     /// <summary>Why the problems on this design cannot be solved as posed (null when they can).</summary>
     public ValidationFailure? Fault { get; init; }
@@ -80,7 +94,7 @@ internal sealed class PreparedDesign<T>(T[] values, int samples, int features, d
         double intercept = responseMean;
         for (int j = 0; j < working.Length; j++)
         {
-            raw[j] = ActiveColumns[j] ? Math.ScaleB(raw[j], -responseExponent) / ColumnScales[j] : 0.0;
+            raw[j] = ActiveColumns[j] ? (responseExponent == 0 ? raw[j] : Math.ScaleB(raw[j], -responseExponent)) / ColumnScales[j] : 0.0;
             intercept -= ColumnMeans[j] * raw[j];
         }
         return fitIntercept ? intercept : 0.0;

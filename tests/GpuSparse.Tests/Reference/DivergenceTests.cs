@@ -49,7 +49,7 @@ public sealed class DivergenceTests
         var problem = BatchPreparation.Prepare(batch, options).Problems[0]!;
         var d = problem.Design;
         var design = new PreparedDesign<T>(d.Values, d.Samples, d.Features, d.ColumnMeans, d.ColumnScales, d.ActiveColumns,
-            new Lazy<double>(d.Lipschitz / stepFactor), d.Projection) { PenaltyScales = d.PenaltyScales };
+            new Lazy<double>(d.Lipschitz / stepFactor), d.Projection) { PenaltyExponents = d.PenaltyExponents };
         var broken = new PreparedProblem<T>(problem.Index, design, (T[])problem.Response.Clone(), problem.ResponseMean, problem.L1,
             problem.L2, problem.Positive, problem.Initial, problem.NullObjective, problem.GapTolerance, problem.FitIntercept, problem.BasisDotResponse);
         if (poisonResponse)
