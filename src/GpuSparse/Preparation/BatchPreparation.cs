@@ -209,8 +209,9 @@ internal static class BatchPreparation
     {
         int n = x.Length / p;
         var stats = ColumnStatistics.Of(x, p);
-        var means = new double[p];
-        var corrections = new double[p];
+        // The two-part means (zero without an intercept); the statistics' own arrays are taken over.
+        var means = fitIntercept ? stats.Mean : new double[p];
+        var corrections = fitIntercept ? stats.MeanCorrection : new double[p];
         var scales = new double[p];
         var penaltyExponents = new int[p];
         bool unitScales = true;
@@ -224,11 +225,6 @@ internal static class BatchPreparation
                 fault ??= new ValidationFailure("X", $"column {j} is constant ({double.CreateTruncating(x[j]):G6} in every row): " +
                     "its standard deviation is 0, so standardize cannot scale it without an intercept; remove it, fit an intercept or do not standardize");
                 active[j] = false;
-            }
-            if (fitIntercept)
-            {
-                means[j] = stats.Mean[j];
-                corrections[j] = stats.MeanCorrection[j];
             }
             // The working column's own size: centred with an intercept, as given without.
             double size = fitIntercept ? stats.Deviation[j] : stats.RootMeanSquare[j];
@@ -292,7 +288,9 @@ internal static class BatchPreparation
         var settings = batch.Settings(k);
         int p = batch.Features;
         var y = batch.Response(k).Span;
-        var centred = new double[y.Length];
+        var response = new T[y.Length];
+        // y_c in float64: a float64 response is its own buffer, a float32 one is rounded from this one at the end.
+        var centred = typeof(T) == typeof(double) ? (double[])(object)response : new double[y.Length];
         var scales = CentreResponse(y, settings.FitIntercept, tolerance, centred.AsSpan());
         var (exponent, failure) = ResponseExponent<T>(design, settings, scales, y.Length);
         if (failure is not null)
@@ -309,9 +307,9 @@ internal static class BatchPreparation
         }
         // The projection works in float64 on y_c, which is rounded to T afterwards.
         double[] basisDotResponse = design.Projection?.ProjectResponse(centred) ?? [];
-        var response = new T[y.Length];
-        for (int i = 0; i < y.Length; i++)
-            response[i] = T.CreateTruncating(centred[i]);
+        if (!ReferenceEquals(centred, response))
+            for (int i = 0; i < y.Length; i++)
+                response[i] = T.CreateTruncating(centred[i]);
         var l1 = new T[p];
         var l2 = new T[p];
         var initial = new T[p];

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -56,24 +57,41 @@ internal sealed class ColumnStatistics
     {
         int n = x.Length / p;
         var stats = new ColumnStatistics(n, p);
-        var widened = typeof(T) == typeof(double) ? [] : new double[p];
-        var min = new double[p];
-        var max = new double[p];
-        var sum = new double[p];
-        Array.Fill(min, double.PositiveInfinity);
-        Array.Fill(max, double.NegativeInfinity);
+        // Nine p-vectors of temporaries in one pooled array (preparation runs once per problem of a batch).
+        var pooled = ArrayPool<double>.Shared.Rent(10 * p);
+        try
+        {
+            Compute(x, p, n, stats, pooled.AsSpan(0, 10 * p));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(pooled);
+        }
+        return stats;
+    }
+
+    private static void Compute<T>(ReadOnlySpan<T> x, int p, int n, ColumnStatistics stats, Span<double> scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        scratch.Clear();
+        var widened = typeof(T) == typeof(double) ? [] : scratch.Slice(0, p);
+        var min = scratch.Slice(p, p);
+        var max = scratch.Slice(2 * p, p);
+        var sum = scratch.Slice(3 * p, p);
+        min.Fill(double.PositiveInfinity);
+        max.Fill(double.NegativeInfinity);
         // Pass 1: Σx, min and max, and a probe that is 0 exactly when every value is finite.
         double probe = 0;
         for (int i = 0; i < n; i++)
             probe += AddRange(ColumnKernels.Row(x, i, p, widened), sum, min, max);
         stats.IsFinite = probe == 0;
         if (!stats.IsFinite)
-            return stats;
+            return;
         // Per column: values are scaled by η = 2^−e (e the exponent of max|x|) and their deviations by a second
         // power of two from the range, so that sums of squares neither overflow nor underflow.
-        var valueScale = new double[p];
-        var deviationScale = new double[p];
-        var scaledMean = new double[p];
+        var valueScale = scratch.Slice(4 * p, p);
+        var deviationScale = scratch.Slice(5 * p, p);
+        var scaledMean = scratch.Slice(6 * p, p);
         for (int j = 0; j < p; j++)
         {
             double maxAbs = Math.Max(Math.Abs(min[j]), Math.Abs(max[j]));
@@ -89,9 +107,11 @@ internal sealed class ColumnStatistics
             deviationScale[j] = Math.ScaleB(1.0, range > 0 ? -Math.Max(Math.ILogB(range), -1000) : 0);
         }
         // Pass 2: with d = (η·x − η·m̂)·σ, Σd and Σd² (the corrected two-pass variance), and Σ(η·x)².
-        var deviations = new double[p];
-        var squares = new double[p];
-        var valueSquares = new double[p];
+        // (the sums of pass 1 are spent: their room takes the sums of pass 2)
+        var deviations = sum;
+        deviations.Clear();
+        var squares = scratch.Slice(7 * p, p);
+        var valueSquares = scratch.Slice(8 * p, p);
         for (int i = 0; i < n; i++)
             AddDeviations(ColumnKernels.Row(x, i, p, widened), valueScale, scaledMean, deviationScale, deviations, squares, valueSquares);
         for (int j = 0; j < p; j++)
@@ -103,7 +123,6 @@ internal sealed class ColumnStatistics
             stats.Deviation[j] = stats.Constant[j] ? 0 : Math.ScaleB(Math.Sqrt(centred / n), e + f);
             stats.RootMeanSquare[j] = Math.ScaleB(Math.Sqrt(valueSquares[j] / n), e);
         }
-        return stats;
     }
 
     /// <summary>
