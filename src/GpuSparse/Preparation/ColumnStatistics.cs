@@ -31,6 +31,9 @@ internal sealed class ColumnStatistics
 
     public int Samples { get; }
 
+    // Values and deviations within 2^±UnscaledExponent are summed as they are (see Compute).
+    private const int UnscaledExponent = 480;
+
     /// <summary>m̂ⱼ = fl(Σᵢxᵢⱼ/n), the first part of the mean.</summary>
     public double[] Mean { get; }
 
@@ -87,11 +90,13 @@ internal sealed class ColumnStatistics
         stats.IsFinite = probe == 0;
         if (!stats.IsFinite)
             return;
-        // Per column: values are scaled by η = 2^−e (e the exponent of max|x|) and their deviations by a second
-        // power of two from the range, so that sums of squares neither overflow nor underflow.
+        // Per column: values beyond 2^±480 are scaled by η = 2^−e (e the exponent of max|x|) and deviations beyond it
+        // by a second power of two from the range, so that sums of squares neither overflow nor underflow (within
+        // 2^±480 their squares and sums of up to 2^60 of them are normal float64 as they are).
         var valueScale = scratch.Slice(4 * p, p);
         var deviationScale = scratch.Slice(5 * p, p);
         var scaledMean = scratch.Slice(6 * p, p);
+        bool unscaled = true;
         for (int j = 0; j < p; j++)
         {
             double maxAbs = Math.Max(Math.Abs(min[j]), Math.Abs(max[j]));
@@ -99,12 +104,15 @@ internal sealed class ColumnStatistics
             stats.Zero[j] = maxAbs == 0;
             // (exponents are kept within ±1000 so that the scales themselves stay finite for subnormal values)
             int e = stats.Zero[j] ? 0 : Math.Max(Math.ILogB(maxAbs), -1000);
+            e = Math.Abs(e) > UnscaledExponent ? e : 0;
             valueScale[j] = Math.ScaleB(1.0, -e);
             // Σx overflows only for values near the float64 limit: then it is summed again on the scaled values.
             stats.Mean[j] = double.IsFinite(sum[j]) ? sum[j] / n : Math.ScaleB(ScaledSum(x, p, j, valueScale[j]) / n, e);
             scaledMean[j] = stats.Mean[j] * valueScale[j];
             double range = Math.Max(max[j] * valueScale[j] - scaledMean[j], scaledMean[j] - min[j] * valueScale[j]);
-            deviationScale[j] = Math.ScaleB(1.0, range > 0 ? -Math.Max(Math.ILogB(range), -1000) : 0);
+            int f = range > 0 ? Math.Max(Math.ILogB(range), -1000) : 0;
+            deviationScale[j] = Math.ScaleB(1.0, Math.Abs(f) > UnscaledExponent ? -f : 0);
+            unscaled &= valueScale[j] == 1.0 && deviationScale[j] == 1.0;
         }
         // Pass 2: with d = (η·x − η·m̂)·σ, Σd and Σd² (the corrected two-pass variance), and Σ(η·x)².
         // (the sums of pass 1 are spent: their room takes the sums of pass 2)
@@ -112,8 +120,10 @@ internal sealed class ColumnStatistics
         deviations.Clear();
         var squares = scratch.Slice(7 * p, p);
         var valueSquares = scratch.Slice(8 * p, p);
+        // (with every scale 1, the common case, the kernel skips the multiplications)
+        ReadOnlySpan<double> valueScales = unscaled ? [] : valueScale, deviationScales = unscaled ? [] : deviationScale;
         for (int i = 0; i < n; i++)
-            AddDeviations(ColumnKernels.Row(x, i, p, widened), valueScale, scaledMean, deviationScale, deviations, squares, valueSquares);
+            AddDeviations(ColumnKernels.Row(x, i, p, widened), valueScales, scaledMean, deviationScales, deviations, squares, valueSquares);
         for (int j = 0; j < p; j++)
         {
             // (the scales are powers of two within 2^±1000: ILogB recovers their exponents exactly)
@@ -154,7 +164,10 @@ internal sealed class ColumnStatistics
         return finite;
     }
 
-    /// <summary>With s = η·row and d = (s − η·m̂)·σ: <c>deviations += d</c>, <c>squares += d²</c>, <c>valueSquares += s²</c>.</summary>
+    /// <summary>
+    /// With s = η·row and d = (s − η·m̂)·σ: <c>deviations += d</c>, <c>squares += d²</c>, <c>valueSquares += s²</c>; η and σ
+    /// are both empty when they are all 1.
+    /// </summary>
     private static void AddDeviations(ReadOnlySpan<double> row, ReadOnlySpan<double> valueScale, ReadOnlySpan<double> scaledMean,
         ReadOnlySpan<double> deviationScale, Span<double> deviations, Span<double> squares, Span<double> valueSquares)
     {
@@ -165,18 +178,19 @@ internal sealed class ColumnStatistics
         var vd = MemoryMarshal.Cast<double, Vector<double>>(deviations);
         var vq = MemoryMarshal.Cast<double, Vector<double>>(squares);
         var vv = MemoryMarshal.Cast<double, Vector<double>>(valueSquares);
+        bool scaled = !valueScale.IsEmpty;
         for (int v = 0; v < vr.Length; v++)
         {
-            var s = vr[v] * veta[v];
-            var d = (s - vm[v]) * vsigma[v];
+            var s = scaled ? vr[v] * veta[v] : vr[v];
+            var d = scaled ? (s - vm[v]) * vsigma[v] : s - vm[v];
             vd[v] += d;
             vq[v] += d * d;
             vv[v] += s * s;
         }
         for (int j = vr.Length * Vector<double>.Count; j < row.Length; j++)
         {
-            double s = row[j] * valueScale[j];
-            double d = (s - scaledMean[j]) * deviationScale[j];
+            double s = scaled ? row[j] * valueScale[j] : row[j];
+            double d = scaled ? (s - scaledMean[j]) * deviationScale[j] : s - scaledMean[j];
             deviations[j] += d;
             squares[j] += d * d;
             valueSquares[j] += s * s;
