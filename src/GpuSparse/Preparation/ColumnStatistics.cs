@@ -8,8 +8,9 @@ namespace GpuSparse.Preparation;
 /// The column statistics of a row-major n × p design, in float64, that neither an offset nor the scale of a
 /// column can spoil: the mean in two parts, <c>x̄ⱼ = m̂ⱼ + δⱼ</c> (m̂ⱼ the rounded mean of the values, δⱼ the mean of
 /// the deviations from it: the corrected two-pass algorithm, so that a column 10¹² + 0.1·z keeps its 0.1·z), the
-/// centred 1/n standard deviation and the root mean square, both accumulated on values rescaled by exact powers of
-/// two (no overflow or underflow at any finite scale), and which columns are constant (all values equal).
+/// centred 1/n standard deviation and the root mean square, accumulated on values rescaled by exact powers of two
+/// where they lie beyond 2^±480 (no overflow or underflow at any finite scale), and which columns are constant (all
+/// values equal).
 /// </summary>
 /// <remarks>
 /// Whether a column is constant is decided on the values themselves, not by a threshold: a constant column's
@@ -18,9 +19,11 @@ namespace GpuSparse.Preparation;
 /// </remarks>
 internal sealed class ColumnStatistics
 {
-    private ColumnStatistics(int samples, int features)
+    // Values and deviations within 2^±UnscaledExponent are summed as they are (see Compute).
+    private const int UnscaledExponent = 480;
+
+    private ColumnStatistics(int features)
     {
-        Samples = samples;
         Mean = new double[features];
         MeanCorrection = new double[features];
         Deviation = new double[features];
@@ -28,11 +31,6 @@ internal sealed class ColumnStatistics
         Constant = new bool[features];
         Zero = new bool[features];
     }
-
-    public int Samples { get; }
-
-    // Values and deviations within 2^±UnscaledExponent are summed as they are (see Compute).
-    private const int UnscaledExponent = 480;
 
     /// <summary>m̂ⱼ = fl(Σᵢxᵢⱼ/n), the first part of the mean.</summary>
     public double[] Mean { get; }
@@ -59,8 +57,8 @@ internal sealed class ColumnStatistics
     public static ColumnStatistics Of<T>(ReadOnlySpan<T> x, int p) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Length / p;
-        var stats = new ColumnStatistics(n, p);
-        // Nine p-vectors of temporaries in one pooled array (preparation runs once per problem of a batch).
+        var stats = new ColumnStatistics(p);
+        // Ten p-vectors of temporaries in one pooled array (preparation runs once per problem of a batch).
         var pooled = ArrayPool<double>.Shared.Rent(10 * p);
         try
         {
