@@ -82,11 +82,14 @@ public static class PathSolver
             }
         }
         var result = new PathResult(count, steps, p);
+        // Paths on a design with non-finite values or a column standardize cannot scale are not solved (as on the
+        // path engine): a step's batch on a screened subset of columns could otherwise miss the fault.
+        var solvable = paths.Select(path => sweep[path.Design] is { IsFinite: true, Fault: null }).ToArray();
         for (int step = 0; step < steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var keep = StrongSets(sweep, paths, states, step, options);
-            var pending = Enumerable.Range(0, count).ToList();
+            var pending = Enumerable.Range(0, count).Where(k => solvable[k]).ToList();
             var iterations = new int[count];
             while (pending.Count > 0)
             {
@@ -100,6 +103,11 @@ public static class PathSolver
             {
                 int at = result.Index(k, step);
                 result.Lambdas[at] = paths[k].Lambdas[step];
+                if (!solvable[k])
+                {
+                    (result.Statuses[at], result.DualityGaps[at], result.Objectives[at]) = (ProblemStatus.Invalid, double.NaN, double.NaN);
+                    continue;
+                }
                 result.Iterations[at] = iterations[k];
                 states[k].Beta.CopyTo(result.Coefficients, at * p);
                 result.Intercepts[at] = states[k].Intercept;

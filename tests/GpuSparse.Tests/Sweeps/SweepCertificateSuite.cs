@@ -93,6 +93,26 @@ public abstract class SweepCertificateSuite : BackendBinding
     }
 
     [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PathsOnAFaultyDesignAreInvalidWhateverTheScreening(bool standardizeConstant)
+    {
+        // Column 3 carries nothing (screening leaves it out of every step): its fault must still be seen.
+        int n = 40, p = 4;
+        var random = new Random(17);
+        var x = Enumerable.Range(0, n * p).Select(_ => CertificateSuite.Gaussian(random)).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => 2 * x[i * p] - x[i * p + 1] + 0.1 * CertificateSuite.Gaussian(random)).ToArray();
+        for (int i = 0; i < n; i++)
+            x[i * p + 3] = standardizeConstant ? 5.0 : 1e-3 * x[i * p + 3];
+        if (!standardizeConstant)
+            x[7 * p + 3] = double.PositiveInfinity;
+        var options = Tight with { FitIntercept = !standardizeConstant, Standardize = standardizeConstant };
+        var path = PathSolver.Solve<double>(Backend, [x], p, [new PathSpec<double>(0, y, 1.0, [0.5, 0.1, 0.01])], options);
+        Assert.All(path.Statuses, status => Assert.Equal(ProblemStatus.Invalid, status));
+        Assert.All(path.Coefficients, b => Assert.Equal(0.0, b));
+    }
+
+    [SkippableTheory]
     [InlineData(false, 1.0)]
     [InlineData(false, 0.5)]
     [InlineData(true, 1.0)]
