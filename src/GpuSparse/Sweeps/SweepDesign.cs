@@ -7,8 +7,8 @@ namespace GpuSparse.Sweeps;
 /// <summary>
 /// One design of a sweep seen from outside the solver: the column means and scales of the working design
 /// (centred with an intercept, divided by the centred 1/n standard deviation when standardizing; see
-/// <see cref="ColumnStatistics"/>), so that the
-/// path driver can evaluate gradients x̃ⱼᵀr/n for λ_max, screening and the KKT check, and cut column subsets.
+/// <see cref="ColumnStatistics"/>), so that the path driver can evaluate gradients x̃ⱼᵀr/n for λ_max, screening and
+/// the KKT check, and cut column subsets.
 /// </summary>
 public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
