@@ -171,9 +171,7 @@ internal sealed class ProblemFiles
     }
 
     // The solve path reads every input as an NpyArray; CSV values are float64 in native byte order.
-    private static NpyArray FromDoubles(double[] values, params int[] shape) =>
-        new(shape, NpyDataType.Float64, !BitConverter.IsLittleEndian,
-            System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), values.Length);
+    private static NpyArray FromDoubles(double[] values, params int[] shape) => NpyArray.FromDoubles(values, shape);
 
     private static NpyArray Read(string path)
     {
