@@ -43,7 +43,7 @@ internal sealed class Report
             case OutputFormat.Json:
                 var objects = _rows.Select(row => Columns.Select((c, j) => (Key: Key(c.Name), Value: row[j]))
                     .ToDictionary(p => p.Key, p => p.Value));
-                writer.WriteLine(JsonSerializer.Serialize(objects, ResultWriter.JsonOptions));
+                writer.WriteLine(JsonSerializer.Serialize(objects, ResultJson.Options));
                 break;
             default:
                 WriteTable(writer);

@@ -57,6 +57,27 @@ public static class NpyWriter
         }
     }
 
+    /// <summary>Writes <paramref name="data"/> as an int32 ('&lt;i4') array of the given shape (counts, labels).</summary>
+    /// <param name="path">Destination file; overwritten if it exists.</param>
+    /// <param name="data">Elements in C (row-major) order.</param>
+    /// <param name="shape">Dimensions; empty for a 0-d array. Their product must equal <c>data.Length</c>.</param>
+    /// <exception cref="ArgumentException">The shape has a negative dimension or does not match the data.</exception>
+    public static void Write(string path, ReadOnlySpan<int> data, params int[] shape)
+    {
+        using var stream = Create(path, "<i4", data.Length, shape);
+        Span<byte> buffer = stackalloc byte[BufferBytes];
+        while (!data.IsEmpty)
+        {
+            int count = Math.Min(data.Length, BufferBytes / sizeof(int));
+            for (int i = 0; i < count; i++)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(buffer[(i * sizeof(int))..], data[i]);
+            }
+            stream.Write(buffer[..(count * sizeof(int))]);
+            data = data[count..];
+        }
+    }
+
     private static FileStream Create(string path, string descr, int length, int[] shape)
     {
         ArgumentNullException.ThrowIfNull(path);
