@@ -44,7 +44,7 @@ internal sealed class SweepArguments
     public SweepRequest Read(ParseResult parse)
     {
         var ratios = parse.GetValue(Model.L1Ratio)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && InputFiles.Ratio(r) is null
+            .Select(t => InputFiles.TryParse(t, out double r) && InputFiles.Ratio(r) is null
                 ? r : throw new InputException($"--l1-ratio {t}: must be a number in [0, 1] (1 = Lasso, 0 = Ridge); several are comma-separated")).ToArray();
         if (ratios.Length == 0)
             throw new InputException("--l1-ratio: no values");

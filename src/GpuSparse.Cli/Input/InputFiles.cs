@@ -23,13 +23,27 @@ internal static class InputFiles
     /// </summary>
     public static double? Number(string text, string option, Func<double, string?> check)
     {
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        if (TryParse(text, out double value))
             return check(value) is { } problem ? throw new InputException($"{option} {text}: {problem}") : value;
         if (!File.Exists(text))
             throw new InputException(Directory.Exists(text)
                 ? $"{option} {text}: is a folder; give a number or a .npy file"
                 : $"{option} {text}: neither a number nor a readable file");
         return null;
+    }
+
+    /// <summary>A number as people and numpy write it: .NET's forms, and inf, +inf, -inf as numpy prints them.</summary>
+    public static bool TryParse(string text, out double value)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+            return true;
+        value = text.ToLowerInvariant() switch
+        {
+            "inf" or "+inf" => double.PositiveInfinity,
+            "-inf" => double.NegativeInfinity,
+            _ => double.NaN,
+        };
+        return !double.IsNaN(value);
     }
 
     /// <summary>A regularization strength: finite and ≥ 0.</summary>

@@ -90,7 +90,8 @@ internal static class Charts
             ticks.AddMajor(logLambda[at], nonzeros.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         plot.Axes.Top.TickGenerator = ticks;
-        plot.Axes.Top.Label.Text = "nonzero coefficients";
+        // A label on the top axis would be drawn over the title: the title says what the top axis counts.
+        plot.Title(title + "\n(top axis: number of nonzero coefficients)");
         return plot;
     }
 

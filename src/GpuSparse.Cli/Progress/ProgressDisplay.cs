@@ -8,30 +8,35 @@ namespace GpuSparse.Cli.Progress;
 /// <summary>
 /// Shows how a long solve is going, on stderr so that stdout stays clean for tables and pipes: a live bar
 /// (problems finished of the total, rate, elapsed and remaining time) when stderr is a terminal, plain lines when it
-/// is redirected to a file or a CI log (one at least every <see cref="Heartbeat"/> while a solve runs). The choice
+/// is redirected to a file or a CI log (one at least every <see cref="DefaultHeartbeat"/> while a solve runs). The choice
 /// looks at stderr itself: Spectre.Console's own detection looks at stdout, which is often redirected while a person
 /// still watches stderr.
 /// </summary>
 internal sealed class ProgressDisplay
 {
     /// <summary>The longest a redirected log goes without a line while a solve runs.</summary>
-    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(5);
 
     private readonly TextWriter _stderr;
     private readonly bool _live;
+    private readonly TimeSpan _heartbeat;
     private readonly object _gate = new();
     private volatile string? _notice;
     private bool _running;
 
-    private ProgressDisplay(TextWriter stderr, bool live)
+    private ProgressDisplay(TextWriter stderr, bool live, TimeSpan heartbeat)
     {
         _stderr = stderr;
         _live = live;
+        _heartbeat = heartbeat;
     }
 
-    /// <summary>A live bar only when writing to the process's own stderr and that is a terminal.</summary>
-    public static ProgressDisplay For(TextWriter stderr) =>
-        new(stderr, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
+    /// <summary>
+    /// A live bar only when writing to the process's own stderr and that is a terminal; else plain lines, one at least
+    /// every <paramref name="heartbeat"/> (default <see cref="DefaultHeartbeat"/>).
+    /// </summary>
+    public static ProgressDisplay For(TextWriter stderr, TimeSpan? heartbeat = null) =>
+        new(stderr, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected, heartbeat ?? DefaultHeartbeat);
 
     /// <summary>
     /// Shows a notice (the "cancelling" line): a live bar shows it in place of its description, so it is not drawn
@@ -71,17 +76,17 @@ internal sealed class ProgressDisplay
                 _stderr.WriteLine(notice);
             return result;
         }
-        using var lines = new PlainLines(_stderr, label, total);
+        using var lines = new PlainLines(_stderr, label, total, _heartbeat);
         result = solve(lines);
         lines.Finish(result);
         return result;
     }
 
-    /// <summary>Runs work that reports no progress of its own (a sweep, generating data), with a line every <see cref="Heartbeat"/> while it runs.</summary>
+    /// <summary>Runs work that reports no progress of its own (a sweep, generating data), with a line every heartbeat while it runs.</summary>
     public T Run<T>(string label, Func<T> work)
     {
         var clock = Stopwatch.StartNew();
-        using var timer = new Timer(_ => Notice($"{label}: {clock.Elapsed.TotalSeconds:F0} s"), null, Heartbeat, Heartbeat);
+        using var timer = new Timer(_ => Notice($"{label}: running, {clock.Elapsed.TotalSeconds:F0} s"), null, _heartbeat, _heartbeat);
         return work();
     }
 
@@ -135,7 +140,7 @@ internal sealed class ProgressDisplay
     }
 
     /// <summary>
-    /// Plain lines: at a new tenth of the batch (at most one a second), and at least every <see cref="Heartbeat"/>
+    /// Plain lines: at a new tenth of the batch (at most one a second), and at least every heartbeat
     /// from a timer even when no problem finishes; each with the rate and the time left at that rate. Reports arrive
     /// from many threads.
     /// </summary>
@@ -148,15 +153,17 @@ internal sealed class ProgressDisplay
         private readonly object _gate = new();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Timer _timer;
+        private readonly TimeSpan _heartbeat;
         private int _finished;
         private int _tenthsShown;
         private TimeSpan _shownAt;
         private bool _done;
 
-        public PlainLines(TextWriter stderr, string label, int total)
+        public PlainLines(TextWriter stderr, string label, int total, TimeSpan heartbeat)
         {
-            (_stderr, _label, _total) = (stderr, label, total);
-            _timer = new Timer(_ => Beat(), null, Heartbeat, Heartbeat);
+            (_stderr, _label, _total, _heartbeat) = (stderr, label, total, heartbeat);
+            // A tick every fifth of the heartbeat, a line when the last is four fifths old: never more than one heartbeat apart.
+            _timer = new Timer(_ => Beat(), null, heartbeat / 5, heartbeat / 5);
         }
 
         public void Report(SolveProgress value)
@@ -165,7 +172,7 @@ internal sealed class ProgressDisplay
             lock (_gate)
             {
                 _finished = Math.Max(_finished, value.Finished);
-                if (_done || tenths <= _tenthsShown || _clock.Elapsed - _shownAt < MinimumInterval)
+                if (_done || tenths <= _tenthsShown || _clock.Elapsed - _shownAt < Min(MinimumInterval, _heartbeat / 2))
                     return;
                 _tenthsShown = tenths;
                 Show();
@@ -183,10 +190,12 @@ internal sealed class ProgressDisplay
 
         public void Dispose() => _timer.Dispose();
 
+        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
         private void Beat()
         {
             lock (_gate)
-                if (!_done && _clock.Elapsed - _shownAt >= Heartbeat - MinimumInterval)
+                if (!_done && _clock.Elapsed - _shownAt >= _heartbeat * 0.8)
                     Show();
         }
 
