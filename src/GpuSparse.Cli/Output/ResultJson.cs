@@ -17,7 +17,7 @@ internal static class ResultJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new FiniteOrNull(), new FiniteOrNullSingle(), new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new FiniteOrNull(), new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     /// <summary>The tool and its version, as result.json records them.</summary>
@@ -45,22 +45,6 @@ internal static class ResultJson
         public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
         {
             if (double.IsFinite(value))
-                writer.WriteNumberValue(value);
-            else
-                writer.WriteNullValue();
-        }
-    }
-
-    private sealed class FiniteOrNullSingle : JsonConverter<float>
-    {
-        public override bool HandleNull => true;
-
-        public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.TokenType == JsonTokenType.Null ? float.NaN : reader.GetSingle();
-
-        public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options)
-        {
-            if (float.IsFinite(value))
                 writer.WriteNumberValue(value);
             else
                 writer.WriteNullValue();
