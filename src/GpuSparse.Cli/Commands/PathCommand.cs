@@ -32,7 +32,7 @@ internal static class PathCommand
 
     internal static int Run(SweepRequest request, TextWriter stdout, TextWriter stderr)
     {
-        using var output = ResultFolder.Prepare(request.Output, request.Overwrite);
+        using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.LambdasPath);
         var input = request.Load();
         var clock = Stopwatch.StartNew();
         using var backend = SolverBackends.CreateForSweeps(request.Backend);

@@ -60,7 +60,7 @@ internal static class SolveCommand
         // Usage first (wrong for every problem), then the output location, then the data: nothing is solved in vain.
         ModelArguments.Check(request.Options);
         ProblemFiles.CheckScalars(request.Alpha, request.L1Ratio);
-        using var output = ResultFolder.Prepare(request.Output, request.Overwrite);
+        using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.Alpha, request.L1Ratio);
         var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target);
         using var backend = SolverBackends.Create(request.Backend);
         var progress = ProgressDisplay.For(stderr);
