@@ -143,6 +143,22 @@ public sealed class SweepWorkflowTests : IDisposable
     }
 
     [Fact]
+    public void CtrlCDuringTheExampleWritesEveryFileAndCountsTheCancelledProblems()
+    {
+        using var interrupt = new CancellationTokenSource();
+        interrupt.Cancel();
+        var (exit, stdout, stderr) = Run(interrupt.Token, "example", "--problems", "5", "--no-plots", "--format", "json", "--out", Folder("example"));
+        Assert.Equal(ExitCodes.SomeProblemsFailed, exit);
+        var json = Json(Folder("example"));
+        // Problems certified at their first gap check (λ ≥ λ_max: β = 0) finish before the token is looked at.
+        int cancelled = json.GetProperty("cancelled").GetInt32();
+        Assert.InRange(cancelled, 300, 405);
+        Assert.True(File.Exists(Path.Combine(Folder("example"), "generated", "result.json")));
+        Assert.Equal(3, JsonDocument.Parse(stdout).RootElement.GetArrayLength());
+        Assert.Contains($"cancelled: {cancelled} problem(s) did not finish", stderr);
+    }
+
+    [Fact]
     public void PathThenPlotOnCsvDrawsOnePanelPerTargetAndRatio()
     {
         var (data, targets) = DiabetesCsv(_folder);
