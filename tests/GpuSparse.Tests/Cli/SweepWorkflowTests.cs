@@ -96,6 +96,8 @@ public sealed class SweepWorkflowTests : IDisposable
         var rows = JsonDocument.Parse(run.Stdout).RootElement;
         Assert.Equal(1, rows.GetArrayLength());
         Assert.Equal(10, rows[0].GetProperty("converged").GetInt32());
+        // in the unit --tol bounds (the absolute gap on this y, ‖y − ȳ‖²/n ≈ 5929, would be thousands of times larger)
+        Assert.InRange(rows[0].GetProperty("max_rel_gap").GetDouble(), -1e-12, 1e-4);
         Assert.Equal(JsonValueKind.True, Json(Folder("positive")).GetProperty("positive").ValueKind);
         Assert.Equal("f32", Json(Folder("positive")).GetProperty("precision").GetString());
 
