@@ -33,69 +33,60 @@ internal static class AnomalyCommand
         var maxIter = CommonOptions.MaxIterations();
         var precision = CommonOptions.Precision();
         var backendName = CommonOptions.Backend();
-        var output = new Option<string?>("--out") { Description = "folder for image.png, reconstruction.png, anomaly.png and truth.png" };
+        var output = new Option<string?>("--out") { Description = "folder for image.png, reconstruction.png, anomaly.png, truth.png and result.json (created; written in full or not at all)" };
+        var overwrite = CommonOptions.Overwrite();
 
         var command = new Command("anomaly",
             "Worked example: defects in a synthetic textured image found by robust sparse coding of its patches\n" +
             "(y = Dx + s per patch, D = low-frequency DCT atoms, all patches one batch).\n\n" +
             "Example:\n  gpusparse anomaly --size 128 --patch 8 --stride 4 --out anomaly/")
         {
-            size, patch, stride, maxFrequency, lambdaX, lambdaS, noise, spots, scratches, seed, tol, maxIter, precision, backendName, output,
+            size, patch, stride, maxFrequency, lambdaX, lambdaS, noise, spots, scratches, seed, tol, maxIter, precision, backendName, output, overwrite,
         };
         command.SetAction(parse =>
         {
-            var request = new AnomalyRequest(parse.GetValue(size), parse.GetValue(patch), parse.GetValue(stride),
-                parse.GetValue(maxFrequency), new RobustCodingSettings { CodeLambda = parse.GetValue(lambdaX), AnomalyLambda = parse.GetValue(lambdaS) },
-                parse.GetValue(noise), parse.GetValue(spots), parse.GetValue(scratches), parse.GetValue(seed),
-                new SolverOptions { Tolerance = parse.GetValue(tol), MaxIterations = parse.GetValue(maxIter) },
-                parse.GetValue(precision)!, parse.GetValue(output));
-            ISolverBackend backend;
-            try
+            var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            return CommandFailures.Run(stderr, () =>
             {
-                backend = SolverBackends.Create(parse.GetValue(backendName)!);
-            }
-            catch (InputException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return ExitCodes.BadInput;
-            }
-            using (backend)
-                return Run(request, backend, Console.Out, Console.Error);
+                var request = new AnomalyRequest(parse.GetValue(size), parse.GetValue(patch), parse.GetValue(stride),
+                    parse.GetValue(maxFrequency), new RobustCodingSettings { CodeLambda = parse.GetValue(lambdaX), AnomalyLambda = parse.GetValue(lambdaS) },
+                    parse.GetValue(noise), parse.GetValue(spots), parse.GetValue(scratches), parse.GetValue(seed),
+                    ModelArguments.Check(new SolverOptions { Tolerance = parse.GetValue(tol), MaxIterations = parse.GetValue(maxIter) }),
+                    parse.GetValue(precision)!, parse.GetValue(output), parse.GetValue(overwrite));
+                using var backend = SolverBackends.Create(parse.GetValue(backendName)!);
+                return Run(request, backend, stdout, stderr);
+            });
         });
         return command;
     }
 
     /// <summary>Everything an <c>anomaly</c> run asks for.</summary>
     internal sealed record AnomalyRequest(int Size, int Patch, int Stride, int MaxFrequency, RobustCodingSettings Penalties,
-        double Noise, int Spots, int Scratches, int Seed, SolverOptions Options, string Precision, string? Output);
+        double Noise, int Spots, int Scratches, int Seed, SolverOptions Options, string Precision, string? Output, bool Overwrite = false);
 
     /// <summary>The detection quality and speed of one run.</summary>
     internal sealed record AnomalyReport(int Patches, int Atoms, double RocAuc, double Precision, double Recall,
         double Seconds, double PatchesPerSecond, int Converged);
 
-    internal static int Run(AnomalyRequest request, ISolverBackend backend, TextWriter stdout, TextWriter stderr)
-    {
-        try
+    internal static int Run(AnomalyRequest request, ISolverBackend backend, TextWriter stdout, TextWriter stderr) =>
+        CommandFailures.Run(stderr, () =>
         {
-            request.Options.Validate();
+            ModelArguments.Check(request.Options);
             request.Penalties.Validate();
-            var report = request.Precision == "f32" ? Detect<float>(request, backend, stdout) : Detect<double>(request, backend, stdout);
+            using var folder = request.Output is { } path ? ResultFolder.Prepare(path, request.Overwrite) : null;
+            var report = request.Precision == "f32" ? Detect<float>(request, backend, folder) : Detect<double>(request, backend, folder);
             stdout.WriteLine($"{report.Patches} patches of {request.Patch}×{request.Patch}, {report.Atoms} DCT atoms (u + v ≤ {request.MaxFrequency}), " +
                 $"one batch on {backend.Name} ({request.Precision}): {report.Seconds:F3} s, {report.PatchesPerSecond:F0} patches/s, " +
                 $"{report.Converged} converged");
             stdout.WriteLine($"per-pixel ROC-AUC {report.RocAuc:F4}; flagged where the score > 0: precision {report.Precision:F3}, recall {report.Recall:F3}");
+            if (folder is not null)
+                stdout.WriteLine($"images in {request.Output}: image.png, reconstruction.png, anomaly.png, truth.png");
             if (report.Converged < report.Patches)
                 stderr.WriteLine($"warning: {report.Patches - report.Converged} patch(es) did not converge to --tol {request.Options.Tolerance}");
             return ExitCodes.Success;
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            stderr.WriteLine($"error: option {e.ParamName}: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-    }
+        });
 
-    internal static AnomalyReport Detect<T>(AnomalyRequest request, ISolverBackend backend, TextWriter stdout)
+    internal static AnomalyReport Detect<T>(AnomalyRequest request, ISolverBackend backend, ResultFolder? folder = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var scene = DefectScene.Generate(request.Size, request.Noise, request.Spots, request.Scratches, request.Seed);
@@ -110,19 +101,19 @@ internal static class AnomalyCommand
         var reconstruction = grid.Stitch((k, e) => coded.Reconstruction(k)[e]);
         double auc = DetectionMetrics.RocAuc(scores, scene.Defects);
         var (precision, recall) = DetectionMetrics.PrecisionRecall(scores, scene.Defects, 0);
-        if (request.Output is { } folder)
+        double seconds = coded.Solve.Elapsed.TotalSeconds;
+        var report = new AnomalyReport(coded.Count, dictionary.Count, auc, precision, recall, seconds, coded.Count / seconds,
+            coded.Solve.CountWith(ProblemStatus.Converged));
+        folder?.Commit(() =>
         {
-            Directory.CreateDirectory(folder);
             const int scale = 3;
             int n = request.Size;
-            PngWriter.WriteGray(Path.Combine(folder, "image.png"), scene.Image, n, n, 0, 1, scale);
-            PngWriter.WriteGray(Path.Combine(folder, "reconstruction.png"), reconstruction, n, n, 0, 1, scale);
-            PngWriter.WriteGray(Path.Combine(folder, "anomaly.png"), scores, n, n, 0, scores.Max(), scale);
-            PngWriter.WriteGray(Path.Combine(folder, "truth.png"), [.. scene.Defects.Select(d => d ? 1.0 : 0.0)], n, n, 0, 1, scale);
-            stdout.WriteLine($"images in {folder}: image.png, reconstruction.png, anomaly.png, truth.png");
-        }
-        double seconds = coded.Solve.Elapsed.TotalSeconds;
-        return new AnomalyReport(coded.Count, dictionary.Count, auc, precision, recall, seconds, coded.Count / seconds,
-            coded.Solve.CountWith(ProblemStatus.Converged));
+            PngWriter.WriteGray(folder.PathOf("image.png"), scene.Image, n, n, 0, 1, scale);
+            PngWriter.WriteGray(folder.PathOf("reconstruction.png"), reconstruction, n, n, 0, 1, scale);
+            PngWriter.WriteGray(folder.PathOf("anomaly.png"), scores, n, n, 0, scores.Max(), scale);
+            PngWriter.WriteGray(folder.PathOf("truth.png"), [.. scene.Defects.Select(d => d ? 1.0 : 0.0)], n, n, 0, 1, scale);
+            ResultJson.Write(folder.PathOf("result.json"), new { Command = "anomaly", ResultJson.Tool, Backend = backend.Name, request.Precision, Report = report });
+        });
+        return report;
     }
 }

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json.Serialization;
+using System.Numerics;
 using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
+using GpuSparse.Cli.Progress;
 using GpuSparse.IO;
 using GpuSparse.Sweeps;
 
@@ -11,94 +12,144 @@ namespace GpuSparse.Cli.Commands;
 /// <summary><c>cv</c>: K-fold cross-validation over targets × L1 ratios × λ, with the refit on all data.</summary>
 internal static class CvCommand
 {
+    /// <summary>The cross-validation curve as a table: what <c>plot</c> draws.</summary>
+    public const string CurveFile = "cv.csv";
+
     public static Command Create()
     {
-        var arguments = new SweepArguments();
-        var folds = new Option<int>("--folds") { Description = "K, the number of folds", DefaultValueFactory = _ => 5 };
-        var foldIds = new Option<string?>("--fold-ids") { Description = "a (n,) .npy of fold labels (any integers; overrides --folds and --seed)" };
+        var arguments = new SweepArguments("output folder for the curves, the choices and the full-data paths");
+        var folds = new Option<int>("--folds", "--cv") { Description = "K, the number of folds ≥ 2 (glmnet nfolds, scikit-learn cv)", DefaultValueFactory = _ => 5 };
+        var foldIds = new Option<string?>("--fold-ids") { Description = "a (n,) .npy of fold labels (any integers; glmnet foldid; overrides --folds and --seed)" };
         var seed = new Option<ulong?>("--seed") { Description = "shuffle samples into folds with this seed (default: contiguous blocks, scikit-learn's KFold)" };
         var averaging = new Option<string>("--cv-mean") { Description = "glmnet (fold-size weighted) or sklearn (plain mean over folds)", DefaultValueFactory = _ => "glmnet" };
         averaging.AcceptOnlyFromAmong("glmnet", "sklearn");
         var command = new Command("cv",
             "Cross-validate the elastic net: K folds × λ grid × L1 ratios × targets solved as batches.\n" +
-            "Writes alphas.npy, cv_mse_mean.npy, cv_mse_se.npy, cv_fold_mse.npy, fold_ids.npy, the full-data path\n" +
-            "(coefs.npy, intercepts.npy, gaps.npy, iterations.npy), coef.npy/intercept.npy at λ_min, and result.json\n" +
-            "(λ_min, λ_1se, chosen L1 ratio per target).\n\n" +
-            "Example:\n  gpusparse cv --x X.npy --y y.npy --l1-ratio 0.5,1 --folds 5 --seed 1 --out cv/")
+            $"Writes {CurveFile} (target, l1_ratio, lambda, mse_mean, mse_se), alphas.npy, cv_mse_mean.npy, cv_mse_se.npy,\n" +
+            "cv_fold_mse.npy, fold_ids.npy (int32), the full-data path (coefs.npy, intercepts.npy, gaps.npy, iterations.npy),\n" +
+            "coef.npy/intercept.npy at λ_min, and result.json (λ_min, λ_1se, chosen L1 ratio per target). Prints one row per target.\n\n" +
+            "Examples:\n" +
+            "  gpusparse cv --x X.npy --y y.npy --l1-ratio 0.5,1 --folds 5 --seed 1 --out cv/\n" +
+            "  gpusparse cv --x data.csv --target progression --cv 10 --out cv/")
         {
             folds, foldIds, seed, averaging,
         };
         arguments.AddTo(command);
-        command.SetAction(parse => SweepInput.Guard(parse.InvocationConfiguration.Error, () =>
+        command.SetAction(parse =>
         {
-            var input = arguments.Read(parse);
-            var ids = parse.GetValue(foldIds) is { } file
-                ? ReadFoldIds(file, input.Samples)
-                : parse.GetValue(seed) is { } s
-                    ? Folds.Shuffled(input.Samples, parse.GetValue(folds), s)
-                    : Folds.Contiguous(input.Samples, parse.GetValue(folds));
-            var options = input.Options with
+            var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            return CommandFailures.Run(stderr, () =>
             {
-                Averaging = parse.GetValue(averaging) == "sklearn" ? CvAveraging.Unweighted : CvAveraging.FoldSizeWeighted,
-            };
-            return Run(input with { Options = options }, ids, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
-        }));
+                var request = arguments.Read(parse);
+                int k = parse.GetValue(folds);
+                if (k < 2 && parse.GetValue(foldIds) is null)
+                    throw new InputException($"--folds {k}: cross-validation needs at least 2 folds");
+                var foldSource = new FoldSource(k, parse.GetValue(foldIds), parse.GetValue(seed));
+                var options = request.Options with
+                {
+                    Averaging = parse.GetValue(averaging) == "sklearn" ? CvAveraging.Unweighted : CvAveraging.FoldSizeWeighted,
+                };
+                return Run(request with { Options = options }, foldSource, stdout, stderr);
+            });
+        });
         return command;
     }
 
-    internal static int Run(SweepInput input, int[] foldIds, TextWriter stdout, TextWriter stderr)
+    /// <summary>Where the folds come from: a file of labels, a seeded shuffle, or contiguous blocks.</summary>
+    internal sealed record FoldSource(int Count, string? File, ulong? Seed)
     {
+        public int[] For(int samples) => File is { } file ? ReadFoldIds(file, samples)
+            : Seed is { } s ? Folds.Shuffled(samples, Count, s)
+            : Folds.Contiguous(samples, Count);
+    }
+
+    internal static int Run(SweepRequest request, FoldSource foldSource, TextWriter stdout, TextWriter stderr)
+    {
+        using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.LambdasPath, foldSource.File);
+        var input = request.Load();
+        int[] foldIds = foldSource.For(input.Samples);
         var clock = Stopwatch.StartNew();
-        using var backend = SolverBackends.CreateForSweeps(input.Backend);
-        var result = CrossValidation.Run<double>(backend, input.X, input.Features, input.Targets, foldIds, input.Options);
+        using var backend = SolverBackends.CreateForSweeps(request.Backend);
+        var progress = ProgressDisplay.For(stderr);
+        using var interrupt = new CancelOnCtrlC(progress.Notice);
+        var result = progress.Run($"cv: {Folds.Normalize(foldIds).Max() + 1} folds", () => request.Precision == "f32"
+            ? Solve<float>(backend, input, foldIds, interrupt.Token)
+            : Solve<double>(backend, input, foldIds, interrupt.Token));
+        output.Commit(() => Write(output.Staging, input, result, foldIds, backend.Name, clock.Elapsed.TotalSeconds));
+        var rows = Rows(input, result);
+        rows.Write(stdout, request.Format);
+        if (result.Choices.Any(c => c.MinIndex < 0))
+            stderr.WriteLine("cancelled before any λ step finished on every fold: no λ was chosen (null in result.json)");
+        return SweepWriter.Report(result.Paths, stdout, stderr, request.Format, "cv", request.Output);
+    }
+
+    private static CrossValidationResult Solve<T>(Solvers.ISolverBackend backend, SweepInput input, int[] foldIds,
+        CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T> =>
+        CrossValidation.Run<T>(backend, input.Design<T>(), input.Features, input.Responses<T>(), foldIds, input.Options, cancellationToken);
+
+    private static void Write(string folder, SweepInput input, CrossValidationResult result, int[] foldIds, string backend, double seconds)
+    {
         int curves = result.Targets * result.Ratios, steps = result.Steps, p = input.Features;
-        SweepWriter.WritePaths(input, result.Paths, curves);
+        SweepWriter.WritePaths(folder, input, result.Paths, curves);
         void Save(string name, ReadOnlySpan<double> values, params int[] trailing) =>
-            NpyWriter.Write(Path.Combine(input.Output, name), values, input.Leading(trailing));
+            NpyWriter.Write(Path.Combine(folder, name), values, input.Leading(trailing));
         Save("cv_mse_mean.npy", result.MseMean, steps);
         Save("cv_mse_se.npy", result.MseStandardError, steps);
         Save("cv_fold_mse.npy", result.FoldMse, result.FoldCount, steps);
-        NpyWriter.Write(Path.Combine(input.Output, "fold_ids.npy"), Array.ConvertAll(Folds.Normalize(foldIds), f => (double)f), foldIds.Length);
+        NpyWriter.Write(Path.Combine(folder, "fold_ids.npy"), Folds.Normalize(foldIds), foldIds.Length);
         var chosen = result.Choices.SelectMany(c => c.Coefficients).ToArray();
         int[] targetShape = result.Targets > 1 ? [result.Targets] : [];
-        NpyWriter.Write(Path.Combine(input.Output, "coef.npy"), chosen, [.. targetShape, p]);
-        NpyWriter.Write(Path.Combine(input.Output, "intercept.npy"), result.Choices.Select(c => c.Intercept).ToArray(), result.Targets);
-        SweepWriter.WriteSummary(input, result.Paths, new
+        NpyWriter.Write(Path.Combine(folder, "coef.npy"), chosen, [.. targetShape, p]);
+        NpyWriter.Write(Path.Combine(folder, "intercept.npy"), result.Choices.Select(c => c.Intercept).ToArray(), result.Targets);
+        var curve = new double[checked(curves * steps * 5)];
+        for (int c = 0; c < curves; c++)
+            for (int i = 0; i < steps; i++)
+            {
+                int row = (c * steps + i) * 5;
+                curve[row] = c / result.Ratios;
+                curve[row + 1] = input.Options.L1Ratios[c % result.Ratios];
+                curve[row + 2] = result.Lambdas[c * steps + i];
+                curve[row + 3] = result.MseMean[c * steps + i];
+                curve[row + 4] = result.MseStandardError[c * steps + i];
+            }
+        CsvTable.Write(Path.Combine(folder, CurveFile), ["target", "l1_ratio", "lambda", "mse_mean", "mse_se"], curve);
+        SweepWriter.WriteSummary(folder, "cv", input, result.Paths, curves, backend, seconds, new
         {
-            Backend = backend.Name,
-            ElapsedSeconds = clock.Elapsed.TotalSeconds,
             Folds = result.FoldCount,
-            Averaging = input.Options.Averaging.ToString(),
-            Targets = result.Choices.Select((c, t) => new TargetChoice(t, c.L1Ratio, c.LambdaMin, c.Lambda1se,
-                result.MseMean[(t * result.Ratios + c.RatioIndex) * steps + c.MinIndex], c.Intercept)),
+            Averaging = input.Options.Averaging == CvAveraging.Unweighted ? "sklearn" : "glmnet",
+            Choices = result.Choices.Select((c, t) => new TargetChoice(t, input.TargetName(t), c.L1Ratio, c.LambdaMin, c.Lambda1se,
+                c.MinIndex < 0 ? double.NaN : result.MseMean[(t * result.Ratios + c.RatioIndex) * steps + c.MinIndex], c.Intercept)),
         });
+    }
+
+    private static Report Rows(SweepInput input, CrossValidationResult result)
+    {
+        var report = new Report(new ReportColumn("target"), new ReportColumn("l1_ratio"), new ReportColumn("lambda_min", "G6"),
+            new ReportColumn("lambda_1se", "G6"), new ReportColumn("mse_min", "G6"), new ReportColumn("nonzeros"));
         foreach (var (c, t) in result.Choices.Select((c, t) => (c, t)))
-            stdout.WriteLine($"target {t}: l1_ratio {c.L1Ratio:G6}, lambda_min {c.LambdaMin:G6}, lambda_1se {c.Lambda1se:G6}");
-        return SweepWriter.Report(result.Paths, stdout, stderr, "cv", input.Output);
+            report.Add(input.TargetName(t), c.L1Ratio, c.LambdaMin, c.Lambda1se,
+                c.MinIndex < 0 ? double.NaN : result.MseMean[(t * result.Ratios + c.RatioIndex) * result.Steps + c.MinIndex],
+                c.Coefficients.Count(v => v != 0 && !double.IsNaN(v)));
+        return report;
     }
 
     /// <summary>One target's choice as result.json spells it.</summary>
-    private sealed record TargetChoice(int Target, double L1Ratio,
-        [property: JsonPropertyName("lambda_min")] double LambdaMin,
-        [property: JsonPropertyName("lambda_1se")] double Lambda1se,
+    private sealed record TargetChoice(int Target, string TargetName, double L1Ratio,
+        [property: System.Text.Json.Serialization.JsonPropertyName("lambda_min")] double LambdaMin,
+        [property: System.Text.Json.Serialization.JsonPropertyName("lambda_1se")] double Lambda1se,
         double MseMin, double Intercept);
 
     private static int[] ReadFoldIds(string path, int samples)
     {
-        NpyArray array;
-        try
-        {
-            array = NpyReader.Read(path);
-        }
-        catch (IOException e)
-        {
-            throw new InputException($"--fold-ids {path}: {e.Message}", e);
-        }
+        var array = InputFiles.ReadNpy(path, "--fold-ids");
         if (array.Shape.Length != 1 || array.Shape[0] != samples)
-            throw new InputException($"--fold-ids {path}: must be ({samples},), got ({string.Join(", ", array.Shape)})");
+            throw new InputException($"--fold-ids {path}: must be ({samples},), got {DataFiles.Shape(array)}");
         var values = array.ToDouble();
         if (values.Any(v => v != Math.Round(v) || Math.Abs(v) > int.MaxValue))
             throw new InputException($"--fold-ids {path}: fold labels must be integers");
-        return Array.ConvertAll(values, v => (int)v);
+        var labels = Array.ConvertAll(values, v => (int)v);
+        if (labels.Distinct().Count() < 2)
+            throw new InputException($"--fold-ids {path}: cross-validation needs at least 2 distinct fold labels");
+        return labels;
     }
 }

@@ -22,6 +22,7 @@ internal static class ExampleCommand
         var tol = CommonOptions.Tolerance();
         var maxIter = CommonOptions.MaxIterations();
         var algorithm = CommonOptions.Algorithm();
+        var overwrite = CommonOptions.Overwrite();
         var count = new Option<int>("--problems") { Description = "problems in the generated batch (64 × 32 each)", DefaultValueFactory = _ => 4000 };
         var noPlots = new Option<bool>("--no-plots") { Description = "skip drawing the PNG and SVG plots" };
         var command = new Command("example",
@@ -31,67 +32,72 @@ internal static class ExampleCommand
             "  gpusparse example\n" +
             "  gpusparse example --out results/ --problems 10000 --format json")
         {
-            output, backend, format, tol, maxIter, algorithm, count, noPlots,
+            output, overwrite, backend, format, tol, maxIter, algorithm, count, noPlots,
         };
-        command.SetAction(parse => Run(parse.GetValue(output)!, parse.GetValue(backend)!, CommonOptions.ParseFormat(parse.GetValue(format)!),
-            new SolverOptions
-            {
-                Tolerance = parse.GetValue(tol),
-                MaxIterations = parse.GetValue(maxIter),
-                Algorithm = CommonOptions.ParseAlgorithm(parse.GetValue(algorithm)!),
-            },
-            parse.GetValue(count), !parse.GetValue(noPlots), Console.Out, Console.Error));
+        command.SetAction(parse =>
+        {
+            var stderr = parse.InvocationConfiguration.Error;
+            return CommandFailures.Run(stderr, () => Run(parse.GetValue(output)!, parse.GetValue(backend)!, CommonOptions.ParseFormat(parse.GetValue(format)!),
+                new SolverOptions
+                {
+                    Tolerance = parse.GetValue(tol),
+                    MaxIterations = parse.GetValue(maxIter),
+                    Algorithm = CommonOptions.ParseAlgorithm(parse.GetValue(algorithm)!),
+                },
+                parse.GetValue(count), !parse.GetValue(noPlots), parse.InvocationConfiguration.Output, stderr, parse.GetValue(overwrite)));
+        });
         return command;
     }
 
     internal static int Run(string output, string backendName, OutputFormat format, SolverOptions options, int problems, bool plots,
-        TextWriter stdout, TextWriter stderr)
-    {
-        try
+        TextWriter stdout, TextWriter stderr, bool overwrite = false) =>
+        CommandFailures.Run(stderr, () =>
         {
-            options.Validate();
-            ArgumentOutOfRangeException.ThrowIfLessThan(problems, 1, "--problems");
+            ModelArguments.Check(options);
+            if (problems < 1)
+                throw new InputException($"--problems {problems}: must be at least 1");
+            using var folder = ResultFolder.Prepare(output, overwrite);
             using var backend = SolverBackends.Create(backendName);
-            using var interrupt = new CancelOnCtrlC(stderr);
-            var outcome = ExampleJob.Run(new ExampleRequest(output, options, backend, problems, plots), ProgressDisplay.For(stderr), interrupt.Token);
-            var report = Summary(outcome);
-            report.Write(stdout, format);
-            File.WriteAllText(Path.Combine(output, "summary.json"), Render(report, OutputFormat.Json));
+            var progress = ProgressDisplay.For(stderr);
+            using var interrupt = new CancelOnCtrlC(progress.Notice);
+            ExampleOutcome? outcome = null;
+            Report? report = null;
+            folder.Commit(() =>
+            {
+                outcome = ExampleJob.Run(new ExampleRequest(folder.Staging, options, backend, problems, plots), progress, interrupt.Token);
+                report = Summary(outcome);
+                File.WriteAllText(Path.Combine(folder.Staging, "summary.json"), Render(report, OutputFormat.Json));
+                ResultJson.Write(Path.Combine(folder.Staging, "result.json"), new
+                {
+                    Command = "example",
+                    ResultJson.Tool,
+                    Backend = backend.Name,
+                    Algorithm = ModelArguments.AlgorithmRun(backend.Name, options.Algorithm),
+                    Problems = outcome.Batches.Sum(b => b.Result.Problems.Count),
+                    Cancelled = outcome.Batches.Sum(b => b.Result.CountWith(ProblemStatus.Cancelled)),
+                    Files = outcome.Files.Select(f => Path.GetRelativePath(folder.Staging, f)),
+                });
+            });
+            report!.Write(stdout, format);
             if (format == OutputFormat.Table)
             {
                 stdout.WriteLine();
-                foreach (var choice in outcome.Choices)
+                foreach (var choice in outcome!.Choices)
                     stdout.WriteLine($"chosen λ (least error on the held-out 20 %, split seed {ExampleJob.SplitSeed}), r = {choice.L1Ratio:0.##}: " +
                         $"λ = {choice.Lambda:G4}, held-out MSE {choice.Mse:G5}, {choice.Nonzeros} of {ExampleJob.DiabetesFeatures.Length} coefficients nonzero" +
                         (choice.AtSmallestLambda ? " (the grid's smallest λ: on this split the data want almost no penalty)" : ""));
                 stdout.WriteLine("(cross-validated λ_min / λ_1se come with the `cv` command)");
                 stdout.WriteLine();
-                stdout.WriteLine($"results and plots in {Path.GetFullPath(output)}:");
+                stdout.WriteLine($"results and plots in {folder.Target}:");
                 foreach (var file in outcome.Files)
-                    stdout.WriteLine($"  {Path.GetRelativePath(output, file)}");
+                    stdout.WriteLine($"  {Path.GetRelativePath(folder.Staging, file)}");
             }
-            int cancelled = outcome.Batches.Sum(b => b.Result.CountWith(ProblemStatus.Cancelled));
+            int cancelled = outcome!.Batches.Sum(b => b.Result.CountWith(ProblemStatus.Cancelled));
             if (cancelled > 0)
                 stderr.WriteLine($"cancelled: {cancelled} problem(s) did not finish; what finished is written to {output}");
             int failed = outcome.Batches.Sum(b => b.Result.CountWith(ProblemStatus.Invalid) + b.Result.CountWith(ProblemStatus.Diverged));
             return failed + cancelled > 0 ? ExitCodes.SomeProblemsFailed : ExitCodes.Success;
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            stderr.WriteLine($"error: option {e.ParamName}: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (InputException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"error: cannot write to {output}: {e.Message}; pass a writable folder with --out");
-            return ExitCodes.BadInput;
-        }
-    }
+        });
 
     private static Report Summary(ExampleOutcome outcome)
     {
@@ -101,8 +107,7 @@ internal static class ExampleCommand
         foreach (var batch in outcome.Batches)
         {
             var result = batch.Result;
-            double seconds = result.Elapsed.TotalSeconds;
-            report.Add(batch.Job, result.Problems.Count, result.Backend, seconds, result.Problems.Count / seconds,
+            report.Add(batch.Job, result.Problems.Count, result.Backend, result.Elapsed.TotalSeconds, ProgressDisplay.Rate(result),
                 result.CountWith(ProblemStatus.Converged), batch.WorstRelativeGap, batch.ChosenLambda);
         }
         return report;

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Numerics;
 using GpuSparse.Cli.Output;
+using GpuSparse.Cli.Progress;
+using GpuSparse.Model;
 using GpuSparse.Sweeps;
 
 namespace GpuSparse.Cli.Commands;
@@ -10,27 +13,85 @@ internal static class PathCommand
 {
     public static Command Create()
     {
-        var arguments = new SweepArguments();
+        var arguments = new SweepArguments("output folder for the paths");
         var command = new Command("path",
             "Solve the λ path of every target and L1 ratio (warm starts, strong-rule screening).\n" +
-            "Writes alphas.npy, coefs.npy (L, p) or (T, R, L, p), intercepts.npy, gaps.npy, iterations.npy, result.json.\n\n" +
-            "Example:\n  gpusparse path --x X.npy --y y.npy --l1-ratio 1,0.5 --grid sklearn --tol 1e-8 --out path/");
+            "Writes alphas.npy (L,) or (T, R, L), coefs.npy (L, p) or (T, R, L, p), intercepts.npy, gaps.npy,\n" +
+            "iterations.npy (int32) and result.json; T and R are left out where 1. Prints one row per path.\n\n" +
+            "Examples:\n" +
+            "  gpusparse path --x X.npy --y y.npy --l1-ratio 1,0.5 --grid sklearn --tol 1e-8 --out path/\n" +
+            "  gpusparse path --x data.csv --target progression --n-alphas 50 --eps 1e-3 --out path/");
         arguments.AddTo(command);
         command.SetAction(parse =>
         {
             var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
-            return SweepInput.Guard(stderr, () => Run(arguments.Read(parse), stdout, stderr));
+            return CommandFailures.Run(stderr, () => Run(arguments.Read(parse), stdout, stderr));
         });
         return command;
     }
 
-    internal static int Run(SweepInput input, TextWriter stdout, TextWriter stderr)
+    internal static int Run(SweepRequest request, TextWriter stdout, TextWriter stderr)
     {
+        using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.LambdasPath);
+        var input = request.Load();
         var clock = Stopwatch.StartNew();
-        using var backend = SolverBackends.CreateForSweeps(input.Backend);
-        var result = PathSolver.Solve<double>(backend, input.X, input.Features, input.Targets, input.Options);
-        SweepWriter.WritePaths(input, result, result.Paths);
-        SweepWriter.WriteSummary(input, result, new { Backend = backend.Name, ElapsedSeconds = clock.Elapsed.TotalSeconds });
-        return SweepWriter.Report(result, stdout, stderr, "path", input.Output);
+        using var backend = SolverBackends.CreateForSweeps(request.Backend);
+        var progress = ProgressDisplay.For(stderr);
+        using var interrupt = new CancelOnCtrlC(progress.Notice);
+        var result = progress.Run($"path: {input.Targets * input.Options.L1Ratios.Length} path(s)", () => request.Precision == "f32"
+            ? Solve<float>(backend, input, interrupt.Token)
+            : Solve<double>(backend, input, interrupt.Token));
+        output.Commit(() =>
+        {
+            SweepWriter.WritePaths(output.Staging, input, result, result.Paths);
+            SweepWriter.WriteSummary(output.Staging, "path", input, result, result.Paths, backend.Name, clock.Elapsed.TotalSeconds);
+        });
+        Rows(input, result).Write(stdout, request.Format);
+        return SweepWriter.Report(result, stdout, stderr, request.Format, "path", request.Output);
+    }
+
+    private static PathResult Solve<T>(Solvers.ISolverBackend backend, SweepInput input, CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        PathSolver.Solve<T>(backend, input.Design<T>(), input.Features, input.Responses<T>(), input.Options, cancellationToken);
+
+    /// <summary>
+    /// One row per path: its target and ratio, its λ range, how many steps converged, the sparsity at its end, and its
+    /// largest gap over ‖y − ȳ‖²/n (‖y‖²/n without an intercept), the unit --tol bounds.
+    /// </summary>
+    private static Report Rows(SweepInput input, PathResult result)
+    {
+        var report = new Report(new ReportColumn("target"), new ReportColumn("l1_ratio"), new ReportColumn("lambda_max", "G4"),
+            new ReportColumn("lambda_last", "G4"), new ReportColumn("steps"), new ReportColumn("converged"), new ReportColumn("cancelled"),
+            new ReportColumn("nonzeros_last"), new ReportColumn("max_rel_gap", "0.0E+00"));
+        int ratios = input.Options.L1Ratios.Length, steps = result.Steps;
+        var nullLoss = input.Responses<double>().Select(y =>
+        {
+            var values = y.Span;
+            double mean = 0, sum = 0;
+            if (input.Options.Path.FitIntercept)
+                foreach (double v in values)
+                    mean += v / values.Length;
+            foreach (double v in values)
+                sum += (v - mean) * (v - mean);
+            return sum / values.Length;
+        }).ToArray();
+        for (int k = 0; k < result.Paths; k++)
+        {
+            var statuses = result.Statuses.AsSpan(k * steps, steps);
+            int last = steps - 1;
+            while (last > 0 && statuses[last] == ProblemStatus.Cancelled)
+                last--;
+            double maxGap = double.NaN;
+            for (int i = 0; i < steps; i++)
+                if (statuses[i] != ProblemStatus.Cancelled && !(result.DualityGaps[k * steps + i] <= maxGap))
+                    maxGap = result.DualityGaps[k * steps + i];
+            int nonzeros = 0;
+            foreach (double c in result.Coefficient(k, last))
+                nonzeros += c != 0 && !double.IsNaN(c) ? 1 : 0;
+            double scale = nullLoss[k / ratios];
+            report.Add(input.TargetName(k / ratios), input.Options.L1Ratios[k % ratios], result.Lambdas[k * steps], result.Lambdas[k * steps + last],
+                steps, statuses.Count(ProblemStatus.Converged), statuses.Count(ProblemStatus.Cancelled), nonzeros, scale > 0 ? maxGap / scale : maxGap);
+        }
+        return report;
     }
 }

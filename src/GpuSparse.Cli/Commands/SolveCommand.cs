@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Numerics;
 using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
-using GpuSparse.Backends;
 using GpuSparse.Model;
 using GpuSparse.Cli.Progress;
 using GpuSparse.Solvers;
@@ -10,27 +9,19 @@ using GpuSparse.Solvers;
 namespace GpuSparse.Cli.Commands;
 
 /// <summary>
-/// <c>solve</c>: one batch from .npy files to <c>coef.npy</c>, <c>intercept.npy</c> and <c>result.json</c>.
-/// This is the contract outside checks run; keep its options stable.
+/// <c>solve</c>: one batch from .npy or CSV files to <c>coef.npy</c>, <c>intercept.npy</c>, <c>coef.csv</c> and
+/// <c>result.json</c>. This is the contract outside checks run; keep its options stable.
 /// </summary>
 internal static class SolveCommand
 {
     public static Command Create()
     {
-        var x = new Option<string>("--x") { Description = "X: .npy (n, p) shared by every problem or (K, n, p); or a CSV with a header row", Required = true };
-        var y = new Option<string>("--y") { Description = "y: .npy (n,) or (K, n); or a CSV whose K columns are K responses" };
-        var target = new Option<string>("--target") { Description = "the column of the --x CSV that is y (the other columns are X)" };
-        var alpha = new Option<string>("--alpha") { Description = "λ (scikit-learn's alpha): a number or a (K,) .npy", Required = true };
-        var l1Ratio = new Option<string>("--l1-ratio") { Description = "L1 ratio r in [0, 1] (1 = Lasso, 0 = Ridge): a number or a (K,) .npy", DefaultValueFactory = _ => "1" };
-        var noIntercept = new Option<bool>("--no-intercept") { Description = "do not fit an intercept (X and y are not centred)" };
-        var standardize = new Option<bool>("--standardize") { Description = "glmnet's standardize: penalise coefficients of columns scaled to unit 1/n variance" };
-        var positive = new Option<bool>("--positive") { Description = "constrain coefficients to be ≥ 0" };
-        var tol = CommonOptions.Tolerance();
-        var maxIter = CommonOptions.MaxIterations();
-        var precision = CommonOptions.Precision();
-        var algorithm = CommonOptions.Algorithm();
-        var backend = CommonOptions.Backend();
-        var output = CommonOptions.Out("output folder for coef.npy, coef.csv, intercept.npy and result.json");
+        var arguments = new ModelArguments(
+            "X: .npy (n, p) shared by every problem or (K, n, p); or a CSV with a header row",
+            "y: .npy (n,) or (K, n); or a CSV whose K columns are K responses",
+            "L1 ratio r in [0, 1] (1 = Lasso, 0 = Ridge; glmnet's alpha): a number or a (K,) .npy",
+            "output folder for coef.npy, coef.csv, intercept.npy and result.json");
+        var alpha = new Option<string>("--alpha") { Description = "λ (scikit-learn's alpha, glmnet's lambda): a number ≥ 0 or a (K,) .npy", Required = true };
 
         var command = new Command("solve",
             "Solve a batch of problems from .npy or CSV files.\n\n" +
@@ -39,83 +30,79 @@ internal static class SolveCommand
             "  gpusparse solve --x data.csv --target progression --alpha 0.1 --out results/\n" +
             "  gpusparse solve --x X.csv --y y.csv --alpha alphas.npy --out results/")
         {
-            x, y, target, alpha, l1Ratio, noIntercept, standardize, positive, tol, maxIter, precision, algorithm, backend, output,
+            alpha,
         };
+        arguments.AddTo(command);
         command.SetAction(parse =>
         {
-            var request = new SolveRequest(
-                parse.GetValue(x)!, parse.GetValue(y), parse.GetValue(alpha)!, parse.GetValue(l1Ratio)!,
-                !parse.GetValue(noIntercept), parse.GetValue(standardize), parse.GetValue(positive),
-                new SolverOptions
-                {
-                    Tolerance = parse.GetValue(tol),
-                    MaxIterations = parse.GetValue(maxIter),
-                    Algorithm = CommonOptions.ParseAlgorithm(parse.GetValue(algorithm)!),
-                },
-                parse.GetValue(precision)!, parse.GetValue(output)!, parse.GetValue(target), parse.GetValue(backend)!);
-            return Run(request, Console.Out, Console.Error);
+            var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            return CommandFailures.Run(stderr, () => Run(new SolveRequest(
+                parse.GetValue(arguments.X)!, parse.GetValue(arguments.Y), parse.GetValue(alpha)!, parse.GetValue(arguments.L1Ratio)!,
+                arguments.Intercept(parse), parse.GetValue(arguments.Standardize), parse.GetValue(arguments.Positive),
+                arguments.Solver(parse), parse.GetValue(arguments.Precision)!, parse.GetValue(arguments.Out)!,
+                parse.GetValue(arguments.Target), parse.GetValue(arguments.Backend)!, parse.GetValue(arguments.Overwrite),
+                arguments.ParsedFormat(parse)), stdout, stderr));
         });
         return command;
     }
 
     /// <summary>Everything a <c>solve</c> call asks for.</summary>
     internal sealed record SolveRequest(string X, string? Y, string Alpha, string L1Ratio, bool FitIntercept,
-        bool Standardize, bool Positive, SolverOptions Options, string Precision, string Output, string? Target = null, string Backend = "auto");
+        bool Standardize, bool Positive, SolverOptions Options, string Precision, string Output, string? Target = null,
+        string Backend = "auto", bool Overwrite = false, OutputFormat Format = OutputFormat.Table);
 
-    internal static int Run(SolveRequest request, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs the request; every failure goes through <see cref="CommandFailures"/>.</summary>
+    internal static int Run(SolveRequest request, TextWriter stdout, TextWriter stderr) =>
+        CommandFailures.Run(stderr, () => Solve(request, stdout, stderr));
+
+    private static int Solve(SolveRequest request, TextWriter stdout, TextWriter stderr)
     {
-        try
+        // Usage first (wrong for every problem), then the output location, then the data: nothing is solved in vain.
+        ModelArguments.Check(request.Options);
+        ProblemFiles.CheckScalars(request.Alpha, request.L1Ratio);
+        using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.Alpha, request.L1Ratio);
+        var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target);
+        using var backend = SolverBackends.Create(request.Backend);
+        var progress = ProgressDisplay.For(stderr);
+        using var interrupt = new CancelOnCtrlC(progress.Notice);
+        var result = request.Precision == "f32"
+            ? Solve<float>(files, request, backend, progress, interrupt.Token)
+            : Solve<double>(files, request, backend, progress, interrupt.Token);
+        string algorithm = ModelArguments.AlgorithmRun(result.Backend, request.Options.Algorithm);
+        output.Commit(() => ResultWriter.Write(output.Staging, result, files.Features, new BatchDescription("solve", algorithm,
+            request.Precision, files.Alphas, files.L1Ratios, [.. Enumerable.Range(0, files.Count).Select(files.TargetOf)],
+            new { request.Options.Tolerance, request.Options.MaxIterations, request.FitIntercept, request.Standardize, request.Positive },
+            files.Data.FeatureNames, files.Data.TargetNames)));
+
+        foreach (var problem in result.Problems.Where(r => r.Status is ProblemStatus.Invalid or ProblemStatus.Diverged))
         {
-            request.Options.Validate();
-            var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target);
-            using var backend = SolverBackends.Create(request.Backend);
-            using var interrupt = new CancelOnCtrlC(stderr);
-            var progress = ProgressDisplay.For(stderr);
-            var result = request.Precision == "f32"
-                ? Solve<float>(files, request, backend, progress, interrupt.Token)
-                : Solve<double>(files, request, backend, progress, interrupt.Token);
-            ResultWriter.Write(request.Output, result, files.Features, request.Precision,
-                new { request.Options.Algorithm, request.Options.Tolerance, request.Options.MaxIterations, request.FitIntercept, request.Standardize, request.Positive },
-                files.FeatureNames);
-            int failed = 0;
-            foreach (var problem in result.Problems.Where(r => r.Status is ProblemStatus.Invalid or ProblemStatus.Diverged))
-            {
-                failed++;
-                string source = problem.Field is { } field ? files.SourceOf(field, request.Alpha, request.L1Ratio) + ": " : "";
-                stderr.WriteLine($"error: {source}{problem.Message}");
-            }
-            int cancelled = result.CountWith(ProblemStatus.Cancelled);
-            if (cancelled > 0)
-                stderr.WriteLine($"cancelled: {cancelled} problem(s) did not finish (status 'cancelled' in result.json); the rest are written to {request.Output}");
-            int unconverged = result.CountWith(ProblemStatus.MaxIterations);
-            if (unconverged > 0)
-                stderr.WriteLine($"warning: {unconverged} problem(s) hit --max-iter {request.Options.MaxIterations} before the gap reached --tol; their best iterates and gaps are in result.json");
-            stdout.WriteLine($"solved {result.Problems.Count - failed} of {result.Problems.Count} problems " +
-                $"({result.CountWith(ProblemStatus.Converged)} converged) on {result.Backend} in {result.Elapsed.TotalSeconds:F3} s; " +
-                $"results in {request.Output}");
-            return failed + cancelled > 0 ? ExitCodes.SomeProblemsFailed : ExitCodes.Success;
+            string source = problem.Field is { } field ? files.SourceOf(field, request.Alpha, request.L1Ratio) + ": " : "";
+            stderr.WriteLine($"error: {source}{problem.Message}");
         }
-        catch (InputException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (ProblemValidationException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            stderr.WriteLine($"error: option {e.ParamName}: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (DeviceOutOfMemoryException e)
-        {
-            // nothing was solved: the problems are too large for the device, as an input the device cannot take
-            stderr.WriteLine($"error: --backend {request.Backend}: {e.Message}");
-            return ExitCodes.BadInput;
-        }
+        int cancelled = result.CountWith(ProblemStatus.Cancelled);
+        if (cancelled > 0)
+            stderr.WriteLine($"cancelled: {cancelled} of {result.Problems.Count} problem(s) did not finish (status 'cancelled' in result.json); what finished is written to {request.Output}");
+        int unconverged = result.CountWith(ProblemStatus.MaxIterations);
+        if (unconverged > 0)
+            stderr.WriteLine($"warning: {unconverged} problem(s) hit --max-iter {request.Options.MaxIterations} before the gap reached --tol; their best iterates and gaps are in result.json");
+        if (request.Format == OutputFormat.Table)
+            stdout.WriteLine($"{ProgressDisplay.Summary(result)} on {result.Backend} ({algorithm}) in {result.Elapsed.TotalSeconds:F3} s; results in {request.Output}");
+        else
+            Rows(result, algorithm, request.Output).Write(stdout, request.Format);
+        int failed = result.CountWith(ProblemStatus.Invalid) + result.CountWith(ProblemStatus.Diverged);
+        return failed + cancelled > 0 ? ExitCodes.SomeProblemsFailed : ExitCodes.Success;
+    }
+
+    /// <summary>The summary as one row, for <c>--format csv|json</c>.</summary>
+    private static Report Rows(BatchResult result, string algorithm, string output)
+    {
+        var report = new Report(new ReportColumn("problems"), new ReportColumn("converged"), new ReportColumn("max_iter"),
+            new ReportColumn("invalid"), new ReportColumn("diverged"), new ReportColumn("cancelled"), new ReportColumn("backend"),
+            new ReportColumn("algorithm"), new ReportColumn("seconds"), new ReportColumn("problems/s"), new ReportColumn("out"));
+        report.Add(result.Problems.Count, result.CountWith(ProblemStatus.Converged), result.CountWith(ProblemStatus.MaxIterations),
+            result.CountWith(ProblemStatus.Invalid), result.CountWith(ProblemStatus.Diverged), result.CountWith(ProblemStatus.Cancelled),
+            result.Backend, algorithm, result.Elapsed.TotalSeconds, ProgressDisplay.Rate(result), output);
+        return report;
     }
 
     private static BatchResult Solve<T>(ProblemFiles files, SolveRequest request, ISolverBackend backend, ProgressDisplay progress,

@@ -1,115 +1,126 @@
 using System.CommandLine;
 using System.Globalization;
-using GpuSparse.Backends;
+using System.Numerics;
 using GpuSparse.Cli.Input;
-using GpuSparse.IO;
-using GpuSparse.Solvers;
+using GpuSparse.Cli.Output;
 using GpuSparse.Sweeps;
 
 namespace GpuSparse.Cli.Commands;
 
-/// <summary>The options <c>path</c> and <c>cv</c> share: data, L1 ratios, the λ grid and the solver.</summary>
+/// <summary>
+/// The options of <c>path</c> and <c>cv</c>: the shared <see cref="ModelArguments"/> (data, model, solver, output) and
+/// the λ grid. glmnet's and scikit-learn's names are both accepted: <c>--n-lambda</c>/<c>--n-alphas</c>,
+/// <c>--lambda-min-ratio</c>/<c>--eps</c>.
+/// </summary>
 internal sealed class SweepArguments
 {
-    private readonly Option<string> _x = new("--x") { Description = "X.npy: (n, p), float32 or float64", Required = true };
-    private readonly Option<string> _y = new("--y") { Description = "y.npy: (n,) or (T, n) for T targets swept together", Required = true };
-    private readonly Option<string> _l1Ratio = new("--l1-ratio") { Description = "L1 ratios r in [0, 1], comma-separated (1 = Lasso)", DefaultValueFactory = _ => "1" };
-    private readonly Option<int> _nLambda = new("--n-lambda") { Description = "number of λ values of the grid", DefaultValueFactory = _ => LambdaGrid.DefaultCount };
-    private readonly Option<double?> _minRatio = new("--lambda-min-ratio") { Description = "λ_min/λ_max (default: glmnet 1e-4 when n ≥ p else 1e-2; sklearn 1e-3)" };
+    private readonly Option<int> _nLambda = new("--n-lambda", "--n-alphas") { Description = "number of λ values of the grid (glmnet nlambda, scikit-learn n_alphas)", DefaultValueFactory = _ => LambdaGrid.DefaultCount };
+    private readonly Option<double?> _minRatio = new("--lambda-min-ratio", "--eps") { Description = "λ_min/λ_max in (0, 1) (glmnet lambda.min.ratio, scikit-learn eps; default: glmnet 1e-4 when n ≥ p else 1e-2, sklearn 1e-3)" };
     private readonly Option<string> _grid = new("--grid") { Description = "glmnet or sklearn: whose default grid", DefaultValueFactory = _ => "glmnet" };
-    private readonly Option<string?> _lambdas = new("--lambdas") { Description = "a user grid: a (L,) .npy of λ values (overrides --grid)" };
-    private readonly Option<bool> _noIntercept = new("--no-intercept") { Description = "do not fit an intercept" };
-    private readonly Option<bool> _standardize = new("--standardize") { Description = "glmnet's standardize" };
+    private readonly Option<string?> _lambdas = new("--lambdas", "--alphas") { Description = "a user grid: a (L,) .npy of λ values ≥ 0 (overrides --grid)" };
     private readonly Option<bool> _noScreening = new("--no-screening") { Description = "solve every feature at every step (no strong rules)" };
-    private readonly Option<double> _tol = new("--tol") { Description = "stop each step when the duality gap ≤ tol·‖y − ȳ‖²/n", DefaultValueFactory = _ => 1e-4 };
-    private readonly Option<int> _maxIter = new("--max-iter") { Description = "iteration limit per step", DefaultValueFactory = _ => 10_000 };
-    private readonly Option<string> _out = new("--out") { Description = "output folder", Required = true };
-    private readonly Option<string> _backend = CommonOptions.Backend();
 
-    public SweepArguments() => _grid.AcceptOnlyFromAmong("glmnet", "sklearn");
+    public SweepArguments(string outDescription)
+    {
+        Model = new ModelArguments(
+            "X: .npy (n, p), float32 or float64; or a CSV with a header row",
+            "y: .npy (n,) or (T, n) for T targets swept together; or a CSV whose T columns are T targets",
+            "L1 ratios r in [0, 1], comma-separated (1 = Lasso; glmnet's alpha)",
+            outDescription, sweep: true);
+        _grid.AcceptOnlyFromAmong("glmnet", "sklearn");
+    }
 
-    /// <summary>Adds the shared options to a command.</summary>
+    public ModelArguments Model { get; }
+
+    /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _x, _y, _l1Ratio, _nLambda, _minRatio, _grid, _lambdas, _noIntercept, _standardize, _noScreening, _tol, _maxIter, _out, _backend })
+        Model.AddTo(command);
+        foreach (var option in new Option[] { _nLambda, _minRatio, _grid, _lambdas, _noScreening })
             command.Add(option);
     }
 
-    /// <summary>The sweep the parsed options describe, its data loaded.</summary>
-    public SweepInput Read(ParseResult parse)
+    /// <summary>The sweep the parsed options describe, its usage checked; nothing is read yet.</summary>
+    public SweepRequest Read(ParseResult parse)
     {
-        var x = Load(parse.GetValue(_x)!);
-        var y = Load(parse.GetValue(_y)!);
-        if (x.Shape.Length != 2)
-            throw new InputException($"{parse.GetValue(_x)}: X must be (n, p), got ({string.Join(", ", x.Shape)})");
-        int n = x.Shape[0], p = x.Shape[1];
-        if (y.Shape.Length is < 1 or > 2 || y.Shape[^1] != n)
-            throw new InputException($"{parse.GetValue(_y)}: y must be ({n},) or (T, {n}), got ({string.Join(", ", y.Shape)})");
-        var yValues = y.ToDouble();
-        int targets = y.Shape.Length == 1 ? 1 : y.Shape[0];
-        var ratios = parse.GetValue(_l1Ratio)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r >= 0 && r <= 1
-                ? r : throw new InputException($"--l1-ratio: '{t}' is not a number in [0, 1]")).ToArray();
+        var ratios = parse.GetValue(Model.L1Ratio)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => InputFiles.TryParse(t, out double r) && InputFiles.Ratio(r) is null
+                ? r : throw new InputException($"--l1-ratio {t}: must be a number in [0, 1] (1 = Lasso, 0 = Ridge); several are comma-separated")).ToArray();
         if (ratios.Length == 0)
             throw new InputException("--l1-ratio: no values");
-        var lambdas = parse.GetValue(_lambdas) is { } path ? Load(path).ToDouble() : null;
-        if (lambdas is { Length: 0 } || lambdas?.Any(l => !(l >= 0) || double.IsInfinity(l)) == true)
-            throw new InputException($"--lambdas: every λ must be finite and ≥ 0, and there must be one");
-        return new SweepInput(x.ToDouble(), n, p,
-            [.. Enumerable.Range(0, targets).Select(t => (ReadOnlyMemory<double>)yValues.AsMemory(t * n, n))],
-            new SweepOptions
+        int count = parse.GetValue(_nLambda);
+        if (count < 1)
+            throw new InputException($"--n-lambda {count}: must be at least 1");
+        if (parse.GetValue(_minRatio) is { } minRatio && !(minRatio > 0 && minRatio < 1))
+            throw new InputException($"--lambda-min-ratio {minRatio}: must be in (0, 1)");
+        string grid = parse.GetValue(_lambdas) is null ? parse.GetValue(_grid)! : "user";
+        return new SweepRequest(parse.GetValue(Model.X)!, parse.GetValue(Model.Y), parse.GetValue(Model.Target), parse.GetValue(_lambdas),
+            grid, new SweepOptions
             {
                 L1Ratios = ratios,
                 Grid = parse.GetValue(_grid) == "sklearn" ? GridConvention.ScikitLearn : GridConvention.Glmnet,
-                LambdaCount = parse.GetValue(_nLambda),
+                LambdaCount = count,
                 LambdaMinRatio = parse.GetValue(_minRatio),
-                Lambdas = lambdas,
                 Path = new PathOptions
                 {
-                    FitIntercept = !parse.GetValue(_noIntercept),
-                    Standardize = parse.GetValue(_standardize),
+                    FitIntercept = Model.Intercept(parse),
+                    Standardize = parse.GetValue(Model.Standardize),
+                    Positive = parse.GetValue(Model.Positive),
                     Screening = !parse.GetValue(_noScreening),
-                    Solver = new SolverOptions { Tolerance = parse.GetValue(_tol), MaxIterations = parse.GetValue(_maxIter) },
+                    Solver = Model.Solver(parse),
                 },
             },
-            parse.GetValue(_out)!, parse.GetValue(_backend)!);
-    }
-
-    private static NpyArray Load(string path)
-    {
-        try
-        {
-            return NpyReader.Read(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NpyFormatException)
-        {
-            throw new InputException(e is FileNotFoundException or DirectoryNotFoundException ? $"{path}: file not found" : e.Message, e);
-        }
+            parse.GetValue(Model.Precision)!, parse.GetValue(Model.Backend)!, parse.GetValue(Model.Out)!, parse.GetValue(Model.Overwrite),
+            Model.ParsedFormat(parse));
     }
 }
 
-/// <summary>A loaded sweep: X (n × p, row-major), T targets, what to explore, where to write, and the <c>--backend</c> to solve on.</summary>
-internal sealed record SweepInput(double[] X, int Samples, int Features, ReadOnlyMemory<double>[] Targets,
-    SweepOptions Options, string Output, string Backend)
+/// <summary>What a <c>path</c> or <c>cv</c> call asks for, before its files are read.</summary>
+/// <param name="Grid">The grid by its command-line name: glmnet, sklearn or user.</param>
+internal sealed record SweepRequest(string X, string? Y, string? Target, string? LambdasPath, string Grid, SweepOptions Options,
+    string Precision, string Backend, string Output, bool Overwrite, OutputFormat Format)
 {
+    /// <summary>Reads the data (and a user grid) of the request.</summary>
+    public SweepInput Load()
+    {
+        var data = DataFiles.Load(X, Y, Target, designPerProblem: false);
+        var options = Options;
+        if (LambdasPath is { } path)
+        {
+            var array = InputFiles.ReadNpy(path, "--lambdas");
+            var lambdas = array.ToDouble();
+            if (array.Shape.Length != 1 || lambdas.Length == 0 || lambdas.Any(l => !(l >= 0) || double.IsInfinity(l)))
+                throw new InputException($"--lambdas {path}: must be a (L,) array of finite λ ≥ 0, L ≥ 1, got shape {DataFiles.Shape(array)}");
+            options = options with { Lambdas = lambdas };
+        }
+        return new SweepInput(this, data, options);
+    }
+}
+
+/// <summary>A loaded sweep: the request, X (n × p) and its T targets, and what to explore.</summary>
+internal sealed record SweepInput(SweepRequest Request, DataFiles Data, SweepOptions Options)
+{
+    public int Samples => Data.Samples;
+
+    public int Features => Data.Features;
+
+    public int Targets => Data.Responses;
+
     /// <summary>Leading dimensions (T, R) of the outputs, with T and R left out where they are 1.</summary>
     public int[] Leading(params int[] trailing) =>
-        [.. new[] { Targets.Length, Options.L1Ratios.Length }.Where(d => d > 1), .. trailing];
+        [.. new[] { Targets, Options.L1Ratios.Length }.Where(d => d > 1), .. trailing];
 
-    /// <summary>
-    /// Runs <paramref name="body"/>, mapping input and option errors to exit code 2 with a message; so is a sweep
-    /// too large for the device (nothing was solved: an input the device cannot take, as for <c>solve</c>).
-    /// </summary>
-    public static int Guard(TextWriter stderr, Func<int> body)
+    /// <summary>X in precision T, row-major.</summary>
+    public T[] Design<T>() where T : unmanaged, IFloatingPointIeee754<T> => DataFiles.Convert<T>(Data.X);
+
+    /// <summary>The T responses in precision T.</summary>
+    public ReadOnlyMemory<T>[] Responses<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
-        try
-        {
-            return body();
-        }
-        catch (Exception e) when (e is InputException or ArgumentException or DeviceOutOfMemoryException)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
+        var y = DataFiles.Convert<T>(Data.Y);
+        int n = Samples;
+        return [.. Enumerable.Range(0, Targets).Select(t => (ReadOnlyMemory<T>)y.AsMemory(t * n, n))];
     }
+
+    /// <summary>The name of target t: its CSV column, or its row of y.</summary>
+    public string TargetName(int t) => Data.TargetNames is { } names && t < names.Count ? names[t] : t.ToString(CultureInfo.InvariantCulture);
 }

@@ -61,7 +61,8 @@ internal static class ExampleJob
         {
             string folder = Path.Combine(request.Output, "diabetes", PathName(L1Ratios[g]));
             var slice = new BatchResult([.. path.Problems.Skip(g * PathLength).Take(PathLength)], path.Backend, path.Elapsed);
-            ResultWriter.Write(folder, slice, p, "f64", request.Options, DiabetesFeatures);
+            var lambdas = grid.Skip(g * PathLength).Take(PathLength).Select(v => v.lambda).ToArray();
+            ResultWriter.Write(folder, slice, p, Describe(request, "example", lambdas, Enumerable.Repeat(L1Ratios[g], PathLength).ToArray(), DiabetesFeatures));
             NpyWriter.Write(Path.Combine(folder, "alphas.npy"), grid.Skip(g * PathLength).Take(PathLength).Select(v => v.lambda).ToArray(), PathLength);
             files.Add(folder + Path.DirectorySeparatorChar);
         }
@@ -85,20 +86,26 @@ internal static class ExampleJob
         files.Add(holdOutCsv);
 
         // Thousands of small independent problems, each with its own design: the batch the GPU is for.
-        var workload = PortableGenerator.Batch(request.GeneratedCount, 64, 32);
+        var workload = progress.Run($"generating {request.GeneratedCount} problems", () => PortableGenerator.Batch(request.GeneratedCount, 64, 32));
         var generated = Solve(request, progress, $"generated {request.GeneratedCount} × (64 × 32)",
             ProblemBatch<double>.WithDesignPerProblem(workload.X, workload.Samples, workload.Features, workload.Y,
                 workload.Alphas.Select(a => ProblemSettings.Lasso(a)).ToArray()), cancellationToken);
         batches.Add(new ExampleBatch($"generated Lasso batch ({request.GeneratedCount} × 64 × 32)", generated,
             WorstRelativeGap(generated, k => workload.Y.AsSpan(k * workload.Samples, workload.Samples).ToArray()), null));
         string generatedFolder = Path.Combine(request.Output, "generated");
-        ResultWriter.Write(generatedFolder, generated, workload.Features, "f64", request.Options);
+        ResultWriter.Write(generatedFolder, generated, workload.Features,
+            Describe(request, "example", workload.Alphas, Enumerable.Repeat(1.0, workload.Count).ToArray(), null));
         files.Add(generatedFolder + Path.DirectorySeparatorChar);
 
         if (request.Plots)
-            files.AddRange(DrawPlots(request.Output, x, y, grid, path, mse, choices, generated));
+            files.AddRange(DrawPlots(request.Output, x, y, grid, path, mse, choices, generated,
+                k => workload.Y.AsSpan(k * workload.Samples, workload.Samples).ToArray()));
         return new ExampleOutcome(batches, choices, files);
     }
+
+    private static BatchDescription Describe(ExampleRequest request, string command, double[] alphas, double[] ratios, IReadOnlyList<string>? names) =>
+        new(command, Commands.ModelArguments.AlgorithmRun(request.Backend.Name, request.Options.Algorithm), "f64", alphas, ratios,
+            new int[alphas.Length], new { request.Options.Tolerance, request.Options.MaxIterations, FitIntercept = true }, names);
 
     /// <summary>The diabetes data embedded in this assembly (442 × 10, scikit-learn's scaling).</summary>
     public static (double[] X, double[] Y) LoadDiabetes()
@@ -110,25 +117,30 @@ internal static class ExampleJob
 
     /// <summary>
     /// Worst gap over the problems, relative to each problem's null loss ‖y − ȳ‖²/n: the quantity --tol bounds
-    /// (invalid problems, with no gap, are left out).
+    /// (invalid and cancelled problems are left out; NaN when none is left).
     /// </summary>
-    public static double WorstRelativeGap(BatchResult result, Func<int, double[]> response)
+    public static double WorstRelativeGap(BatchResult result, Func<int, double[]> response) =>
+        RelativeGaps(result, response).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+
+    /// <summary>Each problem's gap over its null loss ‖y − ȳ‖²/n (NaN for invalid and cancelled problems).</summary>
+    public static IEnumerable<double> RelativeGaps(BatchResult result, Func<int, double[]> response)
     {
-        double worst = 0;
         for (int k = 0; k < result.Problems.Count; k++)
         {
             var r = result[k];
-            if (r.Status == ProblemStatus.Invalid)
+            if (r.Status is ProblemStatus.Invalid or ProblemStatus.Cancelled)
+            {
+                yield return double.NaN;
                 continue;
+            }
             var y = response(k);
             double mean = y.Average(), loss = y.Sum(v => (v - mean) * (v - mean)) / y.Length;
-            worst = Math.Max(worst, loss > 0 ? r.DualityGap / loss : r.DualityGap);
+            yield return loss > 0 ? r.DualityGap / loss : r.DualityGap;
         }
-        return worst;
     }
 
     private static IEnumerable<string> DrawPlots(string output, double[] x, double[] y, (double r, double lambda)[] grid,
-        BatchResult path, double[] mse, HoldOutChoice[] choices, BatchResult generated)
+        BatchResult path, double[] mse, HoldOutChoice[] choices, BatchResult generated, Func<int, double[]> generatedResponse)
     {
         string folder = Path.Combine(output, "plots");
         int p = DiabetesFeatures.Length;
@@ -142,16 +154,17 @@ internal static class ExampleJob
             var curve = mse.Skip(g * PathLength).Take(PathLength).ToArray();
             var choice = new CvChoice(choices[g].Lambda, choices[g].Lambda);
             foreach (var file in Charts.Save(Charts.CvCurve($"Diabetes: {Describe(L1Ratios[g])}, error on a held-out 20 % (one split: no error bars)",
-                lambdas, curve, new double[curve.Length], choice), folder, $"holdout_{name}"))
+                lambdas, curve, null, choice), folder, $"holdout_{name}"))
                 yield return file;
         }
 
-        var solved = generated.Problems.Where(r => r.Status != ProblemStatus.Invalid).ToArray();
+        var solved = generated.Problems.Where(r => r.Status is not (ProblemStatus.Invalid or ProblemStatus.Cancelled)).ToArray();
         foreach (var file in Charts.Save(Charts.Histogram($"Generated batch: iterations per problem ({solved.Length} problems)", "iterations",
             solved.Select(r => (double)r.Iterations), log10: false), folder, "generated_iterations"))
             yield return file;
-        foreach (var file in Charts.Save(Charts.Histogram($"Generated batch: duality gap per problem ({solved.Length} problems)", "duality gap / objective",
-            solved.Select(r => r.Objective > 0 ? r.DualityGap / r.Objective : r.DualityGap), log10: true), folder, "generated_gaps"))
+        // The unit of the table's "worst rel. gap" and of --tol: the gap over ‖y − ȳ‖²/n.
+        foreach (var file in Charts.Save(Charts.Histogram($"Generated batch: duality gap per problem ({solved.Length} problems)", "duality gap / (‖y − ȳ‖²/n)",
+            RelativeGaps(generated, generatedResponse).Where(double.IsFinite), log10: true), folder, "generated_gaps"))
             yield return file;
 
         // ISTA vs FISTA, Lasso vs Ridge at λ = λ_max/10, where the Lasso solution is sparse: gaps per iteration and exact zeros.
@@ -163,11 +176,11 @@ internal static class ExampleJob
                     ConvergenceTrace.Run(ProblemBatch<double>.Single(x, p, y, ProblemSettings.ElasticNet(lambda, ratio)), algorithm, TraceIterations)));
         var gaps = traces.Select(t => new Series(t.Label, t.Points.Select(q => (double)q.Iteration).ToArray(), t.Points.Select(q => q.RelativeGap).ToArray())).ToArray();
         foreach (var file in Charts.Save(Charts.Lines($"Diabetes, λ = λ_max/10 = {lambda:G3}: duality gap per iteration", "iteration",
-            "duality gap / (‖y − ȳ‖²/n)", gaps, logY: true), folder, "convergence_gap"))
+            "duality gap / (‖y − ȳ‖²/n)", gaps, logY: true, xFrom: 0), folder, "convergence_gap"))
             yield return file;
         var zeros = traces.Select(t => new Series(t.Label, t.Points.Select(q => (double)q.Iteration).ToArray(), t.Points.Select(q => (double)q.Nonzeros).ToArray())).ToArray();
         foreach (var file in Charts.Save(Charts.Lines($"Diabetes, λ = λ_max/10 = {lambda:G3}: exact nonzeros per iteration",
-            "iteration", "nonzero coefficients", zeros, logY: false), folder, "convergence_nonzeros"))
+            "iteration", "nonzero coefficients", zeros, logY: false, xFrom: 0, integerY: true), folder, "convergence_nonzeros"))
             yield return file;
     }
 

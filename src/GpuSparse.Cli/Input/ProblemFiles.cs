@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using GpuSparse.IO;
 using GpuSparse.Model;
@@ -6,33 +5,24 @@ using GpuSparse.Model;
 namespace GpuSparse.Cli.Input;
 
 /// <summary>
-/// The arrays of a <c>solve</c> call as read from .npy or CSV files: X (n, p) shared or (K, n, p) per problem,
-/// y (n,) or (K, n), and α and l1_ratio as numbers or (K,) arrays. A CSV X is (n, p) with named columns; its
-/// response is one of its columns (<c>--target</c>) or a separate CSV whose K columns are K responses.
+/// The batch of a <c>solve</c> call: the data (<see cref="DataFiles"/>: X (n, p) shared or (K, n, p) per problem,
+/// y (n,) or (K, n)) and α and l1_ratio as numbers or (K,) arrays, all broadcast to one K.
 /// </summary>
 internal sealed class ProblemFiles
 {
-    private ProblemFiles(NpyArray x, string xPath, NpyArray y, string yPath, double[] alphas, double[] l1Ratios, int count)
+    private ProblemFiles(DataFiles data, double[] alphas, double[] l1Ratios, int count)
     {
-        X = x;
-        XPath = xPath;
-        Y = y;
-        YPath = yPath;
+        Data = data;
         Alphas = alphas;
         L1Ratios = l1Ratios;
         Count = count;
     }
 
-    public NpyArray X { get; }
+    public DataFiles Data { get; }
 
-    /// <summary>Column names when X came from a CSV header; null for .npy.</summary>
-    public IReadOnlyList<string>? FeatureNames { get; private init; }
+    public NpyArray X => Data.X;
 
-    public string XPath { get; }
-
-    public NpyArray Y { get; }
-
-    public string YPath { get; }
+    public NpyArray Y => Data.Y;
 
     public double[] Alphas { get; }
 
@@ -43,67 +33,45 @@ internal sealed class ProblemFiles
 
     public bool SharedDesign => X.Shape.Length == 2;
 
-    public int Samples => X.Shape[^2];
+    public int Samples => Data.Samples;
 
-    public int Features => X.Shape[^1];
+    public int Features => Data.Features;
+
+    /// <summary>
+    /// Checks the numbers given to <c>--alpha</c> and <c>--l1-ratio</c> (wrong for every problem: bad usage), before
+    /// anything is read.
+    /// </summary>
+    /// <exception cref="InputException">A number is out of range, or a value is neither a number nor a file.</exception>
+    public static void CheckScalars(string alpha, string l1Ratio)
+    {
+        InputFiles.Number(alpha, "--alpha", InputFiles.NonNegative);
+        InputFiles.Number(l1Ratio, "--l1-ratio", InputFiles.Ratio);
+    }
 
     public static ProblemFiles Load(string xPath, string? yPath, string alpha, string l1Ratio, string? target = null)
     {
-        if (target is not null && yPath is not null)
-            throw new InputException($"give the response either with --y FILE or with --target COLUMN of {xPath}, not both");
-        NpyArray x, y;
-        IReadOnlyList<string>? names = null;
-        if (target is not null)
+        var alphas = Parameter(alpha, "--alpha", InputFiles.NonNegative);
+        var ratios = Parameter(l1Ratio, "--l1-ratio", InputFiles.Ratio);
+        var data = DataFiles.Load(xPath, yPath, target, designPerProblem: true);
+        var counts = new (int Count, string Source)[]
         {
-            if (!IsCsv(xPath))
-                throw new InputException($"{xPath}: --target names a column of a CSV file; for .npy input pass the response with --y y.npy");
-            var table = ReadCsv(xPath);
-            if (table.IndexOf(target) < 0)
-                throw new InputException($"{xPath}: no column named '{target}' for --target; the columns are: {string.Join(", ", table.Names)}");
-            if (table.Columns < 2)
-                throw new InputException($"{xPath}: the only column is the target '{target}'; X needs at least one more");
-            names = [.. table.Names.Where(n => n != target)];
-            x = FromDoubles(table.ToRowMajor(target), table.Rows, table.Columns - 1);
-            y = FromDoubles(table.Column(target), table.Rows);
-            yPath = $"{xPath} (column '{target}')";
-        }
-        else
-        {
-            if (yPath is null)
-                throw new InputException("give the response with --y FILE (.npy or .csv) or, for a CSV --x, with --target COLUMN");
-            (x, names) = ReadDesign(xPath);
-            y = ReadResponse(yPath);
-        }
-        var files = Load(x, xPath, y, yPath, alpha, l1Ratio);
-        return names is null ? files : new ProblemFiles(files.X, xPath, files.Y, yPath, files.Alphas, files.L1Ratios, files.Count) { FeatureNames = names };
-    }
-
-    private static ProblemFiles Load(NpyArray x, string xPath, NpyArray y, string yPath, string alpha, string l1Ratio)
-    {
-        if (x.Shape.Length is not (2 or 3))
-            throw new InputException($"{xPath}: X must have shape (n, p) or (K, n, p), got {Shape(x)}");
-        if (y.Shape.Length is not (1 or 2))
-            throw new InputException($"{yPath}: y must have shape (n,) or (K, n), got {Shape(y)}");
-        int n = x.Shape[^2];
-        if (y.Shape[^1] != n)
-            throw new InputException($"{yPath}: y has {y.Shape[^1]} samples but X ({xPath}) has n = {n} rows");
-        int fromX = x.Shape.Length == 3 ? x.Shape[0] : 1;
-        int fromY = y.Shape.Length == 2 ? y.Shape[0] : 1;
-        var alphas = Parameter(alpha, "--alpha");
-        var ratios = Parameter(l1Ratio, "--l1-ratio");
-        int count = new[] { fromX, fromY, alphas.Length, ratios.Length }.Max();
-        Check(fromX, count, xPath, "X");
-        Check(fromY, count, yPath, "y");
-        Check(alphas.Length, count, alpha, "alpha");
-        Check(ratios.Length, count, l1Ratio, "l1_ratio");
-        return new ProblemFiles(x, xPath, y, yPath, Broadcast(alphas, count), Broadcast(ratios, count), count);
+            (data.X.Shape.Length == 3 ? data.X.Shape[0] : 1, $"--x {xPath} (X {DataFiles.Shape(data.X)})"),
+            (data.Responses, $"--y {data.YPath} (y {DataFiles.Shape(data.Y)})"),
+            (alphas.Length, $"--alpha {alpha}"),
+            (ratios.Length, $"--l1-ratio {l1Ratio}"),
+        };
+        var widest = counts.MaxBy(c => c.Count);
+        foreach (var (count, source) in counts)
+            if (count != 1 && count != widest.Count)
+                throw new InputException($"{source} gives K = {count} problems but {widest.Source} gives K = {widest.Count}");
+        return new ProblemFiles(data, Broadcast(alphas, widest.Count), Broadcast(ratios, widest.Count), widest.Count);
     }
 
     /// <summary>Builds the batch in precision T; y and the hyperparameters are broadcast over K.</summary>
     public ProblemBatch<T> ToBatch<T>(Func<int, ProblemSettings> settingsFor) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var x = Convert<T>(X);
-        var y = Convert<T>(Y);
+        var x = DataFiles.Convert<T>(X);
+        var y = DataFiles.Convert<T>(Y);
         int n = Samples, p = Features;
         var settings = Enumerable.Range(0, Count).Select(settingsFor).ToArray();
         var responses = Enumerable.Range(0, Count)
@@ -118,95 +86,29 @@ internal sealed class ProblemFiles
     /// <summary>The option or file that holds a field of the problem model, for error messages.</summary>
     public string SourceOf(string field, string alpha, string l1Ratio) => field switch
     {
-        "X" => XPath,
-        "y" => YPath,
+        "X" => Data.XPath,
+        "y" => Data.YPath,
         "lambda" => $"--alpha {alpha}",
         "l1_ratio" => $"--l1-ratio {l1Ratio}",
         _ => field,
     };
 
-    private static T[] Convert<T>(NpyArray array) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Which response of y problem k fits: its row of a (K, n) y, or the one y.</summary>
+    public int TargetOf(int k) => Y.Shape.Length == 2 ? k : 0;
+
+    // A number (checked) or a (K,) .npy whose entries are checked per problem by the solver, so one bad entry spoils only its problem.
+    private static double[] Parameter(string text, string option, Func<double, string?> check)
     {
-        if (typeof(T) == typeof(float))
-            return (T[])(object)array.ToSingle();
-        return (T[])(object)array.ToDouble();
-    }
-
-    private static bool IsCsv(string path) => Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase);
-
-    private static (NpyArray Array, IReadOnlyList<string>? Names) ReadDesign(string path)
-    {
-        if (!IsCsv(path))
-            return (Read(path), null);
-        var table = ReadCsv(path);
-        return (FromDoubles(table.ToRowMajor(), table.Rows, table.Columns), table.Names);
-    }
-
-    /// <summary>A CSV response: one column is y (n,); K columns are K responses, (K, n).</summary>
-    private static NpyArray ReadResponse(string path)
-    {
-        if (!IsCsv(path))
-            return Read(path);
-        var table = ReadCsv(path);
-        if (table.Columns == 1)
-            return FromDoubles(table.Column(table.Names[0]), table.Rows);
-        var stacked = table.Names.SelectMany(table.Column).ToArray();
-        return FromDoubles(stacked, table.Columns, table.Rows);
-    }
-
-    private static CsvTable ReadCsv(string path)
-    {
-        try
-        {
-            return CsvTable.Read(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException($"{path}: file not found", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(e.Message, e);
-        }
-    }
-
-    // The solve path reads every input as an NpyArray; CSV values are float64 in native byte order.
-    private static NpyArray FromDoubles(double[] values, params int[] shape) =>
-        new(shape, NpyDataType.Float64, !BitConverter.IsLittleEndian,
-            System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), values.Length);
-
-    private static NpyArray Read(string path)
-    {
-        try
-        {
-            return NpyReader.Read(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(e is FileNotFoundException or DirectoryNotFoundException
-                ? $"{path}: file not found"
-                : e.Message, e);
-        }
-    }
-
-    private static double[] Parameter(string text, string option)
-    {
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        if (InputFiles.Number(text, option, check) is { } value)
             return [value];
-        var array = Read(text);
+        var array = InputFiles.ReadNpy(text, option);
         if (array.Shape.Length > 1)
-            throw new InputException($"{text} ({option}): must be a number or a (K,) array, got shape {Shape(array)}");
+            throw new InputException($"{option} {text}: must be a number or a (K,) array, got shape {DataFiles.Shape(array)}");
+        if (array.Length == 0)
+            throw new InputException($"{option} {text}: holds no values");
         return array.ToDouble();
-    }
-
-    private static void Check(int length, int count, string source, string field)
-    {
-        if (length != 1 && length != count)
-            throw new InputException($"{source}: field '{field}' gives {length} problems but another input gives K = {count}");
     }
 
     private static double[] Broadcast(double[] values, int count) =>
         values.Length == count ? values : Enumerable.Repeat(values[0], count).ToArray();
-
-    private static string Shape(NpyArray array) => "(" + string.Join(", ", array.Shape) + ")";
 }

@@ -12,7 +12,7 @@ internal sealed record ReportColumn(string Name, string Format = "G4");
 
 /// <summary>
 /// Rows printed to stdout as an aligned table (for people), CSV (for spreadsheets, pandas, R) or JSON
-/// (for scripts) — the <c>--format</c> every command takes. Cells are numbers, strings or null.
+/// (for scripts) — the <c>--format</c> every command takes. Cells are numbers, booleans (yes/no in a table), strings or null.
 /// </summary>
 internal sealed class Report
 {
@@ -43,7 +43,7 @@ internal sealed class Report
             case OutputFormat.Json:
                 var objects = _rows.Select(row => Columns.Select((c, j) => (Key: Key(c.Name), Value: row[j]))
                     .ToDictionary(p => p.Key, p => p.Value));
-                writer.WriteLine(JsonSerializer.Serialize(objects, ResultWriter.JsonOptions));
+                writer.WriteLine(JsonSerializer.Serialize(objects, ResultJson.Options));
                 break;
             default:
                 WriteTable(writer);
@@ -80,6 +80,7 @@ internal sealed class Report
     private static string Shown(object? cell, string format) => cell switch
     {
         null => "-",
+        bool b => b ? "yes" : "no",
         double d => double.IsFinite(d) ? d.ToString(format, CultureInfo.InvariantCulture) : CsvTable.Format(d),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => cell.ToString() ?? "",
@@ -88,6 +89,7 @@ internal sealed class Report
     private static string Exact(object? cell) => cell switch
     {
         null => "",
+        bool b => b ? "true" : "false",
         double d => CsvTable.Format(d),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => cell.ToString() ?? "",

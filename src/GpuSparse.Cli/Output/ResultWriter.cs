@@ -1,34 +1,34 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using GpuSparse.IO;
 using GpuSparse.Model;
 
 namespace GpuSparse.Cli.Output;
 
+/// <summary>What result.json says about a batch beyond its results: who wrote it and how each problem was posed.</summary>
+/// <param name="Command">The command that solved it (<c>solve</c>, <c>example</c>).</param>
+/// <param name="Algorithm">The algorithm actually run: <c>cd</c> on the cd backend, else <c>fista</c> or <c>ista</c>.</param>
+/// <param name="Precision"><c>f64</c> or <c>f32</c>.</param>
+/// <param name="Alphas">Each problem's λ (--alpha).</param>
+/// <param name="L1Ratios">Each problem's L1 ratio.</param>
+/// <param name="Targets">Each problem's response: its row of y.</param>
+/// <param name="Options">The options shared by every problem.</param>
+/// <param name="FeatureNames">Column names (x0, x1, … when the input had none).</param>
+/// <param name="TargetNames">Names of y's responses when a CSV gave them.</param>
+internal sealed record BatchDescription(string Command, string Algorithm, string Precision, IReadOnlyList<double> Alphas,
+    IReadOnlyList<double> L1Ratios, IReadOnlyList<int> Targets, object Options, IReadOnlyList<string>? FeatureNames = null,
+    IReadOnlyList<string>? TargetNames = null);
+
 /// <summary>
-/// Writes a batch's results: <c>coef.npy</c> (K, p) float64, <c>intercept.npy</c> (K,), <c>coef.csv</c> (a header
-/// <c>intercept,name₁,…</c> and one row per problem, for spreadsheets, pandas and R) and <c>result.json</c>.
+/// Writes a batch's results: <c>coef.npy</c> (K, p) float64, <c>intercept.npy</c> (K,) float64, <c>coef.csv</c> (a
+/// header <c>intercept,name₁,…</c> and one row per problem, for spreadsheets, pandas and R) and, last,
+/// <c>result.json</c>.
 /// </summary>
 internal static class ResultWriter
 {
-    /// <summary>JSON as every command writes it: snake_case keys and enums, NaN and ∞ as strings.</summary>
-    public static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        // λ, ‖·‖ and other non-ASCII text stay readable; the files are UTF-8 and never embedded in HTML.
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
-    public static void Write(string directory, BatchResult result, int features, string precision, object? options = null,
-        IReadOnlyList<string>? featureNames = null)
+    public static void Write(string directory, BatchResult result, int features, BatchDescription description)
     {
         Directory.CreateDirectory(directory);
         int count = result.Problems.Count;
-        var coefficients = new double[count * features];
+        var coefficients = new double[checked(count * features)];
         var intercepts = new double[count];
         for (int k = 0; k < count; k++)
         {
@@ -37,26 +37,38 @@ internal static class ResultWriter
         }
         NpyWriter.Write(Path.Combine(directory, "coef.npy"), coefficients, count, features);
         NpyWriter.Write(Path.Combine(directory, "intercept.npy"), intercepts, count);
-        var names = featureNames ?? [.. Enumerable.Range(0, features).Select(j => $"x{j}")];
-        var rows = new double[count * (features + 1)];
+        var names = description.FeatureNames ?? [.. Enumerable.Range(0, features).Select(j => $"x{j}")];
+        var rows = new double[checked(count * (features + 1))];
         for (int k = 0; k < count; k++)
         {
             rows[k * (features + 1)] = intercepts[k];
             coefficients.AsSpan(k * features, features).CopyTo(rows.AsSpan(k * (features + 1) + 1));
         }
         CsvTable.Write(Path.Combine(directory, "coef.csv"), ["intercept", .. names], rows);
-        var summary = new
+        ResultJson.Write(Path.Combine(directory, "result.json"), new
         {
-            Backend = result.Backend,
-            Precision = precision,
+            description.Command,
+            ResultJson.Tool,
+            result.Backend,
+            description.Algorithm,
+            description.Precision,
             ElapsedSeconds = result.Elapsed.TotalSeconds,
             Problems = count,
             Converged = result.CountWith(ProblemStatus.Converged),
-            Options = options,
+            MaxIterations = result.CountWith(ProblemStatus.MaxIterations),
+            Invalid = result.CountWith(ProblemStatus.Invalid),
+            Diverged = result.CountWith(ProblemStatus.Diverged),
+            Cancelled = result.CountWith(ProblemStatus.Cancelled),
+            description.Options,
+            Features = names,
+            Targets = description.TargetNames,
             Results = result.Problems.Select((r, k) => new
             {
                 Index = k,
                 r.Status,
+                Alpha = description.Alphas[k],
+                L1Ratio = description.L1Ratios[k],
+                Target = description.Targets[k],
                 r.DualityGap,
                 r.GapTolerance,
                 r.Objective,
@@ -64,7 +76,6 @@ internal static class ResultWriter
                 r.Field,
                 r.Message,
             }),
-        };
-        File.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(summary, JsonOptions));
+        });
     }
 }

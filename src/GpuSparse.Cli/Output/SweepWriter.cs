@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using GpuSparse.Cli.Commands;
 using GpuSparse.IO;
 using GpuSparse.Model;
@@ -7,70 +5,90 @@ using GpuSparse.Sweeps;
 
 namespace GpuSparse.Cli.Output;
 
-/// <summary>Writes the .npy arrays and result.json of <c>path</c> and <c>cv</c>.</summary>
+/// <summary>Writes the .npy arrays and result.json of <c>path</c> and <c>cv</c>, and reports their statuses.</summary>
 internal static class SweepWriter
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     /// <summary>
-    /// The first <paramref name="paths"/> paths of <paramref name="result"/> as alphas (T, R, L), coefs (T, R, L, p),
-    /// intercepts, gaps, iterations (T, R, L), leading T and R left out where 1.
+    /// The first <paramref name="paths"/> paths of <paramref name="result"/> into <paramref name="folder"/>: alphas (T, R, L),
+    /// coefs (T, R, L, p), intercepts and gaps (T, R, L) float64, iterations (T, R, L) int32, leading T and R left out where 1.
     /// </summary>
-    public static void WritePaths(SweepInput input, PathResult result, int paths)
+    public static void WritePaths(string folder, SweepInput input, PathResult result, int paths)
     {
-        Directory.CreateDirectory(input.Output);
-        int steps = result.Steps, p = result.Features;
+        Directory.CreateDirectory(folder);
+        int steps = result.Steps, p = result.Features, count = checked(paths * steps);
         void Save(string name, ReadOnlySpan<double> values, params int[] trailing) =>
-            NpyWriter.Write(Path.Combine(input.Output, name), values, input.Leading(trailing));
-        Save("alphas.npy", result.Lambdas.AsSpan(0, paths * steps), steps);
-        Save("coefs.npy", result.Coefficients.AsSpan(0, paths * steps * p), steps, p);
-        Save("intercepts.npy", result.Intercepts.AsSpan(0, paths * steps), steps);
-        Save("gaps.npy", result.DualityGaps.AsSpan(0, paths * steps), steps);
-        Save("iterations.npy", Array.ConvertAll(result.Iterations[..(paths * steps)], i => (double)i), steps);
+            NpyWriter.Write(Path.Combine(folder, name), values, input.Leading(trailing));
+        Save("alphas.npy", result.Lambdas.AsSpan(0, count), steps);
+        Save("coefs.npy", result.Coefficients.AsSpan(0, checked(count * p)), steps, p);
+        Save("intercepts.npy", result.Intercepts.AsSpan(0, count), steps);
+        Save("gaps.npy", result.DualityGaps.AsSpan(0, count), steps);
+        NpyWriter.Write(Path.Combine(folder, "iterations.npy"), result.Iterations.AsSpan(0, count), input.Leading(steps));
     }
 
-    /// <summary>Writes result.json: <paramref name="summary"/> plus the sweep's status counts and work.</summary>
-    public static void WriteSummary(SweepInput input, PathResult result, object summary)
+    /// <summary>
+    /// Writes result.json (last): what was swept, how, the status counts, each path's target, L1 ratio and statuses,
+    /// and <paramref name="extra"/> (the command's own fields).
+    /// </summary>
+    public static void WriteSummary(string folder, string command, SweepInput input, PathResult result, int paths,
+        string backend, double seconds, object? extra = null)
     {
-        var document = new
+        int ratios = input.Options.L1Ratios.Length;
+        var options = input.Options;
+        ResultJson.Write(Path.Combine(folder, "result.json"), new
         {
-            Summary = summary,
+            Command = command,
+            ResultJson.Tool,
+            Backend = backend,
+            Algorithm = ModelArguments.AlgorithmRun(backend, options.Path.Solver.Algorithm),
+            input.Request.Precision,
+            ElapsedSeconds = seconds,
             Problems = result.Statuses.Length,
-            Converged = result.Statuses.Count(s => s == ProblemStatus.Converged),
-            MaxIterations = result.Statuses.Count(s => s == ProblemStatus.MaxIterations),
-            Failed = result.Statuses.Count(s => s is ProblemStatus.Invalid or ProblemStatus.Diverged),
+            Converged = result.CountWith(ProblemStatus.Converged),
+            MaxIterations = result.CountWith(ProblemStatus.MaxIterations),
+            Invalid = result.CountWith(ProblemStatus.Invalid),
+            Diverged = result.CountWith(ProblemStatus.Diverged),
+            Cancelled = result.CountWith(ProblemStatus.Cancelled),
             result.FeatureIterations,
             result.KktResolves,
             result.BatchSolves,
-            input.Options.L1Ratios,
-            Grid = input.Options.Lambdas is null ? input.Options.Grid.ToString() : "user",
-            input.Options.Path.Screening,
-            input.Options.Path.FitIntercept,
-            input.Options.Path.Standardize,
-            input.Options.Path.Solver.Tolerance,
-            MaxIter = input.Options.Path.Solver.MaxIterations,
-        };
-        File.WriteAllText(Path.Combine(input.Output, "result.json"), JsonSerializer.Serialize(document, Json));
+            options.L1Ratios,
+            input.Request.Grid,
+            NLambda = result.Steps,
+            options.LambdaMinRatio,
+            options.Path.Screening,
+            options.Path.FitIntercept,
+            options.Path.Standardize,
+            options.Path.Positive,
+            options.Path.Solver.Tolerance,
+            MaxIter = options.Path.Solver.MaxIterations,
+            Features = input.Data.FeatureNames ?? [.. Enumerable.Range(0, input.Features).Select(j => $"x{j}")],
+            TargetNames = Enumerable.Range(0, input.Targets).Select(input.TargetName),
+            Paths = Enumerable.Range(0, paths).Select(k => new
+            {
+                Index = k,
+                Target = k / ratios,
+                L1Ratio = options.L1Ratios[k % ratios],
+                Statuses = result.Statuses.AsSpan(k * result.Steps, result.Steps).ToArray(),
+            }),
+            Extra = extra,
+        });
     }
 
-    /// <summary>The exit code and stderr lines for the statuses of a sweep.</summary>
-    public static int Report(PathResult result, TextWriter stdout, TextWriter stderr, string what, string output)
+    /// <summary>The exit code and stderr lines for the statuses of the first <paramref name="paths"/> paths of a sweep.</summary>
+    public static int Report(PathResult result, TextWriter stdout, TextWriter stderr, OutputFormat format, string what, string output)
     {
-        int failed = result.Statuses.Count(s => s is ProblemStatus.Invalid or ProblemStatus.Diverged);
-        int unconverged = result.Statuses.Count(s => s == ProblemStatus.MaxIterations);
+        int failed = result.CountWith(ProblemStatus.Invalid) + result.CountWith(ProblemStatus.Diverged);
+        int unconverged = result.CountWith(ProblemStatus.MaxIterations);
+        int cancelled = result.CountWith(ProblemStatus.Cancelled);
         if (failed > 0)
-            stderr.WriteLine($"error: {failed} (path, λ) problem(s) were invalid or diverged; see result.json");
+            stderr.WriteLine($"error: {failed} (path, λ) problem(s) were invalid or diverged; see the statuses in result.json");
         if (unconverged > 0)
             stderr.WriteLine($"warning: {unconverged} (path, λ) problem(s) hit --max-iter before the gap reached --tol");
+        if (cancelled > 0)
+            stderr.WriteLine($"cancelled: {cancelled} of {result.Statuses.Length} (path, λ) problem(s) did not finish (status 'cancelled' in result.json, NaN in the arrays where never started); what finished is written to {output}");
         string how = result.BatchSolves > 0 ? $"in {result.BatchSolves} batches" : "by the path engine";
-        stdout.WriteLine($"{what}: {result.Paths} path(s) × {result.Steps} λ solved {how}; results in {output}");
-        return failed > 0 ? ExitCodes.SomeProblemsFailed : ExitCodes.Success;
+        // The summary line is for people: with --format csv|json stdout carries only the rows.
+        (format == OutputFormat.Table ? stdout : stderr).WriteLine($"{what}: {result.Paths} path(s) × {result.Steps} λ, {result.CountWith(ProblemStatus.Converged)} of {result.Statuses.Length} converged, solved {how}; results in {output}");
+        return failed + cancelled > 0 ? ExitCodes.SomeProblemsFailed : ExitCodes.Success;
     }
 }

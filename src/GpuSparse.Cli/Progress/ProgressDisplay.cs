@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GpuSparse.Model;
 using GpuSparse.Solvers;
 using Spectre.Console;
@@ -6,30 +7,110 @@ namespace GpuSparse.Cli.Progress;
 
 /// <summary>
 /// Shows how a long solve is going, on stderr so that stdout stays clean for tables and pipes: a live bar
-/// (problems finished of the total, elapsed time) when stderr is a terminal, plain lines when it is
-/// redirected to a file or a CI log. The choice looks at stderr itself: Spectre.Console's own detection
-/// looks at stdout, which is often redirected while a person still watches stderr.
+/// (problems finished of the total, rate, elapsed and remaining time) when stderr is a terminal, plain lines when it
+/// is redirected to a file or a CI log (one at least every <see cref="DefaultHeartbeat"/> while a solve runs). The choice
+/// looks at stderr itself: Spectre.Console's own detection looks at stdout, which is often redirected while a person
+/// still watches stderr.
 /// </summary>
 internal sealed class ProgressDisplay
 {
+    /// <summary>The longest a redirected log goes without a line while a solve runs.</summary>
+    public static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(5);
+
     private readonly TextWriter _stderr;
     private readonly bool _live;
+    private readonly TimeSpan _heartbeat;
+    private readonly object _gate = new();
+    private volatile string? _notice;
+    private bool _running;
 
-    private ProgressDisplay(TextWriter stderr, bool live)
+    private ProgressDisplay(TextWriter stderr, bool live, TimeSpan heartbeat)
     {
         _stderr = stderr;
         _live = live;
+        _heartbeat = heartbeat;
     }
 
-    /// <summary>A live bar only when writing to the process's own stderr and that is a terminal.</summary>
-    public static ProgressDisplay For(TextWriter stderr) =>
-        new(stderr, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
+    /// <summary>
+    /// A live bar only when writing to the process's own stderr and that is a terminal; else plain lines, one at least
+    /// every <paramref name="heartbeat"/> (default <see cref="DefaultHeartbeat"/>).
+    /// </summary>
+    public static ProgressDisplay For(TextWriter stderr, TimeSpan? heartbeat = null) =>
+        new(stderr, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected, heartbeat ?? DefaultHeartbeat);
+
+    /// <summary>
+    /// Shows a notice (the "cancelling" line): a live bar shows it in place of its description, so it is not drawn
+    /// over, and prints it once the bar ends; plain output prints it at once.
+    /// </summary>
+    public void Notice(string text)
+    {
+        lock (_gate)
+        {
+            if (_live && _running)
+            {
+                _notice = text;
+                return;
+            }
+        }
+        _stderr.WriteLine(text);
+    }
 
     /// <summary>Runs <paramref name="solve"/>, showing its progress under <paramref name="label"/>.</summary>
-    public BatchResult Run(string label, int total, Func<IProgress<SolveProgress>, BatchResult> solve) =>
-        _live ? RunLive(label, total, solve) : solve(new PlainLines(_stderr, label));
+    public BatchResult Run(string label, int total, Func<IProgress<SolveProgress>, BatchResult> solve)
+    {
+        BatchResult result;
+        if (_live)
+        {
+            lock (_gate)
+                _running = true;
+            try
+            {
+                result = RunLive(label, total, solve);
+            }
+            finally
+            {
+                lock (_gate)
+                    _running = false;
+            }
+            if (Interlocked.Exchange(ref _notice, null) is { } notice)
+                _stderr.WriteLine(notice);
+            return result;
+        }
+        using var lines = new PlainLines(_stderr, label, total, _heartbeat);
+        result = solve(lines);
+        lines.Finish(result);
+        return result;
+    }
 
-    private static BatchResult RunLive(string label, int total, Func<IProgress<SolveProgress>, BatchResult> solve)
+    /// <summary>
+    /// Runs work that reports no progress of its own (a sweep, generating data): a line when it starts, one every
+    /// heartbeat while it runs.
+    /// </summary>
+    public T Run<T>(string label, Func<T> work)
+    {
+        var clock = Stopwatch.StartNew();
+        Notice($"{label}: started");
+        using var timer = new Timer(_ => Notice($"{label}: running, {clock.Elapsed.TotalSeconds:F0} s"), null, _heartbeat, _heartbeat);
+        return work();
+    }
+
+    /// <summary>"finished 101 of 2000 problems (101 converged, 1899 cancelled)": cancelled problems never count as finished.</summary>
+    public static string Summary(BatchResult result)
+    {
+        int cancelled = result.CountWith(ProblemStatus.Cancelled), total = result.Problems.Count;
+        var parts = new List<string> { $"{result.CountWith(ProblemStatus.Converged)} converged" };
+        foreach (var (status, name) in new[] { (ProblemStatus.MaxIterations, "at --max-iter"), (ProblemStatus.Invalid, "invalid"),
+                     (ProblemStatus.Diverged, "diverged"), (ProblemStatus.Cancelled, "cancelled") })
+            if (result.CountWith(status) is > 0 and var count)
+                parts.Add($"{count} {name}");
+        return $"finished {total - cancelled} of {total} problems ({string.Join(", ", parts)})";
+    }
+
+    /// <summary>Problems finished per second: cancelled problems are not counted.</summary>
+    public static double Rate(BatchResult result) =>
+        (result.Problems.Count - result.CountWith(ProblemStatus.Cancelled)) / Math.Max(result.Elapsed.TotalSeconds, 1e-9);
+
+    private BatchResult RunLive(string label, int total, Func<IProgress<SolveProgress>, BatchResult> solve)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -39,17 +120,20 @@ internal sealed class ProgressDisplay
         });
         return console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
+                new RemainingTimeColumn(), new SpinnerColumn())
             .Start(context =>
             {
-                var task = context.AddTask(Markup.Escape(label), maxValue: total);
+                var task = context.AddTask(Markup.Escape(label), maxValue: Math.Max(total, 1));
                 var result = solve(new Callback(update =>
                 {
                     task.Value = update.Finished;
-                    task.Description = Markup.Escape($"{label}: {update.Finished}/{update.Total} problems");
+                    double rate = update.Finished / Math.Max(update.Elapsed.TotalSeconds, 1e-9);
+                    task.Description = Markup.Escape(_notice ?? $"{label}: {update.Finished}/{update.Total} problems, {rate:N0}/s");
                 }));
-                task.Description = Markup.Escape($"{label}: {result.CountWith(ProblemStatus.Converged)}/{total} converged");
-                task.Value = total;
+                task.Description = Markup.Escape($"{label}: {Summary(result)}");
+                task.Value = result.Problems.Count - result.CountWith(ProblemStatus.Cancelled);
+                task.StopTask();
                 return result;
             });
     }
@@ -60,28 +144,72 @@ internal sealed class ProgressDisplay
     }
 
     /// <summary>
-    /// At most one line a second, at a new tenth of the batch, and always the last: a log of a long solve shows
-    /// its pace, a short one prints a single line. Reports arrive from many threads.
+    /// Plain lines: at a new tenth of the batch (at most one a second), and at least every heartbeat
+    /// from a timer even when no problem finishes; each with the rate and the time left at that rate. Reports arrive
+    /// from many threads.
     /// </summary>
-    private sealed class PlainLines(TextWriter stderr, string label) : IProgress<SolveProgress>
+    private sealed class PlainLines : IProgress<SolveProgress>, IDisposable
     {
-        private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(1);
+        private readonly TextWriter _stderr;
+        private readonly string _label;
+        private readonly int _total;
         private readonly object _gate = new();
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Timer _timer;
+        private readonly TimeSpan _heartbeat;
+        private int _finished;
         private int _tenthsShown;
         private TimeSpan _shownAt;
+        private bool _done;
+
+        public PlainLines(TextWriter stderr, string label, int total, TimeSpan heartbeat)
+        {
+            (_stderr, _label, _total, _heartbeat) = (stderr, label, total, heartbeat);
+            // A tick every fifth of the heartbeat, a line when the last is four fifths old: never more than one heartbeat apart.
+            _timer = new Timer(_ => Beat(), null, heartbeat / 5, heartbeat / 5);
+        }
 
         public void Report(SolveProgress value)
         {
             int tenths = (int)(10L * value.Finished / Math.Max(1, value.Total));
             lock (_gate)
             {
-                bool last = value.Finished == value.Total;
-                if (!last && (tenths <= _tenthsShown || value.Elapsed - _shownAt < Interval))
+                _finished = Math.Max(_finished, value.Finished);
+                if (_done || tenths <= _tenthsShown || _clock.Elapsed - _shownAt < Min(MinimumInterval, _heartbeat / 2))
                     return;
                 _tenthsShown = tenths;
-                _shownAt = value.Elapsed;
-                stderr.WriteLine($"{label}: {value.Finished}/{value.Total} problems finished, {value.Elapsed.TotalSeconds:F1} s");
+                Show();
             }
+        }
+
+        public void Finish(BatchResult result)
+        {
+            lock (_gate)
+            {
+                _done = true;
+                _stderr.WriteLine($"{_label}: {Summary(result)} in {result.Elapsed.TotalSeconds:F1} s, {Rate(result):N0} problems/s");
+            }
+        }
+
+        public void Dispose() => _timer.Dispose();
+
+        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+        private void Beat()
+        {
+            lock (_gate)
+                if (!_done && _clock.Elapsed - _shownAt >= _heartbeat * 0.8)
+                    Show();
+        }
+
+        private void Show()
+        {
+            var elapsed = _clock.Elapsed;
+            _shownAt = elapsed;
+            double rate = _finished / Math.Max(elapsed.TotalSeconds, 1e-9);
+            string left = _finished > 0 && _finished < _total ? $", about {(_total - _finished) / rate:F0} s left" : "";
+            _stderr.WriteLine($"{_label}: {_finished}/{_total} problems finished, {elapsed.TotalSeconds:F1} s, {rate:N0} problems/s{left}");
         }
     }
 }

@@ -5,9 +5,10 @@ using System.Text;
 namespace GpuSparse.IO;
 
 /// <summary>
-/// Reads numpy .npy files (format versions 1.0, 2.0 and 3.0). Every malformed, unsupported or truncated
-/// content raises <see cref="NpyFormatException"/>; memory for the data is only committed once the
-/// stream is known to hold it, so a tiny file declaring a huge shape cannot exhaust memory.
+/// Reads numpy .npy files (format versions 1.0, 2.0 and 3.0) of up to <see cref="Array.MaxLength"/> elements,
+/// whatever their size in bytes. Every malformed, unsupported or truncated content raises
+/// <see cref="NpyFormatException"/>; memory for the data is only committed once the stream is known to hold it,
+/// so a tiny file declaring a huge shape cannot exhaust memory.
 /// </summary>
 public static class NpyReader
 {
@@ -19,6 +20,10 @@ public static class NpyReader
 
     // Non-seekable streams are read in pieces of this size so memory grows only with data actually read.
     private const int ChunkSize = 1 << 20;
+
+    // The data is held in segments of 1 GiB (a whole number of elements of every type): arrays of up to
+    // Array.MaxLength elements, far beyond the 2 GB one byte[] can hold, are read into them.
+    private const int SegmentBytes = 1 << 30;
 
     /// <summary>Reads the .npy file at <paramref name="path"/>.</summary>
     /// <param name="path">Path of the file.</param>
@@ -37,7 +42,35 @@ public static class NpyReader
     /// <param name="sourceName">Name used in error messages (typically the file path).</param>
     /// <returns>The array, in C order.</returns>
     /// <exception cref="NpyFormatException">The content is not a valid, supported .npy array.</exception>
-    public static NpyArray Read(Stream stream, string sourceName)
+    public static NpyArray Read(Stream stream, string sourceName) => Read(stream, sourceName, SegmentBytes);
+
+    /// <summary>
+    /// <see cref="Read(Stream, string)"/> with the data held in segments of at most <paramref name="segmentBytes"/>
+    /// bytes (rounded down to whole elements); tests pass a few bytes to exercise the segment arithmetic of large files.
+    /// </summary>
+    internal static NpyArray Read(Stream stream, string sourceName, int segmentBytes)
+    {
+        var header = ReadHeader(stream, sourceName);
+        int segmentElements = Math.Max(1, segmentBytes / header.ItemSize);
+        var segments = new byte[checked((int)((header.Length + segmentElements - 1) / segmentElements))][];
+        long remaining = header.ByteCount;
+        for (int s = 0; s < segments.Length; s++)
+        {
+            int bytes = (int)Math.Min(remaining, (long)segmentElements * header.ItemSize);
+            segments[s] = ReadSegment(stream, bytes, header.ByteCount - remaining, header.ByteCount, sourceName);
+            remaining -= bytes;
+        }
+        var array = new NpyArray(header.Shape, header.DataType, header.BigEndian, segments, segmentElements, header.Length);
+        return header.FortranOrder && header.Shape.Length > 1 ? array.FortranToC() : array;
+    }
+
+    /// <summary>
+    /// Reads the header of one .npy array from <paramref name="stream"/> and leaves the stream at the first data byte:
+    /// element i (in the file's order) is the <see cref="NpyHeader.ItemSize"/> bytes at data offset i·ItemSize, so a
+    /// caller can read any range of it (a memory-mapped view, a ranged stream read) without this reader's copy.
+    /// </summary>
+    /// <exception cref="NpyFormatException">The header is not a valid, supported .npy header, or the data is truncated.</exception>
+    public static NpyHeader ReadHeader(Stream stream, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -74,20 +107,10 @@ public static class NpyReader
         var parsed = HeaderParser.Parse(header, sourceName);
         var (dataType, itemSize, bigEndian) = ParseDescr(parsed.Descr, sourceName);
         long length = ElementCount(parsed.Shape, sourceName);
-        if (length > Array.MaxLength / itemSize)
-        {
-            throw new NpyFormatException(sourceName,
-                $"{length} elements of {itemSize} bytes exceed the largest supported array ({Array.MaxLength} bytes)");
-        }
-        int[] shape = parsed.Shape.Select(d => (int)d).ToArray();
-
-        int byteCount = (int)(length * itemSize);
-        byte[] data = ReadData(stream, byteCount, sourceName);
-        if (parsed.FortranOrder && shape.Length > 1)
-        {
-            data = FortranToC(data, shape, itemSize);
-        }
-        return new NpyArray(shape, dataType, bigEndian, data, length);
+        var result = new NpyHeader(parsed.Shape.Select(d => (int)d).ToArray(), dataType, itemSize, bigEndian, parsed.FortranOrder, length);
+        // Checked, in long: up to Array.MaxLength elements of 8 bytes, far beyond int.
+        EnsureAvailable(stream, result.ByteCount, sourceName, "data");
+        return result;
     }
 
     private static string DecodeUtf8(byte[] bytes, string sourceName)
@@ -155,29 +178,30 @@ public static class NpyReader
         return count;
     }
 
-    private static byte[] ReadData(Stream stream, int byteCount, string sourceName)
+    /// <summary>
+    /// The next <paramref name="length"/> bytes of the data. A seekable stream was checked to hold them; an unseekable
+    /// one grows the segment with the data actually received, so a tiny stream declaring a huge shape allocates little.
+    /// </summary>
+    private static byte[] ReadSegment(Stream stream, int length, long offset, long total, string sourceName)
     {
         if (stream.CanSeek)
         {
-            EnsureAvailable(stream, byteCount, sourceName, "data");
-            var exact = new byte[byteCount];
+            var exact = new byte[length];
             ReadExactly(stream, exact, sourceName, "the data");
             return exact;
         }
-
-        // Unknown length: grow the buffer with the data actually received.
-        var buffer = new byte[Math.Min(byteCount, ChunkSize)];
+        var buffer = new byte[Math.Min(length, ChunkSize)];
         int filled = 0;
-        while (filled < byteCount)
+        while (filled < length)
         {
             if (filled == buffer.Length)
             {
-                Array.Resize(ref buffer, (int)Math.Min(byteCount, 2L * buffer.Length));
+                Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
             }
             int read = stream.Read(buffer, filled, Math.Min(buffer.Length - filled, ChunkSize));
             if (read == 0)
             {
-                throw new NpyFormatException(sourceName, $"truncated data: expected {byteCount} bytes, found {filled}");
+                throw new NpyFormatException(sourceName, $"truncated data: expected {total} bytes, found {offset + filled}");
             }
             filled += read;
         }
@@ -210,39 +234,6 @@ public static class NpyReader
             }
             filled += read;
         }
-    }
-
-    private static byte[] FortranToC(byte[] source, int[] shape, int itemSize)
-    {
-        // Walk the file in its own (first axis fastest) order and place each element at its C offset.
-        int rank = shape.Length;
-        var cStride = new long[rank];
-        long stride = 1;
-        for (int d = rank - 1; d >= 0; d--)
-        {
-            cStride[d] = stride;
-            stride *= shape[d];
-        }
-        var result = new byte[source.Length];
-        var index = new int[rank];
-        long cOffset = 0;
-        int count = source.Length / itemSize;
-        for (int f = 0; f < count; f++)
-        {
-            Buffer.BlockCopy(source, f * itemSize, result, (int)(cOffset * itemSize), itemSize);
-            for (int d = 0; d < rank; d++)
-            {
-                index[d]++;
-                cOffset += cStride[d];
-                if (index[d] < shape[d])
-                {
-                    break;
-                }
-                cOffset -= cStride[d] * shape[d];
-                index[d] = 0;
-            }
-        }
-        return result;
     }
 
     /// <summary>The three keys of a .npy header.</summary>

@@ -20,39 +20,40 @@ public static class NpyWriter
     /// <param name="data">Elements in C (row-major) order.</param>
     /// <param name="shape">Dimensions; empty for a 0-d array. Their product must equal <c>data.Length</c>.</param>
     /// <exception cref="ArgumentException">The shape has a negative dimension or does not match the data.</exception>
-    public static void Write(string path, ReadOnlySpan<double> data, params int[] shape)
-    {
-        using var stream = Create(path, "<f8", data.Length, shape);
-        Span<byte> buffer = stackalloc byte[BufferBytes];
-        while (!data.IsEmpty)
-        {
-            int count = Math.Min(data.Length, BufferBytes / sizeof(double));
-            for (int i = 0; i < count; i++)
-            {
-                BinaryPrimitives.WriteDoubleLittleEndian(buffer[(i * sizeof(double))..], data[i]);
-            }
-            stream.Write(buffer[..(count * sizeof(double))]);
-            data = data[count..];
-        }
-    }
+    public static void Write(string path, ReadOnlySpan<double> data, params int[] shape) =>
+        WriteValues(path, "<f8", data, shape, sizeof(double), BinaryPrimitives.WriteDoubleLittleEndian);
 
     /// <summary>Writes <paramref name="data"/> as a float32 ('&lt;f4') array of the given shape.</summary>
     /// <param name="path">Destination file; overwritten if it exists.</param>
     /// <param name="data">Elements in C (row-major) order.</param>
     /// <param name="shape">Dimensions; empty for a 0-d array. Their product must equal <c>data.Length</c>.</param>
     /// <exception cref="ArgumentException">The shape has a negative dimension or does not match the data.</exception>
-    public static void Write(string path, ReadOnlySpan<float> data, params int[] shape)
+    public static void Write(string path, ReadOnlySpan<float> data, params int[] shape) =>
+        WriteValues(path, "<f4", data, shape, sizeof(float), BinaryPrimitives.WriteSingleLittleEndian);
+
+    /// <summary>Writes <paramref name="data"/> as an int32 ('&lt;i4') array of the given shape (counts, labels).</summary>
+    /// <param name="path">Destination file; overwritten if it exists.</param>
+    /// <param name="data">Elements in C (row-major) order.</param>
+    /// <param name="shape">Dimensions; empty for a 0-d array. Their product must equal <c>data.Length</c>.</param>
+    /// <exception cref="ArgumentException">The shape has a negative dimension or does not match the data.</exception>
+    public static void Write(string path, ReadOnlySpan<int> data, params int[] shape) =>
+        WriteValues(path, "<i4", data, shape, sizeof(int), BinaryPrimitives.WriteInt32LittleEndian);
+
+    private delegate void ElementWriter<T>(Span<byte> destination, T value);
+
+    // The elements go out through a buffer of BufferBytes, each written little-endian by its writer.
+    private static void WriteValues<T>(string path, string descr, ReadOnlySpan<T> data, int[] shape, int size, ElementWriter<T> write)
     {
-        using var stream = Create(path, "<f4", data.Length, shape);
+        using var stream = Create(path, descr, data.Length, shape);
         Span<byte> buffer = stackalloc byte[BufferBytes];
         while (!data.IsEmpty)
         {
-            int count = Math.Min(data.Length, BufferBytes / sizeof(float));
+            int count = Math.Min(data.Length, BufferBytes / size);
             for (int i = 0; i < count; i++)
             {
-                BinaryPrimitives.WriteSingleLittleEndian(buffer[(i * sizeof(float))..], data[i]);
+                write(buffer[(i * size)..], data[i]);
             }
-            stream.Write(buffer[..(count * sizeof(float))]);
+            stream.Write(buffer[..(count * size)]);
             data = data[count..];
         }
     }

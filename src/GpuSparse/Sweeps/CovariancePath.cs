@@ -70,8 +70,8 @@ internal static class CovariancePath
         int count = paths.Count, steps = paths[0].Lambdas.Length, p = sweep[0].Features;
         var result = new PathResult(count, steps, p);
         long featureIterations = 0, kktResolves = 0;
-        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
-        Parallel.For(0, count, parallel, () => new Workspace(p), (k, _, ws) =>
+        // Cancellation is each walker's: it stops at its next step and marks the rest, so what finished is returned.
+        Parallel.For(0, count, () => new Workspace(p), (k, _, ws) =>
         {
             var path = paths[k];
             var walker = new PathWalker<T>(sweep[path.Design], grams[path.Design], path, options, ws, result, k);
@@ -276,7 +276,11 @@ internal static class CovariancePath
             var unpenalised = UnpenalisedBlock.Factor(_design, _gram, _options);
             for (int step = 0; step < lambdas.Length; step++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    _result.MarkCancelled(_index, step, lambdas);
+                    return;
+                }
                 double lambda = lambdas[step];
                 double l1 = lambda * r, l2 = lambda * (1 - r);
                 var penalty = new StepPenalty(l1, l2, _options.PenaltyFactors, null, _options.Positive);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using GpuSparse.Backends;
+using GpuSparse.Model;
 using GpuSparse.Reference;
 using GpuSparse.Solvers;
 
@@ -14,7 +15,8 @@ namespace GpuSparse.Sweeps;
 /// Grids come from the full data (scikit-learn's and glmnet's practice), one per (target, r), and are shared
 /// by that curve's folds. λ_min is the largest λ whose mean MSE equals the minimum, λ_1se the largest within
 /// one standard error of it (glmnet's definitions); across L1 ratios the lowest minimum wins, the first on
-/// ties (scikit-learn's <c>ElasticNetCV</c>).
+/// ties (scikit-learn's <c>ElasticNetCV</c>). A cancelled run chooses among the steps every fold and the refit
+/// finished (their fold MSEs at the others are NaN).
 /// </remarks>
 public static class CrossValidation
 {
@@ -65,7 +67,8 @@ public static class CrossValidation
             for (int i = 0; i < steps; i++)
             {
                 int at = solved.Index(curves + cf, i);
-                foldMse[cf * steps + i] = HeldOutMse(design.Span, p, targets[c / ratios].Span, fold, f,
+                // A step the cancellation left unfinished has no fit to score.
+                foldMse[cf * steps + i] = solved.Statuses[at] == ProblemStatus.Cancelled ? double.NaN : HeldOutMse(design.Span, p, targets[c / ratios].Span, fold, f,
                     solved.Coefficient(curves + cf, i), solved.Intercepts[at]);
             }
         });
@@ -147,24 +150,36 @@ public static class CrossValidation
         return (mean, se);
     }
 
+    /// <summary>
+    /// The choice for one target among the steps that finished (a cancelled sweep leaves NaN means and cancelled
+    /// full-data fits at the steps it did not finish); when none finished, NaN λ and coefficients at index −1.
+    /// </summary>
     private static CrossValidationChoice Choose(int target, int ratios, int steps, double[] l1Ratios, double[][] grids,
         double[] mean, double[] se, PathResult solved)
     {
+        bool Finished(int c, int i) => !double.IsNaN(mean[c * steps + i]) && solved.Statuses[solved.Index(c, i)] != ProblemStatus.Cancelled;
         int bestCurve = -1, bestStep = -1;
         for (int r = 0; r < ratios; r++)
         {
             int c = target * ratios + r;
             for (int i = 0; i < steps; i++)
-                if (bestCurve < 0 || mean[c * steps + i] < mean[bestCurve * steps + bestStep]
+                if (!Finished(c, i))
+                    continue;
+                else if (bestCurve < 0 || mean[c * steps + i] < mean[bestCurve * steps + bestStep]
                     // glmnet's λ_min is the largest λ attaining the minimum: on a tie keep the larger λ.
                     || (c == bestCurve && mean[c * steps + i] == mean[c * steps + bestStep] && grids[c][i] > grids[c][bestStep]))
                     (bestCurve, bestStep) = (c, i);
+        }
+        if (bestCurve < 0)
+        {
+            double[] none = [.. Enumerable.Repeat(double.NaN, solved.Features)];
+            return new CrossValidationChoice(0, l1Ratios[0], -1, double.NaN, -1, double.NaN, none, double.NaN, none, double.NaN);
         }
         var grid = grids[bestCurve];
         double limit = mean[bestCurve * steps + bestStep] + se[bestCurve * steps + bestStep];
         int oneSe = bestStep;
         for (int i = 0; i < steps; i++)
-            if (mean[bestCurve * steps + i] <= limit && grid[i] > grid[oneSe])
+            if (Finished(bestCurve, i) && mean[bestCurve * steps + i] <= limit && grid[i] > grid[oneSe])
                 oneSe = i;
         return new CrossValidationChoice(bestCurve % ratios, l1Ratios[bestCurve % ratios], bestStep, grid[bestStep],
             oneSe, grid[oneSe], solved.Coefficient(bestCurve, bestStep).ToArray(), solved.Intercepts[solved.Index(bestCurve, bestStep)],

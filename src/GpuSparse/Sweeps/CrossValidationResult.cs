@@ -5,7 +5,7 @@ namespace GpuSparse.Sweeps;
 /// </summary>
 /// <param name="RatioIndex">Index of the chosen L1 ratio in <see cref="SweepOptions.L1Ratios"/>.</param>
 /// <param name="L1Ratio">The chosen r (the one whose curve reaches the lowest mean MSE; the first on ties).</param>
-/// <param name="MinIndex">Step of λ_min on that r's grid.</param>
+/// <param name="MinIndex">Step of λ_min on that r's grid (−1, with NaN λ and coefficients, when a cancelled run finished no step).</param>
 /// <param name="LambdaMin">λ_min: the largest λ whose mean MSE equals the minimum.</param>
 /// <param name="OneSeIndex">Step of λ_1se.</param>
 /// <param name="Lambda1se">λ_1se: the largest λ whose mean MSE is within one standard error of the minimum's.</param>

@@ -4,7 +4,10 @@ namespace GpuSparse.Sweeps;
 
 /// <summary>
 /// The solutions of P paths at L steps each: coefficients (P × L × p), intercepts, duality gaps,
-/// objectives, iterations and statuses (P × L), all row-major by path then step.
+/// objectives, iterations and statuses (P × L), all row-major by path then step. A cancelled sweep returns every
+/// step it finished as solved; a step whose solve the cancellation interrupted keeps its last iterate and gap with
+/// status <see cref="ProblemStatus.Cancelled"/>, and a step never started is <see cref="ProblemStatus.Cancelled"/>
+/// with NaN values.
 /// </summary>
 public sealed class PathResult
 {
@@ -67,4 +70,27 @@ public sealed class PathResult
 
     /// <summary>The flat index <c>k·L + i</c> of path k at step i.</summary>
     public int Index(int path, int step) => path * Steps + step;
+
+    /// <summary>How many (path, step) problems ended with <paramref name="status"/>.</summary>
+    public int CountWith(ProblemStatus status) => Statuses.Count(s => s == status);
+
+    /// <summary>
+    /// Marks steps <paramref name="fromStep"/>… of path <paramref name="path"/> as never solved because the sweep was
+    /// cancelled: status <see cref="ProblemStatus.Cancelled"/>, their λ recorded, NaN coefficients, intercept, gap and
+    /// objective (no iterate exists to report), zero iterations.
+    /// </summary>
+    internal void MarkCancelled(int path, int fromStep, ReadOnlySpan<double> lambdas)
+    {
+        for (int step = fromStep; step < Steps; step++)
+        {
+            int at = Index(path, step);
+            Lambdas[at] = lambdas[step];
+            Coefficients.AsSpan(at * Features, Features).Fill(double.NaN);
+            Intercepts[at] = double.NaN;
+            DualityGaps[at] = double.NaN;
+            Objectives[at] = double.NaN;
+            Iterations[at] = 0;
+            Statuses[at] = ProblemStatus.Cancelled;
+        }
+    }
 }

@@ -87,14 +87,20 @@ public static class PathSolver
         var solvable = paths.Select(path => sweep[path.Design] is { IsFinite: true, Fault: null }).ToArray();
         for (int step = 0; step < steps; step++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                for (int k = 0; k < count; k++)
+                    result.MarkCancelled(k, step, paths[k].Lambdas);
+                break;
+            }
             var keep = StrongSets(sweep, paths, states, step, options);
             var pending = Enumerable.Range(0, count).Where(k => solvable[k]).ToList();
             var iterations = new int[count];
             while (pending.Count > 0)
             {
                 SolveStep(backend, sweep, paths, states, keep, pending, step, options, iterations, result, cancellationToken);
-                if (!options.Screening)
+                // A cancelled step keeps the iterates its solve returned (status Cancelled): no KKT re-solve.
+                if (!options.Screening || cancellationToken.IsCancellationRequested)
                     break;
                 pending = KktViolators(sweep, paths, states, keep, pending, step, options);
                 result.KktResolves += pending.Count;

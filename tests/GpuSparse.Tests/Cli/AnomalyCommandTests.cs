@@ -20,8 +20,8 @@ public sealed class AnomalyCommandTests
     {
         using var backend = new ReferenceBackend();
         var report = precision == "f32"
-            ? AnomalyCommand.Detect<float>(Request(null, precision: precision), backend, TextWriter.Null)
-            : AnomalyCommand.Detect<double>(Request(null, precision: precision), backend, TextWriter.Null);
+            ? AnomalyCommand.Detect<float>(Request(null, precision: precision), backend)
+            : AnomalyCommand.Detect<double>(Request(null, precision: precision), backend);
 
         Assert.Equal(11 * 11, report.Patches);
         Assert.Equal(report.Patches, report.Converged);
@@ -35,7 +35,7 @@ public sealed class AnomalyCommandTests
     {
         // n·λ_s = 64 × 0.02 = 1.28 exceeds every defect (≤ 0.5): nothing is flagged, the scores are all zero.
         using var backend = new ReferenceBackend();
-        var report = AnomalyCommand.Detect<double>(Request(null, lambdaS: 0.02), backend, TextWriter.Null);
+        var report = AnomalyCommand.Detect<double>(Request(null, lambdaS: 0.02), backend);
         Assert.Equal(0.5, report.RocAuc);
         Assert.Equal(0.0, report.Recall);
     }

@@ -43,7 +43,7 @@ public sealed class CommandTests : IDisposable
                      "plots/generated_gaps.png", "plots/holdout_lasso.png" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         Assert.Equal([100, 10], NpyReader.Read(Path.Combine(output, "diabetes/lasso/coef.npy")).Shape);
-        Assert.Contains("generated 20 × (64 × 32): 20/20 problems finished", stderr);
+        Assert.Contains("generated 20 × (64 × 32): finished 20 of 20 problems (20 converged)", stderr);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class CommandTests : IDisposable
         var json = new StringWriter();
         Assert.Equal(0, InfoCommand.Run(OutputFormat.Json, json));
         var rows = JsonNode.Parse(json.ToString())!.AsArray();
-        Assert.Contains(rows, r => (string?)r!["backend"] == "reference" && (string?)r["precisions"] == "f32, f64");
+        Assert.Contains(rows, r => (string?)r!["backend"] == "reference" && (string?)r["precisions"] == "f32, f64" && (bool?)r["available"] == true);
         var csv = new StringWriter();
         InfoCommand.Run(OutputFormat.Csv, csv);
         Assert.StartsWith("backend,device,precisions,available,note\nreference,", csv.ToString().ReplaceLineEndings("\n"));

@@ -113,11 +113,14 @@ public sealed class SolveCommandTests : IDisposable
     }
 
     [Fact]
-    public void ANegativeAlphaIsReportedAgainstTheOption()
+    public void ANegativeAlphaInAFileIsReportedAgainstTheOptionForItsProblemOnly()
     {
-        var (exit, error) = Run(Case("diabetes", "X.npy"), Case("diabetes", "y.npy"), "-1");
+        string alpha = Path.Combine(_folder, "alpha.npy");
+        NpyWriter.Write(alpha, [0.1, -1.0], 2);
+        var (exit, error) = Run(Case("diabetes", "X.npy"), Case("diabetes", "y.npy"), alpha);
         Assert.Equal(1, exit);
-        Assert.Contains("--alpha -1", error);
+        Assert.Contains($"--alpha {alpha}", error);
+        Assert.Contains("problem 1", error);
         Assert.Contains("'lambda'", error);
     }
 

@@ -26,7 +26,7 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Equal(0, exit);
         // --backend auto (the default) is the cd backend's path engine for sweeps, with or without a GPU.
         using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "result.json"))))
-            Assert.Equal("cd", json.RootElement.GetProperty("summary").GetProperty("backend").GetString());
+            Assert.Equal("cd", json.RootElement.GetProperty("backend").GetString());
         Assert.Equal([2, 100, 10], NpyReader.Read(Path.Combine(output, "coefs.npy")).Shape);
         var alphas = NpyReader.Read(Path.Combine(output, "alphas.npy")).ToDouble();
         var reference = NpyReader.Read(Data("cases", "diabetes", "path_alphas.npy")).ToDouble();
@@ -46,8 +46,8 @@ public sealed class SweepCommandTests : IDisposable
             "--tol", "1e-12", "--max-iter", "1000000", "--backend", backend, "--out", output]);
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "result.json")));
-        Assert.Equal(backend, json.RootElement.GetProperty("summary").GetProperty("backend").GetString());
-        var target = json.RootElement.GetProperty("summary").GetProperty("targets")[0];
+        Assert.Equal(backend, json.RootElement.GetProperty("backend").GetString());
+        var target = json.RootElement.GetProperty("extra").GetProperty("choices")[0];
         using var references = JsonDocument.Parse(File.ReadAllText(Data("sweeps", "references.json")));
         var glmnet = references.RootElement.GetProperty("sets").GetProperty("diabetes").GetProperty("cv_glmnet");
         Assert.Equal(glmnet.GetProperty("lambda_min").GetDouble(), target.GetProperty("lambda_min").GetDouble());
@@ -72,7 +72,7 @@ public sealed class SweepCommandTests : IDisposable
             Assert.Equal(0, Program.Main(["path", "--x", Data("cases", "diabetes", "X.npy"), "--y", Data("cases", "diabetes", "y.npy"),
                 "--grid", "sklearn", "--tol", tol.ToString(CultureInfo.InvariantCulture), "--backend", backend, "--out", output]));
             using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "result.json")));
-            Assert.Equal(backend, json.RootElement.GetProperty("summary").GetProperty("backend").GetString());
+            Assert.Equal(backend, json.RootElement.GetProperty("backend").GetString());
             alphas[b] = NpyReader.Read(Path.Combine(output, "alphas.npy")).ToDouble();
             gaps[b] = NpyReader.Read(Path.Combine(output, "gaps.npy")).ToDouble();
             var coefs = NpyReader.Read(Path.Combine(output, "coefs.npy")).ToDouble();

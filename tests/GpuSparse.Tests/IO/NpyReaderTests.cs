@@ -297,6 +297,70 @@ public sealed class NpyReaderTests : IDisposable
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20, "allocated the declared 1.6 GB");
     }
 
+    public static TheoryData<string, int> SegmentCases() => new()
+    {
+        { "<f8", 8 }, { "<f8", 24 }, { ">f8", 16 }, { "<f4", 12 }, { ">f4", 4 }, { "<i4", 8 }, { "<i8", 40 }, { "|u1", 3 },
+    };
+
+    /// <summary>
+    /// Large files are held in segments (1 GiB each); a segment of a few bytes runs the same arithmetic on small data:
+    /// C and Fortran order, both byte orders, seekable and unseekable streams, segments that do not divide the data.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SegmentCases))]
+    public void ArraysSplitIntoSegmentsReadAsOne(string descr, int segmentBytes)
+    {
+        var shape = new[] { 3, 5, 7 };
+        int count = 105, size = descr[1..] switch { "f8" or "i8" => 8, "f4" or "i4" => 4, _ => 1 };
+        double[] values = [.. Enumerable.Range(0, count).Select(i => (double)(i * 2 % 251))];
+        var bytes = new byte[count * size];
+        for (int i = 0; i < count; i++)
+        {
+            var at = bytes.AsSpan(i * size);
+            switch (descr)
+            {
+                case "<f8": BinaryPrimitives.WriteDoubleLittleEndian(at, values[i]); break;
+                case ">f8": BinaryPrimitives.WriteDoubleBigEndian(at, values[i]); break;
+                case "<f4": BinaryPrimitives.WriteSingleLittleEndian(at, (float)values[i]); break;
+                case ">f4": BinaryPrimitives.WriteSingleBigEndian(at, (float)values[i]); break;
+                case "<i4": BinaryPrimitives.WriteInt32LittleEndian(at, (int)values[i]); break;
+                case "<i8": BinaryPrimitives.WriteInt64LittleEndian(at, (long)values[i]); break;
+                default: at[0] = (byte)values[i]; break;
+            }
+        }
+        byte[] cOrder = BuildNpy($"{{'descr': '{descr}', 'fortran_order': False, 'shape': (3, 5, 7), }}", bytes, 1);
+        using (var seekable = new MemoryStream(cOrder))
+        {
+            var array = NpyReader.Read(seekable, "c", segmentBytes);
+            Assert.Equal(shape, array.Shape);
+            Assert.Equal(values, array.ToDouble());
+            Assert.Equal(values.Select(v => (float)v), array.ToSingle());
+        }
+        using (var pipe = new NonSeekableStream(cOrder))
+            Assert.Equal(values, NpyReader.Read(pipe, "pipe", segmentBytes).ToDouble());
+
+        // The same values stored first axis fastest: element (i, j, k) at i + 3j + 15k.
+        var fortran = new byte[bytes.Length];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 5; j++)
+                for (int k = 0; k < 7; k++)
+                    bytes.AsSpan((i * 35 + j * 7 + k) * size, size).CopyTo(fortran.AsSpan((i + 3 * j + 15 * k) * size));
+        using var fortranStream = new MemoryStream(BuildNpy($"{{'descr': '{descr}', 'fortran_order': True, 'shape': (3, 5, 7), }}", fortran, 1));
+        Assert.Equal(values, NpyReader.Read(fortranStream, "f", segmentBytes).ToDouble());
+    }
+
+    [Fact]
+    public void TheHeaderGivesTheDataSizeInLongForArraysBeyondTwoGigabytes()
+    {
+        // Array.MaxLength float64 elements: 17 GB, the largest array the reader takes; the header alone is read.
+        byte[] header = BuildNpy($"{{'descr': '<f8', 'fortran_order': False, 'shape': ({Array.MaxLength},), }}", [], 1);
+        using var stream = new NonSeekableStream(header);
+        var parsed = NpyReader.ReadHeader(stream, "big");
+        Assert.Equal(Array.MaxLength, parsed.Length);
+        Assert.Equal(8L * Array.MaxLength, parsed.ByteCount);
+        Assert.Equal([Array.MaxLength], parsed.Shape);
+    }
+
     [Fact]
     public void MissingFileThrowsFileNotFound()
     {
@@ -336,7 +400,9 @@ public sealed class NpyReaderTests : IDisposable
             { "dimension above int", BuildNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 0), }", [], 1), "exceeds" },
             { "dimension beyond long", BuildNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999999,), }", f8x2, 1), "out of range" },
             { "overflowing shape", BuildNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (2147483647, 2147483647, 2147483647, 2147483647, 5), }", f8x2, 1), "largest supported" },
-            { "too many bytes", BuildNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (1073741824,), }", f8x2, 1), "largest supported" },
+            // 8 GiB of data: past int's byte count, within Array.MaxLength elements, so the size is checked in long.
+            { "more than 2 GB declared", BuildNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (1073741824,), }", f8x2, 1), "expected 8589934592 bytes" },
+            { "more elements than an array holds", BuildNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1073741824, 2), }", f8x2, 1), "largest supported" },
             { "truncated data", BuildNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", f8x2, 1), "truncated" },
             { "huge shape tiny file", BuildNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (10000, 10000), }", f8x2, 1), "truncated" },
         };

@@ -180,14 +180,17 @@ public sealed class CovariancePathTests
     }
 
     [Fact]
-    public void CancellationStopsTheWalk()
+    public void CancellationBeforeTheWalkReturnsEveryStepCancelled()
     {
         var (x, y) = Data(constantColumn: false);
         var options = new PathOptions();
         using var cd = new CoordinateDescentBackend();
-        using var cancelled = new CancellationTokenSource();
-        cancelled.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() =>
-            PathSolver.Solve<double>(cd, [x], P, Paths(x, y, options, 1.0), options, cancelled.Token));
+        var paths = Paths(x, y, options, 1.0);
+        var walked = PathSolver.Solve<double>(cd, [x], P, paths, options, new CancellationToken(canceled: true));
+        Assert.Equal(0, walked.BatchSolves);
+        Assert.All(walked.Statuses, status => Assert.Equal(ProblemStatus.Cancelled, status));
+        Assert.All(walked.Coefficients, c => Assert.True(double.IsNaN(c)));
+        Assert.All(walked.DualityGaps, g => Assert.True(double.IsNaN(g)));
+        Assert.Equal(paths.SelectMany(path => path.Lambdas), walked.Lambdas);
     }
 }

@@ -1,0 +1,94 @@
+using GpuSparse.IO;
+
+namespace GpuSparse.Cli.Input;
+
+/// <summary>
+/// X and y as <c>solve</c>, <c>path</c> and <c>cv</c> read them: <c>--x X.npy --y y.npy</c>, <c>--x data.csv --target
+/// COLUMN</c> (the other columns are X), or <c>--x X.csv --y y.csv</c> (a y CSV with K columns is K responses). X is
+/// (n, p) or, for <c>solve</c>, (K, n, p); y is (n,) or (K, n). Both are checked to have rows and features.
+/// </summary>
+internal sealed record DataFiles(NpyArray X, string XPath, NpyArray Y, string YPath,
+    IReadOnlyList<string>? FeatureNames, IReadOnlyList<string>? TargetNames)
+{
+    public int Samples => X.Shape[^2];
+
+    public int Features => X.Shape[^1];
+
+    /// <summary>The number of responses in y: 1 for (n,), K for (K, n).</summary>
+    public int Responses => Y.Shape.Length == 2 ? Y.Shape[0] : 1;
+
+    public static DataFiles Load(string xPath, string? yPath, string? target, bool designPerProblem)
+    {
+        if (target is not null && yPath is not null)
+            throw new InputException($"give the response either with --y FILE or with --target COLUMN of {xPath}, not both");
+        DataFiles files;
+        if (target is not null)
+        {
+            if (!InputFiles.IsCsv(xPath))
+                throw new InputException($"--x {xPath}: --target names a column of a CSV file; for .npy input pass the response with --y y.npy");
+            var table = InputFiles.ReadCsv(xPath, "--x");
+            if (table.IndexOf(target) < 0)
+                throw new InputException($"--target {target}: {xPath} has no column named '{target}'; its columns are: {string.Join(", ", table.Names)}");
+            if (table.Columns < 2)
+                throw new InputException($"--x {xPath}: the only column is the target '{target}'; X needs at least one more");
+            files = new DataFiles(NpyArray.FromDoubles(table.ToRowMajor(target), table.Rows, table.Columns - 1), xPath,
+                NpyArray.FromDoubles(table.Column(target), table.Rows), $"{xPath} (column '{target}')",
+                [.. table.Names.Where(n => n != target)], [target]);
+        }
+        else
+        {
+            if (yPath is null)
+                throw new InputException("give the response with --y FILE (.npy or .csv) or, for a CSV --x, with --target COLUMN");
+            var (x, names) = ReadDesign(xPath);
+            var (y, targets) = ReadResponse(yPath);
+            files = new DataFiles(x, xPath, y, yPath, names, targets);
+        }
+        files.Check(designPerProblem);
+        return files;
+    }
+
+    private void Check(bool designPerProblem)
+    {
+        int rank = X.Shape.Length;
+        if (rank != 2 && !(designPerProblem && rank == 3))
+            throw new InputException($"--x {XPath}: X must have shape (n, p){(designPerProblem ? " or (K, n, p)" : "")}, got {Shape(X)}");
+        if (Y.Shape.Length is not (1 or 2))
+            throw new InputException($"--y {YPath}: y must have shape (n,) or (K, n), got {Shape(Y)}");
+        if (rank == 3 && X.Shape[0] == 0)
+            throw new InputException($"--x {XPath}: X holds no problems (K = 0)");
+        if (Samples == 0)
+            throw new InputException($"--x {XPath}: X has no rows (n = 0): there is nothing to fit");
+        if (Features == 0)
+            throw new InputException($"--x {XPath}: X has no columns (p = 0): there is nothing to fit");
+        if (Y.Shape[^1] != Samples)
+            throw new InputException($"--y {YPath}: y has {Y.Shape[^1]} samples but X ({XPath}) has n = {Samples} rows");
+        if (Y.Shape.Length == 2 && Y.Shape[0] == 0)
+            throw new InputException($"--y {YPath}: y holds no responses (K = 0)");
+    }
+
+    private static (NpyArray Array, IReadOnlyList<string>? Names) ReadDesign(string path)
+    {
+        if (!InputFiles.IsCsv(path))
+            return (InputFiles.ReadNpy(path, "--x"), null);
+        var table = InputFiles.ReadCsv(path, "--x");
+        return (NpyArray.FromDoubles(table.ToRowMajor(), table.Rows, table.Columns), table.Names);
+    }
+
+    /// <summary>A CSV response: one column is y (n,); K columns are K responses, (K, n).</summary>
+    private static (NpyArray Array, IReadOnlyList<string>? Names) ReadResponse(string path)
+    {
+        if (!InputFiles.IsCsv(path))
+            return (InputFiles.ReadNpy(path, "--y"), null);
+        var table = InputFiles.ReadCsv(path, "--y");
+        if (table.Columns == 1)
+            return (NpyArray.FromDoubles(table.Column(table.Names[0]), table.Rows), table.Names);
+        var stacked = table.Names.SelectMany(table.Column).ToArray();
+        return (NpyArray.FromDoubles(stacked, table.Columns, table.Rows), table.Names);
+    }
+
+    /// <summary>The elements of <paramref name="array"/> in precision T (float32 input read as float32 stays exact).</summary>
+    public static T[] Convert<T>(NpyArray array) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? (T[])(object)array.ToSingle() : (T[])(object)array.ToDouble();
+
+    public static string Shape(NpyArray array) => "(" + string.Join(", ", array.Shape) + ")";
+}
