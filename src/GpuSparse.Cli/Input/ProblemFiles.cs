@@ -107,11 +107,11 @@ internal sealed class ProblemFiles
         int n = Samples, p = Features;
         var settings = Enumerable.Range(0, Count).Select(settingsFor).ToArray();
         var responses = Enumerable.Range(0, Count)
-            .Select(k => (ReadOnlyMemory<T>)y.AsMemory(Y.Shape.Length == 2 ? k * n : 0, n)).ToArray();
+            .Select(k => y.Slice(Y.Shape.Length == 2 ? k * n : 0, n)).ToArray();
         if (SharedDesign)
             return ProblemBatch<T>.WithSharedDesign(x, p, responses, settings);
         var designs = Enumerable.Range(0, Count)
-            .Select(k => (ReadOnlyMemory<T>)x.AsMemory(k * n * p, n * p)).ToArray();
+            .Select(k => x.Slice(k * n * p, n * p)).ToArray();
         return ProblemBatch<T>.WithDesignPerProblem(designs, p, responses, settings);
     }
 
@@ -125,11 +125,12 @@ internal sealed class ProblemFiles
         _ => field,
     };
 
-    private static T[] Convert<T>(NpyArray array) where T : unmanaged, IFloatingPointIeee754<T>
+    private static ReadOnlyMemory<T> Convert<T>(NpyArray array) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Without a copy when the file already holds T in this machine's byte order (the batch only reads it).
         if (typeof(T) == typeof(float))
-            return (T[])(object)array.ToSingle();
-        return (T[])(object)array.ToDouble();
+            return (ReadOnlyMemory<T>)(object)array.AsSingles();
+        return (ReadOnlyMemory<T>)(object)array.AsDoubles();
     }
 
     private static bool IsCsv(string path) => Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase);

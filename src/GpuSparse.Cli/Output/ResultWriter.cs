@@ -35,6 +35,8 @@ internal static class ResultWriter
             result[k].Coefficients.CopyTo(coefficients, k * features);
             intercepts[k] = result[k].Intercept;
         }
+        // result.json (its serializer's first use is the slow part of a cold run) is written on a second core.
+        var json = Task.Run(() => WriteSummary(directory, result, precision, options));
         NpyWriter.Write(Path.Combine(directory, "coef.npy"), coefficients, count, features);
         NpyWriter.Write(Path.Combine(directory, "intercept.npy"), intercepts, count);
         var names = featureNames ?? [.. Enumerable.Range(0, features).Select(j => $"x{j}")];
@@ -45,6 +47,12 @@ internal static class ResultWriter
             coefficients.AsSpan(k * features, features).CopyTo(rows.AsSpan(k * (features + 1) + 1));
         }
         CsvTable.Write(Path.Combine(directory, "coef.csv"), ["intercept", .. names], rows);
+        json.GetAwaiter().GetResult();
+    }
+
+    private static void WriteSummary(string directory, BatchResult result, string precision, object? options)
+    {
+        int count = result.Problems.Count;
         var summary = new
         {
             Backend = result.Backend,
@@ -65,6 +73,7 @@ internal static class ResultWriter
                 r.Message,
             }),
         };
-        File.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(summary, JsonOptions));
+        using var stream = File.Create(Path.Combine(directory, "result.json"));
+        JsonSerializer.Serialize(stream, summary, JsonOptions);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace GpuSparse.IO;
 
@@ -31,10 +32,12 @@ public enum NpyDataType
 public sealed class NpyArray
 {
     private readonly int[] _shape;
-    private readonly byte[] _data; // C order, in the file's byte order
+    // C order, in the file's byte order: a byte[], or (native-order f8 / f4 read straight from the file) the
+    // double[] / float[] itself, so the common case costs no conversion and no second copy.
+    private readonly Array _data;
     private readonly bool _bigEndian;
 
-    internal NpyArray(int[] shape, NpyDataType dataType, bool bigEndian, byte[] data, long length)
+    internal NpyArray(int[] shape, NpyDataType dataType, bool bigEndian, Array data, long length)
     {
         _shape = shape;
         DataType = dataType;
@@ -58,7 +61,19 @@ public sealed class NpyArray
     /// </summary>
     public double[] ToDouble()
     {
-        var result = new double[Length];
+        var result = GC.AllocateUninitializedArray<double>((int)Length);
+        if (NativeOrder && DataType == NpyDataType.Float64)
+        {
+            Bytes.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+            return result;
+        }
+        if (NativeOrder && DataType == NpyDataType.Float32)
+        {
+            var singles = MemoryMarshal.Cast<byte, float>(Bytes);
+            for (int i = 0; i < result.Length; i++)
+                result[i] = singles[i];
+            return result;
+        }
         for (int i = 0; i < result.Length; i++)
         {
             result[i] = ElementAsDouble(i);
@@ -72,7 +87,19 @@ public sealed class NpyArray
     /// </summary>
     public float[] ToSingle()
     {
-        var result = new float[Length];
+        var result = GC.AllocateUninitializedArray<float>((int)Length);
+        if (NativeOrder && DataType == NpyDataType.Float32)
+        {
+            Bytes.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+            return result;
+        }
+        if (NativeOrder && DataType == NpyDataType.Float64)
+        {
+            var doubles = MemoryMarshal.Cast<byte, double>(Bytes);
+            for (int i = 0; i < result.Length; i++)
+                result[i] = (float)doubles[i];
+            return result;
+        }
         for (int i = 0; i < result.Length; i++)
         {
             // A direct cast from Float32 keeps the value exact; doubles round once.
@@ -81,26 +108,48 @@ public sealed class NpyArray
         return result;
     }
 
+    /// <summary>
+    /// The elements as <see cref="ToDouble"/> gives them, without a copy when the reader could place a
+    /// native-order float64 file straight into its array (the memory is this array's own: read-only).
+    /// </summary>
+    public ReadOnlyMemory<double> AsDoubles() => _data is double[] doubles ? doubles : ToDouble();
+
+    /// <summary>
+    /// The elements as <see cref="ToSingle"/> gives them, without a copy when the reader could place a
+    /// native-order float32 file straight into its array (the memory is this array's own: read-only).
+    /// </summary>
+    public ReadOnlyMemory<float> AsSingles() => _data is float[] singles ? singles : ToSingle();
+
+    /// <summary>The file's byte order is this machine's: its bytes are the elements as they are.</summary>
+    private bool NativeOrder => _bigEndian != BitConverter.IsLittleEndian;
+
+    private ReadOnlySpan<byte> Bytes => _data switch
+    {
+        double[] doubles => MemoryMarshal.AsBytes(doubles.AsSpan()),
+        float[] singles => MemoryMarshal.AsBytes(singles.AsSpan()),
+        _ => (byte[])_data,
+    };
+
     private double ElementAsDouble(int i) => DataType switch
     {
         NpyDataType.Float64 => _bigEndian
-            ? BinaryPrimitives.ReadDoubleBigEndian(_data.AsSpan(i * 8))
-            : BinaryPrimitives.ReadDoubleLittleEndian(_data.AsSpan(i * 8)),
+            ? BinaryPrimitives.ReadDoubleBigEndian(Bytes[(i * 8)..])
+            : BinaryPrimitives.ReadDoubleLittleEndian(Bytes[(i * 8)..]),
         NpyDataType.Float32 => ReadSingle(i),
         NpyDataType.Int32 => _bigEndian
-            ? BinaryPrimitives.ReadInt32BigEndian(_data.AsSpan(i * 4))
-            : BinaryPrimitives.ReadInt32LittleEndian(_data.AsSpan(i * 4)),
+            ? BinaryPrimitives.ReadInt32BigEndian(Bytes[(i * 4)..])
+            : BinaryPrimitives.ReadInt32LittleEndian(Bytes[(i * 4)..]),
         NpyDataType.Int64 => _bigEndian
-            ? BinaryPrimitives.ReadInt64BigEndian(_data.AsSpan(i * 8))
-            : BinaryPrimitives.ReadInt64LittleEndian(_data.AsSpan(i * 8)),
-        NpyDataType.UInt8 => _data[i],
+            ? BinaryPrimitives.ReadInt64BigEndian(Bytes[(i * 8)..])
+            : BinaryPrimitives.ReadInt64LittleEndian(Bytes[(i * 8)..]),
+        NpyDataType.UInt8 => Bytes[i],
         NpyDataType.UInt64 => _bigEndian
-            ? BinaryPrimitives.ReadUInt64BigEndian(_data.AsSpan(i * 8))
-            : BinaryPrimitives.ReadUInt64LittleEndian(_data.AsSpan(i * 8)),
+            ? BinaryPrimitives.ReadUInt64BigEndian(Bytes[(i * 8)..])
+            : BinaryPrimitives.ReadUInt64LittleEndian(Bytes[(i * 8)..]),
         _ => throw new InvalidOperationException($"Unhandled data type {DataType}."),
     };
 
     private float ReadSingle(int i) => _bigEndian
-        ? BinaryPrimitives.ReadSingleBigEndian(_data.AsSpan(i * 4))
-        : BinaryPrimitives.ReadSingleLittleEndian(_data.AsSpan(i * 4));
+        ? BinaryPrimitives.ReadSingleBigEndian(Bytes[(i * 4)..])
+        : BinaryPrimitives.ReadSingleLittleEndian(Bytes[(i * 4)..]);
 }

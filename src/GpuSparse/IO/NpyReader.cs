@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace GpuSparse.IO;
@@ -82,12 +84,30 @@ public static class NpyReader
         int[] shape = parsed.Shape.Select(d => (int)d).ToArray();
 
         int byteCount = (int)(length * itemSize);
+        bool cOrder = !(parsed.FortranOrder && shape.Length > 1);
+        bool nativeOrder = bigEndian != BitConverter.IsLittleEndian;
+        if (cOrder && nativeOrder && stream.CanSeek)
+        {
+            // The elements as they will be used: read straight into their array, no second copy.
+            if (dataType == NpyDataType.Float64)
+                return new NpyArray(shape, dataType, bigEndian, ReadTyped<double>(stream, (int)length, sourceName), length);
+            if (dataType == NpyDataType.Float32)
+                return new NpyArray(shape, dataType, bigEndian, ReadTyped<float>(stream, (int)length, sourceName), length);
+        }
         byte[] data = ReadData(stream, byteCount, sourceName);
-        if (parsed.FortranOrder && shape.Length > 1)
+        if (!cOrder)
         {
             data = FortranToC(data, shape, itemSize);
         }
         return new NpyArray(shape, dataType, bigEndian, data, length);
+    }
+
+    private static TElement[] ReadTyped<TElement>(Stream stream, int length, string sourceName) where TElement : unmanaged
+    {
+        EnsureAvailable(stream, (long)length * Unsafe.SizeOf<TElement>(), sourceName, "data");
+        var elements = GC.AllocateUninitializedArray<TElement>(length);
+        ReadExactly(stream, MemoryMarshal.AsBytes(elements.AsSpan()), sourceName, "the data");
+        return elements;
     }
 
     private static string DecodeUtf8(byte[] bytes, string sourceName)
