@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace GpuSparse.IO;
@@ -61,19 +62,9 @@ public sealed class NpyArray
     /// </summary>
     public double[] ToDouble()
     {
-        var result = GC.AllocateUninitializedArray<double>((int)Length);
-        if (NativeOrder && DataType == NpyDataType.Float64)
-        {
-            Bytes.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
-            return result;
-        }
-        if (NativeOrder && DataType == NpyDataType.Float32)
-        {
-            var singles = MemoryMarshal.Cast<byte, float>(Bytes);
-            for (int i = 0; i < result.Length; i++)
-                result[i] = singles[i];
-            return result;
-        }
+        if (NativeFloatingPoint<double>() is { } converted)
+            return converted;
+        var result = new double[Length];
         for (int i = 0; i < result.Length; i++)
         {
             result[i] = ElementAsDouble(i);
@@ -87,19 +78,9 @@ public sealed class NpyArray
     /// </summary>
     public float[] ToSingle()
     {
-        var result = GC.AllocateUninitializedArray<float>((int)Length);
-        if (NativeOrder && DataType == NpyDataType.Float32)
-        {
-            Bytes.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
-            return result;
-        }
-        if (NativeOrder && DataType == NpyDataType.Float64)
-        {
-            var doubles = MemoryMarshal.Cast<byte, double>(Bytes);
-            for (int i = 0; i < result.Length; i++)
-                result[i] = (float)doubles[i];
-            return result;
-        }
+        if (NativeFloatingPoint<float>() is { } converted)
+            return converted;
+        var result = new float[Length];
         for (int i = 0; i < result.Length; i++)
         {
             // A direct cast from Float32 keeps the value exact; doubles round once.
@@ -129,6 +110,35 @@ public sealed class NpyArray
         float[] singles => MemoryMarshal.AsBytes(singles.AsSpan()),
         _ => (byte[])_data,
     };
+
+    /// <summary>
+    /// Native-order f8 or f4 content as <typeparamref name="TElement"/> in one pass (a copy, or one rounding per
+    /// element from f8 to f4), without the per-element dispatch of the general path; null for other content.
+    /// </summary>
+    private TElement[]? NativeFloatingPoint<TElement>() where TElement : unmanaged, IFloatingPointIeee754<TElement>
+    {
+        if (!NativeOrder || DataType is not (NpyDataType.Float64 or NpyDataType.Float32))
+            return null;
+        var result = GC.AllocateUninitializedArray<TElement>((int)Length);
+        if (DataType == NpyDataType.Float64)
+            Convert(MemoryMarshal.Cast<byte, double>(Bytes), result);
+        else
+            Convert(MemoryMarshal.Cast<byte, float>(Bytes), result);
+        return result;
+    }
+
+    private static void Convert<TFrom, TTo>(ReadOnlySpan<TFrom> source, Span<TTo> destination)
+        where TFrom : unmanaged, IFloatingPointIeee754<TFrom>
+        where TTo : unmanaged, IFloatingPointIeee754<TTo>
+    {
+        if (typeof(TFrom) == typeof(TTo))
+        {
+            MemoryMarshal.AsBytes(source).CopyTo(MemoryMarshal.AsBytes(destination));
+            return;
+        }
+        for (int i = 0; i < source.Length; i++)
+            destination[i] = TTo.CreateTruncating(source[i]);
+    }
 
     private double ElementAsDouble(int i) => DataType switch
     {

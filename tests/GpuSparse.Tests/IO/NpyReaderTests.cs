@@ -115,6 +115,25 @@ public sealed class NpyReaderTests : IDisposable
     }
 
     [Fact]
+    public void DoublesRoundOnceToSinglesAndAreLentWithoutACopyWhenTheFileHoldsThem()
+    {
+        double[] data = [1.0 / 3, -2.5, 1e300, double.NaN, 5e-324];
+        string path = Path.Combine(_dir, "lent.npy");
+        NpyWriter.Write(path, data, data.Length);
+
+        var fromFile = NpyReader.Read(path);
+        Assert.Equal(data.Select(v => (float)v).ToArray(), fromFile.ToSingle());
+        // a file read by path is placed straight into its array: both calls see the same memory
+        Assert.True(fromFile.AsDoubles().Span == fromFile.AsDoubles().Span);
+        Assert.Equal(data, fromFile.AsDoubles().ToArray());
+        // the byte path (a stream that cannot seek) gives the same values, converted on request
+        using var stream = new NonSeekableStream(File.ReadAllBytes(path));
+        var fromStream = NpyReader.Read(stream, "stream");
+        Assert.Equal(data, fromStream.AsDoubles().ToArray());
+        Assert.Equal(fromFile.ToSingle(), fromStream.AsSingles().ToArray());
+    }
+
+    [Fact]
     public void HeaderIsAlignedTo64BytesAndEndsWithNewline()
     {
         for (int rank = 0; rank < 12; rank++)
