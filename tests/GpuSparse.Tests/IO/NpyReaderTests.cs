@@ -134,6 +134,23 @@ public sealed class NpyReaderTests : IDisposable
     }
 
     [Fact]
+    public void LargeFileReadByEveryCoreAtOnceMatchesTheStreamRead()
+    {
+        // 20 MB: above the size from which a file is read in one piece per core
+        double[] data = Enumerable.Range(0, 2_500_000).Select(i => Math.Sin(i) * i).ToArray();
+        string path = Path.Combine(_dir, "large.npy");
+        NpyWriter.Write(path, data, 500, 5000);
+
+        using var file = File.OpenRead(path);
+        var array = NpyReader.Read(file, path);
+        Assert.Equal(file.Length, file.Position); // left after the data, as a stream read leaves it
+        Assert.Equal([500, 5000], array.Shape);
+        Assert.True(data.AsSpan().SequenceEqual(array.AsDoubles().Span));
+        using var stream = new NonSeekableStream(File.ReadAllBytes(path));
+        Assert.True(data.AsSpan().SequenceEqual(NpyReader.Read(stream, "stream").AsDoubles().Span));
+    }
+
+    [Fact]
     public void HeaderIsAlignedTo64BytesAndEndsWithNewline()
     {
         for (int rank = 0; rank < 12; rank++)
