@@ -9,6 +9,7 @@ namespace GpuSparse.Tests.Packaging;
 /// inside, and the <c>gpusparse</c> tool installed from its .nupkg and run. Slow (see <see cref="PackedPackages"/>).
 /// </summary>
 [Collection(PackagingCollection.Name)]
+[Trait("Category", "Packaging")]
 public sealed class PackageTests(PackedPackages packages)
 {
     [Fact]

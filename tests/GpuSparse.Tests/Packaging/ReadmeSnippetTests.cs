@@ -8,6 +8,7 @@ namespace GpuSparse.Tests.Packaging;
 /// references the packed GpuSparse package (as the README says to), then run. Slow (see <see cref="PackedPackages"/>).
 /// </summary>
 [Collection(PackagingCollection.Name)]
+[Trait("Category", "Packaging")]
 public sealed partial class ReadmeSnippetTests(PackedPackages packages)
 {
     [Fact]
