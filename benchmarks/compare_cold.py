@@ -75,10 +75,11 @@ time_peers._G.update(X=X, y=y, a=a)
 peer_name = list(commands)[-1]
 peer_wall = statistics.median(w for w, _, _ in times[peer_name])
 peer_loop = statistics.median(r for _, _, r in times[peer_name])
+peer_cpu = statistics.median(c for _, c, _ in times[peer_name])
 print(f"K = {X.shape[0]:,} Lasso problems of {X.shape[1]} × {X.shape[2]} ({SET}, X.npy {os.path.getsize(os.path.join(data, 'X.npy')) / 1e6:.0f} MB), "
       f"tol {tol}, {runs} interleaved rounds after one warm-up round; load average {load0[0]:.2f} before, {load1[0]:.2f} after.\n")
-print("| process | wall s, median (min–max) | CPU s (user + sys), median | solve / kernel loop s it reports, median | gap/f max / median | wall ÷ peer's whole process | wall ÷ peer's kernel loop |")
-print("|---|---|---:|---:|---|---:|---:|")
+print("| process | wall s, median (min–max) | CPU s (user + sys), median | solve / kernel loop s it reports, median | gap/f max / median | wall ÷ peer's whole process | wall ÷ peer's kernel loop | CPU ÷ peer's CPU |")
+print("|---|---|---:|---:|---|---:|---:|---:|")
 for name, samples in times.items():
     walls = [w for w, _, _ in samples]
     cpus = [c for _, c, _ in samples]
@@ -88,4 +89,5 @@ for name, samples in times.items():
     gap_median, gap_max = time_peers.accuracy(W, B)
     wall = statistics.median(walls)
     print(f"| {name} | {wall:.3f} ({min(walls):.3f}–{max(walls):.3f}) | {statistics.median(cpus):.3f} | "
-          f"{statistics.median(reported):.3f} | {gap_max:.1e} / {gap_median:.1e} | {wall / peer_wall:.2f} | {wall / peer_loop:.2f} |")
+          f"{statistics.median(reported):.3f} | {gap_max:.1e} / {gap_median:.1e} | {wall / peer_wall:.2f} | {wall / peer_loop:.2f} | "
+          f"{statistics.median(cpus) / peer_cpu:.2f} |")

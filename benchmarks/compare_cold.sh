@@ -2,7 +2,8 @@
 # Cold runs side by side: `gpusparse solve --backend cd --tol 1e-6` as a fresh process against scikit-learn's bare
 # Cython coordinate-descent kernel as a fresh Python process, K = 10,000 Lasso problems of 64 × 32 (a 164 MB .npy
 # from the shared portable generator), interleaved rounds; prints a Markdown table (benchmarks/RESULTS.md, "Cold runs").
-#   benchmarks/compare_cold.sh [SHARED_DIR] [ROUNDS]     (defaults: ../shared, 10 rounds)
+#   benchmarks/compare_cold.sh [SHARED_DIR] [ROUNDS] [NAME=COMMAND ...]   (defaults: ../shared, 10 rounds)
+# Each NAME=COMMAND adds a contender (e.g. another build of the CLI: "before=/path/to/GpuSparse.Cli").
 # GpuSparse contenders: the build output as `dotnet build` makes it (what `dotnet run` runs), the same with the
 # runtime's default tiering (what it was before; DOTNET_ variables override the runtimeconfig), a ReadyToRun
 # publish, and the `gpusparse` tool packed and installed from its .nupkg.
@@ -10,6 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(cd "${1:-$root/../shared}" && pwd)
 rounds=${2:-10}
+shift $(( $# < 2 ? $# : 2 ))
 tol=1e-6
 
 apt-get update -qq
@@ -31,5 +33,5 @@ built=src/GpuSparse.Cli/bin/Release/net10.0/GpuSparse.Cli
   "same at --tol 1e-7 (accuracy at least the peer's on the worst problem too)=$root/$built --tol 1e-7" \
   "same, runtime's default tiering (QuickJitForLoops, TieredPGO on)=env DOTNET_TC_QuickJitForLoops=1 DOTNET_TieredPGO=1 $root/$built" \
   "same, ReadyToRun publish (linux-x64)=$work/r2r/GpuSparse.Cli" \
-  "gpusparse tool installed from the .nupkg=$work/tool/gpusparse" | tee "$work/table.md"
+  "gpusparse tool installed from the .nupkg=$work/tool/gpusparse" "$@" | tee "$work/table.md"
 echo "table in $work/table.md" >&2
