@@ -91,3 +91,11 @@ for name, samples in times.items():
     print(f"| {name} | {wall:.3f} ({min(walls):.3f}–{max(walls):.3f}) | {statistics.median(cpus):.3f} | "
           f"{statistics.median(reported):.3f} | {gap_max:.1e} / {gap_median:.1e} | {wall / peer_wall:.2f} | {wall / peer_loop:.2f} | "
           f"{statistics.median(cpus) / peer_cpu:.2f} |")
+# Contention only ever adds time: the fastest round of each process is the least disturbed one.
+peer_best_wall = min(w for w, _, _ in times[peer_name])
+peer_best_loop = min(r for _, _, r in times[peer_name])
+print(f"\nFastest round of each (least disturbed by other jobs): the peer's whole process {peer_best_wall:.3f} s, its kernel "
+      f"loop {peer_best_loop:.3f} s; " + "; ".join(
+          f"{name}: {min(w for w, _, _ in samples):.3f} s ({min(w for w, _, _ in samples) / peer_best_wall:.2f}× the "
+          f"peer's process, {min(w for w, _, _ in samples) / peer_best_loop:.2f}× its loop)"
+          for name, samples in times.items() if name != peer_name) + ".")
