@@ -8,6 +8,7 @@ alike), after one untimed warm-up round that fills the page cache. Prints a Mark
 whole process (median, min–max), CPU seconds (user + system, median), the seconds the process reports for its
 solve (GpuSparse's `solved … in T s`, the peer's kernel loop), accuracy (gap/f worst / median, by the shared
 peers_common definitions, of the coef.npy / intercept.npy each wrote) and the load average around the runs."""
+import json
 import os
 import re
 import resource
@@ -67,6 +68,8 @@ for _ in range(runs):
     for name, (command, env, pattern, _) in commands.items():
         times[name].append(once(command, env, pattern))
 load1 = os.getloadavg()
+with open(os.path.join(work, "rounds.json"), "w") as raw:  # every round's (wall, CPU, reported) per process
+    json.dump(times, raw, indent=1)
 
 X = np.load(os.path.join(data, "X.npy"))
 y = np.load(os.path.join(data, "y.npy"))
