@@ -16,7 +16,7 @@ public sealed class IlgpuCpuReliabilityTests : ReliabilitySuite
 /// <summary>The reliability suite bound to CUDA: runs where a GPU is present, reported as skipped elsewhere.</summary>
 public sealed class IlgpuCudaReliabilityTests : ReliabilitySuite
 {
-    protected override string? SkipReason => IlgpuBackend.IsCudaAvailable ? null : "no CUDA device on this machine";
+    protected override string? SkipReason => CudaAvailability.SkipReason;
 
     protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCuda();
 }
