@@ -3,14 +3,21 @@ using BenchmarkDotNet.Running;
 
 namespace GpuSparse.Benchmarks;
 
-/// <summary>Runs the benchmarks chosen on the command line (BenchmarkDotNet's switcher: --filter, --job, …).</summary>
+/// <summary>
+/// Runs the benchmarks chosen on the command line (BenchmarkDotNet's switcher: --filter, --job, …), or with
+/// <c>peak-rss</c> first the peak-memory measurement of <see cref="PeakMemory"/>.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
+        // Not a BenchmarkDotNet run: peak resident memory needs a fresh process per measurement.
+        if (args.Length > 0 && args[0] == "peak-rss")
+            return PeakMemory.Run(args);
         // Fixes the accuracy folder before any child process is started, so that they inherit it.
         _ = AccuracyColumn.Directory;
         var config = DefaultConfig.Instance.AddColumn(AccuracyColumn.All);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        return 0;
     }
 }
