@@ -127,10 +127,11 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         ArgumentOutOfRangeException.ThrowIfLessThan(problems, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
-        int size = samples * features;
-        if (designs.Length != (long)problems * size)
+        // In long: n·p may exceed an int; once it matches the length, every offset below fits one.
+        if (designs.Length != (long)problems * samples * features)
             throw new ProblemValidationException(null, "X",
-                $"holds {designs.Length} values; {problems} problems of {samples} × {features} need {(long)problems * size}");
+                $"holds {designs.Length} values; {problems} problems of {samples} × {features} need {(long)problems * samples * features}");
+        int size = samples * features;
         for (int k = 0; k < problems; k++)
             CheckDesign(designs.Span.Slice(k * size, size), features, k);
         var prepared = new PreparedDesign<T>[problems];

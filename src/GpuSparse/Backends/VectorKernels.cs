@@ -76,6 +76,7 @@ internal static class VectorKernels
     /// </summary>
     public static void Gram(ReadOnlySpan<double> x, int n, int p, Span<double> gram, bool parallel)
     {
+        CheckGramSizes(x, n, p, gram);
         gram.Slice(0, p * p).Clear();
         AddGram(x, n, p, gram, parallel);
         MirrorUpper(gram, p);
@@ -87,8 +88,7 @@ internal static class VectorKernels
     /// </summary>
     public static unsafe void AddGram(ReadOnlySpan<double> x, int n, int p, Span<double> gram, bool parallel)
     {
-        if (x.Length < n * p || gram.Length < p * p)
-            throw new ArgumentException("X needs n·p values and G p·p");
+        CheckGramSizes(x, n, p, gram);
         int blocks = (p + 3) / 4;
         // A tile of rows of about 128 KiB.
         int tile = Math.Max(16, (1 << 14) / p);
@@ -109,6 +109,13 @@ internal static class VectorKernels
                 for (int block = 0; block < blocks; block++)
                     Rows(block);
         }
+    }
+
+    // Products in long: p·p overflows an int from p = 46,341; within the spans' lengths every int offset below is exact.
+    private static void CheckGramSizes(ReadOnlySpan<double> x, int n, int p, ReadOnlySpan<double> gram)
+    {
+        if (x.Length < (long)n * p || gram.Length < (long)p * p)
+            throw new ArgumentException($"X of {n} × {p} needs {(long)n * p} values (has {x.Length}) and G {(long)p * p} (has {gram.Length})");
     }
 
     /// <summary>Copies the upper triangle of the p × p matrix G below its diagonal.</summary>
