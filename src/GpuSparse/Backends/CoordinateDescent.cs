@@ -184,7 +184,6 @@ internal static class CoordinateDescent
 /// </summary>
 internal sealed class CoordinateDescentWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private T[] _designValues = [];
     private GramCoordinateDescent.Arrays<T>? _gram;
     private ResidualCoordinateDescent.Arrays<T>? _residual;
 
@@ -196,14 +195,10 @@ internal sealed class CoordinateDescentWorkspace<T> where T : unmanaged, IFloati
         L1Step = new T[p];
         L2Step = new T[p];
         InverseDiagonal = new T[p];
-        DesignScratch = length => _designValues.Length == length ? _designValues : _designValues = new T[length];
     }
 
-    /// <summary>
-    /// The array of the given length that this worker's problems prepare their own working design into
-    /// (see <see cref="PreparationCache{T}.Prepare"/>): one problem is solved before the next is prepared.
-    /// </summary>
-    public Func<int, T[]> DesignScratch { get; }
+    /// <summary>Where this worker's problems prepare their own working design: one is solved before the next is prepared.</summary>
+    public DesignScratch<T> Design { get; } = new();
 
     public T[] Beta { get; }
 

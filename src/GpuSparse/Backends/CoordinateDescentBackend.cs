@@ -57,7 +57,7 @@ public sealed class CoordinateDescentBackend : ISolverBackend, IPathBackend
             () => new CoordinateDescentWorkspace<T>(batch.Features),
             (k, _, workspace) =>
             {
-                var (problem, failure) = cache.Prepare(k, options.Tolerance, workspace.DesignScratch);
+                var (problem, failure) = cache.Prepare(k, options.Tolerance, workspace.Design.Get);
                 results[k] = problem is not null
                     ? CoordinateDescent.Solve(problem, options, workspace, FormOf(problem.Design.Samples, batch.Features, elementSize), cancellationToken)
                     : PreparedBatch<T>.InvalidResult(k, batch.Features, failure!.Value);
