@@ -63,14 +63,8 @@ internal static class ResidualCoordinateDescent
         var design = problem.Design;
         int n = design.Samples, p = design.Features;
         var arrays = workspace.Residual(n, p);
-        var x = design.Values.AsSpan(0, n * p);
         var columns = arrays.Columns.AsSpan(0, n * p);
-        for (int i = 0; i < n; i++)
-        {
-            var row = x.Slice(i * p, p);
-            for (int j = 0; j < p; j++)
-                columns[j * n + i] = row[j];
-        }
+        Transpose(design.Values.AsSpan(0, n * p), n, p, columns);
         for (int j = 0; j < p; j++)
         {
             // Gⱼⱼ = ‖xⱼ‖²/n, in float64 as the Gram form forms it.
@@ -139,6 +133,25 @@ internal static class ResidualCoordinateDescent
             double residualDotY = TensorPrimitives.Dot(residual, Widened(problem.Response.AsSpan(0, n), arrays.ColumnDouble));
             TensorPrimitives.ConvertTruncating<double, T>(residual, arrays.Residual.AsSpan(0, n));
             return DualityGap.Combine(problem, beta, correlation, residualNorm2, residualDotY, n);
+        }
+    }
+
+    /// <summary>
+    /// Writes the row-major n × p <paramref name="rows"/> column-major into <paramref name="columns"/>, a block of
+    /// columns at a time, so that each row segment read is one cache line and the writes are a few sequential streams.
+    /// </summary>
+    private static void Transpose<T>(ReadOnlySpan<T> rows, int n, int p, Span<T> columns)
+    {
+        const int block = 8;
+        for (int j0 = 0; j0 < p; j0 += block)
+        {
+            int width = Math.Min(block, p - j0);
+            for (int i = 0; i < n; i++)
+            {
+                var segment = rows.Slice(i * p + j0, width);
+                for (int j = 0; j < width; j++)
+                    columns[(j0 + j) * n + i] = segment[j];
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using GpuSparse.Backends;
+using GpuSparse.Model;
 using GpuSparse.Reference;
 using GpuSparse.Solvers;
 
@@ -58,7 +59,7 @@ public static class CrossValidation
         var solved = PathSolver.Solve(backend, designs, p, paths, options.Path, fold, full, cancellationToken);
 
         int steps = grids[0].Length;
-        var foldMse = new double[curves * folds * steps];
+        var foldMse = new double[ArraySize.Of("cross-validation errors", curves, folds, steps)];
         Parallel.For(0, curves * folds, cf =>
         {
             int c = cf / folds, f = cf % folds;
@@ -126,8 +127,8 @@ public static class CrossValidation
     {
         int folds = weights.Length;
         double total = weights.Sum();
-        var mean = new double[curves * steps];
-        var se = new double[curves * steps];
+        var mean = new double[ArraySize.Of("cross-validation curves", curves, steps)];
+        var se = new double[mean.Length];
         for (int c = 0; c < curves; c++)
             for (int i = 0; i < steps; i++)
             {
