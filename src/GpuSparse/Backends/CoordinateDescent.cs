@@ -36,10 +36,15 @@ internal static class CoordinateDescent
     private const double RunawayFactor = 10;
 
     /// <summary>
-    /// The sweeps a problem is expected to take, for the choice of form: measured 14–24 per problem on the
-    /// benchmark batches at tol 1e-8 (benchmarks/RESULTS.md); the residual form's sweeps cost about 2·n·p there.
+    /// The sweeps that weigh the per-sweep costs against forming G in <see cref="ChooseForm"/>: fitted to the measured
+    /// crossovers of the two forms (docs/engines.md), below the 10–20 sweeps the benchmark problems take because
+    /// the register-blocked Gram kernel and the p-long updates on G run faster per multiply-add than the n-long dot
+    /// products of the residual form.
     /// </summary>
-    internal const int ExpectedSweeps = 16;
+    internal const int EffectiveSweeps = 6;
+
+    /// <summary>The fixed cost of visiting one coordinate in the residual form, in multiply-adds (two calls over n).</summary>
+    internal const int ResidualVisitCost = 64;
 
     /// <summary>The most bytes one worker's Gram matrices may take (float64 G and its working-precision copy).</summary>
     internal const long GramBudgetBytes = 64L << 20;
@@ -56,17 +61,18 @@ internal static class CoordinateDescent
     }
 
     /// <summary>
-    /// The cheaper form for a problem of n × p: forming G costs n·p²/2 multiply-adds and then at most p² a sweep,
-    /// the residual form about 2·n·p a sweep; with <see cref="ExpectedSweeps"/> sweeps the Gram form wins when
-    /// n·p²/2 + S·p² &lt; 2·S·n·p. The Gram form is never chosen beyond <see cref="GramFits"/>.
+    /// The cheaper form for a problem of n × p: forming G costs n·p²/2 multiply-adds and then p² a sweep, the
+    /// residual form 2·(n + <see cref="ResidualVisitCost"/>) per coordinate and sweep; with S =
+    /// <see cref="EffectiveSweeps"/> the Gram form wins when n·p²/2 + S·p² &lt; 2·S·p·(n + c). The Gram form is never
+    /// chosen beyond <see cref="GramFits"/>.
     /// </summary>
     public static CoordinateDescentForm ChooseForm(int samples, int features, int elementSize)
     {
         if (!GramFits(features, elementSize))
             return CoordinateDescentForm.Residual;
-        double n = samples, p = features, sweeps = ExpectedSweeps;
+        double n = samples, p = features, sweeps = EffectiveSweeps;
         double gram = n * p * p / 2 + sweeps * p * p;
-        double residual = 2 * sweeps * n * p;
+        double residual = 2 * sweeps * p * (n + ResidualVisitCost);
         return gram < residual ? CoordinateDescentForm.Gram : CoordinateDescentForm.Residual;
     }
 

@@ -168,9 +168,26 @@ internal static class VectorKernels
             g20.StoreUnsafe(ref g, r2); g21.StoreUnsafe(ref g, r2 + hiOffset);
             g30.StoreUnsafe(ref g, r3); g31.StoreUnsafe(ref g, r3 + hiOffset);
         }
-        for (int r = a; r < a + 4; r++)
-            for (int c = b; c < p; c++)
-                gram[r * p + c] += ColumnDot(x, n, p, r, c);
+        int tail = p - b;
+        if (tail == 0)
+            return;
+        // G[a..a+3, b..p) += Σᵢ X[i, a..a+3]ᵀ · X[i, b..p): the columns left of a vector block, summed in row order
+        // (as a dot product per entry would) but with independent accumulators, one pass over the rows.
+        Span<double> sums = stackalloc double[4 * width];
+        sums.Clear();
+        for (int i = 0; i < n; i++)
+        {
+            ref double row = ref Unsafe.Add(ref x00, i * p);
+            for (int r = 0; r < 4; r++)
+            {
+                double xr = Unsafe.Add(ref row, a + r);
+                for (int c = 0; c < tail; c++)
+                    sums[r * width + c] += xr * Unsafe.Add(ref row, b + c);
+            }
+        }
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < tail; c++)
+                gram[(a + r) * p + b + c] += sums[r * width + c];
     }
 
     private static double ColumnDot(ReadOnlySpan<double> x, int n, int p, int a, int b)
