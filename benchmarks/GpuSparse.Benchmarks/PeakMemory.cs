@@ -12,6 +12,7 @@ namespace GpuSparse.Benchmarks;
 /// allocations, not pages held): <c>peak-rss BACKEND K [n p]</c> generates K portable-generator Lasso problems of
 /// n × p (default 64 × 32) in float64 straight into the arrays the batch reads, then prints one Markdown row with
 /// the input size, the resident set before the solve and the peak (VmHWM of /proc/self/status) after it.
+/// <c>benchmarks/peak_rss.sh</c> runs it once per backend.
 /// </summary>
 internal static class PeakMemory
 {
