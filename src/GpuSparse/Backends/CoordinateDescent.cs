@@ -220,11 +220,11 @@ internal sealed class CoordinateDescentWorkspace<T> where T : unmanaged, IFloati
     public T[] InverseDiagonal { get; }
 
     /// <summary>The Gram form's arrays, for p features and up to n samples.</summary>
-    public GramCoordinateDescent.Arrays<T> Gram(int samples, int features) =>
+    public GramCoordinateDescent.Arrays<T> GramArrays(int samples, int features) =>
         _gram is { } gram && gram.Fits(samples) ? gram : _gram = new GramCoordinateDescent.Arrays<T>(samples, features);
 
     /// <summary>The residual form's arrays, for p features and up to n samples.</summary>
-    public ResidualCoordinateDescent.Arrays<T> Residual(int samples, int features) =>
+    public ResidualCoordinateDescent.Arrays<T> ResidualArrays(int samples, int features) =>
         _residual is { } residual && residual.Fits(samples) ? residual : _residual = new ResidualCoordinateDescent.Arrays<T>(samples, features);
 
     /// <summary>Sets the steps of coordinate j from its curvature <c>Gⱼⱼ = ‖xⱼ‖²/n</c> (see <see cref="CoordinateDescent.Update"/>).</summary>

@@ -77,7 +77,7 @@ internal static class GramCoordinateDescent
         where T : unmanaged, IFloatingPointIeee754<T>
         where TProx : struct, IProximal<T>
     {
-        var arrays = workspace.Gram(problem.Design.Samples, problem.Design.Features);
+        var arrays = workspace.GramArrays(problem.Design.Samples, problem.Design.Features);
         double responseNorm2OverN = FormGram(problem, workspace, arrays);
         bool trusted = problem.GapTolerance >= GramDualityGap.TrustedTolerance * 2 * problem.NullObjective;
         return new Form<T, TProx>(problem, workspace, arrays, responseNorm2OverN, trusted);

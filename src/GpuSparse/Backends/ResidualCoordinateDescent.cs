@@ -31,7 +31,7 @@ internal static class ResidualCoordinateDescent
             ResidualDouble = new double[samples];
             // A float64 column is read in place; a float32 one is widened here for the float64 checks.
             ColumnDouble = typeof(T) == typeof(double) ? [] : new double[samples];
-            Correlation = new double[features];
+            ResidualCorrelation = new double[features];
         }
 
         /// <summary>The most samples these arrays serve.</summary>
@@ -48,11 +48,11 @@ internal static class ResidualCoordinateDescent
         /// <summary>R = y_c − X_wβ in float64, recomputed at every check.</summary>
         public double[] ResidualDouble { get; }
 
-        /// <summary>One column widened to float64 (float32 T only).</summary>
+        /// <summary>One column, or y_c, widened to float64 (float32 T only).</summary>
         public double[] ColumnDouble { get; }
 
         /// <summary>X_wᵀR in float64, recomputed at every check.</summary>
-        public double[] Correlation { get; }
+        public double[] ResidualCorrelation { get; }
     }
 
     /// <summary>Lays out the columns of <paramref name="problem"/> and its coordinate steps in the workspace; returns the form to iterate.</summary>
@@ -62,7 +62,7 @@ internal static class ResidualCoordinateDescent
     {
         var design = problem.Design;
         int n = design.Samples, p = design.Features;
-        var arrays = workspace.Residual(n, p);
+        var arrays = workspace.ResidualArrays(n, p);
         var columns = arrays.Columns.AsSpan(0, n * p);
         Transpose(design.Values.AsSpan(0, n * p), n, p, columns);
         for (int j = 0; j < p; j++)
@@ -119,7 +119,7 @@ internal static class ResidualCoordinateDescent
             ReadOnlySpan<T> columns = arrays.Columns.AsSpan(0, n * p);
             var beta = workspace.Beta.AsSpan(0, p);
             var residual = arrays.ResidualDouble.AsSpan(0, n);
-            var correlation = arrays.Correlation.AsSpan(0, p);
+            var correlation = arrays.ResidualCorrelation.AsSpan(0, p);
             // R = y_c − Σⱼ βⱼxⱼ (zero coordinates skipped)
             TensorPrimitives.ConvertTruncating<T, double>(problem.Response.AsSpan(0, n), residual);
             for (int j = 0; j < p; j++)
