@@ -127,11 +127,12 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         ArgumentOutOfRangeException.ThrowIfLessThan(problems, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
-        // In long: n·p may exceed an int; once it matches the length, every offset below fits one.
-        if (designs.Length != (long)problems * samples * features)
+        // In long: n·p may exceed an int (K·n·p is exact once n·p ≤ Array.MaxLength); a matching length bounds every offset below.
+        long designSize = (long)samples * features;
+        if (designSize > Array.MaxLength || designs.Length != problems * designSize)
             throw new ProblemValidationException(null, "X",
-                $"holds {designs.Length} values; {problems} problems of {samples} × {features} need {(long)problems * samples * features}");
-        int size = samples * features;
+                $"holds {designs.Length} values; {problems} problems of {samples} × {features} need {problems * (double)designSize:G}");
+        int size = (int)designSize;
         for (int k = 0; k < problems; k++)
             CheckDesign(designs.Span.Slice(k * size, size), features, k);
         var prepared = new PreparedDesign<T>[problems];

@@ -171,7 +171,7 @@ internal static class VectorKernels
         int tail = p - b;
         if (tail == 0)
             return;
-        // G[a..a+3, b..p) += Σᵢ X[i, a..a+3]ᵀ · X[i, b..p): the columns left of a vector block, summed in row order
+        // G[a..a+3, b..p) += Σᵢ X[i, a..a+3]ᵀ · X[i, b..p): the columns past the last vector block, summed in row order
         // (as a dot product per entry would) but with independent accumulators, one pass over the rows.
         Span<double> sums = stackalloc double[4 * width];
         sums.Clear();
