@@ -1,37 +1,23 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace GpuSparse.Backends;
 
-/// <summary>The dense level-1 loops of the CPU backends, on <see cref="Vector{T}"/> lanes with a scalar tail.</summary>
+/// <summary>
+/// The dense loops of the CPU backends: level-1 by <see cref="TensorPrimitives"/> (the widest lanes the CPU has),
+/// column statistics and the Gram kernel on <see cref="Vector{T}"/> lanes with a scalar tail.
+/// </summary>
 internal static class VectorKernels
 {
     /// <summary><c>y ← y + a·x</c> (x and y of equal length).</summary>
-    public static void AddScaled<T>(Span<T> y, T a, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var vy = MemoryMarshal.Cast<T, Vector<T>>(y);
-        var vx = MemoryMarshal.Cast<T, Vector<T>>(x);
-        var va = new Vector<T>(a);
-        for (int v = 0; v < vy.Length; v++)
-            vy[v] += va * vx[v];
-        for (int i = vy.Length * Vector<T>.Count; i < y.Length; i++)
-            y[i] += a * x[i];
-    }
+    public static void AddScaled<T>(Span<T> y, T a, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TensorPrimitives.MultiplyAdd(x, a, y, y);
 
-    /// <summary><c>Σᵢ xᵢ·yᵢ</c>, summed lane-wise then across lanes.</summary>
-    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var vx = MemoryMarshal.Cast<T, Vector<T>>(x);
-        var vy = MemoryMarshal.Cast<T, Vector<T>>(y);
-        var acc = Vector<T>.Zero;
-        for (int v = 0; v < vx.Length; v++)
-            acc += vx[v] * vy[v];
-        T sum = Vector.Sum(acc);
-        for (int i = vx.Length * Vector<T>.Count; i < x.Length; i++)
-            sum += x[i] * y[i];
-        return sum;
-    }
+    /// <summary><c>Σᵢ xᵢ·yᵢ</c>.</summary>
+    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TensorPrimitives.Dot(x, y);
 
     /// <summary>
     /// Adds one row's column statistics: <c>squares += (row − mean)²</c> and <c>maxAbs = max(maxAbs, |row|)</c>
