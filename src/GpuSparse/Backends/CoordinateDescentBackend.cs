@@ -57,10 +57,16 @@ public sealed class CoordinateDescentBackend : ISolverBackend, IPathBackend
             () => new CoordinateDescentWorkspace<T>(batch.Features),
             (k, _, workspace) =>
             {
-                var (problem, failure) = cache.Prepare(k, options.Tolerance, workspace.Design.Get);
-                results[k] = problem is not null
-                    ? CoordinateDescent.Solve(problem, options, workspace, FormOf(problem.Design.Samples, batch.Features, elementSize), cancellationToken)
-                    : PreparedBatch<T>.InvalidResult(k, batch.Features, failure!.Value);
+                // Once cancelled, nothing more of a problem is looked at: cancellation costs no further preparation.
+                if (cancellationToken.IsCancellationRequested)
+                    results[k] = ProblemOutcome.NotStarted(k, batch.Features);
+                else
+                {
+                    var (problem, failure) = cache.Prepare(k, options.Tolerance, workspace.Design.Get);
+                    results[k] = problem is not null
+                        ? CoordinateDescent.Solve(problem, options, workspace, FormOf(problem.Design.Samples, batch.Features, elementSize), cancellationToken)
+                        : PreparedBatch<T>.InvalidResult(k, batch.Features, failure!.Value);
+                }
                 reporter.Finished();
                 return workspace;
             },

@@ -38,7 +38,7 @@ public sealed class ReferenceBackend : ISolverBackend
             {
                 // Once cancelled, nothing more of a problem is looked at: cancellation costs no further preparation.
                 if (cancellationToken.IsCancellationRequested)
-                    results[k] = NotStarted(k, batch.Features);
+                    results[k] = ProblemOutcome.NotStarted(k, batch.Features);
                 else
                 {
                     var (problem, failure) = cache.Prepare(k, options.Tolerance, scratch.Get);
@@ -57,13 +57,4 @@ public sealed class ReferenceBackend : ISolverBackend
     public void Dispose()
     {
     }
-
-    private static ProblemResult NotStarted(int k, int features) => new()
-    {
-        Coefficients = new double[features],
-        Status = ProblemStatus.Cancelled,
-        DualityGap = double.NaN,
-        Objective = double.NaN,
-        Message = $"problem {k}: cancelled before it started",
-    };
 }
