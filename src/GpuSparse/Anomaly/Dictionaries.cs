@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuSparse.Model;
 
 namespace GpuSparse.Anomaly;
 
@@ -79,8 +80,8 @@ public sealed class CodingDictionary
         for (int total = 0; total <= Math.Min(maxFrequency, 2 * (width - 1)); total++)
             for (int u = Math.Max(0, total - width + 1); u <= Math.Min(total, width - 1); u++)
                 frequencies.Add((u, total - u));
-        int n = width * width, p = frequencies.Count;
-        var values = new double[n * p];
+        int n = ArraySize.Of("patch pixels", width, width), p = frequencies.Count;
+        var values = new double[ArraySize.Of("dictionary atoms", n, p)];
         for (int j = 0; j < p; j++)
         {
             var (u, v) = frequencies[j];
@@ -114,7 +115,7 @@ public sealed class CodingDictionary
             throw new ArgumentException($"holds {windows.Length} values, not a positive multiple of the window length {length}", nameof(windows));
         int m = windows.Length / length, n = length;
         // G = WᵀW/m, the n × n second-moment matrix.
-        var gram = new double[n * n];
+        var gram = new double[ArraySize.Of("window second moments", n, n)];
         for (int r = 0; r < m; r++)
         {
             var row = windows.Slice(r * n, n);
@@ -129,7 +130,7 @@ public sealed class CodingDictionary
             throw new ArgumentException("the training windows hold non-finite values", nameof(windows));
         var (eigenvalues, eigenvectors) = SymmetricEigen.Jacobi(gram, n);
         var order = Enumerable.Range(0, n).OrderByDescending(j => eigenvalues[j]).Take(atoms).ToArray();
-        var values = new double[n * atoms];
+        var values = new double[ArraySize.Of("dictionary atoms", n, atoms)];
         for (int j = 0; j < atoms; j++)
         {
             int source = order[j];

@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuSparse.Model;
 
 namespace GpuSparse.Anomaly;
 
@@ -44,7 +45,7 @@ public sealed class PatchGrid
         ArgumentNullException.ThrowIfNull(image);
         CheckImage(image.Length);
         int n = Width * Width;
-        var patches = new T[Count * n];
+        var patches = new T[ArraySize.Of("patches", Count, n)];
         ForEachPixel((k, e, pixel) => patches[k * n + e] = T.CreateTruncating(image[pixel]));
         return patches;
     }
@@ -55,7 +56,7 @@ public sealed class PatchGrid
     /// </summary>
     public double[] Stitch(Func<int, int, double> value)
     {
-        var sum = new double[Height * ImageWidth];
+        var sum = new double[ArraySize.Of("image pixels", Height, ImageWidth)];
         var cover = new int[sum.Length];
         ForEachPixel((k, e, pixel) =>
         {

@@ -21,9 +21,9 @@ public sealed class RobustCodingResult
         Length = length;
         Atoms = atoms;
         Solve = solve;
-        _codes = new double[count * atoms];
-        _anomalies = new double[count * length];
-        _reconstructions = new double[count * length];
+        _codes = new double[ArraySize.Of("codes", count, atoms)];
+        _anomalies = new double[ArraySize.Of("anomalies", count, length)];
+        _reconstructions = new double[_anomalies.Length];
         _objectives = new double[count];
         _gaps = new double[count];
     }

@@ -146,7 +146,7 @@ public static class RobustSparseCoding
     {
         int n = dictionary.Length, p = dictionary.Count, features = p + n;
         int rows = ridge > 0 ? n + p : n;
-        var design = new T[rows * features];
+        var design = new T[ArraySize.Of("augmented design", rows, features)];
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < p; j++)

@@ -1,3 +1,5 @@
+using GpuSparse.Model;
+
 namespace GpuSparse.Anomaly;
 
 /// <summary>Eigen-decomposition of a small dense symmetric matrix by cyclic Jacobi rotations.</summary>
@@ -12,7 +14,7 @@ internal static class SymmetricEigen
     public static (double[] Values, double[] Vectors) Jacobi(ReadOnlySpan<double> matrix, int n)
     {
         var a = matrix.ToArray();
-        var v = new double[n * n];
+        var v = new double[ArraySize.Of("eigenvectors", n, n)];
         for (int i = 0; i < n; i++)
             v[i * n + i] = 1;
         double total = 0;

@@ -128,10 +128,12 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         ArgumentOutOfRangeException.ThrowIfLessThan(problems, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
-        int size = samples * features;
-        if (designs.Length != (long)problems * size)
+        // In long: n·p may exceed an int (K·n·p is exact once n·p ≤ Array.MaxLength); a matching length bounds every offset below.
+        long designSize = (long)samples * features;
+        if (designSize > Array.MaxLength || designs.Length != problems * designSize)
             throw new ProblemValidationException(null, "X",
-                $"holds {designs.Length} values; {problems} problems of {samples} × {features} need {(long)problems * size}");
+                $"holds {designs.Length} values; {problems} problems of {samples} × {features} need {problems * (double)designSize:G}");
+        int size = (int)designSize;
         for (int k = 0; k < problems; k++)
             CheckDesign(designs.Span.Slice(k * size, size), features, k);
         var prepared = new PreparedDesign<T>[problems];

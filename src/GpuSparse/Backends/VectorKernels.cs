@@ -1,37 +1,23 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace GpuSparse.Backends;
 
-/// <summary>The dense level-1 loops of the CPU backends, on <see cref="Vector{T}"/> lanes with a scalar tail.</summary>
+/// <summary>
+/// The dense loops of the CPU backends: level-1 by <see cref="TensorPrimitives"/> (the widest lanes the CPU has),
+/// column statistics and the Gram kernel on <see cref="Vector{T}"/> lanes with a scalar tail.
+/// </summary>
 internal static class VectorKernels
 {
     /// <summary><c>y ← y + a·x</c> (x and y of equal length).</summary>
-    public static void AddScaled<T>(Span<T> y, T a, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var vy = MemoryMarshal.Cast<T, Vector<T>>(y);
-        var vx = MemoryMarshal.Cast<T, Vector<T>>(x);
-        var va = new Vector<T>(a);
-        for (int v = 0; v < vy.Length; v++)
-            vy[v] += va * vx[v];
-        for (int i = vy.Length * Vector<T>.Count; i < y.Length; i++)
-            y[i] += a * x[i];
-    }
+    public static void AddScaled<T>(Span<T> y, T a, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TensorPrimitives.MultiplyAdd(x, a, y, y);
 
-    /// <summary><c>Σᵢ xᵢ·yᵢ</c>, summed lane-wise then across lanes.</summary>
-    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var vx = MemoryMarshal.Cast<T, Vector<T>>(x);
-        var vy = MemoryMarshal.Cast<T, Vector<T>>(y);
-        var acc = Vector<T>.Zero;
-        for (int v = 0; v < vx.Length; v++)
-            acc += vx[v] * vy[v];
-        T sum = Vector.Sum(acc);
-        for (int i = vx.Length * Vector<T>.Count; i < x.Length; i++)
-            sum += x[i] * y[i];
-        return sum;
-    }
+    /// <summary><c>Σᵢ xᵢ·yᵢ</c>.</summary>
+    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TensorPrimitives.Dot(x, y);
 
     /// <summary>
     /// <c>G = XᵀX</c> for a row-major n × p matrix X (G row-major p × p). Blocks of 4 rows × 2 vectors of G are
@@ -47,6 +33,7 @@ internal static class VectorKernels
     /// </summary>
     public static void Gram(ReadOnlySpan<double> x, int n, int p, Span<double> gram, bool parallel)
     {
+        CheckGramSizes(x, n, p, gram);
         gram.Slice(0, p * p).Clear();
         AddGram(x, n, p, gram, parallel);
         MirrorUpper(gram, p);
@@ -58,8 +45,7 @@ internal static class VectorKernels
     /// </summary>
     public static unsafe void AddGram(ReadOnlySpan<double> x, int n, int p, Span<double> gram, bool parallel)
     {
-        if (x.Length < n * p || gram.Length < p * p)
-            throw new ArgumentException("X needs n·p values and G p·p");
+        CheckGramSizes(x, n, p, gram);
         int blocks = (p + 3) / 4;
         // A tile of rows of about 128 KiB.
         int tile = Math.Max(16, (1 << 14) / p);
@@ -80,6 +66,13 @@ internal static class VectorKernels
                 for (int block = 0; block < blocks; block++)
                     Rows(block);
         }
+    }
+
+    // Products in long: p·p overflows an int from p = 46,341; within the spans' lengths every int offset below is exact.
+    private static void CheckGramSizes(ReadOnlySpan<double> x, int n, int p, ReadOnlySpan<double> gram)
+    {
+        if (x.Length < (long)n * p || gram.Length < (long)p * p)
+            throw new ArgumentException($"X of {n} × {p} needs {(long)n * p} values (has {x.Length}) and G {(long)p * p} (has {gram.Length})");
     }
 
     /// <summary>Copies the upper triangle of the p × p matrix G below its diagonal.</summary>
@@ -132,9 +125,26 @@ internal static class VectorKernels
             g20.StoreUnsafe(ref g, r2); g21.StoreUnsafe(ref g, r2 + hiOffset);
             g30.StoreUnsafe(ref g, r3); g31.StoreUnsafe(ref g, r3 + hiOffset);
         }
-        for (int r = a; r < a + 4; r++)
-            for (int c = b; c < p; c++)
-                gram[r * p + c] += ColumnDot(x, n, p, r, c);
+        int tail = p - b;
+        if (tail == 0)
+            return;
+        // G[a..a+3, b..p) += Σᵢ X[i, a..a+3]ᵀ · X[i, b..p): the columns past the last vector block, summed in row order
+        // (as a dot product per entry would) but with independent accumulators, one pass over the rows.
+        Span<double> sums = stackalloc double[4 * width];
+        sums.Clear();
+        for (int i = 0; i < n; i++)
+        {
+            ref double row = ref Unsafe.Add(ref x00, i * p);
+            for (int r = 0; r < 4; r++)
+            {
+                double xr = Unsafe.Add(ref row, a + r);
+                for (int c = 0; c < tail; c++)
+                    sums[r * width + c] += xr * Unsafe.Add(ref row, b + c);
+            }
+        }
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < tail; c++)
+                gram[(a + r) * p + b + c] += sums[r * width + c];
     }
 
     private static double ColumnDot(ReadOnlySpan<double> x, int n, int p, int a, int b)

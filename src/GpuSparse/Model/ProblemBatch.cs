@@ -96,9 +96,11 @@ public sealed class ProblemBatch<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         ArgumentNullException.ThrowIfNull(settings);
         int count = settings.Count;
-        if (designs.Length != (long)count * samples * features)
+        // In long, n·p first (exact), then K·n·p (exact while n·p ≤ Array.MaxLength); a matching length bounds every slice below.
+        long designSize = (long)samples * features;
+        if (samples < 0 || features < 0 || designSize > Array.MaxLength || designs.Length != count * designSize)
             throw new ProblemValidationException(null, "X",
-                $"holds {designs.Length} values; {count} problems of {samples} × {features} need {(long)count * samples * features}");
+                $"holds {designs.Length} values; {count} problems of {samples} × {features} need {count * (double)designSize:G}");
         if (responses.Length != (long)count * samples)
             throw new ProblemValidationException(null, "y",
                 $"holds {responses.Length} values; {count} problems of n = {samples} samples need {(long)count * samples}");

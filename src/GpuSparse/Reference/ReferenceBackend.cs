@@ -11,22 +11,14 @@ namespace GpuSparse.Reference;
 /// over the cores. It is the oracle the accelerated backends are tested against, and the CPU fallback.
 /// </summary>
 /// <remarks>
-/// Problems are prepared and solved in ranges of a bounded size, so the working copies of the designs
-/// (one per problem when each problem has its own X) never exceed one range, however large K is.
+/// Each problem is prepared by the worker that solves it, its working design written into that worker's scratch
+/// array (a design shared by several problems is prepared once): memory is the input, one working design per
+/// core and the results, however large K is.
 /// </remarks>
 public sealed class ReferenceBackend : ISolverBackend
 {
-    // About 128 MiB of float64 working designs and responses per range.
-    private const long PreparedElementBudget = 1L << 24;
-
     /// <inheritdoc />
     public string Name => "reference";
-
-    /// <summary>
-    /// Problems prepared and solved together; null picks it from <see cref="PreparedElementBudget"/>.
-    /// Results do not depend on it (tests set it to compare ranged and whole-batch solves).
-    /// </summary>
-    internal int? RangeSize { get; init; }
 
     /// <inheritdoc />
     public BatchResult Solve<T>(ProblemBatch<T> batch, SolverOptions options,
@@ -40,28 +32,24 @@ public sealed class ReferenceBackend : ISolverBackend
         var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];
         var reporter = new ProgressReporter(progress, batch.Count, clock);
-        // At least one problem per core, so that a range keeps every core busy.
-        int rangeSize = RangeSize ?? BatchPreparation.RangeSize(batch, PreparedElementBudget, Environment.ProcessorCount);
-        for (int start = 0; start < batch.Count; start += rangeSize)
-        {
-            int count = Math.Min(rangeSize, batch.Count - start);
-            if (cancellationToken.IsCancellationRequested)
+        Parallel.For(0, batch.Count,
+            () => new DesignScratch<T>(),
+            (k, _, scratch) =>
             {
-                // Nothing of these problems is looked at: cancellation costs no further preparation.
-                for (int k = start; k < start + count; k++)
-                    results[k] = NotStarted(k, batch.Features);
-                reporter.Finished(count);
-                continue;
-            }
-            var prepared = BatchPreparation.Prepare(cache, options, start, count);
-            Parallel.For(0, count, i =>
-            {
-                results[start + i] = prepared.Problems[i] is { } problem
-                    ? ProximalGradient.Solve(problem, options, cancellationToken)
-                    : prepared.InvalidResult(i, batch.Features);
+                // Once cancelled, nothing more of a problem is looked at: cancellation costs no further preparation.
+                if (cancellationToken.IsCancellationRequested)
+                    results[k] = ProblemOutcome.NotStarted(k, batch.Features);
+                else
+                {
+                    var (problem, failure) = cache.Prepare(k, options.Tolerance, scratch.Get);
+                    results[k] = problem is not null
+                        ? ProximalGradient.Solve(problem, options, cancellationToken)
+                        : PreparedBatch<T>.InvalidResult(k, batch.Features, failure!.Value);
+                }
                 reporter.Finished();
-            });
-        }
+                return scratch;
+            },
+            _ => { });
         return new BatchResult(results, Name, clock.Elapsed);
     }
 
@@ -69,13 +57,4 @@ public sealed class ReferenceBackend : ISolverBackend
     public void Dispose()
     {
     }
-
-    private static ProblemResult NotStarted(int k, int features) => new()
-    {
-        Coefficients = new double[features],
-        Status = ProblemStatus.Cancelled,
-        DualityGap = double.NaN,
-        Objective = double.NaN,
-        Message = $"problem {k}: cancelled before it started",
-    };
 }

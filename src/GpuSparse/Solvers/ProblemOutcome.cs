@@ -54,6 +54,16 @@ internal static class ProblemOutcome
     /// </summary>
     public static double ReportedGap(double gap) => gap < 0 ? 0.0 : gap;
 
+    /// <summary>The result of problem k when cancellation came before it was prepared: zeros, status Cancelled.</summary>
+    public static ProblemResult NotStarted(int k, int features) => new()
+    {
+        Coefficients = new double[features],
+        Status = ProblemStatus.Cancelled,
+        DualityGap = double.NaN,
+        Objective = double.NaN,
+        Message = $"problem {k}: cancelled before it started",
+    };
+
     /// <summary>Whether the best iterate is returned instead of the last: at the iteration limit, when its gap is smaller.</summary>
     public static bool ReturnsBest(ProblemStatus status, double gap, double bestGap) =>
         status == ProblemStatus.Diverged || (status == ProblemStatus.MaxIterations && bestGap < gap);

@@ -60,7 +60,7 @@ public static class CrossValidation
         var solved = PathSolver.Solve(backend, designs, p, paths, options.Path, fold, full, cancellationToken);
 
         int steps = grids[0].Length;
-        var foldMse = new double[curves * folds * steps];
+        var foldMse = new double[ArraySize.Of("cross-validation errors", curves, folds, steps)];
         Parallel.For(0, curves * folds, cf =>
         {
             int c = cf / folds, f = cf % folds;
@@ -129,8 +129,8 @@ public static class CrossValidation
     {
         int folds = weights.Length;
         double total = weights.Sum();
-        var mean = new double[curves * steps];
-        var se = new double[curves * steps];
+        var mean = new double[ArraySize.Of("cross-validation curves", curves, steps)];
+        var se = new double[mean.Length];
         for (int c = 0; c < curves; c++)
             for (int i = 0; i < steps; i++)
             {

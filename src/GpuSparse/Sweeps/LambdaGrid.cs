@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuSparse.Model;
 
 namespace GpuSparse.Sweeps;
 
@@ -84,7 +85,7 @@ public static class LambdaGrid
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int ratios = options.L1Ratios.Length, p = full.Features;
-        var grids = new double[targets.Count * ratios][];
+        var grids = new double[ArraySize.Of("λ grids", targets.Count, ratios)][];
         if (options.Lambdas is { } user)
         {
             Array.Fill(grids, user);

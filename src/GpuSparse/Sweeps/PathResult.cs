@@ -16,13 +16,14 @@ public sealed class PathResult
         Paths = paths;
         Steps = steps;
         Features = features;
-        Lambdas = new double[paths * steps];
-        Coefficients = new double[paths * steps * features];
-        Intercepts = new double[paths * steps];
-        DualityGaps = new double[paths * steps];
-        Objectives = new double[paths * steps];
-        Iterations = new int[paths * steps];
-        Statuses = new ProblemStatus[paths * steps];
+        int solutions = ArraySize.Of("path steps", paths, steps);
+        Lambdas = new double[solutions];
+        Coefficients = new double[ArraySize.Of("path coefficients", paths, steps, features)];
+        Intercepts = new double[solutions];
+        DualityGaps = new double[solutions];
+        Objectives = new double[solutions];
+        Iterations = new int[solutions];
+        Statuses = new ProblemStatus[solutions];
     }
 
     /// <summary>P, the number of paths.</summary>

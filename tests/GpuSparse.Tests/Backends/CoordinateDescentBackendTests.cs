@@ -8,11 +8,12 @@ using Xunit;
 
 namespace GpuSparse.Tests.Backends;
 
-/// <summary>The backend suite bound to Gram-form coordinate descent, and its agreement with the reference path.</summary>
-public sealed class CoordinateDescentBackendTests : BackendSuite
+/// <summary>
+/// The backend suite bound to coordinate descent, and its agreement with the reference path: once per form
+/// (the bindings below force it on every problem), so that both the Gram and the residual form are held to it.
+/// </summary>
+public abstract class CoordinateDescentBackendTests : BackendSuite
 {
-    protected override ISolverBackend CreateBackend() => new CoordinateDescentBackend();
-
     protected override bool UsesProximalGradient => false;
 
     public static TheoryData<string, double, double, bool, bool> Variants() => new()
@@ -86,4 +87,16 @@ public sealed class CoordinateDescentBackendTests : BackendSuite
             Assert.Equal(0, r.Iterations);
         });
     }
+}
+
+/// <summary><see cref="CoordinateDescentBackendTests"/> with every problem in the Gram form.</summary>
+public sealed class CoordinateDescentGramFormTests : CoordinateDescentBackendTests
+{
+    protected override ISolverBackend CreateBackend() => new CoordinateDescentBackend { Form = CoordinateDescentForm.Gram };
+}
+
+/// <summary><see cref="CoordinateDescentBackendTests"/> with every problem in the residual form.</summary>
+public sealed class CoordinateDescentResidualFormTests : CoordinateDescentBackendTests
+{
+    protected override ISolverBackend CreateBackend() => new CoordinateDescentBackend { Form = CoordinateDescentForm.Residual };
 }

@@ -1,0 +1,238 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using GpuSparse.Kernels.Penalties;
+using GpuSparse.Model;
+using GpuSparse.Preparation;
+using GpuSparse.Solvers;
+
+namespace GpuSparse.Backends;
+
+/// <summary>The two forms of cyclic coordinate descent on one prepared problem (see <see cref="CoordinateDescent"/>).</summary>
+internal enum CoordinateDescentForm
+{
+    /// <summary>On <c>G = X_wᵀX_w/n</c>, formed once in n·p²/2 multiply-adds: a sweep costs at most p² (<see cref="GramCoordinateDescent"/>).</summary>
+    Gram,
+
+    /// <summary>On the residual <c>r = y_c − X_wβ</c>: a sweep costs n·p plus n per moved coordinate (<see cref="ResidualCoordinateDescent"/>).</summary>
+    Residual,
+}
+
+/// <summary>
+/// Cyclic coordinate descent on one prepared problem, in the Gram or the residual form: the iteration, stopping
+/// rule, statuses and best iterate written once for both. The objective and stopping rule are those of
+/// <see cref="SolverOptions"/> (gap ≤ tol·‖y_c‖²/n, checked at sweep 0 and every CheckInterval sweeps).
+/// </summary>
+/// <remarks>
+/// Both forms move coordinate j to <c>βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ)</c>, <c>qⱼ = xⱼᵀ(y_c − X_wβ)/n</c>: the Gram form keeps
+/// q = c − Gβ up to date, the residual form keeps r and forms qⱼ = xⱼᵀr/n when it visits j. Every check recomputes
+/// that state in float64, which also removes the drift of the incremental updates in the working precision. A
+/// sweep that moves no coordinate right after a check is a fixed point of the iteration: later sweeps cannot
+/// change β, so the problem stops there with the status it would have after all its iterations.
+/// </remarks>
+internal static class CoordinateDescent
+{
+    // A check whose objective exceeds this multiple of the larger of the starting and null objectives
+    // means the iterates are running away (non-finite data): the problem is marked diverged.
+    private const double RunawayFactor = 10;
+
+    /// <summary>
+    /// The sweeps that weigh the per-sweep costs against forming G in <see cref="ChooseForm"/>: fitted to the measured
+    /// crossovers of the two forms (docs/engines.md). It is below the 10–20 sweeps the benchmark problems take
+    /// because the residual form's n-long dot products and updates (TensorPrimitives, 512-bit lanes where the CPU
+    /// has them) run about twice as fast per multiply-add as the Gram kernel and the updates on G (Vector&lt;T&gt;, 256-bit).
+    /// </summary>
+    internal const int EffectiveSweeps = 6;
+
+    /// <summary>The fixed cost of visiting one coordinate in the residual form, in multiply-adds (two calls over n).</summary>
+    internal const int ResidualVisitCost = 64;
+
+    /// <summary>The most bytes one worker's Gram matrices may take (float64 G and its working-precision copy).</summary>
+    internal const long GramBudgetBytes = 64L << 20;
+
+    /// <summary>
+    /// Whether the Gram form fits the per-worker budget for p features in a working precision of
+    /// <paramref name="elementSize"/> bytes (p² float64 values, plus p² working values below float64).
+    /// </summary>
+    public static bool GramFits(int features, int elementSize)
+    {
+        long entries = (long)features * features;
+        long bytesPerEntry = sizeof(double) + (elementSize == sizeof(double) ? 0 : elementSize);
+        return entries <= GramBudgetBytes / bytesPerEntry;
+    }
+
+    /// <summary>
+    /// The cheaper form for a problem of n × p: forming G costs n·p²/2 multiply-adds and then p² a sweep, the
+    /// residual form 2·(n + <see cref="ResidualVisitCost"/>) per coordinate and sweep; with S =
+    /// <see cref="EffectiveSweeps"/> the Gram form wins when n·p²/2 + S·p² &lt; 2·S·p·(n + c). The Gram form is never
+    /// chosen beyond <see cref="GramFits"/>.
+    /// </summary>
+    public static CoordinateDescentForm ChooseForm(int samples, int features, int elementSize)
+    {
+        if (!GramFits(features, elementSize))
+            return CoordinateDescentForm.Residual;
+        double n = samples, p = features, sweeps = EffectiveSweeps;
+        double gram = n * p * p / 2 + sweeps * p * p;
+        double residual = 2 * sweeps * p * (n + ResidualVisitCost);
+        return gram < residual ? CoordinateDescentForm.Gram : CoordinateDescentForm.Residual;
+    }
+
+    /// <summary>Solves <paramref name="problem"/> in the given form with the arrays of <paramref name="workspace"/>.</summary>
+    public static ProblemResult Solve<T>(PreparedProblem<T> problem, SolverOptions options, CoordinateDescentWorkspace<T> workspace,
+        CoordinateDescentForm form, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        problem.Initial.CopyTo(workspace.Beta, 0);
+        return (form, problem.Positive) switch
+        {
+            (CoordinateDescentForm.Gram, false) => Iterate(problem, options, workspace,
+                GramCoordinateDescent.Start<T, ElasticNetProximal<T>>(problem, workspace), cancellationToken),
+            (CoordinateDescentForm.Gram, true) => Iterate(problem, options, workspace,
+                GramCoordinateDescent.Start<T, NonNegativeElasticNetProximal<T>>(problem, workspace), cancellationToken),
+            (CoordinateDescentForm.Residual, false) => Iterate(problem, options, workspace,
+                ResidualCoordinateDescent.Start<T, ElasticNetProximal<T>>(problem, workspace), cancellationToken),
+            _ => Iterate(problem, options, workspace,
+                ResidualCoordinateDescent.Start<T, NonNegativeElasticNetProximal<T>>(problem, workspace), cancellationToken),
+        };
+    }
+
+    /// <summary>What the iteration needs of a form: its sweep and its check.</summary>
+    internal interface IForm
+    {
+        /// <summary>One cyclic sweep over the coordinates of the workspace's β; false when no coordinate moved.</summary>
+        bool Sweep();
+
+        /// <summary>Recomputes the form's state from β in float64; returns the duality gap and the objective at β.</summary>
+        (double Gap, double Objective) Check();
+    }
+
+    private static ProblemResult Iterate<T, TForm>(PreparedProblem<T> problem, SolverOptions options, CoordinateDescentWorkspace<T> ws,
+        TForm form, CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TForm : struct, IForm
+    {
+        int p = problem.Design.Features;
+        var beta = ws.Beta.AsSpan(0, p);
+        var (gap, objective) = form.Check();
+        double bestGap = gap, bestObjective = objective;
+        double runaway = RunawayFactor * Math.Max(objective, problem.NullObjective);
+        int iteration = 0;
+        bool fixedPoint = false;
+        ProblemStatus status = ProblemStatus.MaxIterations;
+        string? message = null;
+        while (true)
+        {
+            if (!double.IsFinite(gap) || !double.IsFinite(objective) || objective > runaway)
+            {
+                status = ProblemStatus.Diverged;
+                message = $"problem {problem.Index}: the objective became {objective:G6} at sweep {iteration} (the iteration diverged)";
+                break;
+            }
+            if (gap < bestGap)
+            {
+                bestGap = gap;
+                bestObjective = objective;
+                beta.CopyTo(ws.Best);
+            }
+            if (gap <= problem.GapTolerance)
+            {
+                status = ProblemStatus.Converged;
+                break;
+            }
+            if (fixedPoint)
+            {
+                message = $"problem {problem.Index}: coordinate descent reached a fixed point at sweep {iteration} with gap {gap:E3} " +
+                          $"above the tolerance {problem.GapTolerance:E3} (the rounding floor of the working precision)";
+                break;
+            }
+            if (iteration >= options.MaxIterations)
+                break;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                status = ProblemStatus.Cancelled;
+                message = $"problem {problem.Index}: cancelled after {iteration} sweeps";
+                break;
+            }
+            // A sweep that moves nothing right after a check (the state freshly recomputed) is a fixed point; later
+            // in the interval it may be an artefact of the drift of the state, so it only ends the interval early.
+            int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
+            int start = iteration;
+            while (iteration < checkAt)
+            {
+                bool moved = form.Sweep();
+                iteration++;
+                if (!moved)
+                {
+                    fixedPoint = iteration == start + 1;
+                    break;
+                }
+            }
+            (gap, objective) = form.Check();
+        }
+
+        var result = ProblemOutcome.Build<T>(problem, status, iteration, beta, gap, objective, ws.Best.AsSpan(0, p), bestGap, bestObjective);
+        return message is null ? result : result with { Message = message };
+    }
+
+    /// <summary>
+    /// The coordinate update both forms make: <c>βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ)</c>, the exact minimiser along coordinate j of
+    /// <c>½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²</c> (the proximal map with step 1/Gⱼⱼ).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Update<T, TProx>(T beta, T q, T inverseDiagonal, T l1Step, T l2Step)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TProx : struct, IProximal<T> =>
+        default(TProx).Apply(beta + q * inverseDiagonal, l1Step, l2Step);
+}
+
+/// <summary>
+/// The reusable arrays of one worker thread for both forms of <see cref="CoordinateDescent"/>: nothing is allocated
+/// per sweep, and per problem only when a larger problem than the worker has seen arrives. The arrays of a form
+/// are created when the worker first solves a problem in that form.
+/// </summary>
+internal sealed class CoordinateDescentWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private GramCoordinateDescent.Arrays<T>? _gram;
+    private ResidualCoordinateDescent.Arrays<T>? _residual;
+
+    public CoordinateDescentWorkspace(int features)
+    {
+        int p = features;
+        Beta = new T[p];
+        Best = new T[p];
+        L1Step = new T[p];
+        L2Step = new T[p];
+        InverseDiagonal = new T[p];
+    }
+
+    /// <summary>Where this worker's problems prepare their own working design: one is solved before the next is prepared.</summary>
+    public DesignScratch<T> Design { get; } = new();
+
+    public T[] Beta { get; }
+
+    public T[] Best { get; }
+
+    /// <summary>l1ⱼ/Gⱼⱼ: the soft threshold of coordinate j.</summary>
+    public T[] L1Step { get; }
+
+    /// <summary>l2ⱼ/Gⱼⱼ: the ridge shrink of coordinate j.</summary>
+    public T[] L2Step { get; }
+
+    /// <summary>1/Gⱼⱼ, or 0 for a zero column (its coordinate never moves).</summary>
+    public T[] InverseDiagonal { get; }
+
+    /// <summary>The Gram form's arrays, for p features and up to n samples.</summary>
+    public GramCoordinateDescent.Arrays<T> GramArrays(int samples, int features) =>
+        _gram is { } gram && gram.Fits(samples) ? gram : _gram = new GramCoordinateDescent.Arrays<T>(samples, features);
+
+    /// <summary>The residual form's arrays, for p features and up to n samples.</summary>
+    public ResidualCoordinateDescent.Arrays<T> ResidualArrays(int samples, int features) =>
+        _residual is { } residual && residual.Fits(samples) ? residual : _residual = new ResidualCoordinateDescent.Arrays<T>(samples, features);
+
+    /// <summary>Sets the steps of coordinate j from its curvature <c>Gⱼⱼ = ‖xⱼ‖²/n</c> (see <see cref="CoordinateDescent.Update"/>).</summary>
+    public void SetSteps(PreparedProblem<T> problem, int j, T diagonal)
+    {
+        T inverse = diagonal > T.Zero ? T.One / diagonal : T.Zero;
+        InverseDiagonal[j] = inverse;
+        L1Step[j] = problem.L1[j] * inverse;
+        L2Step[j] = problem.L2[j] * inverse;
+    }
+}
