@@ -16,8 +16,8 @@ namespace GpuSparse.Backends;
 /// Device buffers (and their page-locked host staging arrays) for up to <see cref="Capacity"/> prepared problems
 /// of one shape and one penalty kind, in the problem-major layout of <see cref="ProblemViews{T}"/>: each problem's
 /// values are contiguous, as prepared, so staging is one bulk copy per array and problem. A loaded batch is
-/// iterated one check interval per kernel launch, reading back only the count of finished problems; the
-/// iterates come back once, at the end. Reusable: load, run and collect again without reallocating, and
+/// iterated in windows of check intervals that grow (1, 2, 4, …) between reads of the count of finished problems
+/// (one integer through page-locked memory); the iterates come back once, at the end. Reusable: load, run and collect again without reallocating, and
 /// without allocating managed memory (the kernels are resolved once, here).
 /// </summary>
 /// <remarks>
@@ -344,18 +344,25 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Compact(ref state, ref extent);
         _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
         ReadFinished(onFinished);
+        // the launches of 1, 2, 4, … check intervals are queued before the host waits for the finished count
+        // (problems retired by a check do nothing in the launches after it, so results do not depend on it)
+        int intervals = 1;
         while (_finishedCount < _count && !cancellationToken.IsCancellationRequested)
         {
             Compact(ref state, ref extent);
-            int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
-            if (Engine == DeviceEngine.BlockProximalGradient)
-                _blockIterate(new KernelConfig(extent, _blockSize, SharedMemoryConfig.RequestDynamic<T>(_designShared
-                    ? Samples * Features : 1)), problem, state, checkAt - iteration, accelerated ? 1 : 0, _designShared ? 1 : 0);
-            else
-                _iterate(extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
-            iteration = checkAt;
-            Checks++;
-            _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
+            for (int queued = 0; queued < intervals && iteration < options.MaxIterations; queued++)
+            {
+                int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
+                if (Engine == DeviceEngine.BlockProximalGradient)
+                    _blockIterate(new KernelConfig(extent, _blockSize, SharedMemoryConfig.RequestDynamic<T>(_designShared
+                        ? Samples * Features : 1)), problem, state, checkAt - iteration, accelerated ? 1 : 0, _designShared ? 1 : 0);
+                else
+                    _iterate(extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
+                iteration = checkAt;
+                Checks++;
+                _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
+            }
+            intervals = Math.Min(2 * intervals, MaxIntervalsPerRead);
             ReadFinished(onFinished);
         }
         return iteration;
@@ -402,6 +409,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     /// <summary>The most check intervals one coordinate-descent launch covers (cancellation is seen between launches).</summary>
     public const int MaxIntervalsPerLaunch = 64;
+
+    /// <summary>The most check intervals the proximal-gradient engine queues between two reads of the finished count.</summary>
+    public const int MaxIntervalsPerRead = 4;
 
     /// <summary>
     /// When the active problems are fewer than <see cref="CompactionThreshold"/> of the <paramref name="extent"/>
