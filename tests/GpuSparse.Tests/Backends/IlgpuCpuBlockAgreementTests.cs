@@ -1,5 +1,4 @@
 using GpuSparse.Backends;
-using GpuSparse.Model;
 using GpuSparse.Solvers;
 using Xunit;
 using Xunit.Abstractions;
@@ -21,41 +20,9 @@ public sealed class BlockBackendFixture : IDisposable
 /// shared memory and without (float64 50 × 200 exceeds the 40 KB it keeps there).
 /// </summary>
 [Collection(IlgpuCpuCollection.Name)]
-public sealed class IlgpuCpuBlockAgreementTests : IClassFixture<BlockBackendFixture>
+public sealed class IlgpuCpuBlockAgreementTests(BlockBackendFixture fixture, ITestOutputHelper output)
+    : ProximalGradientAgreementSuite(fixture.Backend, output), IClassFixture<BlockBackendFixture>
 {
-    private readonly IlgpuBackend _backend;
-    private readonly ITestOutputHelper _output;
-
-    public IlgpuCpuBlockAgreementTests(BlockBackendFixture fixture, ITestOutputHelper output)
-    {
-        _backend = fixture.Backend;
-        _output = output;
-    }
-
-    [Theory]
-    [InlineData(SolverAlgorithm.Ista)]
-    [InlineData(SolverAlgorithm.Fista)]
-    public void SharedDesign_Float64_IsBitIdentical(SolverAlgorithm algorithm) =>
-        AgreementScenarios.SharedDesign(_backend, algorithm, 0, _output);
-
-    [Theory]
-    [InlineData(SolverAlgorithm.Ista)]
-    [InlineData(SolverAlgorithm.Fista)]
-    public void PerProblemDesigns_Float64_IsBitIdentical(SolverAlgorithm algorithm) =>
-        AgreementScenarios.PerProblemDesigns(_backend, algorithm, 0, _output);
-
-    [Fact]
-    public void OddShapes_Float64_AreBitIdentical() => AgreementScenarios.OddShapes(_backend, 0, _output);
-
-    [Theory]
-    [InlineData(SolverAlgorithm.Ista)]
-    [InlineData(SolverAlgorithm.Fista)]
-    public void SharedDesign_Float32_IsBitIdentical(SolverAlgorithm algorithm) =>
-        AgreementScenarios.Float32(_backend, algorithm, 0, _output);
-
-    [Fact]
-    public void AtTolerance_IterationCountsAgree() => AgreementScenarios.AtTolerance(_backend, 0, _output);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -65,8 +32,8 @@ public sealed class IlgpuCpuBlockAgreementTests : IClassFixture<BlockBackendFixt
         var settings = TestProblems.Mixed(6, 200, seed: 61);
         var options = new SolverOptions { Tolerance = 1e-6, MaxIterations = 300 };
         var report = float32
-            ? Agreement.Check(_backend, TestProblems.PerProblem<float>([50], 200, settings, seed: 62), options, 0)
-            : Agreement.Check(_backend, TestProblems.PerProblem<double>([50], 200, settings, seed: 62), options, 0);
-        _output.WriteLine($"50 × 200, {(float32 ? "float32" : "float64")}: {report}");
+            ? Agreement.Check(Backend, TestProblems.PerProblem<float>([50], 200, settings, seed: 62), options, 0)
+            : Agreement.Check(Backend, TestProblems.PerProblem<double>([50], 200, settings, seed: 62), options, 0);
+        Output.WriteLine($"50 × 200, {(float32 ? "float32" : "float64")}: {report}");
     }
 }
