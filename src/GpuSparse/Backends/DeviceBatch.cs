@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using GpuSparse.Certificates;
 using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.OnChip;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
@@ -11,10 +13,11 @@ using ILGPU.Runtime;
 namespace GpuSparse.Backends;
 
 /// <summary>
-/// Device buffers (and their host staging arrays) for up to <see cref="Capacity"/> prepared problems of one
-/// shape and one penalty kind, in the problem-minor layout of <see cref="ProblemViews{T}"/>. A loaded batch is
-/// iterated one check interval per kernel launch, reading back only the count of finished problems; the
-/// iterates come back once, at the end. Reusable: load, run and collect again without reallocating, and
+/// Device buffers (and their page-locked host staging arrays) for up to <see cref="Capacity"/> prepared problems
+/// of one shape and one penalty kind, in the problem-major layout of <see cref="ProblemViews{T}"/>: each problem's
+/// values are contiguous, as prepared, so staging is one bulk copy per array and problem. A loaded batch is
+/// iterated in windows of check intervals that grow (1, 2, 4, …) between reads of the count of finished problems
+/// (one integer through page-locked memory); the iterates come back once, at the end. Reusable: load, run and collect again without reallocating, and
 /// without allocating managed memory (the kernels are resolved once, here).
 /// </summary>
 /// <remarks>
@@ -31,11 +34,18 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly MemoryBuffer1D<int, Stride1D.Dense>[] _lists;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _gapResidual, _gapCorrelation, _gapTolerance, _nullObjective,
         _runaway, _gap, _objective, _bestGap, _bestObjective;
+    private readonly List<IDisposable> _pinned = [];
+    private readonly AcceleratorStream _stream;
+    // page-locked host staging (pinned .NET arrays registered with the driver, so copies are DMA, not staged)
     private readonly T[] _hostDesign, _hostResponse, _hostL1, _hostL2, _hostStep, _hostStepOverN, _hostBeta, _hostBest,
         _hostMomentum;
     private readonly double[] _hostGapTolerance, _hostNullObjective, _hostGap, _hostObjective, _hostBestGap, _hostBestObjective;
-    private readonly int[] _hostStatus, _hostFinishedAt;
-    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate;
+    private readonly int[] _hostStatus, _hostFinishedAt, _hostFinished;
+    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate = null!;
+    private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> _coordinateDescent = null!;
+    private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> _blockIterate = null!;
+    private readonly int _warpSize, _blockSize;
+    private readonly bool _designShared;
     private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int> _check;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
     private PreparedDesign<T>? _sharedDesign;
@@ -44,6 +54,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private int _skipped;
     private int _finishedCount;
     private int _list;
+    // the steps uploaded so far (problems 0 … _stepsOnDevice − 1) and whether a staged one differs from them
+    private int _stepsOnDevice;
+    private bool _stepsChanged;
 
     /// <summary>Allocates buffers for <paramref name="capacity"/> problems of n × p, with or without positivity.</summary>
     /// <param name="accelerator">The device.</param>
@@ -57,11 +70,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// When set, the device is treated as having only this many bytes free: buffers that need more fail with the
     /// <see cref="OutOfMemoryException"/> a real allocation failure raises (for testing the recovery on any device).
     /// </param>
+    /// <param name="engine">The algorithm the batch runs (<see cref="DeviceEngine.Auto"/> is resolved by <see cref="DeviceEngines.Resolve"/>).</param>
     /// <exception cref="OutOfMemoryException">A buffer could not be allocated; nothing stays allocated.</exception>
     public DeviceBatch(Accelerator accelerator, IlgpuKernels kernels, int capacity, int samples, int features,
-        bool designPerProblem, bool positive, long? memoryLimitBytes = null)
+        bool designPerProblem, bool positive, long? memoryLimitBytes = null, DeviceEngine engine = DeviceEngine.ProximalGradient)
     {
-        long required = RequiredBytes(capacity, samples, features, designPerProblem);
+        engine = DeviceEngines.Resolve(engine, features);
+        long required = RequiredBytes(capacity, samples, features, designPerProblem, engine);
         if (required > memoryLimitBytes)
             throw new OutOfMemoryException($"{required} bytes of device buffers exceed the simulated limit of {memoryLimitBytes} bytes");
         Capacity = capacity;
@@ -69,38 +84,56 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Features = features;
         DesignPerProblem = designPerProblem;
         Positive = positive;
-        _iterate = positive
-            ? kernels.Iteration<T, NonNegativeElasticNetProximal<T>>()
-            : kernels.Iteration<T, ElasticNetProximal<T>>();
+        Engine = engine;
+        bool proximal = DeviceEngines.IsProximalGradient(engine);
+        _warpSize = accelerator.WarpSize;
+        // a block per problem: up to 128 threads, whole warps
+        _blockSize = Math.Max(_warpSize, Math.Min(accelerator.MaxNumThreadsPerGroup, 128) / _warpSize * _warpSize);
+        _designShared = BlockIterationKernel.DesignFits(samples, features, Unsafe.SizeOf<T>());
+        if (engine == DeviceEngine.BlockProximalGradient)
+            _blockIterate = positive
+                ? kernels.BlockIteration<T, NonNegativeElasticNetProximal<T>>()
+                : kernels.BlockIteration<T, ElasticNetProximal<T>>();
+        else if (engine == DeviceEngine.ProximalGradient)
+            _iterate = positive
+                ? kernels.Iteration<T, NonNegativeElasticNetProximal<T>>()
+                : kernels.Iteration<T, ElasticNetProximal<T>>();
+        else
+            _coordinateDescent = positive
+                ? kernels.GramCoordinateDescent<T, NonNegativeElasticNetProximal<T>>()
+                : kernels.GramCoordinateDescent<T, ElasticNetProximal<T>>();
         _check = kernels.Gap<T>();
         _compact = kernels.Compaction();
+        _stream = accelerator.DefaultStream;
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long designLength = designPerProblem ? np * capacity : np;
+        // the proximal-gradient state (coordinate descent keeps its own on-chip)
+        long proximalNk = proximal ? nk : 0, proximalPk = proximal ? pk : 0, proximalK = proximal ? capacity : 0;
         // a failed allocation must not leak the buffers allocated before it
         try
         {
             // a shared design is uploaded straight from its prepared values; per-problem designs are interleaved first
             _design = Allocate<T>(accelerator, designLength);
-            _hostDesign = designPerProblem ? new T[designLength] : [];
+            _hostDesign = designPerProblem ? Pinned<T>(accelerator, designLength) : [];
             (_response, _hostResponse) = Pair<T>(accelerator, nk);
             (_l1, _hostL1) = Pair<T>(accelerator, pk);
             (_l2, _hostL2) = Pair<T>(accelerator, pk);
-            (_step, _hostStep) = Pair<T>(accelerator, capacity);
-            (_stepOverN, _hostStepOverN) = Pair<T>(accelerator, capacity);
+            (_step, _hostStep) = Pair<T>(accelerator, proximalK);
+            (_stepOverN, _hostStepOverN) = Pair<T>(accelerator, proximalK);
             (_beta, _hostBeta) = Pair<T>(accelerator, pk);
             (_best, _hostBest) = Pair<T>(accelerator, pk);
-            (_momentum, _hostMomentum) = Pair<T>(accelerator, capacity);
-            _z = Allocate<T>(accelerator, pk);
-            _next = Allocate<T>(accelerator, pk);
-            _residual = Allocate<T>(accelerator, nk);
-            _correlation = Allocate<T>(accelerator, pk);
+            (_momentum, _hostMomentum) = Pair<T>(accelerator, proximalK);
+            _z = Allocate<T>(accelerator, proximalPk);
+            _next = Allocate<T>(accelerator, proximalPk);
+            _residual = Allocate<T>(accelerator, proximalNk);
+            _correlation = Allocate<T>(accelerator, proximalPk);
             (_status, _hostStatus) = Pair<int>(accelerator, capacity);
             (_finishedAt, _hostFinishedAt) = Pair<int>(accelerator, capacity);
-            _finished = Allocate<int>(accelerator, 1);
+            (_finished, _hostFinished) = Pair<int>(accelerator, 1);
             _listLength = Allocate<int>(accelerator, 1);
             _lists = [Allocate<int>(accelerator, capacity), Allocate<int>(accelerator, capacity)];
             _gapResidual = Allocate<double>(accelerator, nk);
-            _gapCorrelation = Allocate<double>(accelerator, pk);
+            _gapCorrelation = Allocate<double>(accelerator, proximalPk);
             (_gapTolerance, _hostGapTolerance) = Pair<double>(accelerator, capacity);
             (_nullObjective, _hostNullObjective) = Pair<double>(accelerator, capacity);
             _runaway = Allocate<double>(accelerator, capacity);
@@ -123,18 +156,24 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     public long AllocatedBytes => _buffers.Sum(buffer => buffer.LengthInBytes);
 
     /// <summary>The bytes of device memory the buffers for <paramref name="capacity"/> problems of n × p take.</summary>
-    public static long RequiredBytes(int capacity, int samples, int features, bool designPerProblem)
+    public static long RequiredBytes(int capacity, int samples, int features, bool designPerProblem,
+        DeviceEngine engine = DeviceEngine.ProximalGradient)
     {
+        bool proximal = DeviceEngines.IsProximalGradient(DeviceEngines.Resolve(engine, features));
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long design = designPerProblem ? np * capacity : np;
-        // T: design; response and residual (n·K); l1, l2, β, best, z, next, correlation (p·K); step, t/n, momentum (K)
-        long elements = design + 2 * nk + 7 * pk + 3L * capacity;
+        // T: design; response (n·K); l1, l2, β, best (p·K); proximal gradient only: residual (n·K), z, next,
+        // correlation (p·K), step, t/n, momentum (K)
+        long elements = design + nk + 4 * pk + (proximal ? nk + 3 * pk + 3L * capacity : 0);
         // int: status, finished-at and two index lists (K); the finished count and the list length
         long ints = 4L * capacity + 2;
-        // double: gap residual (n·K) and correlation (p·K); seven certificate scalars per problem
-        long doubles = nk + pk + 7L * capacity;
+        // double: gap residual (n·K), seven certificate scalars per problem; proximal gradient only: v (p·K)
+        long doubles = nk + 7L * capacity + (proximal ? pk : 0);
         return elements * Unsafe.SizeOf<T>() + ints * sizeof(int) + doubles * sizeof(double);
     }
+
+    /// <summary>The algorithm this batch runs.</summary>
+    public DeviceEngine Engine { get; }
 
     /// <summary>n.</summary>
     public int Samples { get; }
@@ -161,7 +200,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>How many times the last <see cref="Run"/> compacted the active problems.</summary>
     public int Compactions { get; private set; }
 
-    /// <summary>How many gap checks the last <see cref="Run"/> launched (one more than its iteration launches).</summary>
+    /// <summary>How many gap checks the last <see cref="Run"/> launched (one more than its iteration launches; for coordinate descent, its launches).</summary>
     public int Checks { get; private set; }
 
     /// <summary>Host–device copies since the last <see cref="Begin"/> (uploads, finished counts, downloads).</summary>
@@ -189,14 +228,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Commit();
     }
 
-    /// <summary>Writes design <paramref name="design"/> as problem k's into the interleaved staging array.</summary>
+    /// <summary>Copies design <paramref name="design"/> as problem k's into the staging array (one bulk copy, n·p values at k·n·p).</summary>
     public void StageDesign(int k, PreparedDesign<T> design)
     {
         CheckShape(design);
-        // X_w[i, j] of problem k at (i·p + j)·K + k
-        var x = design.Values;
-        for (int e = 0; e < x.Length; e++)
-            _hostDesign[e * _count + k] = x[e];
+        int size = Samples * Features;
+        design.Values.AsSpan(0, size).CopyTo(_hostDesign.AsSpan(k * size, size));
     }
 
     /// <summary>Uploads the per-problem designs staged for <paramref name="count"/> problems (the count of the load they serve).</summary>
@@ -213,7 +250,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         if (ReferenceEquals(_sharedDesign, design))
             return;
         _sharedDesign = design;
-        Upload(_design, design.Values, design.Values.Length);
+        // the prepared array is not pinned: a synchronous copy
+        _design.View.SubView(0, design.Values.Length).CopyFromCPU(ref design.Values[0], design.Values.Length);
+        Transfers++;
     }
 
     /// <summary>Starts a load of <paramref name="count"/> problems: every k below it must then be staged or skipped.</summary>
@@ -231,20 +270,22 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         ReadOnlySpan<T> initial, double gapTolerance, double nullObjective)
     {
         CheckShape(design);
-        int count = _count, n = Samples, p = Features;
-        for (int i = 0; i < n; i++)
-            _hostResponse[i * count + k] = response[i];
-        for (int j = 0; j < p; j++)
+        int n = Samples, p = Features;
+        // bulk copies into problem k's contiguous ranges
+        response[..n].CopyTo(_hostResponse.AsSpan(k * n, n));
+        l1[..p].CopyTo(_hostL1.AsSpan(k * p, p));
+        l2[..p].CopyTo(_hostL2.AsSpan(k * p, p));
+        initial[..p].CopyTo(_hostBeta.AsSpan(k * p, p));
+        if (DeviceEngines.IsProximalGradient(Engine))
         {
-            _hostL1[j * count + k] = l1[j];
-            _hostL2[j * count + k] = l2[j];
-            _hostBeta[j * count + k] = initial[j];
+            // the same t and t/n as the reference iteration (coordinate descent needs no step: L is never computed)
+            T step = T.CreateTruncating(design.Step), stepOverN = step / T.CreateTruncating(n);
+            // the steps depend on the design only: a resident session's are uploaded once
+            _stepsChanged |= k >= _stepsOnDevice || _hostStep[k] != step || _hostStepOverN[k] != stepOverN;
+            _hostStep[k] = step;
+            _hostStepOverN[k] = stepOverN;
+            _hostMomentum[k] = T.One;
         }
-        // the same t and t/n as the reference iteration
-        T step = T.CreateTruncating(design.Step);
-        _hostStep[k] = step;
-        _hostStepOverN[k] = step / T.CreateTruncating(n);
-        _hostMomentum[k] = T.One;
         _hostGapTolerance[k] = gapTolerance;
         _hostNullObjective[k] = nullObjective;
         _hostStatus[k] = BatchStatus.Active;
@@ -268,16 +309,25 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Upload(_l1, _hostL1, pk);
         Upload(_l2, _hostL2, pk);
         Upload(_beta, _hostBeta, pk);
-        Upload(_z, _hostBeta, pk);
-        Upload(_step, _hostStep, count);
-        Upload(_stepOverN, _hostStepOverN, count);
-        Upload(_momentum, _hostMomentum, count);
+        if (DeviceEngines.IsProximalGradient(Engine))
+        {
+            // z = β₀, copied on the device
+            Slice(_beta, pk).CopyTo(_stream, Slice(_z, pk));
+            if (_stepsChanged)
+            {
+                Upload(_step, _hostStep, count);
+                Upload(_stepOverN, _hostStepOverN, count);
+                _stepsOnDevice = Math.Max(_stepsOnDevice, count);
+                _stepsChanged = false;
+            }
+            Upload(_momentum, _hostMomentum, count);
+        }
         Upload(_gapTolerance, _hostGapTolerance, count);
         Upload(_nullObjective, _hostNullObjective, count);
         Upload(_status, _hostStatus, count);
         _finishedCount = _skipped;
-        _finished.View.CopyFromCPU(ref _finishedCount, 1);
-        Transfers++;
+        _hostFinished[0] = _skipped;
+        Upload(_finished, _hostFinished, 1);
     }
 
     /// <summary>
@@ -287,7 +337,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <param name="options">The solver options.</param>
     /// <param name="onFinished">Told how many more problems finished after each check.</param>
     /// <param name="cancellationToken">Stops the iteration at the next check.</param>
-    public int Run(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
+    public int Run(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) =>
+        DeviceEngines.IsProximalGradient(Engine)
+            ? RunProximalGradient(options, onFinished, cancellationToken)
+            : RunCoordinateDescent(options, onFinished, cancellationToken);
+
+    private int RunProximalGradient(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
     {
         bool accelerated = options.Algorithm == SolverAlgorithm.Fista;
         var problem = ProblemViews();
@@ -300,18 +355,74 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Compact(ref state, ref extent);
         _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
         ReadFinished(onFinished);
+        // the launches of 1, 2, 4, … check intervals are queued before the host waits for the finished count
+        // (problems retired by a check do nothing in the launches after it, so results do not depend on it)
+        int intervals = 1;
         while (_finishedCount < _count && !cancellationToken.IsCancellationRequested)
         {
             Compact(ref state, ref extent);
-            int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
-            _iterate(extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
-            iteration = checkAt;
-            Checks++;
-            _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
+            for (int queued = 0; queued < intervals && iteration < options.MaxIterations; queued++)
+            {
+                int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
+                if (Engine == DeviceEngine.BlockProximalGradient)
+                    _blockIterate(new KernelConfig(extent, _blockSize, SharedMemoryConfig.RequestDynamic<T>(_designShared
+                        ? Samples * Features : 1)), problem, state, checkAt - iteration, accelerated ? 1 : 0, _designShared ? 1 : 0);
+                else
+                    _iterate(extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
+                iteration = checkAt;
+                Checks++;
+                _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
+            }
+            intervals = Math.Min(2 * intervals, MaxIntervalsPerRead);
             ReadFinished(onFinished);
         }
         return iteration;
     }
+
+    /// <summary>
+    /// Coordinate descent on G, a warp per problem (<see cref="GramCoordinateDescentKernel"/>): each launch covers a
+    /// window of check intervals, twice as long as the last one up to <see cref="MaxIntervalsPerLaunch"/>, so the
+    /// host waits for the finished count a few times per solve rather than at every check. A solve cancelled
+    /// before it starts still makes the first check (in a window of zero sweeps), as the host engines do.
+    /// </summary>
+    private int RunCoordinateDescent(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
+    {
+        var problem = ProblemViews();
+        var state = IterateViews(accelerated: false);
+        var certificate = CertificateViews();
+        var window = new GramWindow
+        {
+            CheckInterval = options.CheckInterval,
+            MaxIterations = options.MaxIterations,
+            Positive = Positive ? 1 : 0,
+            TrustedTolerance = GramDualityGap.TrustedTolerance,
+        };
+        var shared = SharedMemoryConfig.RequestDynamic<double>(GramCoordinateDescentKernel.SharedDoubles(Features));
+        int iteration = 0, extent = _count, intervals = 1;
+        Compactions = 0;
+        Checks = 0;
+        do
+        {
+            Compact(ref state, ref extent);
+            window.StartIteration = iteration;
+            window.EndIteration = cancellationToken.IsCancellationRequested
+                ? iteration
+                : (int)Math.Min(options.MaxIterations, iteration + (long)intervals * options.CheckInterval);
+            _coordinateDescent(new KernelConfig(extent, _warpSize, shared), problem, state, certificate, window);
+            iteration = window.EndIteration;
+            intervals = Math.Min(2 * intervals, MaxIntervalsPerLaunch);
+            Checks++;
+            ReadFinished(onFinished);
+        }
+        while (_finishedCount < _count && !cancellationToken.IsCancellationRequested);
+        return iteration;
+    }
+
+    /// <summary>The most check intervals one coordinate-descent launch covers (cancellation is seen between launches).</summary>
+    public const int MaxIntervalsPerLaunch = 64;
+
+    /// <summary>The most check intervals the proximal-gradient engine queues between two reads of the finished count.</summary>
+    public const int MaxIntervalsPerRead = 4;
 
     /// <summary>
     /// When the active problems are fewer than <see cref="CompactionThreshold"/> of the <paramref name="extent"/>
@@ -333,19 +444,27 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Compactions++;
     }
 
-    /// <summary>Reads back the iterates and the certificate state of the loaded problems (after <see cref="Run"/>).</summary>
-    public void Download()
+    /// <summary>
+    /// Reads back the iterates and the certificate state of the loaded problems (after <see cref="Run"/>): the copies
+    /// are queued on the stream and waited for once. Without <paramref name="objectives"/> (resident sessions, which
+    /// report no objective) the objectives stay on the device.
+    /// </summary>
+    public void Download(bool objectives = true)
     {
         int count = _count;
         long pk = (long)Features * count;
-        Download(_beta, _hostBeta, pk);
-        Download(_best, _hostBest, pk);
-        Download(_status, _hostStatus, count);
-        Download(_finishedAt, _hostFinishedAt, count);
-        Download(_gap, _hostGap, count);
-        Download(_objective, _hostObjective, count);
-        Download(_bestGap, _hostBestGap, count);
-        Download(_bestObjective, _hostBestObjective, count);
+        Fetch(_beta, _hostBeta, pk);
+        Fetch(_best, _hostBest, pk);
+        Fetch(_status, _hostStatus, count);
+        Fetch(_finishedAt, _hostFinishedAt, count);
+        Fetch(_gap, _hostGap, count);
+        Fetch(_bestGap, _hostBestGap, count);
+        if (objectives)
+        {
+            Fetch(_objective, _hostObjective, count);
+            Fetch(_bestObjective, _hostBestObjective, count);
+        }
+        _stream.Synchronize();
     }
 
     /// <summary>
@@ -357,20 +476,20 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         var (status, finishedAt) = _hostStatus[k] switch
         {
             BatchStatus.Converged => (ProblemStatus.Converged, _hostFinishedAt[k]),
-            BatchStatus.MaxIterations => (ProblemStatus.MaxIterations, _hostFinishedAt[k]),
+            BatchStatus.MaxIterations or BatchStatus.FixedPoint => (ProblemStatus.MaxIterations, _hostFinishedAt[k]),
             BatchStatus.Diverged => (ProblemStatus.Diverged, _hostFinishedAt[k]),
             BatchStatus.Skipped => (ProblemStatus.Invalid, 0),
             _ => (ProblemStatus.Cancelled, iteration),
         };
-        return new DeviceOutcome(status, finishedAt, _hostGap[k], _hostObjective[k], _hostBestGap[k], _hostBestObjective[k]);
+        return new DeviceOutcome(status, finishedAt, _hostGap[k], _hostObjective[k], _hostBestGap[k], _hostBestObjective[k],
+            _hostStatus[k] == BatchStatus.FixedPoint);
     }
 
     /// <summary>Copies problem k's last iterate, or its best one, (working scale, from <see cref="Download"/>) into <paramref name="destination"/>.</summary>
     public void CopyIterate(int k, bool best, Span<T> destination)
     {
         var source = best ? _hostBest : _hostBeta;
-        for (int j = 0; j < Features; j++)
-            destination[j] = source[j * _count + k];
+        source.AsSpan(k * Features, Features).CopyTo(destination);
     }
 
     /// <summary>
@@ -387,10 +506,26 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             CopyIterate(k, best: false, last);
             CopyIterate(k, best: true, best);
             var o = Outcome(k, iteration);
-            results[problems[k].Index] = ProblemOutcome.Build<T>(problems[k], o.Status, o.Iterations, last,
-                o.Gap, o.Objective, best, o.BestGap, o.BestObjective);
+            var result = ProblemOutcome.Build<T>(problems[k], o.Status, o.Iterations, last, o.Gap, o.Objective, best,
+                o.BestGap, o.BestObjective);
+            results[problems[k].Index] = DeviceEngines.IsProximalGradient(Engine) ? result : result with
+            {
+                Message = CoordinateDescentMessage(problems[k], o) ?? result.Message,
+            };
         }
     }
+
+    /// <summary>The messages of the host coordinate-descent engine, which counts sweeps.</summary>
+    private static string? CoordinateDescentMessage(PreparedProblem<T> problem, DeviceOutcome outcome) => outcome switch
+    {
+        { Status: ProblemStatus.Diverged } =>
+            $"problem {problem.Index}: the objective became {outcome.Objective:G6} at sweep {outcome.Iterations} (the iteration diverged)",
+        { FixedPoint: true } =>
+            $"problem {problem.Index}: coordinate descent reached a fixed point at sweep {outcome.Iterations} with gap {outcome.Gap:E3} " +
+            $"above the tolerance {problem.GapTolerance:E3} (the rounding floor of the working precision)",
+        { Status: ProblemStatus.Cancelled } => $"problem {problem.Index}: cancelled after {outcome.Iterations} sweeps",
+        _ => null,
+    };
 
     private void CheckShape(PreparedDesign<T> design)
     {
@@ -450,26 +585,33 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private void ReadFinished(Action<int>? onFinished)
     {
         int before = _finishedCount;
-        _finished.View.CopyToCPU(ref _finishedCount, 1);
-        Transfers++;
+        Fetch(_finished, _hostFinished, 1);
+        _stream.Synchronize();
+        _finishedCount = _hostFinished[0];
         if (_finishedCount > before)
             onFinished?.Invoke(_finishedCount - before);
     }
 
+    // The buffers an engine does not use are empty: their views are too.
     private static ArrayView<TElement> Slice<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, long length)
-        where TElement : unmanaged => buffer.View.SubView(0, length);
+        where TElement : unmanaged => buffer.Length == 0 ? ArrayView<TElement>.Empty : buffer.View.SubView(0, length);
 
+    // Uploads are queued on the stream from page-locked memory (asynchronous DMA on CUDA); kernels launched
+    // after them on the same stream see the data.
     private void Upload<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
         where TElement : unmanaged
     {
-        buffer.View.SubView(0, length).CopyFromCPU(ref host[0], length);
+        if (length == 0)
+            return;
+        Slice(buffer, length).CopyFromCPUUnsafeAsync(_stream, ref host[0], length);
         Transfers++;
     }
 
-    private void Download<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
+    // A download is queued on the stream into page-locked memory; the caller waits for the stream before reading.
+    private void Fetch<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
         where TElement : unmanaged
     {
-        buffer.View.SubView(0, length).CopyToCPU(ref host[0], length);
+        Slice(buffer, length).CopyToCPUUnsafeAsync(_stream, ref host[0], length);
         Transfers++;
     }
 
@@ -482,7 +624,15 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     }
 
     private (MemoryBuffer1D<TElement, Stride1D.Dense>, TElement[]) Pair<TElement>(Accelerator accelerator, long length)
-        where TElement : unmanaged => (Allocate<TElement>(accelerator, length), new TElement[length]);
+        where TElement : unmanaged => (Allocate<TElement>(accelerator, length), Pinned<TElement>(accelerator, length));
+
+    /// <summary>A page-locked host array of <paramref name="length"/> elements (a pinned array on the CPU accelerator).</summary>
+    private TElement[] Pinned<TElement>(Accelerator accelerator, long length) where TElement : unmanaged
+    {
+        var array = accelerator.AllocatePageLocked1D<TElement>(length, uninitialized: false);
+        _pinned.Add(array);
+        return array.GetArray();
+    }
 
     /// <summary>Releases every device buffer.</summary>
     public void Dispose()
@@ -490,9 +640,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         foreach (var buffer in _buffers)
             buffer.Dispose();
         _buffers.Clear();
+        foreach (var array in _pinned)
+            array.Dispose();
+        _pinned.Clear();
     }
 }
 
 /// <summary>How one problem of a device batch ended: its status, iterations, and its last and best certificates.</summary>
 internal readonly record struct DeviceOutcome(ProblemStatus Status, int Iterations, double Gap, double Objective,
-    double BestGap, double BestObjective);
+    double BestGap, double BestObjective, bool FixedPoint);

@@ -11,26 +11,36 @@ using ILGPU.Runtime.Cuda;
 namespace GpuSparse.Backends;
 
 /// <summary>
-/// Solves batches with the batched ISTA/FISTA kernels of <c>GpuSparse.Kernels.Batched</c> on an ILGPU
-/// accelerator: CUDA, or ILGPU's CPU accelerator (a kernel emulator, much slower than
-/// <see cref="Reference.ReferenceBackend"/>; it exists to test the kernels without a GPU). One device thread
-/// runs one problem in the reference iteration's operation order, so on the CPU accelerator float64 iterates
-/// match the reference path to the last bit.
+/// Solves batches on an ILGPU accelerator: CUDA, or ILGPU's CPU accelerator (a kernel emulator, much slower than
+/// the managed backends; it exists to test the kernels without a GPU). The engine is chosen by shape
+/// (<see cref="Engine"/>): coordinate descent on G with a warp per problem and G in shared memory for p ≤ 64, as
+/// the <c>cd</c> backend iterates; otherwise ISTA/FISTA with one device thread per problem in the reference
+/// iteration's operation order, so that on the CPU accelerator float64 iterates match the reference path to the
+/// last bit. See docs/gpu.md.
 /// </summary>
 /// <remarks>
-/// Problems are grouped by design (a shared design is stored once and read by every thread) or, for
-/// per-problem designs, by n, and by positivity; each group is solved in chunks of at most
-/// <see cref="MaxProblemsPerChunk"/> problems so that device memory stays bounded. Problems are prepared in
-/// ranges of a bounded size (like <see cref="Reference.ReferenceBackend"/>), so host working copies stay bounded
-/// too. When the device cannot allocate a chunk's buffers, the chunk is halved (for the rest of the solve) and
-/// the allocation retried; when not even one problem fits, <see cref="Solve{T}"/> throws
-/// <see cref="DeviceOutOfMemoryException"/> naming the device and the bytes requested. Results do not depend on
-/// the chunk or range size. Only float32 and float64 are supported.
+/// Problems are grouped by design (a shared design is stored once) or, for per-problem designs, by n, and by
+/// positivity; each group is solved in chunks sized from the device's free memory (at most
+/// <see cref="MaxProblemsPerChunk"/>), staged by bulk copies into page-locked arrays; device batches are kept for
+/// later solves of the same shape. Problems are prepared in ranges of a bounded size, so host working copies stay
+/// bounded too. When the device cannot allocate a chunk's buffers, the idle batches are freed, then the chunk is
+/// halved (for the rest of the solve) and the allocation retried; when not even one problem fits,
+/// <see cref="Solve{T}"/> throws <see cref="DeviceOutOfMemoryException"/> naming the device and the bytes
+/// requested; any other failure of the device (launch, copy, driver, compiler) is thrown as
+/// <see cref="DeviceFailureException"/>. Results do not depend on the chunk or range size. Only float32 and
+/// float64 are supported.
 /// </remarks>
 public sealed class IlgpuBackend : ISolverBackend
 {
     // About 512 MiB of float64 working designs and responses per range: a range feeds a device chunk or more.
     private const long PreparedElementBudget = 1L << 26;
+    // The device memory a chunk may take: this fraction of what is free when it is sized (the rest is left to the
+    // pool of idle batches, other processes and the driver).
+    private const double ChunkMemoryFraction = 0.5;
+    // The CPU accelerator allocates host memory: chunks of at most this many bytes keep it bounded.
+    private const long CpuChunkBytes = 256L << 20;
+    private readonly List<IDisposable> _idle = [];
+    private long? _deviceMemoryLimitBytes;
     private static readonly Lazy<string?> CudaProbe = new(ProbeCuda);
     private readonly Context _context;
     private readonly Accelerator _accelerator;
@@ -53,11 +63,21 @@ public sealed class IlgpuBackend : ISolverBackend
     /// <inheritdoc />
     public string Name { get; }
 
-    /// <summary>The default of <see cref="MaxProblemsPerChunk"/>.</summary>
-    public const int DefaultMaxProblemsPerChunk = 16_384;
+    /// <summary>The default of <see cref="MaxProblemsPerChunk"/>: no bound beyond the device's memory.</summary>
+    public const int DefaultMaxProblemsPerChunk = int.MaxValue;
 
-    /// <summary>The most problems solved by one round of kernel launches; bounds device memory.</summary>
+    /// <summary>
+    /// The most problems solved by one round of kernel launches. Chunks are otherwise sized from the device's free
+    /// memory (half of it, so a chunk fills the device with as many problems as it can hold; on the CPU accelerator
+    /// 256 MiB); results do not depend on the chunk size.
+    /// </summary>
     public int MaxProblemsPerChunk { get; set; } = DefaultMaxProblemsPerChunk;
+
+    /// <summary>
+    /// The algorithm the device runs (default <see cref="DeviceEngine.Auto"/>: coordinate descent on G, a warp per
+    /// problem, for p ≤ 64; the proximal-gradient iteration of <see cref="SolverOptions.Algorithm"/> otherwise).
+    /// </summary>
+    public DeviceEngine Engine { get; set; } = DeviceEngine.Auto;
 
     /// <summary>
     /// When fewer than this fraction of the problems a launch covers are still active, later launches cover
@@ -76,7 +96,16 @@ public sealed class IlgpuBackend : ISolverBackend
     /// When set, device buffers beyond this many bytes fail to allocate as on a device that is full, so that the
     /// out-of-memory recovery can be tested on any accelerator.
     /// </summary>
-    internal long? DeviceMemoryLimitBytes { get; set; }
+    internal long? DeviceMemoryLimitBytes
+    {
+        get => _deviceMemoryLimitBytes;
+        set
+        {
+            // the idle batches were allocated without the limit: a limited device would not hold them
+            ReleaseIdle();
+            _deviceMemoryLimitBytes = value;
+        }
+    }
 
     /// <summary>The accelerator's name, as ILGPU reports it.</summary>
     public string DeviceName => _accelerator.Name;
@@ -85,10 +114,13 @@ public sealed class IlgpuBackend : ISolverBackend
 
     internal IlgpuKernels Kernels => _kernels;
 
-    /// <summary>A backend on ILGPU's CPU accelerator (emulated device threads; for testing the kernels).</summary>
-    public static IlgpuBackend CreateCpu()
+    /// <summary>A backend on ILGPU's CPU accelerator (emulated device threads, warps of 4; for testing the kernels).</summary>
+    public static IlgpuBackend CreateCpu() => CreateCpu(CPUDevice.Default);
+
+    /// <summary>A backend on ILGPU's CPU accelerator emulating <paramref name="device"/> (e.g. <see cref="CPUDevice.Nvidia"/>: warps of 32).</summary>
+    internal static IlgpuBackend CreateCpu(CPUDevice device)
     {
-        var context = Context.Create(builder => builder.CPU().Math(MathMode.Default));
+        var context = Context.Create(builder => builder.CPU(device).Math(MathMode.Default));
         return new IlgpuBackend(context, context.CreateCPUAccelerator(0), "cpu");
     }
 
@@ -134,8 +166,17 @@ public sealed class IlgpuBackend : ISolverBackend
                     reporter.Finished();
                 }
             }
-            SolveRange(valid, batch.Layout == BatchLayout.DesignPerProblem, options, results, reporter, ref chunkLimit,
-                cancellationToken);
+            try
+            {
+                SolveRange(valid, batch.Layout == BatchLayout.DesignPerProblem, options, results, reporter, ref chunkLimit,
+                    cancellationToken);
+            }
+            catch (Exception e) when (DeviceFailureException.IsDeviceFailure(e))
+            {
+                // the device may be left in any state: its idle batches are not reused
+                ReleaseIdle();
+                throw new DeviceFailureException(DeviceName, e);
+            }
         }
         return new BatchResult(results, Name, clock.Elapsed);
     }
@@ -144,57 +185,123 @@ public sealed class IlgpuBackend : ISolverBackend
         ProblemResult[] results, ProgressReporter reporter, ref int chunkLimit, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // one device batch per design (shared) or per n (per-problem designs), and per penalty kind
+        // one device batch per design (shared) or per n (per-problem designs), and per penalty kind; the engine by p
+        var engine = DeviceEngines.Resolve(Engine, valid.Count > 0 ? valid[0].Design.Features : 1);
         var groups = valid.GroupBy(problem => (designPerProblem ? (object)problem.Design.Samples : problem.Design, problem.Positive));
         foreach (var group in groups)
         {
             var problems = group.ToArray();
             var design = problems[0].Design;
-            int chunk = ChunkSize(problems.Length, design.Samples, design.Features, designPerProblem, chunkLimit);
-            using var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive);
+            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, engine, chunkLimit);
+            var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive, engine);
             chunkLimit = Math.Min(chunkLimit, chunk);
-            for (int start = 0; start < problems.Length; start += chunk)
+            try
             {
-                var part = problems.AsSpan(start, Math.Min(chunk, problems.Length - start));
-                device.Load(part);
-                int iteration = device.Run(options, reporter.Finished, cancellationToken);
-                device.Collect(part, iteration, results);
-                reporter.Finished(CancelledCount(part, results));
+                for (int start = 0; start < problems.Length; start += chunk)
+                {
+                    var part = problems.AsSpan(start, Math.Min(chunk, problems.Length - start));
+                    device.Load(part);
+                    int iteration = device.Run(options, reporter.Finished, cancellationToken);
+                    device.Collect(part, iteration, results);
+                    reporter.Finished(CancelledCount(part, results));
+                }
+            }
+            finally
+            {
+                Return(device);
             }
         }
     }
 
     /// <summary>
-    /// Device buffers for <paramref name="chunk"/> problems; while the device cannot allocate them, for half as
-    /// many (the chunk is lowered to the capacity obtained).
+    /// Device buffers for <paramref name="chunk"/> problems: an idle batch of this shape from an earlier solve
+    /// when one is large enough, otherwise new ones; while the device cannot allocate them, the idle batches are
+    /// released and then the chunk is halved (lowered to the capacity obtained).
     /// </summary>
     /// <exception cref="DeviceOutOfMemoryException">Not even one problem fits on the device.</exception>
-    private DeviceBatch<T> Open<T>(ref int chunk, int samples, int features, bool designPerProblem, bool positive)
+    private DeviceBatch<T> Open<T>(ref int chunk, int samples, int features, bool designPerProblem, bool positive,
+        DeviceEngine engine)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int wanted = chunk;
+        lock (_idle)
+        {
+            int found = _idle.FindIndex(idle => idle is DeviceBatch<T> batch && batch.Samples == samples && batch.Features == features
+                && batch.DesignPerProblem == designPerProblem && batch.Positive == positive && batch.Engine == engine
+                && batch.Capacity >= wanted);
+            if (found >= 0)
+            {
+                var batch = (DeviceBatch<T>)_idle[found];
+                _idle.RemoveAt(found);
+                batch.CompactionThreshold = CompactionThreshold;
+                return batch;
+            }
+        }
         while (true)
         {
             try
             {
                 return new DeviceBatch<T>(_accelerator, _kernels, chunk, samples, features, designPerProblem, positive,
-                    DeviceMemoryLimitBytes) { CompactionThreshold = CompactionThreshold };
+                    DeviceMemoryLimitBytes, engine) { CompactionThreshold = CompactionThreshold };
             }
             catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e))
             {
+                if (ReleaseIdle())
+                    continue;
                 if (chunk == 1)
-                    throw new DeviceOutOfMemoryException(DeviceName, DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem),
+                    throw new DeviceOutOfMemoryException(DeviceName, DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem, engine),
                         $"{samples} × {features}, {(designPerProblem ? "its own design" : "a shared design")}, {typeof(T).Name}", e);
                 chunk = (chunk + 1) / 2;
             }
         }
     }
 
-    /// <summary>Problems per chunk: at most <paramref name="limit"/>, and few enough that every index fits an int.</summary>
-    private static int ChunkSize(int problems, int samples, int features, bool designPerProblem, int limit)
+    /// <summary>
+    /// Problems per chunk: at most <paramref name="limit"/>, as many as <see cref="ChunkMemoryFraction"/> of the
+    /// device's free memory holds, and few enough that every index fits an int.
+    /// </summary>
+    private int ChunkSize<T>(int problems, int samples, int features, bool designPerProblem, DeviceEngine engine, int limit)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         long perProblem = designPerProblem ? (long)samples * features : Math.Max(samples, features);
         long fit = Math.Max(1, int.MaxValue / perProblem);
-        return (int)Math.Min(Math.Min(problems, limit), fit);
+        long budget = DeviceMemoryLimitBytes ?? (_accelerator is CudaAccelerator cuda
+            ? (long)(ChunkMemoryFraction * cuda.GetFreeMemory())
+            : CpuChunkBytes);
+        long fixedBytes = DeviceBatch<T>.RequiredBytes(0, samples, features, designPerProblem, engine);
+        long bytesPerProblem = DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem, engine) - fixedBytes;
+        long memoryFit = Math.Max(1, (budget - fixedBytes) / bytesPerProblem);
+        return (int)Math.Min(Math.Min(Math.Min(problems, limit), fit), memoryFit);
+    }
+
+    /// <summary>Keeps <paramref name="device"/> for the next solve of its shape (the most recent few are kept).</summary>
+    private void Return(IDisposable device)
+    {
+        lock (_idle)
+        {
+            _idle.Add(device);
+            if (_idle.Count > MaxIdleBatches)
+            {
+                _idle[0].Dispose();
+                _idle.RemoveAt(0);
+            }
+        }
+    }
+
+    // Idle device batches kept between solves (one per recent shape).
+    private const int MaxIdleBatches = 4;
+
+    /// <summary>Frees the idle device batches; false when there were none.</summary>
+    private bool ReleaseIdle()
+    {
+        lock (_idle)
+        {
+            foreach (var idle in _idle)
+                idle.Dispose();
+            bool any = _idle.Count > 0;
+            _idle.Clear();
+            return any;
+        }
     }
 
     // Cancelled problems were not counted by the device as finished; the reporter is told about them here.
@@ -225,6 +332,7 @@ public sealed class IlgpuBackend : ISolverBackend
     /// <summary>Releases the accelerator, its compiled kernels and the ILGPU context.</summary>
     public void Dispose()
     {
+        ReleaseIdle();
         _accelerator.Dispose();
         _context.Dispose();
     }

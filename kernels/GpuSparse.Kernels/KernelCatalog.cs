@@ -1,0 +1,76 @@
+using System.Reflection;
+using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.Numerics;
+using GpuSparse.Kernels.OnChip;
+using GpuSparse.Kernels.Penalties;
+
+namespace GpuSparse.Kernels;
+
+/// <summary>
+/// One kernel specialisation the ILGPU backend can launch: the closed generic static method, how it is launched
+/// (implicitly grouped, one thread per problem; or explicitly grouped with <see cref="GroupSize"/> threads and
+/// <see cref="SharedMemoryBytes"/> of shared memory at the largest shape it serves), and the problem shape it is for.
+/// </summary>
+/// <param name="Name">A unique name: kernel, precision and penalty.</param>
+/// <param name="Method">The closed generic kernel method.</param>
+/// <param name="ExplicitlyGrouped">Launched with an explicit group size (and shared memory) rather than auto-grouped.</param>
+/// <param name="GroupSize">Threads per group when explicitly grouped (a warp of 32 on CUDA); 0 when auto-grouped.</param>
+/// <param name="SharedMemoryBytes">Shared memory per group at the largest shape the kernel serves (0 when none).</param>
+/// <param name="Shape">The problem shape it is chosen for, in words.</param>
+public sealed record KernelEntry(string Name, MethodInfo Method, bool ExplicitlyGrouped, int GroupSize, int SharedMemoryBytes,
+    string Shape);
+
+/// <summary>
+/// Every kernel specialisation the ILGPU backend can launch (each precision × penalty × shape variant), for
+/// compiling them all ahead of time (the PTX check) and for the cost model (<see cref="KernelCostModel"/>).
+/// A test checks that every kernel the backend loads is listed here.
+/// </summary>
+public static class KernelCatalog
+{
+    /// <summary>The shape served by the one-thread-per-problem kernels.</summary>
+    public const string AnyShape = "any n × p (one thread per problem, fallback)";
+
+    /// <summary>The shape served by the warp-per-problem coordinate-descent kernels.</summary>
+    public const string SmallShape = "p ≤ 64, n any (a warp per problem, G = XᵀX/n in shared memory)";
+
+    /// <summary>The shape served by the block-per-problem proximal-gradient kernels.</summary>
+    public const string WideShape = "p > 64, e.g. 50 × 200 (a block per problem, X in shared memory when it fits 40 KB)";
+
+    /// <summary>The block size of the block-per-problem kernels on CUDA (the launch uses up to 128 threads).</summary>
+    public const int CudaBlockSize = 128;
+
+    /// <summary>The group size of the warp-per-problem kernels on CUDA (the launch uses the accelerator's warp size).</summary>
+    public const int CudaWarpSize = 32;
+
+    /// <summary>Every entry.</summary>
+    public static IReadOnlyList<KernelEntry> All { get; } = Build();
+
+    private static List<KernelEntry> Build()
+    {
+        var entries = new List<KernelEntry>();
+        Add(entries, "compaction", typeof(CompactionKernel), nameof(CompactionKernel.Run), [], AnyShape);
+        foreach (var (scalar, precision, label) in new[] { (typeof(float), typeof(SinglePrecision), "float32"), (typeof(double), typeof(DoublePrecision), "float64") })
+        {
+            foreach (var (proximal, penalty) in new[] { (typeof(ElasticNetProximal<>), "elastic-net"), (typeof(NonNegativeElasticNetProximal<>), "non-negative elastic-net") })
+            {
+                var prox = proximal.MakeGenericType(scalar);
+                Add(entries, $"fista-iteration {label} {penalty}", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, prox], AnyShape);
+                Add(entries, $"block-fista-iteration {label} {penalty}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
+                    [scalar, prox], WideShape, CudaBlockSize, BlockIterationKernel.MaxSharedDesignBytes);
+                Add(entries, $"gram-cd {label} {penalty}", typeof(GramCoordinateDescentKernel), nameof(GramCoordinateDescentKernel.Run),
+                    [scalar, prox, precision], SmallShape, CudaWarpSize,
+                    GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));
+            }
+            Add(entries, $"gap {label}", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision], AnyShape);
+        }
+        return entries;
+    }
+
+    private static void Add(List<KernelEntry> entries, string name, Type kernel, string method, Type[] arguments, string shape,
+        int groupSize = 0, int sharedMemoryBytes = 0)
+    {
+        var open = kernel.GetMethod(method, BindingFlags.Public | BindingFlags.Static)!;
+        var closed = arguments.Length == 0 ? open : open.MakeGenericMethod(arguments);
+        entries.Add(new KernelEntry(name, closed, groupSize > 0, groupSize, sharedMemoryBytes, shape));
+    }
+}
