@@ -113,6 +113,8 @@ internal static class CoordinateDescent
         var beta = ws.Beta.AsSpan(0, p);
         var (gap, objective) = form.Check();
         double bestGap = gap, bestObjective = objective;
+        // The starting point is the first best iterate: the workspace still holds the previous problem's.
+        beta.CopyTo(ws.Best);
         double runaway = RunawayFactor * Math.Max(objective, problem.NullObjective);
         int iteration = 0;
         bool fixedPoint = false;
@@ -123,7 +125,7 @@ internal static class CoordinateDescent
             if (!double.IsFinite(gap) || !double.IsFinite(objective) || objective > runaway)
             {
                 status = ProblemStatus.Diverged;
-                message = $"problem {problem.Index}: the objective became {objective:G6} at sweep {iteration} (the iteration diverged)";
+                message = CoordinateDescentMessages.Diverged(problem.Index, objective, iteration);
                 break;
             }
             if (gap < bestGap)
@@ -139,8 +141,7 @@ internal static class CoordinateDescent
             }
             if (fixedPoint)
             {
-                message = $"problem {problem.Index}: coordinate descent reached a fixed point at sweep {iteration} with gap {gap:E3} " +
-                          $"above the tolerance {problem.GapTolerance:E3} (the rounding floor of the working precision)";
+                message = CoordinateDescentMessages.FixedPoint(problem.Index, iteration, gap, problem.GapTolerance);
                 break;
             }
             if (iteration >= options.MaxIterations)
@@ -148,7 +149,7 @@ internal static class CoordinateDescent
             if (cancellationToken.IsCancellationRequested)
             {
                 status = ProblemStatus.Cancelled;
-                message = $"problem {problem.Index}: cancelled after {iteration} sweeps";
+                message = CoordinateDescentMessages.Cancelled(problem.Index, iteration);
                 break;
             }
             // A sweep that moves nothing right after a check (the state freshly recomputed) is a fixed point; later

@@ -518,12 +518,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>The messages of the host coordinate-descent engine, which counts sweeps.</summary>
     private static string? CoordinateDescentMessage(PreparedProblem<T> problem, DeviceOutcome outcome) => outcome switch
     {
-        { Status: ProblemStatus.Diverged } =>
-            $"problem {problem.Index}: the objective became {outcome.Objective:G6} at sweep {outcome.Iterations} (the iteration diverged)",
-        { FixedPoint: true } =>
-            $"problem {problem.Index}: coordinate descent reached a fixed point at sweep {outcome.Iterations} with gap {outcome.Gap:E3} " +
-            $"above the tolerance {problem.GapTolerance:E3} (the rounding floor of the working precision)",
-        { Status: ProblemStatus.Cancelled } => $"problem {problem.Index}: cancelled after {outcome.Iterations} sweeps",
+        { Status: ProblemStatus.Diverged } => CoordinateDescentMessages.Diverged(problem.Index, outcome.Objective, outcome.Iterations),
+        { FixedPoint: true } => CoordinateDescentMessages.FixedPoint(problem.Index, outcome.Iterations, outcome.Gap, problem.GapTolerance),
+        { Status: ProblemStatus.Cancelled } => CoordinateDescentMessages.Cancelled(problem.Index, outcome.Iterations),
         _ => null,
     };
 

@@ -120,7 +120,10 @@ public sealed class IlgpuCpuGramAgreementTests : IClassFixture<GramBackendsFixtu
         {
             Assert.Equal(expected[k].Status, cancelled[k].Status);
             Assert.Equal(expected[k].Iterations, cancelled[k].Iterations);
-            Assert.Equal(expected[k].Message, cancelled[k].Message);
+            // The host engine does not prepare a problem cancelled before it starts; the device has prepared and
+            // uploaded it, and stops it at its first check.
+            Assert.Equal(expected[k].Status == ProblemStatus.Cancelled ? $"problem {k}: cancelled after 0 sweeps" : expected[k].Message,
+                cancelled[k].Message);
         }
     }
 
