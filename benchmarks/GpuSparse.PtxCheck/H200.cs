@@ -57,6 +57,34 @@ internal static class H200
     /// </summary>
     public const double SharedBytesPerSecond = 33e12;
 
+    /// <summary>SM clock under load, Hz (the boost clock).</summary>
+    public const double ClockHz = 1.98e9;
+
     /// <summary>Host link, bytes/s: PCIe 5.0 ×16, ~50 GB/s achieved each way with page-locked buffers.</summary>
     public const double HostLinkBytesPerSecond = 50e9;
+}
+
+/// <summary>Host-side figures for the host-to-host and resident-session targets (typical CUDA 12 on a PCIe 5 server; run.sh measures them).</summary>
+internal static class HostCosts
+{
+    /// <summary>
+    /// Host memory bandwidth of the staging copy (caller's arrays → page-locked buffers and back), bytes/s: a
+    /// copy spread over 4–8 cores of a DDR5 server. Not needed when the caller's memory is page-locked in place.
+    /// </summary>
+    public const double StagingBytesPerSecond = 25e9;
+
+    /// <summary>Host memory bandwidth of one thread validating and packing a small call, bytes/s.</summary>
+    public const double SingleThreadBytesPerSecond = 10e9;
+
+    /// <summary>Host time to enqueue one kernel launch through ILGPU, seconds.</summary>
+    public const double LaunchSeconds = 5e-6;
+
+    /// <summary>Host time to enqueue one asynchronous copy, seconds.</summary>
+    public const double CopySeconds = 3e-6;
+
+    /// <summary>Host time of one stream synchronisation (wake-up after the device finishes), seconds.</summary>
+    public const double SynchronizeSeconds = 8e-6;
+
+    /// <summary>Today's host scatter into the problem-minor layout, problems/s (issue 16: 1.1–1.3 s per 16,384 problems of 64 × 32).</summary>
+    public const double TodayScatterProblemsPerSecond = 13_000;
 }

@@ -8,5 +8,5 @@ if (args.Length == 0 || args[0] is not ("ptx" or "model"))
     Console.Error.WriteLine("       GpuSparse.PtxCheck model --report FILE [--lasso-sample K] [--enet-sample K]");
     return 2;
 }
-var options = CommandLine.Parse(args.AsSpan(1));
+var options = ToolOptions.Parse(args.AsSpan(1));
 return args[0] == "ptx" ? PtxCheck.Run(options) : CostModelReport.Run(options);

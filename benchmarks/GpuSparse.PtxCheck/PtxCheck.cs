@@ -20,7 +20,7 @@ namespace GpuSparse.PtxCheck;
 internal static partial class PtxCheck
 {
     /// <summary>Runs the check; returns the process exit code (0 when every kernel assembled without spills).</summary>
-    public static int Run(CommandLine options)
+    public static int Run(ToolOptions options)
     {
         string ptxas = options.Required("ptxas");
         string ptxDirectory = options.Required("ptx-dir");

@@ -1,14 +1,14 @@
 namespace GpuSparse.PtxCheck;
 
 /// <summary>The <c>--name value</c> pairs of a command line.</summary>
-internal sealed class CommandLine
+internal sealed class ToolOptions
 {
     private readonly Dictionary<string, string> _values;
 
-    private CommandLine(Dictionary<string, string> values) => _values = values;
+    private ToolOptions(Dictionary<string, string> values) => _values = values;
 
     /// <summary>Reads <c>--name value</c> pairs; throws <see cref="ArgumentException"/> on anything else.</summary>
-    public static CommandLine Parse(ReadOnlySpan<string> args)
+    public static ToolOptions Parse(ReadOnlySpan<string> args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int a = 0; a < args.Length; a += 2)
@@ -17,7 +17,7 @@ internal sealed class CommandLine
                 throw new ArgumentException($"expected '--name value', got '{args[a]}'");
             values[args[a][2..]] = args[a + 1];
         }
-        return new CommandLine(values);
+        return new ToolOptions(values);
     }
 
     /// <summary>The value of <c>--name</c>; throws <see cref="ArgumentException"/> when it is missing.</summary>

@@ -1,0 +1,66 @@
+namespace GpuSparse.PtxCheck.Model;
+
+/// <summary>
+/// One device kernel design and its cost per problem, as functions of the shape: the one-off work of a solve
+/// (preparation, final certificate), the work of one iteration (a FISTA step or a CD sweep) and of one gap
+/// check, the bytes over the host link, and how many problems an SM runs at once (which hides dependent latency).
+/// </summary>
+/// <remarks>
+/// Shared-memory traffic is counted in wavefronts of 128 bytes (an SM serves one per clock): a warp-wide load
+/// of 32 distinct floats, or a broadcast of one value to the whole warp, is one wavefront; 32 distinct doubles
+/// are two. A warp shuffle is counted as one wavefront too (it uses the same crossbar at one per clock).
+/// </remarks>
+internal abstract class KernelDesign
+{
+    /// <summary>Bytes of one shared-memory wavefront.</summary>
+    protected const double Wavefront = 128;
+
+    /// <summary>Bytes of the settings uploaded per problem: λ and l1_ratio as float64.</summary>
+    protected const double SettingsBytes = 16;
+
+    /// <summary>Bytes of the per-problem results besides β: b₀ and the gap (float64), iterations and status (int32).</summary>
+    protected const double ResultBytes = 8 + 8 + 4 + 4;
+
+    /// <summary>A short name for tables.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The algorithm: FISTA (iteration = one proximal-gradient step) or CD (iteration = one sweep over the p coordinates).</summary>
+    public abstract string Algorithm { get; }
+
+    /// <summary>The kernels of the catalog this design stands for.</summary>
+    public abstract string Kernels { get; }
+
+    /// <summary>Whether the design can run this shape at all.</summary>
+    public abstract bool Serves(Shape shape);
+
+    /// <summary>Work of one problem done once per solve (reading the data, forming G, the final certificate, writing results).</summary>
+    public abstract Work Solve(Shape shape);
+
+    /// <summary>Work of one problem per iteration.</summary>
+    public abstract Work Iteration(Shape shape);
+
+    /// <summary>Work of one problem per duality-gap check.</summary>
+    public abstract Work Check(Shape shape);
+
+    /// <summary>Problems resident on one SM at once.</summary>
+    public abstract double ProblemsPerSm(Shape shape);
+
+    /// <summary>
+    /// Bytes per problem over PCIe, host to device, when the caller's data are copied as laid out: X, y and the
+    /// settings (the default for the new designs; today's path differs).
+    /// </summary>
+    public virtual double HostIn(Shape s) => s.N * s.P * s.S + s.N * s.S + SettingsBytes;
+
+    /// <summary>Bytes per problem over PCIe, device to host: β in the working precision and <see cref="ResultBytes"/>.</summary>
+    public virtual double HostOut(Shape s) => s.P * s.S + ResultBytes;
+
+    /// <summary>Bytes per problem over PCIe in a warm resident-session call: y and the settings in, results out.</summary>
+    public double ResidentCallBytes(Shape s) => s.N * s.S + SettingsBytes + HostOut(s);
+
+    /// <summary>The whole solve of one problem with <paramref name="iterations"/> iterations and a check every <paramref name="checkInterval"/>.</summary>
+    public Work Total(Shape shape, double iterations, int checkInterval) =>
+        Solve(shape) + iterations * Iteration(shape) + (Math.Ceiling(iterations / checkInterval) + 1) * Check(shape);
+
+    /// <summary>⌈v⌉, for whole wavefronts and warps.</summary>
+    protected static double Up(double v) => Math.Ceiling(v);
+}
