@@ -68,7 +68,7 @@ internal static partial class PtxCheck
             : EntryPointDescription.FromImplicitlyGroupedKernel(kernel.Method);
         // The backend loads every kernel without a specialisation (no .maxntid), as this does.
         var compiled = (PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty);
-        string ptxPath = Path.Combine(directory, kernel.Name + ".ptx");
+        string ptxPath = Path.Combine(directory, FileName(kernel.Name) + ".ptx");
         string cubinPath = Path.ChangeExtension(ptxPath, ".cubin");
         File.WriteAllText(ptxPath, compiled.PTXAssembly);
 
@@ -183,6 +183,12 @@ internal static partial class PtxCheck
             throw new InvalidOperationException($"{Path.GetFileName(tool)} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{output}");
         return output;
     }
+
+    /// <summary>The kernel's name with every character but letters, digits, '.' and '-' replaced by '-'.</summary>
+    private static string FileName(string name) => UnsafeFileCharacters().Replace(name, "-");
+
+    [GeneratedRegex(@"[^A-Za-z0-9.\-]")]
+    private static partial Regex UnsafeFileCharacters();
 
     private static int Int(System.Text.RegularExpressions.Group group) => int.Parse(group.Value, CultureInfo.InvariantCulture);
 

@@ -2,52 +2,57 @@ using System.Reflection;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Numerics;
 using GpuSparse.Kernels.Penalties;
-using ILGPU;
 
 namespace GpuSparse.Kernels;
 
 /// <summary>
-/// One kernel specialisation the backend can launch: the closed generic method, how it is grouped, and the
-/// launch facts that the PTX check (benchmarks/gpu/ptx-check.sh) needs to estimate occupancy.
+/// One kernel specialisation the ILGPU backend can launch: the closed generic static method, how it is launched
+/// (implicitly grouped, one thread per problem; or explicitly grouped with <see cref="GroupSize"/> threads and
+/// <see cref="SharedMemoryBytes"/> of shared memory at the largest shape it serves), and the problem shape it is for.
 /// </summary>
-/// <param name="Name">A unique, file-name-safe name (<c>iteration.float64.elastic-net</c>).</param>
-/// <param name="Method">The kernel method with every type argument closed.</param>
-/// <param name="ExplicitlyGrouped">True for kernels taking a <c>KernelConfig</c> (group size chosen by the launch), false for implicitly grouped ones.</param>
-/// <param name="GroupSize">Threads per group at launch; 0 when ILGPU's auto-grouping picks it.</param>
-/// <param name="SharedMemoryBytes">Dynamic shared memory per group at launch, in bytes (static shared memory is counted by ptxas).</param>
-/// <param name="Shape">The problem shapes this specialisation serves.</param>
-public sealed record KernelEntry(string Name, MethodInfo Method, bool ExplicitlyGrouped, int GroupSize, int SharedMemoryBytes, string Shape);
+/// <param name="Name">A unique name: kernel, precision and penalty.</param>
+/// <param name="Method">The closed generic kernel method.</param>
+/// <param name="ExplicitlyGrouped">Launched with an explicit group size (and shared memory) rather than auto-grouped.</param>
+/// <param name="GroupSize">Threads per group when explicitly grouped (a warp of 32 on CUDA); 0 when auto-grouped.</param>
+/// <param name="SharedMemoryBytes">Shared memory per group at the largest shape the kernel serves (0 when none).</param>
+/// <param name="Shape">The problem shape it is chosen for, in words.</param>
+public sealed record KernelEntry(string Name, MethodInfo Method, bool ExplicitlyGrouped, int GroupSize, int SharedMemoryBytes,
+    string Shape);
 
 /// <summary>
-/// Every kernel specialisation the ILGPU backend loads (every precision × proximal map × shape variant), so
-/// that tools can compile all of them without a device. Keep in step with <c>GpuSparse.Backends.IlgpuKernels</c>.
+/// Every kernel specialisation the ILGPU backend can launch (each precision × penalty × shape variant), for
+/// compiling them all ahead of time (the PTX check) and for the cost model (<see cref="KernelCostModel"/>).
+/// A test checks that every kernel the backend loads is listed here.
 /// </summary>
 public static class KernelCatalog
 {
-    /// <summary>The specialisations, in a stable order.</summary>
-    public static IReadOnlyList<KernelEntry> All { get; } =
-    [
-        Iteration<float>("iteration.float32.elastic-net", IterationKernel.Run<float, ElasticNetProximal<float>>),
-        Iteration<float>("iteration.float32.non-negative", IterationKernel.Run<float, NonNegativeElasticNetProximal<float>>),
-        Iteration<double>("iteration.float64.elastic-net", IterationKernel.Run<double, ElasticNetProximal<double>>),
-        Iteration<double>("iteration.float64.non-negative", IterationKernel.Run<double, NonNegativeElasticNetProximal<double>>),
-        Gap<float>("gap.float32", GapKernel.Run<float, SinglePrecision>),
-        Gap<double>("gap.float64", GapKernel.Run<double, DoublePrecision>),
-        Implicit("compaction", ((Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>>)CompactionKernel.Run).Method,
-            "any"),
-    ];
+    /// <summary>The shape served by the one-thread-per-problem kernels.</summary>
+    public const string AnyShape = "any n × p (one thread per problem, fallback)";
 
-    // One thread per problem; the design is per problem or shared (a runtime flag of ProblemViews).
-    private const string ThreadPerProblem = "any n × p, one thread per problem, per-problem or shared design";
+    /// <summary>Every entry.</summary>
+    public static IReadOnlyList<KernelEntry> All { get; } = Build();
 
-    private static KernelEntry Iteration<T>(string name, Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> kernel)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-        Implicit(name, kernel.Method, ThreadPerProblem);
+    private static List<KernelEntry> Build()
+    {
+        var entries = new List<KernelEntry>();
+        Add(entries, "compaction", typeof(CompactionKernel), nameof(CompactionKernel.Run), [], AnyShape);
+        foreach (var (scalar, precision, label) in new[] { (typeof(float), typeof(SinglePrecision), "float32"), (typeof(double), typeof(DoublePrecision), "float64") })
+        {
+            foreach (var (proximal, penalty) in new[] { (typeof(ElasticNetProximal<>), "elastic-net"), (typeof(NonNegativeElasticNetProximal<>), "non-negative elastic-net") })
+            {
+                var prox = proximal.MakeGenericType(scalar);
+                Add(entries, $"fista-iteration {label} {penalty}", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, prox], AnyShape);
+            }
+            Add(entries, $"gap {label}", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision], AnyShape);
+        }
+        return entries;
+    }
 
-    private static KernelEntry Gap<T>(string name, Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int> kernel)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-        Implicit(name, kernel.Method, ThreadPerProblem);
-
-    private static KernelEntry Implicit(string name, MethodInfo method, string shape) =>
-        new(name, method, ExplicitlyGrouped: false, GroupSize: 0, SharedMemoryBytes: 0, shape);
+    private static void Add(List<KernelEntry> entries, string name, Type kernel, string method, Type[] arguments, string shape,
+        int groupSize = 0, int sharedMemoryBytes = 0)
+    {
+        var open = kernel.GetMethod(method, BindingFlags.Public | BindingFlags.Static)!;
+        var closed = arguments.Length == 0 ? open : open.MakeGenericMethod(arguments);
+        entries.Add(new KernelEntry(name, closed, groupSize > 0, groupSize, sharedMemoryBytes, shape));
+    }
 }

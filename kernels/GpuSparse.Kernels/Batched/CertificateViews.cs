@@ -3,15 +3,15 @@ using ILGPU;
 namespace GpuSparse.Kernels.Batched;
 
 /// <summary>
-/// The float64 certificate state of K problems on the device: the gap scratch (problem-minor), the last and
+/// The float64 certificate state of K problems on the device: the gap scratch (problem-major), the last and
 /// the best gap and objective, the stopping thresholds, and the count of finished problems.
 /// </summary>
 public struct CertificateViews
 {
-    /// <summary>R = y_c − X_wβ in float64, n·K values.</summary>
+    /// <summary>R = y_c − X_wβ in float64, n·K values (sample i of problem k at <c>k·n + i</c>).</summary>
     public ArrayView<double> Residual;
 
-    /// <summary>v = X_wᵀR in float64, p·K values.</summary>
+    /// <summary>v = X_wᵀR in float64, p·K values (at <c>k·p + j</c>).</summary>
     public ArrayView<double> Correlation;
 
     /// <summary>The absolute gap tolerance of each problem, K values.</summary>

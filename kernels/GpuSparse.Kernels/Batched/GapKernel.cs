@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Numerics;
 using ILGPU;
 
@@ -12,10 +13,6 @@ namespace GpuSparse.Kernels.Batched;
 /// </summary>
 public static class GapKernel
 {
-    // A check whose objective exceeds this multiple of the larger of the starting and null objectives
-    // means the iteration is running away (as in the reference iteration).
-    private const double RunawayFactor = 10;
-
     /// <summary>The kernel: a thread checks its problem k (see <see cref="IterateViews{T}.Problem"/>) at <paramref name="iteration"/>.</summary>
     /// <param name="index">The device thread, mapped to its problem k by <see cref="IterateViews{T}.Problem"/>.</param>
     /// <param name="problem">The problems' data.</param>
@@ -35,17 +32,17 @@ public static class GapKernel
         var (gap, objective) = Evaluate<T, TPrecision>(problem, state, certificate, k, positive != 0);
         certificate.Gap[k] = gap;
         certificate.Objective[k] = objective;
-        int p = problem.Features, stride = problem.Count;
+        int first = problem.Coordinate(k, 0), end = first + problem.Features;
         if (iteration == 0)
         {
-            certificate.Runaway[k] = RunawayFactor * Math.Max(objective, certificate.NullObjective[k]);
+            certificate.Runaway[k] = StoppingRule.Runaway(objective, certificate.NullObjective[k]);
             certificate.BestGap[k] = gap;
             certificate.BestObjective[k] = objective;
-            for (int j = 0; j < p; j++)
-                state.Best[j * stride + k] = state.Beta[j * stride + k];
+            for (int e = first; e < end; e++)
+                state.Best[e] = state.Beta[e];
         }
         int status = BatchStatus.Active;
-        if (!double.IsFinite(gap) || !double.IsFinite(objective) || objective > certificate.Runaway[k])
+        if (StoppingRule.Diverged(gap, objective, certificate.Runaway[k]))
         {
             status = BatchStatus.Diverged;
         }
@@ -55,8 +52,8 @@ public static class GapKernel
             {
                 certificate.BestGap[k] = gap;
                 certificate.BestObjective[k] = objective;
-                for (int j = 0; j < p; j++)
-                    state.Best[j * stride + k] = state.Beta[j * stride + k];
+                for (int e = first; e < end; e++)
+                    state.Best[e] = state.Beta[e];
             }
             if (gap <= certificate.GapTolerance[k])
                 status = BatchStatus.Converged;
@@ -77,62 +74,31 @@ public static class GapKernel
         where TPrecision : struct, IWorkingPrecision<T>
     {
         var wide = default(TPrecision);
-        int n = problem.Samples, p = problem.Features, stride = problem.Count;
+        int n = problem.Samples, p = problem.Features;
+        int x0 = problem.DesignOffset(k), b0 = problem.Coordinate(k, 0), s0 = problem.Sample(k, 0);
         // R = y_c − X_w β, ‖R‖², R·y_c
         double residualNorm2 = 0, residualDotY = 0;
         for (int i = 0; i < n; i++)
         {
             double acc = 0;
             for (int j = 0; j < p; j++)
-                acc += wide.ToDouble(problem.X(i, j, k)) * wide.ToDouble(state.Beta[j * stride + k]);
-            double yi = wide.ToDouble(problem.Response[i * stride + k]);
+                acc += wide.ToDouble(problem.Design[x0 + i * p + j]) * wide.ToDouble(state.Beta[b0 + j]);
+            double yi = wide.ToDouble(problem.Response[s0 + i]);
             double r = yi - acc;
-            certificate.Residual[i * stride + k] = r;
+            certificate.Residual[s0 + i] = r;
             residualNorm2 += r * r;
             residualDotY += r * yi;
         }
         // v = X_wᵀ R
         for (int j = 0; j < p; j++)
-            certificate.Correlation[j * stride + k] = 0;
+            certificate.Correlation[b0 + j] = 0;
         for (int i = 0; i < n; i++)
         {
-            double r = certificate.Residual[i * stride + k];
+            double r = certificate.Residual[s0 + i];
             for (int j = 0; j < p; j++)
-                certificate.Correlation[j * stride + k] += wide.ToDouble(problem.X(i, j, k)) * r;
+                certificate.Correlation[b0 + j] += wide.ToDouble(problem.Design[x0 + i * p + j]) * r;
         }
-        // P = ½‖R‖² + n·Σⱼ(l1ⱼ|βⱼ| + ½·l2ⱼβⱼ²); s = the largest value ≤ 1 with |vⱼ|·s ≤ n·l1ⱼ on pure-L1 coordinates
-        double penalty = 0, scale = 1;
-        for (int j = 0; j < p; j++)
-        {
-            int e = j * stride + k;
-            double b = wide.ToDouble(state.Beta[e]);
-            double a1 = n * wide.ToDouble(problem.L1[e]);
-            double a2 = n * wide.ToDouble(problem.L2[e]);
-            penalty += a1 * Math.Abs(b) + 0.5 * a2 * b * b;
-            if (a2 == 0 && a1 > 0)
-            {
-                double v = positive ? Math.Max(certificate.Correlation[e], 0) : Math.Abs(certificate.Correlation[e]);
-                if (v * scale > a1)
-                    scale = a1 / v;
-            }
-        }
-        // Σⱼ h*ⱼ(s·vⱼ), h*ⱼ(u) = max(|u| − n·l1ⱼ, 0)²/(2n·l2ⱼ) (one-sided with positivity)
-        double conjugate = 0;
-        for (int j = 0; j < p; j++)
-        {
-            int e = j * stride + k;
-            double a2 = n * wide.ToDouble(problem.L2[e]);
-            if (a2 == 0)
-                continue;
-            double a1 = n * wide.ToDouble(problem.L1[e]);
-            double v = scale * certificate.Correlation[e];
-            double excess = (positive ? v : Math.Abs(v)) - a1;
-            if (excess > 0)
-                conjugate += excess * excess / (2 * a2);
-        }
-        // gap = (P − D)/n with D = s·R·y_c − ½s²‖R‖² − Σⱼ h*ⱼ(s·vⱼ)
-        double primal = 0.5 * residualNorm2 + penalty;
-        double dual = scale * residualDotY - 0.5 * scale * scale * residualNorm2 - conjugate;
-        return ((primal - dual) / n, primal / n);
+        return DeviceGap.Combine<T, TPrecision>(state.Beta, b0, problem.L1, problem.L2, b0, p, certificate.Correlation, b0,
+            residualNorm2, residualDotY, n, positive);
     }
 }

@@ -15,31 +15,29 @@ public static class GradientProxStep
         where T : unmanaged, IFloatingPointIeee754<T>
         where TProx : struct, IProximal<T>
     {
-        int n = problem.Samples, p = problem.Features, stride = problem.Count;
+        int n = problem.Samples, p = problem.Features;
+        int x0 = problem.DesignOffset(k), b0 = problem.Coordinate(k, 0), s0 = problem.Sample(k, 0);
         // r = y_c − X_w z
         for (int i = 0; i < n; i++)
         {
             T acc = T.Zero;
             for (int j = 0; j < p; j++)
-                acc += problem.X(i, j, k) * state.Z[j * stride + k];
-            state.Residual[i * stride + k] = problem.Response[i * stride + k] - acc;
+                acc += problem.Design[x0 + i * p + j] * state.Z[b0 + j];
+            state.Residual[s0 + i] = problem.Response[s0 + i] - acc;
         }
         // c = X_wᵀ r (ascending i for every j), so that −∇f(z) = c/n
         for (int j = 0; j < p; j++)
-            state.Correlation[j * stride + k] = T.Zero;
+            state.Correlation[b0 + j] = T.Zero;
         for (int i = 0; i < n; i++)
         {
-            T ri = state.Residual[i * stride + k];
+            T ri = state.Residual[s0 + i];
             for (int j = 0; j < p; j++)
-                state.Correlation[j * stride + k] += problem.X(i, j, k) * ri;
+                state.Correlation[b0 + j] += problem.Design[x0 + i * p + j] * ri;
         }
         // β⁺ = prox(z + (t/n)·c) with l1 = t·λ·r·wⱼ, l2 = t·λ·(1 − r)·wⱼ
         T step = problem.Step[k], stepOverN = problem.StepOverN[k];
         var prox = default(TProx);
-        for (int j = 0; j < p; j++)
-        {
-            int e = j * stride + k;
+        for (int e = b0; e < b0 + p; e++)
             state.Next[e] = prox.Apply(state.Z[e] + stepOverN * state.Correlation[e], step * problem.L1[e], step * problem.L2[e]);
-        }
     }
 }

@@ -4,8 +4,8 @@ using ILGPU;
 namespace GpuSparse.Kernels.Batched;
 
 /// <summary>
-/// The iteration state of K problems on the device, problem-minor like <see cref="ProblemViews{T}"/>
-/// (coordinate j of problem k at <c>j·K + k</c>, sample i at <c>i·K + k</c>).
+/// The iteration state of K problems on the device, problem-major like <see cref="ProblemViews{T}"/>
+/// (coordinate j of problem k at <c>k·p + j</c>, sample i at <c>k·n + i</c>).
 /// </summary>
 public struct IterateViews<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -23,7 +23,7 @@ public static class IterationKernel
         int k = state.Problem(index);
         if (state.Status[k] != BatchStatus.Active)
             return;
-        int p = problem.Features, stride = problem.Count;
+        int p = problem.Features, first = problem.Coordinate(k, 0);
         T momentum = state.Momentum[k];
         for (int it = 0; it < iterations; it++)
         {
@@ -31,10 +31,10 @@ public static class IterationKernel
             GradientProxStep.Apply<T, TProx>(problem, state, k);
             // FISTA: z = β⁺ + ((t_k − 1)/t_{k+1})·(β⁺ − β), or restart
             if (accelerated != 0)
-                momentum = FistaExtrapolation.Apply(state, p, stride, k, momentum);
+                momentum = FistaExtrapolation.Apply(state, p, k, momentum);
             // β = β⁺ (for ISTA z is β, so z = β⁺ as well)
-            for (int j = 0; j < p; j++)
-                state.Beta[j * stride + k] = state.Next[j * stride + k];
+            for (int e = first; e < first + p; e++)
+                state.Beta[e] = state.Next[e];
         }
         state.Momentum[k] = momentum;
     }

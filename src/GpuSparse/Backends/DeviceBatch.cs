@@ -11,8 +11,9 @@ using ILGPU.Runtime;
 namespace GpuSparse.Backends;
 
 /// <summary>
-/// Device buffers (and their host staging arrays) for up to <see cref="Capacity"/> prepared problems of one
-/// shape and one penalty kind, in the problem-minor layout of <see cref="ProblemViews{T}"/>. A loaded batch is
+/// Device buffers (and their page-locked host staging arrays) for up to <see cref="Capacity"/> prepared problems
+/// of one shape and one penalty kind, in the problem-major layout of <see cref="ProblemViews{T}"/>: each problem's
+/// values are contiguous, as prepared, so staging is one bulk copy per array and problem. A loaded batch is
 /// iterated one check interval per kernel launch, reading back only the count of finished problems; the
 /// iterates come back once, at the end. Reusable: load, run and collect again without reallocating, and
 /// without allocating managed memory (the kernels are resolved once, here).
@@ -31,10 +32,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly MemoryBuffer1D<int, Stride1D.Dense>[] _lists;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _gapResidual, _gapCorrelation, _gapTolerance, _nullObjective,
         _runaway, _gap, _objective, _bestGap, _bestObjective;
+    private readonly List<IDisposable> _pinned = [];
+    private readonly AcceleratorStream _stream;
+    // page-locked host staging (pinned .NET arrays registered with the driver, so copies are DMA, not staged)
     private readonly T[] _hostDesign, _hostResponse, _hostL1, _hostL2, _hostStep, _hostStepOverN, _hostBeta, _hostBest,
         _hostMomentum;
     private readonly double[] _hostGapTolerance, _hostNullObjective, _hostGap, _hostObjective, _hostBestGap, _hostBestObjective;
-    private readonly int[] _hostStatus, _hostFinishedAt;
+    private readonly int[] _hostStatus, _hostFinishedAt, _hostFinished;
     private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate;
     private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int> _check;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
@@ -74,6 +78,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             : kernels.Iteration<T, ElasticNetProximal<T>>();
         _check = kernels.Gap<T>();
         _compact = kernels.Compaction();
+        _stream = accelerator.DefaultStream;
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long designLength = designPerProblem ? np * capacity : np;
         // a failed allocation must not leak the buffers allocated before it
@@ -81,7 +86,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         {
             // a shared design is uploaded straight from its prepared values; per-problem designs are interleaved first
             _design = Allocate<T>(accelerator, designLength);
-            _hostDesign = designPerProblem ? new T[designLength] : [];
+            _hostDesign = designPerProblem ? Pinned<T>(accelerator, designLength) : [];
             (_response, _hostResponse) = Pair<T>(accelerator, nk);
             (_l1, _hostL1) = Pair<T>(accelerator, pk);
             (_l2, _hostL2) = Pair<T>(accelerator, pk);
@@ -96,7 +101,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             _correlation = Allocate<T>(accelerator, pk);
             (_status, _hostStatus) = Pair<int>(accelerator, capacity);
             (_finishedAt, _hostFinishedAt) = Pair<int>(accelerator, capacity);
-            _finished = Allocate<int>(accelerator, 1);
+            (_finished, _hostFinished) = Pair<int>(accelerator, 1);
             _listLength = Allocate<int>(accelerator, 1);
             _lists = [Allocate<int>(accelerator, capacity), Allocate<int>(accelerator, capacity)];
             _gapResidual = Allocate<double>(accelerator, nk);
@@ -189,14 +194,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Commit();
     }
 
-    /// <summary>Writes design <paramref name="design"/> as problem k's into the interleaved staging array.</summary>
+    /// <summary>Copies design <paramref name="design"/> as problem k's into the staging array (one bulk copy, n·p values at k·n·p).</summary>
     public void StageDesign(int k, PreparedDesign<T> design)
     {
         CheckShape(design);
-        // X_w[i, j] of problem k at (i·p + j)·K + k
-        var x = design.Values;
-        for (int e = 0; e < x.Length; e++)
-            _hostDesign[e * _count + k] = x[e];
+        int size = Samples * Features;
+        design.Values.AsSpan(0, size).CopyTo(_hostDesign.AsSpan(k * size, size));
     }
 
     /// <summary>Uploads the per-problem designs staged for <paramref name="count"/> problems (the count of the load they serve).</summary>
@@ -213,7 +216,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         if (ReferenceEquals(_sharedDesign, design))
             return;
         _sharedDesign = design;
-        Upload(_design, design.Values, design.Values.Length);
+        // the prepared array is not pinned: a synchronous copy
+        _design.View.SubView(0, design.Values.Length).CopyFromCPU(ref design.Values[0], design.Values.Length);
+        Transfers++;
     }
 
     /// <summary>Starts a load of <paramref name="count"/> problems: every k below it must then be staged or skipped.</summary>
@@ -231,15 +236,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         ReadOnlySpan<T> initial, double gapTolerance, double nullObjective)
     {
         CheckShape(design);
-        int count = _count, n = Samples, p = Features;
-        for (int i = 0; i < n; i++)
-            _hostResponse[i * count + k] = response[i];
-        for (int j = 0; j < p; j++)
-        {
-            _hostL1[j * count + k] = l1[j];
-            _hostL2[j * count + k] = l2[j];
-            _hostBeta[j * count + k] = initial[j];
-        }
+        int n = Samples, p = Features;
+        // bulk copies into problem k's contiguous ranges
+        response[..n].CopyTo(_hostResponse.AsSpan(k * n, n));
+        l1[..p].CopyTo(_hostL1.AsSpan(k * p, p));
+        l2[..p].CopyTo(_hostL2.AsSpan(k * p, p));
+        initial[..p].CopyTo(_hostBeta.AsSpan(k * p, p));
         // the same t and t/n as the reference iteration
         T step = T.CreateTruncating(design.Step);
         _hostStep[k] = step;
@@ -276,8 +278,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Upload(_nullObjective, _hostNullObjective, count);
         Upload(_status, _hostStatus, count);
         _finishedCount = _skipped;
-        _finished.View.CopyFromCPU(ref _finishedCount, 1);
-        Transfers++;
+        _hostFinished[0] = _skipped;
+        Upload(_finished, _hostFinished, 1);
     }
 
     /// <summary>
@@ -369,8 +371,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     public void CopyIterate(int k, bool best, Span<T> destination)
     {
         var source = best ? _hostBest : _hostBeta;
-        for (int j = 0; j < Features; j++)
-            destination[j] = source[j * _count + k];
+        source.AsSpan(k * Features, Features).CopyTo(destination);
     }
 
     /// <summary>
@@ -450,8 +451,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private void ReadFinished(Action<int>? onFinished)
     {
         int before = _finishedCount;
-        _finished.View.CopyToCPU(ref _finishedCount, 1);
-        Transfers++;
+        Download(_finished, _hostFinished, 1);
+        _finishedCount = _hostFinished[0];
         if (_finishedCount > before)
             onFinished?.Invoke(_finishedCount - before);
     }
@@ -459,17 +460,21 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private static ArrayView<TElement> Slice<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, long length)
         where TElement : unmanaged => buffer.View.SubView(0, length);
 
+    // Uploads are queued on the stream from page-locked memory (asynchronous DMA on CUDA); kernels launched
+    // after them on the same stream see the data.
     private void Upload<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
         where TElement : unmanaged
     {
-        buffer.View.SubView(0, length).CopyFromCPU(ref host[0], length);
+        Slice(buffer, length).CopyFromCPUUnsafeAsync(_stream, ref host[0], length);
         Transfers++;
     }
 
+    // A download waits for the stream: the host reads the values next.
     private void Download<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
         where TElement : unmanaged
     {
-        buffer.View.SubView(0, length).CopyToCPU(ref host[0], length);
+        Slice(buffer, length).CopyToCPUUnsafeAsync(_stream, ref host[0], length);
+        _stream.Synchronize();
         Transfers++;
     }
 
@@ -482,7 +487,15 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     }
 
     private (MemoryBuffer1D<TElement, Stride1D.Dense>, TElement[]) Pair<TElement>(Accelerator accelerator, long length)
-        where TElement : unmanaged => (Allocate<TElement>(accelerator, length), new TElement[length]);
+        where TElement : unmanaged => (Allocate<TElement>(accelerator, length), Pinned<TElement>(accelerator, length));
+
+    /// <summary>A page-locked host array of <paramref name="length"/> elements (a pinned array on the CPU accelerator).</summary>
+    private TElement[] Pinned<TElement>(Accelerator accelerator, long length) where TElement : unmanaged
+    {
+        var array = accelerator.AllocatePageLocked1D<TElement>(length, uninitialized: false);
+        _pinned.Add(array);
+        return array.GetArray();
+    }
 
     /// <summary>Releases every device buffer.</summary>
     public void Dispose()
@@ -490,6 +503,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         foreach (var buffer in _buffers)
             buffer.Dispose();
         _buffers.Clear();
+        foreach (var array in _pinned)
+            array.Dispose();
+        _pinned.Clear();
     }
 }
 

@@ -31,6 +31,13 @@ public sealed class IlgpuBackend : ISolverBackend
 {
     // About 512 MiB of float64 working designs and responses per range: a range feeds a device chunk or more.
     private const long PreparedElementBudget = 1L << 26;
+    // The device memory a chunk may take: this fraction of what is free when it is sized (the rest is left to the
+    // pool of idle batches, other processes and the driver).
+    private const double ChunkMemoryFraction = 0.5;
+    // The CPU accelerator allocates host memory: chunks of at most this many bytes keep it bounded.
+    private const long CpuChunkBytes = 256L << 20;
+    private readonly List<IDisposable> _idle = [];
+    private long? _deviceMemoryLimitBytes;
     private static readonly Lazy<string?> CudaProbe = new(ProbeCuda);
     private readonly Context _context;
     private readonly Accelerator _accelerator;
@@ -53,10 +60,14 @@ public sealed class IlgpuBackend : ISolverBackend
     /// <inheritdoc />
     public string Name { get; }
 
-    /// <summary>The default of <see cref="MaxProblemsPerChunk"/>.</summary>
-    public const int DefaultMaxProblemsPerChunk = 16_384;
+    /// <summary>The default of <see cref="MaxProblemsPerChunk"/>: no bound beyond the device's memory.</summary>
+    public const int DefaultMaxProblemsPerChunk = int.MaxValue;
 
-    /// <summary>The most problems solved by one round of kernel launches; bounds device memory.</summary>
+    /// <summary>
+    /// The most problems solved by one round of kernel launches. Chunks are otherwise sized from the device's free
+    /// memory (half of it, so a chunk fills the device with as many problems as it can hold; on the CPU accelerator
+    /// 256 MiB); results do not depend on the chunk size.
+    /// </summary>
     public int MaxProblemsPerChunk { get; set; } = DefaultMaxProblemsPerChunk;
 
     /// <summary>
@@ -76,7 +87,16 @@ public sealed class IlgpuBackend : ISolverBackend
     /// When set, device buffers beyond this many bytes fail to allocate as on a device that is full, so that the
     /// out-of-memory recovery can be tested on any accelerator.
     /// </summary>
-    internal long? DeviceMemoryLimitBytes { get; set; }
+    internal long? DeviceMemoryLimitBytes
+    {
+        get => _deviceMemoryLimitBytes;
+        set
+        {
+            // the idle batches were allocated without the limit: a limited device would not hold them
+            ReleaseIdle();
+            _deviceMemoryLimitBytes = value;
+        }
+    }
 
     /// <summary>The accelerator's name, as ILGPU reports it.</summary>
     public string DeviceName => _accelerator.Name;
@@ -150,28 +170,49 @@ public sealed class IlgpuBackend : ISolverBackend
         {
             var problems = group.ToArray();
             var design = problems[0].Design;
-            int chunk = ChunkSize(problems.Length, design.Samples, design.Features, designPerProblem, chunkLimit);
-            using var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive);
+            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, chunkLimit);
+            var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive);
             chunkLimit = Math.Min(chunkLimit, chunk);
-            for (int start = 0; start < problems.Length; start += chunk)
+            try
             {
-                var part = problems.AsSpan(start, Math.Min(chunk, problems.Length - start));
-                device.Load(part);
-                int iteration = device.Run(options, reporter.Finished, cancellationToken);
-                device.Collect(part, iteration, results);
-                reporter.Finished(CancelledCount(part, results));
+                for (int start = 0; start < problems.Length; start += chunk)
+                {
+                    var part = problems.AsSpan(start, Math.Min(chunk, problems.Length - start));
+                    device.Load(part);
+                    int iteration = device.Run(options, reporter.Finished, cancellationToken);
+                    device.Collect(part, iteration, results);
+                    reporter.Finished(CancelledCount(part, results));
+                }
+            }
+            finally
+            {
+                Return(device);
             }
         }
     }
 
     /// <summary>
-    /// Device buffers for <paramref name="chunk"/> problems; while the device cannot allocate them, for half as
-    /// many (the chunk is lowered to the capacity obtained).
+    /// Device buffers for <paramref name="chunk"/> problems: an idle batch of this shape from an earlier solve
+    /// when one is large enough, otherwise new ones; while the device cannot allocate them, the idle batches are
+    /// released and then the chunk is halved (lowered to the capacity obtained).
     /// </summary>
     /// <exception cref="DeviceOutOfMemoryException">Not even one problem fits on the device.</exception>
     private DeviceBatch<T> Open<T>(ref int chunk, int samples, int features, bool designPerProblem, bool positive)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int wanted = chunk;
+        lock (_idle)
+        {
+            int found = _idle.FindIndex(idle => idle is DeviceBatch<T> batch && batch.Samples == samples && batch.Features == features
+                && batch.DesignPerProblem == designPerProblem && batch.Positive == positive && batch.Capacity >= wanted);
+            if (found >= 0)
+            {
+                var batch = (DeviceBatch<T>)_idle[found];
+                _idle.RemoveAt(found);
+                batch.CompactionThreshold = CompactionThreshold;
+                return batch;
+            }
+        }
         while (true)
         {
             try
@@ -181,6 +222,8 @@ public sealed class IlgpuBackend : ISolverBackend
             }
             catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e))
             {
+                if (ReleaseIdle())
+                    continue;
                 if (chunk == 1)
                     throw new DeviceOutOfMemoryException(DeviceName, DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem),
                         $"{samples} × {features}, {(designPerProblem ? "its own design" : "a shared design")}, {typeof(T).Name}", e);
@@ -189,12 +232,52 @@ public sealed class IlgpuBackend : ISolverBackend
         }
     }
 
-    /// <summary>Problems per chunk: at most <paramref name="limit"/>, and few enough that every index fits an int.</summary>
-    private static int ChunkSize(int problems, int samples, int features, bool designPerProblem, int limit)
+    /// <summary>
+    /// Problems per chunk: at most <paramref name="limit"/>, as many as <see cref="ChunkMemoryFraction"/> of the
+    /// device's free memory holds, and few enough that every index fits an int.
+    /// </summary>
+    private int ChunkSize<T>(int problems, int samples, int features, bool designPerProblem, int limit)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         long perProblem = designPerProblem ? (long)samples * features : Math.Max(samples, features);
         long fit = Math.Max(1, int.MaxValue / perProblem);
-        return (int)Math.Min(Math.Min(problems, limit), fit);
+        long budget = DeviceMemoryLimitBytes ?? (_accelerator is CudaAccelerator cuda
+            ? (long)(ChunkMemoryFraction * cuda.GetFreeMemory())
+            : CpuChunkBytes);
+        long fixedBytes = DeviceBatch<T>.RequiredBytes(0, samples, features, designPerProblem);
+        long bytesPerProblem = DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem) - fixedBytes;
+        long memoryFit = Math.Max(1, (budget - fixedBytes) / bytesPerProblem);
+        return (int)Math.Min(Math.Min(Math.Min(problems, limit), fit), memoryFit);
+    }
+
+    /// <summary>Keeps <paramref name="device"/> for the next solve of its shape (the most recent few are kept).</summary>
+    private void Return(IDisposable device)
+    {
+        lock (_idle)
+        {
+            _idle.Add(device);
+            if (_idle.Count > MaxIdleBatches)
+            {
+                _idle[0].Dispose();
+                _idle.RemoveAt(0);
+            }
+        }
+    }
+
+    // Idle device batches kept between solves (one per recent shape).
+    private const int MaxIdleBatches = 4;
+
+    /// <summary>Frees the idle device batches; false when there were none.</summary>
+    private bool ReleaseIdle()
+    {
+        lock (_idle)
+        {
+            foreach (var idle in _idle)
+                idle.Dispose();
+            bool any = _idle.Count > 0;
+            _idle.Clear();
+            return any;
+        }
     }
 
     // Cancelled problems were not counted by the device as finished; the reporter is told about them here.
@@ -225,6 +308,7 @@ public sealed class IlgpuBackend : ISolverBackend
     /// <summary>Releases the accelerator, its compiled kernels and the ILGPU context.</summary>
     public void Dispose()
     {
+        ReleaseIdle();
         _accelerator.Dispose();
         _context.Dispose();
     }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Reflection;
+using GpuSparse.Kernels;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Numerics;
 using GpuSparse.Kernels.Penalties;
@@ -9,47 +11,59 @@ namespace GpuSparse.Backends;
 
 /// <summary>
 /// The batched kernels of one accelerator, compiled on first use for each (precision, penalty) and cached for
-/// the accelerator's lifetime. Thread-safe.
+/// the accelerator's lifetime. Every kernel loaded is one of <see cref="KernelCatalog.All"/> (tested through
+/// <see cref="Loaded"/>). Thread-safe.
 /// </summary>
 internal sealed class IlgpuKernels
 {
     private readonly Accelerator _accelerator;
-    private readonly Dictionary<(string Kernel, Type Scalar, Type Functor), Delegate> _cache = [];
+    private readonly Dictionary<MethodInfo, Delegate> _cache = [];
 
     public IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
 
     /// <summary><see cref="IterationKernel.Run{T, TProx}"/> for the penalty <typeparamref name="TProx"/>.</summary>
     public Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> Iteration<T, TProx>()
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T> =>
-        GetOrLoad(("iteration", typeof(T), typeof(TProx)),
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, ProblemViews<T>, IterateViews<T>, int, int>(
-                IterationKernel.Run<T, TProx>));
+        where TProx : struct, IProximal<T>
+    {
+        Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> kernel = IterationKernel.Run<T, TProx>;
+        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedStreamKernel(kernel));
+    }
 
     /// <summary><see cref="GapKernel.Run{T, TPrecision}"/> for float32 or float64.</summary>
     public Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int> Gap<T>()
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        GetOrLoad(("gap", typeof(T), typeof(T)), () => typeof(T) == typeof(double)
-            ? (Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int>)(object)
-                _accelerator.LoadAutoGroupedStreamKernel<Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int, int>(
-                    GapKernel.Run<double, DoublePrecision>)
-            : (Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int>)(object)
-                _accelerator.LoadAutoGroupedStreamKernel<Index1D, ProblemViews<float>, IterateViews<float>, CertificateViews, int, int, int>(
-                    GapKernel.Run<float, SinglePrecision>));
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var kernel = (Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int>)(typeof(T) == typeof(double)
+            ? (Delegate)(Action<Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int, int>)GapKernel.Run<double, DoublePrecision>
+            : (Action<Index1D, ProblemViews<float>, IterateViews<float>, CertificateViews, int, int, int>)GapKernel.Run<float, SinglePrecision>);
+        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedStreamKernel(kernel));
+    }
 
     /// <summary><see cref="CompactionKernel.Run"/>.</summary>
-    public Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> Compaction() =>
-        GetOrLoad(("compaction", typeof(int), typeof(int)),
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>>(
-                CompactionKernel.Run));
+    public Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> Compaction()
+    {
+        Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> kernel = CompactionKernel.Run;
+        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedStreamKernel(kernel));
+    }
 
-    private TKernel GetOrLoad<TKernel>((string, Type, Type) key, Func<TKernel> load) where TKernel : Delegate
+    /// <summary>The kernel methods loaded so far (each must be listed in <see cref="KernelCatalog"/>).</summary>
+    public IReadOnlyCollection<MethodInfo> Loaded
+    {
+        get
+        {
+            lock (_cache)
+                return [.. _cache.Keys];
+        }
+    }
+
+    private TLauncher GetOrLoad<TLauncher>(Delegate kernel, Func<TLauncher> load) where TLauncher : Delegate
     {
         lock (_cache)
         {
-            if (!_cache.TryGetValue(key, out var kernel))
-                _cache[key] = kernel = load();
-            return (TKernel)kernel;
+            if (!_cache.TryGetValue(kernel.Method, out var launcher))
+                _cache[kernel.Method] = launcher = load();
+            return (TLauncher)launcher;
         }
     }
 }

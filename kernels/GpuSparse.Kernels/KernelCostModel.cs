@@ -1,0 +1,54 @@
+namespace GpuSparse.Kernels;
+
+/// <summary>
+/// The work of one kernel for one problem of n × p in a working precision of <see cref="ElementBytes"/> bytes:
+/// what it reads from and writes to device memory (HBM) and the floating-point operations it issues, once per
+/// solve, per iteration (a FISTA step or a coordinate-descent sweep) and per gap check. Bytes count every
+/// access the kernel issues to global memory (no cache reuse assumed), so they bound the traffic from above.
+/// </summary>
+/// <param name="ElementBytes">4 (float32) or 8 (float64).</param>
+/// <param name="HbmBytesOnce">Device-memory bytes per solve (loading the problem on-chip, writing results).</param>
+/// <param name="FlopsOnce">Flops per solve outside the iterations (forming G and c).</param>
+/// <param name="HbmBytesPerIteration">Device-memory bytes per iteration.</param>
+/// <param name="FlopsPerIteration">Flops per iteration.</param>
+/// <param name="SharedBytesPerIteration">Shared-memory bytes per iteration (on-chip kernels).</param>
+/// <param name="HbmBytesPerCheck">Device-memory bytes per gap check.</param>
+/// <param name="FlopsPerCheck">Flops per gap check (float64).</param>
+public sealed record KernelCost(int ElementBytes, double HbmBytesOnce, double FlopsOnce, double HbmBytesPerIteration,
+    double FlopsPerIteration, double SharedBytesPerIteration, double HbmBytesPerCheck, double FlopsPerCheck);
+
+/// <summary>
+/// The per-problem cost formulas of every kernel of <see cref="KernelCatalog"/>, as functions of (n, p, precision),
+/// read by the cost-model generator (benchmarks/gpu). A multiply-add counts as 2 flops.
+/// </summary>
+public static class KernelCostModel
+{
+    /// <summary>The cost of <paramref name="entry"/> for one problem of <paramref name="samples"/> × <paramref name="features"/>.</summary>
+    /// <param name="entry">A catalog entry.</param>
+    /// <param name="samples">n.</param>
+    /// <param name="features">p.</param>
+    /// <param name="elementBytes">4 or 8 (the entry's precision; the gap kernels always compute in float64).</param>
+    public static KernelCost For(KernelEntry entry, int samples, int features, int elementBytes)
+    {
+        double n = samples, p = features, s = elementBytes;
+        string name = entry.Name;
+        if (name.StartsWith("fista-iteration", StringComparison.Ordinal))
+            // r = y − Xz: X (np), z reloaded per row (np), y and r (2n); c = Xᵀr: X again (np), c read-modify-write
+            // (2np), r (n), zeroing c (p); prox: z, c, l1, l2 read, β⁺ written (5p); extrapolation: z, β⁺, β (3p) twice,
+            // z written (p); β = β⁺ (2p); step, t/n, momentum, status (4 scalars)
+            return new KernelCost(elementBytes, 0, 0,
+                HbmBytesPerIteration: s * (5 * n * p + 4 * n + 14 * p + 4),
+                FlopsPerIteration: 4 * n * p + n + 14 * p + 10,
+                SharedBytesPerIteration: 0, HbmBytesPerCheck: 0, FlopsPerCheck: 0);
+        if (name.StartsWith("gap", StringComparison.Ordinal))
+            // R = y − Xβ: X and β per row (2np·s), y (n·s), R written and read (16n); v = XᵀR: X (np·s), v
+            // read-modify-write (16np) and zeroed (8p); combination: β, l1, l2 twice (6p·s), v twice (16p); best β
+            // copied (2p·s) at most; 8 certificate scalars
+            return new KernelCost(elementBytes, 0, 0, 0, 0, 0,
+                HbmBytesPerCheck: s * (3 * n * p + n + 8 * p) + 16 * n + 16 * n * p + 24 * p + 64,
+                FlopsPerCheck: 4 * n * p + 3 * n + 20 * p + 10);
+        if (name == "compaction")
+            return new KernelCost(elementBytes, 0, 0, 0, 0, 0, HbmBytesPerCheck: 12, FlopsPerCheck: 0);
+        throw new ArgumentException($"no cost formula for kernel '{name}'", nameof(entry));
+    }
+}

@@ -1,0 +1,40 @@
+using GpuSparse.Backends;
+using GpuSparse.Kernels;
+using GpuSparse.Solvers;
+using Xunit;
+
+namespace GpuSparse.Tests.Backends;
+
+/// <summary>The kernel catalog lists every kernel the backend launches, and every entry has a cost formula.</summary>
+[Collection(IlgpuCpuCollection.Name)]
+public sealed class IlgpuKernelCatalogTests
+{
+    [Fact]
+    public void EveryKernelTheBackendLoadsIsInTheCatalog()
+    {
+        using var backend = IlgpuBackend.CreateCpu();
+        var settings = TestProblems.Mixed(8, 5, seed: 41);
+        foreach (var options in new[] { new SolverOptions { MaxIterations = 30 }, new SolverOptions { MaxIterations = 30, Algorithm = SolverAlgorithm.Ista } })
+        {
+            backend.Solve(TestProblems.Shared<double>(9, 5, settings, seed: 42), options);
+            backend.Solve(TestProblems.PerProblem<float>([9, 4], 5, settings, seed: 43), options);
+        }
+        var catalog = KernelCatalog.All.Select(entry => entry.Method).ToHashSet();
+        Assert.NotEmpty(backend.Kernels.Loaded);
+        Assert.All(backend.Kernels.Loaded, method => Assert.Contains(method, catalog));
+    }
+
+    [Fact]
+    public void EntriesAreUniqueClosedAndCosted()
+    {
+        Assert.Equal(KernelCatalog.All.Count, KernelCatalog.All.Select(entry => entry.Name).Distinct().Count());
+        foreach (var entry in KernelCatalog.All)
+        {
+            Assert.False(entry.Method.ContainsGenericParameters, entry.Name);
+            Assert.True(entry.Method.IsStatic, entry.Name);
+            Assert.Equal(entry.ExplicitlyGrouped, entry.GroupSize > 0);
+            var cost = KernelCostModel.For(entry, 64, 32, entry.Name.Contains("float32") ? 4 : 8);
+            Assert.True(cost.HbmBytesOnce + cost.HbmBytesPerIteration + cost.HbmBytesPerCheck > 0, entry.Name);
+        }
+    }
+}
