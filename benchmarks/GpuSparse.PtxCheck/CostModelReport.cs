@@ -65,7 +65,8 @@ internal static class CostModelReport
         KernelDesign[] designs =
         [
             new ThreadPerProblemFista(), new WarpGram(coordinateDescent: true), new WarpGram(coordinateDescent: false),
-            new BlockResidual(coordinateDescent: false), new BlockResidual(coordinateDescent: true),
+            new BlockResidual(BlockVariant.FistaSharedDesign), new BlockResidual(BlockVariant.FistaRegisterDesign),
+            new BlockResidual(BlockVariant.CoordinateDescent),
         ];
 
         var text = new StringBuilder();
@@ -105,7 +106,7 @@ internal static class CostModelReport
         text.AppendLine($"| SMs, clock | {H200.Multiprocessors}, {H200.ClockHz / 1e9:0.00} GHz; 228 KB shared memory and 64 warp slots per SM |");
         text.AppendLine($"| PCIe 5.0 ×16 | {H200.HostLinkBytesPerSecond / 1e9:0} GB/s each way, page-locked buffers |");
         text.AppendLine($"| host staging copy (caller's arrays ↔ page-locked buffers) | {HostCosts.StagingBytesPerSecond / 1e9:0} GB/s (a few cores); none when the caller's memory is page-locked in place |");
-        text.AppendLine($"| today's host scatter (issue 16, measured) | {HostCosts.TodayScatterProblemsPerSecond:N0} problems/s of 64 × 32 |");
+        text.AppendLine($"| host staging on `main` before this work (issue 16, measured) | {HostCosts.TodayScatterProblemsPerSecond:N0} problems/s of 64 × 32, an element-wise scatter: K = 1,000,000 would take {1e6 / HostCosts.TodayScatterProblemsPerSecond:0} s; the bulk copies modelled here replace it |");
         text.AppendLine($"| dependent latency (cycles) | FMA {Latency.Fma64} (f64) / {Latency.Fma32} (f32), shuffle or shared load {Latency.Exchange}, barrier {Latency.Barrier}, coordinate update {Latency.CoordinateUpdate}, FISTA bookkeeping {Latency.FistaStep}, warp reduction {Latency.WarpReduction}, block reduction {Latency.BlockReduction} |");
         text.AppendLine($"| latency resource | a problem's dependent cycles overlap only with other problems': time = Σ cycles / ({H200.Multiprocessors} SMs × problems resident per SM × clock) |");
         text.AppendLine($"| gap checks | every {CheckInterval} iterations and at iteration 0 |");
@@ -140,8 +141,8 @@ internal static class CostModelReport
             "(FISTA), the final certificate from X, writing results. Today's HBM per iteration counts every generic load/store (upper " +
             "bound, no cache hits); the compulsory figure (X twice, each vector once) is its lower bound.");
         text.AppendLine();
-        text.AppendLine("| design | shape | per iteration: HBM | shared | flops | per check: HBM | shared | flops (f64) | per solve: HBM | shared | flops | host in / out | problems/SM |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| design | shape | bytes and flops from | per iteration: HBM | shared | flops | per check: HBM | shared | flops (f64) | per solve: HBM | shared | flops | host in / out | problems/SM |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var shape in shapes)
             foreach (var design in designs.Where(d => d.Serves(shape)))
             {
@@ -149,7 +150,7 @@ internal static class CostModelReport
                 var check = design.Check(shape);
                 var solve = design.Solve(shape);
                 string hbm = design is ThreadPerProblemFista ? $"{Bytes(it.HbmBytes)} ({Bytes(ThreadPerProblemFista.Compulsory(shape))} compulsory)" : Bytes(it.HbmBytes);
-                text.AppendLine($"| {design.Name} | {shape} | {hbm} | {Bytes(it.SharedBytes)} | {Count(it.Flops64 + it.Flops32)} | " +
+                text.AppendLine($"| {design.Name} | {shape} | {design.Source(shape)} | {hbm} | {Bytes(it.SharedBytes)} | {Count(it.Flops64 + it.Flops32)} | " +
                     $"{Bytes(check.HbmBytes)} | {Bytes(check.SharedBytes)} | {Count(check.Flops64)} | {Bytes(solve.HbmBytes)} | {Bytes(solve.SharedBytes)} | " +
                     $"{Count(solve.Flops64 + solve.Flops32)} | {Bytes(design.HostIn(shape))} / {Bytes(design.HostOut(shape))} | {design.ProblemsPerSm(shape):0} |");
             }
@@ -179,6 +180,14 @@ internal static class CostModelReport
         var best = estimates.Where(e => e.Design is not ThreadPerProblemFista).MinBy(e => e.Binding.Seconds)!;
         var today = estimates.Single(e => e.Design is ThreadPerProblemFista);
         bool bestMet = best.Binding.Seconds <= target.Seconds;
+        if (target.Scenario == Scenario.HostToHost)
+        {
+            double linkBytes = target.Problems * (best.Design.HostIn(shape) + best.Design.HostOut(shape));
+            text.AppendLine($"Host → host moves {Bytes(linkBytes)} over PCIe ({Time(linkBytes / H200.HostLinkBytesPerSecond)} at " +
+                $"{H200.HostLinkBytesPerSecond / 1e9:0} GB/s); the target needs the host staging copy at ≥ {linkBytes / target.Seconds / 1e9:0.0} GB/s " +
+                "(validation fused into the same pass), or none: with the caller's arrays page-locked in place only PCIe binds.");
+            text.AppendLine();
+        }
         string verdict = $"{target.Name}: {(bestMet ? "met" : "NOT met")} by {best.Design.Name} at {Time(best.Binding.Seconds)} " +
             $"({target.Problems / best.Binding.Seconds:N0} problems/s, bound by {best.Binding.Resource}, {best.Binding.Seconds / target.Seconds:P0} of the target time); " +
             $"today's thread-per-problem kernels: {Time(today.Binding.Seconds)}, bound by {today.Binding.Resource}.";
@@ -206,9 +215,7 @@ internal static class CostModelReport
         {
             double linkBytes = k * (design.HostIn(shape) + design.HostOut(shape));
             seconds["PCIe"] = linkBytes / H200.HostLinkBytesPerSecond;
-            seconds["host staging"] = design is ThreadPerProblemFista
-                ? k / HostCosts.TodayScatterProblemsPerSecond
-                : linkBytes / HostCosts.StagingBytesPerSecond;
+            seconds["host staging"] = linkBytes / HostCosts.StagingBytesPerSecond;
         }
         double hbmLower = design is ThreadPerProblemFista
             ? k * (iterations * ThreadPerProblemFista.Compulsory(shape)

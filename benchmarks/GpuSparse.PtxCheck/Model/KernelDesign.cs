@@ -1,3 +1,5 @@
+using GpuSparse.Kernels;
+
 namespace GpuSparse.PtxCheck.Model;
 
 /// <summary>
@@ -27,20 +29,53 @@ internal abstract class KernelDesign
     /// <summary>The algorithm: FISTA (iteration = one proximal-gradient step) or CD (iteration = one sweep over the p coordinates).</summary>
     public abstract string Algorithm { get; }
 
-    /// <summary>The kernels of the catalog this design stands for.</summary>
-    public abstract string Kernels { get; }
-
     /// <summary>Whether the design can run this shape at all.</summary>
     public abstract bool Serves(Shape shape);
 
+    /// <summary>
+    /// The catalog kernels that implement this design for <paramref name="shape"/>; when there are any, their
+    /// byte and flop formulas (<see cref="KernelCostModel"/>) replace the model's own, and only the dependent
+    /// latency comes from the model.
+    /// </summary>
+    public IReadOnlyList<KernelEntry> Implementations(Shape shape) => [.. KernelCatalog.All.Where(e => Implements(e, shape))];
+
+    /// <summary>Whether catalog entry <paramref name="entry"/> is one of this design's kernels for <paramref name="shape"/>.</summary>
+    protected abstract bool Implements(KernelEntry entry, Shape shape);
+
+    /// <summary>Where the bytes and flops come from: the catalog's formulas or the model's.</summary>
+    public string Source(Shape shape) => Implementations(shape).Count > 0
+        ? "catalog (" + string.Join(", ", Implementations(shape).Select(e => $"`{e.Name}`")) + ")"
+        : "model (no catalog kernel yet)";
+
     /// <summary>Work of one problem done once per solve (reading the data, forming G, the final certificate, writing results).</summary>
-    public abstract Work Solve(Shape shape);
+    public Work Solve(Shape s) => FromCatalog(s, c => Work.Hbm(c.HbmBytesOnce) + Work.Flops(c.FlopsOnce, s.ScalarBytes), ModelSolve(s));
 
     /// <summary>Work of one problem per iteration.</summary>
-    public abstract Work Iteration(Shape shape);
+    public Work Iteration(Shape s) => FromCatalog(s, c => Work.Hbm(c.HbmBytesPerIteration) + Work.Shared(c.SharedBytesPerIteration)
+        + Work.Flops(c.FlopsPerIteration, s.ScalarBytes), ModelIteration(s));
 
-    /// <summary>Work of one problem per duality-gap check.</summary>
-    public abstract Work Check(Shape shape);
+    /// <summary>Work of one problem per duality-gap check (float64 flops).</summary>
+    public Work Check(Shape s) => FromCatalog(s, c => Work.Hbm(c.HbmBytesPerCheck) + Work.Flops(c.FlopsPerCheck, 8), ModelCheck(s));
+
+    /// <summary>The model's own formulas for <see cref="Solve"/>.</summary>
+    protected abstract Work ModelSolve(Shape s);
+
+    /// <summary>The model's own formulas for <see cref="Iteration"/>.</summary>
+    protected abstract Work ModelIteration(Shape s);
+
+    /// <summary>The model's own formulas for <see cref="Check"/>.</summary>
+    protected abstract Work ModelCheck(Shape s);
+
+    private Work FromCatalog(Shape s, Func<KernelCost, Work> part, Work model)
+    {
+        var kernels = Implementations(s);
+        if (kernels.Count == 0)
+            return model;
+        var sum = Work.Chain(model.ChainCycles);
+        foreach (var kernel in kernels)
+            sum += part(KernelCostModel.For(kernel, s.Samples, s.Features, s.ScalarBytes));
+        return sum;
+    }
 
     /// <summary>Problems resident on one SM at once.</summary>
     public abstract double ProblemsPerSm(Shape shape);

@@ -1,3 +1,5 @@
+using GpuSparse.Kernels;
+
 namespace GpuSparse.PtxCheck.Model;
 
 /// <summary>The latency assumptions of the designs, in SM clock cycles (sm_90 figures, to be measured on a GPU).</summary>
@@ -29,44 +31,32 @@ internal static class Latency
 }
 
 /// <summary>
-/// Today's kernels (<c>IterationKernel</c> + <c>GapKernel</c>): one thread per problem, the problem-minor layout,
-/// β, z, β⁺, r and c in global memory. <see cref="Iteration"/> counts every generic load and store as HBM
-/// traffic (nothing caught by L1/L2: the upper bound, the issue's ≈ 88 KB for 64 × 32 float64); <see cref="Compulsory"/>
-/// is the lower bound (X twice, every vector once).
+/// Today's kernels (<c>IterationKernel</c> + <c>GapKernel</c> + <c>CompactionKernel</c>): one thread per problem,
+/// β, z, β⁺, r and c in global memory. Their bytes and flops are the catalog's formulas (every generic access
+/// counted as HBM traffic: an upper bound); <see cref="Compulsory"/> is the lower bound.
 /// </summary>
 internal sealed class ThreadPerProblemFista : KernelDesign
 {
     public override string Name => "thread/problem FISTA (today)";
     public override string Algorithm => "FISTA";
-    public override string Kernels => "iteration.*, gap.*, compaction";
-    public override bool Serves(Shape shape) => true;
+    public override bool Serves(Shape shape) => Implementations(shape).Count > 0;
+
+    // The unconstrained elastic net (Lasso and the elastic-net targets) in the shape's precision, and the compaction.
+    protected override bool Implements(KernelEntry entry, Shape shape) =>
+        entry.Shape == KernelCatalog.AnyShape && !entry.Name.Contains("non-negative", StringComparison.Ordinal)
+        && (entry.Name == "compaction" || entry.Name.Contains($"float{8 * shape.ScalarBytes}", StringComparison.Ordinal));
 
     // In: X_w, y_c, L1 and L2 per coordinate, t and t/n; certificate: gap tolerance and null objective (float64).
     public override double HostIn(Shape s) => (s.N * s.P + s.N + 2 * s.P + 2) * s.S + 16;
 
-    // Reading X once for the first check and writing β (best iterate) back.
-    public override Work Solve(Shape s) => Work.Hbm(s.P * s.S);
-
-    public override Work Iteration(Shape s) =>
-        // r = y − Xz: X (np), z reloaded per (i, j) (np), y (n), r written (n);
-        // c = Xᵀr: c zeroed (p), r read per i (n), X again (np), c read and written per (i, j) (2np);
-        // β⁺ = prox(z + (t/n)c): z, c, L1, L2 read (4p), β⁺ written (p);
-        // FISTA: uphill pass z, β⁺, β (3p), z update β⁺, β read, z written (3p), β = β⁺ (2p)
-        Work.Hbm((5 * s.N * s.P + 3 * s.N + 15 * s.P) * s.S)
-        // Xz and Xᵀr: 2np FMAs (4np flops); r: n; prox 5p; FISTA 6p + momentum ~8
-        + Work.Flops(4 * s.N * s.P + s.N + 11 * s.P + 8, s.ScalarBytes);
-
     /// <summary>The compulsory HBM bytes of one iteration: X twice, y, r written and read, five p-vectors.</summary>
     public static double Compulsory(Shape s) => (2 * s.N * s.P + 3 * s.N + 8 * s.P) * s.S;
 
-    public override Work Check(Shape s) =>
-        // R = y − Xβ in float64: X, β per (i, j) (2np), y (n), R written (n·8);
-        // v = XᵀR: v zeroed (p·8), R read (n·8), X again (np), v read and written per (i, j) (2np·8);
-        // penalty and conjugate: β, L1, L2 (3p), v twice (2p·8); best-iterate copy β → best (2p)
-        Work.Hbm((3 * s.N * s.P + s.N + 5 * s.P) * s.S + (2 * s.N * s.P + 2 * s.N + 3 * s.P) * 8)
-        + Work.Flops(4 * s.N * s.P + 4 * s.N + 15 * s.P, 8);
+    // Bandwidth-bound: latency is hidden by the thousands of independent problems, so the model adds none.
+    protected override Work ModelSolve(Shape s) => default;
+    protected override Work ModelIteration(Shape s) => default;
+    protected override Work ModelCheck(Shape s) => default;
 
-    // Bandwidth-bound: latency is hidden by the thousands of independent problems.
     public override double ProblemsPerSm(Shape shape) => H200.ThreadsPerSm;
 }
 
@@ -83,8 +73,10 @@ internal sealed class WarpGram : KernelDesign
 
     public override string Name => _coordinateDescent ? "warp/problem Gram CD" : "warp/problem Gram FISTA";
     public override string Algorithm => _coordinateDescent ? "CD" : "FISTA";
-    public override string Kernels => "warp-per-problem Gram kernels (gpu branch)";
     public override bool Serves(Shape shape) => shape.Features <= 64 && GramBytes(shape) <= H200.SharedMemoryPerBlock;
+
+    // Not in the catalog yet.
+    protected override bool Implements(KernelEntry entry, Shape shape) => false;
 
     /// <summary>G in shared memory, p² scalars.</summary>
     private static double GramBytes(Shape s) => s.P * s.P * s.S;
@@ -92,7 +84,7 @@ internal sealed class WarpGram : KernelDesign
     /// <summary>Loads of one p-vector of shared memory by the warp (lane l reads element l and l + 32).</summary>
     private static double VectorWavefronts(Shape s) => Up(s.P / 32) * 32 * s.S / Wavefront;
 
-    public override Work Solve(Shape s) =>
+    protected override Work ModelSolve(Shape s) =>
         // one read of X and y from HBM; results written once (β, b₀, gap, iterations, status)
         Work.Hbm(s.N * s.P * s.S + s.N * s.S + SettingsBytes + s.P * s.S + ResultBytes)
         // G = XᵀX/n (upper triangle: p(p+1)/2 entries × 2n), c = Xᵀy/n (2np), centring and ‖y‖² (~3np + 3n)
@@ -109,7 +101,7 @@ internal sealed class WarpGram : KernelDesign
             + Work.Shared((s.P * (1 + VectorWavefronts(s)) + 5) * Wavefront)
             + Work.Chain(s.P * Latency.Fma(s) + Latency.WarpReduction)));
 
-    public override Work Iteration(Shape s) => _coordinateDescent
+    protected override Work ModelIteration(Shape s) => _coordinateDescent
         // for each j: lane j updates βⱼ from qⱼ = (Gβ)ⱼ, Δ broadcast (1 shuffle), every lane reads Gⱼ and
         // q += Gⱼ·Δ (2p flops) → per sweep p shuffles + p vector loads, 2p² + ~6p flops,
         // a chain of p × (update + shuffle + FMA)
@@ -122,7 +114,7 @@ internal sealed class WarpGram : KernelDesign
           + Work.Shared((s.P * (1 + VectorWavefronts(s)) + 5) * Wavefront)
           + Work.Chain(s.P * Latency.Fma(s) + Latency.WarpReduction + Latency.FistaStep);
 
-    public override Work Check(Shape s) =>
+    protected override Work ModelCheck(Shape s) =>
         // Gram-form gap in float64: ‖R‖² = ‖y‖² − 2βᵀc + βᵀq with q = Gβ (CD keeps q; FISTA forms it: 2p² flops),
         // v = n(c − q); three warp reductions (βᵀc, βᵀq, penalty/conjugate) and the dual scale (a max reduction)
         Work.Flops(12 * s.P + (_coordinateDescent ? 0 : 2 * s.P * s.P), 8)
@@ -136,54 +128,92 @@ internal sealed class WarpGram : KernelDesign
             H200.ThreadsPerSm / H200.WarpSize);
 }
 
+/// <summary>How a block-per-problem kernel holds X and iterates.</summary>
+internal enum BlockVariant
+{
+    /// <summary>FISTA, X in shared memory, each thread a micro-tile of 4 products reusing one operand from a register.</summary>
+    FistaSharedDesign,
+
+    /// <summary>FISTA, X spread over the block's registers (n·p/256 values a thread, a near-square tile), shared memory only for operands and partial sums.</summary>
+    FistaRegisterDesign,
+
+    /// <summary>Coordinate descent, X in shared memory: per coordinate a block reduction.</summary>
+    CoordinateDescent,
+}
+
 /// <summary>
-/// Block per problem on the residual form for wide designs (p &gt; n): X (n × p) in shared memory for the whole
-/// solve, 256 threads, each thread a micro-tile of 4 products that reuses one operand (zⱼ or rᵢ) from a register.
-/// One iteration is a FISTA step (two passes over X) or a CD sweep (per coordinate, a block reduction).
+/// Block per problem (256 threads) on the residual form for wide designs (p &gt; n), X on-chip for the whole
+/// solve: one iteration is a FISTA step (two passes over X: r = y − Xz, c = Xᵀr) or a CD sweep.
 /// </summary>
 internal sealed class BlockResidual : KernelDesign
 {
     private const int Threads = 256;
     private const double OperandReuse = 4;
-    private readonly bool _coordinateDescent;
+    private const double BaseRegisters = 40;
+    private readonly BlockVariant _variant;
 
-    public BlockResidual(bool coordinateDescent) => _coordinateDescent = coordinateDescent;
+    public BlockResidual(BlockVariant variant) => _variant = variant;
 
-    public override string Name => _coordinateDescent ? "block/problem residual CD, X in smem" : "block/problem residual FISTA, X in smem";
-    public override string Algorithm => _coordinateDescent ? "CD" : "FISTA";
-    public override string Kernels => "block-per-problem wide kernels (gpu branch)";
-    public override bool Serves(Shape shape) => SharedBytes(shape) <= H200.SharedMemoryPerBlock;
+    public override string Name => _variant switch
+    {
+        BlockVariant.FistaSharedDesign => "block/problem residual FISTA, X in smem",
+        BlockVariant.FistaRegisterDesign => "block/problem residual FISTA, X in registers",
+        _ => "block/problem residual CD, X in smem",
+    };
 
-    /// <summary>X, and r, z, β, β⁺ and the block's partial sums: n·p + n + 3p + 256 scalars.</summary>
-    private static double SharedBytes(Shape s) => (s.N * s.P + s.N + 3 * s.P + Threads) * s.S;
+    public override string Algorithm => _variant == BlockVariant.CoordinateDescent ? "CD" : "FISTA";
 
-    /// <summary>One pass over X in shared memory (Xz or Xᵀr): X read once (np·s bytes) plus one operand load per 4 products.</summary>
-    private static double Pass(Shape s) => s.N * s.P * s.S + s.N * s.P / (32 * OperandReuse) * Wavefront;
+    // Wide designs only (p > n): narrow ones go to the Gram designs.
+    public override bool Serves(Shape shape) => shape.Features > shape.Samples
+        && SharedBytes(shape) <= H200.SharedMemoryPerBlock && Registers(shape) <= H200.MaxRegistersPerThread;
 
-    public override Work Solve(Shape s) =>
-        // X, y read once from HBM into shared memory; results written once
+    // Not in the catalog yet.
+    protected override bool Implements(KernelEntry entry, Shape shape) => false;
+
+    private bool DesignInRegisters => _variant == BlockVariant.FistaRegisterDesign;
+
+    /// <summary>X (unless in registers), r, z, β, β⁺ and the block's partial sums (two per thread).</summary>
+    private double SharedBytes(Shape s) => ((DesignInRegisters ? 0 : s.N * s.P) + s.N + 3 * s.P + 2 * Threads) * s.S;
+
+    /// <summary>Registers a thread needs: its tile of X (when held there) and ~40 for the rest.</summary>
+    private double Registers(Shape s) => BaseRegisters + (DesignInRegisters ? Up(s.N * s.P / Threads) * s.S / 4 : 24);
+
+    /// <summary>The side of a thread's near-square tile of X: √(np/256).</summary>
+    private static double TileSide(Shape s) => Math.Sqrt(s.N * s.P / Threads);
+
+    /// <summary>
+    /// Shared-memory bytes of one pass (Xz or Xᵀr). X in shared memory: X read once (np·s) plus one operand
+    /// wavefront per 4·32 products. X in registers: each thread loads the operands of its tile's columns (or
+    /// rows) and writes and reads back its partial sums, ≈ 3·side values a thread.
+    /// </summary>
+    private double Pass(Shape s) => DesignInRegisters
+        ? Threads * s.S * 3 * TileSide(s)
+        : s.N * s.P * s.S + s.N * s.P / (32 * OperandReuse) * Wavefront;
+
+    protected override Work ModelSolve(Shape s) =>
+        // X, y read once from HBM onto the chip; results written once
         Work.Hbm(s.N * s.P * s.S + s.N * s.S + SettingsBytes + s.P * s.S + ResultBytes)
-        + Work.Shared(s.N * s.P * s.S)
+        + Work.Shared(DesignInRegisters ? 0 : s.N * s.P * s.S)
         // centring and ‖y‖², the step 1/L by ~20 power iterations on X (2 passes each)
         + Work.Flops(3 * s.N * s.P + 20 * 4 * s.N * s.P, s.ScalarBytes) + Work.Shared(20 * 2 * Pass(s))
         + Work.Chain(20 * 2 * (Latency.BlockReduction + s.N * s.P / Threads * Latency.Fma(s)));
 
-    public override Work Iteration(Shape s) => _coordinateDescent
+    protected override Work ModelIteration(Shape s) => _variant == BlockVariant.CoordinateDescent
         // for each j: Xⱼ·r (n products, block reduction), βⱼ update, r −= XⱼΔ (n products): X column twice,
         // r read twice and written once (5n scalars), 4n flops; chain: a block reduction and an update per coordinate
         ? Work.Flops(4 * s.N * s.P + 6 * s.P, s.ScalarBytes) + Work.Shared(5 * s.N * s.P * s.S)
           + Work.Chain(s.P * (Latency.BlockReduction + Latency.CoordinateUpdate + 2 * Latency.Barrier))
-        // r = y − Xz and c = Xᵀr: two passes, 4np flops; prox and momentum ~15p; partial sums through shared memory;
+        // r = y − Xz and c = Xᵀr: two passes, 4np flops; prox and momentum ~15p;
         // chain per pass: np/256 dependent FMAs per thread, a block reduction, a barrier
         : Work.Flops(4 * s.N * s.P + s.N + 15 * s.P, s.ScalarBytes)
-          + Work.Shared(2 * Pass(s) + 2 * Threads * s.S * 2)
+          + Work.Shared(2 * Pass(s))
           + Work.Chain(2 * (s.N * s.P / Threads * Latency.Fma(s) + Latency.BlockReduction + Latency.Barrier) + Latency.FistaStep);
 
-    public override Work Check(Shape s) =>
-        // float64 certificate from X in shared memory: R = y − Xβ, v = XᵀR (two passes, 4np flops in float64)
+    protected override Work ModelCheck(Shape s) =>
+        // float64 certificate from X on-chip: R = y − Xβ, v = XᵀR (two passes, 4np flops in float64)
         Work.Flops(4 * s.N * s.P + 4 * s.N + 15 * s.P, 8) + Work.Shared(2 * Pass(s))
         + Work.Chain(3 * Latency.BlockReduction + 2 * s.N * s.P / Threads * Latency.Fma64);
 
     public override double ProblemsPerSm(Shape s) =>
-        Occupancy.Of(Threads, registers: 64, sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
+        Occupancy.Of(Threads, registers: (int)Registers(s), sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
 }
