@@ -93,7 +93,17 @@ internal static partial class PtxCheck
             throw new InvalidOperationException($"cannot launch on an H200: {occupancy.LimitedBy} exceeded " +
                 $"({registers} registers, {shared} bytes shared memory, {occupancy.GroupSize} threads)");
         var sass = disassembler is null ? null : CountSass(Execute(disassembler, ["-c", cubinPath]));
-        return new Row(kernel, registers, spillStores, spillLoads, stack, staticShared, shared, occupancy, sass);
+        // The same PTX with contraction off: the FMAs ptxas fuses from ILGPU's separate mul/add (no .rn on them).
+        int? unfused = null;
+        if (disassembler is not null)
+        {
+            string unfusedPath = Path.ChangeExtension(ptxPath, ".nofma.cubin");
+            Execute(ptxas, ["-arch=sm_90", "--fmad=false", "-o", unfusedPath, ptxPath]);
+            unfused = CountSass(Execute(disassembler, ["-c", unfusedPath])).GetValueOrDefault("FMA");
+        }
+        // Floating-point max/min: PTX returns the non-NaN operand where .NET returns NaN.
+        int maxMin = FloatMaxMinPattern().Count(compiled.PTXAssembly);
+        return new Row(kernel, registers, spillStores, spillLoads, stack, staticShared, shared, occupancy, sass, unfused, maxMin);
     }
 
     /// <summary>Counts of the SASS instruction classes that show how a kernel uses the machine.</summary>
@@ -136,18 +146,21 @@ internal static partial class PtxCheck
             "shown at the block size ILGPU's auto-grouping would pick (the largest with the highest occupancy). SASS counts " +
             "(from `nvdisasm`, next to ptxas) are static instruction counts, not executed ones. ILGPU writes `.target sm_80` (the lowest " +
             "architecture with the capabilities it uses) even for an sm_90 device, and the driver assembles that PTX for the device " +
-            "it runs on: `ptxas -arch=sm_90` here does the same.");
+            "it runs on: `ptxas -arch=sm_90` here does the same. ILGPU emits `mul`/`add` without `.rn`, which ptxas may contract into " +
+            "FMAs (as the driver's JIT does): the FMA column shows the count as assembled and, in brackets, with `--fmad=false`; those " +
+            "left are the correctly rounded division and square-root sequences, so the difference is the mul/add pairs fused. \"PTX max/min.f\" counts floating-point max/min instructions, which return the non-NaN operand where .NET " +
+            "returns NaN: each one must be NaN-safe by construction (docs/gpu-proof.md).");
         text.AppendLine();
-        text.AppendLine("| kernel | shape | group | registers | spill bytes (stores+loads) | stack | shared memory (static+dynamic) | blocks/SM | occupancy | limited by | SASS FMA | LDG/STG | LDS/STS | generic LD/ST | SHFL | BAR |");
-        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| kernel | shape | group | registers | spill bytes (stores+loads) | stack | shared memory (static+dynamic) | blocks/SM | occupancy | limited by | SASS FMA (with --fmad=false) | LDG/STG | LDS/STS | generic LD/ST | SHFL | BAR | PTX max/min.f |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             string group = r.Kernel.GroupSize > 0 ? r.Kernel.GroupSize.ToString(CultureInfo.InvariantCulture) : $"auto ({r.Occupancy.GroupSize})";
             int Count(string key) => r.Sass?.GetValueOrDefault(key) ?? 0;
             string sass = r.Sass is null ? "n/a | n/a | n/a | n/a | n/a | n/a"
-                : $"{Count("FMA")} | {Count("LDG")}/{Count("STG")} | {Count("LDS")}/{Count("STS")} | {Count("LD/ST (generic)")} | {Count("SHFL")} | {Count("BAR")}";
+                : $"{Count("FMA")} ({r.UnfusedFma}) | {Count("LDG")}/{Count("STG")} | {Count("LDS")}/{Count("STS")} | {Count("LD/ST (generic)")} | {Count("SHFL")} | {Count("BAR")}";
             text.AppendLine($"| `{r.Kernel.Name}` | {r.Kernel.Shape} | {group} | {r.Registers} | {r.SpillStores}+{r.SpillLoads} | {r.Stack} | " +
-                $"{r.StaticShared}+{r.Kernel.SharedMemoryBytes} | {r.Occupancy.BlocksPerSm} | {r.Occupancy.Fraction:P0} | {r.Occupancy.LimitedBy} | {sass} |");
+                $"{r.StaticShared}+{r.Kernel.SharedMemoryBytes} | {r.Occupancy.BlocksPerSm} | {r.Occupancy.Fraction:P0} | {r.Occupancy.LimitedBy} | {sass} | {r.FloatMaxMin} |");
         }
         if (failures.Count > 0)
         {
@@ -201,6 +214,9 @@ internal static partial class PtxCheck
     [GeneratedRegex(@"/\*[0-9a-f]{4,}\*/\s+(?:@!?U?P[0-9T]+\s+)?(?<op>[A-Z][A-Z0-9]*)")]
     private static partial Regex OpcodePattern();
 
+    [GeneratedRegex(@"\b(?:max|min)(?:\.[a-z]+)*\.f(?:32|64)\b")]
+    private static partial Regex FloatMaxMinPattern();
+
     private sealed record Row(KernelEntry Kernel, int Registers, int SpillStores, int SpillLoads, int Stack,
-        int StaticShared, int SharedBytes, Occupancy Occupancy, Dictionary<string, int>? Sass);
+        int StaticShared, int SharedBytes, Occupancy Occupancy, Dictionary<string, int>? Sass, int? UnfusedFma, int FloatMaxMin);
 }
