@@ -1,6 +1,7 @@
 using System.Reflection;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Numerics;
+using GpuSparse.Kernels.OnChip;
 using GpuSparse.Kernels.Penalties;
 
 namespace GpuSparse.Kernels;
@@ -29,6 +30,12 @@ public static class KernelCatalog
     /// <summary>The shape served by the one-thread-per-problem kernels.</summary>
     public const string AnyShape = "any n × p (one thread per problem, fallback)";
 
+    /// <summary>The shape served by the warp-per-problem coordinate-descent kernels.</summary>
+    public const string SmallShape = "p ≤ 64, n any (a warp per problem, G = XᵀX/n in shared memory)";
+
+    /// <summary>The group size of the warp-per-problem kernels on CUDA (the launch uses the accelerator's warp size).</summary>
+    public const int CudaWarpSize = 32;
+
     /// <summary>Every entry.</summary>
     public static IReadOnlyList<KernelEntry> All { get; } = Build();
 
@@ -42,6 +49,9 @@ public static class KernelCatalog
             {
                 var prox = proximal.MakeGenericType(scalar);
                 Add(entries, $"fista-iteration {label} {penalty}", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, prox], AnyShape);
+                Add(entries, $"gram-cd {label} {penalty}", typeof(GramCoordinateDescentKernel), nameof(GramCoordinateDescentKernel.Run),
+                    [scalar, prox, precision], SmallShape, CudaWarpSize,
+                    GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));
             }
             Add(entries, $"gap {label}", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision], AnyShape);
         }

@@ -17,4 +17,10 @@ public static class BatchStatus
 
     /// <summary>Not iterated at all: the host found the problem's input invalid.</summary>
     public const int Skipped = 4;
+
+    /// <summary>
+    /// Coordinate descent only: a sweep right after a check moved no coordinate, so β is a fixed point of the
+    /// iteration with the gap still above the tolerance (reported as the iteration limit, with its own message).
+    /// </summary>
+    public const int FixedPoint = 5;
 }

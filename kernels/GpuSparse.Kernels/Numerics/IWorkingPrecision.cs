@@ -12,6 +12,9 @@ public interface IWorkingPrecision<T> where T : unmanaged, IFloatingPointIeee754
 {
     /// <summary>Returns <paramref name="value"/> exactly as a double.</summary>
     double ToDouble(T value);
+
+    /// <summary>Returns <paramref name="value"/> rounded to the working precision (as <c>T.CreateTruncating</c> does).</summary>
+    T FromDouble(double value);
 }
 
 /// <summary>float32 working precision.</summary>
@@ -19,6 +22,9 @@ public readonly struct SinglePrecision : IWorkingPrecision<float>
 {
     /// <inheritdoc />
     public double ToDouble(float value) => value;
+
+    /// <inheritdoc />
+    public float FromDouble(double value) => (float)value;
 }
 
 /// <summary>float64 working precision.</summary>
@@ -26,4 +32,7 @@ public readonly struct DoublePrecision : IWorkingPrecision<double>
 {
     /// <inheritdoc />
     public double ToDouble(double value) => value;
+
+    /// <inheritdoc />
+    public double FromDouble(double value) => value;
 }

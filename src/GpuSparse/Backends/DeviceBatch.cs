@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using GpuSparse.Certificates;
 using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.OnChip;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
@@ -39,7 +41,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _hostMomentum;
     private readonly double[] _hostGapTolerance, _hostNullObjective, _hostGap, _hostObjective, _hostBestGap, _hostBestObjective;
     private readonly int[] _hostStatus, _hostFinishedAt, _hostFinished;
-    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate;
+    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate = null!;
+    private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> _coordinateDescent = null!;
+    private readonly int _warpSize;
     private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int> _check;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
     private PreparedDesign<T>? _sharedDesign;
@@ -61,11 +65,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// When set, the device is treated as having only this many bytes free: buffers that need more fail with the
     /// <see cref="OutOfMemoryException"/> a real allocation failure raises (for testing the recovery on any device).
     /// </param>
+    /// <param name="engine">The algorithm the batch runs (<see cref="DeviceEngine.Auto"/> is resolved by <see cref="DeviceEngines.Resolve"/>).</param>
     /// <exception cref="OutOfMemoryException">A buffer could not be allocated; nothing stays allocated.</exception>
     public DeviceBatch(Accelerator accelerator, IlgpuKernels kernels, int capacity, int samples, int features,
-        bool designPerProblem, bool positive, long? memoryLimitBytes = null)
+        bool designPerProblem, bool positive, long? memoryLimitBytes = null, DeviceEngine engine = DeviceEngine.ProximalGradient)
     {
-        long required = RequiredBytes(capacity, samples, features, designPerProblem);
+        engine = DeviceEngines.Resolve(engine, features);
+        long required = RequiredBytes(capacity, samples, features, designPerProblem, engine);
         if (required > memoryLimitBytes)
             throw new OutOfMemoryException($"{required} bytes of device buffers exceed the simulated limit of {memoryLimitBytes} bytes");
         Capacity = capacity;
@@ -73,14 +79,24 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Features = features;
         DesignPerProblem = designPerProblem;
         Positive = positive;
-        _iterate = positive
-            ? kernels.Iteration<T, NonNegativeElasticNetProximal<T>>()
-            : kernels.Iteration<T, ElasticNetProximal<T>>();
+        Engine = engine;
+        bool proximal = engine == DeviceEngine.ProximalGradient;
+        _warpSize = accelerator.WarpSize;
+        if (proximal)
+            _iterate = positive
+                ? kernels.Iteration<T, NonNegativeElasticNetProximal<T>>()
+                : kernels.Iteration<T, ElasticNetProximal<T>>();
+        else
+            _coordinateDescent = positive
+                ? kernels.GramCoordinateDescent<T, NonNegativeElasticNetProximal<T>>()
+                : kernels.GramCoordinateDescent<T, ElasticNetProximal<T>>();
         _check = kernels.Gap<T>();
         _compact = kernels.Compaction();
         _stream = accelerator.DefaultStream;
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long designLength = designPerProblem ? np * capacity : np;
+        // the proximal-gradient state (coordinate descent keeps its own on-chip)
+        long proximalNk = proximal ? nk : 0, proximalPk = proximal ? pk : 0, proximalK = proximal ? capacity : 0;
         // a failed allocation must not leak the buffers allocated before it
         try
         {
@@ -90,22 +106,22 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             (_response, _hostResponse) = Pair<T>(accelerator, nk);
             (_l1, _hostL1) = Pair<T>(accelerator, pk);
             (_l2, _hostL2) = Pair<T>(accelerator, pk);
-            (_step, _hostStep) = Pair<T>(accelerator, capacity);
-            (_stepOverN, _hostStepOverN) = Pair<T>(accelerator, capacity);
+            (_step, _hostStep) = Pair<T>(accelerator, proximalK);
+            (_stepOverN, _hostStepOverN) = Pair<T>(accelerator, proximalK);
             (_beta, _hostBeta) = Pair<T>(accelerator, pk);
             (_best, _hostBest) = Pair<T>(accelerator, pk);
-            (_momentum, _hostMomentum) = Pair<T>(accelerator, capacity);
-            _z = Allocate<T>(accelerator, pk);
-            _next = Allocate<T>(accelerator, pk);
-            _residual = Allocate<T>(accelerator, nk);
-            _correlation = Allocate<T>(accelerator, pk);
+            (_momentum, _hostMomentum) = Pair<T>(accelerator, proximalK);
+            _z = Allocate<T>(accelerator, proximalPk);
+            _next = Allocate<T>(accelerator, proximalPk);
+            _residual = Allocate<T>(accelerator, proximalNk);
+            _correlation = Allocate<T>(accelerator, proximalPk);
             (_status, _hostStatus) = Pair<int>(accelerator, capacity);
             (_finishedAt, _hostFinishedAt) = Pair<int>(accelerator, capacity);
             (_finished, _hostFinished) = Pair<int>(accelerator, 1);
             _listLength = Allocate<int>(accelerator, 1);
             _lists = [Allocate<int>(accelerator, capacity), Allocate<int>(accelerator, capacity)];
             _gapResidual = Allocate<double>(accelerator, nk);
-            _gapCorrelation = Allocate<double>(accelerator, pk);
+            _gapCorrelation = Allocate<double>(accelerator, proximalPk);
             (_gapTolerance, _hostGapTolerance) = Pair<double>(accelerator, capacity);
             (_nullObjective, _hostNullObjective) = Pair<double>(accelerator, capacity);
             _runaway = Allocate<double>(accelerator, capacity);
@@ -128,18 +144,24 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     public long AllocatedBytes => _buffers.Sum(buffer => buffer.LengthInBytes);
 
     /// <summary>The bytes of device memory the buffers for <paramref name="capacity"/> problems of n × p take.</summary>
-    public static long RequiredBytes(int capacity, int samples, int features, bool designPerProblem)
+    public static long RequiredBytes(int capacity, int samples, int features, bool designPerProblem,
+        DeviceEngine engine = DeviceEngine.ProximalGradient)
     {
+        bool proximal = DeviceEngines.Resolve(engine, features) == DeviceEngine.ProximalGradient;
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long design = designPerProblem ? np * capacity : np;
-        // T: design; response and residual (n·K); l1, l2, β, best, z, next, correlation (p·K); step, t/n, momentum (K)
-        long elements = design + 2 * nk + 7 * pk + 3L * capacity;
+        // T: design; response (n·K); l1, l2, β, best (p·K); proximal gradient only: residual (n·K), z, next,
+        // correlation (p·K), step, t/n, momentum (K)
+        long elements = design + nk + 4 * pk + (proximal ? nk + 3 * pk + 3L * capacity : 0);
         // int: status, finished-at and two index lists (K); the finished count and the list length
         long ints = 4L * capacity + 2;
-        // double: gap residual (n·K) and correlation (p·K); seven certificate scalars per problem
-        long doubles = nk + pk + 7L * capacity;
+        // double: gap residual (n·K), seven certificate scalars per problem; proximal gradient only: v (p·K)
+        long doubles = nk + 7L * capacity + (proximal ? pk : 0);
         return elements * Unsafe.SizeOf<T>() + ints * sizeof(int) + doubles * sizeof(double);
     }
+
+    /// <summary>The algorithm this batch runs.</summary>
+    public DeviceEngine Engine { get; }
 
     /// <summary>n.</summary>
     public int Samples { get; }
@@ -166,7 +188,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>How many times the last <see cref="Run"/> compacted the active problems.</summary>
     public int Compactions { get; private set; }
 
-    /// <summary>How many gap checks the last <see cref="Run"/> launched (one more than its iteration launches).</summary>
+    /// <summary>How many gap checks the last <see cref="Run"/> launched (one more than its iteration launches; for coordinate descent, its launches).</summary>
     public int Checks { get; private set; }
 
     /// <summary>Host–device copies since the last <see cref="Begin"/> (uploads, finished counts, downloads).</summary>
@@ -242,11 +264,14 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         l1[..p].CopyTo(_hostL1.AsSpan(k * p, p));
         l2[..p].CopyTo(_hostL2.AsSpan(k * p, p));
         initial[..p].CopyTo(_hostBeta.AsSpan(k * p, p));
-        // the same t and t/n as the reference iteration
-        T step = T.CreateTruncating(design.Step);
-        _hostStep[k] = step;
-        _hostStepOverN[k] = step / T.CreateTruncating(n);
-        _hostMomentum[k] = T.One;
+        if (Engine == DeviceEngine.ProximalGradient)
+        {
+            // the same t and t/n as the reference iteration (coordinate descent needs no step: L is never computed)
+            T step = T.CreateTruncating(design.Step);
+            _hostStep[k] = step;
+            _hostStepOverN[k] = step / T.CreateTruncating(n);
+            _hostMomentum[k] = T.One;
+        }
         _hostGapTolerance[k] = gapTolerance;
         _hostNullObjective[k] = nullObjective;
         _hostStatus[k] = BatchStatus.Active;
@@ -270,10 +295,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Upload(_l1, _hostL1, pk);
         Upload(_l2, _hostL2, pk);
         Upload(_beta, _hostBeta, pk);
-        Upload(_z, _hostBeta, pk);
-        Upload(_step, _hostStep, count);
-        Upload(_stepOverN, _hostStepOverN, count);
-        Upload(_momentum, _hostMomentum, count);
+        if (Engine == DeviceEngine.ProximalGradient)
+        {
+            Upload(_z, _hostBeta, pk);
+            Upload(_step, _hostStep, count);
+            Upload(_stepOverN, _hostStepOverN, count);
+            Upload(_momentum, _hostMomentum, count);
+        }
         Upload(_gapTolerance, _hostGapTolerance, count);
         Upload(_nullObjective, _hostNullObjective, count);
         Upload(_status, _hostStatus, count);
@@ -289,7 +317,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <param name="options">The solver options.</param>
     /// <param name="onFinished">Told how many more problems finished after each check.</param>
     /// <param name="cancellationToken">Stops the iteration at the next check.</param>
-    public int Run(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
+    public int Run(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) =>
+        Engine == DeviceEngine.ProximalGradient
+            ? RunProximalGradient(options, onFinished, cancellationToken)
+            : RunCoordinateDescent(options, onFinished, cancellationToken);
+
+    private int RunProximalGradient(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
     {
         bool accelerated = options.Algorithm == SolverAlgorithm.Fista;
         var problem = ProblemViews();
@@ -314,6 +347,48 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         }
         return iteration;
     }
+
+    /// <summary>
+    /// Coordinate descent on G, a warp per problem (<see cref="GramCoordinateDescentKernel"/>): each launch covers a
+    /// window of check intervals, twice as long as the last one up to <see cref="MaxIntervalsPerLaunch"/>, so the
+    /// host waits for the finished count a few times per solve rather than at every check. A solve cancelled
+    /// before it starts still makes the first check (in a window of zero sweeps), as the host engines do.
+    /// </summary>
+    private int RunCoordinateDescent(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
+    {
+        var problem = ProblemViews();
+        var state = IterateViews(accelerated: false);
+        var certificate = CertificateViews();
+        var window = new GramWindow
+        {
+            CheckInterval = options.CheckInterval,
+            MaxIterations = options.MaxIterations,
+            Positive = Positive ? 1 : 0,
+            TrustedTolerance = GramDualityGap.TrustedTolerance,
+        };
+        var shared = SharedMemoryConfig.RequestDynamic<double>(GramCoordinateDescentKernel.SharedDoubles(Features));
+        int iteration = 0, extent = _count, intervals = 1;
+        Compactions = 0;
+        Checks = 0;
+        do
+        {
+            Compact(ref state, ref extent);
+            window.StartIteration = iteration;
+            window.EndIteration = cancellationToken.IsCancellationRequested
+                ? iteration
+                : (int)Math.Min(options.MaxIterations, iteration + (long)intervals * options.CheckInterval);
+            _coordinateDescent(new KernelConfig(extent, _warpSize, shared), problem, state, certificate, window);
+            iteration = window.EndIteration;
+            intervals = Math.Min(2 * intervals, MaxIntervalsPerLaunch);
+            Checks++;
+            ReadFinished(onFinished);
+        }
+        while (_finishedCount < _count && !cancellationToken.IsCancellationRequested);
+        return iteration;
+    }
+
+    /// <summary>The most check intervals one coordinate-descent launch covers (cancellation is seen between launches).</summary>
+    public const int MaxIntervalsPerLaunch = 64;
 
     /// <summary>
     /// When the active problems are fewer than <see cref="CompactionThreshold"/> of the <paramref name="extent"/>
@@ -359,12 +434,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         var (status, finishedAt) = _hostStatus[k] switch
         {
             BatchStatus.Converged => (ProblemStatus.Converged, _hostFinishedAt[k]),
-            BatchStatus.MaxIterations => (ProblemStatus.MaxIterations, _hostFinishedAt[k]),
+            BatchStatus.MaxIterations or BatchStatus.FixedPoint => (ProblemStatus.MaxIterations, _hostFinishedAt[k]),
             BatchStatus.Diverged => (ProblemStatus.Diverged, _hostFinishedAt[k]),
             BatchStatus.Skipped => (ProblemStatus.Invalid, 0),
             _ => (ProblemStatus.Cancelled, iteration),
         };
-        return new DeviceOutcome(status, finishedAt, _hostGap[k], _hostObjective[k], _hostBestGap[k], _hostBestObjective[k]);
+        return new DeviceOutcome(status, finishedAt, _hostGap[k], _hostObjective[k], _hostBestGap[k], _hostBestObjective[k],
+            _hostStatus[k] == BatchStatus.FixedPoint);
     }
 
     /// <summary>Copies problem k's last iterate, or its best one, (working scale, from <see cref="Download"/>) into <paramref name="destination"/>.</summary>
@@ -388,10 +464,26 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             CopyIterate(k, best: false, last);
             CopyIterate(k, best: true, best);
             var o = Outcome(k, iteration);
-            results[problems[k].Index] = ProblemOutcome.Build<T>(problems[k], o.Status, o.Iterations, last,
-                o.Gap, o.Objective, best, o.BestGap, o.BestObjective);
+            var result = ProblemOutcome.Build<T>(problems[k], o.Status, o.Iterations, last, o.Gap, o.Objective, best,
+                o.BestGap, o.BestObjective);
+            results[problems[k].Index] = Engine == DeviceEngine.ProximalGradient ? result : result with
+            {
+                Message = CoordinateDescentMessage(problems[k], o) ?? result.Message,
+            };
         }
     }
+
+    /// <summary>The messages of the host coordinate-descent engine, which counts sweeps.</summary>
+    private static string? CoordinateDescentMessage(PreparedProblem<T> problem, DeviceOutcome outcome) => outcome switch
+    {
+        { Status: ProblemStatus.Diverged } =>
+            $"problem {problem.Index}: the objective became {outcome.Objective:G6} at sweep {outcome.Iterations} (the iteration diverged)",
+        { FixedPoint: true } =>
+            $"problem {problem.Index}: coordinate descent reached a fixed point at sweep {outcome.Iterations} with gap {outcome.Gap:E3} " +
+            $"above the tolerance {problem.GapTolerance:E3} (the rounding floor of the working precision)",
+        { Status: ProblemStatus.Cancelled } => $"problem {problem.Index}: cancelled after {outcome.Iterations} sweeps",
+        _ => null,
+    };
 
     private void CheckShape(PreparedDesign<T> design)
     {
@@ -457,14 +549,17 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             onFinished?.Invoke(_finishedCount - before);
     }
 
+    // The buffers an engine does not use are empty: their views are too.
     private static ArrayView<TElement> Slice<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, long length)
-        where TElement : unmanaged => buffer.View.SubView(0, length);
+        where TElement : unmanaged => buffer.Length == 0 ? ArrayView<TElement>.Empty : buffer.View.SubView(0, length);
 
     // Uploads are queued on the stream from page-locked memory (asynchronous DMA on CUDA); kernels launched
     // after them on the same stream see the data.
     private void Upload<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
         where TElement : unmanaged
     {
+        if (length == 0)
+            return;
         Slice(buffer, length).CopyFromCPUUnsafeAsync(_stream, ref host[0], length);
         Transfers++;
     }
@@ -511,4 +606,4 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
 /// <summary>How one problem of a device batch ended: its status, iterations, and its last and best certificates.</summary>
 internal readonly record struct DeviceOutcome(ProblemStatus Status, int Iterations, double Gap, double Objective,
-    double BestGap, double BestObjective);
+    double BestGap, double BestObjective, bool FixedPoint);

@@ -71,6 +71,12 @@ public sealed class IlgpuBackend : ISolverBackend
     public int MaxProblemsPerChunk { get; set; } = DefaultMaxProblemsPerChunk;
 
     /// <summary>
+    /// The algorithm the device runs (default <see cref="DeviceEngine.Auto"/>: coordinate descent on G, a warp per
+    /// problem, for p ≤ 64; the proximal-gradient iteration of <see cref="SolverOptions.Algorithm"/> otherwise).
+    /// </summary>
+    public DeviceEngine Engine { get; set; } = DeviceEngine.Auto;
+
+    /// <summary>
     /// When fewer than this fraction of the problems a launch covers are still active, later launches cover
     /// only the active ones (gathered into a compact index list); 0 never compacts. Results do not depend on it.
     /// </summary>
@@ -105,10 +111,13 @@ public sealed class IlgpuBackend : ISolverBackend
 
     internal IlgpuKernels Kernels => _kernels;
 
-    /// <summary>A backend on ILGPU's CPU accelerator (emulated device threads; for testing the kernels).</summary>
-    public static IlgpuBackend CreateCpu()
+    /// <summary>A backend on ILGPU's CPU accelerator (emulated device threads, warps of 4; for testing the kernels).</summary>
+    public static IlgpuBackend CreateCpu() => CreateCpu(CPUDevice.Default);
+
+    /// <summary>A backend on ILGPU's CPU accelerator emulating <paramref name="device"/> (e.g. <see cref="CPUDevice.Nvidia"/>: warps of 32).</summary>
+    internal static IlgpuBackend CreateCpu(CPUDevice device)
     {
-        var context = Context.Create(builder => builder.CPU().Math(MathMode.Default));
+        var context = Context.Create(builder => builder.CPU(device).Math(MathMode.Default));
         return new IlgpuBackend(context, context.CreateCPUAccelerator(0), "cpu");
     }
 
@@ -164,14 +173,15 @@ public sealed class IlgpuBackend : ISolverBackend
         ProblemResult[] results, ProgressReporter reporter, ref int chunkLimit, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // one device batch per design (shared) or per n (per-problem designs), and per penalty kind
+        // one device batch per design (shared) or per n (per-problem designs), and per penalty kind; the engine by p
+        var engine = DeviceEngines.Resolve(Engine, valid.Count > 0 ? valid[0].Design.Features : 1);
         var groups = valid.GroupBy(problem => (designPerProblem ? (object)problem.Design.Samples : problem.Design, problem.Positive));
         foreach (var group in groups)
         {
             var problems = group.ToArray();
             var design = problems[0].Design;
-            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, chunkLimit);
-            var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive);
+            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, engine, chunkLimit);
+            var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive, engine);
             chunkLimit = Math.Min(chunkLimit, chunk);
             try
             {
@@ -197,14 +207,16 @@ public sealed class IlgpuBackend : ISolverBackend
     /// released and then the chunk is halved (lowered to the capacity obtained).
     /// </summary>
     /// <exception cref="DeviceOutOfMemoryException">Not even one problem fits on the device.</exception>
-    private DeviceBatch<T> Open<T>(ref int chunk, int samples, int features, bool designPerProblem, bool positive)
+    private DeviceBatch<T> Open<T>(ref int chunk, int samples, int features, bool designPerProblem, bool positive,
+        DeviceEngine engine)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int wanted = chunk;
         lock (_idle)
         {
             int found = _idle.FindIndex(idle => idle is DeviceBatch<T> batch && batch.Samples == samples && batch.Features == features
-                && batch.DesignPerProblem == designPerProblem && batch.Positive == positive && batch.Capacity >= wanted);
+                && batch.DesignPerProblem == designPerProblem && batch.Positive == positive && batch.Engine == engine
+                && batch.Capacity >= wanted);
             if (found >= 0)
             {
                 var batch = (DeviceBatch<T>)_idle[found];
@@ -218,14 +230,14 @@ public sealed class IlgpuBackend : ISolverBackend
             try
             {
                 return new DeviceBatch<T>(_accelerator, _kernels, chunk, samples, features, designPerProblem, positive,
-                    DeviceMemoryLimitBytes) { CompactionThreshold = CompactionThreshold };
+                    DeviceMemoryLimitBytes, engine) { CompactionThreshold = CompactionThreshold };
             }
             catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e))
             {
                 if (ReleaseIdle())
                     continue;
                 if (chunk == 1)
-                    throw new DeviceOutOfMemoryException(DeviceName, DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem),
+                    throw new DeviceOutOfMemoryException(DeviceName, DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem, engine),
                         $"{samples} × {features}, {(designPerProblem ? "its own design" : "a shared design")}, {typeof(T).Name}", e);
                 chunk = (chunk + 1) / 2;
             }
@@ -236,7 +248,7 @@ public sealed class IlgpuBackend : ISolverBackend
     /// Problems per chunk: at most <paramref name="limit"/>, as many as <see cref="ChunkMemoryFraction"/> of the
     /// device's free memory holds, and few enough that every index fits an int.
     /// </summary>
-    private int ChunkSize<T>(int problems, int samples, int features, bool designPerProblem, int limit)
+    private int ChunkSize<T>(int problems, int samples, int features, bool designPerProblem, DeviceEngine engine, int limit)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long perProblem = designPerProblem ? (long)samples * features : Math.Max(samples, features);
@@ -244,8 +256,8 @@ public sealed class IlgpuBackend : ISolverBackend
         long budget = DeviceMemoryLimitBytes ?? (_accelerator is CudaAccelerator cuda
             ? (long)(ChunkMemoryFraction * cuda.GetFreeMemory())
             : CpuChunkBytes);
-        long fixedBytes = DeviceBatch<T>.RequiredBytes(0, samples, features, designPerProblem);
-        long bytesPerProblem = DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem) - fixedBytes;
+        long fixedBytes = DeviceBatch<T>.RequiredBytes(0, samples, features, designPerProblem, engine);
+        long bytesPerProblem = DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem, engine) - fixedBytes;
         long memoryFit = Math.Max(1, (budget - fixedBytes) / bytesPerProblem);
         return (int)Math.Min(Math.Min(Math.Min(problems, limit), fit), memoryFit);
     }

@@ -3,6 +3,7 @@ using System.Reflection;
 using GpuSparse.Kernels;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Numerics;
+using GpuSparse.Kernels.OnChip;
 using GpuSparse.Kernels.Penalties;
 using ILGPU;
 using ILGPU.Runtime;
@@ -38,6 +39,27 @@ internal sealed class IlgpuKernels
             ? (Delegate)(Action<Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int, int>)GapKernel.Run<double, DoublePrecision>
             : (Action<Index1D, ProblemViews<float>, IterateViews<float>, CertificateViews, int, int, int>)GapKernel.Run<float, SinglePrecision>);
         return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedStreamKernel(kernel));
+    }
+
+    /// <summary><see cref="GramCoordinateDescentKernel.Run{T, TProx, TPrecision}"/> for the penalty <typeparamref name="TProx"/>.</summary>
+    public Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> GramCoordinateDescent<T, TProx>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TProx : struct, IProximal<T>
+    {
+        var kernel = (Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow>)(Delegate)(typeof(T) == typeof(double)
+            ? CoordinateDescentKernel<double, TProx, DoublePrecision>()
+            : CoordinateDescentKernel<float, TProx, SinglePrecision>());
+        return GetOrLoad(kernel, () => _accelerator.LoadStreamKernel(kernel));
+    }
+
+    // The kernel method closed over the precision functor of T (TProx is a penalty of T, passed through).
+    private static Delegate CoordinateDescentKernel<TScalar, TProx, TPrecision>()
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+        where TPrecision : struct, IWorkingPrecision<TScalar>
+    {
+        var method = typeof(GramCoordinateDescentKernel).GetMethod(nameof(GramCoordinateDescentKernel.Run))!
+            .MakeGenericMethod(typeof(TScalar), typeof(TProx), typeof(TPrecision));
+        return method.CreateDelegate<Action<ProblemViews<TScalar>, IterateViews<TScalar>, CertificateViews, GramWindow>>();
     }
 
     /// <summary><see cref="CompactionKernel.Run"/>.</summary>

@@ -44,14 +44,14 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         try
         {
             _device = new DeviceBatch<T>(backend.Accelerator, backend.Kernels, problems, n, p, perProblem, structure.Positive,
-                backend.DeviceMemoryLimitBytes)
+                backend.DeviceMemoryLimitBytes, backend.Engine)
             {
                 CompactionThreshold = backend.CompactionThreshold,
             };
         }
         catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e))
         {
-            throw DeviceOutOfMemoryException.ForSession(backend.DeviceName, DeviceBatch<T>.RequiredBytes(problems, n, p, perProblem),
+            throw DeviceOutOfMemoryException.ForSession(backend.DeviceName, DeviceBatch<T>.RequiredBytes(problems, n, p, perProblem, backend.Engine),
                 problems, $"{n} × {p}, {(perProblem ? "each its own design" : "a shared design")}, {typeof(T).Name}", e);
         }
         _device.Begin(problems);

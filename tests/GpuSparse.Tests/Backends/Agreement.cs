@@ -12,18 +12,19 @@ internal readonly record struct AgreementReport(double MaxRelative, int BitIdent
     public override string ToString() => $"max relative difference {MaxRelative:E2}, {BitIdentical}/{Compared} values bit-identical";
 }
 
-/// <summary>Solves a batch on the reference path and on another backend and compares every result.</summary>
+/// <summary>Solves a batch on the reference path (or another oracle) and on another backend and compares every result.</summary>
 internal static class Agreement
 {
     /// <summary>
     /// Asserts equal statuses, iteration counts and fields, and coefficients, intercepts, gaps and objectives
     /// within <paramref name="relative"/> (|a − b| ≤ relative·max(|a|, |b|, scale)); returns what was measured.
     /// </summary>
-    public static AgreementReport Check<T>(ISolverBackend backend, ProblemBatch<T> batch, SolverOptions options, double relative)
+    public static AgreementReport Check<T>(ISolverBackend backend, ProblemBatch<T> batch, SolverOptions options, double relative,
+        ISolverBackend? oracle = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         using var reference = new ReferenceBackend();
-        var expected = reference.Solve(batch, options);
+        var expected = (oracle ?? reference).Solve(batch, options);
         var actual = backend.Solve(batch, options);
         Assert.Equal(backend.Name, actual.Backend);
         double worst = 0;

@@ -6,11 +6,11 @@ using Xunit.Abstractions;
 
 namespace GpuSparse.Tests.Backends;
 
-/// <summary>One ILGPU CPU backend for a test class, so that kernels compile once.</summary>
+/// <summary>One ILGPU CPU backend on the proximal-gradient engine for a test class, so that kernels compile once.</summary>
 public sealed class CpuBackendFixture : IDisposable
 {
     /// <summary>The backend.</summary>
-    public IlgpuBackend Backend { get; } = IlgpuBackend.CreateCpu();
+    public IlgpuBackend Backend { get; } = IlgpuBackend.CreateCpu().With(DeviceEngine.ProximalGradient);
 
     public void Dispose() => Backend.Dispose();
 }

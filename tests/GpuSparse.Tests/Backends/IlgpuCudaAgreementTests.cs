@@ -5,10 +5,10 @@ using Xunit.Abstractions;
 
 namespace GpuSparse.Tests.Backends;
 
-/// <summary>One CUDA backend for the test class, created only when a device exists.</summary>
+/// <summary>One CUDA backend on the proximal-gradient engine for the test class, created only when a device exists.</summary>
 public sealed class CudaBackendFixture : IDisposable
 {
-    private readonly Lazy<IlgpuBackend> _backend = new(IlgpuBackend.CreateCuda);
+    private readonly Lazy<IlgpuBackend> _backend = new(() => IlgpuBackend.CreateCuda().With(DeviceEngine.ProximalGradient));
 
     /// <summary>The backend (created on first use).</summary>
     public IlgpuBackend Backend => _backend.Value;

@@ -6,11 +6,18 @@ using Xunit;
 
 namespace GpuSparse.Tests.Backends;
 
-/// <summary>The reliability suite bound to ILGPU's CPU accelerator.</summary>
+/// <summary>The reliability suite bound to ILGPU's CPU accelerator on the proximal-gradient engine.</summary>
 [Collection(IlgpuCpuCollection.Name)]
 public sealed class IlgpuCpuReliabilityTests : ReliabilitySuite
 {
-    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu();
+    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu().With(DeviceEngine.ProximalGradient);
+}
+
+/// <summary>The reliability suite bound to ILGPU's CPU accelerator on the on-chip coordinate-descent engine (warps of 4).</summary>
+[Collection(IlgpuCpuCollection.Name)]
+public sealed class IlgpuCpuGramReliabilityTests : ReliabilitySuite
+{
+    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu().With(DeviceEngine.GramCoordinateDescent);
 }
 
 /// <summary>The reliability suite bound to CUDA: runs where a GPU is present, reported as skipped elsewhere.</summary>

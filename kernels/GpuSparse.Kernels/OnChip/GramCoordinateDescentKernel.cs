@@ -1,0 +1,371 @@
+using System.Numerics;
+using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.Certificates;
+using GpuSparse.Kernels.Numerics;
+using GpuSparse.Kernels.Penalties;
+using ILGPU;
+
+namespace GpuSparse.Kernels.OnChip;
+
+/// <summary>
+/// Cyclic coordinate descent on the Gram form (glmnet's covariance updates), one warp per problem with the whole
+/// solve on-chip: X is read once per launch, a tile of rows at a time, to form <c>G = X_wᵀX_w/n</c> and
+/// <c>c = X_wᵀy_c/n</c> in shared memory; every sweep and every Gram-form gap check then runs on shared memory.
+/// Lane l owns the coordinates j ≡ l (mod warp size): it keeps qⱼ = (c − Gβ)ⱼ and βⱼ, so a coordinate update is
+/// computed by its owner, broadcast by one shuffle, and every lane updates its own q entries from row j of G.
+/// </summary>
+/// <remarks>
+/// The iteration, the check schedule, the fixed-point rule and the stopping rule are those of the host engine
+/// (<c>GpuSparse.Backends.GramCoordinateDescent</c>): sweeps in the working precision on q, q recomputed in
+/// float64 from G and β at every check; below <see cref="GramWindow.TrustedTolerance"/> the check forms the
+/// residual from X instead (the host's <c>DualityGap</c>, same operation order). A launch covers the sweeps from
+/// <see cref="GramWindow.StartIteration"/> to <see cref="GramWindow.EndIteration"/>; a problem resumed by the next
+/// launch forms G again and recomputes q as its last check did, so results do not depend on the windows.
+/// Shared memory: <see cref="SharedDoubles"/> doubles per group.
+/// </remarks>
+public static class GramCoordinateDescentKernel
+{
+    /// <summary>Rows of X staged in shared memory at a time while G and c are formed.</summary>
+    public const int TileRows = 8;
+
+    /// <summary>The largest p the kernel serves (G in shared memory: 37 KB in float64 at p = 64).</summary>
+    public const int MaxFeatures = 64;
+
+    /// <summary>Shared memory per group, in doubles: G (p²), c, q in float64, v (3p), q, β, 1/Gⱼⱼ, l1ⱼ/Gⱼⱼ, l2ⱼ/Gⱼⱼ in the working precision (5p), the X tile and its y values.</summary>
+    public static int SharedDoubles(int features) => features * features + 8 * features + TileRows * features + TileRows;
+
+    /// <summary>The kernel: group g solves problem k (see <see cref="IterateViews{T}.Problem"/>) over the sweeps of <paramref name="window"/>.</summary>
+    /// <param name="problem">The problems' data (X, y_c, l1, l2).</param>
+    /// <param name="state">β, the best iterate, statuses and the active list (the FISTA views are unused).</param>
+    /// <param name="certificate">The certificate state (the residual scratch is used by checks from X).</param>
+    /// <param name="window">The sweeps of this launch and the stopping options.</param>
+    public static void Run<T, TProx, TPrecision>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
+        GramWindow window)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TProx : struct, IProximal<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        int k = state.Problem(Grid.IdxX);
+        if (state.Status[k] != BatchStatus.Active)
+            return;
+        var wide = default(TPrecision);
+        var prox = default(TProx);
+        int lane = Group.IdxX, lanes = Group.DimX;
+        int n = problem.Samples, p = problem.Features;
+        int b0 = problem.Coordinate(k, 0);
+
+        var shared = SharedMemory.GetDynamic<double>();
+        var gram = shared.SubView(0, p * p);
+        var correlation = shared.SubView(p * p, p);
+        var gradientDouble = shared.SubView(p * p + p, p);
+        var residualCorrelation = shared.SubView(p * p + 2 * p, p);
+        var working = shared.SubView(p * p + 3 * p, 5 * p).Cast<T>();
+        var gradient = working.SubView(0, p);
+        var beta = working.SubView(p, p);
+        var inverseDiagonal = working.SubView(2 * p, p);
+        var l1Step = working.SubView(3 * p, p);
+        var l2Step = working.SubView(4 * p, p);
+        var tile = shared.SubView(p * p + 8 * p, TileRows * p);
+        var tileResponse = shared.SubView(p * p + 8 * p + TileRows * p, TileRows);
+
+        double responseNorm2OverN = FormGram<T, TPrecision>(problem, k, gram, correlation, tile, tileResponse, lane, lanes);
+        for (int j = lane; j < p; j += lanes)
+        {
+            // coordinate j minimises ½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²: the proximal map with step 1/Gⱼⱼ
+            T diagonal = wide.FromDouble(gram[j * p + j]);
+            T inverse = diagonal > T.Zero ? T.One / diagonal : T.Zero;
+            inverseDiagonal[j] = inverse;
+            l1Step[j] = problem.L1[b0 + j] * inverse;
+            l2Step[j] = problem.L2[b0 + j] * inverse;
+            beta[j] = state.Beta[b0 + j];
+        }
+        Group.Barrier();
+
+        bool positive = window.Positive != 0;
+        bool trusted = certificate.GapTolerance[k] >= window.TrustedTolerance * 2 * certificate.NullObjective[k];
+        int iteration = window.StartIteration;
+        double gap, objective, bestGap, bestObjective, runaway;
+        if (iteration == 0)
+        {
+            (gap, objective) = Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
+                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, positive, lane, lanes);
+            bestGap = gap;
+            bestObjective = objective;
+            runaway = StoppingRule.Runaway(objective, certificate.NullObjective[k]);
+            for (int j = lane; j < p; j += lanes)
+                state.Best[b0 + j] = beta[j];
+        }
+        else
+        {
+            // resumed right after a check: q as that check recomputed it, the verdict below repeats its own
+            RecomputeGradient<T, TPrecision>(gram, correlation, gradientDouble, gradient, beta, p, lane, lanes);
+            Group.Barrier();
+            gap = certificate.Gap[k];
+            objective = certificate.Objective[k];
+            bestGap = certificate.BestGap[k];
+            bestObjective = certificate.BestObjective[k];
+            runaway = certificate.Runaway[k];
+        }
+
+        int status = BatchStatus.Active;
+        bool fixedPoint = false;
+        while (true)
+        {
+            if (StoppingRule.Diverged(gap, objective, runaway))
+            {
+                status = BatchStatus.Diverged;
+                break;
+            }
+            if (gap < bestGap)
+            {
+                bestGap = gap;
+                bestObjective = objective;
+                for (int j = lane; j < p; j += lanes)
+                    state.Best[b0 + j] = beta[j];
+            }
+            if (gap <= certificate.GapTolerance[k])
+            {
+                status = BatchStatus.Converged;
+                break;
+            }
+            if (fixedPoint)
+            {
+                status = BatchStatus.FixedPoint;
+                break;
+            }
+            if (iteration >= window.MaxIterations)
+            {
+                status = BatchStatus.MaxIterations;
+                break;
+            }
+            if (iteration >= window.EndIteration)
+                break;
+            // a sweep that moves nothing right after a check (q freshly recomputed) is a fixed point; later in the
+            // interval it only ends the interval early
+            int checkAt = Math.Min(window.MaxIterations, iteration + window.CheckInterval);
+            int start = iteration;
+            while (iteration < checkAt)
+            {
+                bool moved = Sweep<T, TProx, TPrecision>(prox, gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
+                iteration++;
+                if (!moved)
+                {
+                    fixedPoint = iteration == start + 1;
+                    break;
+                }
+            }
+            Group.Barrier();
+            (gap, objective) = Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
+                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, positive, lane, lanes);
+        }
+
+        for (int j = lane; j < p; j += lanes)
+            state.Beta[b0 + j] = beta[j];
+        if (lane != 0)
+            return;
+        certificate.Gap[k] = gap;
+        certificate.Objective[k] = objective;
+        certificate.BestGap[k] = bestGap;
+        certificate.BestObjective[k] = bestObjective;
+        certificate.Runaway[k] = runaway;
+        if (status == BatchStatus.Active)
+            return;
+        state.Status[k] = status;
+        certificate.FinishedAt[k] = iteration;
+        Atomic.Add(ref certificate.Finished[0], 1);
+    }
+
+    /// <summary>
+    /// Forms G = X_wᵀX_w/n and c = X_wᵀy_c/n in shared memory (float64 products, ascending i, lane l owning the
+    /// entries e ≡ l of G and the coordinates j ≡ l of c), reading X once in tiles of rows; returns ‖y_c‖²/n.
+    /// </summary>
+    private static double FormGram<T, TPrecision>(ProblemViews<T> problem, int k, ArrayView<double> gram,
+        ArrayView<double> correlation, ArrayView<double> tile, ArrayView<double> tileResponse, int lane, int lanes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        var wide = default(TPrecision);
+        int n = problem.Samples, p = problem.Features, x0 = problem.DesignOffset(k), y0 = problem.Sample(k, 0);
+        for (int e = lane; e < p * p; e += lanes)
+            gram[e] = 0;
+        for (int j = lane; j < p; j += lanes)
+            correlation[j] = 0;
+        double yy = 0;
+        for (int first = 0; first < n; first += TileRows)
+        {
+            int rows = Math.Min(TileRows, n - first);
+            // the rows [first, first + rows) are contiguous in X: consecutive lanes read consecutive addresses
+            for (int e = lane; e < rows * p; e += lanes)
+                tile[e] = wide.ToDouble(problem.Design[x0 + first * p + e]);
+            for (int i = lane; i < rows; i += lanes)
+                tileResponse[i] = wide.ToDouble(problem.Response[y0 + first + i]);
+            Group.Barrier();
+            // Gₐᵦ += xᵢₐ·xᵢᵦ
+            for (int e = lane; e < p * p; e += lanes)
+            {
+                int a = e / p, b = e - a * p;
+                double acc = gram[e];
+                for (int i = 0; i < rows; i++)
+                    acc += tile[i * p + a] * tile[i * p + b];
+                gram[e] = acc;
+            }
+            // cⱼ += yᵢ·xᵢⱼ, ‖y_c‖² += yᵢ²
+            for (int j = lane; j < p; j += lanes)
+            {
+                double acc = correlation[j];
+                for (int i = 0; i < rows; i++)
+                    acc += tileResponse[i] * tile[i * p + j];
+                correlation[j] = acc;
+            }
+            for (int i = 0; i < rows; i++)
+                yy += tileResponse[i] * tileResponse[i];
+            Group.Barrier();
+        }
+        double invN = 1.0 / n;
+        for (int e = lane; e < p * p; e += lanes)
+            gram[e] *= invN;
+        for (int j = lane; j < p; j += lanes)
+            correlation[j] *= invN;
+        Group.Barrier();
+        return yy * invN;
+    }
+
+    /// <summary>One cyclic sweep; returns false when no coordinate moved (the same on every lane).</summary>
+    private static bool Sweep<T, TProx, TPrecision>(TProx prox, ArrayView<double> gram, ArrayView<T> gradient, ArrayView<T> beta,
+        ArrayView<T> inverseDiagonal, ArrayView<T> l1Step, ArrayView<T> l2Step, int p, int lane, int lanes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TProx : struct, IProximal<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        var wide = default(TPrecision);
+        bool moved = false;
+        for (int j = 0; j < p; j++)
+        {
+            int owner = j % lanes;
+            T change = T.Zero;
+            if (lane == owner)
+            {
+                T inverse = inverseDiagonal[j];
+                if (inverse != T.Zero)
+                {
+                    T old = beta[j];
+                    // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), the exact minimiser along coordinate j
+                    T next = prox.Apply(old + gradient[j] * inverse, l1Step[j], l2Step[j]);
+                    if (next != old)
+                    {
+                        beta[j] = next;
+                        change = old - next;
+                    }
+                }
+            }
+            change = Warp.Shuffle(change, owner);
+            if (change == T.Zero)
+                continue;
+            moved = true;
+            // q = c − Gβ changes by −Gⱼ·(βⱼ⁺ − βⱼ) (G symmetric: row j is column j; in the working precision,
+            // as the host engine's working copy of G)
+            for (int a = lane; a < p; a += lanes)
+                gradient[a] += change * wide.FromDouble(gram[j * p + a]);
+        }
+        return moved;
+    }
+
+    /// <summary>qₐ = cₐ − Gₐ·β in float64 for the lane's coordinates, and the working copy reset to it.</summary>
+    private static void RecomputeGradient<T, TPrecision>(ArrayView<double> gram, ArrayView<double> correlation,
+        ArrayView<double> gradientDouble, ArrayView<T> gradient, ArrayView<T> beta, int p, int lane, int lanes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        var wide = default(TPrecision);
+        for (int a = lane; a < p; a += lanes)
+        {
+            double dot = 0;
+            for (int b = 0; b < p; b++)
+                dot += gram[a * p + b] * wide.ToDouble(beta[b]);
+            double q = correlation[a] - dot;
+            gradientDouble[a] = q;
+            gradient[a] = wide.FromDouble(q);
+        }
+    }
+
+    /// <summary>
+    /// The gap check of the host engine: q recomputed in float64, then (gap, objective) from the Gram form when
+    /// trusted, otherwise from the residual formed from X. Every lane returns the same values.
+    /// </summary>
+    private static (double Gap, double Objective) Check<T, TPrecision>(ProblemViews<T> problem, CertificateViews certificate,
+        int k, ArrayView<double> gram, ArrayView<double> correlation, ArrayView<double> gradientDouble,
+        ArrayView<double> residualCorrelation, ArrayView<T> gradient, ArrayView<T> beta, double responseNorm2OverN,
+        bool trusted, bool positive, int lane, int lanes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        var wide = default(TPrecision);
+        int n = problem.Samples, p = problem.Features, b0 = problem.Coordinate(k, 0);
+        RecomputeGradient<T, TPrecision>(gram, correlation, gradientDouble, gradient, beta, p, lane, lanes);
+        if (!trusted)
+            ResidualFromDesign<T, TPrecision>(problem, certificate, k, beta, residualCorrelation, lane, lanes);
+        Group.Barrier();
+        double gap = 0, objective = 0;
+        if (lane == 0)
+        {
+            if (trusted)
+            {
+                // ‖R‖²/n = ‖y_c‖²/n − βᵀc − βᵀq and R·y_c/n = ‖y_c‖²/n − βᵀc, in per-n units
+                double betaDotC = 0, betaDotQ = 0;
+                for (int j = 0; j < p; j++)
+                {
+                    double b = wide.ToDouble(beta[j]);
+                    betaDotC += b * correlation[j];
+                    betaDotQ += b * gradientDouble[j];
+                }
+                double residualNorm2 = DeviceGap.Max(responseNorm2OverN - betaDotC - betaDotQ, 0);
+                double residualDotY = responseNorm2OverN - betaDotC;
+                (gap, objective) = DeviceGap.Combine<T, TPrecision>(beta, 0, problem.L1, problem.L2, b0, p, gradientDouble, 0,
+                    residualNorm2, residualDotY, 1, positive);
+            }
+            else
+            {
+                // ‖R‖², R·y_c in ascending i, as the host's DualityGap sums them
+                int s0 = problem.Sample(k, 0);
+                double residualNorm2 = 0, residualDotY = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double r = certificate.Residual[s0 + i];
+                    residualNorm2 += r * r;
+                    residualDotY += r * wide.ToDouble(problem.Response[s0 + i]);
+                }
+                (gap, objective) = DeviceGap.Combine<T, TPrecision>(beta, 0, problem.L1, problem.L2, b0, p, residualCorrelation, 0,
+                    residualNorm2, residualDotY, n, positive);
+            }
+        }
+        gap = Warp.Shuffle(gap, 0);
+        objective = Warp.Shuffle(objective, 0);
+        return (gap, objective);
+    }
+
+    /// <summary>R = y_c − X_wβ into the certificate scratch (lane l the rows i ≡ l), then v = X_wᵀR (lane l the coordinates j ≡ l).</summary>
+    private static void ResidualFromDesign<T, TPrecision>(ProblemViews<T> problem, CertificateViews certificate, int k,
+        ArrayView<T> beta, ArrayView<double> residualCorrelation, int lane, int lanes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        var wide = default(TPrecision);
+        int n = problem.Samples, p = problem.Features, x0 = problem.DesignOffset(k), s0 = problem.Sample(k, 0);
+        Group.Barrier();
+        for (int i = lane; i < n; i += lanes)
+        {
+            double acc = 0;
+            for (int j = 0; j < p; j++)
+                acc += wide.ToDouble(problem.Design[x0 + i * p + j]) * wide.ToDouble(beta[j]);
+            certificate.Residual[s0 + i] = wide.ToDouble(problem.Response[s0 + i]) - acc;
+        }
+        Group.Barrier();
+        for (int j = lane; j < p; j += lanes)
+        {
+            double acc = 0;
+            for (int i = 0; i < n; i++)
+                acc += wide.ToDouble(problem.Design[x0 + i * p + j]) * certificate.Residual[s0 + i];
+            residualCorrelation[j] = acc;
+        }
+    }
+}
