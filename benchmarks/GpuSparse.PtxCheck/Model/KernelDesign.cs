@@ -47,15 +47,22 @@ internal abstract class KernelDesign
         ? "catalog (" + string.Join(", ", Implementations(shape).Select(e => $"`{e.Name}`")) + ")"
         : "model (no catalog kernel yet)";
 
-    /// <summary>Work of one problem done once per solve (reading the data, forming G, the final certificate, writing results).</summary>
-    public Work Solve(Shape s) => FromCatalog(s, c => Work.Hbm(c.HbmBytesOnce) + Work.Flops(c.FlopsOnce, s.ScalarBytes), ModelSolve(s));
+    /// <summary>Work of one problem done once per launch (reading the data, forming G, writing results).</summary>
+    public Work Solve(Shape s) => FromCatalog(s, c => Work.Hbm(c.HbmBytesOnce) + Work.Flops(c.FlopsOnce, s.ScalarBytes), ModelSolve(s), keepShared: true);
 
     /// <summary>Work of one problem per iteration.</summary>
     public Work Iteration(Shape s) => FromCatalog(s, c => Work.Hbm(c.HbmBytesPerIteration) + Work.Shared(c.SharedBytesPerIteration)
-        + Work.Flops(c.FlopsPerIteration, s.ScalarBytes), ModelIteration(s));
+        + Work.Flops(c.FlopsPerIteration, s.ScalarBytes), ModelIteration(s), keepShared: false);
 
     /// <summary>Work of one problem per duality-gap check (float64 flops).</summary>
-    public Work Check(Shape s) => FromCatalog(s, c => Work.Hbm(c.HbmBytesPerCheck) + Work.Flops(c.FlopsPerCheck, 8), ModelCheck(s));
+    public Work Check(Shape s) => FromCatalog(s, c => Work.Hbm(c.HbmBytesPerCheck) + Work.Flops(c.FlopsPerCheck, 8), ModelCheck(s), keepShared: true);
+
+    /// <summary>
+    /// Kernel launches a problem of <paramref name="iterations"/> iterations takes part in: 1 for a kernel that
+    /// keeps its problems to the end; more where each launch covers a window of iterations and a resumed problem
+    /// reloads its data (the per-launch work of <see cref="Solve"/> is then paid again).
+    /// </summary>
+    public virtual int Launches(int iterations, int checkInterval) => 1;
 
     /// <summary>The model's own formulas for <see cref="Solve"/>.</summary>
     protected abstract Work ModelSolve(Shape s);
@@ -66,12 +73,14 @@ internal abstract class KernelDesign
     /// <summary>The model's own formulas for <see cref="Check"/>.</summary>
     protected abstract Work ModelCheck(Shape s);
 
-    private Work FromCatalog(Shape s, Func<KernelCost, Work> part, Work model)
+    // The catalog's bytes and flops replace the model's; what the catalog does not give (dependent latency, and
+    // shared-memory bytes outside the iterations when keepShared) stays the model's.
+    private Work FromCatalog(Shape s, Func<KernelCost, Work> part, Work model, bool keepShared)
     {
         var kernels = Implementations(s);
         if (kernels.Count == 0)
             return model;
-        var sum = Work.Chain(model.ChainCycles);
+        var sum = Work.Chain(model.ChainCycles) + (keepShared ? Work.Shared(model.SharedBytes) : default);
         foreach (var kernel in kernels)
             sum += part(KernelCostModel.For(kernel, s.Samples, s.Features, s.ScalarBytes));
         return sum;
@@ -92,9 +101,12 @@ internal abstract class KernelDesign
     /// <summary>Bytes per problem over PCIe in a warm resident-session call: y and the settings in, results out.</summary>
     public double ResidentCallBytes(Shape s) => s.N * s.S + SettingsBytes + HostOut(s);
 
-    /// <summary>The whole solve of one problem with <paramref name="iterations"/> iterations and a check every <paramref name="checkInterval"/>.</summary>
-    public Work Total(Shape shape, double iterations, int checkInterval) =>
-        Solve(shape) + iterations * Iteration(shape) + (Math.Ceiling(iterations / checkInterval) + 1) * Check(shape);
+    /// <summary>
+    /// The whole solve of one problem with <paramref name="iterations"/> iterations, a check every
+    /// <paramref name="checkInterval"/> (and at iteration 0), over <paramref name="launches"/> launches.
+    /// </summary>
+    public Work Total(Shape shape, double iterations, double launches, int checkInterval) =>
+        launches * Solve(shape) + iterations * Iteration(shape) + (Math.Ceiling(iterations / checkInterval) + 1) * Check(shape);
 
     /// <summary>⌈v⌉, for whole wavefronts and warps.</summary>
     protected static double Up(double v) => Math.Ceiling(v);

@@ -1,4 +1,5 @@
 using GpuSparse.Kernels;
+using GpuSparse.Kernels.OnChip;
 
 namespace GpuSparse.PtxCheck.Model;
 
@@ -61,9 +62,11 @@ internal sealed class ThreadPerProblemFista : KernelDesign
 }
 
 /// <summary>
-/// Warp per problem on the Gram form (p ≤ 64), G = XᵀX/n and c = Xᵀy/n formed on-chip from one read of X, the
-/// problem resident on its warp for the whole solve (lane l owns coordinates l and l + 32; G in shared memory).
-/// One iteration is a CD sweep (<see cref="CoordinateDescent"/>) or a FISTA step on G.
+/// Warp per problem on the Gram form (p ≤ 64): G = XᵀX/n and c = Xᵀy/n formed on-chip from one read of X, lane l
+/// owning the coordinates j ≡ l (mod 32). One iteration is a CD sweep (the catalog's <c>gram-cd</c> kernels:
+/// G in float64 in shared memory, q = c − Gβ in shared memory, G formed again by every launch, launches
+/// covering windows of 1, 2, 4, … check intervals) or a FISTA step on G (modelled, G formed once, the problem
+/// kept by its warp to the end).
 /// </summary>
 internal sealed class WarpGram : KernelDesign
 {
@@ -73,59 +76,78 @@ internal sealed class WarpGram : KernelDesign
 
     public override string Name => _coordinateDescent ? "warp/problem Gram CD" : "warp/problem Gram FISTA";
     public override string Algorithm => _coordinateDescent ? "CD" : "FISTA";
-    public override bool Serves(Shape shape) => shape.Features <= 64 && GramBytes(shape) <= H200.SharedMemoryPerBlock;
+    public override bool Serves(Shape shape) => shape.Features <= GramCoordinateDescentKernel.MaxFeatures;
 
-    // Not in the catalog yet.
-    protected override bool Implements(KernelEntry entry, Shape shape) => false;
+    protected override bool Implements(KernelEntry entry, Shape shape) =>
+        _coordinateDescent && entry.Name == $"gram-cd float{8 * shape.ScalarBytes} elastic-net";
 
-    /// <summary>G in shared memory, p² scalars.</summary>
-    private static double GramBytes(Shape s) => s.P * s.P * s.S;
+    /// <summary>Shared memory of one warp: the CD kernel's layout (G in float64 and its vectors and tile), or G and five p-vectors for FISTA.</summary>
+    private double SharedBytes(Shape s) => _coordinateDescent
+        ? GramCoordinateDescentKernel.SharedDoubles(s.Features) * 8.0
+        : (s.P * s.P + 5 * s.P) * s.S;
 
-    /// <summary>Loads of one p-vector of shared memory by the warp (lane l reads element l and l + 32).</summary>
-    private static double VectorWavefronts(Shape s) => Up(s.P / 32) * 32 * s.S / Wavefront;
+    /// <summary>Wavefronts of one warp-wide access to a p-vector of shared memory of <paramref name="bytes"/>-byte elements (lane l: elements l, l + 32).</summary>
+    private static double VectorWavefronts(Shape s, double bytes) => Up(s.P / 32) * 32 * bytes / Wavefront;
+
+    /// <summary>Bytes of an element of G: float64 in the CD kernel, the working precision in FISTA.</summary>
+    private double GramElement(Shape s) => _coordinateDescent ? 8 : s.S;
+
+    public override int Launches(int iterations, int checkInterval)
+    {
+        if (!_coordinateDescent)
+            return 1;
+        // windows of 1, 2, 4, … intervals: a problem finishing at iteration I is in every launch that starts before I
+        int launches = 1;
+        long end = checkInterval, intervals = 1;
+        while (end < iterations)
+        {
+            launches++;
+            intervals = Math.Min(2 * intervals, 64);
+            end += intervals * checkInterval;
+        }
+        return launches;
+    }
 
     protected override Work ModelSolve(Shape s) =>
-        // one read of X and y from HBM; results written once (β, b₀, gap, iterations, status)
-        Work.Hbm(s.N * s.P * s.S + s.N * s.S + SettingsBytes + s.P * s.S + ResultBytes)
-        // G = XᵀX/n (upper triangle: p(p+1)/2 entries × 2n), c = Xᵀy/n (2np), centring and ‖y‖² (~3np + 3n)
-        + Work.Flops(s.N * s.P * (s.P + 1) + 5 * s.N * s.P + 3 * s.N, s.ScalarBytes)
-        // forming G: row i of X staged in shared memory, broadcast element by element to the lanes (np wavefronts),
-        // then G written (p vector stores per row)
-        + Work.Shared(s.N * s.P * Wavefront + s.P * VectorWavefronts(s) * Wavefront)
-        + Work.Chain(s.N * s.P * Latency.Fma(s) / 2)
-        // final certificate from X, not G (the Gram form cancels): X re-read, R = y − Xβ and v = XᵀR in float64
-        + Work.Hbm(s.N * s.P * s.S) + Work.Flops(4 * s.N * s.P, 8)
-        // FISTA's step 1/L: ~20 power iterations u ← Gu/‖Gu‖ (2p² flops, p broadcasts and G loads, a reduction);
-        // CD needs only 1/Gⱼⱼ
+        // one read of X and y from HBM per launch; β read, results written
+        Work.Hbm(s.N * s.P * s.S + s.N * s.S + SettingsBytes + 2 * s.P * s.S + ResultBytes)
+        // G = XᵀX/n on every entry (2np² flops), c = Xᵀy/n and ‖y‖² (2np + 2n)
+        + Work.Flops(2 * s.N * s.P * s.P + 2 * s.N * s.P + 2 * s.N, s.ScalarBytes)
+        // forming G in tiles of 8 rows: X tile stored (np elements), then for every (entry, row) one broadcast of xᵢₐ
+        // and one vector load of xᵢᵦ (np²/32 warp steps), and G read and written once per tile
+        + Work.Shared(VectorWavefronts(s, 8) * s.N * Wavefront
+            + s.N * s.P * s.P / 32 * (1 + 8.0 * 32 / Wavefront) * Wavefront
+            + Up(s.N / 8) * s.P * 2 * VectorWavefronts(s, GramElement(s)) * Wavefront)
+        + Work.Chain(s.N * s.P * s.P / 32 * Latency.Fma64)
+        // FISTA's step 1/L: ~20 power iterations u ← Gu/‖Gu‖ (2p² flops, p broadcasts and G loads, a reduction)
         + (_coordinateDescent ? default : 20 * (Work.Flops(2 * s.P * s.P, s.ScalarBytes)
-            + Work.Shared((s.P * (1 + VectorWavefronts(s)) + 5) * Wavefront)
+            + Work.Shared((s.P * (1 + VectorWavefronts(s, GramElement(s))) + 5) * Wavefront)
             + Work.Chain(s.P * Latency.Fma(s) + Latency.WarpReduction)));
 
     protected override Work ModelIteration(Shape s) => _coordinateDescent
-        // for each j: lane j updates βⱼ from qⱼ = (Gβ)ⱼ, Δ broadcast (1 shuffle), every lane reads Gⱼ and
-        // q += Gⱼ·Δ (2p flops) → per sweep p shuffles + p vector loads, 2p² + ~6p flops,
-        // a chain of p × (update + shuffle + FMA)
-        ? Work.Flops(2 * s.P * s.P + 6 * s.P, s.ScalarBytes)
-          + Work.Shared(s.P * (1 + VectorWavefronts(s)) * Wavefront)
-          + Work.Chain(s.P * (Latency.CoordinateUpdate + Latency.Exchange + Latency.Fma(s)))
+        // for each j: the owner lane reads qⱼ, βⱼ, 1/Gⱼⱼ, l1ⱼ, l2ⱼ and updates βⱼ, Δ broadcast (1 shuffle), every lane
+        // reads row j of G and updates its q entries in shared memory (2p + 6p flops per coordinate)
+        ? Work.Flops(2 * s.P * s.P + 8 * s.P, s.ScalarBytes)
+          + Work.Shared(s.P * (5 + 1 + VectorWavefronts(s, 8) + 2 * VectorWavefronts(s, s.S)) * Wavefront)
+          // chain per coordinate: owner's loads, the update, the shuffle, q's load-FMA-store that the next owner reads
+          + Work.Chain(s.P * (4 * Latency.Exchange + Latency.CoordinateUpdate + Latency.Fma(s)))
         // g = c − Gz: p broadcasts of zⱼ and p vector loads of Gⱼ, 2p² flops; prox + momentum + restart test ~15p,
-        // restart test and momentum: one warp reduction; chain: p dependent FMAs per accumulator + bookkeeping
+        // one warp reduction; chain: p dependent FMAs per accumulator + bookkeeping
         : Work.Flops(2 * s.P * s.P + 15 * s.P, s.ScalarBytes)
-          + Work.Shared((s.P * (1 + VectorWavefronts(s)) + 5) * Wavefront)
+          + Work.Shared((s.P * (1 + VectorWavefronts(s, s.S)) + 5) * Wavefront)
           + Work.Chain(s.P * Latency.Fma(s) + Latency.WarpReduction + Latency.FistaStep);
 
     protected override Work ModelCheck(Shape s) =>
-        // Gram-form gap in float64: ‖R‖² = ‖y‖² − 2βᵀc + βᵀq with q = Gβ (CD keeps q; FISTA forms it: 2p² flops),
-        // v = n(c − q); three warp reductions (βᵀc, βᵀq, penalty/conjugate) and the dual scale (a max reduction)
-        Work.Flops(12 * s.P + (_coordinateDescent ? 0 : 2 * s.P * s.P), 8)
-        + Work.Shared((4 * 5 + (_coordinateDescent ? 0 : s.P * (1 + VectorWavefronts(s)))) * Wavefront)
-        + Work.Chain(4 * Latency.WarpReduction);
+        // Gram-form gap in float64: q = c − Gβ (2p² flops: p broadcasts of βⱼ and p row loads of G), ‖R‖² from
+        // ‖y‖², βᵀc and βᵀq, v = n·q; four warp reductions (βᵀc, βᵀq, penalty/conjugate, the dual scale)
+        Work.Flops(2 * s.P * s.P + 24 * s.P, 8)
+        + Work.Shared((s.P * (1 + VectorWavefronts(s, GramElement(s))) + 4 * 5) * Wavefront)
+        + Work.Chain(s.P * Latency.Fma64 + 4 * Latency.WarpReduction);
 
-    // One warp per problem: resident warps per SM, limited by G's shared memory and 64 warp slots, and by the
-    // registers (~64 per lane assumed: the PTX check gives the real figure for the gpu branch's kernels).
+    // One warp per problem: resident warps per SM, limited by its shared memory and 64 warp slots (registers:
+    // ~56 per lane, the PTX check's figure for gram-cd).
     public override double ProblemsPerSm(Shape s) =>
-        Math.Min(Occupancy.Of(H200.WarpSize, registers: 64, sharedBytes: (int)GramBytes(s) + 2 * (int)(s.P * s.S) * 4).BlocksPerSm,
-            H200.ThreadsPerSm / H200.WarpSize);
+        Occupancy.Of(H200.WarpSize, registers: 56, sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
 }
 
 /// <summary>How a block-per-problem kernel holds X and iterates.</summary>
