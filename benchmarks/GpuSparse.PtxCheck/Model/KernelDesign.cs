@@ -86,6 +86,12 @@ internal abstract class KernelDesign
         return sum;
     }
 
+    /// <summary>
+    /// True when the 32 threads of a warp solve 32 different problems in step, so a warp iterates as long as the
+    /// slowest of them (the model then counts <see cref="IterationSample.WarpMaxMean"/> iterations, not the mean).
+    /// </summary>
+    public virtual bool ProblemsInStep => false;
+
     /// <summary>Problems resident on one SM at once.</summary>
     public abstract double ProblemsPerSm(Shape shape);
 

@@ -53,6 +53,8 @@ internal sealed class ThreadPerProblemFista : KernelDesign
     /// <summary>The compulsory HBM bytes of one iteration: X twice, y, r written and read, five p-vectors.</summary>
     public static double Compulsory(Shape s) => (2 * s.N * s.P + 3 * s.N + 8 * s.P) * s.S;
 
+    public override bool ProblemsInStep => true;
+
     // Bandwidth-bound: latency is hidden by the thousands of independent problems, so the model adds none.
     protected override Work ModelSolve(Shape s) => default;
     protected override Work ModelIteration(Shape s) => default;
@@ -185,8 +187,8 @@ internal sealed class BlockResidual : KernelDesign
 
     public override string Algorithm => _variant == BlockVariant.CoordinateDescent ? "CD" : "FISTA";
 
-    // Wide designs only (p > n): narrow ones go to the Gram designs.
-    public override bool Serves(Shape shape) => shape.Features > shape.Samples
+    // Wide per-problem designs only (p > n): narrow ones go to the Gram designs.
+    public override bool Serves(Shape shape) => shape.Features > shape.Samples && !shape.SharedDesign
         && SharedBytes(shape) <= H200.SharedMemoryPerBlock && Registers(shape) <= H200.MaxRegistersPerThread;
 
     // Not in the catalog yet.
@@ -238,4 +240,50 @@ internal sealed class BlockResidual : KernelDesign
 
     public override double ProblemsPerSm(Shape s) =>
         Occupancy.Of(Threads, registers: (int)Registers(s), sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
+}
+
+/// <summary>
+/// Shared design, tiled: one X for all problems (sweeps over y, λ or l1_ratio). G = XᵀX/n is formed once per
+/// batch and read from HBM once per block of 256 problems into shared memory; a thread is a problem, holding its
+/// β and q = c − Gβ in registers (p ≤ 32 in float64), so a CD sweep is, per coordinate, one broadcast of row j
+/// of G to the warp and 2p flops per problem: one iteration for the batch is the matrix–matrix work G·ΔB.
+/// Modelled (no catalog kernel yet).
+/// </summary>
+internal sealed class SharedDesignTiled : KernelDesign
+{
+    private const int Threads = 256;
+
+    public override string Name => "shared-design tiled Gram CD";
+    public override string Algorithm => "CD";
+    public override bool Serves(Shape shape) => shape.SharedDesign && Registers(shape) <= H200.MaxRegistersPerThread;
+    public override bool ProblemsInStep => true;
+
+    // Not in the catalog yet.
+    protected override bool Implements(KernelEntry entry, Shape shape) => false;
+
+    /// <summary>β and q in registers (2p scalars) and ~40 for the rest.</summary>
+    private static double Registers(Shape s) => 2 * s.P * s.S / 4 + 40;
+
+    public override double HostIn(Shape s) => s.N * s.S + SettingsBytes;
+
+    protected override Work ModelSolve(Shape s) =>
+        // y and results through HBM; G (float64) and X read once per block of 256 problems
+        Work.Hbm(s.N * s.S + SettingsBytes + s.P * s.S + ResultBytes + (s.P * s.P * 8 + s.N * s.P * s.S) / Threads)
+        // c = Xᵀy/n per problem (2np flops): X[i, j] broadcast to the warp from shared memory (np wavefronts per 32 problems)
+        + Work.Flops(2 * s.N * s.P + 2 * s.N, s.ScalarBytes) + Work.Shared(s.N * s.P / 32 * Wavefront)
+        + Work.Chain(s.N * s.P * Latency.Fma(s) / 4);
+
+    protected override Work ModelIteration(Shape s) =>
+        // per coordinate: βⱼ from qⱼ (registers), q += Gⱼ·Δ (2p flops), row j of G broadcast (p wavefronts per 32 problems)
+        Work.Flops(2 * s.P * s.P + 8 * s.P, s.ScalarBytes) + Work.Shared(s.P * s.P / 32 * Wavefront)
+        + Work.Chain(s.P * (Latency.CoordinateUpdate + Latency.Fma(s)));
+
+    protected override Work ModelCheck(Shape s) =>
+        // Gram-form gap in float64: q = c − Gβ afresh (2p² flops, p² broadcasts per 32 problems), ‖R‖² from ‖y‖²,
+        // βᵀc and βᵀq, all within the thread (no shuffles)
+        Work.Flops(2 * s.P * s.P + 24 * s.P, 8) + Work.Shared(s.P * s.P / 32 * Wavefront) + Work.Hbm(s.P * s.S)
+        + Work.Chain(s.P * s.P * Latency.Fma64 / 4 + 24 * Latency.Fma64);
+
+    public override double ProblemsPerSm(Shape s) =>
+        Threads * Occupancy.Of(Threads, registers: (int)Registers(s), sharedBytes: (int)(s.P * s.P * 8 + s.N * s.P * s.S)).BlocksPerSm;
 }

@@ -1,7 +1,7 @@
 namespace GpuSparse.PtxCheck.Model;
 
-/// <summary>One problem's shape: n samples, p features, the working precision's size in bytes.</summary>
-internal readonly record struct Shape(int Samples, int Features, int ScalarBytes)
+/// <summary>One problem's shape: n samples, p features, the working precision's size in bytes, and whether all problems share one X.</summary>
+internal readonly record struct Shape(int Samples, int Features, int ScalarBytes, bool SharedDesign = false)
 {
     /// <summary>n.</summary>
     public double N => Samples;
@@ -13,5 +13,5 @@ internal readonly record struct Shape(int Samples, int Features, int ScalarBytes
     public double S => ScalarBytes;
 
     /// <summary>"64 × 32 float64".</summary>
-    public override string ToString() => $"{Samples} × {Features} float{8 * ScalarBytes}";
+    public override string ToString() => $"{Samples} × {Features} float{8 * ScalarBytes}{(SharedDesign ? ", shared X" : "")}";
 }
