@@ -5,7 +5,8 @@
 # every target number. Hard limit of its own: $GPUSPARSE_RUN_LIMIT seconds (default 470, under 8 minutes);
 # each phase is time-boxed, and the report is written whatever fails.
 # Exit status: 0 all phases passed, 1 a phase failed or timed out, 2 no NVIDIA GPU (the report says so).
-# GPUSPARSE_RUN_FORCE=1 runs the phases without a GPU too (the CUDA tests then skip): a dry run of the script.
+# GPUSPARSE_RUN_FORCE=1 runs the phases without a GPU too (the CUDA tests then skip): a dry run of the script;
+# GPUSPARSE_RUN_BUNDLE=1 uses benchmarks/gpu/bin (see benchmarks/gpu/bundle.sh) even where an SDK is installed.
 set -u -o pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -41,6 +42,8 @@ phase() {
     return 1
   fi
   log "$name (at most ${seconds} s)"
+  # a shell function runs in a child bash (exported with export -f), since timeout runs programs only
+  declare -F "$1" >/dev/null && set -- bash -c '"$@"' _ "$@"
   local t0 rc
   t0=$(date +%s)
   timeout --kill-after=5 "$seconds" "$@" > "$work/$name.log" 2>&1
@@ -98,6 +101,7 @@ write_report() {
     echo
     echo "The rows of \`GpuTargetBenchmarks\` (one per target: time per solve or per call, problems/s, the goal and"
     echo "whether it is met) and \`ResidentSessionBenchmarks\` (warm call, bytes allocated). A target without a row was not measured."
+    [ "${GPUSPARSE_BENCH_GPU_TARGETS:-}" = all ] || echo "**Scaled-down cases (no GPU: K = 100 and 20 on the ILGPU CPU accelerator): these rows only show that the script works; they are not the targets.**"
     echo
     echo "| target | goal | measured |"
     echo "|---|---|---|"
@@ -194,44 +198,78 @@ install_dotnet() {
   [ "$(id -u)" -eq 0 ] || { echo "no dotnet SDK on PATH and not root: cannot apt-get install dotnet-sdk-10.0"; return 1; }
   apt-get update -qq && apt-get install -y -qq dotnet-sdk-10.0
 }
-dotnet_bin=$(find_dotnet || true)
-if [ -z "$dotnet_bin" ]; then
+export -f install_dotnet
+# Offline machines (the lent H200 has no SDK and no network): benchmarks/gpu/bundle.sh, run where both exist,
+# packs the runtime, the SDK's test runner and the Release builds into benchmarks/gpu/bin, carried along.
+# unpacked inside the repository (ignored): BenchmarkDotNet refuses to run assemblies from a temp folder
+export bundle="$repo/benchmarks/gpu/bin" unpacked="$repo/benchmarks/gpu/bin/unpacked"
+unpack_bundle() {
+  rm -rf "$unpacked" && mkdir -p "$unpacked" && tar -C "$unpacked" -xJf "$bundle/dotnet.tar.xz" && tar -C "$unpacked" -xJf "$bundle/app.tar.xz"
+}
+export -f unpack_bundle
+mode=sdk
+dotnet_bin=""
+[ "${GPUSPARSE_RUN_BUNDLE:-0}" = 1 ] || dotnet_bin=$(find_dotnet || true)
+if [ -z "$dotnet_bin" ] && [ -f "$bundle/dotnet.tar.xz" ] && [ -f "$bundle/app.tar.xz" ]; then
+  if phase dotnet 90 unpack_bundle; then
+    mode=bundle
+    dotnet_bin="$unpacked/dotnet/dotnet"
+    export DOTNET_ROOT="$unpacked/dotnet"
+    phases[-1]="${phases[-1]%|*}|no SDK: the runtime and builds of benchmarks/gpu/bin (commit $(head -1 "$unpacked/app/commit"))"
+  fi
+elif [ -z "$dotnet_bin" ]; then
   phase dotnet 150 install_dotnet
   dotnet_bin=$(find_dotnet || true)
 fi
 if [ -z "$dotnet_bin" ]; then
   [ "${phases[-1]%%|*}" = dotnet ] || phases+=("dotnet|**failed**|0|")
-  phases[-1]="${phases[-1]%|*}|no .NET SDK 10 found (PATH, \$DOTNET_ROOT, ~/.dotnet) and apt-get install dotnet-sdk-10.0 failed: install it or carry one"
+  phases[-1]="${phases[-1]%|*}|no .NET SDK 10 found (PATH, \$DOTNET_ROOT, ~/.dotnet) and apt-get install dotnet-sdk-10.0 failed: run benchmarks/gpu/bundle.sh where the SDK is and carry benchmarks/gpu/bin"
   failures+=(dotnet)
   for name in build tests benchmarks; do skip "$name" "no .NET SDK"; done
   log "cannot find or install the .NET SDK 10; see $report"
   exit 1
 fi
-sdk_version=$(cd "$repo" && "$dotnet_bin" --version 2>/dev/null)
-[ "${phases[-1]%%|*}" = dotnet ] || phases+=("dotnet|ok|0|$dotnet_bin")
+if [ "$mode" = bundle ]; then
+  sdk_version="none: runtime $(ls "$unpacked/dotnet/shared/Microsoft.NETCore.App") from the bundle"
+else
+  sdk_version=$(cd "$repo" && "$dotnet_bin" --version 2>/dev/null)
+  [ "${phases[-1]%%|*}" = dotnet ] || phases+=("dotnet|ok|0|$dotnet_bin")
+fi
 write_report
 
 # ---- phase 3: build ----------------------------------------------------------------------------------------------
-if ! phase build 200 "$dotnet_bin" build "$repo/GpuSparse.sln" -c Release -nologo; then
-  grep -qiE 'NU1301|Unable to load the service index|Name or service not known' "$work/build.log" \
-    && phases[-1]="${phases[-1]%|*}|NuGet unreachable: restore once where it is reachable and carry ~/.nuget/packages"
-  for name in tests benchmarks; do skip "$name" "build failed"; done
-  exit 1
+if [ "$mode" = bundle ]; then
+  skip build "prebuilt in the bundle (commit $(head -1 "$unpacked/app/commit"))"
+  tests_dll="$unpacked/app/tests/GpuSparse.Tests.dll"
+  bench_dll="$unpacked/app/benchmarks/GpuSparse.Benchmarks.dll"
+else
+  if ! phase build 200 "$dotnet_bin" build "$repo/GpuSparse.sln" -c Release -nologo; then
+    grep -qiE 'NU1301|Unable to load the service index|Name or service not known' "$work/build.log" \
+      && phases[-1]="${phases[-1]%|*}|NuGet unreachable: run benchmarks/gpu/bundle.sh where it is reachable and carry benchmarks/gpu/bin"
+    for name in tests benchmarks; do skip "$name" "build failed"; done
+    exit 1
+  fi
+  bench_dll="$repo/benchmarks/GpuSparse.Benchmarks/bin/Release/net10.0/GpuSparse.Benchmarks.dll"
 fi
 write_report
 
 # ---- phase 4: the CUDA test binding --------------------------------------------------------------------------------
-phase tests 120 "$dotnet_bin" test "$repo/tests/GpuSparse.Tests" -c Release --no-build --filter FullyQualifiedName~Cuda
+if [ "$mode" = bundle ]; then
+  phase tests 120 "$dotnet_bin" exec "$unpacked/vstest/vstest.console.dll" "$tests_dll" --TestCaseFilter:FullyQualifiedName~Cuda
+else
+  phase tests 120 "$dotnet_bin" test "$repo/tests/GpuSparse.Tests" -c Release --no-build --filter FullyQualifiedName~Cuda
+fi
 tests_summary=$(grep -E '(Passed|Failed)! +- +Failed: ' "$work/tests.log" | tail -1 | sed -E 's/^ *//')
 [ -n "$tests_summary" ] || tests_summary="no summary (see the phase table)"
 failed_tests=$(grep -E '^\s+Failed [A-Za-z]' "$work/tests.log" | head -30)
 write_report
 
 # ---- phase 5: the GPU benchmarks (in process, short jobs) --------------------------------------------------------
-bench_dll="$repo/benchmarks/GpuSparse.Benchmarks/bin/Release/net10.0/GpuSparse.Benchmarks.dll"
 # Full-size targets only on a GPU (K = 1,000,000 needs ~17 GB of host memory); the scaled ones on a forced dry run.
 [ "$gpu" -eq 1 ] && export GPUSPARSE_BENCH_GPU_TARGETS=all
-phase benchmarks 300 "$dotnet_bin" "$bench_dll" --filter '*GpuTargetBenchmarks*' '*ResidentSessionBenchmarks*' '*Staging*' \
-  --job Short --inProcess --exporters GitHub --artifacts "$work/bdn"
+filters=('*GpuTargetBenchmarks*' '*ResidentSessionBenchmarks*')
+# StagingBenchmarks declares its own job, which runs out of process and so needs the SDK
+[ "$mode" = sdk ] && filters+=('*StagingBenchmarks*')
+phase benchmarks 300 "$dotnet_bin" "$bench_dll" --filter "${filters[@]}" --job Short --inProcess --exporters GitHub --artifacts "$work/bdn"
 log "report written to $report"
 exit "$status"
