@@ -101,7 +101,7 @@ write_report() {
     echo
     echo "The rows of \`GpuTargetBenchmarks\` (one per target: time per solve or per call, problems/s, the goal and"
     echo "whether it is met) and \`ResidentSessionBenchmarks\` (warm call, bytes allocated). A target without a row was not measured."
-    [ "${GPUSPARSE_BENCH_GPU_TARGETS:-}" = all ] || echo "**Scaled-down cases (no GPU: K = 100 and 20 on the ILGPU CPU accelerator): these rows only show that the script works; they are not the targets.**"
+    [ "${GPUSPARSE_BENCH_GPU_TARGETS:-}" = all ] || echo "**Scaled-down cases (no GPU: K = 32 and 8 on the ILGPU CPU accelerator): these rows only show that the script works; they are not the targets.**"
     echo
     echo "| target | goal | measured |"
     echo "|---|---|---|"

@@ -43,12 +43,12 @@ public sealed record GpuTarget(string Name, Workload Workload, int Copies, bool 
         new("ElasticNetResident", ElasticNet, 1, Single: true, 1e-4, TargetMode.Resident, 0.020, "≤ 20 ms"),
     ];
 
-    /// <summary>The same targets on 100 and 20 problems, for the smoke job and machines without a GPU (goals scaled by K).</summary>
+    /// <summary>The same targets on 32 and 8 problems, for the smoke job and machines without a GPU (goals scaled by K).</summary>
     public static readonly GpuTarget[] Scaled =
     [
-        Full[0] with { Workload = Lasso with { K = 100 }, Copies = 1, GoalSeconds = 1e-4 },
-        Full[1] with { Workload = Lasso with { K = 100 }, Copies = 1, GoalSeconds = 1e-5 },
-        Full[2] with { Workload = ElasticNet with { K = 20 }, GoalSeconds = 2e-5 },
+        Full[0] with { Workload = Lasso with { K = 32 }, Copies = 1, GoalSeconds = 32e-6 },
+        Full[1] with { Workload = Lasso with { K = 32 }, Copies = 1, GoalSeconds = 3.2e-6 },
+        Full[2] with { Workload = ElasticNet with { K = 8 }, GoalSeconds = 8e-6 },
     ];
 
     /// <summary>K, the number of problems.</summary>
