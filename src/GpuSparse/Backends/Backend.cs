@@ -30,14 +30,34 @@ public static class Backend
     /// accelerator: it emulates device threads and is much slower than the managed paths; without CUDA it picks
     /// coordinate descent, measured fastest on the CPU (benchmarks/RESULTS.md).
     /// </summary>
+    /// <remarks>
+    /// With a CUDA device, <see cref="BackendKind.Auto"/> falls back to coordinate descent on the CPU, with one line on
+    /// stderr saying so, when the device cannot be started or fails while solving.
+    /// </remarks>
     /// <exception cref="NotSupportedException"><see cref="BackendKind.Cuda"/> without a CUDA device.</exception>
     public static ISolverBackend Create(BackendKind kind) => kind switch
     {
-        BackendKind.Auto => IlgpuBackend.IsCudaAvailable ? IlgpuBackend.CreateCuda() : new CoordinateDescentBackend(),
+        BackendKind.Auto => CreateAuto(Console.Error),
         BackendKind.CoordinateDescent => new CoordinateDescentBackend(),
         BackendKind.Reference => new ReferenceBackend(),
         BackendKind.Cpu => IlgpuBackend.CreateCpu(),
         BackendKind.Cuda => IlgpuBackend.CreateCuda(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown backend kind"),
     };
+
+    /// <summary><see cref="BackendKind.Auto"/>: the CUDA device (falling back to cd when it fails), or cd without one.</summary>
+    internal static ISolverBackend CreateAuto(TextWriter notices)
+    {
+        if (!IlgpuBackend.IsCudaAvailable)
+            return new CoordinateDescentBackend();
+        try
+        {
+            return new FallbackBackend(IlgpuBackend.CreateCuda(), notices);
+        }
+        catch (Exception e) when (DeviceFailureException.IsDeviceFailure(e) || e is NotSupportedException)
+        {
+            notices.WriteLine(FallbackBackend.FallbackLine($"the CUDA device '{IlgpuBackend.CudaDeviceName}' could not be started: {e.Message}"));
+            return new CoordinateDescentBackend();
+        }
+    }
 }

@@ -11,21 +11,24 @@ using ILGPU.Runtime.Cuda;
 namespace GpuSparse.Backends;
 
 /// <summary>
-/// Solves batches with the batched ISTA/FISTA kernels of <c>GpuSparse.Kernels.Batched</c> on an ILGPU
-/// accelerator: CUDA, or ILGPU's CPU accelerator (a kernel emulator, much slower than
-/// <see cref="Reference.ReferenceBackend"/>; it exists to test the kernels without a GPU). One device thread
-/// runs one problem in the reference iteration's operation order, so on the CPU accelerator float64 iterates
-/// match the reference path to the last bit.
+/// Solves batches on an ILGPU accelerator: CUDA, or ILGPU's CPU accelerator (a kernel emulator, much slower than
+/// the managed backends; it exists to test the kernels without a GPU). The engine is chosen by shape
+/// (<see cref="Engine"/>): coordinate descent on G with a warp per problem and G in shared memory for p ≤ 64, as
+/// the <c>cd</c> backend iterates; otherwise ISTA/FISTA with one device thread per problem in the reference
+/// iteration's operation order, so that on the CPU accelerator float64 iterates match the reference path to the
+/// last bit. See docs/gpu.md.
 /// </summary>
 /// <remarks>
-/// Problems are grouped by design (a shared design is stored once and read by every thread) or, for
-/// per-problem designs, by n, and by positivity; each group is solved in chunks of at most
-/// <see cref="MaxProblemsPerChunk"/> problems so that device memory stays bounded. Problems are prepared in
-/// ranges of a bounded size (like <see cref="Reference.ReferenceBackend"/>), so host working copies stay bounded
-/// too. When the device cannot allocate a chunk's buffers, the chunk is halved (for the rest of the solve) and
-/// the allocation retried; when not even one problem fits, <see cref="Solve{T}"/> throws
-/// <see cref="DeviceOutOfMemoryException"/> naming the device and the bytes requested. Results do not depend on
-/// the chunk or range size. Only float32 and float64 are supported.
+/// Problems are grouped by design (a shared design is stored once) or, for per-problem designs, by n, and by
+/// positivity; each group is solved in chunks sized from the device's free memory (at most
+/// <see cref="MaxProblemsPerChunk"/>), staged by bulk copies into page-locked arrays; device batches are kept for
+/// later solves of the same shape. Problems are prepared in ranges of a bounded size, so host working copies stay
+/// bounded too. When the device cannot allocate a chunk's buffers, the idle batches are freed, then the chunk is
+/// halved (for the rest of the solve) and the allocation retried; when not even one problem fits,
+/// <see cref="Solve{T}"/> throws <see cref="DeviceOutOfMemoryException"/> naming the device and the bytes
+/// requested; any other failure of the device (launch, copy, driver, compiler) is thrown as
+/// <see cref="DeviceFailureException"/>. Results do not depend on the chunk or range size. Only float32 and
+/// float64 are supported.
 /// </remarks>
 public sealed class IlgpuBackend : ISolverBackend
 {
@@ -163,8 +166,17 @@ public sealed class IlgpuBackend : ISolverBackend
                     reporter.Finished();
                 }
             }
-            SolveRange(valid, batch.Layout == BatchLayout.DesignPerProblem, options, results, reporter, ref chunkLimit,
-                cancellationToken);
+            try
+            {
+                SolveRange(valid, batch.Layout == BatchLayout.DesignPerProblem, options, results, reporter, ref chunkLimit,
+                    cancellationToken);
+            }
+            catch (Exception e) when (DeviceFailureException.IsDeviceFailure(e))
+            {
+                // the device may be left in any state: its idle batches are not reused
+                ReleaseIdle();
+                throw new DeviceFailureException(DeviceName, e);
+            }
         }
         return new BatchResult(results, Name, clock.Elapsed);
     }

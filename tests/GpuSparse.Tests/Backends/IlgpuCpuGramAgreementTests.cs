@@ -2,7 +2,6 @@ using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Model;
 using GpuSparse.Solvers;
-using ILGPU.Runtime.CPU;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -14,8 +13,8 @@ public sealed class GramBackendsFixture : IDisposable
     /// <summary>Warps of 4 (the CPU accelerator's default device).</summary>
     public IlgpuBackend Warp4 { get; } = IlgpuBackend.CreateCpu().With(DeviceEngine.GramCoordinateDescent);
 
-    /// <summary>Warps of 32 (<see cref="CPUDevice.Nvidia"/>).</summary>
-    public IlgpuBackend Warp32 { get; } = IlgpuBackend.CreateCpu(CPUDevice.Nvidia).With(DeviceEngine.GramCoordinateDescent);
+    /// <summary>Warps of 32, as on CUDA (<see cref="IlgpuDevices.CudaWarp"/>).</summary>
+    public IlgpuBackend Warp32 { get; } = IlgpuBackend.CreateCpu(IlgpuDevices.CudaWarp).With(DeviceEngine.GramCoordinateDescent);
 
     public IlgpuBackend Get(int warp) => warp == 4 ? Warp4 : Warp32;
 

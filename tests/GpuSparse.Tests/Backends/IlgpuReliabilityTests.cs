@@ -13,11 +13,11 @@ public sealed class IlgpuCpuReliabilityTests : ReliabilitySuite
     protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu().With(DeviceEngine.ProximalGradient);
 }
 
-/// <summary>The reliability suite bound to ILGPU's CPU accelerator on the on-chip coordinate-descent engine (warps of 4).</summary>
+/// <summary>The reliability suite bound to ILGPU's CPU accelerator on the engine picked by shape (coordinate descent on G for p ≤ 64; warps of 2 lanes, see <see cref="IlgpuDevices"/>).</summary>
 [Collection(IlgpuCpuCollection.Name)]
 public sealed class IlgpuCpuGramReliabilityTests : ReliabilitySuite
 {
-    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu().With(DeviceEngine.GramCoordinateDescent);
+    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu(IlgpuDevices.TwoLanes).With(DeviceEngine.Auto);
 }
 
 /// <summary>The reliability suite bound to CUDA: runs where a GPU is present, reported as skipped elsewhere.</summary>

@@ -127,6 +127,51 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
     }
 
     [Fact]
+    public void OnTheCoordinateDescentEngine_CallsEqualFreshSolvesAndTheCdBackend()
+    {
+        const int count = 10, n = 18, p = 6;
+        var random = new Random(12);
+        var x = RandomValues<double>(random, count * n * p);
+        var structure = new ResidentOptions { Standardize = true };
+        var options = new SolverOptions { Tolerance = 1e-9 };
+        using var backend = IlgpuBackend.CreateCpu(IlgpuDevices.TwoLanes).With(DeviceEngine.GramCoordinateDescent);
+        using var session = ResidentSession<double>.WithDesignPerProblem(backend, x, count, n, p, structure, options);
+        var lambdas = Enumerable.Range(0, count).Select(k => 0.02 + 0.01 * k).ToArray();
+        var ratios = Enumerable.Range(0, count).Select(k => (k % 3) * 0.5).ToArray();
+        var y = new double[count * n];
+        for (int k = 0; k < count; k++)
+            Responses(random, x.AsSpan(k * n * p, n * p).ToArray(), 1, n, p).AsSpan().CopyTo(y.AsSpan(k * n, n));
+        double[]? starts = null;
+        for (int call = 0; call < 3; call++)
+        {
+            var actual = Run(session, y, lambdas, ratios);
+            var settings = Enumerable.Range(0, count).Select(k => new ProblemSettings
+            {
+                Lambda = lambdas[k], L1Ratio = ratios[k], Standardize = true,
+                WarmStart = starts?.AsSpan(k * p, p).ToArray(),
+            }).ToArray();
+            var batch = ProblemBatch<double>.WithDesignPerProblem(x, n, p, y, settings);
+            // the same kernel on the same device: bit for bit
+            AssertEqual(actual, backend.Solve(batch, options), []);
+            // the host engine of the same algorithm: statuses and sweeps equal, values to rounding
+            using (var cd = new CoordinateDescentBackend())
+            {
+                var expected = cd.Solve(batch, options);
+                for (int k = 0; k < count; k++)
+                {
+                    Assert.Equal(expected[k].Status, actual.Statuses[k]);
+                    Assert.Equal(expected[k].Iterations, actual.Iterations[k]);
+                    for (int j = 0; j < p; j++)
+                        Assert.Equal(expected[k].Coefficients[j], actual.Coefficients[k * p + j], 1e-10);
+                }
+            }
+            starts = actual.Coefficients;
+            for (int e = 0; e < y.Length; e++)
+                y[e] += 0.02 * (2 * random.NextDouble() - 1);
+        }
+    }
+
+    [Fact]
     public void Compaction_LeavesResultsUnchanged()
     {
         const int count = 40, n = 16, p = 8;

@@ -1,0 +1,46 @@
+using System.Numerics;
+using GpuSparse.Model;
+using GpuSparse.Solvers;
+
+namespace GpuSparse.Backends;
+
+/// <summary>
+/// <see cref="BackendKind.Auto"/> with a device: solves on the device, and when the device fails
+/// (<see cref="DeviceFailureException"/>, <see cref="DeviceOutOfMemoryException"/>) solves the batch again on the
+/// <c>cd</c> backend, saying so in one line on <see cref="Notices"/> (stderr by default).
+/// </summary>
+internal sealed class FallbackBackend(IlgpuBackend device, TextWriter? notices = null) : ISolverBackend
+{
+    private readonly CoordinateDescentBackend _fallback = new();
+
+    /// <summary>Where the fallback line goes.</summary>
+    public TextWriter Notices { get; } = notices ?? Console.Error;
+
+    /// <inheritdoc />
+    public string Name => device.Name;
+
+    /// <inheritdoc />
+    public BatchResult Solve<T>(ProblemBatch<T> batch, SolverOptions options, IProgress<SolveProgress>? progress = null,
+        CancellationToken cancellationToken = default) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        try
+        {
+            return device.Solve(batch, options, progress, cancellationToken);
+        }
+        catch (Exception e) when (e is DeviceFailureException or DeviceOutOfMemoryException)
+        {
+            Notices.WriteLine(FallbackLine(e.Message));
+            return _fallback.Solve(batch, options, progress, cancellationToken);
+        }
+    }
+
+    /// <summary>The one line <c>auto</c> writes when it leaves the device for <c>cd</c>.</summary>
+    public static string FallbackLine(string reason) => $"auto: solving on cd (CPU coordinate descent) instead: {reason}";
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        device.Dispose();
+        _fallback.Dispose();
+    }
+}
