@@ -192,7 +192,10 @@ internal static class CostModelReport
             double linkBytes = target.Problems * (best.Design.HostIn(shape) + best.Design.HostOut(shape));
             text.AppendLine($"Host → host moves {Bytes(linkBytes)} over PCIe ({Time(linkBytes / H200.HostLinkBytesPerSecond)} at " +
                 $"{H200.HostLinkBytesPerSecond / 1e9:0} GB/s); the target needs the host staging copy at ≥ {linkBytes / target.Seconds / 1e9:0.0} GB/s " +
-                "(validation fused into the same pass), or none: with the caller's arrays page-locked in place only PCIe binds.");
+                "(validation fused into the same pass), or none: with the caller's arrays page-locked in place only PCIe binds. " +
+                $"At the {HostCosts.MeasuredStagingBytesPerSecond / 1e9:0.0} GB/s `StagingBenchmarks` measured with one thread on the " +
+                $"2-vCPU development VM it would take {Time(linkBytes / HostCosts.MeasuredStagingBytesPerSecond)}: " +
+                $"{(linkBytes / HostCosts.MeasuredStagingBytesPerSecond <= target.Seconds ? "met" : "**not met**")}, so on the GPU host the staging copy must run on several cores.");
             text.AppendLine();
         }
         string verdict = $"{target.Name}: {(bestMet ? "met" : "NOT met")} by {best.Design.Name} at {Time(best.Binding.Seconds)} " +

@@ -73,6 +73,12 @@ internal static class HostCosts
     /// </summary>
     public const double StagingBytesPerSecond = 25e9;
 
+    /// <summary>
+    /// The staging rate measured on the development VM (benchmarks/RESULTS.md, <c>StagingBenchmarks.BulkStaging</c>,
+    /// 2026-12-01: K = 100,000 problems of 64 × 32, one thread, 2 vCPUs), bytes/s: the floor a GPU host should beat.
+    /// </summary>
+    public const double MeasuredStagingBytesPerSecond = 9.4e9;
+
     /// <summary>Host memory bandwidth of one thread validating and packing a small call, bytes/s.</summary>
     public const double SingleThreadBytesPerSecond = 10e9;
 
