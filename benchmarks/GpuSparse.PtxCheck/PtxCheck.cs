@@ -25,6 +25,9 @@ internal static partial class PtxCheck
         string ptxas = options.Required("ptxas");
         string ptxDirectory = options.Required("ptx-dir");
         string report = options.Required("report");
+        // --max-registers N caps ptxas's register allocation (-maxrregcount): forces spills, to see the check fail
+        int maxRegisters = options.Integer("max-registers", 0);
+        string[] ptxasLimit = maxRegisters > 0 ? [$"-maxrregcount={maxRegisters}"] : [];
         string? disassembler = Path.Combine(Path.GetDirectoryName(ptxas) ?? ".", "nvdisasm");
         if (!File.Exists(disassembler))
             disassembler = null;
@@ -41,7 +44,7 @@ internal static partial class PtxCheck
         {
             try
             {
-                rows.Add(Check(kernel, backend, ptxas, disassembler, ptxDirectory));
+                rows.Add(Check(kernel, backend, ptxas, ptxasLimit, disassembler, ptxDirectory));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -61,7 +64,7 @@ internal static partial class PtxCheck
         return failures.Count == 0 && spillBytes == 0 ? 0 : 1;
     }
 
-    private static Row Check(KernelEntry kernel, PTXBackend backend, string ptxas, string? disassembler, string directory)
+    private static Row Check(KernelEntry kernel, PTXBackend backend, string ptxas, string[] ptxasLimit, string? disassembler, string directory)
     {
         var entry = kernel.ExplicitlyGrouped
             ? EntryPointDescription.FromExplicitlyGroupedKernel(kernel.Method)
@@ -72,7 +75,7 @@ internal static partial class PtxCheck
         string cubinPath = Path.ChangeExtension(ptxPath, ".cubin");
         File.WriteAllText(ptxPath, compiled.PTXAssembly);
 
-        string log = Execute(ptxas, ["-arch=sm_90", "-v", "-o", cubinPath, ptxPath]);
+        string log = Execute(ptxas, ["-arch=sm_90", "-v", .. ptxasLimit, "-o", cubinPath, ptxPath]);
         File.WriteAllText(Path.ChangeExtension(ptxPath, ".ptxas.txt"), log);
         // The entry's own line: "Function properties for <entry>" then "N bytes stack frame, N bytes spill stores, …",
         // and "Used N registers, [N bytes smem, ]N bytes cmem[0]".

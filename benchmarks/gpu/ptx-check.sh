@@ -5,6 +5,8 @@
 # No GPU or driver is needed. ptxas comes from Debian's nvidia-cuda-toolkit (component non-free), downloaded
 # with a private apt configuration (the machine's sources and package state are left as they are) and
 # unpacked once into $GPUSPARSE_CUDA_CACHE (default /tmp/gpusparse-cuda). $GPUSPARSE_PTXAS overrides all that.
+# GPUSPARSE_PTX_MAX_REGISTERS=N caps ptxas at N registers (forces spills: shows the check failing); the report
+# then goes to $GPUSPARSE_PTX_DIR, not benchmarks/gpu/PTX.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -88,7 +90,13 @@ if ! ptxas_supports_sm90 "$ptxas"; then
 fi
 echo "ptx-check: $("$ptxas" --version | grep -o 'release [0-9.]*, V[0-9.]*') at $ptxas" >&2
 
+limit=()
+if [ -n "${GPUSPARSE_PTX_MAX_REGISTERS:-}" ]; then
+  limit=(--max-registers "$GPUSPARSE_PTX_MAX_REGISTERS")
+  report="$ptx_dir/PTX.md"
+fi
 dotnet build benchmarks/GpuSparse.PtxCheck -c Release -v quiet -nologo >&2
 rm -rf "$ptx_dir"
+mkdir -p "$ptx_dir"
 dotnet benchmarks/GpuSparse.PtxCheck/bin/Release/net10.0/GpuSparse.PtxCheck.dll ptx \
-  --ptxas "$ptxas" --ptx-dir "$ptx_dir" --report "$report"
+  --ptxas "$ptxas" --ptx-dir "$ptx_dir" --report "$report" "${limit[@]}"
