@@ -33,6 +33,12 @@ public static class KernelCatalog
     /// <summary>The shape served by the warp-per-problem coordinate-descent kernels.</summary>
     public const string SmallShape = "p ≤ 64, n any (a warp per problem, G = XᵀX/n in shared memory)";
 
+    /// <summary>The shape served by the block-per-problem proximal-gradient kernels.</summary>
+    public const string WideShape = "p > 64, e.g. 50 × 200 (a block per problem, X in shared memory when it fits 40 KB)";
+
+    /// <summary>The block size of the block-per-problem kernels on CUDA (the launch uses up to 128 threads).</summary>
+    public const int CudaBlockSize = 128;
+
     /// <summary>The group size of the warp-per-problem kernels on CUDA (the launch uses the accelerator's warp size).</summary>
     public const int CudaWarpSize = 32;
 
@@ -49,6 +55,8 @@ public static class KernelCatalog
             {
                 var prox = proximal.MakeGenericType(scalar);
                 Add(entries, $"fista-iteration {label} {penalty}", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, prox], AnyShape);
+                Add(entries, $"block-fista-iteration {label} {penalty}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
+                    [scalar, prox], WideShape, CudaBlockSize, BlockIterationKernel.MaxSharedDesignBytes);
                 Add(entries, $"gram-cd {label} {penalty}", typeof(GramCoordinateDescentKernel), nameof(GramCoordinateDescentKernel.Run),
                     [scalar, prox, precision], SmallShape, CudaWarpSize,
                     GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));

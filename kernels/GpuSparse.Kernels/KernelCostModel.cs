@@ -32,6 +32,19 @@ public static class KernelCostModel
     {
         double n = samples, p = features, s = elementBytes;
         string name = entry.Name;
+        if (name.StartsWith("block-fista-iteration", StringComparison.Ordinal))
+            // once per launch: X copied into shared memory when it fits (n·p·s; otherwise it is read every step below).
+            // per step, device memory: z per row (np), y and r written (2n); r per column (np), z, c, l1, l2 read and
+            // c, β⁺ written (6p); the restart test reads z, β⁺, β on every thread (3p, from cache after the first);
+            // z and β written (2p) and β⁺, β read (2p); step, t/n, momentum, status (4 scalars). Shared memory:
+            // X twice (2np·s). Flops as the thread-per-problem step.
+            return new KernelCost(elementBytes,
+                HbmBytesOnce: s * n * p,
+                FlopsOnce: 0,
+                HbmBytesPerIteration: s * (2 * n * p + 2 * n + 13 * p + 4),
+                FlopsPerIteration: 4 * n * p + n + 14 * p + 10,
+                SharedBytesPerIteration: 2 * n * p * s,
+                HbmBytesPerCheck: 0, FlopsPerCheck: 0);
         if (name.StartsWith("fista-iteration", StringComparison.Ordinal))
             // r = y − Xz: X (np), z reloaded per row (np), y and r (2n); c = Xᵀr: X again (np), c read-modify-write
             // (2np), r (n), zeroing c (p); prox: z, c, l1, l2 read, β⁺ written (5p); extrapolation: z, β⁺, β (3p) twice,

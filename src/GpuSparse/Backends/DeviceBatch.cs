@@ -16,8 +16,8 @@ namespace GpuSparse.Backends;
 /// Device buffers (and their page-locked host staging arrays) for up to <see cref="Capacity"/> prepared problems
 /// of one shape and one penalty kind, in the problem-major layout of <see cref="ProblemViews{T}"/>: each problem's
 /// values are contiguous, as prepared, so staging is one bulk copy per array and problem. A loaded batch is
-/// iterated one check interval per kernel launch, reading back only the count of finished problems; the
-/// iterates come back once, at the end. Reusable: load, run and collect again without reallocating, and
+/// iterated in windows of check intervals that grow (1, 2, 4, …) between reads of the count of finished problems
+/// (one integer through page-locked memory); the iterates come back once, at the end. Reusable: load, run and collect again without reallocating, and
 /// without allocating managed memory (the kernels are resolved once, here).
 /// </summary>
 /// <remarks>
@@ -43,7 +43,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly int[] _hostStatus, _hostFinishedAt, _hostFinished;
     private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate = null!;
     private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> _coordinateDescent = null!;
-    private readonly int _warpSize;
+    private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> _blockIterate = null!;
+    private readonly int _warpSize, _blockSize;
+    private readonly bool _designShared;
     private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int> _check;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
     private PreparedDesign<T>? _sharedDesign;
@@ -80,9 +82,16 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         DesignPerProblem = designPerProblem;
         Positive = positive;
         Engine = engine;
-        bool proximal = engine == DeviceEngine.ProximalGradient;
+        bool proximal = DeviceEngines.IsProximalGradient(engine);
         _warpSize = accelerator.WarpSize;
-        if (proximal)
+        // a block per problem: up to 128 threads, whole warps
+        _blockSize = Math.Max(_warpSize, Math.Min(accelerator.MaxNumThreadsPerGroup, 128) / _warpSize * _warpSize);
+        _designShared = BlockIterationKernel.DesignFits(samples, features, Unsafe.SizeOf<T>());
+        if (engine == DeviceEngine.BlockProximalGradient)
+            _blockIterate = positive
+                ? kernels.BlockIteration<T, NonNegativeElasticNetProximal<T>>()
+                : kernels.BlockIteration<T, ElasticNetProximal<T>>();
+        else if (engine == DeviceEngine.ProximalGradient)
             _iterate = positive
                 ? kernels.Iteration<T, NonNegativeElasticNetProximal<T>>()
                 : kernels.Iteration<T, ElasticNetProximal<T>>();
@@ -147,7 +156,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     public static long RequiredBytes(int capacity, int samples, int features, bool designPerProblem,
         DeviceEngine engine = DeviceEngine.ProximalGradient)
     {
-        bool proximal = DeviceEngines.Resolve(engine, features) == DeviceEngine.ProximalGradient;
+        bool proximal = DeviceEngines.IsProximalGradient(DeviceEngines.Resolve(engine, features));
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long design = designPerProblem ? np * capacity : np;
         // T: design; response (n·K); l1, l2, β, best (p·K); proximal gradient only: residual (n·K), z, next,
@@ -264,7 +273,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         l1[..p].CopyTo(_hostL1.AsSpan(k * p, p));
         l2[..p].CopyTo(_hostL2.AsSpan(k * p, p));
         initial[..p].CopyTo(_hostBeta.AsSpan(k * p, p));
-        if (Engine == DeviceEngine.ProximalGradient)
+        if (DeviceEngines.IsProximalGradient(Engine))
         {
             // the same t and t/n as the reference iteration (coordinate descent needs no step: L is never computed)
             T step = T.CreateTruncating(design.Step);
@@ -295,7 +304,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Upload(_l1, _hostL1, pk);
         Upload(_l2, _hostL2, pk);
         Upload(_beta, _hostBeta, pk);
-        if (Engine == DeviceEngine.ProximalGradient)
+        if (DeviceEngines.IsProximalGradient(Engine))
         {
             Upload(_z, _hostBeta, pk);
             Upload(_step, _hostStep, count);
@@ -318,7 +327,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <param name="onFinished">Told how many more problems finished after each check.</param>
     /// <param name="cancellationToken">Stops the iteration at the next check.</param>
     public int Run(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) =>
-        Engine == DeviceEngine.ProximalGradient
+        DeviceEngines.IsProximalGradient(Engine)
             ? RunProximalGradient(options, onFinished, cancellationToken)
             : RunCoordinateDescent(options, onFinished, cancellationToken);
 
@@ -335,14 +344,25 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Compact(ref state, ref extent);
         _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
         ReadFinished(onFinished);
+        // the launches of 1, 2, 4, … check intervals are queued before the host waits for the finished count
+        // (problems retired by a check do nothing in the launches after it, so results do not depend on it)
+        int intervals = 1;
         while (_finishedCount < _count && !cancellationToken.IsCancellationRequested)
         {
             Compact(ref state, ref extent);
-            int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
-            _iterate(extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
-            iteration = checkAt;
-            Checks++;
-            _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
+            for (int queued = 0; queued < intervals && iteration < options.MaxIterations; queued++)
+            {
+                int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
+                if (Engine == DeviceEngine.BlockProximalGradient)
+                    _blockIterate(new KernelConfig(extent, _blockSize, SharedMemoryConfig.RequestDynamic<T>(_designShared
+                        ? Samples * Features : 1)), problem, state, checkAt - iteration, accelerated ? 1 : 0, _designShared ? 1 : 0);
+                else
+                    _iterate(extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
+                iteration = checkAt;
+                Checks++;
+                _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
+            }
+            intervals = Math.Min(2 * intervals, MaxIntervalsPerRead);
             ReadFinished(onFinished);
         }
         return iteration;
@@ -389,6 +409,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     /// <summary>The most check intervals one coordinate-descent launch covers (cancellation is seen between launches).</summary>
     public const int MaxIntervalsPerLaunch = 64;
+
+    /// <summary>The most check intervals the proximal-gradient engine queues between two reads of the finished count.</summary>
+    public const int MaxIntervalsPerRead = 4;
 
     /// <summary>
     /// When the active problems are fewer than <see cref="CompactionThreshold"/> of the <paramref name="extent"/>
@@ -466,7 +489,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             var o = Outcome(k, iteration);
             var result = ProblemOutcome.Build<T>(problems[k], o.Status, o.Iterations, last, o.Gap, o.Objective, best,
                 o.BestGap, o.BestObjective);
-            results[problems[k].Index] = Engine == DeviceEngine.ProximalGradient ? result : result with
+            results[problems[k].Index] = DeviceEngines.IsProximalGradient(Engine) ? result : result with
             {
                 Message = CoordinateDescentMessage(problems[k], o) ?? result.Message,
             };

@@ -31,6 +31,15 @@ internal sealed class IlgpuKernels
         return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedStreamKernel(kernel));
     }
 
+    /// <summary><see cref="BlockIterationKernel.Run{T, TProx}"/> for the penalty <typeparamref name="TProx"/>.</summary>
+    public Action<KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> BlockIteration<T, TProx>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TProx : struct, IProximal<T>
+    {
+        Action<ProblemViews<T>, IterateViews<T>, int, int, int> kernel = BlockIterationKernel.Run<T, TProx>;
+        return GetOrLoad(kernel, () => _accelerator.LoadStreamKernel(kernel));
+    }
+
     /// <summary><see cref="GapKernel.Run{T, TPrecision}"/> for float32 or float64.</summary>
     public Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int> Gap<T>()
         where T : unmanaged, IFloatingPointIeee754<T>

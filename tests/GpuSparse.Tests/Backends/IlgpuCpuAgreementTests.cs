@@ -15,21 +15,32 @@ public sealed class CpuBackendFixture : IDisposable
     public void Dispose() => Backend.Dispose();
 }
 
-/// <summary>
-/// The ILGPU CPU accelerator runs the device kernels with the reference iteration's operation order, so its
-/// float64 and float32 results are required to be bit-identical to the reference path's.
-/// </summary>
+/// <summary>The thread-per-problem ISTA/FISTA kernels on the CPU accelerator, bit-identical to the reference path.</summary>
 [Collection(IlgpuCpuCollection.Name)]
-public sealed class IlgpuCpuAgreementTests : IClassFixture<CpuBackendFixture>
+public sealed class IlgpuCpuAgreementTests(CpuBackendFixture fixture, ITestOutputHelper output)
+    : ProximalGradientAgreementSuite(fixture.Backend, output), IClassFixture<CpuBackendFixture>;
+
+/// <summary>
+/// The ILGPU CPU accelerator runs the proximal-gradient kernels with the reference iteration's operation order, so
+/// their float64 and float32 results are required to be bit-identical to the reference path's; bound to each
+/// proximal-gradient engine by a subclass.
+/// </summary>
+public abstract class ProximalGradientAgreementSuite
 {
     private readonly IlgpuBackend _backend;
     private readonly ITestOutputHelper _output;
 
-    public IlgpuCpuAgreementTests(CpuBackendFixture fixture, ITestOutputHelper output)
+    protected ProximalGradientAgreementSuite(IlgpuBackend backend, ITestOutputHelper output)
     {
-        _backend = fixture.Backend;
+        _backend = backend;
         _output = output;
     }
+
+    /// <summary>The backend under test.</summary>
+    protected IlgpuBackend Backend => _backend;
+
+    /// <summary>Where scenario reports go.</summary>
+    protected ITestOutputHelper Output => _output;
 
     [Theory]
     [InlineData(SolverAlgorithm.Ista)]

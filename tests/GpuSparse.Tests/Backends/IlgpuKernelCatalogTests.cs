@@ -18,6 +18,8 @@ public sealed class IlgpuKernelCatalogTests
         {
             backend.Solve(TestProblems.Shared<double>(9, 5, settings, seed: 42), options);
             backend.Solve(TestProblems.PerProblem<float>([9, 4], 5, settings, seed: 43), options);
+            // p > 64: the block-per-problem kernel
+            backend.Solve(TestProblems.Shared<double>(6, 70, TestProblems.Mixed(3, 70, seed: 44), seed: 45), options);
         }
         var catalog = KernelCatalog.All.Select(entry => entry.Method).ToHashSet();
         Assert.NotEmpty(backend.Kernels.Loaded);
