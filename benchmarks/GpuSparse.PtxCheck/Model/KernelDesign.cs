@@ -92,6 +92,13 @@ internal abstract class KernelDesign
     /// </summary>
     public virtual bool ProblemsInStep => false;
 
+    /// <summary>
+    /// The compulsory HBM bytes of one iteration when <see cref="Iteration"/> counts every global access as HBM
+    /// traffic (catalog formulas of kernels that keep vectors in global memory): the lower bound beside that upper
+    /// one; null where the two coincide.
+    /// </summary>
+    public virtual double? CompulsoryIterationHbm(Shape s) => null;
+
     /// <summary>Problems resident on one SM at once.</summary>
     public abstract double ProblemsPerSm(Shape shape);
 

@@ -34,7 +34,7 @@ internal static class Latency
 /// <summary>
 /// Today's kernels (<c>IterationKernel</c> + <c>GapKernel</c> + <c>CompactionKernel</c>): one thread per problem,
 /// β, z, β⁺, r and c in global memory. Their bytes and flops are the catalog's formulas (every generic access
-/// counted as HBM traffic: an upper bound); <see cref="Compulsory"/> is the lower bound.
+/// counted as HBM traffic: an upper bound); <see cref="CompulsoryIterationHbm"/> is the lower bound.
 /// </summary>
 internal sealed class ThreadPerProblemFista : KernelDesign
 {
@@ -50,8 +50,8 @@ internal sealed class ThreadPerProblemFista : KernelDesign
     // In: X_w, y_c, L1 and L2 per coordinate, t and t/n; certificate: gap tolerance and null objective (float64).
     public override double HostIn(Shape s) => (s.N * s.P + s.N + 2 * s.P + 2) * s.S + 16;
 
-    /// <summary>The compulsory HBM bytes of one iteration: X twice, y, r written and read, five p-vectors.</summary>
-    public static double Compulsory(Shape s) => (2 * s.N * s.P + 3 * s.N + 8 * s.P) * s.S;
+    // X twice (no reuse across the two passes at this occupancy), y, r written and read, eight p-vectors
+    public override double? CompulsoryIterationHbm(Shape s) => (2 * s.N * s.P + 3 * s.N + 8 * s.P) * s.S;
 
     public override bool ProblemsInStep => true;
 
@@ -155,7 +155,10 @@ internal sealed class WarpGram : KernelDesign
 /// <summary>How a block-per-problem kernel holds X and iterates.</summary>
 internal enum BlockVariant
 {
-    /// <summary>FISTA, X in shared memory, each thread a micro-tile of 4 products reusing one operand from a register.</summary>
+    /// <summary>
+    /// FISTA, X in shared memory: the catalog's <c>block-fista-iteration</c> kernels (128 threads, a thread per row
+    /// then per column, z, r and c in global memory, the checks on the thread-per-problem gap kernel).
+    /// </summary>
     FistaSharedDesign,
 
     /// <summary>FISTA, X spread over the block's registers (n·p/256 values a thread, a near-square tile), shared memory only for operands and partial sums.</summary>
@@ -171,7 +174,6 @@ internal enum BlockVariant
 /// </summary>
 internal sealed class BlockResidual : KernelDesign
 {
-    private const int Threads = 256;
     private const double OperandReuse = 4;
     private const double BaseRegisters = 40;
     private readonly BlockVariant _variant;
@@ -180,7 +182,7 @@ internal sealed class BlockResidual : KernelDesign
 
     public override string Name => _variant switch
     {
-        BlockVariant.FistaSharedDesign => "block/problem residual FISTA, X in smem",
+        BlockVariant.FistaSharedDesign => "block/problem residual FISTA, X in smem (gpu branch)",
         BlockVariant.FistaRegisterDesign => "block/problem residual FISTA, X in registers",
         _ => "block/problem residual CD, X in smem",
     };
@@ -191,8 +193,19 @@ internal sealed class BlockResidual : KernelDesign
     public override bool Serves(Shape shape) => shape.Features > shape.Samples && !shape.SharedDesign
         && SharedBytes(shape) <= H200.SharedMemoryPerBlock && Registers(shape) <= H200.MaxRegistersPerThread;
 
-    // Not in the catalog yet.
-    protected override bool Implements(KernelEntry entry, Shape shape) => false;
+    // The shared-design FISTA variant is the catalog's block kernel, its gap kernel and the compaction.
+    protected override bool Implements(KernelEntry entry, Shape shape) => _variant == BlockVariant.FistaSharedDesign
+        && !entry.Name.Contains("non-negative", StringComparison.Ordinal)
+        && (entry.Name == "compaction" || entry.Name == $"block-fista-iteration float{8 * shape.ScalarBytes} elastic-net"
+            || entry.Name == $"gap float{8 * shape.ScalarBytes}");
+
+    // The catalog counts z, r and c in global memory on every access; at least r is written and read, z read by both
+    // passes, c, β⁺, β, z, l1, l2 once (2n + 8p), and X is read twice by every thread-per-problem gap check.
+    public override double? CompulsoryIterationHbm(Shape s) =>
+        _variant == BlockVariant.FistaSharedDesign ? (2 * s.N + 8 * s.P) * s.S : null;
+
+    /// <summary>Threads per block: the catalog's launch for its kernel, 256 for the modelled ones.</summary>
+    private int Threads => _variant == BlockVariant.FistaSharedDesign ? KernelCatalog.CudaBlockSize : 256;
 
     private bool DesignInRegisters => _variant == BlockVariant.FistaRegisterDesign;
 
@@ -203,7 +216,7 @@ internal sealed class BlockResidual : KernelDesign
     private double Registers(Shape s) => BaseRegisters + (DesignInRegisters ? Up(s.N * s.P / Threads) * s.S / 4 : 24);
 
     /// <summary>The side of a thread's near-square tile of X: √(np/256).</summary>
-    private static double TileSide(Shape s) => Math.Sqrt(s.N * s.P / Threads);
+    private double TileSide(Shape s) => Math.Sqrt(s.N * s.P / Threads);
 
     /// <summary>
     /// Shared-memory bytes of one pass (Xz or Xᵀr). X in shared memory: X read once (np·s) plus one operand
@@ -227,11 +240,15 @@ internal sealed class BlockResidual : KernelDesign
         // r read twice and written once (5n scalars), 4n flops; chain: a block reduction and an update per coordinate
         ? Work.Flops(4 * s.N * s.P + 6 * s.P, s.ScalarBytes) + Work.Shared(5 * s.N * s.P * s.S)
           + Work.Chain(s.P * (Latency.BlockReduction + Latency.CoordinateUpdate + 2 * Latency.Barrier))
-        // r = y − Xz and c = Xᵀr: two passes, 4np flops; prox and momentum ~15p;
-        // chain per pass: np/256 dependent FMAs per thread, a block reduction, a barrier
+        // r = y − Xz and c = Xᵀr: two passes, 4np flops; prox and momentum ~15p
         : Work.Flops(4 * s.N * s.P + s.N + 15 * s.P, s.ScalarBytes)
           + Work.Shared(2 * Pass(s))
-          + Work.Chain(2 * (s.N * s.P / Threads * Latency.Fma(s) + Latency.BlockReduction + Latency.Barrier) + Latency.FistaStep);
+          + Work.Chain(_variant == BlockVariant.FistaSharedDesign
+              // the catalog kernel: a thread per row sums its p products in order, a thread per column its n, every
+              // thread sums the restart test's p terms; four barriers
+              ? (2 * s.P + s.N) * Latency.Fma(s) + 4 * Latency.Barrier + Latency.FistaStep
+              // tiled: per pass np/256 dependent FMAs per thread, a block reduction, a barrier
+              : 2 * (s.N * s.P / Threads * Latency.Fma(s) + Latency.BlockReduction + Latency.Barrier) + Latency.FistaStep);
 
     protected override Work ModelCheck(Shape s) =>
         // float64 certificate from X on-chip: R = y − Xβ, v = XᵀR (two passes, 4np flops in float64)
