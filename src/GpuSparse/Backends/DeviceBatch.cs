@@ -54,6 +54,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private int _skipped;
     private int _finishedCount;
     private int _list;
+    // the steps uploaded so far (problems 0 … _stepsOnDevice − 1) and whether a staged one differs from them
+    private int _stepsOnDevice;
+    private bool _stepsChanged;
 
     /// <summary>Allocates buffers for <paramref name="capacity"/> problems of n × p, with or without positivity.</summary>
     /// <param name="accelerator">The device.</param>
@@ -276,9 +279,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         if (DeviceEngines.IsProximalGradient(Engine))
         {
             // the same t and t/n as the reference iteration (coordinate descent needs no step: L is never computed)
-            T step = T.CreateTruncating(design.Step);
+            T step = T.CreateTruncating(design.Step), stepOverN = step / T.CreateTruncating(n);
+            // the steps depend on the design only: a resident session's are uploaded once
+            _stepsChanged |= k >= _stepsOnDevice || _hostStep[k] != step || _hostStepOverN[k] != stepOverN;
             _hostStep[k] = step;
-            _hostStepOverN[k] = step / T.CreateTruncating(n);
+            _hostStepOverN[k] = stepOverN;
             _hostMomentum[k] = T.One;
         }
         _hostGapTolerance[k] = gapTolerance;
@@ -306,9 +311,15 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Upload(_beta, _hostBeta, pk);
         if (DeviceEngines.IsProximalGradient(Engine))
         {
-            Upload(_z, _hostBeta, pk);
-            Upload(_step, _hostStep, count);
-            Upload(_stepOverN, _hostStepOverN, count);
+            // z = β₀, copied on the device
+            Slice(_beta, pk).CopyTo(_stream, Slice(_z, pk));
+            if (_stepsChanged)
+            {
+                Upload(_step, _hostStep, count);
+                Upload(_stepOverN, _hostStepOverN, count);
+                _stepsOnDevice = Math.Max(_stepsOnDevice, count);
+                _stepsChanged = false;
+            }
             Upload(_momentum, _hostMomentum, count);
         }
         Upload(_gapTolerance, _hostGapTolerance, count);
@@ -433,19 +444,27 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Compactions++;
     }
 
-    /// <summary>Reads back the iterates and the certificate state of the loaded problems (after <see cref="Run"/>).</summary>
-    public void Download()
+    /// <summary>
+    /// Reads back the iterates and the certificate state of the loaded problems (after <see cref="Run"/>): the copies
+    /// are queued on the stream and waited for once. Without <paramref name="objectives"/> (resident sessions, which
+    /// report no objective) the objectives stay on the device.
+    /// </summary>
+    public void Download(bool objectives = true)
     {
         int count = _count;
         long pk = (long)Features * count;
-        Download(_beta, _hostBeta, pk);
-        Download(_best, _hostBest, pk);
-        Download(_status, _hostStatus, count);
-        Download(_finishedAt, _hostFinishedAt, count);
-        Download(_gap, _hostGap, count);
-        Download(_objective, _hostObjective, count);
-        Download(_bestGap, _hostBestGap, count);
-        Download(_bestObjective, _hostBestObjective, count);
+        Fetch(_beta, _hostBeta, pk);
+        Fetch(_best, _hostBest, pk);
+        Fetch(_status, _hostStatus, count);
+        Fetch(_finishedAt, _hostFinishedAt, count);
+        Fetch(_gap, _hostGap, count);
+        Fetch(_bestGap, _hostBestGap, count);
+        if (objectives)
+        {
+            Fetch(_objective, _hostObjective, count);
+            Fetch(_bestObjective, _hostBestObjective, count);
+        }
+        _stream.Synchronize();
     }
 
     /// <summary>
@@ -566,7 +585,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private void ReadFinished(Action<int>? onFinished)
     {
         int before = _finishedCount;
-        Download(_finished, _hostFinished, 1);
+        Fetch(_finished, _hostFinished, 1);
+        _stream.Synchronize();
         _finishedCount = _hostFinished[0];
         if (_finishedCount > before)
             onFinished?.Invoke(_finishedCount - before);
@@ -587,12 +607,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Transfers++;
     }
 
-    // A download waits for the stream: the host reads the values next.
-    private void Download<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
+    // A download is queued on the stream into page-locked memory; the caller waits for the stream before reading.
+    private void Fetch<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
         where TElement : unmanaged
     {
         Slice(buffer, length).CopyToCPUUnsafeAsync(_stream, ref host[0], length);
-        _stream.Synchronize();
         Transfers++;
     }
 

@@ -186,7 +186,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
             Stage(k, responses.Slice(k * n, n), lambdas[k], l1Ratios[k], starts.Slice(k * p, p), options.Tolerance);
         _device.Commit();
         int iteration = _device.Run(options, null, cancellationToken);
-        _device.Download();
+        _device.Download(objectives: false);
         for (int k = 0; k < count; k++)
             Collect(k, iteration, output);
     }
