@@ -91,6 +91,9 @@ internal static class HostCosts
     /// <summary>Host time of one stream synchronisation (wake-up after the device finishes), seconds.</summary>
     public const double SynchronizeSeconds = 8e-6;
 
-    /// <summary>Today's host scatter into the problem-minor layout, problems/s (issue 16: 1.1–1.3 s per 16,384 problems of 64 × 32).</summary>
+    /// <summary>
+    /// Host staging on <c>main</c> before issue 16's work, problems/s (issue 16: 1.1–1.3 s per 16,384 problems of 64 × 32;
+    /// the element-wise scatter plus a power iteration per problem for the step, per benchmarks/RESULTS.md).
+    /// </summary>
     public const double TodayScatterProblemsPerSecond = 13_000;
 }
