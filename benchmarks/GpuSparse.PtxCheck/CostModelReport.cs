@@ -1,0 +1,310 @@
+using System.Globalization;
+using System.Text;
+using GpuSparse.Backends;
+using GpuSparse.Benchmarks;
+using GpuSparse.PtxCheck.Model;
+using GpuSparse.Reference;
+using GpuSparse.Solvers;
+
+namespace GpuSparse.PtxCheck;
+
+/// <summary>
+/// The roofline cost model of issue 16's targets on an H200, written as Markdown: iteration counts measured on
+/// samples of the target workloads (managed FISTA and CD), each kernel design's bytes, flops and dependent
+/// latency per problem from the shape, and the resulting time per resource, the binding one, and whether each
+/// target is met.
+/// </summary>
+internal static class CostModelReport
+{
+    private const int CheckInterval = 10;
+
+    private enum Scenario
+    {
+        /// <summary>X, y and settings in host memory at the start, results in host memory at the end.</summary>
+        HostToHost,
+
+        /// <summary>Inputs already in HBM, results left in HBM.</summary>
+        Resident,
+    }
+
+    private sealed record Target(string Name, Shape Shape, int Problems, Scenario Scenario, double Seconds, string Goal,
+        IterationSample Fista, IterationSample CoordinateDescent);
+
+    private sealed record Estimate(KernelDesign Design, double Iterations, double Launches, Dictionary<string, double> Seconds, double HbmLowerSeconds)
+    {
+        public (string Resource, double Seconds) Binding => Seconds.MaxBy(r => r.Value) is var b ? (b.Key, b.Value) : default;
+    }
+
+    /// <summary>Measures the iteration counts, evaluates the model, writes the report; returns 0.</summary>
+    public static int Run(ToolOptions options)
+    {
+        string report = options.Required("report");
+        int lassoSample = options.Integer("lasso-sample", 1000);
+        int enetSample = options.Integer("enet-sample", 200);
+
+        var lasso = Workload.All.Single(w => w.Name == "K1000_n64_p32") with { K = lassoSample };
+        var enet = Workload.All.Single(w => w.Name == "ENet20000_n50_p200") with { K = enetSample };
+        var tight = new SolverOptions { Tolerance = 1e-6, CheckInterval = CheckInterval };
+        var loose = new SolverOptions { Tolerance = 1e-4, CheckInterval = CheckInterval };
+        Console.Error.WriteLine($"model: measuring iterations on {lasso.K} problems of 64 × 32 and {enet.K} elastic nets of 50 × 200");
+        using var reference = new ReferenceBackend();
+        using var cd = new CoordinateDescentBackend();
+        var lassoFista = IterationSample.Measure<double>(lasso, reference, tight);
+        var lassoCd = IterationSample.Measure<double>(lasso, cd, tight);
+        var enetFista = IterationSample.Measure<float>(enet, reference, loose);
+        var enetCd = IterationSample.Measure<float>(enet, cd, loose);
+        var sharedFista = IterationSample.MeasureSharedDesign(lasso, reference, tight);
+        var sharedCd = IterationSample.MeasureSharedDesign(lasso, cd, tight);
+
+        var small = new Shape(64, 32, 8);
+        var wide = new Shape(50, 200, 4);
+        Target[] targets =
+        [
+            new("Lasso 64 × 32 float64, gap ≤ 1e-6, host → host", small, 1_000_000, Scenario.HostToHost, 1.0, "≥ 1,000,000 problems/s", lassoFista, lassoCd),
+            new("Lasso 64 × 32 float64, gap ≤ 1e-6, resident", small, 1_000_000, Scenario.Resident, 0.1, "≥ 10,000,000 problems/s", lassoFista, lassoCd),
+            new("Elastic net 50 × 200 float32 (λ = 1e-3, l1_ratio 0.5), tol 1e-4, resident", wide, 20_000, Scenario.Resident, 0.020, "≤ 20 ms", enetFista, enetCd),
+            new("Lasso 64 × 32 float64 on one shared X (the sweep shape; no issue-16 target, the resident goal for scale), gap ≤ 1e-6, resident",
+                small with { SharedDesign = true }, 1_000_000, Scenario.Resident, 0.1, "≥ 10,000,000 problems/s", sharedFista, sharedCd),
+        ];
+        KernelDesign[] designs =
+        [
+            new ThreadPerProblemFista(), new WarpGram(coordinateDescent: true), new WarpGram(coordinateDescent: false),
+            new BlockResidual(BlockVariant.FistaSharedDesign), new BlockResidual(BlockVariant.FistaRegisterDesign),
+            new BlockResidual(BlockVariant.CoordinateDescent), new SharedDesignTiled(),
+        ];
+
+        var text = new StringBuilder();
+        Header(text);
+        Samples(text, [lassoFista, lassoCd, enetFista, enetCd, sharedFista, sharedCd],
+            [tight.Tolerance, tight.Tolerance, loose.Tolerance, loose.Tolerance, tight.Tolerance, tight.Tolerance]);
+        PerProblem(text, designs, [.. targets.Select(t => t.Shape).Distinct()]);
+        var verdicts = new List<string>();
+        foreach (var target in targets)
+            verdicts.Add(Evaluate(text, target, designs));
+        verdicts.Add(ResidentCall(text, new WarpGram(coordinateDescent: true)));
+        text.AppendLine("## Verdict");
+        text.AppendLine();
+        foreach (var verdict in verdicts)
+            text.AppendLine($"- {verdict}");
+        File.WriteAllText(report, text.ToString());
+        foreach (var verdict in verdicts)
+            Console.WriteLine(verdict);
+        return 0;
+    }
+
+    private static void Header(StringBuilder text)
+    {
+        text.AppendLine("# Cost model: issue 16's targets on an H200");
+        text.AppendLine();
+        text.AppendLine($"Computed by `dotnet run --project benchmarks/GpuSparse.PtxCheck -c Release -- model --report benchmarks/gpu/MODEL.md` " +
+            $"on {DateTime.UtcNow:yyyy-MM-dd} (the formulas, one comment each, are in `benchmarks/GpuSparse.PtxCheck/Model/KernelDesigns.cs`; " +
+            "nothing here is typed by hand). A roofline: each resource's time is its total demand over its peak rate, the kernel " +
+            "takes at least the largest (the binding resource), and reaching a target needs the binding resource at the fraction " +
+            "shown. Iterations are the mean of the measured sample where a problem owns its warp or block (a finished problem frees it, " +
+            "so a batch's work is the sum), and the mean over groups of 32 of the largest where a warp's threads solve 32 problems in " +
+            "step (the warp runs as long as its slowest); counts are rounded up to the check interval by the solvers' own counting.");
+        text.AppendLine();
+        text.AppendLine("| assumption | value |");
+        text.AppendLine("|---|---|");
+        text.AppendLine($"| HBM3e bandwidth | {H200.HbmBytesPerSecond / 1e12:0.0} TB/s |");
+        text.AppendLine($"| FP64 / FP32 peak (FMA = 2 flops) | {H200.Fp64FlopsPerSecond / 1e12:0} / {H200.Fp32FlopsPerSecond / 1e12:0} TFLOP/s |");
+        text.AppendLine($"| shared memory, aggregate | {H200.SharedBytesPerSecond / 1e12:0} TB/s ({H200.Multiprocessors} SMs × 128 B/clock × {H200.ClockHz / 1e9:0.00} GHz), counted in 128-byte wavefronts: a warp-wide load of 32 floats or a broadcast is one, 32 doubles two; a shuffle counts as one |");
+        text.AppendLine($"| SMs, clock | {H200.Multiprocessors}, {H200.ClockHz / 1e9:0.00} GHz; 228 KB shared memory and 64 warp slots per SM |");
+        text.AppendLine($"| PCIe 5.0 ×16 | {H200.HostLinkBytesPerSecond / 1e9:0} GB/s each way, page-locked buffers |");
+        text.AppendLine($"| host staging copy (caller's arrays ↔ page-locked buffers) | {HostCosts.StagingBytesPerSecond / 1e9:0} GB/s (a few cores); none when the caller's memory is page-locked in place |");
+        text.AppendLine($"| host staging on `main` before this work (issue 16, measured) | {HostCosts.TodayScatterProblemsPerSecond:N0} problems/s of 64 × 32 (the element-wise scatter and a power iteration per problem for the step, benchmarks/RESULTS.md): K = 1,000,000 would take {1e6 / HostCosts.TodayScatterProblemsPerSecond:0} s; the bulk copies modelled here replace it |");
+        text.AppendLine($"| dependent latency (cycles) | FMA {Latency.Fma64} (f64) / {Latency.Fma32} (f32), shuffle or shared load {Latency.Exchange}, barrier {Latency.Barrier}, coordinate update {Latency.CoordinateUpdate}, FISTA bookkeeping {Latency.FistaStep}, warp reduction {Latency.WarpReduction}, block reduction {Latency.BlockReduction} |");
+        text.AppendLine($"| latency resource | a problem's dependent cycles overlap only with other problems': time = Σ cycles / ({H200.Multiprocessors} SMs × problems resident per SM × clock) |");
+        text.AppendLine($"| gap checks | every {CheckInterval} iterations and at iteration 0 |");
+        text.AppendLine("| overlap | host → host: chunks pipelined on streams, so upload, solve and download overlap and the slowest stage binds |");
+        text.AppendLine();
+    }
+
+    private static void Samples(StringBuilder text, IterationSample[] samples, double[] tolerances)
+    {
+        text.AppendLine("## Iterations measured on the managed paths");
+        text.AppendLine();
+        text.AppendLine("FISTA steps on the reference path (`ReferenceBackend`), CD sweeps on `CoordinateDescentBackend` (the same sweeps a device CD makes), " +
+            "the workloads' first problems from the portable generator (`benchmarks/GpuSparse.Benchmarks/Workload.cs`), " +
+            "scikit-learn's stopping rule (gap ≤ tol·‖y − ȳ‖²/n).");
+        text.AppendLine();
+        text.AppendLine("| workload | sample | path | tol | median | p90 | mean | max | warp max (mean over groups of 32) | converged | wall (this machine) |");
+        text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (int i = 0; i < samples.Length; i++)
+        {
+            var s = samples[i];
+            text.AppendLine($"| {s.Workload.Name} ({s.Workload.N} × {s.Workload.P}) | {s.Workload.K} | {s.Backend} | {tolerances[i]:0e0} | " +
+                $"{s.Quantile(0.5)} | {s.Quantile(0.9)} | {s.Mean:0.0} | {s.Max} | {s.WarpMaxMean:0.0} | {s.Converged}/{s.Iterations.Length} | {s.Seconds:0.0} s |");
+        }
+        text.AppendLine();
+    }
+
+    private static void PerProblem(StringBuilder text, KernelDesign[] designs, Shape[] shapes)
+    {
+        text.AppendLine("## Cost per problem");
+        text.AppendLine();
+        text.AppendLine("Bytes and flops of one problem, by kernel design and shape. Per launch: reading the data, forming G (Gram designs), the step " +
+            "(FISTA), writing results (paid once per launch a problem takes part in). Where the catalog has the kernel its formulas give " +
+            "the bytes and flops, the model's give the rest (latency, shared memory outside the iterations). Today's HBM per iteration counts every generic load/store (upper " +
+            "bound, no cache hits); the compulsory figure (X twice, each vector once) is its lower bound.");
+        text.AppendLine();
+        text.AppendLine("| design | shape | bytes and flops from | per iteration: HBM | shared | flops | per check: HBM | shared | flops (f64) | per launch: HBM | shared | flops | host in / out | problems/SM |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var shape in shapes)
+            foreach (var design in designs.Where(d => d.Serves(shape)))
+            {
+                var it = design.Iteration(shape);
+                var check = design.Check(shape);
+                var solve = design.Solve(shape);
+                string hbm = design.CompulsoryIterationHbm(shape) is { } lower ? $"{Bytes(it.HbmBytes)} ({Bytes(lower)} compulsory)" : Bytes(it.HbmBytes);
+                text.AppendLine($"| {design.Name} | {shape} | {design.Source(shape)} | {hbm} | {Bytes(it.SharedBytes)} | {Count(it.Flops64 + it.Flops32)} | " +
+                    $"{Bytes(check.HbmBytes)} | {Bytes(check.SharedBytes)} | {Count(check.Flops64)} | {Bytes(solve.HbmBytes)} | {Bytes(solve.SharedBytes)} | " +
+                    $"{Count(solve.Flops64 + solve.Flops32)} | {Bytes(design.HostIn(shape))} / {Bytes(design.HostOut(shape))} | {design.ProblemsPerSm(shape):0} |");
+            }
+        text.AppendLine();
+    }
+
+    /// <summary>Writes one target's table; returns its verdict line.</summary>
+    private static string Evaluate(StringBuilder text, Target target, KernelDesign[] designs)
+    {
+        var shape = target.Shape;
+        text.AppendLine($"## {target.Name}: K = {target.Problems:N0}, target {target.Goal} ({Time(target.Seconds)})");
+        text.AppendLine();
+        var estimates = designs.Where(d => d.Serves(shape)).Select(d => Model(target, d)).ToList();
+        string[] resources = [.. estimates.SelectMany(e => e.Seconds.Keys).Distinct()];
+        text.AppendLine($"| design | iterations (mean) | launches (mean) | {string.Join(" | ", resources)} | roofline | problems/s | met | binding | needed share of binding |");
+        text.AppendLine($"|---|---:|---:|{string.Concat(resources.Select(_ => "---:|"))}---:|---:|---|---|---:|");
+        foreach (var e in estimates)
+        {
+            var (resource, seconds) = e.Binding;
+            string cells = string.Join(" | ", resources.Select(r => e.Seconds.TryGetValue(r, out var t)
+                ? (r == "HBM" && e.HbmLowerSeconds < t ? $"{Time(t)} ({Time(e.HbmLowerSeconds)} compulsory)" : Time(t)) : "–"));
+            bool met = seconds <= target.Seconds;
+            text.AppendLine($"| {e.Design.Name} | {e.Iterations:0.0} ({e.Design.Algorithm}) | {e.Launches:0.00} | {cells} | {Time(seconds)} | {target.Problems / seconds:N0} | " +
+                $"{(met ? "yes" : "**no**")} | {resource} | {(met ? $"{seconds / target.Seconds:P0}" : "> 100 %")} |");
+        }
+        text.AppendLine();
+        var best = estimates.Where(e => e.Design is not ThreadPerProblemFista).MinBy(e => e.Binding.Seconds)!;
+        var built = estimates.Where(e => e.Design is not ThreadPerProblemFista && e.Design.Implementations(shape).Count > 0)
+            .MinBy(e => e.Binding.Seconds);
+        var today = estimates.Single(e => e.Design is ThreadPerProblemFista);
+        if (target.Scenario == Scenario.HostToHost)
+        {
+            double linkBytes = target.Problems * (best.Design.HostIn(shape) + best.Design.HostOut(shape));
+            text.AppendLine($"Host → host moves {Bytes(linkBytes)} over PCIe ({Time(linkBytes / H200.HostLinkBytesPerSecond)} at " +
+                $"{H200.HostLinkBytesPerSecond / 1e9:0} GB/s); the target needs the host staging copy at ≥ {linkBytes / target.Seconds / 1e9:0.0} GB/s " +
+                "(validation fused into the same pass), or none: with the caller's arrays page-locked in place only PCIe binds. " +
+                $"At the {HostCosts.MeasuredStagingBytesPerSecond / 1e9:0.0} GB/s `StagingBenchmarks` measured with one thread on the " +
+                $"2-vCPU development VM it would take {Time(linkBytes / HostCosts.MeasuredStagingBytesPerSecond)}: " +
+                $"{(linkBytes / HostCosts.MeasuredStagingBytesPerSecond <= target.Seconds ? "met" : "**not met**")}, so on the GPU host the staging copy must run on several cores.");
+            text.AppendLine();
+        }
+        string Describe(Estimate e) => $"{e.Design.Name} at {Time(e.Binding.Seconds)} ({target.Problems / e.Binding.Seconds:N0} problems/s, " +
+            $"bound by {e.Binding.Resource}, {e.Binding.Seconds / target.Seconds:P0} of the target time" +
+            (e.HbmLowerSeconds < e.Seconds["HBM"] ? $"; HBM at its compulsory bytes {Time(e.HbmLowerSeconds)}" : "") + ")";
+        string verdict = $"{target.Name}: " + (built is null
+            ? "no kernel of the catalog serves this shape beyond today's; "
+            : $"the catalog's kernels: {(built.Binding.Seconds <= target.Seconds ? "met" : "NOT met")} by {Describe(built)}; ") +
+            (built is null || best != built ? $"best modelled: {(best.Binding.Seconds <= target.Seconds ? "met" : "NOT met")} by {Describe(best)}; " : "") +
+            $"today's thread-per-problem kernels: {Time(today.Binding.Seconds)}, bound by {today.Binding.Resource}.";
+        text.AppendLine(verdict);
+        text.AppendLine();
+        return verdict;
+    }
+
+    private static Estimate Model(Target target, KernelDesign design)
+    {
+        var shape = target.Shape;
+        var sample = design.Algorithm == "CD" ? target.CoordinateDescent : target.Fista;
+        double iterations = design.ProblemsInStep ? sample.WarpMaxMean : sample.Mean;
+        double launches = sample.Iterations.Average(i => design.Launches(i, CheckInterval));
+        double k = target.Problems;
+        var work = k * design.Total(shape, iterations, launches, CheckInterval);
+        var seconds = new Dictionary<string, double>
+        {
+            ["HBM"] = work.HbmBytes / H200.HbmBytesPerSecond,
+            ["shared memory"] = work.SharedBytes / H200.SharedBytesPerSecond,
+            ["FP64"] = work.Flops64 / H200.Fp64FlopsPerSecond,
+            ["FP32"] = work.Flops32 / H200.Fp32FlopsPerSecond,
+            ["latency"] = work.ChainCycles / (H200.Multiprocessors * design.ProblemsPerSm(shape) * H200.ClockHz),
+        };
+        if (target.Scenario == Scenario.HostToHost)
+        {
+            double linkBytes = k * (design.HostIn(shape) + design.HostOut(shape));
+            seconds["PCIe"] = linkBytes / H200.HostLinkBytesPerSecond;
+            seconds["host staging"] = linkBytes / HostCosts.StagingBytesPerSecond;
+        }
+        // the lower bound: compulsory iteration bytes, the checks' and launches' as counted
+        double hbmLower = design.CompulsoryIterationHbm(shape) is { } lower
+            ? k * (iterations * lower + (Math.Ceiling(iterations / CheckInterval) + 1) * design.Check(shape).HbmBytes
+                + launches * design.Solve(shape).HbmBytes) / H200.HbmBytesPerSecond
+            : seconds["HBM"];
+        return new Estimate(design, iterations, launches, seconds, hbmLower);
+    }
+
+    /// <summary>The warm resident-session call of K = 1,000 problems of 16 × 8 on one shared design (the benchmark's); returns its verdict.</summary>
+    private static string ResidentCall(StringBuilder text, KernelDesign design)
+    {
+        const int problems = 1000;
+        var shape = new Shape(16, 8, 8);
+        text.AppendLine($"## Resident session, K = {problems:N0} problems of {shape}, shared design, warm call: target ≤ 50 µs host overhead");
+        text.AppendLine();
+        text.AppendLine("The shape and warm start of `ResidentSessionBenchmarks`: every problem converges at its first check. The call moves only y, λ " +
+            "and l1_ratio in and β, b₀, gaps, iterations and statuses out (warm starts stay on the device), packed into one page-locked buffer each way.");
+        text.AppendLine();
+        double inBytes = problems * (shape.N * shape.S + 16);
+        double outBytes = problems * design.HostOut(shape);
+        var parts = new (string Part, double Seconds)[]
+        {
+            ("validate y, λ, l1_ratio and pack them (one pass, one thread)", inBytes / HostCosts.SingleThreadBytesPerSecond),
+            ("enqueue 1 upload", HostCosts.CopySeconds),
+            ($"PCIe up, {Bytes(inBytes)}", inBytes / H200.HostLinkBytesPerSecond),
+            ("enqueue 1 solve launch (checks on the device)", HostCosts.LaunchSeconds),
+            ("enqueue 1 download", HostCosts.CopySeconds),
+            ($"PCIe down, {Bytes(outBytes)}", outBytes / H200.HostLinkBytesPerSecond),
+            ("synchronise once", HostCosts.SynchronizeSeconds),
+            ("unpack results into the caller's arrays (one pass, one thread)", outBytes / HostCosts.SingleThreadBytesPerSecond),
+        };
+        // Device work of the call: c = Xᵀy/n on the resident G's design, one gap check (warm start), the final certificate.
+        var device = problems * (Work.Hbm(shape.N * shape.P * shape.S / problems + shape.N * shape.S) + Work.Flops(2 * shape.N * shape.P, 8)
+            + design.Iteration(shape) + design.Check(shape));
+        double deviceSeconds = Math.Max(device.HbmBytes / H200.HbmBytesPerSecond, device.Flops64 / H200.Fp64FlopsPerSecond)
+            + design.Check(shape).ChainCycles / H200.ClockHz;
+        text.AppendLine("| part of the call | time |");
+        text.AppendLine("|---|---:|");
+        foreach (var (part, seconds) in parts)
+            text.AppendLine($"| {part} | {Time(seconds)} |");
+        double total = parts.Sum(p => p.Seconds);
+        text.AppendLine($"| **host overhead** | **{Time(total)}** |");
+        text.AppendLine($"| device work (not overhead: one sweep and one check per problem, all problems in parallel) | {Time(deviceSeconds)} |");
+        text.AppendLine();
+        string verdict = $"Resident session K = 1,000 warm call: {(total <= 50e-6 ? "met" : "NOT met")} at {Time(total)} host overhead " +
+            $"(one upload, one launch, one download, one synchronisation; the fixed latencies are {Time(2 * HostCosts.CopySeconds + HostCosts.LaunchSeconds + HostCosts.SynchronizeSeconds)}, " +
+            "so every extra launch or copy per call costs 3–5 µs of the 50).";
+        text.AppendLine(verdict);
+        text.AppendLine();
+        return verdict;
+    }
+
+    private static string Bytes(double bytes) => bytes switch
+    {
+        >= 1e9 => $"{bytes / 1e9:0.0} GB",
+        >= 1e6 => $"{bytes / 1e6:0.0} MB",
+        >= 1e3 => $"{bytes / 1e3:0.0} KB",
+        _ => $"{bytes:0} B",
+    };
+
+    private static string Count(double flops) => flops switch
+    {
+        >= 1e6 => $"{flops / 1e6:0.00} M",
+        >= 1e3 => $"{flops / 1e3:0.0} k",
+        _ => $"{flops:0}",
+    };
+
+    private static string Time(double seconds) => seconds switch
+    {
+        >= 1 => $"{seconds:0.00} s",
+        >= 1e-3 => $"{seconds * 1e3:0.0} ms",
+        _ => $"{seconds * 1e6:0.0} µs",
+    };
+}

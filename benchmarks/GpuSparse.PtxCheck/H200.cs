@@ -1,0 +1,99 @@
+namespace GpuSparse.PtxCheck;
+
+/// <summary>
+/// The H200 (GH100, compute capability 9.0) figures the PTX check and the cost model assume: per-SM limits from
+/// the CUDA occupancy rules for cc 9.0 and the device's published peak rates.
+/// </summary>
+internal static class H200
+{
+    /// <summary>Streaming multiprocessors.</summary>
+    public const int Multiprocessors = 132;
+
+    /// <summary>32-bit registers per SM.</summary>
+    public const int RegistersPerSm = 65_536;
+
+    /// <summary>Registers are allocated per warp in units of this many.</summary>
+    public const int RegisterAllocationUnit = 256;
+
+    /// <summary>The most registers one thread can hold.</summary>
+    public const int MaxRegistersPerThread = 255;
+
+    /// <summary>Resident threads per SM.</summary>
+    public const int ThreadsPerSm = 2048;
+
+    /// <summary>Resident blocks per SM.</summary>
+    public const int BlocksPerSm = 32;
+
+    /// <summary>The most threads in one block.</summary>
+    public const int ThreadsPerBlock = 1024;
+
+    /// <summary>Threads per warp.</summary>
+    public const int WarpSize = 32;
+
+    /// <summary>Shared memory per SM (228 KB).</summary>
+    public const int SharedMemoryPerSm = 228 * 1024;
+
+    /// <summary>The most shared memory one block can use (227 KB).</summary>
+    public const int SharedMemoryPerBlock = 227 * 1024;
+
+    /// <summary>Shared memory the driver reserves per resident block.</summary>
+    public const int SharedMemoryReservedPerBlock = 1024;
+
+    /// <summary>Shared memory is allocated in units of this many bytes.</summary>
+    public const int SharedMemoryAllocationUnit = 128;
+
+    /// <summary>HBM3e bandwidth, bytes/s (4.8 TB/s).</summary>
+    public const double HbmBytesPerSecond = 4.8e12;
+
+    /// <summary>FP64 peak (tensor-free FMA pipes), flop/s (~34 TFLOP/s).</summary>
+    public const double Fp64FlopsPerSecond = 34e12;
+
+    /// <summary>FP32 peak, flop/s (~67 TFLOP/s).</summary>
+    public const double Fp32FlopsPerSecond = 67e12;
+
+    /// <summary>
+    /// Aggregate shared-memory bandwidth, bytes/s: 132 SMs × 128 B/clock × ~1.98 GHz ≈ 33 TB/s
+    /// (32 banks of 4 bytes per SM per clock, no bank conflicts).
+    /// </summary>
+    public const double SharedBytesPerSecond = 33e12;
+
+    /// <summary>SM clock under load, Hz (the boost clock).</summary>
+    public const double ClockHz = 1.98e9;
+
+    /// <summary>Host link, bytes/s: PCIe 5.0 ×16, ~50 GB/s achieved each way with page-locked buffers.</summary>
+    public const double HostLinkBytesPerSecond = 50e9;
+}
+
+/// <summary>Host-side figures for the host-to-host and resident-session targets (typical CUDA 12 on a PCIe 5 server; run.sh measures them).</summary>
+internal static class HostCosts
+{
+    /// <summary>
+    /// Host memory bandwidth of the staging copy (caller's arrays → page-locked buffers and back), bytes/s: a
+    /// copy spread over 4–8 cores of a DDR5 server. Not needed when the caller's memory is page-locked in place.
+    /// </summary>
+    public const double StagingBytesPerSecond = 25e9;
+
+    /// <summary>
+    /// The staging rate measured on the development VM (benchmarks/RESULTS.md, <c>StagingBenchmarks.BulkStaging</c>,
+    /// 2026-12-01: K = 100,000 problems of 64 × 32, one thread, 2 vCPUs), bytes/s: the floor a GPU host should beat.
+    /// </summary>
+    public const double MeasuredStagingBytesPerSecond = 9.4e9;
+
+    /// <summary>Host memory bandwidth of one thread validating and packing a small call, bytes/s.</summary>
+    public const double SingleThreadBytesPerSecond = 10e9;
+
+    /// <summary>Host time to enqueue one kernel launch through ILGPU, seconds.</summary>
+    public const double LaunchSeconds = 5e-6;
+
+    /// <summary>Host time to enqueue one asynchronous copy, seconds.</summary>
+    public const double CopySeconds = 3e-6;
+
+    /// <summary>Host time of one stream synchronisation (wake-up after the device finishes), seconds.</summary>
+    public const double SynchronizeSeconds = 8e-6;
+
+    /// <summary>
+    /// Host staging on <c>main</c> before issue 16's work, problems/s (issue 16: 1.1–1.3 s per 16,384 problems of 64 × 32;
+    /// the element-wise scatter plus a power iteration per problem for the step, per benchmarks/RESULTS.md).
+    /// </summary>
+    public const double TodayScatterProblemsPerSecond = 13_000;
+}

@@ -1,0 +1,306 @@
+using GpuSparse.Kernels;
+using GpuSparse.Kernels.OnChip;
+
+namespace GpuSparse.PtxCheck.Model;
+
+/// <summary>The latency assumptions of the designs, in SM clock cycles (sm_90 figures, to be measured on a GPU).</summary>
+internal static class Latency
+{
+    /// <summary>A dependent float64 FMA (about 8 cycles; float32: 4).</summary>
+    public const double Fma64 = 8, Fma32 = 4;
+
+    /// <summary>A warp shuffle or shared-memory load feeding the next instruction.</summary>
+    public const double Exchange = 30;
+
+    /// <summary>A block barrier with the warps mostly in step.</summary>
+    public const double Barrier = 20;
+
+    /// <summary>The scalar update of one coordinate (z, soft-threshold, shrink, Δ), about six dependent ops.</summary>
+    public const double CoordinateUpdate = 40;
+
+    /// <summary>The FISTA bookkeeping of one iteration (momentum with its square root, restart test, z update).</summary>
+    public const double FistaStep = 120;
+
+    /// <summary>A dependent FMA of the working precision.</summary>
+    public static double Fma(Shape s) => s.ScalarBytes == 8 ? Fma64 : Fma32;
+
+    /// <summary>A reduction over a warp: five shuffle levels.</summary>
+    public const double WarpReduction = 5 * Exchange;
+
+    /// <summary>A reduction over a block: a warp reduction, partials through shared memory, a second one, two barriers.</summary>
+    public const double BlockReduction = 2 * WarpReduction + 2 * Barrier + Exchange;
+}
+
+/// <summary>
+/// Today's kernels (<c>IterationKernel</c> + <c>GapKernel</c> + <c>CompactionKernel</c>): one thread per problem,
+/// β, z, β⁺, r and c in global memory. Their bytes and flops are the catalog's formulas (every generic access
+/// counted as HBM traffic: an upper bound); <see cref="CompulsoryIterationHbm"/> is the lower bound.
+/// </summary>
+internal sealed class ThreadPerProblemFista : KernelDesign
+{
+    public override string Name => "thread/problem FISTA (today)";
+    public override string Algorithm => "FISTA";
+    public override bool Serves(Shape shape) => Implementations(shape).Count > 0;
+
+    // The unconstrained elastic net (Lasso and the elastic-net targets) in the shape's precision, and the compaction.
+    protected override bool Implements(KernelEntry entry, Shape shape) =>
+        entry.Shape == KernelCatalog.AnyShape && !entry.Name.Contains("non-negative", StringComparison.Ordinal)
+        && (entry.Name == "compaction" || entry.Name.Contains($"float{8 * shape.ScalarBytes}", StringComparison.Ordinal));
+
+    // In: X_w, y_c, L1 and L2 per coordinate, t and t/n; certificate: gap tolerance and null objective (float64).
+    public override double HostIn(Shape s) => (s.N * s.P + s.N + 2 * s.P + 2) * s.S + 16;
+
+    // X twice (no reuse across the two passes at this occupancy), y, r written and read, eight p-vectors
+    public override double? CompulsoryIterationHbm(Shape s) => (2 * s.N * s.P + 3 * s.N + 8 * s.P) * s.S;
+
+    public override bool ProblemsInStep => true;
+
+    // Bandwidth-bound: latency is hidden by the thousands of independent problems, so the model adds none.
+    protected override Work ModelSolve(Shape s) => default;
+    protected override Work ModelIteration(Shape s) => default;
+    protected override Work ModelCheck(Shape s) => default;
+
+    public override double ProblemsPerSm(Shape shape) => H200.ThreadsPerSm;
+}
+
+/// <summary>
+/// Warp per problem on the Gram form (p ≤ 64): G = XᵀX/n and c = Xᵀy/n formed on-chip from one read of X, lane l
+/// owning the coordinates j ≡ l (mod 32). One iteration is a CD sweep (the catalog's <c>gram-cd</c> kernels:
+/// G in float64 in shared memory, q = c − Gβ in shared memory, G formed again by every launch, launches
+/// covering windows of 1, 2, 4, … check intervals) or a FISTA step on G (modelled, G formed once, the problem
+/// kept by its warp to the end).
+/// </summary>
+internal sealed class WarpGram : KernelDesign
+{
+    private readonly bool _coordinateDescent;
+
+    public WarpGram(bool coordinateDescent) => _coordinateDescent = coordinateDescent;
+
+    public override string Name => _coordinateDescent ? "warp/problem Gram CD" : "warp/problem Gram FISTA";
+    public override string Algorithm => _coordinateDescent ? "CD" : "FISTA";
+    public override bool Serves(Shape shape) => shape.Features <= GramCoordinateDescentKernel.MaxFeatures;
+
+    protected override bool Implements(KernelEntry entry, Shape shape) =>
+        _coordinateDescent && entry.Name == $"gram-cd float{8 * shape.ScalarBytes} elastic-net";
+
+    /// <summary>Shared memory of one warp: the CD kernel's layout (G in float64 and its vectors and tile), or G and five p-vectors for FISTA.</summary>
+    private double SharedBytes(Shape s) => _coordinateDescent
+        ? GramCoordinateDescentKernel.SharedDoubles(s.Features) * 8.0
+        : (s.P * s.P + 5 * s.P) * s.S;
+
+    /// <summary>Wavefronts of one warp-wide access to a p-vector of shared memory of <paramref name="bytes"/>-byte elements (lane l: elements l, l + 32).</summary>
+    private static double VectorWavefronts(Shape s, double bytes) => Up(s.P / 32) * 32 * bytes / Wavefront;
+
+    /// <summary>Bytes of an element of G: float64 in the CD kernel, the working precision in FISTA.</summary>
+    private double GramElement(Shape s) => _coordinateDescent ? 8 : s.S;
+
+    public override int Launches(int iterations, int checkInterval)
+    {
+        if (!_coordinateDescent)
+            return 1;
+        // windows of 1, 2, 4, … intervals: a problem finishing at iteration I is in every launch that starts before I
+        int launches = 1;
+        long end = checkInterval, intervals = 1;
+        while (end < iterations)
+        {
+            launches++;
+            intervals = Math.Min(2 * intervals, 64);
+            end += intervals * checkInterval;
+        }
+        return launches;
+    }
+
+    protected override Work ModelSolve(Shape s) =>
+        // one read of X and y from HBM per launch; β read, results written
+        Work.Hbm(s.N * s.P * s.S + s.N * s.S + SettingsBytes + 2 * s.P * s.S + ResultBytes)
+        // G = XᵀX/n on every entry (2np² flops), c = Xᵀy/n and ‖y‖² (2np + 2n)
+        + Work.Flops(2 * s.N * s.P * s.P + 2 * s.N * s.P + 2 * s.N, s.ScalarBytes)
+        // forming G in tiles of 8 rows: X tile stored (np elements), then for every (entry, row) one broadcast of xᵢₐ
+        // and one vector load of xᵢᵦ (np²/32 warp steps), and G read and written once per tile
+        + Work.Shared(VectorWavefronts(s, 8) * s.N * Wavefront
+            + s.N * s.P * s.P / 32 * (1 + 8.0 * 32 / Wavefront) * Wavefront
+            + Up(s.N / 8) * s.P * 2 * VectorWavefronts(s, GramElement(s)) * Wavefront)
+        + Work.Chain(s.N * s.P * s.P / 32 * Latency.Fma64)
+        // FISTA's step 1/L: ~20 power iterations u ← Gu/‖Gu‖ (2p² flops, p broadcasts and G loads, a reduction)
+        + (_coordinateDescent ? default : 20 * (Work.Flops(2 * s.P * s.P, s.ScalarBytes)
+            + Work.Shared((s.P * (1 + VectorWavefronts(s, GramElement(s))) + 5) * Wavefront)
+            + Work.Chain(s.P * Latency.Fma(s) + Latency.WarpReduction)));
+
+    protected override Work ModelIteration(Shape s) => _coordinateDescent
+        // for each j: the owner lane reads qⱼ, βⱼ, 1/Gⱼⱼ, l1ⱼ, l2ⱼ and updates βⱼ, Δ broadcast (1 shuffle), every lane
+        // reads row j of G and updates its q entries in shared memory (2p + 6p flops per coordinate)
+        ? Work.Flops(2 * s.P * s.P + 8 * s.P, s.ScalarBytes)
+          + Work.Shared(s.P * (5 + 1 + VectorWavefronts(s, 8) + 2 * VectorWavefronts(s, s.S)) * Wavefront)
+          // chain per coordinate: owner's loads, the update, the shuffle, q's load-FMA-store that the next owner reads
+          + Work.Chain(s.P * (4 * Latency.Exchange + Latency.CoordinateUpdate + Latency.Fma(s)))
+        // g = c − Gz: p broadcasts of zⱼ and p vector loads of Gⱼ, 2p² flops; prox + momentum + restart test ~15p,
+        // one warp reduction; chain: p dependent FMAs per accumulator + bookkeeping
+        : Work.Flops(2 * s.P * s.P + 15 * s.P, s.ScalarBytes)
+          + Work.Shared((s.P * (1 + VectorWavefronts(s, s.S)) + 5) * Wavefront)
+          + Work.Chain(s.P * Latency.Fma(s) + Latency.WarpReduction + Latency.FistaStep);
+
+    protected override Work ModelCheck(Shape s) =>
+        // Gram-form gap in float64: q = c − Gβ (2p² flops: p broadcasts of βⱼ and p row loads of G), ‖R‖² from
+        // ‖y‖², βᵀc and βᵀq, v = n·q; four warp reductions (βᵀc, βᵀq, penalty/conjugate, the dual scale)
+        Work.Flops(2 * s.P * s.P + 24 * s.P, 8)
+        + Work.Shared((s.P * (1 + VectorWavefronts(s, GramElement(s))) + 4 * 5) * Wavefront)
+        + Work.Chain(s.P * Latency.Fma64 + 4 * Latency.WarpReduction);
+
+    // One warp per problem: resident warps per SM, limited by its shared memory and 64 warp slots (registers:
+    // ~56 per lane, the PTX check's figure for gram-cd).
+    public override double ProblemsPerSm(Shape s) =>
+        Occupancy.Of(H200.WarpSize, registers: 56, sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
+}
+
+/// <summary>How a block-per-problem kernel holds X and iterates.</summary>
+internal enum BlockVariant
+{
+    /// <summary>
+    /// FISTA, X in shared memory: the catalog's <c>block-fista-iteration</c> kernels (128 threads, a thread per row
+    /// then per column, z, r and c in global memory, the checks on the thread-per-problem gap kernel).
+    /// </summary>
+    FistaSharedDesign,
+
+    /// <summary>FISTA, X spread over the block's registers (n·p/256 values a thread, a near-square tile), shared memory only for operands and partial sums.</summary>
+    FistaRegisterDesign,
+
+    /// <summary>Coordinate descent, X in shared memory: per coordinate a block reduction.</summary>
+    CoordinateDescent,
+}
+
+/// <summary>
+/// Block per problem (256 threads) on the residual form for wide designs (p &gt; n), X on-chip for the whole
+/// solve: one iteration is a FISTA step (two passes over X: r = y − Xz, c = Xᵀr) or a CD sweep.
+/// </summary>
+internal sealed class BlockResidual : KernelDesign
+{
+    private const double OperandReuse = 4;
+    private const double BaseRegisters = 40;
+    private readonly BlockVariant _variant;
+
+    public BlockResidual(BlockVariant variant) => _variant = variant;
+
+    public override string Name => _variant switch
+    {
+        BlockVariant.FistaSharedDesign => "block/problem residual FISTA, X in smem (gpu branch)",
+        BlockVariant.FistaRegisterDesign => "block/problem residual FISTA, X in registers",
+        _ => "block/problem residual CD, X in smem",
+    };
+
+    public override string Algorithm => _variant == BlockVariant.CoordinateDescent ? "CD" : "FISTA";
+
+    // Wide per-problem designs only (p > n): narrow ones go to the Gram designs.
+    public override bool Serves(Shape shape) => shape.Features > shape.Samples && !shape.SharedDesign
+        && SharedBytes(shape) <= H200.SharedMemoryPerBlock && Registers(shape) <= H200.MaxRegistersPerThread;
+
+    // The shared-design FISTA variant is the catalog's block kernel, its gap kernel and the compaction.
+    protected override bool Implements(KernelEntry entry, Shape shape) => _variant == BlockVariant.FistaSharedDesign
+        && !entry.Name.Contains("non-negative", StringComparison.Ordinal)
+        && (entry.Name == "compaction" || entry.Name == $"block-fista-iteration float{8 * shape.ScalarBytes} elastic-net"
+            || entry.Name == $"gap float{8 * shape.ScalarBytes}");
+
+    // The catalog counts z, r and c in global memory on every access; at least r is written and read, z read by both
+    // passes, c, β⁺, β, z, l1, l2 once (2n + 8p), and X is read twice by every thread-per-problem gap check.
+    public override double? CompulsoryIterationHbm(Shape s) =>
+        _variant == BlockVariant.FistaSharedDesign ? (2 * s.N + 8 * s.P) * s.S : null;
+
+    /// <summary>Threads per block: the catalog's launch for its kernel, 256 for the modelled ones.</summary>
+    private int Threads => _variant == BlockVariant.FistaSharedDesign ? KernelCatalog.CudaBlockSize : 256;
+
+    private bool DesignInRegisters => _variant == BlockVariant.FistaRegisterDesign;
+
+    /// <summary>X (unless in registers), r, z, β, β⁺ and the block's partial sums (two per thread).</summary>
+    private double SharedBytes(Shape s) => ((DesignInRegisters ? 0 : s.N * s.P) + s.N + 3 * s.P + 2 * Threads) * s.S;
+
+    /// <summary>Registers a thread needs: its tile of X (when held there) and ~40 for the rest.</summary>
+    private double Registers(Shape s) => BaseRegisters + (DesignInRegisters ? Up(s.N * s.P / Threads) * s.S / 4 : 24);
+
+    /// <summary>The side of a thread's near-square tile of X: √(np/256).</summary>
+    private double TileSide(Shape s) => Math.Sqrt(s.N * s.P / Threads);
+
+    /// <summary>
+    /// Shared-memory bytes of one pass (Xz or Xᵀr). X in shared memory: X read once (np·s) plus one operand
+    /// wavefront per 4·32 products. X in registers: each thread loads the operands of its tile's columns (or
+    /// rows) and writes and reads back its partial sums, ≈ 3·side values a thread.
+    /// </summary>
+    private double Pass(Shape s) => DesignInRegisters
+        ? Threads * s.S * 3 * TileSide(s)
+        : s.N * s.P * s.S + s.N * s.P / (32 * OperandReuse) * Wavefront;
+
+    protected override Work ModelSolve(Shape s) =>
+        // X, y read once from HBM onto the chip; results written once
+        Work.Hbm(s.N * s.P * s.S + s.N * s.S + SettingsBytes + s.P * s.S + ResultBytes)
+        + Work.Shared(DesignInRegisters ? 0 : s.N * s.P * s.S)
+        // centring and ‖y‖², the step 1/L by ~20 power iterations on X (2 passes each)
+        + Work.Flops(3 * s.N * s.P + 20 * 4 * s.N * s.P, s.ScalarBytes) + Work.Shared(20 * 2 * Pass(s))
+        + Work.Chain(20 * 2 * (Latency.BlockReduction + s.N * s.P / Threads * Latency.Fma(s)));
+
+    protected override Work ModelIteration(Shape s) => _variant == BlockVariant.CoordinateDescent
+        // for each j: Xⱼ·r (n products, block reduction), βⱼ update, r −= XⱼΔ (n products): X column twice,
+        // r read twice and written once (5n scalars), 4n flops; chain: a block reduction and an update per coordinate
+        ? Work.Flops(4 * s.N * s.P + 6 * s.P, s.ScalarBytes) + Work.Shared(5 * s.N * s.P * s.S)
+          + Work.Chain(s.P * (Latency.BlockReduction + Latency.CoordinateUpdate + 2 * Latency.Barrier))
+        // r = y − Xz and c = Xᵀr: two passes, 4np flops; prox and momentum ~15p
+        : Work.Flops(4 * s.N * s.P + s.N + 15 * s.P, s.ScalarBytes)
+          + Work.Shared(2 * Pass(s))
+          + Work.Chain(_variant == BlockVariant.FistaSharedDesign
+              // the catalog kernel: a thread per row sums its p products in order, a thread per column its n, every
+              // thread sums the restart test's p terms; four barriers
+              ? (2 * s.P + s.N) * Latency.Fma(s) + 4 * Latency.Barrier + Latency.FistaStep
+              // tiled: per pass np/256 dependent FMAs per thread, a block reduction, a barrier
+              : 2 * (s.N * s.P / Threads * Latency.Fma(s) + Latency.BlockReduction + Latency.Barrier) + Latency.FistaStep);
+
+    protected override Work ModelCheck(Shape s) =>
+        // float64 certificate from X on-chip: R = y − Xβ, v = XᵀR (two passes, 4np flops in float64)
+        Work.Flops(4 * s.N * s.P + 4 * s.N + 15 * s.P, 8) + Work.Shared(2 * Pass(s))
+        + Work.Chain(3 * Latency.BlockReduction + 2 * s.N * s.P / Threads * Latency.Fma64);
+
+    public override double ProblemsPerSm(Shape s) =>
+        Occupancy.Of(Threads, registers: (int)Registers(s), sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
+}
+
+/// <summary>
+/// Shared design, tiled: one X for all problems (sweeps over y, λ or l1_ratio). G = XᵀX/n is formed once per
+/// batch and read from HBM once per block of 256 problems into shared memory; a thread is a problem, holding its
+/// β and q = c − Gβ in registers (p ≤ 32 in float64), so a CD sweep is, per coordinate, one broadcast of row j
+/// of G to the warp and 2p flops per problem: one iteration for the batch is the matrix–matrix work G·ΔB.
+/// Modelled (no catalog kernel yet).
+/// </summary>
+internal sealed class SharedDesignTiled : KernelDesign
+{
+    private const int Threads = 256;
+
+    public override string Name => "shared-design tiled Gram CD";
+    public override string Algorithm => "CD";
+    public override bool Serves(Shape shape) => shape.SharedDesign && Registers(shape) <= H200.MaxRegistersPerThread;
+    public override bool ProblemsInStep => true;
+
+    // Not in the catalog yet.
+    protected override bool Implements(KernelEntry entry, Shape shape) => false;
+
+    /// <summary>β and q in registers (2p scalars) and ~40 for the rest.</summary>
+    private static double Registers(Shape s) => 2 * s.P * s.S / 4 + 40;
+
+    public override double HostIn(Shape s) => s.N * s.S + SettingsBytes;
+
+    protected override Work ModelSolve(Shape s) =>
+        // y and results through HBM; G (float64) and X read once per block of 256 problems
+        Work.Hbm(s.N * s.S + SettingsBytes + s.P * s.S + ResultBytes + (s.P * s.P * 8 + s.N * s.P * s.S) / Threads)
+        // c = Xᵀy/n per problem (2np flops): X[i, j] broadcast to the warp from shared memory (np wavefronts per 32 problems)
+        + Work.Flops(2 * s.N * s.P + 2 * s.N, s.ScalarBytes) + Work.Shared(s.N * s.P / 32 * Wavefront)
+        + Work.Chain(s.N * s.P * Latency.Fma(s) / 4);
+
+    protected override Work ModelIteration(Shape s) =>
+        // per coordinate: βⱼ from qⱼ (registers), q += Gⱼ·Δ (2p flops), row j of G broadcast (p wavefronts per 32 problems)
+        Work.Flops(2 * s.P * s.P + 8 * s.P, s.ScalarBytes) + Work.Shared(s.P * s.P / 32 * Wavefront)
+        + Work.Chain(s.P * (Latency.CoordinateUpdate + Latency.Fma(s)));
+
+    protected override Work ModelCheck(Shape s) =>
+        // Gram-form gap in float64: q = c − Gβ afresh (2p² flops, p² broadcasts per 32 problems), ‖R‖² from ‖y‖²,
+        // βᵀc and βᵀq, all within the thread (no shuffles)
+        Work.Flops(2 * s.P * s.P + 24 * s.P, 8) + Work.Shared(s.P * s.P / 32 * Wavefront) + Work.Hbm(s.P * s.S)
+        + Work.Chain(s.P * s.P * Latency.Fma64 / 4 + 24 * Latency.Fma64);
+
+    public override double ProblemsPerSm(Shape s) =>
+        Threads * Occupancy.Of(Threads, registers: (int)Registers(s), sharedBytes: (int)(s.P * s.P * 8 + s.N * s.P * s.S)).BlocksPerSm;
+}
