@@ -4,6 +4,7 @@ using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
 using GpuSparse.Model;
 using GpuSparse.Cli.Progress;
+using GpuSparse.Cli.Sharding;
 using GpuSparse.Solvers;
 
 namespace GpuSparse.Cli.Commands;
@@ -22,15 +23,22 @@ internal static class SolveCommand
             "L1 ratio r in [0, 1] (1 = Lasso, 0 = Ridge; glmnet's alpha): a number or a (K,) .npy",
             "output folder for coef.npy, coef.csv, intercept.npy and result.json");
         var alpha = new Option<string>("--alpha") { Description = "λ (scikit-learn's alpha, glmnet's lambda): a number ≥ 0 or a (K,) .npy", Required = true };
+        var shard = new Option<string>("--shard")
+        {
+            Description = "I/N: solve only shard I (from 0) of N, the problems [⌊I·K/N⌋, ⌊(I+1)·K/N⌋), reading only their rows; " +
+                "gpusparse merge joins the N folders (docs/scale-out.md)",
+        };
 
         var command = new Command("solve",
             "Solve a batch of problems from .npy or CSV files.\n\n" +
             "Examples:\n" +
             "  gpusparse solve --x X.npy --y y.npy --alpha 0.1 --l1-ratio 0.5 --out results/\n" +
             "  gpusparse solve --x data.csv --target progression --alpha 0.1 --out results/\n" +
-            "  gpusparse solve --x X.csv --y y.csv --alpha alphas.npy --out results/")
+            "  gpusparse solve --x X.csv --y y.csv --alpha alphas.npy --out results/\n" +
+            "  gpusparse solve --x X.npy --y y.npy --alpha 0.1 --shard 0/4 --out shards/0")
         {
             alpha,
+            shard,
         };
         arguments.AddTo(command);
         command.SetAction(parse =>
@@ -41,7 +49,7 @@ internal static class SolveCommand
                 arguments.Intercept(parse), parse.GetValue(arguments.Standardize), parse.GetValue(arguments.Positive),
                 arguments.Solver(parse), parse.GetValue(arguments.Precision)!, parse.GetValue(arguments.Out)!,
                 parse.GetValue(arguments.Target), parse.GetValue(arguments.Backend)!, parse.GetValue(arguments.Overwrite),
-                arguments.ParsedFormat(parse)), stdout, stderr));
+                arguments.ParsedFormat(parse), parse.GetValue(shard)), stdout, stderr));
         });
         return command;
     }
@@ -49,7 +57,7 @@ internal static class SolveCommand
     /// <summary>Everything a <c>solve</c> call asks for.</summary>
     internal sealed record SolveRequest(string X, string? Y, string Alpha, string L1Ratio, bool FitIntercept,
         bool Standardize, bool Positive, SolverOptions Options, string Precision, string Output, string? Target = null,
-        string Backend = "auto", bool Overwrite = false, OutputFormat Format = OutputFormat.Table);
+        string Backend = "auto", bool Overwrite = false, OutputFormat Format = OutputFormat.Table, string? Shard = null);
 
     /// <summary>Runs the request; every failure goes through <see cref="CommandFailures"/>.</summary>
     internal static int Run(SolveRequest request, TextWriter stdout, TextWriter stderr) =>
@@ -60,8 +68,10 @@ internal static class SolveCommand
         // Usage first (wrong for every problem), then the output location, then the data: nothing is solved in vain.
         ModelArguments.Check(request.Options);
         ProblemFiles.CheckScalars(request.Alpha, request.L1Ratio);
+        var shard = request.Shard is null ? null : ShardSpec.Parse(request.Shard);
         using var output = ResultFolder.Prepare(request.Output, request.Overwrite);
-        var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target);
+        var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target, shard);
+        var manifest = shard is null ? null : Manifest(request, files, shard);
         using var backend = SolverBackends.Create(request.Backend);
         var progress = ProgressDisplay.For(stderr);
         using var interrupt = new CancelOnCtrlC(progress.Notice);
@@ -69,10 +79,14 @@ internal static class SolveCommand
             ? Solve<float>(files, request, backend, progress, interrupt.Token)
             : Solve<double>(files, request, backend, progress, interrupt.Token);
         string algorithm = ModelArguments.AlgorithmRun(result.Backend, request.Options.Algorithm);
-        output.Commit(() => ResultWriter.Write(output.Staging, result, files.Features, new BatchDescription("solve", algorithm,
-            request.Precision, files.Alphas, files.L1Ratios, [.. Enumerable.Range(0, files.Count).Select(files.TargetOf)],
-            new { request.Options.Tolerance, request.Options.MaxIterations, request.FitIntercept, request.Standardize, request.Positive },
-            files.Data.FeatureNames, files.Data.TargetNames)));
+        output.Commit(() =>
+        {
+            manifest?.Write(output.Staging);
+            ResultWriter.Write(output.Staging, result, files.Features, new BatchDescription("solve", algorithm,
+                request.Precision, files.Alphas, files.L1Ratios, [.. Enumerable.Range(0, files.Count).Select(files.TargetOf)],
+                new { request.Options.Tolerance, request.Options.MaxIterations, request.FitIntercept, request.Standardize, request.Positive },
+                files.Data.FeatureNames, files.Data.TargetNames, files.First));
+        });
 
         foreach (var problem in result.Problems.Where(r => r.Status is ProblemStatus.Invalid or ProblemStatus.Diverged))
         {
@@ -86,11 +100,46 @@ internal static class SolveCommand
         if (unconverged > 0)
             stderr.WriteLine($"warning: {unconverged} problem(s) hit --max-iter {request.Options.MaxIterations} before the gap reached --tol; their best iterates and gaps are in result.json");
         if (request.Format == OutputFormat.Table)
-            stdout.WriteLine($"{ProgressDisplay.Summary(result)} on {result.Backend} ({algorithm}) in {result.Elapsed.TotalSeconds:F3} s; results in {request.Output}");
+            stdout.WriteLine($"{ProgressDisplay.Summary(result)} on {result.Backend} ({algorithm}) in {result.Elapsed.TotalSeconds:F3} s; " +
+                $"{(manifest is null ? "" : $"shard {manifest.Describe()} of {files.Total}; ")}results in {request.Output}");
         else
             Rows(result, algorithm, request.Output).Write(stdout, request.Format);
         int failed = result.CountWith(ProblemStatus.Invalid) + result.CountWith(ProblemStatus.Diverged);
         return failed + cancelled > 0 ? ExitCodes.SomeProblemsFailed : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// What a shard's folder says about itself: its problems, its inputs by size and SHA-256, and every option that
+    /// changes the numbers (the backend that ran is in result.json).
+    /// </summary>
+    private static ShardManifest Manifest(SolveRequest request, ProblemFiles files, ShardSpec shard)
+    {
+        var inputs = new List<ShardInput> { ShardInput.Of("--x", request.X) };
+        if (request.Y is not null)
+            inputs.Add(ShardInput.Of("--y", request.Y));
+        string Value(string text, string option)
+        {
+            if (InputFiles.TryParse(text, out double number))
+                return number.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            inputs.Add(ShardInput.Of(option, text));
+            return "file";
+        }
+        var options = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["--alpha"] = Value(request.Alpha, "--alpha"),
+            ["--l1-ratio"] = Value(request.L1Ratio, "--l1-ratio"),
+            ["--target"] = request.Target ?? "",
+            ["--fit-intercept"] = request.FitIntercept ? "true" : "false",
+            ["--standardize"] = request.Standardize ? "true" : "false",
+            ["--positive"] = request.Positive ? "true" : "false",
+            ["--tol"] = request.Options.Tolerance.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["--max-iter"] = request.Options.MaxIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["--algorithm"] = request.Options.Algorithm.ToString().ToLowerInvariant(),
+            ["--precision"] = request.Precision,
+            ["--backend"] = request.Backend,
+        };
+        return new ShardManifest(ShardManifest.CurrentFormat, shard.Index, shard.Count, files.Total, files.First,
+            files.First + files.Count, inputs, options);
     }
 
     /// <summary>The summary as one row, for <c>--format csv|json</c>.</summary>

@@ -13,9 +13,10 @@ namespace GpuSparse.Cli.Output;
 /// <param name="Options">The options shared by every problem.</param>
 /// <param name="FeatureNames">Column names (x0, x1, … when the input had none).</param>
 /// <param name="TargetNames">Names of y's responses when a CSV gave them.</param>
+/// <param name="FirstIndex">The index in the whole batch of the first problem written (a shard's start; 0 otherwise).</param>
 internal sealed record BatchDescription(string Command, string Algorithm, string Precision, IReadOnlyList<double> Alphas,
     IReadOnlyList<double> L1Ratios, IReadOnlyList<int> Targets, object Options, IReadOnlyList<string>? FeatureNames = null,
-    IReadOnlyList<string>? TargetNames = null);
+    IReadOnlyList<string>? TargetNames = null, int FirstIndex = 0);
 
 /// <summary>
 /// Writes a batch's results: <c>coef.npy</c> (K, p) float64, <c>intercept.npy</c> (K,) float64, <c>coef.csv</c> (a
@@ -64,7 +65,7 @@ internal static class ResultWriter
             Targets = description.TargetNames,
             Results = result.Problems.Select((r, k) => new
             {
-                Index = k,
+                Index = description.FirstIndex + k,
                 r.Status,
                 Alpha = description.Alphas[k],
                 L1Ratio = description.L1Ratios[k],
