@@ -27,11 +27,12 @@ def main():
     rng = random.Random(12345)
     x, y, alpha = [], [], []
     for _ in range(problems):
-        design = [rng.gauss(0, 1) for _ in range(n * p)]
+        design = [rng.random() * 2 - 1 for _ in range(n * p)]
         # three active features, the rest zero, plus noise
         beta = [rng.choice((-2.0, 1.5, 3.0)) if j < 3 else 0.0 for j in range(p)]
         for i in range(n):
-            y.append(sum(design[i * p + j] * beta[j] for j in range(3)) + 0.1 * rng.gauss(0, 1))
+            row = i * p
+            y.append(design[row] * beta[0] + design[row + 1] * beta[1] + design[row + 2] * beta[2] + 0.1 * (rng.random() - 0.5))
         x.extend(design)
         alpha.append(rng.uniform(0.01, 0.2))
     folder.mkdir(parents=True, exist_ok=True)
