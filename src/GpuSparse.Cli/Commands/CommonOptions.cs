@@ -12,7 +12,10 @@ internal static class CommonOptions
 {
     public static Option<string> Format() => Choice("--format", "how printed rows look: table, csv or json", "table", "table", "csv", "json");
 
-    public static Option<string> Backend() => Choice("--backend", "where to solve: auto (CUDA when present, else cd), cd (coordinate descent, managed), reference (managed ISTA/FISTA), cpu (ILGPU CPU accelerator) or cuda", "auto", SolverBackends.Names);
+    /// <summary><c>--backend</c>; <paramref name="sweep"/>: for <c>path</c> and <c>cv</c>, where <c>auto</c> is always <c>cd</c>.</summary>
+    public static Option<string> Backend(bool sweep = false) => Choice("--backend",
+        $"where to solve: auto ({(sweep ? "cd, whose path engine walks whole paths" : "CUDA when present, else cd")}), cd (coordinate descent, managed), " +
+        "reference (managed ISTA/FISTA), cpu (ILGPU CPU accelerator) or cuda", "auto", SolverBackends.Names);
 
     public static Option<string> Precision() => Choice("--precision", "f64 or f32", "f64", "f64", "f32");
 

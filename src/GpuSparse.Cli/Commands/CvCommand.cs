@@ -65,7 +65,7 @@ internal static class CvCommand
 
     internal static int Run(SweepRequest request, FoldSource foldSource, TextWriter stdout, TextWriter stderr)
     {
-        using var output = ResultFolder.Prepare(request.Output, request.Overwrite);
+        using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.LambdasPath, foldSource.File);
         var input = request.Load();
         int[] foldIds = foldSource.For(input.Samples);
         var clock = Stopwatch.StartNew();

@@ -17,7 +17,8 @@ internal static class InfoCommand
         {
             format,
         };
-        command.SetAction(parse => Run(CommonOptions.ParseFormat(parse.GetValue(format)!), Console.Out));
+        command.SetAction(parse => CommandFailures.Run(parse.InvocationConfiguration.Error,
+            () => Run(CommonOptions.ParseFormat(parse.GetValue(format)!), parse.InvocationConfiguration.Output)));
         return command;
     }
 

@@ -54,7 +54,8 @@ internal static class MergeCommand
         var shards = folders.Select(f => new Shard(f, ShardManifest.Read(f), ReadResult(f))).ToList();
         CheckSameBatch(shards);
         CheckCoverage(shards);
-        using var output = ResultFolder.Prepare(outputPath, overwrite);
+        // A shard folder inside --out would be replaced with it: its shard.json counts as an input.
+        using var output = ResultFolder.Prepare(outputPath, overwrite, [.. folders.Select(f => Path.Combine(f, ShardManifest.FileName))]);
         var first = shards[0].Result;
         int features = first.Features.Count;
         var ordered = shards.OrderBy(s => s.Manifest.Start).ToList();

@@ -9,7 +9,7 @@ namespace GpuSparse.Cli.Commands;
 /// The options <c>solve</c>, <c>path</c> and <c>cv</c> share, declared once (from <see cref="CommonOptions"/>): the
 /// data, the model (L1 ratio, intercept, standardization, positivity), the solver, the backend and the output.
 /// </summary>
-internal sealed class ModelArguments(string xDescription, string yDescription, string l1RatioDescription, string outDescription)
+internal sealed class ModelArguments(string xDescription, string yDescription, string l1RatioDescription, string outDescription, bool sweep = false)
 {
     public Option<string> X { get; } = CommonOptions.X(xDescription);
     public Option<string> Y { get; } = CommonOptions.Y(yDescription);
@@ -23,7 +23,7 @@ internal sealed class ModelArguments(string xDescription, string yDescription, s
     public Option<int> MaxIterations { get; } = CommonOptions.MaxIterations();
     public Option<string> Precision { get; } = CommonOptions.Precision();
     public Option<string> Algorithm { get; } = CommonOptions.Algorithm();
-    public Option<string> Backend { get; } = CommonOptions.Backend();
+    public Option<string> Backend { get; } = CommonOptions.Backend(sweep);
     public Option<string> Out { get; } = CommonOptions.Out(outDescription);
     public Option<bool> Overwrite { get; } = CommonOptions.Overwrite();
     public Option<string> Format { get; } = CommonOptions.Format();

@@ -32,7 +32,7 @@ internal static class PathCommand
 
     internal static int Run(SweepRequest request, TextWriter stdout, TextWriter stderr)
     {
-        using var output = ResultFolder.Prepare(request.Output, request.Overwrite);
+        using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.LambdasPath);
         var input = request.Load();
         var clock = Stopwatch.StartNew();
         using var backend = SolverBackends.CreateForSweeps(request.Backend);
@@ -54,13 +54,27 @@ internal static class PathCommand
         where T : unmanaged, IFloatingPointIeee754<T> =>
         PathSolver.Solve<T>(backend, input.Design<T>(), input.Features, input.Responses<T>(), input.Options, cancellationToken);
 
-    /// <summary>One row per path: its target and ratio, its λ range, how many steps converged, the sparsity at its end.</summary>
+    /// <summary>
+    /// One row per path: its target and ratio, its λ range, how many steps converged, the sparsity at its end, and its
+    /// largest gap over ‖y − ȳ‖²/n (‖y‖²/n without an intercept), the unit --tol bounds.
+    /// </summary>
     private static Report Rows(SweepInput input, PathResult result)
     {
         var report = new Report(new ReportColumn("target"), new ReportColumn("l1_ratio"), new ReportColumn("lambda_max", "G4"),
             new ReportColumn("lambda_last", "G4"), new ReportColumn("steps"), new ReportColumn("converged"), new ReportColumn("cancelled"),
-            new ReportColumn("nonzeros_last"), new ReportColumn("max_gap", "0.0E+00"));
+            new ReportColumn("nonzeros_last"), new ReportColumn("max_rel_gap", "0.0E+00"));
         int ratios = input.Options.L1Ratios.Length, steps = result.Steps;
+        var nullLoss = input.Responses<double>().Select(y =>
+        {
+            var values = y.Span;
+            double mean = 0, sum = 0;
+            if (input.Options.Path.FitIntercept)
+                foreach (double v in values)
+                    mean += v / values.Length;
+            foreach (double v in values)
+                sum += (v - mean) * (v - mean);
+            return sum / values.Length;
+        }).ToArray();
         for (int k = 0; k < result.Paths; k++)
         {
             var statuses = result.Statuses.AsSpan(k * steps, steps);
@@ -74,8 +88,9 @@ internal static class PathCommand
             int nonzeros = 0;
             foreach (double c in result.Coefficient(k, last))
                 nonzeros += c != 0 && !double.IsNaN(c) ? 1 : 0;
+            double scale = nullLoss[k / ratios];
             report.Add(input.TargetName(k / ratios), input.Options.L1Ratios[k % ratios], result.Lambdas[k * steps], result.Lambdas[k * steps + last],
-                steps, statuses.Count(ProblemStatus.Converged), statuses.Count(ProblemStatus.Cancelled), nonzeros, maxGap);
+                steps, statuses.Count(ProblemStatus.Converged), statuses.Count(ProblemStatus.Cancelled), nonzeros, scale > 0 ? maxGap / scale : maxGap);
         }
         return report;
     }

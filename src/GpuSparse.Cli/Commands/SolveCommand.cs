@@ -69,7 +69,7 @@ internal static class SolveCommand
         ModelArguments.Check(request.Options);
         ProblemFiles.CheckScalars(request.Alpha, request.L1Ratio);
         var shard = request.Shard is null ? null : ShardSpec.Parse(request.Shard);
-        using var output = ResultFolder.Prepare(request.Output, request.Overwrite);
+        using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.Alpha, request.L1Ratio);
         var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target, shard);
         var manifest = shard is null ? null : Manifest(request, files, shard);
         using var backend = SolverBackends.Create(request.Backend);

@@ -26,7 +26,7 @@ internal sealed class SweepArguments
             "X: .npy (n, p), float32 or float64; or a CSV with a header row",
             "y: .npy (n,) or (T, n) for T targets swept together; or a CSV whose T columns are T targets",
             "L1 ratios r in [0, 1], comma-separated (1 = Lasso; glmnet's alpha)",
-            outDescription);
+            outDescription, sweep: true);
         _grid.AcceptOnlyFromAmong("glmnet", "sklearn");
     }
 

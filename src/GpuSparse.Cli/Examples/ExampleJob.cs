@@ -117,10 +117,10 @@ internal static class ExampleJob
 
     /// <summary>
     /// Worst gap over the problems, relative to each problem's null loss ‖y − ȳ‖²/n: the quantity --tol bounds
-    /// (invalid problems, with no gap, are left out).
+    /// (invalid and cancelled problems are left out; NaN when none is left).
     /// </summary>
     public static double WorstRelativeGap(BatchResult result, Func<int, double[]> response) =>
-        RelativeGaps(result, response).Where(double.IsFinite).DefaultIfEmpty(0).Max();
+        RelativeGaps(result, response).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
 
     /// <summary>Each problem's gap over its null loss ‖y − ȳ‖²/n (NaN for invalid and cancelled problems).</summary>
     public static IEnumerable<double> RelativeGaps(BatchResult result, Func<int, double[]> response)

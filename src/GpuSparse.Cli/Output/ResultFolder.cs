@@ -36,13 +36,23 @@ internal sealed class ResultFolder : IDisposable
     /// <summary>
     /// Checks that <paramref name="path"/> can receive results and creates the staging folder next to it.
     /// </summary>
-    /// <exception cref="InputException">The path is a file or below one, cannot be created or written, or holds other files without <paramref name="overwrite"/>.</exception>
-    public static ResultFolder Prepare(string path, bool overwrite, string option = "--out")
+    /// <param name="path">The folder the user named.</param>
+    /// <param name="overwrite">Whether a folder holding other files may be replaced.</param>
+    /// <param name="inputs">The files the command reads: a folder holding one is never replaced.</param>
+    /// <exception cref="InputException">The path is a file or below one, cannot be created or written, holds other files
+    /// without <paramref name="overwrite"/>, or holds the working folder or an input.</exception>
+    public static ResultFolder Prepare(string path, bool overwrite, params string?[] inputs)
     {
-        string shown = $"{option} {path}";
+        string shown = $"--out {path}";
         string target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         if (File.Exists(target))
             throw new InputException($"{shown}: is a file; pass a folder (it is created when missing)");
+        // Replacing the folder replaces everything below it: never the working folder, never the data being read.
+        if (Contains(target, Environment.CurrentDirectory))
+            throw new InputException($"{shown}: is the current folder or holds it; name a folder for the results, such as results/");
+        foreach (string input in inputs.OfType<string>().Where(File.Exists))
+            if (Contains(target, Path.GetFullPath(input)))
+                throw new InputException($"{shown}: holds the input {input}; name another folder for the results");
         for (string? above = Path.GetDirectoryName(target); above is not null; above = Path.GetDirectoryName(above))
         {
             if (File.Exists(above))
@@ -136,6 +146,13 @@ internal sealed class ResultFolder : IDisposable
         {
             return false;
         }
+    }
+
+    private static bool Contains(string folder, string path)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return full.Equals(folder, comparison) || full.StartsWith(folder + Path.DirectorySeparatorChar, comparison);
     }
 
     // "Read-only file system : '/x/.y.partial'" → the operating system's reason without the path repeated.

@@ -70,40 +70,29 @@ public sealed class NpyArray
     /// The elements in C order as doubles. Exact for every type except 64-bit integers beyond 2^53,
     /// which are rounded to the nearest double.
     /// </summary>
-    public double[] ToDouble()
-    {
-        var result = new double[Length];
-        long at = 0;
-        foreach (var segment in _segments)
-        {
-            var destination = result.AsSpan(checked((int)at), segment.Length / _itemSize);
-            if (DataType == NpyDataType.Float64 && _bigEndian != BitConverter.IsLittleEndian)
-                MemoryMarshal.Cast<byte, double>(segment).CopyTo(destination);
-            else
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = ElementAsDouble(segment, i);
-            at += destination.Length;
-        }
-        return result;
-    }
+    public double[] ToDouble() => Decode(NpyDataType.Float64, ElementAsDouble);
 
     /// <summary>
     /// The elements in C order as floats. Exact for Float32 and UInt8; other types are rounded to the
     /// nearest float (doubles beyond the float range become infinities).
     /// </summary>
-    public float[] ToSingle()
+    // A direct read of Float32 keeps the value exact; other types round once, through double.
+    public float[] ToSingle() => Decode(NpyDataType.Float32,
+        (data, i) => DataType == NpyDataType.Float32 ? ReadSingle(data, i) : (float)ElementAsDouble(data, i));
+
+    /// <summary>Every element as T, segment by segment; the file's own type in the machine's byte order is copied as it is.</summary>
+    private T[] Decode<T>(NpyDataType native, Func<byte[], int, T> element) where T : unmanaged
     {
-        var result = new float[Length];
+        var result = new T[Length];
         long at = 0;
         foreach (var segment in _segments)
         {
             var destination = result.AsSpan(checked((int)at), segment.Length / _itemSize);
-            if (DataType == NpyDataType.Float32 && _bigEndian != BitConverter.IsLittleEndian)
-                MemoryMarshal.Cast<byte, float>(segment).CopyTo(destination);
+            if (DataType == native && _bigEndian != BitConverter.IsLittleEndian)
+                MemoryMarshal.Cast<byte, T>(segment).CopyTo(destination);
             else
-                // A direct cast from Float32 keeps the value exact; doubles round once.
                 for (int i = 0; i < destination.Length; i++)
-                    destination[i] = DataType == NpyDataType.Float32 ? ReadSingle(segment, i) : (float)ElementAsDouble(segment, i);
+                    destination[i] = element(segment, i);
             at += destination.Length;
         }
         return result;

@@ -171,6 +171,22 @@ public sealed class ExitCodeTests : IDisposable
     }
 
     [Fact]
+    public void AFolderHoldingTheInputOrTheWorkingFolderIsNeverReplaced()
+    {
+        string data = Path.Combine(_folder, "data");
+        Directory.CreateDirectory(data);
+        string x = Path.Combine(data, "X.npy");
+        File.Copy(Diabetes("X.npy"), x);
+        var run = Run("solve", "--x", x, "--y", Diabetes("y.npy"), "--alpha", "0.1", "--overwrite", "--out", data);
+        Assert.Equal(ExitCodes.BadInput, run.Exit);
+        Assert.Contains($"holds the input {x}", run.Stderr);
+        Assert.True(File.Exists(x));
+        var here = Run("path", "--x", Diabetes("X.npy"), "--y", Diabetes("y.npy"), "--overwrite", "--out", ".");
+        Assert.Equal(ExitCodes.BadInput, here.Exit);
+        Assert.Contains("is the current folder", here.Stderr);
+    }
+
+    [Fact]
     public void AnEarlierResultIsReplacedWholeWithoutOverwrite()
     {
         Assert.Equal(ExitCodes.Success, Run(Solve("--alpha", "0.1")).Exit);

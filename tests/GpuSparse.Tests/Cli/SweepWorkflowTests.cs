@@ -96,6 +96,8 @@ public sealed class SweepWorkflowTests : IDisposable
         var rows = JsonDocument.Parse(run.Stdout).RootElement;
         Assert.Equal(1, rows.GetArrayLength());
         Assert.Equal(10, rows[0].GetProperty("converged").GetInt32());
+        // in the unit --tol bounds (the absolute gap on this y, ‖y − ȳ‖²/n ≈ 5929, would be thousands of times larger)
+        Assert.InRange(rows[0].GetProperty("max_rel_gap").GetDouble(), -1e-12, 1e-4);
         Assert.Equal(JsonValueKind.True, Json(Folder("positive")).GetProperty("positive").ValueKind);
         Assert.Equal("f32", Json(Folder("positive")).GetProperty("precision").GetString());
 
@@ -140,6 +142,22 @@ public sealed class SweepWorkflowTests : IDisposable
             Assert.Contains("no λ was chosen", stderr);
             Assert.Equal(JsonValueKind.Null, json.GetProperty("extra").GetProperty("choices")[0].GetProperty("lambda_min").ValueKind);
         }
+    }
+
+    [Fact]
+    public void CtrlCDuringTheExampleWritesEveryFileAndCountsTheCancelledProblems()
+    {
+        using var interrupt = new CancellationTokenSource();
+        interrupt.Cancel();
+        var (exit, stdout, stderr) = Run(interrupt.Token, "example", "--problems", "5", "--no-plots", "--format", "json", "--out", Folder("example"));
+        Assert.Equal(ExitCodes.SomeProblemsFailed, exit);
+        var json = Json(Folder("example"));
+        // Problems certified at their first gap check (λ ≥ λ_max: β = 0) finish before the token is looked at.
+        int cancelled = json.GetProperty("cancelled").GetInt32();
+        Assert.InRange(cancelled, 300, 405);
+        Assert.True(File.Exists(Path.Combine(Folder("example"), "generated", "result.json")));
+        Assert.Equal(3, JsonDocument.Parse(stdout).RootElement.GetArrayLength());
+        Assert.Contains($"cancelled: {cancelled} problem(s) did not finish", stderr);
     }
 
     [Fact]
