@@ -5,6 +5,7 @@ using GpuSparse.Cli.Output;
 using GpuSparse.Model;
 using GpuSparse.Cli.Progress;
 using GpuSparse.Cli.Sharding;
+using GpuSparse.IO;
 using GpuSparse.Solvers;
 
 namespace GpuSparse.Cli.Commands;
@@ -70,23 +71,46 @@ internal static class SolveCommand
         ProblemFiles.CheckScalars(request.Alpha, request.L1Ratio);
         var shard = request.Shard is null ? null : ShardSpec.Parse(request.Shard);
         using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.Alpha, request.L1Ratio);
-        var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target, shard);
-        var manifest = shard is null ? null : Manifest(request, files, shard);
+        // The problems are read and solved one window at a time, their results written as each window finishes, so
+        // a batch larger than memory (or a shard of one) never sits in memory whole.
+        int window = WindowProblems(request.X, request.Y);
+        var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target, new ProblemWindow(shard, 0, window));
+        var (start, end) = shard?.Of(files.Total, request.X) ?? (0, files.Total);
+        var manifest = shard is null ? null : Manifest(request, files.Total, start, end, shard);
         using var backend = SolverBackends.Create(request.Backend);
         var progress = ProgressDisplay.For(stderr);
         using var interrupt = new CancelOnCtrlC(progress.Notice);
-        var result = request.Precision == "f32"
-            ? Solve<float>(files, request, backend, progress, interrupt.Token)
-            : Solve<double>(files, request, backend, progress, interrupt.Token);
-        string algorithm = ModelArguments.AlgorithmRun(result.Backend, request.Options.Algorithm);
+        var result = new BatchResult([], backend.Name, TimeSpan.Zero);
         output.Commit(() =>
         {
             manifest?.Write(output.Staging);
-            ResultWriter.Write(output.Staging, result, files.Features, new BatchDescription("solve", algorithm,
-                request.Precision, files.Alphas, files.L1Ratios, [.. Enumerable.Range(0, files.Count).Select(files.TargetOf)],
+            using var writer = ResultWriter.Begin(output.Staging, end - start, files.Features, files.Data.FeatureNames);
+            var (alphas, ratios, targets) = (new List<double>(end - start), new List<double>(end - start), new List<int>(end - start));
+            result = progress.Run($"solving {end - start} problems", end - start, report =>
+            {
+                var (elapsed, solvedOn) = (TimeSpan.Zero, backend.Name);
+                for (var part = files; ; part = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target,
+                         new ProblemWindow(shard, part.First + part.Count - start, window)))
+                {
+                    var ahead = new OffsetProgress(report, part.First - start, end - start, elapsed);
+                    var solved = request.Precision == "f32"
+                        ? Solve<float>(part, request, backend, ahead, interrupt.Token)
+                        : Solve<double>(part, request, backend, ahead, interrupt.Token);
+                    writer.Append(Renumbered(solved.Problems, part.First));
+                    alphas.AddRange(part.Alphas);
+                    ratios.AddRange(part.L1Ratios);
+                    targets.AddRange(Enumerable.Range(0, part.Count).Select(part.TargetOf));
+                    (elapsed, solvedOn) = (elapsed + solved.Elapsed, solved.Backend);
+                    if (part.First + part.Count >= end)
+                        return new BatchResult(writer.Results, solvedOn, elapsed);
+                }
+            });
+            writer.Complete(result.Backend, result.Elapsed, new BatchDescription("solve", ModelArguments.AlgorithmRun(result.Backend, request.Options.Algorithm),
+                request.Precision, alphas, ratios, targets,
                 new { request.Options.Tolerance, request.Options.MaxIterations, request.FitIntercept, request.Standardize, request.Positive },
-                files.Data.FeatureNames, files.Data.TargetNames, files.First));
+                files.Data.FeatureNames, files.Data.TargetNames, start));
         });
+        string algorithm = ModelArguments.AlgorithmRun(result.Backend, request.Options.Algorithm);
 
         foreach (var problem in result.Problems.Where(r => r.Status is ProblemStatus.Invalid or ProblemStatus.Diverged))
         {
@@ -101,7 +125,7 @@ internal static class SolveCommand
             stderr.WriteLine($"warning: {unconverged} problem(s) hit --max-iter {request.Options.MaxIterations} before the gap reached --tol; their best iterates and gaps are in result.json");
         if (request.Format == OutputFormat.Table)
             stdout.WriteLine($"{ProgressDisplay.Summary(result)} on {result.Backend} ({algorithm}) in {result.Elapsed.TotalSeconds:F3} s; " +
-                $"{(manifest is null ? "" : $"shard {manifest.Describe()} of {files.Total}; ")}results in {request.Output}");
+                $"{(manifest is null ? "" : $"shard {manifest.Describe()} of {manifest.Problems}; ")}results in {request.Output}");
         else
             Rows(result, algorithm, request.Output).Write(stdout, request.Format);
         int failed = result.CountWith(ProblemStatus.Invalid) + result.CountWith(ProblemStatus.Diverged);
@@ -112,7 +136,7 @@ internal static class SolveCommand
     /// What a shard's folder says about itself: its problems, its inputs by size and SHA-256, and every option that
     /// changes the numbers (the backend that ran is in result.json).
     /// </summary>
-    private static ShardManifest Manifest(SolveRequest request, ProblemFiles files, ShardSpec shard)
+    private static ShardManifest Manifest(SolveRequest request, int problems, int start, int end, ShardSpec shard)
     {
         var inputs = new List<ShardInput> { ShardInput.Of("--x", request.X) };
         if (request.Y is not null)
@@ -138,8 +162,7 @@ internal static class SolveCommand
             ["--precision"] = request.Precision,
             ["--backend"] = request.Backend,
         };
-        return new ShardManifest(ShardManifest.CurrentFormat, shard.Index, shard.Count, files.Total, files.First,
-            files.First + files.Count, inputs, options);
+        return new ShardManifest(ShardManifest.CurrentFormat, shard.Index, shard.Count, problems, start, end, inputs, options);
     }
 
     /// <summary>The summary as one row, for <c>--format csv|json</c>.</summary>
@@ -154,7 +177,47 @@ internal static class SolveCommand
         return report;
     }
 
-    private static BatchResult Solve<T>(ProblemFiles files, SolveRequest request, ISolverBackend backend, ProgressDisplay progress,
+    // X read per window: a few hundred MB at most in memory however large the file, and windows long enough that a
+    // device stays busy (64 × 32 float64 problems: 8192 a window).
+    private const long WindowBytes = 128L << 20;
+
+    /// <summary>Tests set a few bytes here (for their own async flow) to cut small batches into many windows.</summary>
+    internal static readonly AsyncLocal<long?> WindowBytesOverride = new();
+
+    /// <summary>How many problems one window holds: X (K, n, p) and y (K, n) rows of float64 within <see cref="WindowBytes"/>.</summary>
+    private static int WindowProblems(string x, string? y)
+    {
+        if (InputFiles.IsCsv(x) || !File.Exists(x))
+            return int.MaxValue; // CSV is read whole; a missing file is reported by the loader
+        long perProblem;
+        try
+        {
+            var shape = NpyRows.ReadHeader(x).Shape;
+            perProblem = shape.Length == 3 ? (long)shape[1] * shape[2] + shape[1] : shape.Length == 2 ? shape[0] : 1;
+        }
+        catch (Exception e) when (e is NpyFormatException or IOException or UnauthorizedAccessException)
+        {
+            return int.MaxValue; // the loader reports it, naming the option
+        }
+        return (int)Math.Clamp((WindowBytesOverride.Value ?? WindowBytes) / (sizeof(double) * Math.Max(perProblem, 1)), 1, int.MaxValue);
+    }
+
+    /// <summary>
+    /// Results of a window whose first problem is <paramref name="first"/> in the batch: the backends number problems
+    /// within the batch they were given ("problem 3: …"), and the messages must name the problem of the user's batch.
+    /// </summary>
+    private static IReadOnlyList<ProblemResult> Renumbered(IReadOnlyList<ProblemResult> problems, int first) =>
+        first == 0 ? problems : [.. problems.Select((r, k) => r.Message is { } message && message.StartsWith($"problem {k}", StringComparison.Ordinal)
+            ? r with { Message = $"problem {first + k}{message[$"problem {k}".Length..]}" }
+            : r)];
+
+    /// <summary>A window's progress as progress of the whole batch: the windows before it count as finished.</summary>
+    private sealed class OffsetProgress(IProgress<SolveProgress> whole, int before, int total, TimeSpan elapsedBefore) : IProgress<SolveProgress>
+    {
+        public void Report(SolveProgress value) => whole.Report(new SolveProgress(before + value.Finished, total, elapsedBefore + value.Elapsed));
+    }
+
+    private static BatchResult Solve<T>(ProblemFiles files, SolveRequest request, ISolverBackend backend, IProgress<SolveProgress> progress,
         CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var batch = files.ToBatch<T>(k => new ProblemSettings
@@ -165,7 +228,6 @@ internal static class SolveCommand
             Standardize = request.Standardize,
             Positive = request.Positive,
         });
-        return progress.Run($"solving {files.Count} problems", files.Count,
-            report => backend.Solve(batch, request.Options, report, cancellationToken));
+        return backend.Solve(batch, request.Options, progress, cancellationToken);
     }
 }

@@ -16,15 +16,15 @@ internal static class InputFiles
     public static NpyArray ReadNpy(string path, string option) => Read(path, option, () => NpyReader.Read(path));
 
     /// <summary>
-    /// Reads the .npy file given to <paramref name="option"/>; with a <paramref name="shard"/>, only the shard's rows of
+    /// Reads the .npy file given to <paramref name="option"/>; with a <paramref name="range"/>, only its rows of
     /// a file of rank ≥ <paramref name="problemRank"/> (whose first axis counts problems) are read. A file of lower rank,
     /// or with one problem, is shared by every problem and read whole.
     /// </summary>
     /// <returns>The array read and the number of problems the whole file holds (1 when shared).</returns>
-    public static (NpyArray Array, int Problems) ReadNpy(string path, string option, ShardSpec? shard, int problemRank) =>
+    public static (NpyArray Array, int Problems) ReadNpy(string path, string option, IProblemRange? range, int problemRank) =>
         Read(path, option, () =>
         {
-            if (shard is null)
+            if (range is null)
             {
                 var whole = NpyReader.Read(path);
                 return (whole, whole.Shape.Length >= problemRank ? whole.Shape[0] : 1);
@@ -33,9 +33,8 @@ internal static class InputFiles
             int problems = header.Shape.Length >= problemRank ? header.Shape[0] : 1;
             if (problems == 1)
                 return (NpyReader.Read(path), 1);
-            shard.CheckFits(problems, $"{option} {path}");
-            int start = shard.StartOf(problems);
-            return (NpyRows.Read(path, start, shard.EndOf(problems) - start), problems);
+            var (start, end) = range.Of(problems, $"{option} {path}");
+            return (NpyRows.Read(path, start, end - start), problems);
         });
 
     /// <summary>Reads the CSV file <paramref name="path"/> given to <paramref name="option"/>.</summary>

@@ -7,8 +7,8 @@ namespace GpuSparse.Cli.Input;
 
 /// <summary>
 /// The batch of a <c>solve</c> call: the data (<see cref="DataFiles"/>: X (n, p) shared or (K, n, p) per problem,
-/// y (n,) or (K, n)) and α and l1_ratio as numbers or (K,) arrays, all broadcast to one K. For a
-/// <c>--shard</c> only the shard's problems [<see cref="First"/>, <see cref="First"/> + <see cref="Count"/>) of the K
+/// y (n,) or (K, n)) and α and l1_ratio as numbers or (K,) arrays, all broadcast to one K. For a range of the
+/// batch (a <c>--shard</c>, a window of a batch larger than memory) only its problems [<see cref="First"/>, <see cref="First"/> + <see cref="Count"/>) of the K
 /// are read and held.
 /// </summary>
 internal sealed class ProblemFiles
@@ -33,10 +33,10 @@ internal sealed class ProblemFiles
 
     public double[] L1Ratios { get; }
 
-    /// <summary>The number of problems held: K, or the shard's share of it.</summary>
+    /// <summary>The number of problems held: K, or the range's share of it.</summary>
     public int Count { get; }
 
-    /// <summary>The index in the whole batch of the first problem held (0 without a shard).</summary>
+    /// <summary>The index in the whole batch of the first problem held (0 without a range).</summary>
     public int First { get; }
 
     /// <summary>The number of problems K of the whole batch.</summary>
@@ -59,15 +59,15 @@ internal sealed class ProblemFiles
         InputFiles.Number(l1Ratio, "--l1-ratio", InputFiles.Ratio);
     }
 
-    public static ProblemFiles Load(string xPath, string? yPath, string alpha, string l1Ratio, string? target = null, ShardSpec? shard = null)
+    public static ProblemFiles Load(string xPath, string? yPath, string alpha, string l1Ratio, string? target = null, IProblemRange? range = null)
     {
-        var (alphas, alphaProblems) = Parameter(alpha, "--alpha", InputFiles.NonNegative, shard);
-        var (ratios, ratioProblems) = Parameter(l1Ratio, "--l1-ratio", InputFiles.Ratio, shard);
-        var data = DataFiles.Load(xPath, yPath, target, designPerProblem: true, shard);
-        // Shapes as the files give them (a shard holds fewer rows), so messages name what the user wrote.
-        string Rows(NpyArray array, int problems) => shard is null || problems == 1
+        var (alphas, alphaProblems) = Parameter(alpha, "--alpha", InputFiles.NonNegative, range);
+        var (ratios, ratioProblems) = Parameter(l1Ratio, "--l1-ratio", InputFiles.Ratio, range);
+        var data = DataFiles.Load(xPath, yPath, target, designPerProblem: true, range);
+        // Shapes as the files give them (a range holds fewer rows), so messages name what the user wrote.
+        string Rows(NpyArray array, int problems) => range is null || problems == 1
             ? DataFiles.Shape(array)
-            : $"{problems} rows, of which shard {shard} read {array.Shape[0]}";
+            : $"{problems} rows, of which {array.Shape[0]} were read";
         var counts = new (int Count, string Source)[]
         {
             (data.DesignProblems, $"--x {xPath} (X {Rows(data.X, data.DesignProblems)})"),
@@ -79,9 +79,8 @@ internal sealed class ProblemFiles
         foreach (var (count, source) in counts)
             if (count != 1 && count != widest.Count)
                 throw new InputException($"{source} gives K = {count} problems but {widest.Source} gives K = {widest.Count}");
-        shard?.CheckFits(widest.Count, widest.Source);
-        int first = shard?.StartOf(widest.Count) ?? 0, held = (shard?.EndOf(widest.Count) ?? widest.Count) - first;
-        return new ProblemFiles(data, Broadcast(alphas, held), Broadcast(ratios, held), held, first, widest.Count);
+        var (first, end) = range?.Of(widest.Count, widest.Source) ?? (0, widest.Count);
+        return new ProblemFiles(data, Broadcast(alphas, end - first), Broadcast(ratios, end - first), end - first, first, widest.Count);
     }
 
     /// <summary>Builds the batch in precision T; y and the hyperparameters are broadcast over K.</summary>
@@ -114,7 +113,7 @@ internal sealed class ProblemFiles
     public int TargetOf(int k) => Y.Shape.Length == 2 ? First + k : 0;
 
     // A number (checked) or a (K,) .npy whose entries are checked per problem by the solver, so one bad entry spoils only its problem.
-    private static (double[] Values, int Problems) Parameter(string text, string option, Func<double, string?> check, ShardSpec? shard)
+    private static (double[] Values, int Problems) Parameter(string text, string option, Func<double, string?> check, IProblemRange? range)
     {
         if (InputFiles.Number(text, option, check) is { } value)
             return ([value], 1);
@@ -124,11 +123,11 @@ internal sealed class ProblemFiles
         if (array.Length == 0)
             throw new InputException($"{option} {text}: holds no values");
         var values = array.ToDouble();
-        if (shard is null || values.Length == 1)
+        if (range is null || values.Length == 1)
             return (values, values.Length);
-        // (K,) values are small next to X: read whole, the shard keeps its own.
-        shard.CheckFits(values.Length, $"{option} {text}");
-        return (values[shard.StartOf(values.Length)..shard.EndOf(values.Length)], values.Length);
+        // (K,) values are small next to X: read whole, the range keeps its own.
+        var (start, end) = range.Of(values.Length, $"{option} {text}");
+        return (values[start..end], values.Length);
     }
 
     private static double[] Broadcast(double[] values, int count) =>

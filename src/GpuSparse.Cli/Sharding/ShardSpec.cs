@@ -9,7 +9,7 @@ namespace GpuSparse.Cli.Sharding;
 /// </summary>
 /// <param name="Index">I, in [0, N).</param>
 /// <param name="Count">N ≥ 1.</param>
-internal sealed record ShardSpec(int Index, int Count)
+internal sealed record ShardSpec(int Index, int Count) : IProblemRange
 {
     /// <summary>Parses <c>I/N</c> as the command line gives it (Slurm's <c>$SLURM_ARRAY_TASK_ID/N</c>).</summary>
     /// <exception cref="InputException">Not two whole numbers with 0 ≤ I &lt; N.</exception>
@@ -36,6 +36,12 @@ internal sealed record ShardSpec(int Index, int Count)
     {
         if (problems < Count)
             throw new InputException($"--shard {this}: {source} holds K = {problems} problem(s), fewer than the N = {Count} shards; use at most {problems} shards");
+    }
+
+    public (int Start, int End) Of(int problems, string source)
+    {
+        CheckFits(problems, source);
+        return (StartOf(problems), EndOf(problems));
     }
 
     public override string ToString() => $"{Index}/{Count}";

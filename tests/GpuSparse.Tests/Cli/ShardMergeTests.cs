@@ -68,6 +68,45 @@ public sealed class ShardMergeTests : IDisposable
         AssertSameFiles(full, In("merged"));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("1/3")]
+    public void ABatchSolvedInWindowsIsTheOneWindowSolveBitForBit(string? shard)
+    {
+        string whole = In("whole"), windows = In("windows");
+        Assert.Equal(0, CliRunner.Run(Solve(whole, shard)).Exit);
+        // Windows of 3 problems (X and y rows of 30 × 9 + 30 float64 each): 8 windows, the last one short.
+        GpuSparse.Cli.Commands.SolveCommand.WindowBytesOverride.Value = 3 * 8 * (Samples * Features + Samples);
+        try
+        {
+            Assert.Equal(0, CliRunner.Run(Solve(windows, shard)).Exit);
+        }
+        finally
+        {
+            GpuSparse.Cli.Commands.SolveCommand.WindowBytesOverride.Value = null;
+        }
+        AssertSameFiles(whole, windows);
+        if (shard is not null)
+            Assert.Equal(File.ReadAllText(Path.Combine(whole, "shard.json")), File.ReadAllText(Path.Combine(windows, "shard.json")));
+    }
+
+    [Fact]
+    public void MessagesNameTheProblemOfTheWholeBatch()
+    {
+        // Problem 13's alpha is negative: invalid, and named as problem 13 by the shard and window that hold it.
+        var alphas = NpyReader.Read(_alpha).ToDouble();
+        alphas[13] = -1;
+        NpyWriter.Write(_alpha, alphas, Problems);
+        Assert.Equal(1, CliRunner.Run(Solve(In("full"), null)).Exit);
+        var folders = Enumerable.Range(0, 2).Select(i => In($"s{i}")).ToArray();
+        Assert.Equal(0, CliRunner.Run(Solve(folders[0], "0/2")).Exit);
+        var (exit, _, stderr) = CliRunner.Run(Solve(folders[1], "1/2"));
+        Assert.Equal(1, exit);
+        Assert.Contains("problem 13", stderr);
+        Assert.Equal(1, CliRunner.Run(["merge", .. folders, "--out", In("merged")]).Exit);
+        AssertSameFiles(In("full"), In("merged"));
+    }
+
     [Fact]
     public void ASharedDesignAndACsvOfTargetsShardByTarget()
     {
