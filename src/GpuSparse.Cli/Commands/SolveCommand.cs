@@ -24,6 +24,7 @@ internal static class SolveCommand
             "L1 ratio r in [0, 1] (1 = Lasso, 0 = Ridge; glmnet's alpha): a number or a (K,) .npy",
             "output folder for coef.npy, coef.csv, intercept.npy and result.json");
         var alpha = new Option<string>("--alpha") { Description = "λ (scikit-learn's alpha, glmnet's lambda): a number ≥ 0 or a (K,) .npy", Required = true };
+        var devices = CommonOptions.Devices();
         var shard = new Option<string>("--shard")
         {
             Description = "I/N: solve only shard I (from 0) of N, the problems [⌊I·K/N⌋, ⌊(I+1)·K/N⌋), reading only their rows; " +
@@ -40,6 +41,7 @@ internal static class SolveCommand
         {
             alpha,
             shard,
+            devices,
         };
         arguments.AddTo(command);
         command.SetAction(parse =>
@@ -50,7 +52,7 @@ internal static class SolveCommand
                 arguments.Intercept(parse), parse.GetValue(arguments.Standardize), parse.GetValue(arguments.Positive),
                 arguments.Solver(parse), parse.GetValue(arguments.Precision)!, parse.GetValue(arguments.Out)!,
                 parse.GetValue(arguments.Target), parse.GetValue(arguments.Backend)!, parse.GetValue(arguments.Overwrite),
-                arguments.ParsedFormat(parse), parse.GetValue(shard)), stdout, stderr));
+                arguments.ParsedFormat(parse), parse.GetValue(shard), parse.GetValue(devices)), stdout, stderr));
         });
         return command;
     }
@@ -58,7 +60,7 @@ internal static class SolveCommand
     /// <summary>Everything a <c>solve</c> call asks for.</summary>
     internal sealed record SolveRequest(string X, string? Y, string Alpha, string L1Ratio, bool FitIntercept,
         bool Standardize, bool Positive, SolverOptions Options, string Precision, string Output, string? Target = null,
-        string Backend = "auto", bool Overwrite = false, OutputFormat Format = OutputFormat.Table, string? Shard = null);
+        string Backend = "auto", bool Overwrite = false, OutputFormat Format = OutputFormat.Table, string? Shard = null, string? Devices = null);
 
     /// <summary>Runs the request; every failure goes through <see cref="CommandFailures"/>.</summary>
     internal static int Run(SolveRequest request, TextWriter stdout, TextWriter stderr) =>
@@ -77,7 +79,7 @@ internal static class SolveCommand
         var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target, new ProblemWindow(shard, 0, window));
         var (start, end) = shard?.Of(files.Total, request.X) ?? (0, files.Total);
         var manifest = shard is null ? null : Manifest(request, files.Total, start, end, shard);
-        using var backend = SolverBackends.Create(request.Backend);
+        using var backend = SolverBackends.Create(request.Backend, request.Devices);
         var progress = ProgressDisplay.For(stderr);
         using var interrupt = new CancelOnCtrlC(progress.Notice);
         var result = new BatchResult([], backend.Name, TimeSpan.Zero);
@@ -96,7 +98,7 @@ internal static class SolveCommand
                     var solved = request.Precision == "f32"
                         ? Solve<float>(part, request, backend, ahead, interrupt.Token)
                         : Solve<double>(part, request, backend, ahead, interrupt.Token);
-                    writer.Append(Renumbered(solved.Problems, part.First));
+                    writer.Append(ProblemNumbering.Renumbered(solved.Problems, part.First));
                     alphas.AddRange(part.Alphas);
                     ratios.AddRange(part.L1Ratios);
                     targets.AddRange(Enumerable.Range(0, part.Count).Select(part.TargetOf));
@@ -204,15 +206,6 @@ internal static class SolveCommand
         }
         return (int)Math.Clamp((WindowBytesOverride.Value ?? WindowBytes) / (sizeof(double) * Math.Max(perProblem, 1)), 1, int.MaxValue);
     }
-
-    /// <summary>
-    /// Results of a window whose first problem is <paramref name="first"/> in the batch: the backends number problems
-    /// within the batch they were given ("problem 3: …"), and the messages must name the problem of the user's batch.
-    /// </summary>
-    private static IReadOnlyList<ProblemResult> Renumbered(IReadOnlyList<ProblemResult> problems, int first) =>
-        first == 0 ? problems : [.. problems.Select((r, k) => r.Message is { } message && message.StartsWith($"problem {k}", StringComparison.Ordinal)
-            ? r with { Message = $"problem {first + k}{message[$"problem {k}".Length..]}" }
-            : r)];
 
     /// <summary>A window's progress as progress of the whole batch: the windows before it count as finished.</summary>
     private sealed class OffsetProgress(IProgress<SolveProgress> whole, int before, int total, TimeSpan elapsedBefore) : IProgress<SolveProgress>
