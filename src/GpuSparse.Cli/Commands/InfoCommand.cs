@@ -27,7 +27,7 @@ internal static class InfoCommand
         var backends = new Report(new ReportColumn("backend"), new ReportColumn("device"), new ReportColumn("precisions"),
             new ReportColumn("available"), new ReportColumn("note"));
         foreach (var backend in SolverBackends.Describe())
-            backends.Add(backend.Name, backend.Device, backend.Precisions, backend.Available ? "yes" : "no", backend.Note);
+            backends.Add(backend.Name, backend.Device, backend.Precisions, backend.Available, backend.Note);
         if (format != OutputFormat.Table)
         {
             backends.Write(stdout, format);

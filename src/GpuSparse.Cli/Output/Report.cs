@@ -12,7 +12,7 @@ internal sealed record ReportColumn(string Name, string Format = "G4");
 
 /// <summary>
 /// Rows printed to stdout as an aligned table (for people), CSV (for spreadsheets, pandas, R) or JSON
-/// (for scripts) — the <c>--format</c> every command takes. Cells are numbers, strings or null.
+/// (for scripts) — the <c>--format</c> every command takes. Cells are numbers, booleans (yes/no in a table), strings or null.
 /// </summary>
 internal sealed class Report
 {
@@ -80,6 +80,7 @@ internal sealed class Report
     private static string Shown(object? cell, string format) => cell switch
     {
         null => "-",
+        bool b => b ? "yes" : "no",
         double d => double.IsFinite(d) ? d.ToString(format, CultureInfo.InvariantCulture) : CsvTable.Format(d),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => cell.ToString() ?? "",
@@ -88,6 +89,7 @@ internal sealed class Report
     private static string Exact(object? cell) => cell switch
     {
         null => "",
+        bool b => b ? "true" : "false",
         double d => CsvTable.Format(d),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => cell.ToString() ?? "",

@@ -82,10 +82,14 @@ internal sealed class ProgressDisplay
         return result;
     }
 
-    /// <summary>Runs work that reports no progress of its own (a sweep, generating data), with a line every heartbeat while it runs.</summary>
+    /// <summary>
+    /// Runs work that reports no progress of its own (a sweep, generating data): a line when it starts, one every
+    /// heartbeat while it runs.
+    /// </summary>
     public T Run<T>(string label, Func<T> work)
     {
         var clock = Stopwatch.StartNew();
+        Notice($"{label}: started");
         using var timer = new Timer(_ => Notice($"{label}: running, {clock.Elapsed.TotalSeconds:F0} s"), null, _heartbeat, _heartbeat);
         return work();
     }

@@ -65,7 +65,7 @@ public sealed class CommandTests : IDisposable
         var json = new StringWriter();
         Assert.Equal(0, InfoCommand.Run(OutputFormat.Json, json));
         var rows = JsonNode.Parse(json.ToString())!.AsArray();
-        Assert.Contains(rows, r => (string?)r!["backend"] == "reference" && (string?)r["precisions"] == "f32, f64");
+        Assert.Contains(rows, r => (string?)r!["backend"] == "reference" && (string?)r["precisions"] == "f32, f64" && (bool?)r["available"] == true);
         var csv = new StringWriter();
         InfoCommand.Run(OutputFormat.Csv, csv);
         Assert.StartsWith("backend,device,precisions,available,note\nreference,", csv.ToString().ReplaceLineEndings("\n"));
