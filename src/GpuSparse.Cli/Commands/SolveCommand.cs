@@ -192,8 +192,8 @@ internal static class SolveCommand
     /// <summary>How many problems one window holds: X (K, n, p) and y (K, n) rows of float64 within <see cref="WindowBytes"/>.</summary>
     private static int WindowProblems(string x, string? y)
     {
-        if (InputFiles.IsCsv(x) || !File.Exists(x))
-            return int.MaxValue; // CSV is read whole; a missing file is reported by the loader
+        if (InputFiles.IsCsv(x) || (y is not null && InputFiles.IsCsv(y)) || !File.Exists(x))
+            return int.MaxValue; // a CSV is read whole (once, not per window); a missing file is reported by the loader
         long perProblem;
         try
         {
