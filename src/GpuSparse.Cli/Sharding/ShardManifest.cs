@@ -69,7 +69,8 @@ internal sealed record ShardManifest(string Format, int Shard, int Shards, int P
         {
             throw new InputException($"merge {folder}: {FileName} is not valid JSON ({e.Message})", e);
         }
-        if (manifest is null || manifest.Format != CurrentFormat || manifest.Inputs is null || manifest.Options is null)
+        if (manifest is null || manifest.Format != CurrentFormat || manifest.Inputs is null || manifest.Options is null
+            || manifest.Inputs.Any(i => i?.Option is null || i.Path is null || i.Sha256 is null))
             throw new InputException($"merge {folder}: {FileName} is not a {CurrentFormat} manifest");
         if (manifest.Start < 0 || manifest.End <= manifest.Start || manifest.End > manifest.Problems)
             throw new InputException($"merge {folder}: {FileName} names problems [{manifest.Start}, {manifest.End}) outside the batch of {manifest.Problems}");

@@ -232,6 +232,22 @@ public sealed class ShardMergeTests : IDisposable
     }
 
     [Theory]
+    [InlineData("{", "shard.json is not valid JSON")]
+    [InlineData("{\"format\": \"gpusparse-shard/1\", \"problems\": 23, \"start\": 0, \"end\": 12, \"inputs\": [{\"option\": \"--x\"}], \"options\": {}}",
+        "is not a gpusparse-shard/1 manifest")]
+    [InlineData("{\"format\": \"gpusparse-shard/1\", \"problems\": 23, \"start\": 0, \"end\": 30, \"inputs\": [], \"options\": {}}",
+        "names problems [0, 30) outside the batch of 23")]
+    public void ADamagedManifestIsRefused(string manifest, string message)
+    {
+        var folders = SolveShards(2);
+        File.WriteAllText(Path.Combine(folders[0], "shard.json"), manifest);
+        var (exit, _, stderr) = CliRunner.Run(["merge", .. folders, "--out", In("merged")]);
+        Assert.Equal(2, exit);
+        Assert.Contains($"merge {folders[0]}: ", stderr);
+        Assert.Contains(message, stderr);
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void NpyRowsReadsTheRowsTheWholeFileHolds(bool fortran)
