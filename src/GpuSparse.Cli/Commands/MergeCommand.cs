@@ -59,14 +59,20 @@ internal static class MergeCommand
         var first = shards[0].Result;
         int features = first.Features.Count;
         var ordered = shards.OrderBy(s => s.Manifest.Start).ToList();
-        var problems = new List<ProblemResult>(ordered[0].Manifest.Problems);
-        foreach (var shard in ordered)
-            problems.AddRange(Problems(shard, features));
-        var result = new BatchResult(problems, first.Backend, TimeSpan.FromSeconds(ordered.Sum(s => s.Result.ElapsedSeconds)));
         var entries = ordered.SelectMany(s => s.Result.Results).ToList();
-        output.Commit(() => ResultWriter.Write(output.Staging, result, features, new BatchDescription("solve", first.Algorithm,
-            first.Precision, [.. entries.Select(e => e.Alpha)], [.. entries.Select(e => e.L1Ratio)], [.. entries.Select(e => e.Target)],
-            first.Options, first.Features, first.Targets)));
+        var result = new BatchResult([], first.Backend, TimeSpan.FromSeconds(ordered.Sum(s => s.Result.ElapsedSeconds)));
+        // One shard's coefficients in memory at a time, written as each is read.
+        output.Commit(() =>
+        {
+            using var writer = ResultWriter.Begin(output.Staging, entries.Count, features, first.Features);
+            foreach (var shard in ordered)
+                writer.Append([.. Problems(shard, features)]);
+            result = new BatchResult(writer.Results, result.Backend, result.Elapsed);
+            writer.Complete(result.Backend, result.Elapsed, new BatchDescription("solve", first.Algorithm, first.Precision,
+                [.. entries.Select(e => e.Alpha)], [.. entries.Select(e => e.L1Ratio)], [.. entries.Select(e => e.Target)],
+                first.Options, first.Features, first.Targets));
+        });
+        var problems = result.Problems;
 
         int failed = result.CountWith(ProblemStatus.Invalid) + result.CountWith(ProblemStatus.Diverged);
         int unconverged = result.CountWith(ProblemStatus.MaxIterations);
