@@ -14,6 +14,7 @@ internal static partial class CommandLine
             "Objective per problem: 1/(2n)·‖y − Xβ − b₀‖² + α·(r·‖β‖₁ + (1−r)/2·‖β‖²)  (scikit-learn's scaling).\n" +
             "Exit codes: 0 all solved, 1 some problems invalid, diverged or cancelled, 2 bad usage or input.");
         root.Add(SolveCommand.Create());
+        root.Add(MergeCommand.Create());
         root.Add(PathCommand.Create());
         root.Add(CvCommand.Create());
         root.Add(PlotCommand.Create());

@@ -17,6 +17,12 @@ internal static class CommonOptions
         $"where to solve: auto ({(sweep ? "cd, whose path engine walks whole paths" : "CUDA when present, else cd")}), cd (coordinate descent, managed), " +
         "reference (managed ISTA/FISTA), cpu (ILGPU CPU accelerator) or cuda", "auto", SolverBackends.Names);
 
+    public static Option<string> Devices() => new("--devices")
+    {
+        Description = "the accelerators of --backend cuda or cpu to split a batch over, in proportion to their measured speed: all, or indices as 0,1 " +
+            "(cpu: each index one emulated ILGPU CPU accelerator); results are those of one device",
+    };
+
     public static Option<string> Precision() => Choice("--precision", "f64 or f32", "f64", "f64", "f32");
 
     public static Option<string> Algorithm() => Choice("--algorithm", "fista or ista (the proximal-gradient backends; cd runs coordinate descent whatever this says)", "fista", "fista", "ista");

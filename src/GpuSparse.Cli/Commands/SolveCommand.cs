@@ -4,6 +4,8 @@ using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
 using GpuSparse.Model;
 using GpuSparse.Cli.Progress;
+using GpuSparse.Cli.Sharding;
+using GpuSparse.IO;
 using GpuSparse.Solvers;
 
 namespace GpuSparse.Cli.Commands;
@@ -22,15 +24,24 @@ internal static class SolveCommand
             "L1 ratio r in [0, 1] (1 = Lasso, 0 = Ridge; glmnet's alpha): a number or a (K,) .npy",
             "output folder for coef.npy, coef.csv, intercept.npy and result.json");
         var alpha = new Option<string>("--alpha") { Description = "λ (scikit-learn's alpha, glmnet's lambda): a number ≥ 0 or a (K,) .npy", Required = true };
+        var devices = CommonOptions.Devices();
+        var shard = new Option<string>("--shard")
+        {
+            Description = "I/N: solve only shard I (from 0) of N, the problems [⌊I·K/N⌋, ⌊(I+1)·K/N⌋), reading only their rows; " +
+                "gpusparse merge joins the N folders (docs/scale-out.md)",
+        };
 
         var command = new Command("solve",
             "Solve a batch of problems from .npy or CSV files.\n\n" +
             "Examples:\n" +
             "  gpusparse solve --x X.npy --y y.npy --alpha 0.1 --l1-ratio 0.5 --out results/\n" +
             "  gpusparse solve --x data.csv --target progression --alpha 0.1 --out results/\n" +
-            "  gpusparse solve --x X.csv --y y.csv --alpha alphas.npy --out results/")
+            "  gpusparse solve --x X.csv --y y.csv --alpha alphas.npy --out results/\n" +
+            "  gpusparse solve --x X.npy --y y.npy --alpha 0.1 --shard 0/4 --out shards/0")
         {
             alpha,
+            shard,
+            devices,
         };
         arguments.AddTo(command);
         command.SetAction(parse =>
@@ -41,7 +52,7 @@ internal static class SolveCommand
                 arguments.Intercept(parse), parse.GetValue(arguments.Standardize), parse.GetValue(arguments.Positive),
                 arguments.Solver(parse), parse.GetValue(arguments.Precision)!, parse.GetValue(arguments.Out)!,
                 parse.GetValue(arguments.Target), parse.GetValue(arguments.Backend)!, parse.GetValue(arguments.Overwrite),
-                arguments.ParsedFormat(parse)), stdout, stderr));
+                arguments.ParsedFormat(parse), parse.GetValue(shard), parse.GetValue(devices)), stdout, stderr));
         });
         return command;
     }
@@ -49,7 +60,7 @@ internal static class SolveCommand
     /// <summary>Everything a <c>solve</c> call asks for.</summary>
     internal sealed record SolveRequest(string X, string? Y, string Alpha, string L1Ratio, bool FitIntercept,
         bool Standardize, bool Positive, SolverOptions Options, string Precision, string Output, string? Target = null,
-        string Backend = "auto", bool Overwrite = false, OutputFormat Format = OutputFormat.Table);
+        string Backend = "auto", bool Overwrite = false, OutputFormat Format = OutputFormat.Table, string? Shard = null, string? Devices = null);
 
     /// <summary>Runs the request; every failure goes through <see cref="CommandFailures"/>.</summary>
     internal static int Run(SolveRequest request, TextWriter stdout, TextWriter stderr) =>
@@ -60,19 +71,51 @@ internal static class SolveCommand
         // Usage first (wrong for every problem), then the output location, then the data: nothing is solved in vain.
         ModelArguments.Check(request.Options);
         ProblemFiles.CheckScalars(request.Alpha, request.L1Ratio);
+        var shard = request.Shard is null ? null : ShardSpec.Parse(request.Shard);
         using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.Alpha, request.L1Ratio);
-        var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target);
-        using var backend = SolverBackends.Create(request.Backend);
+        // The problems are read and solved one window at a time, their results written as each window finishes, so
+        // a batch larger than memory (or a shard of one) never sits in memory whole.
+        int window = WindowProblems(request.X, request.Y);
+        var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target, new ProblemWindow(shard, 0, window));
+        var (start, end) = shard?.Of(files.Total, request.X) ?? (0, files.Total);
+        var manifest = shard is null ? null : Manifest(request, files.Total, start, end, shard);
+        using var backend = SolverBackends.Create(request.Backend, request.Devices);
         var progress = ProgressDisplay.For(stderr);
         using var interrupt = new CancelOnCtrlC(progress.Notice);
-        var result = request.Precision == "f32"
-            ? Solve<float>(files, request, backend, progress, interrupt.Token)
-            : Solve<double>(files, request, backend, progress, interrupt.Token);
+        var result = new BatchResult([], backend.Name, TimeSpan.Zero);
+        output.Commit(() =>
+        {
+            manifest?.Write(output.Staging);
+            using var writer = ResultWriter.Begin(output.Staging, end - start, files.Features, files.Data.FeatureNames);
+            var (alphas, ratios, targets) = (new List<double>(end - start), new List<double>(end - start), new List<int>(end - start));
+            result = progress.Run($"solving {end - start} problems", end - start, report =>
+            {
+                var (elapsed, solvedOn) = (TimeSpan.Zero, backend.Name);
+                for (var part = files; ; part = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target,
+                         new ProblemWindow(shard, part.First + part.Count - start, window)))
+                {
+                    var ahead = new OffsetProgress(report, part.First - start, end - start, elapsed);
+                    var solved = request.Precision == "f32"
+                        ? Solve<float>(part, request, backend, ahead, interrupt.Token)
+                        : Solve<double>(part, request, backend, ahead, interrupt.Token);
+                    writer.Append(ProblemNumbering.Renumbered(solved.Problems, part.First));
+                    alphas.AddRange(part.Alphas);
+                    ratios.AddRange(part.L1Ratios);
+                    targets.AddRange(Enumerable.Range(0, part.Count).Select(part.TargetOf));
+                    (elapsed, solvedOn) = (elapsed + solved.Elapsed, solved.Backend);
+                    if (part.First + part.Count >= end)
+                        return new BatchResult(writer.Results, solvedOn, elapsed);
+                    // The window's arrays are garbage now; collected at once, the next window reuses their pages
+                    // rather than the GC letting the heap grow to a few windows' worth (1.2 GB at K = 10⁵, 0.4 GB collected).
+                    GC.Collect();
+                }
+            });
+            writer.Complete(result.Backend, result.Elapsed, new BatchDescription("solve", ModelArguments.AlgorithmRun(result.Backend, request.Options.Algorithm),
+                request.Precision, alphas, ratios, targets,
+                new { request.Options.Tolerance, request.Options.MaxIterations, request.FitIntercept, request.Standardize, request.Positive },
+                files.Data.FeatureNames, files.Data.TargetNames, start));
+        });
         string algorithm = ModelArguments.AlgorithmRun(result.Backend, request.Options.Algorithm);
-        output.Commit(() => ResultWriter.Write(output.Staging, result, files.Features, new BatchDescription("solve", algorithm,
-            request.Precision, files.Alphas, files.L1Ratios, [.. Enumerable.Range(0, files.Count).Select(files.TargetOf)],
-            new { request.Options.Tolerance, request.Options.MaxIterations, request.FitIntercept, request.Standardize, request.Positive },
-            files.Data.FeatureNames, files.Data.TargetNames)));
 
         foreach (var problem in result.Problems.Where(r => r.Status is ProblemStatus.Invalid or ProblemStatus.Diverged))
         {
@@ -86,11 +129,45 @@ internal static class SolveCommand
         if (unconverged > 0)
             stderr.WriteLine($"warning: {unconverged} problem(s) hit --max-iter {request.Options.MaxIterations} before the gap reached --tol; their best iterates and gaps are in result.json");
         if (request.Format == OutputFormat.Table)
-            stdout.WriteLine($"{ProgressDisplay.Summary(result)} on {result.Backend} ({algorithm}) in {result.Elapsed.TotalSeconds:F3} s; results in {request.Output}");
+            stdout.WriteLine($"{ProgressDisplay.Summary(result)} on {result.Backend} ({algorithm}) in {result.Elapsed.TotalSeconds:F3} s; " +
+                $"{(manifest is null ? "" : $"shard {manifest.Describe()} of {manifest.Problems}; ")}results in {request.Output}");
         else
             Rows(result, algorithm, request.Output).Write(stdout, request.Format);
         int failed = result.CountWith(ProblemStatus.Invalid) + result.CountWith(ProblemStatus.Diverged);
         return failed + cancelled > 0 ? ExitCodes.SomeProblemsFailed : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// What a shard's folder says about itself: its problems, its inputs by size and SHA-256, and every option that
+    /// changes the numbers (the backend that ran is in result.json).
+    /// </summary>
+    private static ShardManifest Manifest(SolveRequest request, int problems, int start, int end, ShardSpec shard)
+    {
+        var inputs = new List<ShardInput> { ShardInput.Of("--x", request.X) };
+        if (request.Y is not null)
+            inputs.Add(ShardInput.Of("--y", request.Y));
+        string Value(string text, string option)
+        {
+            if (InputFiles.TryParse(text, out double number))
+                return number.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            inputs.Add(ShardInput.Of(option, text));
+            return "file";
+        }
+        var options = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["--alpha"] = Value(request.Alpha, "--alpha"),
+            ["--l1-ratio"] = Value(request.L1Ratio, "--l1-ratio"),
+            ["--target"] = request.Target ?? "",
+            ["--fit-intercept"] = request.FitIntercept ? "true" : "false",
+            ["--standardize"] = request.Standardize ? "true" : "false",
+            ["--positive"] = request.Positive ? "true" : "false",
+            ["--tol"] = request.Options.Tolerance.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["--max-iter"] = request.Options.MaxIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["--algorithm"] = request.Options.Algorithm.ToString().ToLowerInvariant(),
+            ["--precision"] = request.Precision,
+            ["--backend"] = request.Backend,
+        };
+        return new ShardManifest(ShardManifest.CurrentFormat, shard.Index, shard.Count, problems, start, end, inputs, options);
     }
 
     /// <summary>The summary as one row, for <c>--format csv|json</c>.</summary>
@@ -105,7 +182,38 @@ internal static class SolveCommand
         return report;
     }
 
-    private static BatchResult Solve<T>(ProblemFiles files, SolveRequest request, ISolverBackend backend, ProgressDisplay progress,
+    // X read per window: a few hundred MB at most in memory however large the file, and windows long enough that a
+    // device stays busy (64 × 32 float64 problems: 8192 a window).
+    private const long WindowBytes = 128L << 20;
+
+    /// <summary>Tests set a few bytes here (for their own async flow) to cut small batches into many windows.</summary>
+    internal static readonly AsyncLocal<long?> WindowBytesOverride = new();
+
+    /// <summary>How many problems one window holds: X (K, n, p) and y (K, n) rows of float64 within <see cref="WindowBytes"/>.</summary>
+    private static int WindowProblems(string x, string? y)
+    {
+        if (InputFiles.IsCsv(x) || (y is not null && InputFiles.IsCsv(y)) || !File.Exists(x))
+            return int.MaxValue; // a CSV is read whole (once, not per window); a missing file is reported by the loader
+        long perProblem;
+        try
+        {
+            var shape = NpyRows.ReadHeader(x).Shape;
+            perProblem = shape.Length == 3 ? (long)shape[1] * shape[2] + shape[1] : shape.Length == 2 ? shape[0] : 1;
+        }
+        catch (Exception e) when (e is NpyFormatException or IOException or UnauthorizedAccessException)
+        {
+            return int.MaxValue; // the loader reports it, naming the option
+        }
+        return (int)Math.Clamp((WindowBytesOverride.Value ?? WindowBytes) / (sizeof(double) * Math.Max(perProblem, 1)), 1, int.MaxValue);
+    }
+
+    /// <summary>A window's progress as progress of the whole batch: the windows before it count as finished.</summary>
+    private sealed class OffsetProgress(IProgress<SolveProgress> whole, int before, int total, TimeSpan elapsedBefore) : IProgress<SolveProgress>
+    {
+        public void Report(SolveProgress value) => whole.Report(new SolveProgress(before + value.Finished, total, elapsedBefore + value.Elapsed));
+    }
+
+    private static BatchResult Solve<T>(ProblemFiles files, SolveRequest request, ISolverBackend backend, IProgress<SolveProgress> progress,
         CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var batch = files.ToBatch<T>(k => new ProblemSettings
@@ -116,7 +224,6 @@ internal static class SolveCommand
             Standardize = request.Standardize,
             Positive = request.Positive,
         });
-        return progress.Run($"solving {files.Count} problems", files.Count,
-            report => backend.Solve(batch, request.Options, report, cancellationToken));
+        return backend.Solve(batch, request.Options, progress, cancellationToken);
     }
 }

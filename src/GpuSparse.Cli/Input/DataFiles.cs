@@ -1,3 +1,4 @@
+using GpuSparse.Cli.Sharding;
 using GpuSparse.IO;
 
 namespace GpuSparse.Cli.Input;
@@ -5,7 +6,8 @@ namespace GpuSparse.Cli.Input;
 /// <summary>
 /// X and y as <c>solve</c>, <c>path</c> and <c>cv</c> read them: <c>--x X.npy --y y.npy</c>, <c>--x data.csv --target
 /// COLUMN</c> (the other columns are X), or <c>--x X.csv --y y.csv</c> (a y CSV with K columns is K responses). X is
-/// (n, p) or, for <c>solve</c>, (K, n, p); y is (n,) or (K, n). Both are checked to have rows and features.
+/// (n, p) or, for <c>solve</c>, (K, n, p); y is (n,) or (K, n). Both are checked to have rows and features. With a
+/// range (<see cref="IProblemRange"/>: a shard, a window) only its problems of a (K, n, p) X and a (K, n) y are read.
 /// </summary>
 internal sealed record DataFiles(NpyArray X, string XPath, NpyArray Y, string YPath,
     IReadOnlyList<string>? FeatureNames, IReadOnlyList<string>? TargetNames)
@@ -14,10 +16,16 @@ internal sealed record DataFiles(NpyArray X, string XPath, NpyArray Y, string YP
 
     public int Features => X.Shape[^1];
 
-    /// <summary>The number of responses in y: 1 for (n,), K for (K, n).</summary>
+    /// <summary>The number of responses in y: 1 for (n,), K for (K, n) (the range's share when read for a range).</summary>
     public int Responses => Y.Shape.Length == 2 ? Y.Shape[0] : 1;
 
-    public static DataFiles Load(string xPath, string? yPath, string? target, bool designPerProblem)
+    /// <summary>The number of designs in the whole X file: K for (K, n, p), else 1.</summary>
+    public int DesignProblems { get; private init; } = 1;
+
+    /// <summary>The number of responses in the whole y file: K for (K, n), else 1.</summary>
+    public int ResponseProblems { get; private init; } = 1;
+
+    public static DataFiles Load(string xPath, string? yPath, string? target, bool designPerProblem, IProblemRange? range = null)
     {
         if (target is not null && yPath is not null)
             throw new InputException($"give the response either with --y FILE or with --target COLUMN of {xPath}, not both");
@@ -39,9 +47,9 @@ internal sealed record DataFiles(NpyArray X, string XPath, NpyArray Y, string YP
         {
             if (yPath is null)
                 throw new InputException("give the response with --y FILE (.npy or .csv) or, for a CSV --x, with --target COLUMN");
-            var (x, names) = ReadDesign(xPath);
-            var (y, targets) = ReadResponse(yPath);
-            files = new DataFiles(x, xPath, y, yPath, names, targets);
+            var (x, designs, names) = ReadDesign(xPath, range);
+            var (y, responses, targets) = ReadResponse(yPath, range);
+            files = new DataFiles(x, xPath, y, yPath, names, targets) { DesignProblems = designs, ResponseProblems = responses };
         }
         files.Check(designPerProblem);
         return files;
@@ -66,24 +74,37 @@ internal sealed record DataFiles(NpyArray X, string XPath, NpyArray Y, string YP
             throw new InputException($"--y {YPath}: y holds no responses (K = 0)");
     }
 
-    private static (NpyArray Array, IReadOnlyList<string>? Names) ReadDesign(string path)
+    private static (NpyArray Array, int Problems, IReadOnlyList<string>? Names) ReadDesign(string path, IProblemRange? range)
     {
         if (!InputFiles.IsCsv(path))
-            return (InputFiles.ReadNpy(path, "--x"), null);
+        {
+            var (array, problems) = InputFiles.ReadNpy(path, "--x", range, problemRank: 3);
+            return (array, problems, null);
+        }
         var table = InputFiles.ReadCsv(path, "--x");
-        return (NpyArray.FromDoubles(table.ToRowMajor(), table.Rows, table.Columns), table.Names);
+        return (NpyArray.FromDoubles(table.ToRowMajor(), table.Rows, table.Columns), 1, table.Names);
     }
 
-    /// <summary>A CSV response: one column is y (n,); K columns are K responses, (K, n).</summary>
-    private static (NpyArray Array, IReadOnlyList<string>? Names) ReadResponse(string path)
+    /// <summary>A CSV response: one column is y (n,); K columns are K responses, (K, n), of which a range keeps its own.</summary>
+    private static (NpyArray Array, int Problems, IReadOnlyList<string>? Names) ReadResponse(string path, IProblemRange? range)
     {
         if (!InputFiles.IsCsv(path))
-            return (InputFiles.ReadNpy(path, "--y"), null);
+        {
+            var (array, problems) = InputFiles.ReadNpy(path, "--y", range, problemRank: 2);
+            return (array, problems, null);
+        }
         var table = InputFiles.ReadCsv(path, "--y");
         if (table.Columns == 1)
-            return (NpyArray.FromDoubles(table.Column(table.Names[0]), table.Rows), table.Names);
-        var stacked = table.Names.SelectMany(table.Column).ToArray();
-        return (NpyArray.FromDoubles(stacked, table.Columns, table.Rows), table.Names);
+            return (NpyArray.FromDoubles(table.Column(table.Names[0]), table.Rows), 1, table.Names);
+        // Every target's name is kept (result.json names the whole y); a range holds its own columns' values.
+        IEnumerable<string> held = table.Names;
+        if (range is not null)
+        {
+            var (start, end) = range.Of(table.Columns, $"--y {path}");
+            held = held.Take(end).Skip(start);
+        }
+        var stacked = held.SelectMany(table.Column).ToArray();
+        return (NpyArray.FromDoubles(stacked, stacked.Length / table.Rows, table.Rows), table.Columns, table.Names);
     }
 
     /// <summary>The elements of <paramref name="array"/> in precision T (float32 input read as float32 stays exact).</summary>

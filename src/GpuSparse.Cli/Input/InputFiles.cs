@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuSparse.Cli.Sharding;
 using GpuSparse.IO;
 
 namespace GpuSparse.Cli.Input;
@@ -13,6 +14,28 @@ internal static class InputFiles
 
     /// <summary>Reads the .npy file <paramref name="path"/> given to <paramref name="option"/>.</summary>
     public static NpyArray ReadNpy(string path, string option) => Read(path, option, () => NpyReader.Read(path));
+
+    /// <summary>
+    /// Reads the .npy file given to <paramref name="option"/>; with a <paramref name="range"/>, only its rows of
+    /// a file of rank ≥ <paramref name="problemRank"/> (whose first axis counts problems) are read. A file of lower rank,
+    /// or with one problem, is shared by every problem and read whole.
+    /// </summary>
+    /// <returns>The array read and the number of problems the whole file holds (1 when shared).</returns>
+    public static (NpyArray Array, int Problems) ReadNpy(string path, string option, IProblemRange? range, int problemRank) =>
+        Read(path, option, () =>
+        {
+            if (range is null)
+            {
+                var whole = NpyReader.Read(path);
+                return (whole, whole.Shape.Length >= problemRank ? whole.Shape[0] : 1);
+            }
+            var header = NpyRows.ReadHeader(path);
+            int problems = header.Shape.Length >= problemRank ? header.Shape[0] : 1;
+            if (problems == 1)
+                return (NpyReader.Read(path), 1);
+            var (start, end) = range.Of(problems, $"{option} {path}");
+            return (NpyRows.Read(path, start, end - start), problems);
+        });
 
     /// <summary>Reads the CSV file <paramref name="path"/> given to <paramref name="option"/>.</summary>
     public static CsvTable ReadCsv(string path, string option) => Read(path, option, () => CsvTable.Read(path));

@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuSparse.Cli.Sharding;
 using GpuSparse.IO;
 using GpuSparse.Model;
 
@@ -6,16 +7,20 @@ namespace GpuSparse.Cli.Input;
 
 /// <summary>
 /// The batch of a <c>solve</c> call: the data (<see cref="DataFiles"/>: X (n, p) shared or (K, n, p) per problem,
-/// y (n,) or (K, n)) and α and l1_ratio as numbers or (K,) arrays, all broadcast to one K.
+/// y (n,) or (K, n)) and α and l1_ratio as numbers or (K,) arrays, all broadcast to one K. For a range of the
+/// batch (a <c>--shard</c>, a window of a batch larger than memory) only its problems [<see cref="First"/>, <see cref="First"/> + <see cref="Count"/>) of the K
+/// are read and held.
 /// </summary>
 internal sealed class ProblemFiles
 {
-    private ProblemFiles(DataFiles data, double[] alphas, double[] l1Ratios, int count)
+    private ProblemFiles(DataFiles data, double[] alphas, double[] l1Ratios, int count, int first, int total)
     {
         Data = data;
         Alphas = alphas;
         L1Ratios = l1Ratios;
         Count = count;
+        First = first;
+        Total = total;
     }
 
     public DataFiles Data { get; }
@@ -28,8 +33,14 @@ internal sealed class ProblemFiles
 
     public double[] L1Ratios { get; }
 
-    /// <summary>The number of problems K.</summary>
+    /// <summary>The number of problems held: K, or the range's share of it.</summary>
     public int Count { get; }
+
+    /// <summary>The index in the whole batch of the first problem held (0 without a range).</summary>
+    public int First { get; }
+
+    /// <summary>The number of problems K of the whole batch.</summary>
+    public int Total { get; }
 
     public bool SharedDesign => X.Shape.Length == 2;
 
@@ -48,23 +59,28 @@ internal sealed class ProblemFiles
         InputFiles.Number(l1Ratio, "--l1-ratio", InputFiles.Ratio);
     }
 
-    public static ProblemFiles Load(string xPath, string? yPath, string alpha, string l1Ratio, string? target = null)
+    public static ProblemFiles Load(string xPath, string? yPath, string alpha, string l1Ratio, string? target = null, IProblemRange? range = null)
     {
-        var alphas = Parameter(alpha, "--alpha", InputFiles.NonNegative);
-        var ratios = Parameter(l1Ratio, "--l1-ratio", InputFiles.Ratio);
-        var data = DataFiles.Load(xPath, yPath, target, designPerProblem: true);
+        var (alphas, alphaProblems) = Parameter(alpha, "--alpha", InputFiles.NonNegative, range);
+        var (ratios, ratioProblems) = Parameter(l1Ratio, "--l1-ratio", InputFiles.Ratio, range);
+        var data = DataFiles.Load(xPath, yPath, target, designPerProblem: true, range);
+        // Shapes as the files give them (a range holds fewer rows), so messages name what the user wrote.
+        string Rows(NpyArray array, int problems) => range is null || problems == 1
+            ? DataFiles.Shape(array)
+            : $"{problems} rows, of which {array.Shape[0]} were read";
         var counts = new (int Count, string Source)[]
         {
-            (data.X.Shape.Length == 3 ? data.X.Shape[0] : 1, $"--x {xPath} (X {DataFiles.Shape(data.X)})"),
-            (data.Responses, $"--y {data.YPath} (y {DataFiles.Shape(data.Y)})"),
-            (alphas.Length, $"--alpha {alpha}"),
-            (ratios.Length, $"--l1-ratio {l1Ratio}"),
+            (data.DesignProblems, $"--x {xPath} (X {Rows(data.X, data.DesignProblems)})"),
+            (data.ResponseProblems, $"--y {data.YPath} (y {Rows(data.Y, data.ResponseProblems)})"),
+            (alphaProblems, $"--alpha {alpha}"),
+            (ratioProblems, $"--l1-ratio {l1Ratio}"),
         };
         var widest = counts.MaxBy(c => c.Count);
         foreach (var (count, source) in counts)
             if (count != 1 && count != widest.Count)
                 throw new InputException($"{source} gives K = {count} problems but {widest.Source} gives K = {widest.Count}");
-        return new ProblemFiles(data, Broadcast(alphas, widest.Count), Broadcast(ratios, widest.Count), widest.Count);
+        var (first, end) = range?.Of(widest.Count, widest.Source) ?? (0, widest.Count);
+        return new ProblemFiles(data, Broadcast(alphas, end - first), Broadcast(ratios, end - first), end - first, first, widest.Count);
     }
 
     /// <summary>Builds the batch in precision T; y and the hyperparameters are broadcast over K.</summary>
@@ -93,20 +109,25 @@ internal sealed class ProblemFiles
         _ => field,
     };
 
-    /// <summary>Which response of y problem k fits: its row of a (K, n) y, or the one y.</summary>
-    public int TargetOf(int k) => Y.Shape.Length == 2 ? k : 0;
+    /// <summary>Which response of y held problem k fits, counted in the whole y: its row of a (K, n) y, or the one y.</summary>
+    public int TargetOf(int k) => Y.Shape.Length == 2 ? First + k : 0;
 
     // A number (checked) or a (K,) .npy whose entries are checked per problem by the solver, so one bad entry spoils only its problem.
-    private static double[] Parameter(string text, string option, Func<double, string?> check)
+    private static (double[] Values, int Problems) Parameter(string text, string option, Func<double, string?> check, IProblemRange? range)
     {
         if (InputFiles.Number(text, option, check) is { } value)
-            return [value];
+            return ([value], 1);
         var array = InputFiles.ReadNpy(text, option);
         if (array.Shape.Length > 1)
             throw new InputException($"{option} {text}: must be a number or a (K,) array, got shape {DataFiles.Shape(array)}");
         if (array.Length == 0)
             throw new InputException($"{option} {text}: holds no values");
-        return array.ToDouble();
+        var values = array.ToDouble();
+        if (range is null || values.Length == 1)
+            return (values, values.Length);
+        // (K,) values are small next to X: read whole, the range keeps its own.
+        var (start, end) = range.Of(values.Length, $"{option} {text}");
+        return (values[start..end], values.Length);
     }
 
     private static double[] Broadcast(double[] values, int count) =>

@@ -25,7 +25,12 @@ internal static class ResultJson
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown");
 
     /// <summary>Writes <paramref name="document"/> to <paramref name="path"/>.</summary>
-    public static void Write(string path, object document) => File.WriteAllText(path, JsonSerializer.Serialize(document, Options));
+    public static void Write(string path, object document)
+    {
+        // Straight to the file: a batch of a million problems never exists as one string.
+        using var stream = File.Create(path);
+        JsonSerializer.Serialize(stream, document, Options);
+    }
 
     /// <summary>Reads a number written by <see cref="Options"/> (null is NaN); older files wrote "NaN" and "Infinity" strings.</summary>
     public static double Number(JsonElement element) => element.ValueKind switch

@@ -134,6 +134,22 @@ public sealed class IlgpuBackend : ISolverBackend
         return new IlgpuBackend(context, context.CreateCudaAccelerator(0), "cuda");
     }
 
+    /// <summary>A backend on CUDA device <paramref name="device"/> (0-based, in ILGPU's order), for several devices at once.</summary>
+    /// <exception cref="NotSupportedException">No such CUDA device (or no driver).</exception>
+    public static IlgpuBackend CreateCuda(int device)
+    {
+        if (!IsCudaAvailable)
+            throw new NotSupportedException("no CUDA device is available (ILGPU found no CUDA driver or device); use the reference or cpu backend");
+        var context = Context.Create(builder => builder.Cuda().Math(MathMode.Default));
+        if (device < 0 || device >= context.GetCudaDevices().Count)
+        {
+            int count = context.GetCudaDevices().Count;
+            context.Dispose();
+            throw new NotSupportedException($"there is no CUDA device {device}: this machine has {count} (0 … {count - 1})");
+        }
+        return new IlgpuBackend(context, context.CreateCudaAccelerator(device), "cuda");
+    }
+
     /// <inheritdoc />
     public BatchResult Solve<T>(ProblemBatch<T> batch, SolverOptions options,
         IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -45,6 +45,12 @@ public static class NpyWriter
     private static void WriteValues<T>(string path, string descr, ReadOnlySpan<T> data, int[] shape, int size, ElementWriter<T> write)
     {
         using var stream = Create(path, descr, data.Length, shape);
+        WriteElements(stream, data, size, write);
+    }
+
+    /// <summary>Writes <paramref name="data"/> to <paramref name="stream"/>, each element little-endian, through one buffer.</summary>
+    private static void WriteElements<T>(Stream stream, ReadOnlySpan<T> data, int size, ElementWriter<T> write)
+    {
         Span<byte> buffer = stackalloc byte[BufferBytes];
         while (!data.IsEmpty)
         {
@@ -58,7 +64,26 @@ public static class NpyWriter
         }
     }
 
-    private static FileStream Create(string path, string descr, int length, int[] shape)
+    /// <summary>Writes float64 elements at the stream's position (the data of a file <see cref="OpenFloat64"/> began).</summary>
+    internal static void WriteFloat64(Stream stream, ReadOnlySpan<double> data) =>
+        WriteElements(stream, data, sizeof(double), BinaryPrimitives.WriteDoubleLittleEndian);
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for a float64 array of the given shape whose elements come in pieces, in C order
+    /// (results written as ranges of a batch finish): the header is written now, the data by <see cref="NpyAppender.Append"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shape has a negative dimension or more elements than an array may hold.</exception>
+    public static NpyAppender OpenFloat64(string path, params int[] shape)
+    {
+        long length = 1;
+        foreach (int dim in shape)
+            length = dim < 0 || length * (long)dim > Array.MaxLength
+                ? throw new ArgumentException($"Shape ({string.Join(", ", shape)}) has a negative dimension or too many elements.", nameof(shape))
+                : length * dim;
+        return new NpyAppender(Create(path, "<f8", length, shape), length);
+    }
+
+    private static FileStream Create(string path, string descr, long length, int[] shape)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(shape);
@@ -69,8 +94,8 @@ public static class NpyWriter
             {
                 throw new ArgumentException($"Shape ({string.Join(", ", shape)}) has a negative dimension.", nameof(shape));
             }
-            // No overflow: product stays ≤ length + 1 < 2^31 before each multiplication by a dim < 2^31.
-            product = Math.Min(product * dim, (long)length + 1);
+            // No overflow: product stays ≤ length + 1 ≤ 2^31 before each multiplication by a dim < 2^31.
+            product = Math.Min(product * dim, length + 1);
         }
         if (product != length)
         {

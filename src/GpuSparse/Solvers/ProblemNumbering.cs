@@ -1,0 +1,24 @@
+using GpuSparse.Model;
+
+namespace GpuSparse.Solvers;
+
+/// <summary>
+/// Backends name a problem by its index in the batch they were given ("problem 3: …"). A batch cut into parts (over
+/// devices, in windows, in shards) must name the problem of the whole batch: this renumbers a part's messages.
+/// </summary>
+internal static class ProblemNumbering
+{
+    /// <summary>The results of a part whose first problem is <paramref name="first"/> in the whole batch.</summary>
+    public static IReadOnlyList<ProblemResult> Renumbered(IReadOnlyList<ProblemResult> problems, int first) =>
+        first == 0 ? problems : [.. problems.Select((r, k) => r.Message is { } message && Names(message, k, out int length)
+            ? r with { Message = $"problem {first + k}{message[length..]}" }
+            : r)];
+
+    // Whether the message begins "problem k" (not "problem k0…"), and how long that is.
+    private static bool Names(string message, int k, out int length)
+    {
+        string prefix = $"problem {k}";
+        length = prefix.Length;
+        return message.StartsWith(prefix, StringComparison.Ordinal) && (message.Length == length || !char.IsAsciiDigit(message[length]));
+    }
+}
