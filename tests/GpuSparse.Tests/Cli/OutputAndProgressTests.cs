@@ -54,8 +54,15 @@ public sealed class OutputAndProgressTests : IDisposable
     public void RedirectedProgressPrintsALineEveryHeartbeatEvenWhenNothingFinishes()
     {
         var stderr = new StringWriter();
-        var display = ProgressDisplay.For(TextWriter.Synchronized(stderr), TimeSpan.FromMilliseconds(250));
-        int Beats() => stderr.ToString().Split('\n').Count(l => l.Contains("0/3 problems finished"));
+        var synchronized = TextWriter.Synchronized(stderr);
+        var display = ProgressDisplay.For(synchronized, TimeSpan.FromMilliseconds(250));
+        // The heartbeat writes from another thread; the synchronized writer's methods lock on the writer itself.
+        string Written()
+        {
+            lock (synchronized)
+                return stderr.ToString();
+        }
+        int Beats() => Written().Split('\n').Count(l => l.Contains("0/3 problems finished"));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = display.Run("solving 3 problems", 3, progress =>
         {
