@@ -2,7 +2,7 @@
 # Peak resident memory of one batch solve per backend, each in a fresh process (BenchmarkDotNet's memory diagnoser
 # counts allocations, not resident pages): K Lasso problems of n × p (default 100,000 of 64 × 32, 1.6 GB of float64
 # input) generated in process straight into the batch's arrays; prints one Markdown table.
-#   benchmarks/peak_rss.sh [K [n p]]        (BACKENDS="cd reference" by default)
+#   benchmarks/peak_rss.sh [K [n p]]        (BACKENDS="cd reference" by default; "cpu" is the ILGPU CPU accelerator)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
