@@ -34,11 +34,14 @@ public sealed class IlgpuBackend : ISolverBackend
 {
     // About 512 MiB of float64 working designs and responses per range: a range feeds a device chunk or more.
     private const long PreparedElementBudget = 1L << 26;
+    // On the CPU accelerator device memory is host memory: a range, its staging copy, its device copy and the
+    // garbage of the range before stay near 1.2 × the input only when ranges are small (64 MiB of float64).
+    private const long CpuPreparedElementBudget = 1L << 23;
     // The device memory a chunk may take: this fraction of what is free when it is sized (the rest is left to the
     // pool of idle batches, other processes and the driver).
     private const double ChunkMemoryFraction = 0.5;
     // The CPU accelerator allocates host memory: chunks of at most this many bytes keep it bounded.
-    private const long CpuChunkBytes = 256L << 20;
+    private const long CpuChunkBytes = 64L << 20;
     private readonly List<IDisposable> _idle = [];
     private long? _deviceMemoryLimitBytes;
     private static readonly Lazy<string?> CudaProbe = new(ProbeCuda);
@@ -69,7 +72,7 @@ public sealed class IlgpuBackend : ISolverBackend
     /// <summary>
     /// The most problems solved by one round of kernel launches. Chunks are otherwise sized from the device's free
     /// memory (half of it, so a chunk fills the device with as many problems as it can hold; on the CPU accelerator
-    /// 256 MiB); results do not depend on the chunk size.
+    /// 64 MiB); results do not depend on the chunk size.
     /// </summary>
     public int MaxProblemsPerChunk { get; set; } = DefaultMaxProblemsPerChunk;
 
@@ -87,7 +90,7 @@ public sealed class IlgpuBackend : ISolverBackend
 
     /// <summary>
     /// Problems prepared together (the device chunks are taken from one range); null picks it from
-    /// <see cref="PreparedElementBudget"/>. Results do not depend on it (tests set it to compare ranged and
+    /// <see cref="PreparedElementBudget"/> (<see cref="CpuPreparedElementBudget"/> on the CPU accelerator). Results do not depend on it (tests set it to compare ranged and
     /// whole-batch solves).
     /// </summary>
     internal int? RangeSize { get; set; }
@@ -165,7 +168,8 @@ public sealed class IlgpuBackend : ISolverBackend
         var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];
         var reporter = new ProgressReporter(progress, batch.Count, clock);
-        int rangeSize = RangeSize ?? BatchPreparation.RangeSize(batch, PreparedElementBudget, 1);
+        int rangeSize = RangeSize ?? BatchPreparation.RangeSize(batch,
+            _accelerator is CudaAccelerator ? PreparedElementBudget : CpuPreparedElementBudget, 1);
         // lowered for the rest of the solve when the device cannot hold a chunk of this size
         int chunkLimit = MaxProblemsPerChunk;
         for (int start = 0; start < batch.Count; start += rangeSize)
