@@ -51,17 +51,29 @@ public static class NpyReader
     internal static NpyArray Read(Stream stream, string sourceName, int segmentBytes)
     {
         var header = ReadHeader(stream, sourceName);
+        var array = ReadData(stream, header, header.Shape, header.Length, sourceName, segmentBytes);
+        return header.FortranOrder && header.Shape.Length > 1 ? array.FortranToC() : array;
+    }
+
+    /// <summary>
+    /// The next <paramref name="length"/> elements of <paramref name="header"/>'s type from the stream's position, in
+    /// the file's order, as an array of <paramref name="shape"/>, held in segments of at most 1 GiB (or
+    /// <paramref name="segmentBytes"/>): the whole data of a file, or a range of its rows.
+    /// </summary>
+    internal static NpyArray ReadData(Stream stream, NpyHeader header, int[] shape, long length, string sourceName,
+        int segmentBytes = SegmentBytes)
+    {
         int segmentElements = Math.Max(1, segmentBytes / header.ItemSize);
-        var segments = new byte[checked((int)((header.Length + segmentElements - 1) / segmentElements))][];
-        long remaining = header.ByteCount;
+        var segments = new byte[checked((int)((length + segmentElements - 1) / segmentElements))][];
+        long total = checked(length * header.ItemSize);
+        long remaining = total;
         for (int s = 0; s < segments.Length; s++)
         {
             int bytes = (int)Math.Min(remaining, (long)segmentElements * header.ItemSize);
-            segments[s] = ReadSegment(stream, bytes, header.ByteCount - remaining, header.ByteCount, sourceName);
+            segments[s] = ReadSegment(stream, bytes, total - remaining, total, sourceName);
             remaining -= bytes;
         }
-        var array = new NpyArray(header.Shape, header.DataType, header.BigEndian, segments, segmentElements, header.Length);
-        return header.FortranOrder && header.Shape.Length > 1 ? array.FortranToC() : array;
+        return new NpyArray(shape, header.DataType, header.BigEndian, segments, segmentElements, length);
     }
 
     /// <summary>

@@ -11,9 +11,6 @@ namespace GpuSparse.IO;
 /// </remarks>
 public static class NpyRows
 {
-    // The rows are held in segments of at most 1 GiB, as NpyReader holds a whole array.
-    private const int SegmentBytes = 1 << 30;
-
     /// <summary>The header of the .npy file at <paramref name="path"/>: shape, type and layout, without its data.</summary>
     /// <exception cref="NpyFormatException">The file is not a valid, supported .npy file.</exception>
     public static NpyHeader ReadHeader(string path)
@@ -51,16 +48,6 @@ public static class NpyRows
             return NpyArray.FromDoubles(whole.AsSpan(checked((int)(start * rowElements)), checked((int)length)).ToArray(), shape);
         }
         stream.Seek(checked(start * rowElements * header.ItemSize), SeekOrigin.Current);
-        int segmentElements = Math.Max(1, SegmentBytes / header.ItemSize);
-        var segments = new byte[checked((int)((length + segmentElements - 1) / segmentElements))][];
-        long remaining = length;
-        for (int s = 0; s < segments.Length; s++)
-        {
-            long elements = Math.Min(remaining, segmentElements);
-            segments[s] = new byte[elements * header.ItemSize];
-            stream.ReadExactly(segments[s]);
-            remaining -= elements;
-        }
-        return new NpyArray(shape, header.DataType, header.BigEndian, segments, segmentElements, length);
+        return NpyReader.ReadData(stream, header, shape, length, path);
     }
 }
