@@ -1,15 +1,20 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
 using GpuSparse.Cli.Progress;
+using GpuSparse.Cli.Sharding;
 using GpuSparse.IO;
 using GpuSparse.Sweeps;
 
 namespace GpuSparse.Cli.Commands;
 
-/// <summary><c>cv</c>: K-fold cross-validation over targets × L1 ratios × λ, with the refit on all data.</summary>
+/// <summary>
+/// <c>cv</c>: K-fold cross-validation over targets × L1 ratios × λ, with the refit on all data; with <c>--shard I/N</c>
+/// that of a share of the targets, all folds and the refit of each (<see cref="SweepShards"/>).
+/// </summary>
 internal static class CvCommand
 {
     /// <summary>The cross-validation curve as a table: what <c>plot</c> draws.</summary>
@@ -30,7 +35,8 @@ internal static class CvCommand
             "coef.npy/intercept.npy at λ_min, and result.json (λ_min, λ_1se, chosen L1 ratio per target). Prints one row per target.\n\n" +
             "Examples:\n" +
             "  gpusparse cv --x X.npy --y y.npy --l1-ratio 0.5,1 --folds 5 --seed 1 --out cv/\n" +
-            "  gpusparse cv --x data.csv --target progression --cv 10 --out cv/")
+            "  gpusparse cv --x data.csv --target progression --cv 10 --out cv/\n" +
+            "  gpusparse cv --x X.npy --y Y.npy --shard 0/4 --out shards/0   (then gpusparse merge shards/* --out cv/)")
         {
             folds, foldIds, seed, averaging,
         };
@@ -65,9 +71,18 @@ internal static class CvCommand
 
     internal static int Run(SweepRequest request, FoldSource foldSource, TextWriter stdout, TextWriter stderr)
     {
+        if (request.Shard is not null)
+            SweepShards.Backend(request, "cv");
         using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.LambdasPath, foldSource.File);
         var input = request.Load();
         int[] foldIds = foldSource.For(input.Samples);
+        var manifest = request.Shard is null ? null : SweepShards.Manifest(input, "cv", new Dictionary<string, string>
+        {
+            ["--folds"] = foldSource.File is null ? foldSource.Count.ToString(CultureInfo.InvariantCulture) : "",
+            ["--fold-ids"] = foldSource.File is null ? "" : "file",
+            ["--seed"] = foldSource.File is null && foldSource.Seed is { } seed ? seed.ToString(CultureInfo.InvariantCulture) : "",
+            ["--cv-mean"] = input.Options.Averaging == CvAveraging.Unweighted ? "sklearn" : "glmnet",
+        }, foldSource.File is { } file ? [("--fold-ids", file)] : []);
         var clock = Stopwatch.StartNew();
         using var backend = SolverBackends.CreateForSweeps(request.Backend);
         var progress = ProgressDisplay.For(stderr);
@@ -75,7 +90,13 @@ internal static class CvCommand
         var result = progress.Run($"cv: {Folds.Normalize(foldIds).Max() + 1} folds", () => request.Precision == "f32"
             ? Solve<float>(backend, input, foldIds, interrupt.Token)
             : Solve<double>(backend, input, foldIds, interrupt.Token));
-        output.Commit(() => Write(output.Staging, input, result, foldIds, backend.Name, clock.Elapsed.TotalSeconds));
+        if (manifest is not null)
+            SweepShards.CheckWalkedAlone(result.Paths, input, "cv");
+        output.Commit(() =>
+        {
+            manifest?.Write(output.Staging);
+            Write(output.Staging, input, result, foldIds, backend.Name, clock.Elapsed.TotalSeconds);
+        });
         var rows = Rows(input, result);
         rows.Write(stdout, request.Format);
         if (result.Choices.Any(c => c.MinIndex < 0))
@@ -98,15 +119,14 @@ internal static class CvCommand
         Save("cv_fold_mse.npy", result.FoldMse, result.FoldCount, steps);
         NpyWriter.Write(Path.Combine(folder, "fold_ids.npy"), Folds.Normalize(foldIds), foldIds.Length);
         var chosen = result.Choices.SelectMany(c => c.Coefficients).ToArray();
-        int[] targetShape = result.Targets > 1 ? [result.Targets] : [];
-        NpyWriter.Write(Path.Combine(folder, "coef.npy"), chosen, [.. targetShape, p]);
+        NpyWriter.Write(Path.Combine(folder, "coef.npy"), chosen, ChosenShape(result.Targets, p));
         NpyWriter.Write(Path.Combine(folder, "intercept.npy"), result.Choices.Select(c => c.Intercept).ToArray(), result.Targets);
         var curve = new double[checked(curves * steps * 5)];
         for (int c = 0; c < curves; c++)
             for (int i = 0; i < steps; i++)
             {
                 int row = (c * steps + i) * 5;
-                curve[row] = c / result.Ratios;
+                curve[row] = input.FirstTarget + c / result.Ratios;
                 curve[row + 1] = input.Options.L1Ratios[c % result.Ratios];
                 curve[row + 2] = result.Lambdas[c * steps + i];
                 curve[row + 3] = result.MseMean[c * steps + i];
@@ -117,10 +137,13 @@ internal static class CvCommand
         {
             Folds = result.FoldCount,
             Averaging = input.Options.Averaging == CvAveraging.Unweighted ? "sklearn" : "glmnet",
-            Choices = result.Choices.Select((c, t) => new TargetChoice(t, input.TargetName(t), c.L1Ratio, c.LambdaMin, c.Lambda1se,
+            Choices = result.Choices.Select((c, t) => new TargetChoice(input.FirstTarget + t, input.TargetName(t), c.L1Ratio, c.LambdaMin, c.Lambda1se,
                 c.MinIndex < 0 ? double.NaN : result.MseMean[(t * result.Ratios + c.RatioIndex) * steps + c.MinIndex], c.Intercept)),
         });
     }
+
+    /// <summary>The shape of coef.npy, the refits at λ_min: (T, p), or (p,) for one target.</summary>
+    internal static int[] ChosenShape(int targets, int features) => targets > 1 ? [targets, features] : [features];
 
     private static Report Rows(SweepInput input, CrossValidationResult result)
     {

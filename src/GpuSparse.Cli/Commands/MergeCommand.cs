@@ -9,21 +9,22 @@ using GpuSparse.Model;
 namespace GpuSparse.Cli.Commands;
 
 /// <summary>
-/// <c>merge</c>: joins the folders of <c>solve --shard I/N</c> into the folder one unsharded <c>solve</c> writes —
-/// <c>coef.npy</c>, <c>intercept.npy</c>, <c>coef.csv</c> and <c>result.json</c>, the same bytes except result.json's
-/// <c>elapsed_seconds</c> (the shards' sum). Shards are checked first: they must cover every problem exactly once,
-/// from the same inputs (by size and SHA-256) and options, on the same backend; anything else exits 2 naming the shard.
+/// <c>merge</c>: joins the folders of <c>solve|path|cv --shard I/N</c> into the folder the unsharded command writes —
+/// for a solve <c>coef.npy</c>, <c>intercept.npy</c>, <c>coef.csv</c> and <c>result.json</c>, for a sweep its arrays,
+/// curves and result.json (<see cref="SweepShards"/>) — the same bytes except result.json's <c>elapsed_seconds</c> (the
+/// shards' sum). Shards are checked first (<see cref="ShardSet"/>): one command, every unit exactly once, the same
+/// inputs (by size and block hashes) and options, the same backend; anything else exits 2 naming the shard.
 /// </summary>
 internal static class MergeCommand
 {
     public static Command Create()
     {
-        var folders = new Argument<string[]>("shards") { Description = "the folders solve --shard I/N wrote, in any order", Arity = ArgumentArity.OneOrMore };
+        var folders = new Argument<string[]>("shards") { Description = "the folders solve|path|cv --shard I/N wrote, in any order", Arity = ArgumentArity.OneOrMore };
         var output = CommonOptions.Out("output folder for the merged coef.npy, coef.csv, intercept.npy and result.json");
         var overwrite = CommonOptions.Overwrite();
         var format = CommonOptions.Format();
         var command = new Command("merge",
-            "Join the folders of solve --shard I/N into the result one solve would write.\n\n" +
+            "Join the folders of solve|path|cv --shard I/N into the result the unsharded command would write.\n\n" +
             "Examples:\n" +
             "  gpusparse merge shards/0 shards/1 shards/2 shards/3 --out results/\n" +
             "  gpusparse merge shards/* --out results/")
@@ -51,14 +52,14 @@ internal static class MergeCommand
 
     internal static int Merge(string[] folders, string outputPath, bool overwrite, OutputFormat format, TextWriter stdout, TextWriter stderr)
     {
-        var shards = folders.Select(f => new Shard(f, ShardManifest.Read(f), ReadResult(f))).ToList();
-        CheckSameBatch(shards);
-        CheckCoverage(shards);
+        var checkedShards = ShardSet.Read(folders);
         // A shard folder inside --out would be replaced with it: its shard.json counts as an input.
         using var output = ResultFolder.Prepare(outputPath, overwrite, [.. folders.Select(f => Path.Combine(f, ShardManifest.FileName))]);
-        var first = shards[0].Result;
+        if (checkedShards[0].Manifest.Command != "solve")
+            return SweepShards.Merge(checkedShards, output, outputPath, format, stdout, stderr);
+        var ordered = checkedShards.Select(s => new Shard(s.Folder, s.Manifest, ReadResult(s.Folder))).ToList();
+        var first = ordered[0].Result;
         int features = first.Features.Count;
-        var ordered = shards.OrderBy(s => s.Manifest.Start).ToList();
         var entries = ordered.SelectMany(s => s.Result.Results).ToList();
         var result = new BatchResult([], first.Backend, TimeSpan.FromSeconds(ordered.Sum(s => s.Result.ElapsedSeconds)));
         // One shard's coefficients in memory at a time, written as each is read.
@@ -83,10 +84,10 @@ internal static class MergeCommand
         var report = new Report(new ReportColumn("shards"), new ReportColumn("problems"), new ReportColumn("converged"),
             new ReportColumn("max_iter"), new ReportColumn("invalid"), new ReportColumn("diverged"), new ReportColumn("backend"),
             new ReportColumn("out"));
-        report.Add(shards.Count, problems.Count, result.CountWith(ProblemStatus.Converged), unconverged,
+        report.Add(ordered.Count, problems.Count, result.CountWith(ProblemStatus.Converged), unconverged,
             result.CountWith(ProblemStatus.Invalid), result.CountWith(ProblemStatus.Diverged), result.Backend, outputPath);
         if (format == OutputFormat.Table)
-            stdout.WriteLine($"merged {shards.Count} shards: {problems.Count} problems ({result.CountWith(ProblemStatus.Converged)} converged) " +
+            stdout.WriteLine($"merged {ordered.Count} shards: {problems.Count} problems ({result.CountWith(ProblemStatus.Converged)} converged) " +
                 $"solved on {result.Backend}; results in {outputPath}");
         else
             report.Write(stdout, format);
@@ -95,93 +96,16 @@ internal static class MergeCommand
 
     private static ShardResult ReadResult(string folder)
     {
-        string path = Path.Combine(folder, "result.json");
         try
         {
-            var result = JsonSerializer.Deserialize<ShardResult>(File.ReadAllText(path), ResultJson.Options);
-            if (result is null || result.Command != "solve" || result.Results is null || result.Features is null)
-                throw new InputException($"merge {folder}: result.json is not a solve result");
-            if (result.Cancelled > 0)
-                throw new InputException($"merge {folder}: the shard was interrupted ({result.Cancelled} problem(s) cancelled); " +
-                    "rerun that shard's solve --shard I/N and merge again");
-            return result;
+            return JsonSerializer.Deserialize<ShardResult>(File.ReadAllText(Path.Combine(folder, "result.json")), ResultJson.Options) is { Results: not null, Features: not null } result
+                ? result
+                : throw new InputException($"merge {folder}: result.json is not a solve result");
         }
         catch (Exception e) when (e is JsonException or IOException)
         {
             throw new InputException($"merge {folder}: cannot read result.json: {e.Message}", e);
         }
-    }
-
-    // Same K, inputs, options and backend as the first shard given.
-    private static void CheckSameBatch(IReadOnlyList<Shard> shards)
-    {
-        var (first, a) = (shards[0], shards[0].Manifest);
-        foreach (var shard in shards.Skip(1))
-        {
-            var b = shard.Manifest;
-            string which = $"shard {shard.Folder} ({b.Describe()})";
-            if (b.Problems != a.Problems)
-                throw new InputException($"{which} is of a batch of K = {b.Problems} problems but {first.Folder} of K = {a.Problems}: shards must come from the same inputs");
-            foreach (var input in a.Inputs)
-            {
-                var other = b.Inputs.FirstOrDefault(i => i.Option == input.Option);
-                if (other is null)
-                    throw new InputException($"{which} was solved without {input.Option}, which {first.Folder} read from {input.Path}");
-                if (other.Bytes != input.Bytes || other.Sha256 != input.Sha256)
-                    throw new InputException($"{which}: {input.Option} {other.Path} ({other.Bytes} bytes, SHA-256 {other.Sha256[..12]}…) is not the file " +
-                        $"{first.Folder} read ({input.Path}, {input.Bytes} bytes, SHA-256 {input.Sha256[..12]}…): shards must come from the same inputs");
-            }
-            if (b.Inputs.FirstOrDefault(i => a.Inputs.All(j => j.Option != i.Option)) is { } extra)
-                throw new InputException($"{which} read {extra.Option} {extra.Path}, which {first.Folder} was solved without");
-            foreach (var (option, value) in a.Options)
-            {
-                string otherValue = b.Options.TryGetValue(option, out var v) ? v : "(not given)";
-                if (otherValue != value)
-                    throw new InputException($"{which} was solved with {option} {Shown(otherValue)} but {first.Folder} with {option} {Shown(value)}: " +
-                        "shards must share every option");
-            }
-            if (shard.Result.Backend != first.Result.Backend || shard.Result.Precision != first.Result.Precision)
-                throw new InputException($"{which} was solved on {shard.Result.Backend} ({shard.Result.Precision}) but {first.Folder} on " +
-                    $"{first.Result.Backend} ({first.Result.Precision}): results from different backends are not bit-identical; rerun it with --backend {first.Result.Backend}");
-        }
-    }
-
-    private static string Shown(string value) => value.Length == 0 ? "(not given)" : value;
-
-    // Every problem of [0, K) in exactly one shard.
-    private static void CheckCoverage(IReadOnlyList<Shard> shards)
-    {
-        var ordered = shards.OrderBy(s => s.Manifest.Start).ThenBy(s => s.Manifest.End).ToList();
-        int problems = ordered[0].Manifest.Problems, covered = 0;
-        Shard? previous = null;
-        foreach (var shard in ordered)
-        {
-            var m = shard.Manifest;
-            if (m.Start < covered)
-                throw new InputException($"shards {previous!.Folder} ({previous.Manifest.Describe()}) and {shard.Folder} ({m.Describe()}) overlap: " +
-                    $"problems [{m.Start}, {Math.Min(covered, m.End)}) are in both; give each shard once");
-            if (m.Start > covered)
-                throw Missing(covered, m.Start, shards);
-            covered = m.End;
-            previous = shard;
-        }
-        if (covered < problems)
-            throw Missing(covered, problems, shards);
-    }
-
-    // Names the shards of N that would hold the missing problems, when every shard given was cut the same way.
-    private static InputException Missing(int start, int end, IReadOnlyList<Shard> shards)
-    {
-        var m = shards[0].Manifest;
-        string which = "";
-        if (shards.All(s => s.Manifest.Shards == m.Shards))
-        {
-            var missing = Enumerable.Range(0, m.Shards).Select(i => new ShardSpec(i, m.Shards))
-                .Where(s => s.StartOf(m.Problems) < end && s.EndOf(m.Problems) > start).Select(s => s.ToString());
-            which = $"shard {string.Join(", ", missing)} is missing: ";
-        }
-        return new InputException($"{which}problems [{start}, {end}) of the {m.Problems} are in no folder given; " +
-            "rerun solve --shard for them (a killed shard leaves no folder) and merge again");
     }
 
     // The shard's problems with their coefficients and intercepts, checked against its manifest.

@@ -3,12 +3,16 @@ using System.Diagnostics;
 using System.Numerics;
 using GpuSparse.Cli.Output;
 using GpuSparse.Cli.Progress;
+using GpuSparse.Cli.Sharding;
 using GpuSparse.Model;
 using GpuSparse.Sweeps;
 
 namespace GpuSparse.Cli.Commands;
 
-/// <summary><c>path</c>: regularization paths of every target × L1 ratio, warm-started, with screening.</summary>
+/// <summary>
+/// <c>path</c>: regularization paths of every target × L1 ratio, warm-started, with screening; with <c>--shard I/N</c>
+/// those of a share of the targets (<see cref="SweepShards"/>).
+/// </summary>
 internal static class PathCommand
 {
     public static Command Create()
@@ -20,7 +24,8 @@ internal static class PathCommand
             "iterations.npy (int32) and result.json; T and R are left out where 1. Prints one row per path.\n\n" +
             "Examples:\n" +
             "  gpusparse path --x X.npy --y y.npy --l1-ratio 1,0.5 --grid sklearn --tol 1e-8 --out path/\n" +
-            "  gpusparse path --x data.csv --target progression --n-alphas 50 --eps 1e-3 --out path/");
+            "  gpusparse path --x data.csv --target progression --n-alphas 50 --eps 1e-3 --out path/\n" +
+            "  gpusparse path --x X.npy --y Y.npy --shard 0/4 --out shards/0   (then gpusparse merge shards/* --out path/)");
         arguments.AddTo(command);
         command.SetAction(parse =>
         {
@@ -32,8 +37,11 @@ internal static class PathCommand
 
     internal static int Run(SweepRequest request, TextWriter stdout, TextWriter stderr)
     {
+        if (request.Shard is not null)
+            SweepShards.Backend(request, "path");
         using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.LambdasPath);
         var input = request.Load();
+        var manifest = request.Shard is null ? null : SweepShards.Manifest(input, "path", new Dictionary<string, string>(), []);
         var clock = Stopwatch.StartNew();
         using var backend = SolverBackends.CreateForSweeps(request.Backend);
         var progress = ProgressDisplay.For(stderr);
@@ -41,8 +49,11 @@ internal static class PathCommand
         var result = progress.Run($"path: {input.Targets * input.Options.L1Ratios.Length} path(s)", () => request.Precision == "f32"
             ? Solve<float>(backend, input, interrupt.Token)
             : Solve<double>(backend, input, interrupt.Token));
+        if (manifest is not null)
+            SweepShards.CheckWalkedAlone(result, input, "path");
         output.Commit(() =>
         {
+            manifest?.Write(output.Staging);
             SweepWriter.WritePaths(output.Staging, input, result, result.Paths);
             SweepWriter.WriteSummary(output.Staging, "path", input, result, result.Paths, backend.Name, clock.Elapsed.TotalSeconds);
         });

@@ -25,11 +25,7 @@ internal static class SolveCommand
             "output folder for coef.npy, coef.csv, intercept.npy and result.json");
         var alpha = new Option<string>("--alpha") { Description = "λ (scikit-learn's alpha, glmnet's lambda): a number ≥ 0 or a (K,) .npy", Required = true };
         var devices = CommonOptions.Devices();
-        var shard = new Option<string>("--shard")
-        {
-            Description = "I/N: solve only shard I (from 0) of N, the problems [⌊I·K/N⌋, ⌊(I+1)·K/N⌋), reading only their rows; " +
-                "gpusparse merge joins the N folders (docs/scale-out.md)",
-        };
+        var shard = ShardSpec.Option("problems");
 
         var command = new Command("solve",
             "Solve a batch of problems from .npy or CSV files.\n\n" +
@@ -71,7 +67,7 @@ internal static class SolveCommand
         // Usage first (wrong for every problem), then the output location, then the data: nothing is solved in vain.
         ModelArguments.Check(request.Options);
         ProblemFiles.CheckScalars(request.Alpha, request.L1Ratio);
-        var shard = request.Shard is null ? null : ShardSpec.Parse(request.Shard);
+        var shard = request.Shard is null ? null : ShardSpec.Parse(request.Shard, ShardUnit.Problem);
         using var output = ResultFolder.Prepare(request.Output, request.Overwrite, request.X, request.Y, request.Alpha, request.L1Ratio);
         // The problems are read and solved one window at a time, their results written as each window finishes, so
         // a batch larger than memory (or a shard of one) never sits in memory whole.
@@ -130,7 +126,7 @@ internal static class SolveCommand
             stderr.WriteLine($"warning: {unconverged} problem(s) hit --max-iter {request.Options.MaxIterations} before the gap reached --tol; their best iterates and gaps are in result.json");
         if (request.Format == OutputFormat.Table)
             stdout.WriteLine($"{ProgressDisplay.Summary(result)} on {result.Backend} ({algorithm}) in {result.Elapsed.TotalSeconds:F3} s; " +
-                $"{(manifest is null ? "" : $"shard {manifest.Describe()} of {manifest.Problems}; ")}results in {request.Output}");
+                $"{(manifest is null ? "" : $"shard {manifest.Describe()} of {manifest.Units}; ")}results in {request.Output}");
         else
             Rows(result, algorithm, request.Output).Write(stdout, request.Format);
         int failed = result.CountWith(ProblemStatus.Invalid) + result.CountWith(ProblemStatus.Diverged);
@@ -138,19 +134,20 @@ internal static class SolveCommand
     }
 
     /// <summary>
-    /// What a shard's folder says about itself: its problems, its inputs by size and SHA-256, and every option that
-    /// changes the numbers (the backend that ran is in result.json).
+    /// What a shard's folder says about itself: its problems, its inputs by size and the hashes of the blocks it read
+    /// (its rows of a (K, n, p) X and a (K, n) y; the (K,) files whole, as they are read), and every option that changes
+    /// the numbers (the backend that ran is in result.json).
     /// </summary>
     private static ShardManifest Manifest(SolveRequest request, int problems, int start, int end, ShardSpec shard)
     {
-        var inputs = new List<ShardInput> { ShardInput.Of("--x", request.X) };
+        var inputs = new List<ShardInput> { ShardInput.Rows("--x", request.X, start, end, unitRank: 3) };
         if (request.Y is not null)
-            inputs.Add(ShardInput.Of("--y", request.Y));
+            inputs.Add(ShardInput.Rows("--y", request.Y, start, end, unitRank: 2));
         string Value(string text, string option)
         {
             if (InputFiles.TryParse(text, out double number))
                 return number.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-            inputs.Add(ShardInput.Of(option, text));
+            inputs.Add(ShardInput.Whole(option, text));
             return "file";
         }
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -167,7 +164,7 @@ internal static class SolveCommand
             ["--precision"] = request.Precision,
             ["--backend"] = request.Backend,
         };
-        return new ShardManifest(ShardManifest.CurrentFormat, shard.Index, shard.Count, problems, start, end, inputs, options);
+        return new ShardManifest(ShardManifest.CurrentFormat, "solve", shard.Index, shard.Count, shard.Unit.Name, problems, start, end, inputs, options);
     }
 
     /// <summary>The summary as one row, for <c>--format csv|json</c>.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
+using GpuSparse.Cli.Sharding;
 using GpuSparse.Sweeps;
 
 namespace GpuSparse.Cli.Commands;
@@ -19,6 +20,7 @@ internal sealed class SweepArguments
     private readonly Option<string> _grid = new("--grid") { Description = "glmnet or sklearn: whose default grid", DefaultValueFactory = _ => "glmnet" };
     private readonly Option<string?> _lambdas = new("--lambdas", "--alphas") { Description = "a user grid: a (L,) .npy of λ values ≥ 0 (overrides --grid)" };
     private readonly Option<bool> _noScreening = new("--no-screening") { Description = "solve every feature at every step (no strong rules)" };
+    private readonly Option<string> _shard = ShardSpec.Option("targets (every L1 ratio of a target in one shard)");
 
     public SweepArguments(string outDescription)
     {
@@ -36,7 +38,7 @@ internal sealed class SweepArguments
     public void AddTo(Command command)
     {
         Model.AddTo(command);
-        foreach (var option in new Option[] { _nLambda, _minRatio, _grid, _lambdas, _noScreening })
+        foreach (var option in new Option[] { _nLambda, _minRatio, _grid, _lambdas, _noScreening, _shard })
             command.Add(option);
     }
 
@@ -71,19 +73,21 @@ internal sealed class SweepArguments
                 },
             },
             parse.GetValue(Model.Precision)!, parse.GetValue(Model.Backend)!, parse.GetValue(Model.Out)!, parse.GetValue(Model.Overwrite),
-            Model.ParsedFormat(parse));
+            Model.ParsedFormat(parse), parse.GetValue(_shard) is { } shard ? ShardSpec.Parse(shard, ShardUnit.Target) : null);
     }
 }
 
 /// <summary>What a <c>path</c> or <c>cv</c> call asks for, before its files are read.</summary>
 /// <param name="Grid">The grid by its command-line name: glmnet, sklearn or user.</param>
+/// <param name="Shard">With <c>--shard I/N</c>, the share of the targets to sweep.</param>
 internal sealed record SweepRequest(string X, string? Y, string? Target, string? LambdasPath, string Grid, SweepOptions Options,
-    string Precision, string Backend, string Output, bool Overwrite, OutputFormat Format)
+    string Precision, string Backend, string Output, bool Overwrite, OutputFormat Format, ShardSpec? Shard = null)
 {
-    /// <summary>Reads the data (and a user grid) of the request.</summary>
+    /// <summary>Reads the data (and a user grid) of the request: of a (T, n) y only the shard's targets.</summary>
     public SweepInput Load()
     {
-        var data = DataFiles.Load(X, Y, Target, designPerProblem: false);
+        var data = DataFiles.Load(X, Y, Target, designPerProblem: false, Shard);
+        Shard?.CheckFits(data.ResponseProblems, $"--y {data.YPath}");
         var options = Options;
         if (LambdasPath is { } path)
         {
@@ -93,13 +97,19 @@ internal sealed record SweepRequest(string X, string? Y, string? Target, string?
                 throw new InputException($"--lambdas {path}: must be a (L,) array of finite λ ≥ 0, L ≥ 1, got shape {DataFiles.Shape(array)}");
             options = options with { Lambdas = lambdas };
         }
-        return new SweepInput(this, data, options);
+        return new SweepInput(this, data, options) { FirstTarget = Shard?.StartOf(data.ResponseProblems) ?? 0 };
     }
 }
 
-/// <summary>A loaded sweep: the request, X (n × p) and its T targets, and what to explore.</summary>
+/// <summary>A loaded sweep: the request, X (n × p) and its T targets (a shard's share of them), and what to explore.</summary>
 internal sealed record SweepInput(SweepRequest Request, DataFiles Data, SweepOptions Options)
 {
+    /// <summary>The index among all targets of the first one held (0 unless a shard).</summary>
+    public int FirstTarget { get; init; }
+
+    /// <summary>The number of targets of the whole y (<see cref="Targets"/> unless a shard).</summary>
+    public int TotalTargets => Data.ResponseProblems;
+
     public int Samples => Data.Samples;
 
     public int Features => Data.Features;
@@ -107,8 +117,7 @@ internal sealed record SweepInput(SweepRequest Request, DataFiles Data, SweepOpt
     public int Targets => Data.Responses;
 
     /// <summary>Leading dimensions (T, R) of the outputs, with T and R left out where they are 1.</summary>
-    public int[] Leading(params int[] trailing) =>
-        [.. new[] { Targets, Options.L1Ratios.Length }.Where(d => d > 1), .. trailing];
+    public int[] Leading(params int[] trailing) => SweepWriter.Leading(Targets, Options.L1Ratios.Length, trailing);
 
     /// <summary>X in precision T, row-major.</summary>
     public T[] Design<T>() where T : unmanaged, IFloatingPointIeee754<T> => DataFiles.Convert<T>(Data.X);
@@ -121,6 +130,11 @@ internal sealed record SweepInput(SweepRequest Request, DataFiles Data, SweepOpt
         return [.. Enumerable.Range(0, Targets).Select(t => (ReadOnlyMemory<T>)y.AsMemory(t * n, n))];
     }
 
-    /// <summary>The name of target t: its CSV column, or its row of y.</summary>
-    public string TargetName(int t) => Data.TargetNames is { } names && t < names.Count ? names[t] : t.ToString(CultureInfo.InvariantCulture);
+    /// <summary>The name of held target t (target <see cref="FirstTarget"/> + t of y): its CSV column, or its row of y.</summary>
+    public string TargetName(int t) => NameOf(FirstTarget + t);
+
+    /// <summary>The names of every target of y, held or not.</summary>
+    public IEnumerable<string> AllTargetNames => Enumerable.Range(0, TotalTargets).Select(NameOf);
+
+    private string NameOf(int target) => Data.TargetNames is { } names && target < names.Count ? names[target] : target.ToString(CultureInfo.InvariantCulture);
 }

@@ -62,17 +62,22 @@ internal static class SweepWriter
             options.Path.Solver.Tolerance,
             MaxIter = options.Path.Solver.MaxIterations,
             Features = input.Data.FeatureNames ?? [.. Enumerable.Range(0, input.Features).Select(j => $"x{j}")],
-            TargetNames = Enumerable.Range(0, input.Targets).Select(input.TargetName),
+            TargetNames = input.AllTargetNames,
+            // Numbered among all targets of y: a shard's paths are those of its targets.
             Paths = Enumerable.Range(0, paths).Select(k => new
             {
-                Index = k,
-                Target = k / ratios,
+                Index = input.FirstTarget * ratios + k,
+                Target = input.FirstTarget + k / ratios,
                 L1Ratio = options.L1Ratios[k % ratios],
                 Statuses = result.Statuses.AsSpan(k * result.Steps, result.Steps).ToArray(),
             }),
             Extra = extra,
         });
     }
+
+    /// <summary>The shape of a per-target array of T targets at R L1 ratios: (T, R, trailing…), T and R left out where 1.</summary>
+    public static int[] Leading(int targets, int ratios, params int[] trailing) =>
+        [.. new[] { targets, ratios }.Where(d => d > 1), .. trailing];
 
     /// <summary>The exit code and stderr lines for the statuses of the first <paramref name="paths"/> paths of a sweep.</summary>
     public static int Report(PathResult result, TextWriter stdout, TextWriter stderr, OutputFormat format, string what, string output)

@@ -132,7 +132,8 @@ public sealed class ShardMergeTests : IDisposable
         string manifest = File.ReadAllText(Path.Combine(folders[1], "shard.json"));
         Assert.Contains("\"start\": 7", manifest);
         Assert.Contains("\"end\": 15", manifest);
-        Assert.Contains("\"problems\": 23", manifest);
+        Assert.Contains("\"units\": 23", manifest);
+        Assert.Contains("\"command\": \"solve\"", manifest);
         string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_x)));
         Assert.Contains($"\"sha256\": \"{sha}\"", manifest);
         Assert.Contains($"\"bytes\": {new FileInfo(_x).Length}", manifest);
@@ -187,12 +188,12 @@ public sealed class ShardMergeTests : IDisposable
         Assert.Equal(0, CliRunner.Run(Solve(In("positive"), "1/2", "--positive")).Exit);
         (exit, _, stderr) = CliRunner.Run("merge", folders[0], In("positive"), "--out", In("merged"));
         Assert.Equal(2, exit);
-        Assert.Contains($"shard {In("positive")} (1/2, problems [11, 23)) was solved with --positive true but {folders[0]} with --positive false", stderr);
+        Assert.Contains($"shard {In("positive")} (1/2, problems [11, 23)) was run with --positive true but {folders[0]} with --positive false", stderr);
 
         Assert.Equal(0, CliRunner.Run(Solve(In("reference"), "1/2", "--backend", "reference")).Exit);
         (exit, _, stderr) = CliRunner.Run("merge", folders[0], In("reference"), "--out", In("merged"));
         Assert.Equal(2, exit);
-        Assert.Contains("was solved with --backend reference but", stderr);
+        Assert.Contains("was run with --backend reference but", stderr);
         Assert.False(Directory.Exists(In("merged")));
     }
 
@@ -233,10 +234,12 @@ public sealed class ShardMergeTests : IDisposable
 
     [Theory]
     [InlineData("{", "shard.json is not valid JSON")]
-    [InlineData("{\"format\": \"gpusparse-shard/1\", \"problems\": 23, \"start\": 0, \"end\": 12, \"inputs\": [{\"option\": \"--x\"}], \"options\": {}}",
-        "is not a gpusparse-shard/1 manifest")]
-    [InlineData("{\"format\": \"gpusparse-shard/1\", \"problems\": 23, \"start\": 0, \"end\": 30, \"inputs\": [], \"options\": {}}",
-        "names problems [0, 30) outside the batch of 23")]
+    [InlineData("{\"format\": \"gpusparse-shard/2\", \"command\": \"solve\", \"unit\": \"problem\", \"units\": 23, \"start\": 0, \"end\": 12, \"inputs\": [{\"option\": \"--x\"}], \"options\": {}}",
+        "is not a gpusparse-shard/2 manifest")]
+    [InlineData("{\"format\": \"gpusparse-shard/1\", \"problems\": 23, \"start\": 0, \"end\": 12, \"inputs\": [], \"options\": {}}",
+        "is not a gpusparse-shard/2 manifest (one written by another version")]
+    [InlineData("{\"format\": \"gpusparse-shard/2\", \"command\": \"solve\", \"unit\": \"problem\", \"units\": 23, \"start\": 0, \"end\": 30, \"inputs\": [], \"options\": {}}",
+        "names problems [0, 30) outside the 23 of the run")]
     public void ADamagedManifestIsRefused(string manifest, string message)
     {
         var folders = SolveShards(2);
