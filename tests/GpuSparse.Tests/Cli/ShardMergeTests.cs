@@ -142,6 +142,102 @@ public sealed class ShardMergeTests : IDisposable
         Assert.Contains("\"index\": 7,", File.ReadAllText(Path.Combine(folders[1], "result.json")));
     }
 
+    // Runs with inputs hashed in blocks of 4 KiB: X (23 × 30 × 9 float64 after a 128-byte header) is 13 blocks, and
+    // shard 1/3 (problems [7, 15), bytes [15248, 32528)) reads blocks 0 (the header) and 3 … 7, of which it shares
+    // 0 with both others, 3 with shard 0 and 7 with shard 2.
+    private static T WithBlocksOf4KiB<T>(Func<T> run)
+    {
+        GpuSparse.Cli.Sharding.ShardInput.BlockBytesOverride.Value = 4096;
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            GpuSparse.Cli.Sharding.ShardInput.BlockBytesOverride.Value = null;
+        }
+    }
+
+    // Adds 1 to X[k, 0, 0] in place (same size, one value's bytes changed); returns the byte offset of that value.
+    private long ChangeDesign(int problem)
+    {
+        long dataStart;
+        using (var stream = File.OpenRead(_x))
+        {
+            NpyReader.ReadHeader(stream, _x);
+            dataStart = stream.Position;
+        }
+        var x = NpyReader.Read(_x).ToDouble();
+        x[problem * Samples * Features] += 1;
+        NpyWriter.Write(_x, x, Problems, Samples, Features);
+        return dataStart + (long)problem * Samples * Features * sizeof(double);
+    }
+
+    [Fact]
+    public void AShardHashesOnlyTheBlocksOfItsRowsAndTheHeader()
+    {
+        var folders = WithBlocksOf4KiB(() => SolveShards(3));
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folders[1], "shard.json")));
+        var inputs = json.RootElement.GetProperty("inputs").EnumerateArray().ToDictionary(i => i.GetProperty("option").GetString()!);
+        var bytes = File.ReadAllBytes(_x);
+        var x = inputs["--x"];
+        Assert.Equal(bytes.Length, x.GetProperty("bytes").GetInt64());
+        Assert.Equal(4096, x.GetProperty("block_bytes").GetInt64());
+        var blocks = x.GetProperty("blocks").EnumerateArray().ToList();
+        Assert.Equal([0, 3, 4, 5, 6, 7], blocks.Select(b => b.GetProperty("index").GetInt32()));
+        foreach (var block in blocks)
+        {
+            int index = block.GetProperty("index").GetInt32();
+            var expected = System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(index * 4096, Math.Min(4096, bytes.Length - index * 4096)));
+            Assert.Equal(Convert.ToHexStringLower(expected), block.GetProperty("sha256").GetString());
+        }
+        // y (23 × 30 after the header, 5648 bytes): shard 1's rows lie in block 0; the (K,) alphas are read whole.
+        Assert.Equal([0], inputs["--y"].GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("index").GetInt32()));
+        Assert.Equal(1, inputs["--alpha"].GetProperty("blocks").GetArrayLength());
+    }
+
+    [Fact]
+    public void AChangedInputByteInOneShardsRangeIsCaughtByMerge()
+    {
+        // Shards 0 and 2 read X, then a value of problem 10 (shard 1's) changes, then shard 1 runs.
+        var folders = Enumerable.Range(0, 3).Select(i => In($"s{i}")).ToArray();
+        Assert.Equal(0, CliRunner.Run(Solve(folders[0], "0/3")).Exit);
+        Assert.Equal(0, CliRunner.Run(Solve(folders[2], "2/3")).Exit);
+        ChangeDesign(10);
+        Assert.Equal(0, CliRunner.Run(Solve(folders[1], "1/3")).Exit);
+        var (exit, _, stderr) = CliRunner.Run(["merge", .. folders, "--out", In("merged")]);
+        Assert.Equal(2, exit);
+        // The file is smaller than a 64 MiB block: its one block is every shard's.
+        Assert.Contains($"shard {folders[1]} (1/3, problems [7, 15)): --x {_x} is not the file {folders[0]} read ({_x}): its block 0 (bytes [0, {new FileInfo(_x).Length})) has SHA-256", stderr);
+        Assert.False(Directory.Exists(In("merged")));
+    }
+
+    [Fact]
+    public void AChangeInABlockTwoShardsReadIsCaughtAndOneInABlockOnlyOneShardReadMixesNoFiles()
+    {
+        var folders = Enumerable.Range(0, 3).Select(i => In($"s{i}")).ToArray();
+        WithBlocksOf4KiB(() =>
+        {
+            Assert.Equal(0, CliRunner.Run(Solve(folders[0], "0/3")).Exit);
+            Assert.Equal(0, CliRunner.Run(Solve(folders[2], "2/3")).Exit);
+            // Problem 10 starts at byte 21728: block 5, which only shard 1 reads. Merging cannot tell, and need not: the
+            // shards' bytes are those of the changed file, whose unsharded solve the merge then is.
+            Assert.Equal(5, ChangeDesign(10) / 4096);
+            Assert.Equal(0, CliRunner.Run(Solve(folders[1], "1/3")).Exit);
+            Assert.Equal(0, CliRunner.Run(["merge", .. folders, "--out", In("merged")]).Exit);
+            Assert.Equal(0, CliRunner.Run(Solve(In("full"), null)).Exit);
+            AssertSameFiles(In("full"), In("merged"));
+
+            // Problem 7 starts at byte 15248: block 3, which shard 0 read too (before the change).
+            Assert.Equal(3, ChangeDesign(7) / 4096);
+            Assert.Equal(0, CliRunner.Run(Solve(folders[1], "1/3", "--overwrite")).Exit);
+            var (exit, _, stderr) = CliRunner.Run(["merge", .. folders, "--out", In("merged2")]);
+            Assert.Equal(2, exit);
+            Assert.Contains($"shard {folders[1]} (1/3, problems [7, 15)): --x {_x} is not the file {folders[0]} read ({_x}): its block 3 (bytes [12288, 16384))", stderr);
+            return 0;
+        });
+    }
+
     [Fact]
     public void AMissingShardIsRefusedByNameAndARerunOfItAloneCompletesTheMerge()
     {
