@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes a batch of K sparse-regression problems as .npy files without numpy: X (K, n, p), y (K, n), alpha (K,).
+"""Writes a batch of K sparse-regression problems as .npy files without numpy: X (K, n, p), y (K, n), alpha (K,),
+and X0 (n, p), the first problem's design, on which y's K rows are K targets of a sweep (path, cv).
 
 Usage: make_inputs.py FOLDER K [n p [BLOCK]]. Deterministic (a fixed-seed random.Random), so reruns write the
 same bytes. With BLOCK, BLOCK distinct problems are generated and repeated until K: the way to write a batch of
@@ -48,6 +49,9 @@ def main():
             for _ in range(whole):
                 f.write(data)
             f.write(data[:rest * size * 8])
+    with open(folder / "X0.npy", "wb") as f:
+        f.write(npy_header((n, p)))
+        f.write(pack(x[:n * p]))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # End-to-end test of the Slurm job array (scripts/slurm): starts a real single-node Slurm cluster on this
 # machine (munged, slurmctld, slurmd; localhost, 2 CPUs), submits a sharded solve and its merge, checks the
 # merged result is the unsharded solve bit for bit, then kills one array task while it runs and shows that
-# resubmitting that task alone completes the merge. The cluster is always shut down (trap). Needs root and
+# resubmitting that task alone completes the merge, and runs a sharded path (submit.sh --command path) whose merge is
+# the unsharded path bit for bit. The cluster is always shut down (trap). Needs root and
 # Debian's slurm-wlm and munge (installed when missing). Ends with "slurm: N passed, N failed".
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -88,12 +89,13 @@ done
 if ! sinfo -h -o %T | grep -qE '^idle'; then
   echo "the node did not come up:" >&2; sinfo >&2; tail -20 "$work/log/slurmctld.log" "$work/log/slurmd.log" >&2; failed=1; finish
 fi
-echo "slurm cluster up: $(sinfo -h -o '%P %D node(s) %c CPUs %T')"
+echo "slurm cluster up after ${SECONDS} s: $(sinfo -h -o '%P %D node(s) %c CPUs %T')"
 
 # The CLI, built once; every array task runs the same published files.
 dotnet publish "$repo/src/GpuSparse.Cli" -c Release -o "$work/cli" --nologo -v quiet >"$work/log/publish.log" 2>&1 \
   || { tail -30 "$work/log/publish.log" >&2; failed=1; finish; }
 export GPUSPARSE=$work/cli/GpuSparse.Cli
+echo "CLI published after ${SECONDS} s"
 
 # job_state JOBID: COMPLETED, FAILED, CANCELLED, RUNNING, PENDING, … (an array: one line per task)
 job_state() { scontrol -o show job "$1" 2>/dev/null | sed -nE 's/.*JobState=([A-Z_]+).*/\1/p'; }
@@ -126,6 +128,8 @@ check "array tasks all completed" test "$(job_state "$array" | sort -u)" = COMPL
 check "merge job completed" test "$(job_state "$merge")" = COMPLETED
 check "merged result is the unsharded solve bit for bit" same_as_unsharded "$work/run1/result"
 
+echo "[${SECONDS} s] solve array merged"
+
 # 2. Kill task 1 while it runs: no shard folder is left, the merge is never run; resubmitting task 1 alone completes it.
 ids=$("$repo/scripts/slurm/submit.sh" 4 "$work/run2" -- "${solve_args[@]}") || { failed=1; finish; }
 array=$(awk '/^array/ {print $2}' <<<"$ids") merge=$(awk '/^merge/ {print $2}' <<<"$ids")
@@ -149,6 +153,26 @@ echo "resubmitted task 1 as $array, merge $merge"
 wait_for "$array" 120 && wait_for "$merge" 60
 check "resubmitted task and merge completed" test "$(job_state "$array") $(job_state "$merge")" = "COMPLETED COMPLETED"
 check "merged result after the rerun is the unsharded solve bit for bit" same_as_unsharded "$work/run2/result"
+echo "[${SECONDS} s] killed task rerun and merged"
+
+# 3. A sweep: path over the 400 rows of a y as targets of one design, 3 shards of the targets.
+python3 "$repo/tests/slurm/make_inputs.py" "$work/sweep" 400 50 40
+path_args=(--x "$work/sweep/X0.npy" --y "$work/sweep/y.npy" --l1-ratio 1,0.5 --n-lambda 10)
+"$GPUSPARSE" path "${path_args[@]}" --out "$work/full-path" >/dev/null 2>&1 || { echo "the unsharded path failed" >&2; failed=1; finish; }
+ids=$("$repo/scripts/slurm/submit.sh" --command path 3 "$work/run3" -- "${path_args[@]}") || { failed=1; finish; }
+array=$(awk '/^array/ {print $2}' <<<"$ids") merge=$(awk '/^merge/ {print $2}' <<<"$ids")
+echo "submitted path array $array and merge $merge"
+wait_for "$array" 120 && wait_for "$merge" 60
+check "path array and merge completed" test "$(job_state "$array" | sort -u) $(job_state "$merge")" = "COMPLETED COMPLETED"
+same_as_unsharded_path() {
+  local file
+  for file in alphas.npy coefs.npy intercepts.npy gaps.npy iterations.npy; do
+    cmp -s "$work/full-path/$file" "$1/$file" || { echo "$1/$file differs" >&2; return 1; }
+  done
+  diff <(grep -v '"elapsed_seconds"' "$work/full-path/result.json") <(grep -v '"elapsed_seconds"' "$1/result.json") >&2
+}
+check "merged path is the unsharded path bit for bit" same_as_unsharded_path "$work/run3/result"
+echo "[${SECONDS} s] path array merged"
 if [ "$failed" -gt 0 ]; then
   for log in "$work"/run*/logs/*.out; do echo "== $log"; tail -5 "$log"; done >&2
   tail -20 "$work/log/slurmctld.log" >&2
