@@ -164,7 +164,7 @@ internal static class ShardSet
         string which = "";
         if (shards.All(s => s.Manifest.Shards == m.Shards))
         {
-            var missing = Enumerable.Range(0, m.Shards).Select(i => new ShardSpec(i, m.Shards, ShardUnit.Problem))
+            var missing = Enumerable.Range(0, m.Shards).Select(i => new ShardSpec(i, m.Shards, ShardUnit.Named(m.Unit)))
                 .Where(s => s.StartOf(m.Units) < end && s.EndOf(m.Units) > start).Select(s => s.ToString());
             which = $"shard {string.Join(", ", missing)} is missing: ";
         }

@@ -12,6 +12,9 @@ internal sealed record ShardUnit(string Name, string Symbol)
     public static readonly ShardUnit Problem = new("problem", "K");
 
     public static readonly ShardUnit Target = new("target", "T");
+
+    /// <summary>The unit a manifest names (<see cref="Problem"/> for any name but <c>target</c>).</summary>
+    public static ShardUnit Named(string name) => name == Target.Name ? Target : Problem;
 }
 
 /// <summary>

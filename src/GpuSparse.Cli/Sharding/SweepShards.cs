@@ -57,7 +57,7 @@ internal static class SweepShards
         var request = input.Request;
         var shard = request.Shard ?? throw new InvalidOperationException("a manifest is written by a shard only");
         int start = input.FirstTarget, end = start + input.Targets;
-        var inputs = new List<ShardInput> { ShardInput.Rows("--x", request.X, start, end, unitRank: 3) };
+        var inputs = new List<ShardInput> { ShardInput.Whole("--x", request.X) };
         if (request.Y is not null)
             inputs.Add(ShardInput.Rows("--y", request.Y, start, end, unitRank: 2));
         if (request.LambdasPath is not null)
