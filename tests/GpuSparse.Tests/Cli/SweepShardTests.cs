@@ -126,6 +126,29 @@ public sealed class SweepShardTests : IDisposable
             inputs["--y"].GetProperty("blocks")[0].GetProperty("sha256").GetString());
     }
 
+    [Fact]
+    public void ASweepShardHashesOnlyTheBlocksOfItsTargetsRowsOfY()
+    {
+        // y (5 × 30 float64 after a 128-byte header, 1328 bytes) in blocks of 256: shard 1/2 (targets [2, 5), bytes
+        // [608, 1328)) reads blocks 2 … 5 and the header's block 0; X, shared by every target, is hashed whole.
+        ShardInput.BlockBytesOverride.Value = 256;
+        string[] folders;
+        try
+        {
+            folders = Shards("path", 2);
+        }
+        finally
+        {
+            ShardInput.BlockBytesOverride.Value = null;
+        }
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folders[1], ShardManifest.FileName)));
+        var inputs = json.RootElement.GetProperty("inputs").EnumerateArray().ToDictionary(i => i.GetProperty("option").GetString()!);
+        static int[] Blocks(JsonElement input) => [.. input.GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("index").GetInt32())];
+        Assert.Equal([0, 2, 3, 4, 5], Blocks(inputs["--y"]));
+        Assert.Equal(Enumerable.Range(0, (int)((new FileInfo(_x).Length + 255) / 256)), Blocks(inputs["--x"]));
+        Assert.Equal(0, CliRunner.Run(["merge", .. folders, "--out", In("merged")]).Exit);
+    }
+
     [Theory]
     [InlineData("path", "6/7", "holds T = 5 target(s), fewer than the N = 7 shards; use at most 5 shards")]
     [InlineData("cv", "0/6", "holds T = 5 target(s), fewer than the N = 6 shards")]
