@@ -26,7 +26,7 @@ internal sealed record InputBlock(long Index, string Sha256);
 /// <param name="Blocks">The blocks the shard read, by increasing index.</param>
 internal sealed record ShardInput(string Option, string Path, long Bytes, long BlockBytes, IReadOnlyList<InputBlock> Blocks)
 {
-    /// <summary>B: 64 MiB, a few hundred ms of SHA-256, small next to a shard's share of a large file.</summary>
+    /// <summary>B: 64 MiB, small next to a shard's share of a large file, and few blocks (manifest entries) for it.</summary>
     public const long DefaultBlockBytes = 64L << 20;
 
     /// <summary>Tests set a small block size here (for their own async flow) to cut small files into many blocks.</summary>
