@@ -110,7 +110,7 @@ internal static class SolverBackends
             }
             var devices = backend.Devices;
             for (int device = 0; device < devices.Count; device++)
-                yield return new BackendDescription(backend.Name, backend.HasDevices && devices.Count > 1 ? $"device {device}: {devices[device]}" : devices[device],
+                yield return new BackendDescription(backend.Name, backend.HasDevices ? $"device {device}: {devices[device]}" : devices[device],
                     precisions, true, device == 0 ? backend.Summary : $"--devices {device} or all");
         }
     }

@@ -126,7 +126,7 @@ public sealed class MultiDeviceBackend : ISolverBackend
     internal static int[] Split(int count, IReadOnlyList<double> rates)
     {
         double total = rates.Sum();
-        var shares = rates.Select(r => count * r / total).ToArray();
+        var shares = rates.Select(rate => count * rate / total).ToArray();
         var counts = shares.Select(s => (int)Math.Floor(s)).ToArray();
         int left = count - counts.Sum();
         foreach (int d in Enumerable.Range(0, counts.Length).OrderByDescending(d => shares[d] - counts[d]).ThenBy(d => d).Take(left))

@@ -15,9 +15,9 @@ public static class ProblemNumbering
     /// <param name="problems">The part's results, in its order.</param>
     /// <param name="first">The index in the whole batch of the part's problem 0.</param>
     public static IReadOnlyList<ProblemResult> Renumbered(IReadOnlyList<ProblemResult> problems, int first) =>
-        first == 0 ? problems : [.. problems.Select((r, k) => r.Message is { } message && Names(message, k, out int length)
-            ? r with { Message = $"problem {first + k}{message[length..]}" }
-            : r)];
+        first == 0 ? problems : [.. problems.Select((result, k) => result.Message is { } message && Names(message, k, out int length)
+            ? result with { Message = $"problem {first + k}{message[length..]}" }
+            : result)];
 
     // Whether the message begins "problem k" (not "problem k0…"), and how long that is.
     private static bool Names(string message, int k, out int length)
