@@ -28,7 +28,7 @@ internal static class CommandFailures
     public static int ExitCodeOf(Exception exception) => exception switch
     {
         InputException or ArgumentException or IOException or UnauthorizedAccessException
-            or DeviceOutOfMemoryException or OutOfMemoryException => ExitCodes.BadInput,
+            or DeviceOutOfMemoryException or OutOfMemoryException or NotSupportedException => ExitCodes.BadInput,
         OperationCanceledException => ExitCodes.SomeProblemsFailed,
         _ => ExitCodes.InternalError,
     };
@@ -40,6 +40,7 @@ internal static class CommandFailures
         FileNotFoundException missing => $"{missing.FileName ?? "a file"}: file not found",
         ArgumentException argument => WithoutParameterName(argument),
         DeviceOutOfMemoryException => $"the device cannot hold this input ({exception.Message}); try --backend cd",
+        NotSupportedException => $"{exception.Message} (choose another --algorithm or --backend; gpusparse info lists what each runs)",
         OutOfMemoryException => "not enough memory for this input; solve it in parts, or use --precision f32",
         IOException or UnauthorizedAccessException => exception.Message,
         OperationCanceledException => "cancelled before anything finished; nothing was written",

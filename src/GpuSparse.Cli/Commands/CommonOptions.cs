@@ -14,8 +14,8 @@ internal static class CommonOptions
 
     /// <summary><c>--backend</c>; <paramref name="sweep"/>: for <c>path</c> and <c>cv</c>, where <c>auto</c> is always <c>cd</c>.</summary>
     public static Option<string> Backend(bool sweep = false) => Choice("--backend",
-        $"where to solve: auto ({(sweep ? "cd, whose path engine walks whole paths" : "CUDA when present, else cd")}), cd (coordinate descent, managed), " +
-        "reference (managed ISTA/FISTA), cpu (ILGPU CPU accelerator) or cuda", "auto", SolverBackends.Names);
+        $"where to solve: auto ({(sweep ? "cd, whose path engine walks whole paths" : "CUDA when present, else cd")}), " +
+        string.Join(", ", GpuSparse.Backends.BackendRegistry.Backends.Select(backend => backend.Name)), "auto", SolverBackends.Names);
 
     public static Option<string> Devices() => new("--devices")
     {
@@ -25,7 +25,20 @@ internal static class CommonOptions
 
     public static Option<string> Precision() => Choice("--precision", "f64 or f32", "f64", "f64", "f32");
 
-    public static Option<string> Algorithm() => Choice("--algorithm", "fista or ista (the proximal-gradient backends; cd runs coordinate descent whatever this says)", "fista", "fista", "ista");
+    public static Option<string> Algorithm() => Choice("--algorithm",
+        "auto (the backend's own: fista on reference, cd on cd, on a device cd for p ≤ 64 else fista), fista, ista, cd (coordinate descent, " +
+        "Gram or residual form by shape), cd-gram or cd-residual; a backend that cannot run it says so", "auto", AlgorithmNames.Keys.ToArray());
+
+    /// <summary>The <c>--algorithm</c> values and the algorithms they name.</summary>
+    public static readonly IReadOnlyDictionary<string, SolverAlgorithm> AlgorithmNames = new Dictionary<string, SolverAlgorithm>
+    {
+        ["auto"] = SolverAlgorithm.Auto,
+        ["fista"] = SolverAlgorithm.Fista,
+        ["ista"] = SolverAlgorithm.Ista,
+        ["cd"] = SolverAlgorithm.CoordinateDescent,
+        ["cd-gram"] = SolverAlgorithm.GramCoordinateDescent,
+        ["cd-residual"] = SolverAlgorithm.ResidualCoordinateDescent,
+    };
 
     public static Option<double> Tolerance(double defaultValue = 1e-4) => new("--tol")
     {
@@ -79,7 +92,10 @@ internal static class CommonOptions
         _ => OutputFormat.Table,
     };
 
-    public static SolverAlgorithm ParseAlgorithm(string value) => value == "ista" ? SolverAlgorithm.Ista : SolverAlgorithm.Fista;
+    public static SolverAlgorithm ParseAlgorithm(string value) => AlgorithmNames[value];
+
+    /// <summary>The <c>--algorithm</c> value of <paramref name="algorithm"/>.</summary>
+    public static string AlgorithmName(SolverAlgorithm algorithm) => AlgorithmNames.First(pair => pair.Value == algorithm).Key;
 
     private static Option<string> Choice(string name, string description, string defaultValue, params string[] values)
     {

@@ -68,8 +68,9 @@ internal sealed class ModelArguments(string xDescription, string yDescription, s
     public OutputFormat ParsedFormat(ParseResult parse) => CommonOptions.ParseFormat(parse.GetValue(Format)!);
 
     /// <summary>
-    /// The name of the algorithm a backend runs: <c>cd</c> is coordinate descent whatever <c>--algorithm</c> says.
+    /// The name of the algorithm a backend runs: the <c>--algorithm</c> value, <c>auto</c> named by what it runs on the
+    /// backend (<c>cd</c> on cd, else fista; on a device with p ≤ 64 it is coordinate descent on G).
     /// </summary>
     public static string AlgorithmRun(string backend, SolverAlgorithm algorithm) =>
-        backend == "cd" ? "cd" : algorithm.ToString().ToLowerInvariant();
+        algorithm != SolverAlgorithm.Auto ? CommonOptions.AlgorithmName(algorithm) : backend == "cd" ? "cd" : "fista";
 }

@@ -160,7 +160,7 @@ internal static class SolveCommand
             ["--positive"] = request.Positive ? "true" : "false",
             ["--tol"] = request.Options.Tolerance.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             ["--max-iter"] = request.Options.MaxIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["--algorithm"] = request.Options.Algorithm.ToString().ToLowerInvariant(),
+            ["--algorithm"] = CommonOptions.AlgorithmName(request.Options.Algorithm),
             ["--precision"] = request.Precision,
             ["--backend"] = request.Backend,
         };

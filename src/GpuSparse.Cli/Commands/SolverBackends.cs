@@ -13,13 +13,13 @@ namespace GpuSparse.Cli.Commands;
 internal sealed record BackendDescription(string Name, string Device, string Precisions, bool Available, string Note);
 
 /// <summary>
-/// The one place the command line chooses where problems are solved: <c>--backend auto</c> takes the best
-/// available. Accelerated backends plug in here (a case in <see cref="Create"/> and rows in <see cref="Describe"/>).
+/// The command line's view of <see cref="BackendRegistry"/>: <c>--backend</c> names, <c>--devices</c> lists and the
+/// rows of <c>info</c> all come from it; <c>auto</c> is the registry's choice.
 /// </summary>
 internal static class SolverBackends
 {
     /// <summary>The values <c>--backend</c> accepts.</summary>
-    public static readonly string[] Names = ["auto", "cd", "reference", "cpu", "cuda"];
+    public static readonly string[] Names = [.. BackendRegistry.Names];
 
     /// <summary>
     /// Creates the named backend on the accelerators <paramref name="devices"/> names (<c>--devices all|0,1,…</c>):
@@ -32,25 +32,21 @@ internal static class SolverBackends
     {
         if (devices is null)
             return Create(name);
-        string kind = name == "auto" ? (IlgpuBackend.IsCudaAvailable ? "cuda" : "cd") : name;
+        var backend = name == BackendRegistry.Auto ? BackendRegistry.ChooseAuto() : Describe(name);
         bool all = devices == "all";
-        if (kind is "cd" or "reference")
+        if (!backend.HasDevices)
             return all ? Create(name)
-                : throw new InputException($"--devices {devices}: the {kind} backend runs on every CPU core already; " +
-                    "--devices chooses accelerators of --backend cuda or cpu (or give --devices all)");
-        int[] indices = all ? [.. Enumerable.Range(0, kind == "cuda" ? Math.Max(CudaDevices.Names.Count, 1) : 1)] : ParseDevices(devices);
-        var created = new List<ISolverBackend>();
+                : throw new InputException($"--devices {devices}: the {backend.Name} backend runs on every CPU core already; " +
+                    $"--devices chooses accelerators of --backend {string.Join(" or ", BackendRegistry.Backends.Where(b => b.HasDevices).Select(b => b.Name))} (or give --devices all)");
+        int[] indices = all ? [.. Enumerable.Range(0, Math.Max(backend.Devices.Count, 1))] : ParseDevices(devices);
         try
         {
-            foreach (int index in indices)
-                created.Add(kind == "cuda" ? IlgpuBackend.CreateCuda(index) : IlgpuBackend.CreateCpu());
+            return backend.Create(indices);
         }
         catch (NotSupportedException e)
         {
-            created.ForEach(d => d.Dispose());
             throw new InputException($"--devices {devices}: {e.Message}", e);
         }
-        return created.Count == 1 ? created[0] : new MultiDeviceBackend(created);
     }
 
     private static int[] ParseDevices(string text)
@@ -65,21 +61,15 @@ internal static class SolverBackends
         return indices;
     }
 
-    /// <summary>Creates the named backend; <c>auto</c> is the best one available.</summary>
+    /// <summary>Creates the named backend; <c>auto</c> is the registry's choice for <paramref name="use"/>.</summary>
     /// <exception cref="InputException">The backend cannot run here (no CUDA device): the message says what to run instead.</exception>
-    public static ISolverBackend Create(string name)
+    public static ISolverBackend Create(string name, BackendUse use = BackendUse.Batch)
     {
+        if (name != BackendRegistry.Auto)
+            Describe(name);
         try
         {
-            return name switch
-            {
-                "auto" => Backend.Create(BackendKind.Auto),
-                "cd" => Backend.Create(BackendKind.CoordinateDescent),
-                "reference" => Backend.Create(BackendKind.Reference),
-                "cpu" => Backend.Create(BackendKind.Cpu),
-                "cuda" => Backend.Create(BackendKind.Cuda),
-                _ => throw new ArgumentOutOfRangeException("--backend", name, $"unknown backend; choose one of {string.Join(", ", Names)}"),
-            };
+            return BackendRegistry.Create(name, use);
         }
         catch (NotSupportedException e)
         {
@@ -88,27 +78,40 @@ internal static class SolverBackends
     }
 
     /// <summary>
-    /// The backend of a sweep (<c>path</c>, <c>cv</c>): as <see cref="Create"/>, except that <c>auto</c> is always
-    /// <c>cd</c>, whose path engine walks whole paths on one Gram matrix per design; the device backends have no
-    /// path engine yet and would solve a sweep one batch per λ step.
+    /// The backend of a sweep (<c>path</c>, <c>cv</c>): as <see cref="Create(string, BackendUse)"/>, with <c>auto</c> the
+    /// registry's choice for sweeps (a backend whose path engine walks whole paths on one Gram matrix per design).
     /// </summary>
     /// <exception cref="InputException">The backend cannot run here (no CUDA device).</exception>
-    public static ISolverBackend CreateForSweeps(string name) => Create(name == "auto" ? "cd" : name);
+    public static ISolverBackend CreateForSweeps(string name) => Create(name, BackendUse.Sweep);
+
+    // The registry's entry; an unknown name is bad usage (the parser accepts only Names, so only a caller's bug gets here).
+    private static BackendDescriptor Describe(string name)
+    {
+        try
+        {
+            return BackendRegistry.Get(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InputException($"--backend {name}: {e.Message}", e);
+        }
+    }
 
     /// <summary>Every backend and device found, for <c>info</c>.</summary>
     public static IEnumerable<BackendDescription> Describe()
     {
-        yield return new BackendDescription("reference", $"managed CPU, {Environment.ProcessorCount} threads", "f32, f64", true,
-            "the oracle: plain managed ISTA/FISTA, problems in parallel");
-        yield return new BackendDescription("cd", $"managed CPU, {Environment.ProcessorCount} threads", "f32, f64", true,
-            "coordinate descent on the Gram matrix: the fastest CPU path, picked by --backend auto without CUDA");
-        yield return new BackendDescription("cpu", "ILGPU CPU accelerator (emulated GPU threads)", "f32, f64", true,
-            "runs the device kernels on the CPU, bit-identical to the reference; slow, for testing; --devices 0,1 runs two emulated devices");
-        var cuda = CudaDevices.Names;
-        if (cuda.Count == 0)
-            yield return new BackendDescription("cuda", "none found", "f32, f64", false, "no CUDA driver or device on this machine");
-        for (int device = 0; device < cuda.Count; device++)
-            yield return new BackendDescription("cuda", $"device {device}: {cuda[device]}", "f32, f64", true,
-                device == 0 ? "one device thread per problem; picked by --backend auto; --devices all splits a batch over every device" : $"--devices {device} or all");
+        foreach (var backend in BackendRegistry.Backends)
+        {
+            string precisions = string.Join(", ", backend.Capabilities.Precisions.Select(type => type == typeof(float) ? "f32" : type == typeof(double) ? "f64" : type.Name));
+            if (!backend.IsAvailable)
+            {
+                yield return new BackendDescription(backend.Name, "none found", precisions, false, backend.UnavailableReason!);
+                continue;
+            }
+            var devices = backend.Devices;
+            for (int device = 0; device < devices.Count; device++)
+                yield return new BackendDescription(backend.Name, backend.HasDevices ? $"device {device}: {devices[device]}" : devices[device],
+                    precisions, true, device == 0 ? backend.Summary : $"--devices {device} or all");
+        }
     }
 }

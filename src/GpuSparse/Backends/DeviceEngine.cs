@@ -1,35 +1,38 @@
 using GpuSparse.Kernels.OnChip;
+using GpuSparse.Solvers;
 
 namespace GpuSparse.Backends;
 
-/// <summary>The algorithm an ILGPU device runs, chosen per problem shape.</summary>
+/// <summary>
+/// How an ILGPU device runs the algorithm of <see cref="SolverOptions.Algorithm"/>: which kernels, chosen per problem
+/// shape. An engine never runs another algorithm than the one asked for: a mismatch is refused.
+/// </summary>
 public enum DeviceEngine
 {
     /// <summary>
-    /// Coordinate descent on G (<see cref="GramCoordinateDescent"/>) for p ≤ 64, where G fits in a warp's
-    /// shared memory, otherwise the proximal-gradient iteration <see cref="Solvers.SolverOptions.Algorithm"/> names with
-    /// a block per problem (<see cref="BlockProximalGradient"/>).
+    /// By the algorithm: coordinate descent on G (<see cref="GramCoordinateDescent"/>) for
+    /// <see cref="SolverAlgorithm.Auto"/> with p ≤ 64 (G fits in a warp's shared memory) and for the coordinate-descent
+    /// algorithms; ISTA/FISTA (FISTA for Auto with p &gt; 64) with a block per problem (<see cref="BlockProximalGradient"/>).
     /// </summary>
     Auto,
 
-    /// <summary>ISTA or FISTA as <see cref="Solvers.SolverOptions.Algorithm"/> says, one thread per problem, in the reference's operation order.</summary>
+    /// <summary>ISTA or FISTA, one thread per problem, in the reference's operation order.</summary>
     ProximalGradient,
 
     /// <summary>
-    /// Cyclic coordinate descent on G = X_wᵀX_w/n, a warp per problem with G in shared memory (p ≤ 64); the
-    /// iteration, statuses and messages of the <c>cd</c> backend (<see cref="Solvers.SolverOptions.Algorithm"/> is ignored;
-    /// iterations count sweeps).
+    /// Cyclic coordinate descent on G = X_wᵀX_w/n, a warp per problem with G in shared memory (p ≤ 64), with the
+    /// iteration, statuses and messages of the <c>cd</c> backend's Gram form; iterations count sweeps.
     /// </summary>
     GramCoordinateDescent,
 
     /// <summary>
-    /// ISTA or FISTA as <see cref="Solvers.SolverOptions.Algorithm"/> says, a thread block per problem with X in shared
-    /// memory when it fits (40 KB), in the reference's operation order (for wide problems, e.g. 50 × 200).
+    /// ISTA or FISTA, a thread block per problem with X in shared memory when it fits (40 KB), in the reference's
+    /// operation order (for wide problems, e.g. 50 × 200).
     /// </summary>
     BlockProximalGradient,
 }
 
-/// <summary>The engine choice by shape.</summary>
+/// <summary>The engine choice by algorithm and shape.</summary>
 internal static class DeviceEngines
 {
     /// <summary>Whether <paramref name="engine"/> (resolved) iterates by ISTA/FISTA and keeps its state in device memory.</summary>
@@ -38,11 +41,35 @@ internal static class DeviceEngines
 
     /// <summary>The engine that runs problems with <paramref name="features"/> coefficients when <paramref name="engine"/> is asked for.</summary>
     /// <exception cref="NotSupportedException">Coordinate descent on G was asked for with p &gt; 64.</exception>
-    public static DeviceEngine Resolve(DeviceEngine engine, int features) => engine switch
+    public static DeviceEngine Resolve(DeviceEngine engine, int features) => ForAlgorithm(engine, SolverAlgorithm.Auto, features);
+
+    /// <summary>
+    /// The engine that runs <paramref name="algorithm"/> on problems with <paramref name="features"/> coefficients when
+    /// <paramref name="engine"/> is asked for.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The engine cannot run the algorithm, or coordinate descent on G with p &gt; 64.</exception>
+    public static DeviceEngine ForAlgorithm(DeviceEngine engine, SolverAlgorithm algorithm, int features)
     {
-        DeviceEngine.Auto => features <= GramCoordinateDescentKernel.MaxFeatures ? DeviceEngine.GramCoordinateDescent : DeviceEngine.BlockProximalGradient,
-        DeviceEngine.GramCoordinateDescent when features > GramCoordinateDescentKernel.MaxFeatures =>
-            throw new NotSupportedException($"the device's coordinate descent keeps G in shared memory, for p ≤ {GramCoordinateDescentKernel.MaxFeatures}, not p = {features}; use DeviceEngine.Auto or ProximalGradient"),
-        _ => engine,
-    };
+        bool proximal = algorithm is SolverAlgorithm.Ista or SolverAlgorithm.Fista;
+        bool fits = features <= GramCoordinateDescentKernel.MaxFeatures;
+        if (algorithm == SolverAlgorithm.ResidualCoordinateDescent)
+            throw new NotSupportedException("the device runs coordinate descent on G only, not in the residual form; run ResidualCoordinateDescent on the cd backend");
+        var resolved = (engine, algorithm) switch
+        {
+            (DeviceEngine.Auto, SolverAlgorithm.Auto) => fits ? DeviceEngine.GramCoordinateDescent : DeviceEngine.BlockProximalGradient,
+            (DeviceEngine.Auto, _) => proximal ? DeviceEngine.BlockProximalGradient : DeviceEngine.GramCoordinateDescent,
+            _ => engine,
+        };
+        if (resolved == DeviceEngine.GramCoordinateDescent && proximal)
+            throw new NotSupportedException($"the device engine {resolved} runs coordinate descent, not {algorithm}; use DeviceEngine.Auto");
+        if (IsProximalGradient(resolved) && !proximal && algorithm != SolverAlgorithm.Auto)
+            throw new NotSupportedException($"the device engine {resolved} runs ISTA/FISTA, not {algorithm}; use DeviceEngine.Auto");
+        if (resolved == DeviceEngine.GramCoordinateDescent && !fits)
+            throw new NotSupportedException($"the device's coordinate descent keeps G in shared memory, for p ≤ {GramCoordinateDescentKernel.MaxFeatures}, not p = {features}; use FISTA or the cd backend");
+        return resolved;
+    }
+
+    /// <summary>The options <paramref name="engine"/> (resolved) runs: <see cref="SolverAlgorithm.Auto"/> is FISTA on the proximal-gradient engines.</summary>
+    public static SolverOptions OptionsFor(DeviceEngine engine, SolverOptions options) =>
+        IsProximalGradient(engine) && options.Algorithm == SolverAlgorithm.Auto ? options with { Algorithm = SolverAlgorithm.Fista } : options;
 }

@@ -5,11 +5,11 @@ using GpuSparse.Solvers;
 namespace GpuSparse.Backends;
 
 /// <summary>
-/// <see cref="BackendKind.Auto"/> with a device: solves on the device, and when the device fails
+/// <c>auto</c> with a device (<see cref="BackendRegistry.Create(string, BackendUse, TextWriter?)"/>): solves on the device, and when the device fails
 /// (<see cref="DeviceFailureException"/>, <see cref="DeviceOutOfMemoryException"/>) solves the batch again on the
 /// <c>cd</c> backend, saying so in one line on <see cref="Notices"/> (stderr by default).
 /// </summary>
-internal sealed class FallbackBackend(IlgpuBackend device, TextWriter? notices = null) : ISolverBackend
+internal sealed class FallbackBackend(ISolverBackend device, TextWriter? notices = null) : ISolverBackend
 {
     private readonly CoordinateDescentBackend _fallback = new();
 
@@ -18,6 +18,9 @@ internal sealed class FallbackBackend(IlgpuBackend device, TextWriter? notices =
 
     /// <inheritdoc />
     public string Name => device.Name;
+
+    /// <inheritdoc />
+    public BackendCapabilities Capabilities => device.Capabilities;
 
     /// <inheritdoc />
     public BatchResult Solve<T>(ProblemBatch<T> batch, SolverOptions options, IProgress<SolveProgress>? progress = null,

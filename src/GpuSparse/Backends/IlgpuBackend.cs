@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Numerics;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
+using GpuSparse.Kernels.OnChip;
 using GpuSparse.Solvers;
 using ILGPU;
 using ILGPU.Runtime;
@@ -11,24 +11,16 @@ using ILGPU.Runtime.Cuda;
 namespace GpuSparse.Backends;
 
 /// <summary>
-/// Solves batches on an ILGPU accelerator: CUDA, or ILGPU's CPU accelerator (a kernel emulator, much slower than
-/// the managed backends; it exists to test the kernels without a GPU). The engine is chosen by shape
-/// (<see cref="Engine"/>): coordinate descent on G with a warp per problem and G in shared memory for p ≤ 64, as
-/// the <c>cd</c> backend iterates; otherwise ISTA/FISTA with one device thread per problem in the reference
-/// iteration's operation order, so that on the CPU accelerator float64 iterates match the reference path to the
-/// last bit. See docs/gpu.md.
+/// Solves batches on an ILGPU accelerator: CUDA, or ILGPU's CPU accelerator (a kernel emulator for testing the
+/// kernels without a GPU). The algorithm is <see cref="SolverOptions.Algorithm"/>, run by the device engine
+/// <see cref="Engine"/> picks; ISTA/FISTA follow the reference's operation order, so that on the CPU accelerator
+/// float64 iterates match the reference path to the last bit. See docs/gpu.md.
 /// </summary>
 /// <remarks>
-/// Problems are grouped by design (a shared design is stored once) or, for per-problem designs, by n, and by
-/// positivity; each group is solved in chunks sized from the device's free memory (at most
-/// <see cref="MaxProblemsPerChunk"/>), staged by bulk copies into page-locked arrays; device batches are kept for
-/// later solves of the same shape. Problems are prepared in ranges of a bounded size, so host working copies stay
-/// bounded too. When the device cannot allocate a chunk's buffers, the idle batches are freed, then the chunk is
-/// halved (for the rest of the solve) and the allocation retried; when not even one problem fits,
-/// <see cref="Solve{T}"/> throws <see cref="DeviceOutOfMemoryException"/> naming the device and the bytes
-/// requested; any other failure of the device (launch, copy, driver, compiler) is thrown as
-/// <see cref="DeviceFailureException"/>. Results do not depend on the chunk or range size. Only float32 and
-/// float64 are supported.
+/// Problems are grouped by design (or by n) and positivity and solved in chunks sized from the device's free memory;
+/// when a chunk does not fit it is halved, and when not even one problem fits <see cref="Solve{T}"/> throws
+/// <see cref="DeviceOutOfMemoryException"/>; other device failures are thrown as <see cref="DeviceFailureException"/>.
+/// Results do not depend on the chunk or range size.
 /// </remarks>
 public sealed class IlgpuBackend : ISolverBackend
 {
@@ -66,6 +58,35 @@ public sealed class IlgpuBackend : ISolverBackend
     /// <inheritdoc />
     public string Name { get; }
 
+    /// <summary>What it runs with the <see cref="Engine"/> set: every device algorithm on <see cref="DeviceEngine.Auto"/>, else the engine's.</summary>
+    public BackendCapabilities Capabilities => Engine switch
+    {
+        DeviceEngine.Auto => DeviceCapabilities,
+        DeviceEngine.GramCoordinateDescent => DeviceCapabilities with { Algorithms = [SolverAlgorithm.CoordinateDescent, SolverAlgorithm.GramCoordinateDescent] },
+        _ => DeviceCapabilities with { Algorithms = [SolverAlgorithm.Ista, SolverAlgorithm.Fista], Limits = null },
+    };
+
+    private static readonly BackendCapabilities DeviceCapabilities = new()
+    {
+        Algorithms = [SolverAlgorithm.Ista, SolverAlgorithm.Fista, SolverAlgorithm.CoordinateDescent, SolverAlgorithm.GramCoordinateDescent],
+        ResidentSessions = true,
+        Limits = $"coordinate descent keeps G in shared memory: p ≤ {GramCoordinateDescentKernel.MaxFeatures}",
+    };
+
+    private const string NoCuda = "no CUDA device is available (ILGPU found no CUDA driver or device); use the reference or cpu backend";
+
+    /// <summary>The registry's entry for ILGPU's CPU accelerator; <c>--devices 0,1</c> runs two emulated devices.</summary>
+    internal static BackendDescriptor CpuDescriptor { get; } = new("cpu",
+        "runs the device kernels on the CPU, bit-identical to the reference on ISTA/FISTA; slow, for testing",
+        DeviceCapabilities, () => CreateCpu(), () => ["ILGPU CPU accelerator (emulated GPU threads)"],
+        createOnDevice: _ => CreateCpu());
+
+    /// <summary>The registry's entry for CUDA: each device by index.</summary>
+    internal static BackendDescriptor CudaDescriptor { get; } = new("cuda",
+        "coordinate descent on G (p ≤ 64) or FISTA on the GPU; picked by auto; --devices all splits a batch over every device",
+        DeviceCapabilities, () => CreateCuda(), () => CudaDevices.Names, () => IsCudaAvailable ? null : NoCuda,
+        device => CreateCuda(device), autoPreference: 0);
+
     /// <summary>The default of <see cref="MaxProblemsPerChunk"/>: no bound beyond the device's memory.</summary>
     public const int DefaultMaxProblemsPerChunk = int.MaxValue;
 
@@ -77,8 +98,8 @@ public sealed class IlgpuBackend : ISolverBackend
     public int MaxProblemsPerChunk { get; set; } = DefaultMaxProblemsPerChunk;
 
     /// <summary>
-    /// The algorithm the device runs (default <see cref="DeviceEngine.Auto"/>: coordinate descent on G, a warp per
-    /// problem, for p ≤ 64; the proximal-gradient iteration of <see cref="SolverOptions.Algorithm"/> otherwise).
+    /// How the device runs the algorithm of <see cref="SolverOptions.Algorithm"/> (default <see cref="DeviceEngine.Auto"/>:
+    /// by the algorithm and p, see <see cref="DeviceEngine"/>); an engine that cannot run the algorithm is refused.
     /// </summary>
     public DeviceEngine Engine { get; set; } = DeviceEngine.Auto;
 
@@ -132,7 +153,7 @@ public sealed class IlgpuBackend : ISolverBackend
     public static IlgpuBackend CreateCuda()
     {
         if (!IsCudaAvailable)
-            throw new NotSupportedException("no CUDA device is available (ILGPU found no CUDA driver or device); use the reference or cpu backend");
+            throw new NotSupportedException(NoCuda);
         var context = Context.Create(builder => builder.Cuda().Math(MathMode.Default));
         return new IlgpuBackend(context, context.CreateCudaAccelerator(0), "cuda");
     }
@@ -142,7 +163,7 @@ public sealed class IlgpuBackend : ISolverBackend
     public static IlgpuBackend CreateCuda(int device)
     {
         if (!IsCudaAvailable)
-            throw new NotSupportedException("no CUDA device is available (ILGPU found no CUDA driver or device); use the reference or cpu backend");
+            throw new NotSupportedException(NoCuda);
         var context = Context.Create(builder => builder.Cuda().Math(MathMode.Default));
         if (device < 0 || device >= context.GetCudaDevices().Count)
         {
@@ -158,37 +179,20 @@ public sealed class IlgpuBackend : ISolverBackend
         IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
-            throw new NotSupportedException($"the {Name} backend solves float32 and float64 batches, not {typeof(T).Name}");
+        BatchDriver.Validate(this, batch, options);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxProblemsPerChunk, 1);
-        var clock = Stopwatch.StartNew();
-        var cache = new PreparationCache<T>(batch);
-        var results = new ProblemResult[batch.Count];
-        var reporter = new ProgressReporter(progress, batch.Count, clock);
+        // the engine and the options it runs (an algorithm the engine cannot run is refused before anything is prepared)
+        var engine = DeviceEngines.ForAlgorithm(Engine, options.Algorithm, batch.Features);
+        var run = DeviceEngines.OptionsFor(engine, options);
         int rangeSize = RangeSize ?? BatchPreparation.RangeSize(batch,
             _accelerator is CudaAccelerator ? PreparedElementBudget : CpuPreparedElementBudget, 1);
         // lowered for the rest of the solve when the device cannot hold a chunk of this size
         int chunkLimit = MaxProblemsPerChunk;
-        for (int start = 0; start < batch.Count; start += rangeSize)
+        return BatchDriver.InRanges(this, batch, options, progress, rangeSize, (valid, results, reporter) =>
         {
-            var prepared = BatchPreparation.Prepare(cache, options, start, Math.Min(rangeSize, batch.Count - start));
-            var valid = new List<PreparedProblem<T>>(prepared.Count);
-            for (int i = 0; i < prepared.Count; i++)
-            {
-                if (prepared.Problems[i] is { } problem)
-                    valid.Add(problem);
-                else
-                {
-                    results[start + i] = prepared.InvalidResult(i, batch.Features);
-                    reporter.Finished();
-                }
-            }
             try
             {
-                SolveRange(valid, batch.Layout == BatchLayout.DesignPerProblem, options, results, reporter, ref chunkLimit,
+                SolveRange(valid, batch.Layout == BatchLayout.DesignPerProblem, engine, run, results, reporter, ref chunkLimit,
                     cancellationToken);
             }
             catch (Exception e) when (DeviceFailureException.IsDeviceFailure(e))
@@ -197,16 +201,14 @@ public sealed class IlgpuBackend : ISolverBackend
                 ReleaseIdle();
                 throw new DeviceFailureException(DeviceName, e);
             }
-        }
-        return new BatchResult(results, Name, clock.Elapsed);
+        });
     }
 
-    private void SolveRange<T>(List<PreparedProblem<T>> valid, bool designPerProblem, SolverOptions options,
+    private void SolveRange<T>(List<PreparedProblem<T>> valid, bool designPerProblem, DeviceEngine engine, SolverOptions options,
         ProblemResult[] results, ProgressReporter reporter, ref int chunkLimit, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // one device batch per design (shared) or per n (per-problem designs), and per penalty kind; the engine by p
-        var engine = DeviceEngines.Resolve(Engine, valid.Count > 0 ? valid[0].Design.Features : 1);
+        // one device batch per design (shared) or per n (per-problem designs), and per penalty kind
         var groups = valid.GroupBy(problem => (designPerProblem ? (object)problem.Design.Samples : problem.Design, problem.Positive));
         foreach (var group in groups)
         {

@@ -41,6 +41,9 @@ public sealed class MultiDeviceBackend : ISolverBackend
     /// <summary>The kind of the devices (<c>cuda</c>, <c>cpu</c>): the results are those of one such device.</summary>
     public string Name => _devices[0].Name;
 
+    /// <summary>What one device runs.</summary>
+    public BackendCapabilities Capabilities => _devices[0].Capabilities;
+
     /// <summary>The number of devices.</summary>
     public int DeviceCount => _devices.Length;
 
@@ -64,8 +67,7 @@ public sealed class MultiDeviceBackend : ISolverBackend
     public BatchResult Solve<T>(ProblemBatch<T> batch, SolverOptions options, IProgress<SolveProgress>? progress = null,
         CancellationToken cancellationToken = default) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(options);
+        BatchDriver.Validate(this, batch, options);
         var clock = Stopwatch.StartNew();
         var counts = Split(batch.Count, Throughput);
         var starts = new int[counts.Length + 1];
@@ -124,7 +126,7 @@ public sealed class MultiDeviceBackend : ISolverBackend
     internal static int[] Split(int count, IReadOnlyList<double> rates)
     {
         double total = rates.Sum();
-        var shares = rates.Select(r => count * r / total).ToArray();
+        var shares = rates.Select(rate => count * rate / total).ToArray();
         var counts = shares.Select(s => (int)Math.Floor(s)).ToArray();
         int left = count - counts.Sum();
         foreach (int d in Enumerable.Range(0, counts.Length).OrderByDescending(d => shares[d] - counts[d]).ThenBy(d => d).Take(left))

@@ -41,17 +41,19 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         _structure = structure;
         Options = options;
         Problems = problems;
+        // the engine of the session's algorithm, fixed for its life (later options must run on it)
+        var engine = DeviceEngines.ForAlgorithm(backend.Engine, options.Algorithm, p);
         try
         {
             _device = new DeviceBatch<T>(backend.Accelerator, backend.Kernels, problems, n, p, perProblem, structure.Positive,
-                backend.DeviceMemoryLimitBytes, backend.Engine)
+                backend.DeviceMemoryLimitBytes, engine)
             {
                 CompactionThreshold = backend.CompactionThreshold,
             };
         }
         catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e))
         {
-            throw DeviceOutOfMemoryException.ForSession(backend.DeviceName, DeviceBatch<T>.RequiredBytes(problems, n, p, perProblem, backend.Engine),
+            throw DeviceOutOfMemoryException.ForSession(backend.DeviceName, DeviceBatch<T>.RequiredBytes(problems, n, p, perProblem, engine),
                 problems, $"{n} × {p}, {(perProblem ? "each its own design" : "a shared design")}, {typeof(T).Name}", e);
         }
         _device.Begin(problems);
@@ -99,7 +101,25 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     /// <summary>Host–device copies of the last call.</summary>
     internal int Transfers => _device.Transfers;
 
-    /// <summary>The solver options of the following calls.</summary>
+    // The options the engine runs, resolved once per Options value (a warm call allocates nothing).
+    private SolverOptions? _given;
+    private SolverOptions? _resolved;
+
+    private SolverOptions EngineOptions()
+    {
+        var options = Options;
+        if (ReferenceEquals(options, _given))
+            return _resolved!;
+        options.Validate();
+        DeviceEngines.ForAlgorithm(_device.Engine, options.Algorithm, Features);
+        (_given, _resolved) = (options, DeviceEngines.OptionsFor(_device.Engine, options));
+        return _resolved;
+    }
+
+    /// <summary>
+    /// The solver options of the following calls; their algorithm must run on the engine the options given at creation
+    /// chose (<see cref="NotSupportedException"/> otherwise).
+    /// </summary>
     public SolverOptions Options { get; set; }
 
     /// <summary>
@@ -183,8 +203,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         CheckLength(output.Statuses.Length, count, nameof(output.Statuses));
         if (!warmStarts.IsEmpty)
             CheckLength(warmStarts.Length, (long)count * p, nameof(warmStarts));
-        var options = Options;
-        options.Validate();
+        var options = EngineOptions();
         var starts = warmStarts.IsEmpty ? _previous : warmStarts;
         _device.Begin(count);
         for (int k = 0; k < count; k++)

@@ -30,9 +30,6 @@ public sealed record BatchWorkload(double[] X, double[] Y, double[] Alphas, int 
 /// </summary>
 public static class PortableGenerator
 {
-    private const ulong Golden = 0x9E3779B97F4A7C15;
-    private const ulong Mix1 = 0xBF58476D1CE4E5B9;
-    private const ulong Mix2 = 0x94D049BB133111EB;
     private const ulong NoiseSeedOffset = 0x5851F42D4C957F2D;
     private const double TwoPowMinus53 = 1.0 / 9007199254740992.0;
     private static readonly double Sqrt3 = Math.Sqrt(3.0);
@@ -44,17 +41,7 @@ public static class PortableGenerator
     /// <param name="seed">Initial state.</param>
     /// <param name="i">Index of the output, ≥ 0.</param>
     /// <returns>The 64-bit output.</returns>
-    public static ulong SplitMix64(ulong seed, long i)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(i);
-        unchecked
-        {
-            ulong z = seed + ((ulong)i + 1) * Golden;
-            z = (z ^ (z >> 30)) * Mix1;
-            z = (z ^ (z >> 27)) * Mix2;
-            return z ^ (z >> 31);
-        }
-    }
+    public static ulong SplitMix64(ulong seed, long i) => Numerics.SplitMix64.Output(seed, i);
 
     /// <summary>Fills <paramref name="dest"/> with <c>(z_i &gt;&gt; 11)·2^-53</c>: exact doubles in [0, 1).</summary>
     /// <param name="seed">SplitMix64 seed.</param>

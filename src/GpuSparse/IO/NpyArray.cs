@@ -53,8 +53,13 @@ public sealed class NpyArray
     }
 
     /// <summary>An array of float64 values in native byte order (as parsed from text input).</summary>
-    internal static NpyArray FromDoubles(double[] values, params int[] shape) =>
-        new(shape, NpyDataType.Float64, !BitConverter.IsLittleEndian, [MemoryMarshal.AsBytes(values.AsSpan()).ToArray()],
+    /// <param name="values">The elements in C order (copied).</param>
+    /// <param name="shape">The dimensions; their product must be the number of values.</param>
+    /// <exception cref="ArgumentException">The shape does not hold exactly the values given.</exception>
+    public static NpyArray FromDoubles(double[] values, params int[] shape) =>
+        shape.Aggregate(1L, (product, d) => d < 0 ? -1 : product * d) != values.Length
+            ? throw new ArgumentException($"a shape of ({string.Join(", ", shape)}) does not hold {values.Length} values", nameof(shape))
+            : new((int[])shape.Clone(), NpyDataType.Float64, !BitConverter.IsLittleEndian, [MemoryMarshal.AsBytes(values.AsSpan()).ToArray()],
             Math.Max(1, values.Length), values.Length);
 
     /// <summary>The dimensions (a copy; empty for a 0-d array, which holds one element).</summary>

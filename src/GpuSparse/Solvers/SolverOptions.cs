@@ -13,8 +13,11 @@ namespace GpuSparse.Solvers;
 /// </remarks>
 public sealed record SolverOptions
 {
-    /// <summary>ISTA or FISTA (default FISTA).</summary>
-    public SolverAlgorithm Algorithm { get; init; } = SolverAlgorithm.Fista;
+    /// <summary>
+    /// The iteration (default <see cref="SolverAlgorithm.Auto"/>: the backend's own). A backend that cannot run it
+    /// throws <see cref="NotSupportedException"/> before solving anything.
+    /// </summary>
+    public SolverAlgorithm Algorithm { get; init; } = SolverAlgorithm.Auto;
 
     /// <summary>Relative duality-gap tolerance (default 1e-4, scikit-learn's default).</summary>
     public double Tolerance { get; init; } = 1e-4;
@@ -32,5 +35,7 @@ public sealed record SolverOptions
             throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "the tolerance must be finite and ≥ 0");
         ArgumentOutOfRangeException.ThrowIfNegative(MaxIterations);
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckInterval, 1);
+        if (!Enum.IsDefined(Algorithm))
+            throw new ArgumentOutOfRangeException(nameof(Algorithm), Algorithm, "unknown algorithm");
     }
 }

@@ -1,4 +1,4 @@
-using GpuSparse.Data;
+using GpuSparse.Numerics;
 
 namespace GpuSparse.Sweeps;
 
@@ -36,7 +36,7 @@ public static class Folds
         for (int i = samples - 1; i > 0; i--)
         {
             // j uniform in 0 … i from the top 53 bits of the i-th SplitMix64 output.
-            double u = (PortableGenerator.SplitMix64(seed, samples - 1 - i) >> 11) * (1.0 / (1UL << 53));
+            double u = (SplitMix64.Output(seed, samples - 1 - i) >> 11) * (1.0 / (1UL << 53));
             int j = (int)(u * (i + 1));
             (ids[i], ids[j]) = (ids[j], ids[i]);
         }

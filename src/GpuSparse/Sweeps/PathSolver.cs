@@ -6,7 +6,7 @@ using GpuSparse.Solvers;
 namespace GpuSparse.Sweeps;
 
 /// <summary>
-/// Solves many regularization paths together. A backend with a path engine of its own (<see cref="IPathBackend"/>:
+/// Solves many regularization paths together. A backend with a path engine (<see cref="Backends.BackendCapabilities.PathEngine"/>:
 /// the coordinate-descent backend's <see cref="CovariancePath"/>) walks whole paths; for the others, at step i every
 /// path's problem at its i-th λ goes into one <see cref="ProblemBatch{T}"/>, warm-started from the same path's
 /// solution at step i − 1, so the path is a batch dimension (targets × L1 ratios × folds) advanced one λ at a time,
@@ -66,7 +66,7 @@ public static class PathSolver
         int count = paths.Count, steps = paths[0].Lambdas.Length, p = features;
         var sweep = designs.Select((d, i) => i == 0 && first is not null ? first
             : new SweepDesign<T>(d, p, options.FitIntercept, options.Standardize)).ToArray();
-        if (backend is IPathBackend engine && engine.SolvePaths(sweep, foldOf, paths, options, cancellationToken) is { } walked)
+        if (backend.Capabilities.PathEngine && CovariancePathEngine.TrySolve(sweep, foldOf, paths, options, cancellationToken) is { } walked)
             return walked;
         var states = new PathState[count];
         for (int k = 0; k < count; k++)

@@ -92,11 +92,15 @@ public abstract class CoordinateDescentBackendTests : BackendSuite
 /// <summary><see cref="CoordinateDescentBackendTests"/> with every problem in the Gram form.</summary>
 public sealed class CoordinateDescentGramFormTests : CoordinateDescentBackendTests
 {
+    public override string BackendName => "cd";
+
     protected override ISolverBackend CreateBackend() => new CoordinateDescentBackend { Form = CoordinateDescentForm.Gram };
 }
 
 /// <summary><see cref="CoordinateDescentBackendTests"/> with every problem in the residual form.</summary>
 public sealed class CoordinateDescentResidualFormTests : CoordinateDescentBackendTests
 {
+    public override string BackendName => "cd";
+
     protected override ISolverBackend CreateBackend() => new CoordinateDescentBackend { Form = CoordinateDescentForm.Residual };
 }

@@ -11,6 +11,8 @@ namespace GpuSparse.Tests.Backends;
 [Collection(IlgpuCpuCollection.Name)]
 public sealed class IlgpuCpuBackendTests : BackendSuite
 {
+    public override string BackendName => "cpu";
+
     protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu().With(DeviceEngine.ProximalGradient);
 }
 
@@ -24,6 +26,8 @@ public sealed class IlgpuCpuBackendTests : BackendSuite
 public sealed class IlgpuCpuGramBackendTests : BackendSuite
 {
     protected override bool UsesProximalGradient => false;
+
+    public override string BackendName => "cpu";
 
     protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu(IlgpuDevices.TwoLanes).With(DeviceEngine.Auto);
 }

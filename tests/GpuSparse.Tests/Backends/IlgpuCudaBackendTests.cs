@@ -7,7 +7,5 @@ namespace GpuSparse.Tests.Backends;
 /// <summary>The backend suite bound to CUDA: runs where a GPU is present, reported as skipped elsewhere.</summary>
 public sealed class IlgpuCudaBackendTests : BackendSuite
 {
-    protected override string? SkipReason => CudaAvailability.SkipReason;
-
-    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCuda();
+    public override string BackendName => "cuda";
 }

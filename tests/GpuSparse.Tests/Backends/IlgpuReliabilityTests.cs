@@ -10,6 +10,8 @@ namespace GpuSparse.Tests.Backends;
 [Collection(IlgpuCpuCollection.Name)]
 public sealed class IlgpuCpuReliabilityTests : ReliabilitySuite
 {
+    public override string BackendName => "cpu";
+
     protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu().With(DeviceEngine.ProximalGradient);
 }
 
@@ -17,13 +19,13 @@ public sealed class IlgpuCpuReliabilityTests : ReliabilitySuite
 [Collection(IlgpuCpuCollection.Name)]
 public sealed class IlgpuCpuGramReliabilityTests : ReliabilitySuite
 {
+    public override string BackendName => "cpu";
+
     protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu(IlgpuDevices.TwoLanes).With(DeviceEngine.Auto);
 }
 
 /// <summary>The reliability suite bound to CUDA: runs where a GPU is present, reported as skipped elsewhere.</summary>
 public sealed class IlgpuCudaReliabilityTests : ReliabilitySuite
 {
-    protected override string? SkipReason => CudaAvailability.SkipReason;
-
-    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCuda();
+    public override string BackendName => "cuda";
 }

@@ -84,6 +84,8 @@ public sealed class MultiDeviceBackendTests
 
         public string Name => "timed";
 
+        public GpuSparse.Backends.BackendCapabilities Capabilities => _reference.Capabilities;
+
         public BatchResult Solve<T>(ProblemBatch<T> batch, SolverOptions options, IProgress<SolveProgress>? progress = null,
             CancellationToken cancellationToken = default) where T : unmanaged, IFloatingPointIeee754<T>
         {

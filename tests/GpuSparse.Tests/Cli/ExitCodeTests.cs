@@ -51,6 +51,11 @@ public sealed class ExitCodeTests : IDisposable
         AssertBadUsage(Run(Solve("--alpha", "0.1", "--precision", "f16")), "--precision", "'f16'", "f64, f32");
 
     [Fact]
+    public void AnAlgorithmTheBackendDoesNotRunIsBadUsageNamingBoth() =>
+        AssertBadUsage(Run(Solve("--alpha", "0.1", "--backend", "cpu", "--algorithm", "cd-residual")),
+            "ResidualCoordinateDescent", "cpu", "--algorithm");
+
+    [Fact]
     public void AMissingRequiredOptionIsNamed() =>
         AssertBadUsage(Run("solve", "--x", Diabetes("X.npy"), "--y", Diabetes("y.npy"), "--out", Out), "--alpha", "required");
 

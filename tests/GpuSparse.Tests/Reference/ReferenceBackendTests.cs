@@ -7,5 +7,5 @@ namespace GpuSparse.Tests.Reference;
 /// <summary>The backend suite bound to the managed reference path.</summary>
 public sealed class ReferenceBackendTests : BackendSuite
 {
-    protected override ISolverBackend CreateBackend() => new ReferenceBackend();
+    public override string BackendName => "reference";
 }

@@ -22,14 +22,14 @@ public sealed class ReferencePreparationTests
         using var backend = new ReferenceBackend();
         foreach (var batch in new[] { PoisonedBatch.PerProblem<double>(true), PoisonedBatch.Shared<double>(true) })
         {
-            // Every problem prepared into arrays of its own, then solved one by one.
+            // Every problem prepared into arrays of its own, then solved one by one (by FISTA, the reference's Auto).
             var prepared = BatchPreparation.Prepare(batch, Options);
             var actual = backend.Solve(batch, Options);
             Assert.Equal(10, actual.CountWith(ProblemStatus.Invalid));
             for (int k = 0; k < batch.Count; k++)
             {
                 var expected = prepared.Problems[k] is { } problem
-                    ? ProximalGradient.Solve(problem, Options, CancellationToken.None)
+                    ? ProximalGradient.Solve(problem, Options with { Algorithm = SolverAlgorithm.Fista }, CancellationToken.None)
                     : prepared.InvalidResult(k, batch.Features);
                 Assert.Equal(expected with { Coefficients = [] }, actual[k] with { Coefficients = [] });
                 Assert.Equal(expected.Coefficients, actual[k].Coefficients);

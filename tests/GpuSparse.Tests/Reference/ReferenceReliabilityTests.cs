@@ -7,6 +7,6 @@ namespace GpuSparse.Tests.Reference;
 /// <summary>The reliability suite bound to the managed reference path.</summary>
 public sealed class ReferenceReliabilityTests : ReliabilitySuite
 {
-    protected override ISolverBackend CreateBackend() => new ReferenceBackend();
+    public override string BackendName => "reference";
 }
 

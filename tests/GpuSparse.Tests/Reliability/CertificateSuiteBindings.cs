@@ -8,13 +8,13 @@ namespace GpuSparse.Tests.Reliability;
 /// <summary>The certificate suite bound to the managed reference path.</summary>
 public sealed class ReferenceCertificateTests : CertificateSuite
 {
-    protected override ISolverBackend CreateBackend() => new ReferenceBackend();
+    public override string BackendName => "reference";
 }
 
 /// <summary>The certificate suite bound to the coordinate-descent CPU backend.</summary>
 public sealed class CoordinateDescentCertificateTests : CertificateSuite
 {
-    protected override ISolverBackend CreateBackend() => new CoordinateDescentBackend();
+    public override string BackendName => "cd";
 }
 
 /// <summary>The certificate suite bound to ILGPU's CPU accelerator (smaller problems: it emulates device threads).</summary>
@@ -25,13 +25,11 @@ public sealed class IlgpuCpuCertificateTests : CertificateSuite
 
     protected override int NearConstantSamples => 200;
 
-    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCpu();
+    public override string BackendName => "cpu";
 }
 
 /// <summary>The certificate suite bound to CUDA: runs where a GPU is present, reported as skipped elsewhere.</summary>
 public sealed class IlgpuCudaCertificateTests : CertificateSuite
 {
-    protected override string? SkipReason => IlgpuBackend.IsCudaAvailable ? null : "no CUDA device on this machine";
-
-    protected override ISolverBackend CreateBackend() => IlgpuBackend.CreateCuda();
+    public override string BackendName => "cuda";
 }

@@ -20,8 +20,8 @@ public abstract class BackendSuite : BackendBinding
     internal static readonly SolverOptions Float32 = new() { Tolerance = 1e-7, MaxIterations = 5_000 };
 
     /// <summary>
-    /// Whether the backend iterates by ISTA/FISTA as <see cref="SolverOptions.Algorithm"/> asks (true), or by an
-    /// algorithm of its own that ignores the choice (coordinate descent), which must then give identical results.
+    /// Whether the backend's own algorithm (<see cref="SolverAlgorithm.Auto"/>) is ISTA/FISTA (true) or coordinate
+    /// descent (false, iterations count sweeps).
     /// </summary>
     protected virtual bool UsesProximalGradient => true;
 
@@ -166,15 +166,36 @@ public abstract class BackendSuite : BackendBinding
         var data = ReferenceCases.Load("rand_n200_p50_iid");
         foreach (var problem in data.Problems)
         {
-            var fista = SolveOne<double>(data, problem, Tight);
-            var ista = SolveOne<double>(data, problem, Tight with { Algorithm = SolverAlgorithm.Ista, MaxIterations = 400_000 });
-            double f1 = Objective(data, problem, fista), f2 = Objective(data, problem, ista);
-            Assert.True(Math.Abs(f1 - f2) <= 1e-10 * Math.Abs(f1), $"{problem.Id}: FISTA {f1:R} vs ISTA {f2:R}");
             if (UsesProximalGradient)
+            {
+                var fista = SolveOne<double>(data, problem, Tight with { Algorithm = SolverAlgorithm.Fista });
+                var ista = SolveOne<double>(data, problem, Tight with { Algorithm = SolverAlgorithm.Ista, MaxIterations = 400_000 });
+                double f1 = Objective(data, problem, fista), f2 = Objective(data, problem, ista);
+                Assert.True(Math.Abs(f1 - f2) <= 1e-10 * Math.Abs(f1), $"{problem.Id}: FISTA {f1:R} vs ISTA {f2:R}");
                 Assert.True(ista.Iterations > fista.Iterations, $"{problem.Id}: ISTA {ista.Iterations} vs FISTA {fista.Iterations} iterations");
+            }
             else
-                Assert.Equal(fista.Coefficients, ista.Coefficients);
+            {
+                // The backend's own algorithm is coordinate descent: Auto names it, so asking for it by name changes nothing.
+                var auto = SolveOne<double>(data, problem, Tight);
+                var named = SolveOne<double>(data, problem, Tight with { Algorithm = SolverAlgorithm.CoordinateDescent });
+                Assert.Equal(auto.Coefficients, named.Coefficients);
+                Assert.Equal(auto.Iterations, named.Iterations);
+            }
         }
+    }
+
+    [SkippableFact]
+    public void AnAlgorithmTheBackendDoesNotRunIsRefusedBeforeAnythingIsSolved()
+    {
+        var refused = Enum.GetValues<SolverAlgorithm>().Where(a => !Backend.Capabilities.Runs(a)).ToArray();
+        var data = ReferenceCases.Load("rand_n200_p50_iid");
+        foreach (var algorithm in refused)
+        {
+            var error = Assert.Throws<NotSupportedException>(() => SolveOne<double>(data, data.Problems[0], Tight with { Algorithm = algorithm }));
+            Assert.Contains(algorithm.ToString(), error.Message);
+        }
+        Assert.All(Backend.Capabilities.Algorithms, a => Assert.NotEqual(SolverAlgorithm.Auto, a));
     }
 
     [SkippableFact]

@@ -6,5 +6,5 @@ namespace GpuSparse.Tests.Sweeps;
 /// <summary><see cref="CrossValidationSuite"/> on the coordinate-descent backend's covariance path engine.</summary>
 public sealed class CoordinateDescentCrossValidationTests : CrossValidationSuite
 {
-    protected override ISolverBackend CreateBackend() => new CoordinateDescentBackend();
+    public override string BackendName => "cd";
 }

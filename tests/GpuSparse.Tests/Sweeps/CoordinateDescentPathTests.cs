@@ -6,5 +6,5 @@ namespace GpuSparse.Tests.Sweeps;
 /// <summary><see cref="PathSuite"/> on the coordinate-descent backend's covariance path engine.</summary>
 public sealed class CoordinateDescentPathTests : PathSuite
 {
-    protected override ISolverBackend CreateBackend() => new CoordinateDescentBackend();
+    public override string BackendName => "cd";
 }

@@ -6,5 +6,5 @@ namespace GpuSparse.Tests.Sweeps;
 /// <summary><see cref="PathSuite"/> on one batch per λ step on the managed reference backend.</summary>
 public sealed class ReferencePathTests : PathSuite
 {
-    protected override ISolverBackend CreateBackend() => new ReferenceBackend();
+    public override string BackendName => "reference";
 }

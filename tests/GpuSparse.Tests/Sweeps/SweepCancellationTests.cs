@@ -25,6 +25,8 @@ public sealed class SweepCancellationTests
 
         public string Name => "reference";
 
+        public GpuSparse.Backends.BackendCapabilities Capabilities => _inner.Capabilities;
+
         public BatchResult Solve<T>(ProblemBatch<T> batch, SolverOptions options, IProgress<SolveProgress>? progress = null,
             CancellationToken cancellationToken = default) where T : unmanaged, IFloatingPointIeee754<T>
         {

@@ -141,11 +141,11 @@ public abstract class SweepCertificateSuite : BackendBinding
 /// <summary><see cref="SweepCertificateSuite"/> on the cd backend's covariance path engine.</summary>
 public sealed class CoordinateDescentSweepCertificateTests : SweepCertificateSuite
 {
-    protected override ISolverBackend CreateBackend() => new CoordinateDescentBackend();
+    public override string BackendName => "cd";
 }
 
 /// <summary><see cref="SweepCertificateSuite"/> on the batch route (the reference backend, one batch per λ step).</summary>
 public sealed class ReferenceSweepCertificateTests : SweepCertificateSuite
 {
-    protected override ISolverBackend CreateBackend() => new ReferenceBackend();
+    public override string BackendName => "reference";
 }
