@@ -84,13 +84,13 @@ internal static class CoordinateDescent
         return (form, problem.Positive) switch
         {
             (CoordinateDescentForm.Gram, false) => Iterate(problem, options, workspace,
-                GramCoordinateDescent.Start<T, ElasticNetProximal<T>>(problem, workspace), cancellationToken),
+                GramCoordinateDescent.Start<T, ElasticNet<T>>(problem, workspace), cancellationToken),
             (CoordinateDescentForm.Gram, true) => Iterate(problem, options, workspace,
-                GramCoordinateDescent.Start<T, NonNegativeElasticNetProximal<T>>(problem, workspace), cancellationToken),
+                GramCoordinateDescent.Start<T, NonNegativeElasticNet<T>>(problem, workspace), cancellationToken),
             (CoordinateDescentForm.Residual, false) => Iterate(problem, options, workspace,
-                ResidualCoordinateDescent.Start<T, ElasticNetProximal<T>>(problem, workspace), cancellationToken),
+                ResidualCoordinateDescent.Start<T, ElasticNet<T>>(problem, workspace), cancellationToken),
             _ => Iterate(problem, options, workspace,
-                ResidualCoordinateDescent.Start<T, NonNegativeElasticNetProximal<T>>(problem, workspace), cancellationToken),
+                ResidualCoordinateDescent.Start<T, NonNegativeElasticNet<T>>(problem, workspace), cancellationToken),
         };
     }
 
@@ -178,10 +178,10 @@ internal static class CoordinateDescent
     /// <c>½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²</c> (the proximal map with step 1/Gⱼⱼ).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Update<T, TProx>(T beta, T q, T inverseDiagonal, T l1Step, T l2Step)
+    internal static T Update<T, TPenalty>(T beta, T q, T inverseDiagonal, T l1Step, T l2Step)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T> =>
-        default(TProx).Apply(beta + q * inverseDiagonal, l1Step, l2Step);
+        where TPenalty : struct, IPenalty<T> =>
+        default(TPenalty).Proximal(beta + q * inverseDiagonal, l1Step, l2Step);
 }
 
 /// <summary>

@@ -46,7 +46,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> _blockIterate = null!;
     private readonly int _warpSize, _blockSize;
     private readonly bool _designShared;
-    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int> _check;
+    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> _check;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
     private PreparedDesign<T>? _sharedDesign;
     private int _designCount;
@@ -92,17 +92,17 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _designShared = BlockIterationKernel.DesignFits(samples, features, Unsafe.SizeOf<T>());
         if (engine == DeviceEngine.BlockProximalGradient)
             _blockIterate = positive
-                ? kernels.BlockIteration<T, NonNegativeElasticNetProximal<T>>()
-                : kernels.BlockIteration<T, ElasticNetProximal<T>>();
+                ? kernels.BlockIteration<T, NonNegativeElasticNet<T>>()
+                : kernels.BlockIteration<T, ElasticNet<T>>();
         else if (engine == DeviceEngine.ProximalGradient)
             _iterate = positive
-                ? kernels.Iteration<T, NonNegativeElasticNetProximal<T>>()
-                : kernels.Iteration<T, ElasticNetProximal<T>>();
+                ? kernels.Iteration<T, NonNegativeElasticNet<T>>()
+                : kernels.Iteration<T, ElasticNet<T>>();
         else
             _coordinateDescent = positive
-                ? kernels.GramCoordinateDescent<T, NonNegativeElasticNetProximal<T>>()
-                : kernels.GramCoordinateDescent<T, ElasticNetProximal<T>>();
-        _check = kernels.Gap<T>();
+                ? kernels.GramCoordinateDescent<T, NonNegativeElasticNet<T>>()
+                : kernels.GramCoordinateDescent<T, ElasticNet<T>>();
+        _check = positive ? kernels.Gap<T, NonNegativeElasticNet<T>>() : kernels.Gap<T, ElasticNet<T>>();
         _compact = kernels.Compaction();
         _stream = accelerator.DefaultStream;
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
@@ -348,12 +348,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         var problem = ProblemViews();
         var state = IterateViews(accelerated);
         var certificate = CertificateViews();
-        int positive = Positive ? 1 : 0;
         int iteration = 0, extent = _count;
         Compactions = 0;
         Checks = 1;
         Compact(ref state, ref extent);
-        _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
+        _check(extent, problem, state, certificate, iteration, options.MaxIterations);
         ReadFinished(onFinished);
         // the launches of 1, 2, 4, … check intervals are queued before the host waits for the finished count
         // (problems retired by a check do nothing in the launches after it, so results do not depend on it)
@@ -371,7 +370,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
                     _iterate(extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
                 iteration = checkAt;
                 Checks++;
-                _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
+                _check(extent, problem, state, certificate, iteration, options.MaxIterations);
             }
             intervals = Math.Min(2 * intervals, MaxIntervalsPerRead);
             ReadFinished(onFinished);
@@ -394,7 +393,6 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         {
             CheckInterval = options.CheckInterval,
             MaxIterations = options.MaxIterations,
-            Positive = Positive ? 1 : 0,
             TrustedTolerance = GramDualityGap.TrustedTolerance,
         };
         var shared = SharedMemoryConfig.RequestDynamic<double>(GramCoordinateDescentKernel.SharedDoubles(Features));
