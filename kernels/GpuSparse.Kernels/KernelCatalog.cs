@@ -62,6 +62,10 @@ public static class KernelCatalog
                     GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));
                 Add(entries, $"gap {label} {penalty}", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision, prox], AnyShape);
             }
+            // block penalties run on the one-thread-per-problem kernels only (the on-chip ones are coordinate-wise)
+            var group = typeof(GroupElasticNet<>).MakeGenericType(scalar);
+            Add(entries, $"fista-iteration {label} group elastic-net", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, group], AnyShape);
+            Add(entries, $"gap {label} group elastic-net", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision, group], AnyShape);
         }
         return entries;
     }

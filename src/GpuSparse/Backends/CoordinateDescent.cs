@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
+using GpuSparse.Reference;
 using GpuSparse.Solvers;
 
 namespace GpuSparse.Backends;
@@ -81,6 +82,11 @@ internal static class CoordinateDescent
         CoordinateDescentForm form, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
     {
         problem.Initial.CopyTo(workspace.Beta, 0);
+        // Block penalties: block coordinate descent on G, or the proximal gradient where G does not fit.
+        if (problem.BlockEnds is not null)
+            return GramFits(problem.Design.Features, Unsafe.SizeOf<T>())
+                ? Iterate(problem, options, workspace, GroupCoordinateDescent.Start(problem, workspace), cancellationToken)
+                : ProximalGradient.Solve(problem, options, cancellationToken);
         return (form, problem.Positive) switch
         {
             (CoordinateDescentForm.Gram, false) => Iterate(problem, options, workspace,

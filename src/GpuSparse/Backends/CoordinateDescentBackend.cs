@@ -49,6 +49,8 @@ public sealed class CoordinateDescentBackend : ISolverBackend, IPathBackend
         // worker's scratch array when its design is its own, so that its working copy of X is used while in
         // cache and nothing of that size is allocated per problem.
         options.Validate();
+        if (GroupOrdering.Reorders(batch))
+            return GroupOrdering.Solve(this, batch, options, progress, cancellationToken);
         var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];
         var reporter = new ProgressReporter(progress, batch.Count, clock);

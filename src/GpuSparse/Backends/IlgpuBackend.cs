@@ -164,6 +164,8 @@ public sealed class IlgpuBackend : ISolverBackend
         if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
             throw new NotSupportedException($"the {Name} backend solves float32 and float64 batches, not {typeof(T).Name}");
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxProblemsPerChunk, 1);
+        if (GroupOrdering.Reorders(batch))
+            return GroupOrdering.Solve(this, batch, options, progress, cancellationToken);
         var clock = Stopwatch.StartNew();
         var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];
@@ -207,13 +209,17 @@ public sealed class IlgpuBackend : ISolverBackend
     {
         // one device batch per design (shared) or per n (per-problem designs), and per penalty kind; the engine by p
         var engine = DeviceEngines.Resolve(Engine, valid.Count > 0 ? valid[0].Design.Features : 1);
-        var groups = valid.GroupBy(problem => (designPerProblem ? (object)problem.Design.Samples : problem.Design, problem.Positive));
+        var groups = valid.GroupBy(problem => (designPerProblem ? (object)problem.Design.Samples : problem.Design, problem.Positive,
+            problem.BlockEnds is not null));
         foreach (var group in groups)
         {
             var problems = group.ToArray();
             var design = problems[0].Design;
-            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, engine, chunkLimit);
-            var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive, engine);
+            // block penalties run on the proximal-gradient kernels (the on-chip engines are coordinate-wise)
+            var used = group.Key.Item3 ? DeviceEngine.ProximalGradient : engine;
+            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, used, chunkLimit);
+            var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive,
+                group.Key.Item3, used);
             chunkLimit = Math.Min(chunkLimit, chunk);
             try
             {
@@ -240,14 +246,15 @@ public sealed class IlgpuBackend : ISolverBackend
     /// </summary>
     /// <exception cref="DeviceOutOfMemoryException">Not even one problem fits on the device.</exception>
     private DeviceBatch<T> Open<T>(ref int chunk, int samples, int features, bool designPerProblem, bool positive,
-        DeviceEngine engine)
+        bool grouped, DeviceEngine engine)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int wanted = chunk;
         lock (_idle)
         {
             int found = _idle.FindIndex(idle => idle is DeviceBatch<T> batch && batch.Samples == samples && batch.Features == features
-                && batch.DesignPerProblem == designPerProblem && batch.Positive == positive && batch.Engine == engine
+                && batch.DesignPerProblem == designPerProblem && batch.Positive == positive && batch.Grouped == grouped
+                && batch.Engine == engine
                 && batch.Capacity >= wanted);
             if (found >= 0)
             {
@@ -262,7 +269,7 @@ public sealed class IlgpuBackend : ISolverBackend
             try
             {
                 return new DeviceBatch<T>(_accelerator, _kernels, chunk, samples, features, designPerProblem, positive,
-                    DeviceMemoryLimitBytes, engine) { CompactionThreshold = CompactionThreshold };
+                    DeviceMemoryLimitBytes, engine, grouped) { CompactionThreshold = CompactionThreshold };
             }
             catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e))
             {

@@ -286,6 +286,8 @@ internal static class BatchPreparation
         if (design.Fault is { } fault)
             return (null, fault);
         var settings = batch.Settings(k);
+        if (settings.Groups is { } groups && GroupLayout.CheckScales(groups, design.PenaltyExponents) is { } groupFault)
+            return (null, groupFault);
         int p = batch.Features;
         var y = batch.Response(k).Span;
         var response = new T[y.Length];
@@ -313,10 +315,14 @@ internal static class BatchPreparation
         var l1 = new T[p];
         var l2 = new T[p];
         var initial = new T[p];
-        PenaltyWeights(design, settings.Lambda, settings.L1Ratio, settings.PenaltyFactors, l1, l2, exponent);
+        PenaltyWeights(design, settings.Lambda, settings.L1Ratio, GroupLayout.Factors(settings), l1, l2, exponent);
         WorkingStart(design, settings.WarmStart, settings.Positive, initial, exponent);
         return (new PreparedProblem<T>(k, design, response, scales.Mean, l1, l2, settings.Positive, initial,
-            scales.NullObjective, scales.GapTolerance, settings.FitIntercept, basisDotResponse) { ResponseExponent = exponent }, null);
+            scales.NullObjective, scales.GapTolerance, settings.FitIntercept, basisDotResponse)
+        {
+            ResponseExponent = exponent,
+            BlockEnds = settings.Groups is { } labels ? GroupLayout.BlockEnds(labels) : null,
+        }, null);
     }
 
     // 2⁻¹⁰⁰⁰: below it the objective and its gap tolerance (tol times smaller) could not be reported in normal float64.

@@ -21,7 +21,8 @@ internal static class ProximalGradient
     public static ProblemResult Solve<T>(PreparedProblem<T> problem, SolverOptions options, CancellationToken cancellationToken,
         IterationTrace<T>? trace = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        problem.Positive
+        problem.BlockEnds is not null ? Solve<T, GroupElasticNet<T>>(problem, options, cancellationToken, trace)
+        : problem.Positive
             ? Solve<T, NonNegativeElasticNet<T>>(problem, options, cancellationToken, trace)
             : Solve<T, ElasticNet<T>>(problem, options, cancellationToken, trace);
 

@@ -29,6 +29,8 @@ public sealed class ReferenceBackend : ISolverBackend
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var clock = Stopwatch.StartNew();
+        if (GroupOrdering.Reorders(batch))
+            return GroupOrdering.Solve(this, batch, options, progress, cancellationToken);
         var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];
         var reporter = new ProgressReporter(progress, batch.Count, clock);
