@@ -10,9 +10,6 @@ namespace GpuSparse.Kernels.Penalties;
 public readonly struct ElasticNet<T> : IPenalty<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc />
-    public bool Constrains => false;
-
-    /// <inheritdoc />
     public int BlockEnd<TBlocks>(TBlocks blocks, int start) where TBlocks : IBlockEnds, allows ref struct => start + 1;
 
     /// <inheritdoc />
@@ -43,9 +40,6 @@ public readonly struct ElasticNet<T> : IPenalty<T> where T : unmanaged, IFloatin
 /// </summary>
 public readonly struct NonNegativeElasticNet<T> : IPenalty<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <inheritdoc />
-    public bool Constrains => true;
-
     /// <inheritdoc />
     public int BlockEnd<TBlocks>(TBlocks blocks, int start) where TBlocks : IBlockEnds, allows ref struct => start + 1;
 

@@ -11,9 +11,6 @@ namespace GpuSparse.Kernels.Penalties;
 public readonly struct GroupElasticNet<T> : IPenalty<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc />
-    public bool Constrains => false;
-
-    /// <inheritdoc />
     public int BlockEnd<TBlocks>(TBlocks blocks, int start) where TBlocks : IBlockEnds, allows ref struct => blocks.BlockEnd(start);
 
     /// <inheritdoc />

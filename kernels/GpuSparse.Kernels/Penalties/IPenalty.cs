@@ -13,7 +13,8 @@ namespace GpuSparse.Kernels.Penalties;
 /// <remarks>
 /// Implemented by stateless structs and taken as a type parameter (<c>where TPenalty : struct, IPenalty&lt;T&gt;</c>)
 /// by host engines and ILGPU kernels alike, called through <c>default(TPenalty)</c>: no virtual call, no managed
-/// array. A new penalty is one new struct plus its weights.
+/// array. A block is penalised where its weights are nonzero (l1 = l2 = 0 leaves it free); a constraint is the type
+/// (<see cref="NonNegativeElasticNet{T}"/>), never a runtime flag. A new penalty is one new struct plus its weights.
 /// </remarks>
 public interface IPenalty<T> : IPenaltyNorms where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -37,12 +38,6 @@ public interface IPenalty<T> : IPenaltyNorms where T : unmanaged, IFloatingPoint
 /// </summary>
 public interface IPenaltyNorms
 {
-    /// <summary>
-    /// Whether a coordinate of zero weight is still restricted (βⱼ ≥ 0): such coordinates cannot be profiled
-    /// out of the iteration as free ones.
-    /// </summary>
-    bool Constrains { get; }
-
     /// <summary>The end (exclusive) of the block that starts at coordinate <paramref name="start"/>.</summary>
     int BlockEnd<TBlocks>(TBlocks blocks, int start) where TBlocks : IBlockEnds, allows ref struct;
 
