@@ -56,6 +56,30 @@ public abstract class GroupLassoSuite : BackendBinding
                 $"{problem}: β[{j}] = {result.Coefficients[j]:R} vs independent {independent[j]:R}");
     }
 
+    // float32: the same problems rounded to float32 (the independent solver runs on the rounded data in float64).
+    [Theory]
+    [InlineData(1)]
+    [InlineData(9)]
+    [InlineData(14)]
+    public void Float32IsSolvedToItsTolerance(int index)
+    {
+        var problem = GroupProblems.Lasso[index];
+        int n = problem.Samples, p = problem.Features;
+        float[] x = [.. problem.X.Select(v => (float)v)], y = [.. problem.Y.Select(v => (float)v)];
+        double[] xRounded = [.. x.Select(v => (double)v)], yRounded = [.. y.Select(v => (double)v)];
+        var result = Backend.Solve(ProblemBatch<float>.Single(x, p, y, problem.Settings), new SolverOptions { Tolerance = 1e-6 })[0];
+        Assert.True(result.Status == ProblemStatus.Converged, $"{problem}: {result.Status} {result.Message}");
+        Assert.True(result.DualityGap <= result.GapTolerance, $"{problem}: gap {result.DualityGap:E3} > {result.GapTolerance:E3}");
+        var rounded = problem with { X = xRounded, Y = yRounded };
+        var independent = IndependentGroupLasso.Solve(xRounded, yRounded, n, p, problem.Groups, problem.Lambda, problem.L1Ratio);
+        double reference = IndependentGroupLasso.Objective(xRounded, yRounded, n, p, problem.Groups, problem.Lambda, problem.L1Ratio,
+            independent, Intercept(rounded, independent));
+        double objective = IndependentGroupLasso.Objective(xRounded, yRounded, n, p, problem.Groups, problem.Lambda, problem.L1Ratio,
+            result.Coefficients, result.Intercept);
+        // the gap bounds the excess objective; float32 coefficients add their own rounding
+        Assert.InRange(objective - reference, -1e-6 * reference, result.GapTolerance + 1e-6 * reference);
+    }
+
     // Shapes where coordinate descent takes the Gram form for the Lasso too (the block engine always does).
     [Theory]
     [InlineData(0)]
