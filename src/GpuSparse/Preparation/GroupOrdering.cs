@@ -7,8 +7,8 @@ namespace GpuSparse.Preparation;
 /// <summary>
 /// Makes the groups of a batch contiguous for the block penalties, which take a group as a run of consecutive
 /// coordinates: a problem whose group labels are not contiguous is solved on its columns reordered by
-/// <see cref="GroupLayout.ContiguousOrder"/> (its own copy of X), and its coefficients are put back in the order posed.
-/// Nothing is copied for a batch whose groups are all contiguous.
+/// <see cref="GroupLayout.ContiguousOrder"/> (one copy of X per design and labels array), and its coefficients are
+/// put back in the order posed. Nothing is copied for a batch whose groups are all contiguous.
 /// </summary>
 internal static class GroupOrdering
 {
@@ -30,12 +30,17 @@ internal static class GroupOrdering
         var designs = new ReadOnlyMemory<T>[count];
         var responses = new ReadOnlyMemory<T>[count];
         var settings = new ProblemSettings[count];
+        // one reordered copy per design and labels (a CLI batch shares both), not one per problem
+        var copies = new Dictionary<(int Design, int[] Labels), ReadOnlyMemory<T>>();
         for (int k = 0; k < count; k++)
         {
             var order = orders[k] = Order(batch, k);
             var given = batch.Settings(k);
             responses[k] = batch.Response(k);
-            designs[k] = order is null ? batch.Design(k) : Columns(batch.Design(k).Span, p, order);
+            if (order is null)
+                designs[k] = batch.Design(k);
+            else if (!copies.TryGetValue((batch.DesignIndex(k), given.Groups!), out designs[k]))
+                copies[(batch.DesignIndex(k), given.Groups!)] = designs[k] = Columns(batch.Design(k).Span, p, order);
             settings[k] = order is null ? given : given with
             {
                 Groups = Permute(given.Groups, order),
@@ -43,7 +48,11 @@ internal static class GroupOrdering
                 WarmStart = Permute(given.WarmStart, order),
             };
         }
-        var reordered = ProblemBatch<T>.WithDesignPerProblem(designs, p, responses, settings);
+        // a shared design stays shared when every problem was reordered the same way
+        bool shared = batch.Layout == BatchLayout.SharedDesign && orders.All(order => order is not null) && copies.Count == 1;
+        var reordered = shared
+            ? ProblemBatch<T>.WithSharedDesign(designs[0], p, responses, settings)
+            : ProblemBatch<T>.WithDesignPerProblem(designs, p, responses, settings);
         var solved = backend.Solve(reordered, options, progress, cancellationToken);
         var results = new ProblemResult[count];
         for (int k = 0; k < count; k++)

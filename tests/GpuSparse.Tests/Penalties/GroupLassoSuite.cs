@@ -120,6 +120,26 @@ public abstract class GroupLassoSuite : BackendBinding
         Assert.Contains(results[1].Coefficients, b => b != 0);
     }
 
+    // Scattered labels shared by a batch: the design is reordered once and each problem's coefficients come back
+    // in the order posed, as when the problem is solved alone.
+    [Fact]
+    public void ABatchSharingScatteredGroupsEqualsEachProblemAlone()
+    {
+        var problem = GroupProblems.Lasso[2];
+        int p = problem.Features;
+        ProblemSettings[] settings = [.. new[] { 0.5, 1.0, 2.0 }.Select(scale => problem.Settings with { Lambda = scale * problem.Lambda })];
+        var options = new SolverOptions { Tolerance = 1e-10 };
+        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, p, [.. settings.Select(_ => (ReadOnlyMemory<double>)problem.Y)], settings);
+        var together = Backend.Solve(batch, options);
+        for (int k = 0; k < settings.Length; k++)
+        {
+            var alone = Backend.Solve(ProblemBatch<double>.Single(problem.X, p, problem.Y, settings[k]), options)[0];
+            Assert.Equal(ProblemStatus.Converged, together[k].Status);
+            Assert.Equal(alone.Coefficients, together[k].Coefficients);
+            Assert.Equal(alone.Intercept, together[k].Intercept);
+        }
+    }
+
     [Fact]
     public void BadGroupsAreRefusedWithTheirField()
     {
