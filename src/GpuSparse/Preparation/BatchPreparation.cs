@@ -370,7 +370,7 @@ internal static class BatchPreparation
             return (0, range);
         // log₂ of bounds on the largest n·l1ⱼ and n·l2ⱼ at e = 0, from the largest wⱼ and tⱼ (sums of logarithms:
         // the products themselves may overflow).
-        double log2Factor = Math.Log2(settings.Lambda) + Math.Log2(settings.PenaltyFactors?.Max() ?? 1.0) + Math.Log2(n);
+        double log2Factor = Math.Log2(settings.Lambda) + Math.Log2(GroupLayout.Factors(settings)?.Max() ?? 1.0) + Math.Log2(n);
         double log2L1 = log2Factor + Math.Log2(settings.L1Ratio) + design.MaxPenaltyExponent;
         double log2L2 = log2Factor + Math.Log2(1 - settings.L1Ratio) + 2 * design.MaxPenaltyExponent;
         if (log2L2 > limit)
