@@ -51,17 +51,21 @@ public static class KernelCatalog
         Add(entries, "compaction", typeof(CompactionKernel), nameof(CompactionKernel.Run), [], AnyShape);
         foreach (var (scalar, precision, label) in new[] { (typeof(float), typeof(SinglePrecision), "float32"), (typeof(double), typeof(DoublePrecision), "float64") })
         {
-            foreach (var (proximal, penalty) in new[] { (typeof(ElasticNetProximal<>), "elastic-net"), (typeof(NonNegativeElasticNetProximal<>), "non-negative elastic-net") })
+            foreach (var (form, penalty) in new[] { (typeof(ElasticNet<>), "elastic-net"), (typeof(NonNegativeElasticNet<>), "non-negative elastic-net") })
             {
-                var prox = proximal.MakeGenericType(scalar);
+                var prox = form.MakeGenericType(scalar);
                 Add(entries, $"fista-iteration {label} {penalty}", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, prox], AnyShape);
                 Add(entries, $"block-fista-iteration {label} {penalty}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
                     [scalar, prox], WideShape, CudaBlockSize, BlockIterationKernel.MaxSharedDesignBytes);
                 Add(entries, $"gram-cd {label} {penalty}", typeof(GramCoordinateDescentKernel), nameof(GramCoordinateDescentKernel.Run),
                     [scalar, prox, precision], SmallShape, CudaWarpSize,
                     GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));
+                Add(entries, $"gap {label} {penalty}", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision, prox], AnyShape);
             }
-            Add(entries, $"gap {label}", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision], AnyShape);
+            // block penalties run on the one-thread-per-problem kernels only (the on-chip ones are coordinate-wise)
+            var group = typeof(GroupElasticNet<>).MakeGenericType(scalar);
+            Add(entries, $"fista-iteration {label} group elastic-net", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, group], AnyShape);
+            Add(entries, $"gap {label} group elastic-net", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision, group], AnyShape);
         }
         return entries;
     }

@@ -1,13 +1,14 @@
 using System.Numerics;
 using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Numerics;
+using GpuSparse.Kernels.Penalties;
 using ILGPU;
 
 namespace GpuSparse.Kernels.Batched;
 
 /// <summary>
-/// The duality-gap check of every active problem (one thread per problem), in float64 with the formula of
-/// <c>GpuSparse.Certificates.DualityGap</c>: it records the gap, keeps the best iterate, and retires the
+/// The duality-gap check of every active problem (one thread per problem), in float64 with
+/// <see cref="DualityGapFormula"/> for the penalty <c>TPenalty</c>: it records the gap, keeps the best iterate, and retires the
 /// problem (converged, at the iteration limit, or diverged), counting it atomically in
 /// <see cref="CertificateViews.Finished"/> so that the host reads back one integer per check.
 /// </summary>
@@ -20,16 +21,16 @@ public static class GapKernel
     /// <param name="certificate">The certificate state.</param>
     /// <param name="iteration">Iterations performed so far (0 at the first check, which also sets the best iterate and the divergence threshold).</param>
     /// <param name="maxIterations">The iteration limit.</param>
-    /// <param name="positive">1 when the problems are constrained to β ≥ 0.</param>
-    public static void Run<T, TPrecision>(Index1D index, ProblemViews<T> problem, IterateViews<T> state,
-        CertificateViews certificate, int iteration, int maxIterations, int positive)
+    public static void Run<T, TPrecision, TPenalty>(Index1D index, ProblemViews<T> problem, IterateViews<T> state,
+        CertificateViews certificate, int iteration, int maxIterations)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
+        where TPenalty : struct, IPenalty<T>
     {
         int k = state.Problem(index);
         if (state.Status[k] != BatchStatus.Active)
             return;
-        var (gap, objective) = Evaluate<T, TPrecision>(problem, state, certificate, k, positive != 0);
+        var (gap, objective) = Evaluate<T, TPrecision, TPenalty>(problem, state, certificate, k);
         certificate.Gap[k] = gap;
         certificate.Objective[k] = objective;
         int first = problem.Coordinate(k, 0), end = first + problem.Features;
@@ -68,10 +69,11 @@ public static class GapKernel
     }
 
     /// <summary>(gap, primal objective) of problem k at β, both in units of f.</summary>
-    private static (double Gap, double Objective) Evaluate<T, TPrecision>(ProblemViews<T> problem, IterateViews<T> state,
-        CertificateViews certificate, int k, bool positive)
+    private static (double Gap, double Objective) Evaluate<T, TPrecision, TPenalty>(ProblemViews<T> problem, IterateViews<T> state,
+        CertificateViews certificate, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
+        where TPenalty : struct, IPenalty<T>
     {
         var wide = default(TPrecision);
         int n = problem.Samples, p = problem.Features;
@@ -98,7 +100,8 @@ public static class GapKernel
             for (int j = 0; j < p; j++)
                 certificate.Correlation[b0 + j] += wide.ToDouble(problem.Design[x0 + i * p + j]) * r;
         }
-        return DeviceGap.Combine<T, TPrecision>(state.Beta, b0, problem.L1, problem.L2, b0, p, certificate.Correlation, b0,
-            residualNorm2, residualDotY, n, positive);
+        return DualityGapFormula.Combine(default(TPenalty), problem.Weights<TPrecision>(k),
+            new DeviceValues<T, TPrecision>(state.Beta, b0), new DeviceValues<double, DoublePrecision>(certificate.Correlation, b0), p,
+            residualNorm2, residualDotY, n);
     }
 }

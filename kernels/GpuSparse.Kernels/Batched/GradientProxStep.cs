@@ -11,9 +11,9 @@ namespace GpuSparse.Kernels.Batched;
 public static class GradientProxStep
 {
     /// <summary>Computes β⁺ for problem <paramref name="k"/>.</summary>
-    public static void Apply<T, TProx>(ProblemViews<T> problem, IterateViews<T> state, int k)
+    public static void Apply<T, TPenalty>(ProblemViews<T> problem, IterateViews<T> state, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
         int n = problem.Samples, p = problem.Features;
         int x0 = problem.DesignOffset(k), b0 = problem.Coordinate(k, 0), s0 = problem.Sample(k, 0);
@@ -34,10 +34,17 @@ public static class GradientProxStep
             for (int j = 0; j < p; j++)
                 state.Correlation[b0 + j] += problem.Design[x0 + i * p + j] * ri;
         }
-        // β⁺ = prox(z + (t/n)·c) with l1 = t·λ·r·wⱼ, l2 = t·λ·(1 − r)·wⱼ
+        // β⁺ = prox(z + (t/n)·c) block by block, with l1 = t·λ·r·w, l2 = t·λ·(1 − r)·w
         T step = problem.Step[k], stepOverN = problem.StepOverN[k];
-        var prox = default(TProx);
+        var prox = default(TPenalty);
         for (int e = b0; e < b0 + p; e++)
-            state.Next[e] = prox.Apply(state.Z[e] + stepOverN * state.Correlation[e], step * problem.L1[e], step * problem.L2[e]);
+            state.Next[e] = state.Z[e] + stepOverN * state.Correlation[e];
+        var next = new DeviceVector<T>(state.Next, b0);
+        var blocks = new DeviceBlockEnds(problem.BlockEnds, b0);
+        for (int j = 0, end; j < p; j = end)
+        {
+            end = prox.BlockEnd(blocks, j);
+            prox.BlockProximal(next, j, end, step * problem.L1[b0 + j], step * problem.L2[b0 + j]);
+        }
     }
 }

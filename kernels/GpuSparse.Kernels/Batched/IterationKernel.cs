@@ -16,9 +16,9 @@ public static class IterationKernel
     /// <param name="state">The iteration state (for ISTA, <see cref="IterateViews{T}.Z"/> is <see cref="IterateViews{T}.Beta"/>).</param>
     /// <param name="iterations">Steps to take.</param>
     /// <param name="accelerated">1 for FISTA, 0 for ISTA.</param>
-    public static void Run<T, TProx>(Index1D index, ProblemViews<T> problem, IterateViews<T> state, int iterations, int accelerated)
+    public static void Run<T, TPenalty>(Index1D index, ProblemViews<T> problem, IterateViews<T> state, int iterations, int accelerated)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
         int k = state.Problem(index);
         if (state.Status[k] != BatchStatus.Active)
@@ -28,7 +28,7 @@ public static class IterationKernel
         for (int it = 0; it < iterations; it++)
         {
             // β⁺ = prox(z + (t/n)·X_wᵀ(y_c − X_w z))
-            GradientProxStep.Apply<T, TProx>(problem, state, k);
+            GradientProxStep.Apply<T, TPenalty>(problem, state, k);
             // FISTA: z = β⁺ + ((t_k − 1)/t_{k+1})·(β⁺ − β), or restart
             if (accelerated != 0)
                 momentum = FistaExtrapolation.Apply(state, p, k, momentum);

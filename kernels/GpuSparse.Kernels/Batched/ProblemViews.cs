@@ -1,4 +1,6 @@
 using System.Numerics;
+using GpuSparse.Kernels.Numerics;
+using GpuSparse.Kernels.Penalties;
 using ILGPU;
 
 namespace GpuSparse.Kernels.Batched;
@@ -22,6 +24,12 @@ public struct ProblemViews<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Per-coordinate L2 weights λ·(1 − r)·wⱼ, at <c>k·p + j</c>.</summary>
     public ArrayView<T> L2;
+
+    /// <summary>
+    /// The end (exclusive, relative to the problem's first coordinate) of the block starting at coordinate j, at
+    /// <c>k·p + j</c>; read by block penalties only (empty for coordinate-wise ones).
+    /// </summary>
+    public ArrayView<int> BlockEnds;
 
     /// <summary>The step t = 1/L of each problem, K values.</summary>
     public ArrayView<T> Step;
@@ -49,6 +57,10 @@ public struct ProblemViews<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>The index of coordinate j of problem k in the p·K arrays.</summary>
     public readonly int Coordinate(int k, int j) => k * Features + j;
+
+    /// <summary>Problem k's penalty weights and block ends.</summary>
+    public readonly DeviceWeights<T, TPrecision> Weights<TPrecision>(int k) where TPrecision : struct, IWorkingPrecision<T> =>
+        new(L1, L2, Coordinate(k, 0), BlockEnds, Coordinate(k, 0));
 
     /// <summary>The index of sample i of problem k in the n·K arrays.</summary>
     public readonly int Sample(int k, int i) => k * Samples + i;

@@ -1,3 +1,5 @@
+using GpuSparse.Kernels.Numerics;
+
 namespace GpuSparse.Kernels.Certificates;
 
 /// <summary>
@@ -10,7 +12,7 @@ public static class StoppingRule
     public const double RunawayFactor = 10;
 
     /// <summary>The runaway threshold set at the first check.</summary>
-    public static double Runaway(double objective, double nullObjective) => RunawayFactor * DeviceGap.Max(objective, nullObjective);
+    public static double Runaway(double objective, double nullObjective) => RunawayFactor * NanPreserving.Max(objective, nullObjective);
 
     /// <summary>Whether the check diverged.</summary>
     public static bool Diverged(double gap, double objective, double runaway) =>

@@ -29,9 +29,9 @@ public static class BlockIterationKernel
     /// <param name="iterations">Steps to take.</param>
     /// <param name="accelerated">1 for FISTA, 0 for ISTA.</param>
     /// <param name="designShared">1 when X is staged in the group's dynamic shared memory (n·p values), 0 to read it from device memory.</param>
-    public static void Run<T, TProx>(ProblemViews<T> problem, IterateViews<T> state, int iterations, int accelerated, int designShared)
+    public static void Run<T, TPenalty>(ProblemViews<T> problem, IterateViews<T> state, int iterations, int accelerated, int designShared)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
         int k = state.Problem(Grid.IdxX);
         if (state.Status[k] != BatchStatus.Active)
@@ -48,7 +48,7 @@ public static class BlockIterationKernel
                 x[e] = problem.Design[x0 + e];
             Group.Barrier();
         }
-        var prox = default(TProx);
+        var prox = default(TPenalty);
         T step = problem.Step[k], stepOverN = problem.StepOverN[k];
         T momentum = state.Momentum[k];
         T two = T.One + T.One, four = two + two;
@@ -71,7 +71,7 @@ public static class BlockIterationKernel
                     acc += x[i * p + j] * state.Residual[s0 + i];
                 state.Correlation[b0 + j] = acc;
                 int e = b0 + j;
-                state.Next[e] = prox.Apply(state.Z[e] + stepOverN * acc, step * problem.L1[e], step * problem.L2[e]);
+                state.Next[e] = prox.Proximal(state.Z[e] + stepOverN * acc, step * problem.L1[e], step * problem.L2[e]);
             }
             Group.Barrier();
             if (accelerated != 0)

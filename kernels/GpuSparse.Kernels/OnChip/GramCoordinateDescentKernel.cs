@@ -39,17 +39,17 @@ public static class GramCoordinateDescentKernel
     /// <param name="state">β, the best iterate, statuses and the active list (the FISTA views are unused).</param>
     /// <param name="certificate">The certificate state (the residual scratch is used by checks from X).</param>
     /// <param name="window">The sweeps of this launch and the stopping options.</param>
-    public static void Run<T, TProx, TPrecision>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
+    public static void Run<T, TPenalty, TPrecision>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
         GramWindow window)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
     {
         int k = state.Problem(Grid.IdxX);
         if (state.Status[k] != BatchStatus.Active)
             return;
         var wide = default(TPrecision);
-        var prox = default(TProx);
+        var prox = default(TPenalty);
         int lane = Group.IdxX, lanes = Group.DimX;
         int n = problem.Samples, p = problem.Features;
         int b0 = problem.Coordinate(k, 0);
@@ -81,14 +81,13 @@ public static class GramCoordinateDescentKernel
         }
         Group.Barrier();
 
-        bool positive = window.Positive != 0;
         bool trusted = certificate.GapTolerance[k] >= window.TrustedTolerance * 2 * certificate.NullObjective[k];
         int iteration = window.StartIteration;
         double gap, objective, bestGap, bestObjective, runaway;
         if (iteration == 0)
         {
-            (gap, objective) = Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
-                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, positive, lane, lanes);
+            (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
+                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes);
             bestGap = gap;
             bestObjective = objective;
             runaway = StoppingRule.Runaway(objective, certificate.NullObjective[k]);
@@ -146,7 +145,7 @@ public static class GramCoordinateDescentKernel
             int start = iteration;
             while (iteration < checkAt)
             {
-                bool moved = Sweep<T, TProx, TPrecision>(prox, gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
+                bool moved = Sweep<T, TPenalty, TPrecision>(prox, gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
                 iteration++;
                 if (!moved)
                 {
@@ -155,8 +154,8 @@ public static class GramCoordinateDescentKernel
                 }
             }
             Group.Barrier();
-            (gap, objective) = Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
-                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, positive, lane, lanes);
+            (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
+                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes);
         }
 
         for (int j = lane; j < p; j += lanes)
@@ -231,10 +230,10 @@ public static class GramCoordinateDescentKernel
     }
 
     /// <summary>One cyclic sweep; returns false when no coordinate moved (the same on every lane).</summary>
-    private static bool Sweep<T, TProx, TPrecision>(TProx prox, ArrayView<double> gram, ArrayView<T> gradient, ArrayView<T> beta,
+    private static bool Sweep<T, TPenalty, TPrecision>(TPenalty prox, ArrayView<double> gram, ArrayView<T> gradient, ArrayView<T> beta,
         ArrayView<T> inverseDiagonal, ArrayView<T> l1Step, ArrayView<T> l2Step, int p, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
     {
         var wide = default(TPrecision);
@@ -250,7 +249,7 @@ public static class GramCoordinateDescentKernel
                 {
                     T old = beta[j];
                     // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), the exact minimiser along coordinate j
-                    T next = prox.Apply(old + gradient[j] * inverse, l1Step[j], l2Step[j]);
+                    T next = prox.Proximal(old + gradient[j] * inverse, l1Step[j], l2Step[j]);
                     if (next != old)
                     {
                         beta[j] = next;
@@ -292,12 +291,13 @@ public static class GramCoordinateDescentKernel
     /// The gap check of the host engine: q recomputed in float64, then (gap, objective) from the Gram form when
     /// trusted, otherwise from the residual formed from X. Every lane returns the same values.
     /// </summary>
-    private static (double Gap, double Objective) Check<T, TPrecision>(ProblemViews<T> problem, CertificateViews certificate,
+    private static (double Gap, double Objective) Check<T, TPrecision, TPenalty>(ProblemViews<T> problem, CertificateViews certificate,
         int k, ArrayView<double> gram, ArrayView<double> correlation, ArrayView<double> gradientDouble,
         ArrayView<double> residualCorrelation, ArrayView<T> gradient, ArrayView<T> beta, double responseNorm2OverN,
-        bool trusted, bool positive, int lane, int lanes)
+        bool trusted, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
+        where TPenalty : struct, IPenalty<T>
     {
         var wide = default(TPrecision);
         int n = problem.Samples, p = problem.Features, b0 = problem.Coordinate(k, 0);
@@ -318,10 +318,11 @@ public static class GramCoordinateDescentKernel
                     betaDotC += b * correlation[j];
                     betaDotQ += b * gradientDouble[j];
                 }
-                double residualNorm2 = DeviceGap.Max(responseNorm2OverN - betaDotC - betaDotQ, 0);
+                double residualNorm2 = NanPreserving.Max(responseNorm2OverN - betaDotC - betaDotQ, 0);
                 double residualDotY = responseNorm2OverN - betaDotC;
-                (gap, objective) = DeviceGap.Combine<T, TPrecision>(beta, 0, problem.L1, problem.L2, b0, p, gradientDouble, 0,
-                    residualNorm2, residualDotY, 1, positive);
+                (gap, objective) = DualityGapFormula.Combine(default(TPenalty), problem.Weights<TPrecision>(k),
+                    new DeviceValues<T, TPrecision>(beta, 0), new DeviceValues<double, DoublePrecision>(gradientDouble, 0), p,
+                    residualNorm2, residualDotY, 1);
             }
             else
             {
@@ -334,8 +335,9 @@ public static class GramCoordinateDescentKernel
                     residualNorm2 += r * r;
                     residualDotY += r * wide.ToDouble(problem.Response[s0 + i]);
                 }
-                (gap, objective) = DeviceGap.Combine<T, TPrecision>(beta, 0, problem.L1, problem.L2, b0, p, residualCorrelation, 0,
-                    residualNorm2, residualDotY, n, positive);
+                (gap, objective) = DualityGapFormula.Combine(default(TPenalty), problem.Weights<TPrecision>(k),
+                    new DeviceValues<T, TPrecision>(beta, 0), new DeviceValues<double, DoublePrecision>(residualCorrelation, 0), p,
+                    residualNorm2, residualDotY, n);
             }
         }
         gap = Warp.Shuffle(gap, 0);

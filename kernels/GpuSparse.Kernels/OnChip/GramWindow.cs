@@ -15,9 +15,6 @@ public struct GramWindow
     /// <summary>The sweep limit.</summary>
     public int MaxIterations;
 
-    /// <summary>1 when every coefficient is constrained to be ≥ 0.</summary>
-    public int Positive;
-
     /// <summary>
     /// The Gram-form certificate is used when the gap tolerance is at least this multiple of 2·(null objective);
     /// below it each check forms the residual from X (the Gram form's cancellation would exceed the tolerance).

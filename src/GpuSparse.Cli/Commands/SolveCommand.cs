@@ -25,6 +25,11 @@ internal static class SolveCommand
             "output folder for coef.npy, coef.csv, intercept.npy and result.json");
         var alpha = new Option<string>("--alpha") { Description = "λ (scikit-learn's alpha, glmnet's lambda): a number ≥ 0 or a (K,) .npy", Required = true };
         var devices = CommonOptions.Devices();
+        var groups = new Option<string>("--groups")
+        {
+            Description = "a (p,) .npy of integer group labels, one per feature: the group Lasso (group elastic net with " +
+                "--l1-ratio < 1), group weights √|g| (docs/group-lasso.md)",
+        };
         var shard = ShardSpec.Option("problems");
 
         var command = new Command("solve",
@@ -38,6 +43,7 @@ internal static class SolveCommand
             alpha,
             shard,
             devices,
+            groups,
         };
         arguments.AddTo(command);
         command.SetAction(parse =>
@@ -48,7 +54,7 @@ internal static class SolveCommand
                 arguments.Intercept(parse), parse.GetValue(arguments.Standardize), parse.GetValue(arguments.Positive),
                 arguments.Solver(parse), parse.GetValue(arguments.Precision)!, parse.GetValue(arguments.Out)!,
                 parse.GetValue(arguments.Target), parse.GetValue(arguments.Backend)!, parse.GetValue(arguments.Overwrite),
-                arguments.ParsedFormat(parse), parse.GetValue(shard), parse.GetValue(devices)), stdout, stderr));
+                arguments.ParsedFormat(parse), parse.GetValue(shard), parse.GetValue(devices), parse.GetValue(groups)), stdout, stderr));
         });
         return command;
     }
@@ -56,7 +62,8 @@ internal static class SolveCommand
     /// <summary>Everything a <c>solve</c> call asks for.</summary>
     internal sealed record SolveRequest(string X, string? Y, string Alpha, string L1Ratio, bool FitIntercept,
         bool Standardize, bool Positive, SolverOptions Options, string Precision, string Output, string? Target = null,
-        string Backend = "auto", bool Overwrite = false, OutputFormat Format = OutputFormat.Table, string? Shard = null, string? Devices = null);
+        string Backend = "auto", bool Overwrite = false, OutputFormat Format = OutputFormat.Table, string? Shard = null, string? Devices = null,
+        string? Groups = null);
 
     /// <summary>Runs the request; every failure goes through <see cref="CommandFailures"/>.</summary>
     internal static int Run(SolveRequest request, TextWriter stdout, TextWriter stderr) =>
@@ -75,6 +82,7 @@ internal static class SolveCommand
         var files = ProblemFiles.Load(request.X, request.Y, request.Alpha, request.L1Ratio, request.Target, new ProblemWindow(shard, 0, window));
         var (start, end) = shard?.Of(files.Total, request.X) ?? (0, files.Total);
         var manifest = shard is null ? null : Manifest(request, files.Total, start, end, shard);
+        var labels = request.Groups is null ? null : GroupFile.Read(request.Groups, files.Features);
         using var backend = SolverBackends.Create(request.Backend, request.Devices);
         var progress = ProgressDisplay.For(stderr);
         using var interrupt = new CancelOnCtrlC(progress.Notice);
@@ -92,8 +100,8 @@ internal static class SolveCommand
                 {
                     var ahead = new OffsetProgress(report, part.First - start, end - start, elapsed);
                     var solved = request.Precision == "f32"
-                        ? Solve<float>(part, request, backend, ahead, interrupt.Token)
-                        : Solve<double>(part, request, backend, ahead, interrupt.Token);
+                        ? Solve<float>(part, request, labels, backend, ahead, interrupt.Token)
+                        : Solve<double>(part, request, labels, backend, ahead, interrupt.Token);
                     writer.Append(ProblemNumbering.Renumbered(solved.Problems, part.First));
                     alphas.AddRange(part.Alphas);
                     ratios.AddRange(part.L1Ratios);
@@ -143,6 +151,8 @@ internal static class SolveCommand
         var inputs = new List<ShardInput> { ShardInput.Rows("--x", request.X, start, end, unitRank: 3) };
         if (request.Y is not null)
             inputs.Add(ShardInput.Rows("--y", request.Y, start, end, unitRank: 2));
+        if (request.Groups is not null)
+            inputs.Add(ShardInput.Whole("--groups", request.Groups));
         string Value(string text, string option)
         {
             if (InputFiles.TryParse(text, out double number))
@@ -210,8 +220,8 @@ internal static class SolveCommand
         public void Report(SolveProgress value) => whole.Report(new SolveProgress(before + value.Finished, total, elapsedBefore + value.Elapsed));
     }
 
-    private static BatchResult Solve<T>(ProblemFiles files, SolveRequest request, ISolverBackend backend, IProgress<SolveProgress> progress,
-        CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
+    private static BatchResult Solve<T>(ProblemFiles files, SolveRequest request, int[]? groups, ISolverBackend backend,
+        IProgress<SolveProgress> progress, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var batch = files.ToBatch<T>(k => new ProblemSettings
         {
@@ -220,6 +230,7 @@ internal static class SolveCommand
             FitIntercept = request.FitIntercept,
             Standardize = request.Standardize,
             Positive = request.Positive,
+            Groups = groups,
         });
         return backend.Solve(batch, request.Options, progress, cancellationToken);
     }

@@ -48,12 +48,15 @@ internal static class BatchDriver
     /// <param name="scratch">Where a worker prepares the working design of a problem of its own.</param>
     /// <param name="solve">The engine: one prepared problem solved with a worker's state.</param>
     /// <param name="cancellationToken">Stops the solve; problems not started are reported NotStarted.</param>
+    /// <remarks>A batch whose group labels are not contiguous is solved on its columns reordered (<see cref="GroupOrdering"/>).</remarks>
     public static BatchResult PerProblem<T, TWorker>(ISolverBackend backend, ProblemBatch<T> batch, SolverOptions options,
         IProgress<SolveProgress>? progress, Func<TWorker> newWorker, Func<TWorker, DesignScratch<T>> scratch,
         Func<PreparedProblem<T>, TWorker, ProblemResult> solve, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Validate(backend, batch, options);
+        if (GroupOrdering.Reorders(batch))
+            return GroupOrdering.Solve(backend, batch, options, progress, cancellationToken);
         var clock = Stopwatch.StartNew();
         var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];
@@ -88,13 +91,16 @@ internal static class BatchDriver
     /// <param name="progress">Told as problems finish.</param>
     /// <param name="rangeSize">Problems prepared together.</param>
     /// <param name="solveRange">The engine on one range: its valid problems, the results by batch index, the reporter.</param>
+    /// <param name="cancellationToken">Passed on when the batch is solved on its columns reordered by group.</param>
     public static BatchResult InRanges<T>(ISolverBackend backend, ProblemBatch<T> batch, SolverOptions options,
         IProgress<SolveProgress>? progress, int rangeSize,
-        Action<List<PreparedProblem<T>>, ProblemResult[], ProgressReporter> solveRange)
+        Action<List<PreparedProblem<T>>, ProblemResult[], ProgressReporter> solveRange, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Validate(backend, batch, options);
         ArgumentOutOfRangeException.ThrowIfLessThan(rangeSize, 1);
+        if (GroupOrdering.Reorders(batch))
+            return GroupOrdering.Solve(backend, batch, options, progress, cancellationToken);
         var clock = Stopwatch.StartNew();
         var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];

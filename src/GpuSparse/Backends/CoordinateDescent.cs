@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
+using GpuSparse.Reference;
 using GpuSparse.Solvers;
 
 namespace GpuSparse.Backends;
@@ -81,16 +82,21 @@ internal static class CoordinateDescent
         CoordinateDescentForm form, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
     {
         problem.Initial.CopyTo(workspace.Beta, 0);
+        // Block penalties: block coordinate descent on G, or the proximal gradient where G does not fit.
+        if (problem.BlockEnds is not null)
+            return GramFits(problem.Design.Features, Unsafe.SizeOf<T>())
+                ? Iterate(problem, options, workspace, GroupCoordinateDescent.Start(problem, workspace), cancellationToken)
+                : ProximalGradient.Solve(problem, options, cancellationToken);
         return (form, problem.Positive) switch
         {
             (CoordinateDescentForm.Gram, false) => Iterate(problem, options, workspace,
-                GramCoordinateDescent.Start<T, ElasticNetProximal<T>>(problem, workspace), cancellationToken),
+                GramCoordinateDescent.Start<T, ElasticNet<T>>(problem, workspace), cancellationToken),
             (CoordinateDescentForm.Gram, true) => Iterate(problem, options, workspace,
-                GramCoordinateDescent.Start<T, NonNegativeElasticNetProximal<T>>(problem, workspace), cancellationToken),
+                GramCoordinateDescent.Start<T, NonNegativeElasticNet<T>>(problem, workspace), cancellationToken),
             (CoordinateDescentForm.Residual, false) => Iterate(problem, options, workspace,
-                ResidualCoordinateDescent.Start<T, ElasticNetProximal<T>>(problem, workspace), cancellationToken),
+                ResidualCoordinateDescent.Start<T, ElasticNet<T>>(problem, workspace), cancellationToken),
             _ => Iterate(problem, options, workspace,
-                ResidualCoordinateDescent.Start<T, NonNegativeElasticNetProximal<T>>(problem, workspace), cancellationToken),
+                ResidualCoordinateDescent.Start<T, NonNegativeElasticNet<T>>(problem, workspace), cancellationToken),
         };
     }
 
@@ -178,10 +184,10 @@ internal static class CoordinateDescent
     /// <c>½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²</c> (the proximal map with step 1/Gⱼⱼ).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Update<T, TProx>(T beta, T q, T inverseDiagonal, T l1Step, T l2Step)
+    internal static T Update<T, TPenalty>(T beta, T q, T inverseDiagonal, T l1Step, T l2Step)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T> =>
-        default(TProx).Apply(beta + q * inverseDiagonal, l1Step, l2Step);
+        where TPenalty : struct, IPenalty<T> =>
+        default(TPenalty).Proximal(beta + q * inverseDiagonal, l1Step, l2Step);
 }
 
 /// <summary>

@@ -30,7 +30,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly List<MemoryBuffer> _buffers = [];
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _design, _response, _l1, _l2, _step, _stepOverN,
         _beta, _z, _next, _best, _residual, _correlation, _momentum;
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _finishedAt, _finished, _listLength;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _finishedAt, _finished, _listLength, _blockEnds;
     private readonly MemoryBuffer1D<int, Stride1D.Dense>[] _lists;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _gapResidual, _gapCorrelation, _gapTolerance, _nullObjective,
         _runaway, _gap, _objective, _bestGap, _bestObjective;
@@ -40,13 +40,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly T[] _hostDesign, _hostResponse, _hostL1, _hostL2, _hostStep, _hostStepOverN, _hostBeta, _hostBest,
         _hostMomentum;
     private readonly double[] _hostGapTolerance, _hostNullObjective, _hostGap, _hostObjective, _hostBestGap, _hostBestObjective;
-    private readonly int[] _hostStatus, _hostFinishedAt, _hostFinished;
+    private readonly int[] _hostStatus, _hostFinishedAt, _hostFinished, _hostBlockEnds;
     private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate = null!;
     private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> _coordinateDescent = null!;
     private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> _blockIterate = null!;
     private readonly int _warpSize, _blockSize;
     private readonly bool _designShared;
-    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int> _check;
+    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> _check;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
     private PreparedDesign<T>? _sharedDesign;
     private int _designCount;
@@ -71,11 +71,16 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <see cref="OutOfMemoryException"/> a real allocation failure raises (for testing the recovery on any device).
     /// </param>
     /// <param name="engine">The algorithm the batch runs (<see cref="DeviceEngine.Auto"/> is resolved by <see cref="DeviceEngines.Resolve"/>).</param>
+    /// <param name="grouped">
+    /// Whether the problems have a group penalty (<see cref="GroupElasticNet{T}"/>, block ends staged per problem):
+    /// only the one-thread-per-problem proximal gradient takes blocks, so it runs whatever <paramref name="engine"/> says.
+    /// </param>
     /// <exception cref="OutOfMemoryException">A buffer could not be allocated; nothing stays allocated.</exception>
     public DeviceBatch(Accelerator accelerator, IlgpuKernels kernels, int capacity, int samples, int features,
-        bool designPerProblem, bool positive, long? memoryLimitBytes = null, DeviceEngine engine = DeviceEngine.ProximalGradient)
+        bool designPerProblem, bool positive, long? memoryLimitBytes = null, DeviceEngine engine = DeviceEngine.ProximalGradient,
+        bool grouped = false)
     {
-        engine = DeviceEngines.Resolve(engine, features);
+        engine = grouped ? DeviceEngine.ProximalGradient : DeviceEngines.Resolve(engine, features);
         long required = RequiredBytes(capacity, samples, features, designPerProblem, engine);
         if (required > memoryLimitBytes)
             throw new OutOfMemoryException($"{required} bytes of device buffers exceed the simulated limit of {memoryLimitBytes} bytes");
@@ -84,6 +89,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Features = features;
         DesignPerProblem = designPerProblem;
         Positive = positive;
+        Grouped = grouped;
         Engine = engine;
         bool proximal = DeviceEngines.IsProximalGradient(engine);
         _warpSize = accelerator.WarpSize;
@@ -92,17 +98,20 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _designShared = BlockIterationKernel.DesignFits(samples, features, Unsafe.SizeOf<T>());
         if (engine == DeviceEngine.BlockProximalGradient)
             _blockIterate = positive
-                ? kernels.BlockIteration<T, NonNegativeElasticNetProximal<T>>()
-                : kernels.BlockIteration<T, ElasticNetProximal<T>>();
+                ? kernels.BlockIteration<T, NonNegativeElasticNet<T>>()
+                : kernels.BlockIteration<T, ElasticNet<T>>();
+        else if (grouped)
+            _iterate = kernels.Iteration<T, GroupElasticNet<T>>();
         else if (engine == DeviceEngine.ProximalGradient)
             _iterate = positive
-                ? kernels.Iteration<T, NonNegativeElasticNetProximal<T>>()
-                : kernels.Iteration<T, ElasticNetProximal<T>>();
+                ? kernels.Iteration<T, NonNegativeElasticNet<T>>()
+                : kernels.Iteration<T, ElasticNet<T>>();
         else
             _coordinateDescent = positive
-                ? kernels.GramCoordinateDescent<T, NonNegativeElasticNetProximal<T>>()
-                : kernels.GramCoordinateDescent<T, ElasticNetProximal<T>>();
-        _check = kernels.Gap<T>();
+                ? kernels.GramCoordinateDescent<T, NonNegativeElasticNet<T>>()
+                : kernels.GramCoordinateDescent<T, ElasticNet<T>>();
+        _check = grouped ? kernels.Gap<T, GroupElasticNet<T>>()
+            : positive ? kernels.Gap<T, NonNegativeElasticNet<T>>() : kernels.Gap<T, ElasticNet<T>>();
         _compact = kernels.Compaction();
         _stream = accelerator.DefaultStream;
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
@@ -130,6 +139,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             (_status, _hostStatus) = Pair<int>(accelerator, capacity);
             (_finishedAt, _hostFinishedAt) = Pair<int>(accelerator, capacity);
             (_finished, _hostFinished) = Pair<int>(accelerator, 1);
+            (_blockEnds, _hostBlockEnds) = Pair<int>(accelerator, grouped ? pk : 0);
             _listLength = Allocate<int>(accelerator, 1);
             _lists = [Allocate<int>(accelerator, capacity), Allocate<int>(accelerator, capacity)];
             _gapResidual = Allocate<double>(accelerator, nk);
@@ -187,6 +197,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>Whether the problems are constrained to β ≥ 0.</summary>
     public bool Positive { get; }
 
+    /// <summary>Whether the problems have a group penalty (block ends on the device).</summary>
+    public bool Grouped { get; }
+
     /// <summary>
     /// When the problems still active fall below this fraction of the threads launched, the active ones are
     /// gathered into a compact list and later launches cover only them (0 never compacts, 1 compacts whenever
@@ -213,13 +226,14 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         for (int k = 0; k < problems.Length; k++)
         {
             var problem = problems[k];
-            if (problem.Positive != Positive)
-                throw new ArgumentException("every problem of a device batch must have the batch's positivity", nameof(problems));
+            if (problem.Positive != Positive || (problem.BlockEnds is not null) != Grouped)
+                throw new ArgumentException("every problem of a device batch must have the batch's penalty", nameof(problems));
             if (DesignPerProblem)
                 StageDesign(k, problem.Design);
             else if (!ReferenceEquals(problem.Design, problems[0].Design))
                 throw new ArgumentException("a shared-design device batch needs one prepared design", nameof(problems));
             Stage(k, problem.Design, problem.Response, problem.L1, problem.L2, problem.Initial, problem.GapTolerance, problem.NullObjective);
+            problem.BlockEnds?.CopyTo(_hostBlockEnds.AsSpan(k * Features, Features));
         }
         if (DesignPerProblem)
             UploadDesigns(problems.Length);
@@ -308,6 +322,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Upload(_response, _hostResponse, nk);
         Upload(_l1, _hostL1, pk);
         Upload(_l2, _hostL2, pk);
+        if (Grouped)
+            Upload(_blockEnds, _hostBlockEnds, pk);
         Upload(_beta, _hostBeta, pk);
         if (DeviceEngines.IsProximalGradient(Engine))
         {
@@ -348,12 +364,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         var problem = ProblemViews();
         var state = IterateViews(accelerated);
         var certificate = CertificateViews();
-        int positive = Positive ? 1 : 0;
         int iteration = 0, extent = _count;
         Compactions = 0;
         Checks = 1;
         Compact(ref state, ref extent);
-        _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
+        _check(extent, problem, state, certificate, iteration, options.MaxIterations);
         ReadFinished(onFinished);
         // the launches of 1, 2, 4, … check intervals are queued before the host waits for the finished count
         // (problems retired by a check do nothing in the launches after it, so results do not depend on it)
@@ -371,7 +386,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
                     _iterate(extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
                 iteration = checkAt;
                 Checks++;
-                _check(extent, problem, state, certificate, iteration, options.MaxIterations, positive);
+                _check(extent, problem, state, certificate, iteration, options.MaxIterations);
             }
             intervals = Math.Min(2 * intervals, MaxIntervalsPerRead);
             ReadFinished(onFinished);
@@ -394,7 +409,6 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         {
             CheckInterval = options.CheckInterval,
             MaxIterations = options.MaxIterations,
-            Positive = Positive ? 1 : 0,
             TrustedTolerance = GramDualityGap.TrustedTolerance,
         };
         var shared = SharedMemoryConfig.RequestDynamic<double>(GramCoordinateDescentKernel.SharedDoubles(Features));
@@ -536,6 +550,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Response = Slice(_response, (long)Samples * _count),
         L1 = Slice(_l1, (long)Features * _count),
         L2 = Slice(_l2, (long)Features * _count),
+        BlockEnds = Grouped ? Slice(_blockEnds, (long)Features * _count) : default,
         Step = Slice(_step, _count),
         StepOverN = Slice(_stepOverN, _count),
         Samples = Samples,

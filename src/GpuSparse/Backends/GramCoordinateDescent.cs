@@ -65,7 +65,7 @@ internal static class GramCoordinateDescent
         /// <summary>q in the working precision, updated by the sweeps.</summary>
         public T[] Gradient { get; }
 
-        /// <summary>R = y_c − X_wβ for the checks that certify from the residual (see <see cref="Form{T, TProx}.Check"/>).</summary>
+        /// <summary>R = y_c − X_wβ for the checks that certify from the residual (see <see cref="Form{T, TPenalty}.Check"/>).</summary>
         public double[] Residual { get; }
 
         /// <summary>X_wᵀR for those checks.</summary>
@@ -73,26 +73,26 @@ internal static class GramCoordinateDescent
     }
 
     /// <summary>Forms G, c and the coordinate steps of <paramref name="problem"/> in the workspace; returns the form to iterate.</summary>
-    public static Form<T, TProx> Start<T, TProx>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace)
+    public static Form<T, TPenalty> Start<T, TPenalty>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
         var arrays = workspace.GramArrays(problem.Design.Samples, problem.Design.Features);
         double responseNorm2OverN = FormGram(problem, workspace, arrays);
         bool trusted = problem.GapTolerance >= GramDualityGap.TrustedTolerance * 2 * problem.NullObjective;
-        return new Form<T, TProx>(problem, workspace, arrays, responseNorm2OverN, trusted);
+        return new Form<T, TPenalty>(problem, workspace, arrays, responseNorm2OverN, trusted);
     }
 
     /// <summary>One problem in the Gram form: its sweep and its check.</summary>
-    internal readonly struct Form<T, TProx>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace,
+    internal readonly struct Form<T, TPenalty>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace,
         Arrays<T> arrays, double responseNorm2OverN, bool trusted) : CoordinateDescent.IForm
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
         public bool Sweep()
         {
             int p = problem.Design.Features;
-            return Sweep<T, TProx>(arrays.Gram.AsSpan(0, p * p), p, arrays.Gradient.AsSpan(0, p), workspace.Beta.AsSpan(0, p),
+            return Sweep<T, TPenalty>(arrays.Gram.AsSpan(0, p * p), p, arrays.Gradient.AsSpan(0, p), workspace.Beta.AsSpan(0, p),
                 workspace.InverseDiagonal.AsSpan(0, p), workspace.L1Step.AsSpan(0, p), workspace.L2Step.AsSpan(0, p));
         }
 
@@ -116,8 +116,8 @@ internal static class GramCoordinateDescent
                 arrays.Gradient[a] = T.CreateTruncating(q[a]);
             }
             return trusted
-                ? GramDualityGap.Evaluate(problem, betaDouble, arrays.Correlation.AsSpan(0, p), q, responseNorm2OverN)
-                : DualityGap.Evaluate<T>(problem, beta, arrays.Residual, arrays.ResidualCorrelation);
+                ? GramDualityGap.Evaluate<TPenalty, PreparedProblem<T>>(problem, betaDouble, arrays.Correlation.AsSpan(0, p), q, responseNorm2OverN)
+                : DualityGap.Evaluate<T, TPenalty>(problem, beta, arrays.Residual, arrays.ResidualCorrelation);
         }
     }
 
@@ -172,10 +172,10 @@ internal static class GramCoordinateDescent
     /// up to date, with row j of G at j·<paramref name="stride"/>; returns false when no coordinate moved.
     /// A coordinate with <paramref name="inverseDiagonal"/> 0 (a zero column) never moves.
     /// </summary>
-    internal static bool Sweep<T, TProx>(ReadOnlySpan<T> gram, int stride, Span<T> q, Span<T> beta,
+    internal static bool Sweep<T, TPenalty>(ReadOnlySpan<T> gram, int stride, Span<T> q, Span<T> beta,
         ReadOnlySpan<T> inverseDiagonal, ReadOnlySpan<T> l1Step, ReadOnlySpan<T> l2Step)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
         int count = beta.Length;
         bool moved = false;
@@ -185,7 +185,7 @@ internal static class GramCoordinateDescent
             if (inverse == T.Zero)
                 continue;
             T old = beta[j];
-            T next = CoordinateDescent.Update<T, TProx>(old, q[j], inverse, l1Step[j], l2Step[j]);
+            T next = CoordinateDescent.Update<T, TPenalty>(old, q[j], inverse, l1Step[j], l2Step[j]);
             if (next == old)
                 continue;
             beta[j] = next;

@@ -184,6 +184,9 @@ public sealed class IlgpuBackend : ISolverBackend
         // the engine and the options it runs (an algorithm the engine cannot run is refused before anything is prepared)
         var engine = DeviceEngines.ForAlgorithm(Engine, options.Algorithm, batch.Features);
         var run = DeviceEngines.OptionsFor(engine, options);
+        if (run.Algorithm is not (SolverAlgorithm.Auto or SolverAlgorithm.Ista or SolverAlgorithm.Fista)
+            && Enumerable.Range(0, batch.Count).Any(k => batch.Settings(k).Groups is not null))
+            throw new NotSupportedException($"the {Name} backend solves group penalties by ISTA or FISTA, not {options.Algorithm}");
         int rangeSize = RangeSize ?? BatchPreparation.RangeSize(batch,
             _accelerator is CudaAccelerator ? PreparedElementBudget : CpuPreparedElementBudget, 1);
         // lowered for the rest of the solve when the device cannot hold a chunk of this size
@@ -201,7 +204,7 @@ public sealed class IlgpuBackend : ISolverBackend
                 ReleaseIdle();
                 throw new DeviceFailureException(DeviceName, e);
             }
-        });
+        }, cancellationToken);
     }
 
     private void SolveRange<T>(List<PreparedProblem<T>> valid, bool designPerProblem, DeviceEngine engine, SolverOptions options,
@@ -209,13 +212,18 @@ public sealed class IlgpuBackend : ISolverBackend
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // one device batch per design (shared) or per n (per-problem designs), and per penalty kind
-        var groups = valid.GroupBy(problem => (designPerProblem ? (object)problem.Design.Samples : problem.Design, problem.Positive));
+        var groups = valid.GroupBy(problem => (designPerProblem ? (object)problem.Design.Samples : problem.Design, problem.Positive,
+            problem.BlockEnds is not null));
         foreach (var group in groups)
         {
             var problems = group.ToArray();
             var design = problems[0].Design;
-            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, engine, chunkLimit);
-            var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive, engine);
+            // block penalties run on the proximal-gradient kernels (the on-chip engines are coordinate-wise)
+            var used = group.Key.Item3 ? DeviceEngine.ProximalGradient : engine;
+            var runUsed = used == engine ? options : DeviceEngines.OptionsFor(used, options);
+            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, used, chunkLimit);
+            var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive,
+                group.Key.Item3, used);
             chunkLimit = Math.Min(chunkLimit, chunk);
             try
             {
@@ -223,7 +231,7 @@ public sealed class IlgpuBackend : ISolverBackend
                 {
                     var part = problems.AsSpan(start, Math.Min(chunk, problems.Length - start));
                     device.Load(part);
-                    int iteration = device.Run(options, reporter.Finished, cancellationToken);
+                    int iteration = device.Run(runUsed, reporter.Finished, cancellationToken);
                     device.Collect(part, iteration, results);
                     reporter.Finished(CancelledCount(part, results));
                 }
@@ -242,14 +250,15 @@ public sealed class IlgpuBackend : ISolverBackend
     /// </summary>
     /// <exception cref="DeviceOutOfMemoryException">Not even one problem fits on the device.</exception>
     private DeviceBatch<T> Open<T>(ref int chunk, int samples, int features, bool designPerProblem, bool positive,
-        DeviceEngine engine)
+        bool grouped, DeviceEngine engine)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int wanted = chunk;
         lock (_idle)
         {
             int found = _idle.FindIndex(idle => idle is DeviceBatch<T> batch && batch.Samples == samples && batch.Features == features
-                && batch.DesignPerProblem == designPerProblem && batch.Positive == positive && batch.Engine == engine
+                && batch.DesignPerProblem == designPerProblem && batch.Positive == positive && batch.Grouped == grouped
+                && batch.Engine == engine
                 && batch.Capacity >= wanted);
             if (found >= 0)
             {
@@ -264,7 +273,7 @@ public sealed class IlgpuBackend : ISolverBackend
             try
             {
                 return new DeviceBatch<T>(_accelerator, _kernels, chunk, samples, features, designPerProblem, positive,
-                    DeviceMemoryLimitBytes, engine) { CompactionThreshold = CompactionThreshold };
+                    DeviceMemoryLimitBytes, engine, grouped) { CompactionThreshold = CompactionThreshold };
             }
             catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e))
             {

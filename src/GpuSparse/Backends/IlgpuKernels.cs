@@ -22,52 +22,53 @@ internal sealed class IlgpuKernels
 
     public IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
 
-    /// <summary><see cref="IterationKernel.Run{T, TProx}"/> for the penalty <typeparamref name="TProx"/>.</summary>
-    public Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> Iteration<T, TProx>()
+    /// <summary><see cref="IterationKernel.Run{T, TPenalty}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
+    public Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> Iteration<T, TPenalty>()
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
-        Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> kernel = IterationKernel.Run<T, TProx>;
+        Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> kernel = IterationKernel.Run<T, TPenalty>;
         return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedStreamKernel(kernel));
     }
 
-    /// <summary><see cref="BlockIterationKernel.Run{T, TProx}"/> for the penalty <typeparamref name="TProx"/>.</summary>
-    public Action<KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> BlockIteration<T, TProx>()
+    /// <summary><see cref="BlockIterationKernel.Run{T, TPenalty}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
+    public Action<KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> BlockIteration<T, TPenalty>()
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
-        Action<ProblemViews<T>, IterateViews<T>, int, int, int> kernel = BlockIterationKernel.Run<T, TProx>;
+        Action<ProblemViews<T>, IterateViews<T>, int, int, int> kernel = BlockIterationKernel.Run<T, TPenalty>;
         return GetOrLoad(kernel, () => _accelerator.LoadStreamKernel(kernel));
     }
 
-    /// <summary><see cref="GapKernel.Run{T, TPrecision}"/> for float32 or float64.</summary>
-    public Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int> Gap<T>()
+    /// <summary><see cref="GapKernel.Run{T, TPrecision, TPenalty}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
+    public Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> Gap<T, TPenalty>()
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : struct, IPenalty<T>
     {
-        var kernel = (Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, int>)(typeof(T) == typeof(double)
-            ? (Delegate)(Action<Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int, int>)GapKernel.Run<double, DoublePrecision>
-            : (Action<Index1D, ProblemViews<float>, IterateViews<float>, CertificateViews, int, int, int>)GapKernel.Run<float, SinglePrecision>);
+        var method = typeof(GapKernel).GetMethod(nameof(GapKernel.Run))!
+            .MakeGenericMethod(typeof(T), typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision), typeof(TPenalty));
+        var kernel = method.CreateDelegate<Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int>>();
         return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedStreamKernel(kernel));
     }
 
-    /// <summary><see cref="GramCoordinateDescentKernel.Run{T, TProx, TPrecision}"/> for the penalty <typeparamref name="TProx"/>.</summary>
-    public Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> GramCoordinateDescent<T, TProx>()
+    /// <summary><see cref="GramCoordinateDescentKernel.Run{T, TPenalty, TPrecision}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
+    public Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> GramCoordinateDescent<T, TPenalty>()
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
         var kernel = (Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow>)(Delegate)(typeof(T) == typeof(double)
-            ? CoordinateDescentKernel<double, TProx, DoublePrecision>()
-            : CoordinateDescentKernel<float, TProx, SinglePrecision>());
+            ? CoordinateDescentKernel<double, TPenalty, DoublePrecision>()
+            : CoordinateDescentKernel<float, TPenalty, SinglePrecision>());
         return GetOrLoad(kernel, () => _accelerator.LoadStreamKernel(kernel));
     }
 
-    // The kernel method closed over the precision functor of T (TProx is a penalty of T, passed through).
-    private static Delegate CoordinateDescentKernel<TScalar, TProx, TPrecision>()
+    // The kernel method closed over the precision functor of T (TPenalty is a penalty of T, passed through).
+    private static Delegate CoordinateDescentKernel<TScalar, TPenalty, TPrecision>()
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
         where TPrecision : struct, IWorkingPrecision<TScalar>
     {
         var method = typeof(GramCoordinateDescentKernel).GetMethod(nameof(GramCoordinateDescentKernel.Run))!
-            .MakeGenericMethod(typeof(TScalar), typeof(TProx), typeof(TPrecision));
+            .MakeGenericMethod(typeof(TScalar), typeof(TPenalty), typeof(TPrecision));
         return method.CreateDelegate<Action<ProblemViews<TScalar>, IterateViews<TScalar>, CertificateViews, GramWindow>>();
     }
 

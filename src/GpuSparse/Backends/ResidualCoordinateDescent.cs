@@ -15,7 +15,7 @@ namespace GpuSparse.Backends;
 /// </summary>
 /// <remarks>
 /// The sweeps read the columns of X_w contiguously from a column-major copy in the worker's arrays. Every check
-/// recomputes R = y_c − X_wβ and X_wᵀR in float64, certifies from them by <see cref="DualityGap.Combine"/> (the
+/// recomputes R = y_c − X_wβ and X_wᵀR in float64, certifies from them by <see cref="DualityGap.Combine{TPenalty, TWeights, TBeta}"/> (the
 /// gap of <see cref="DualityGap"/>) and resets the working r to R.
 /// </remarks>
 internal static class ResidualCoordinateDescent
@@ -56,9 +56,9 @@ internal static class ResidualCoordinateDescent
     }
 
     /// <summary>Lays out the columns of <paramref name="problem"/> and its coordinate steps in the workspace; returns the form to iterate.</summary>
-    public static Form<T, TProx> Start<T, TProx>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace)
+    public static Form<T, TPenalty> Start<T, TPenalty>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
         var design = problem.Design;
         int n = design.Samples, p = design.Features;
@@ -71,14 +71,14 @@ internal static class ResidualCoordinateDescent
             var column = Widened(columns.Slice(j * n, n), arrays.ColumnDouble);
             workspace.SetSteps(problem, j, T.CreateTruncating(TensorPrimitives.SumOfSquares(column) / n));
         }
-        return new Form<T, TProx>(problem, workspace, arrays);
+        return new Form<T, TPenalty>(problem, workspace, arrays);
     }
 
     /// <summary>One problem in the residual form: its sweep and its check.</summary>
-    internal readonly struct Form<T, TProx>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace, Arrays<T> arrays)
+    internal readonly struct Form<T, TPenalty>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace, Arrays<T> arrays)
         : CoordinateDescent.IForm
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
         public bool Sweep()
         {
@@ -98,7 +98,7 @@ internal static class ResidualCoordinateDescent
                 T old = beta[j];
                 // qⱼ = xⱼᵀr/n
                 T q = TensorPrimitives.Dot(column, r) * invN;
-                T next = CoordinateDescent.Update<T, TProx>(old, q, inverse, l1Step[j], l2Step[j]);
+                T next = CoordinateDescent.Update<T, TPenalty>(old, q, inverse, l1Step[j], l2Step[j]);
                 if (next == old)
                     continue;
                 beta[j] = next;
@@ -132,7 +132,7 @@ internal static class ResidualCoordinateDescent
             double residualNorm2 = TensorPrimitives.SumOfSquares<double>(residual);
             double residualDotY = TensorPrimitives.Dot(residual, Widened(problem.Response.AsSpan(0, n), arrays.ColumnDouble));
             TensorPrimitives.ConvertTruncating<double, T>(residual, arrays.Residual.AsSpan(0, n));
-            return DualityGap.Combine(problem, beta, correlation, residualNorm2, residualDotY, n);
+            return DualityGap.Combine<TPenalty, PreparedProblem<T>, T>(problem, beta, correlation, residualNorm2, residualDotY, n);
         }
     }
 

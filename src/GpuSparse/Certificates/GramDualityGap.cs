@@ -1,3 +1,5 @@
+using GpuSparse.Kernels.Penalties;
+
 namespace GpuSparse.Certificates;
 
 /// <summary>
@@ -20,8 +22,10 @@ internal static class GramDualityGap
     /// Returns (gap, primal objective) in units of f. <paramref name="q"/> is <c>c − Gβ</c>,
     /// <paramref name="responseNorm2OverN"/> is <c>‖y_c‖²/n</c>.
     /// </summary>
-    public static (double Gap, double Objective) Evaluate<TPenalty>(TPenalty problem, ReadOnlySpan<double> beta,
-        ReadOnlySpan<double> c, ReadOnlySpan<double> q, double responseNorm2OverN) where TPenalty : ICoordinatePenalties
+    public static (double Gap, double Objective) Evaluate<TPenalty, TWeights>(TWeights weights, ReadOnlySpan<double> beta,
+        ReadOnlySpan<double> c, ReadOnlySpan<double> q, double responseNorm2OverN)
+        where TPenalty : struct, IPenaltyNorms
+        where TWeights : IPenaltyWeights
     {
         double betaDotC = 0, betaDotQ = 0;
         for (int j = 0; j < beta.Length; j++)
@@ -32,6 +36,6 @@ internal static class GramDualityGap
         // Per-n units: q = X_wᵀR/n, ‖R‖²/n and R·y_c/n, so the shared combination runs with n = 1.
         double residualNorm2 = Math.Max(responseNorm2OverN - betaDotC - betaDotQ, 0);
         double residualDotY = responseNorm2OverN - betaDotC;
-        return DualityGap.Combine(problem, beta, q, residualNorm2, residualDotY, 1);
+        return DualityGap.Combine<TPenalty, TWeights, double>(weights, beta, q, residualNorm2, residualDotY, 1);
     }
 }

@@ -34,6 +34,14 @@ public sealed record ProblemSettings
     /// <summary>Penalty factors wⱼ ≥ 0, one per feature (0 leaves a feature unpenalised); null means all 1.</summary>
     public double[]? PenaltyFactors { get; init; }
 
+    /// <summary>
+    /// Group labels, one per feature (null: no groups). With groups the penalty is the group elastic net
+    /// <c>λ·( r·Σ_g w_g‖β_g‖₂ + (1 − r)/2·Σ_g w_g‖β_g‖₂² )</c> (the group Lasso for r = 1), with group weights
+    /// w_g = √|g| or, when <see cref="PenaltyFactors"/> are given, their value on the group's features (equal
+    /// within a group; 0 leaves the group unpenalised). See docs/group-lasso.md.
+    /// </summary>
+    public int[]? Groups { get; init; }
+
     /// <summary>Initial coefficients on the raw scale (one per feature); null starts from zero.</summary>
     public double[]? WarmStart { get; init; }
 

@@ -286,6 +286,8 @@ internal static class BatchPreparation
         if (design.Fault is { } fault)
             return (null, fault);
         var settings = batch.Settings(k);
+        if (settings.Groups is { } groups && GroupLayout.CheckScales(groups, design.PenaltyExponents) is { } groupFault)
+            return (null, groupFault);
         int p = batch.Features;
         var y = batch.Response(k).Span;
         var response = new T[y.Length];
@@ -313,10 +315,14 @@ internal static class BatchPreparation
         var l1 = new T[p];
         var l2 = new T[p];
         var initial = new T[p];
-        PenaltyWeights(design, settings.Lambda, settings.L1Ratio, settings.PenaltyFactors, l1, l2, exponent);
+        PenaltyWeights(design, settings.Lambda, settings.L1Ratio, GroupLayout.Factors(settings), l1, l2, exponent);
         WorkingStart(design, settings.WarmStart, settings.Positive, initial, exponent);
         return (new PreparedProblem<T>(k, design, response, scales.Mean, l1, l2, settings.Positive, initial,
-            scales.NullObjective, scales.GapTolerance, settings.FitIntercept, basisDotResponse) { ResponseExponent = exponent }, null);
+            scales.NullObjective, scales.GapTolerance, settings.FitIntercept, basisDotResponse)
+        {
+            ResponseExponent = exponent,
+            BlockEnds = settings.Groups is { } labels ? GroupLayout.BlockEnds(labels) : null,
+        }, null);
     }
 
     // 2⁻¹⁰⁰⁰: below it the objective and its gap tolerance (tol times smaller) could not be reported in normal float64.
@@ -364,7 +370,7 @@ internal static class BatchPreparation
             return (0, range);
         // log₂ of bounds on the largest n·l1ⱼ and n·l2ⱼ at e = 0, from the largest wⱼ and tⱼ (sums of logarithms:
         // the products themselves may overflow).
-        double log2Factor = Math.Log2(settings.Lambda) + Math.Log2(settings.PenaltyFactors?.Max() ?? 1.0) + Math.Log2(n);
+        double log2Factor = Math.Log2(settings.Lambda) + Math.Log2(GroupLayout.Factors(settings)?.Max() ?? 1.0) + Math.Log2(n);
         double log2L1 = log2Factor + Math.Log2(settings.L1Ratio) + design.MaxPenaltyExponent;
         double log2L2 = log2Factor + Math.Log2(1 - settings.L1Ratio) + 2 * design.MaxPenaltyExponent;
         if (log2L2 > limit)

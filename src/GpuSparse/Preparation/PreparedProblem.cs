@@ -1,5 +1,5 @@
 using System.Numerics;
-using GpuSparse.Certificates;
+using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
 
 namespace GpuSparse.Preparation;
@@ -12,7 +12,7 @@ namespace GpuSparse.Preparation;
 /// </summary>
 internal sealed class PreparedProblem<T>(int index, PreparedDesign<T> design, T[] response, double responseMean,
     T[] l1, T[] l2, bool positive, T[] initial, double nullObjective, double gapTolerance, bool fitIntercept,
-    double[] basisDotResponse) : ICoordinatePenalties
+    double[] basisDotResponse) : IPenaltyWeights
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The problem's index in its batch.</summary>
@@ -41,6 +41,12 @@ internal sealed class PreparedProblem<T>(int index, PreparedDesign<T> design, T[
 
     /// <inheritdoc />
     public double L2Weight(int j) => double.CreateTruncating(L2[j]);
+
+    /// <summary>The end (exclusive) of the block starting at coordinate j, at j (null: coordinate-wise penalties).</summary>
+    public int[]? BlockEnds { get; init; }
+
+    /// <inheritdoc />
+    public int BlockEnd(int start) => BlockEnds is { } ends ? ends[start] : start + 1;
 
     /// <summary>The starting point on the working scale (zero on inactive columns).</summary>
     public T[] Initial { get; } = initial;

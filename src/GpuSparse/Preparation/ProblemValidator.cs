@@ -56,6 +56,8 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
                     return new("penalty_factors", $"λ·w[{j}] = {settings.Lambda * w[j]:G6} overflows {Precision} (rescale λ or w)");
             }
         }
+        if (GroupLayout.Check(settings, p) is { } groupFailure)
+            return groupFailure;
         if (settings.WarmStart is { } start && CheckWarmStart(start, p) is { } startFailure)
             return startFailure;
 

@@ -21,14 +21,15 @@ internal static class ProximalGradient
     public static ProblemResult Solve<T>(PreparedProblem<T> problem, SolverOptions options, CancellationToken cancellationToken,
         IterationTrace<T>? trace = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        problem.Positive
-            ? Solve<T, NonNegativeElasticNetProximal<T>>(problem, options, cancellationToken, trace)
-            : Solve<T, ElasticNetProximal<T>>(problem, options, cancellationToken, trace);
+        problem.BlockEnds is not null ? Solve<T, GroupElasticNet<T>>(problem, options, cancellationToken, trace)
+        : problem.Positive
+            ? Solve<T, NonNegativeElasticNet<T>>(problem, options, cancellationToken, trace)
+            : Solve<T, ElasticNet<T>>(problem, options, cancellationToken, trace);
 
-    public static ProblemResult Solve<T, TProx>(PreparedProblem<T> problem, SolverOptions options, CancellationToken cancellationToken,
+    public static ProblemResult Solve<T, TPenalty>(PreparedProblem<T> problem, SolverOptions options, CancellationToken cancellationToken,
         IterationTrace<T>? trace = null)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
         var design = problem.Design;
         int n = design.Samples, p = design.Features;
@@ -54,9 +55,9 @@ internal static class ProximalGradient
         var gapResidual = new double[n];
         var gapCorrelation = new double[p];
         T momentum = T.One;
-        var prox = default(TProx);
+        var prox = default(TPenalty);
 
-        var (gap, objective) = DualityGap.Evaluate<T>(problem, beta, gapResidual, gapCorrelation);
+        var (gap, objective) = DualityGap.Evaluate<T, TPenalty>(problem, beta, gapResidual, gapCorrelation);
         double bestGap = gap, bestObjective = objective;
         double runaway = RunawayFactor * Math.Max(objective, problem.NullObjective);
         int iteration = 0;
@@ -106,16 +107,21 @@ internal static class ProximalGradient
                     for (int j = 0; j < p; j++)
                         correlation[j] += x[i * p + j] * ri;
                 }
-                // β⁺ = prox(z − t∇f(z)) = prox(z + (t/n)·c)
+                // β⁺ = prox(z − t∇f(z)) = prox(z + (t/n)·c), block by block
                 for (int j = 0; j < p; j++)
-                    next[j] = prox.Apply(z[j] + stepOverN * correlation[j], l1Step[j], l2Step[j]);
+                    next[j] = z[j] + stepOverN * correlation[j];
+                for (int j = 0, end; j < p; j = end)
+                {
+                    end = prox.BlockEnd(problem, j);
+                    prox.BlockProximal(new SpanVector<T>(next), j, end, l1Step[j], l2Step[j]);
+                }
                 if (accelerated)
                     momentum = Extrapolate(z, next, beta, momentum);
                 (beta, next) = (next, beta);
                 if (!accelerated)
                     z = beta;
             }
-            (gap, objective) = DualityGap.Evaluate<T>(problem, beta, gapResidual, gapCorrelation);
+            (gap, objective) = DualityGap.Evaluate<T, TPenalty>(problem, beta, gapResidual, gapCorrelation);
         }
 
         return ProblemOutcome.Build<T>(problem, status, iteration, beta, gap, objective, best, bestGap, bestObjective);

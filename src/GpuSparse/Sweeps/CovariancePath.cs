@@ -76,9 +76,9 @@ internal static class CovariancePath
             var path = paths[k];
             var walker = new PathWalker<T>(sweep[path.Design], grams[path.Design], path, options, ws, result, k);
             if (options.Positive)
-                walker.Walk<NonNegativeElasticNetProximal<double>>(cancellationToken);
+                walker.Walk<NonNegativeElasticNet<double>>(cancellationToken);
             else
-                walker.Walk<ElasticNetProximal<double>>(cancellationToken);
+                walker.Walk<ElasticNet<double>>(cancellationToken);
             return ws;
         }, ws =>
         {
@@ -142,7 +142,7 @@ internal static class CovariancePath
     /// The coordinate weights of one step: l1ⱼ = λ·r·wⱼ, l2ⱼ = λ·(1 − r)·wⱼ, for the full problem or, through
     /// <paramref name="columns"/>, for the problem restricted to those features.
     /// </summary>
-    private readonly struct StepPenalty(double l1, double l2, double[]? weights, int[]? columns, bool positive) : ICoordinatePenalties
+    private readonly struct StepPenalty(double l1, double l2, double[]? weights, int[]? columns) : IPenaltyWeights
     {
         private double Weight(int j) => weights?[columns is null ? j : columns[j]] ?? 1.0;
 
@@ -150,7 +150,8 @@ internal static class CovariancePath
 
         public double L2Weight(int j) => l2 * Weight(j);
 
-        public bool Positive => positive;
+        // Paths are solved with coordinate-wise penalties.
+        public int BlockEnd(int start) => start + 1;
     }
 
     /// <summary>
@@ -248,7 +249,7 @@ internal static class CovariancePath
             _p = design.Features;
         }
 
-        public void Walk<TProx>(CancellationToken cancellationToken) where TProx : struct, IProximal<double>
+        public void Walk<TPenalty>(CancellationToken cancellationToken) where TPenalty : struct, IPenalty<double>
         {
             int p = _p;
             var y = _path.Response.Span;
@@ -271,7 +272,7 @@ internal static class CovariancePath
             c.CopyTo(q);
             double gapTolerance = _options.Solver.Tolerance * responseNorm2;
             bool trusted = _options.Solver.Tolerance >= GramDualityGap.TrustedTolerance;
-            double previousLambda = SweepDesign<T>.LambdaMaxOf(c, r, _options.PenaltyFactors);
+            double previousLambda = SweepDesign<T>.LambdaMaxOf<TPenalty>(c, r, _options.PenaltyFactors);
             var keep = _ws.Keep.AsSpan(0, p);
             var unpenalised = UnpenalisedBlock.Factor(_design, _gram, _options);
             for (int step = 0; step < lambdas.Length; step++)
@@ -283,10 +284,10 @@ internal static class CovariancePath
                 }
                 double lambda = lambdas[step];
                 double l1 = lambda * r, l2 = lambda * (1 - r);
-                var penalty = new StepPenalty(l1, l2, _options.PenaltyFactors, null, _options.Positive);
+                var penalty = new StepPenalty(l1, l2, _options.PenaltyFactors, null);
                 keep.Clear();
                 if (_options.Screening)
-                    StrongRules.MarkStrong(q, beta, lambda, previousLambda, r, _options.PenaltyFactors, keep);
+                    StrongRules.MarkStrong<TPenalty>(q, beta, lambda, previousLambda, r, _options.PenaltyFactors, keep);
                 else
                     keep.Fill(true);
                 // The solved set stays solved (see Admit), so the KKT check looks only at the features outside it.
@@ -297,17 +298,17 @@ internal static class CovariancePath
                 bool fixedPoint;
                 while (true)
                 {
-                    fixedPoint = SolveRestricted<TProx>(l1, l2, responseNorm2, restrictedTolerance, ref sweeps);
+                    fixedPoint = SolveRestricted<TPenalty>(l1, l2, responseNorm2, restrictedTolerance, ref sweeps);
                     RecomputeOutside(beta, q);
-                    if (StrongRules.AddViolators(q, lambda, r, _options.PenaltyFactors, keep))
+                    if (StrongRules.AddViolators<TPenalty>(q, lambda, r, _options.PenaltyFactors, keep))
                     {
                         _ws.KktResolves++;
                         continue;
                     }
                     unpenalised?.Polish(beta, q, _gram);
                     (gap, objective) = trusted
-                        ? GramDualityGap.Evaluate(penalty, beta, c, q, responseNorm2)
-                        : ResidualGap(penalty, y, responseMean, gapTolerance);
+                        ? GramDualityGap.Evaluate<TPenalty, StepPenalty>(penalty, beta, c, q, responseNorm2)
+                        : ResidualGap<TPenalty>(penalty, y, responseMean, gapTolerance);
                     if (gap <= gapTolerance || fixedPoint || sweeps >= _options.Solver.MaxIterations || !double.IsFinite(gap))
                         break;
                     restrictedTolerance /= 10;
@@ -324,8 +325,8 @@ internal static class CovariancePath
         /// and λ·(1 − r) = <paramref name="l2"/>, until the restricted problem's gap is within <paramref name="tolerance"/>,
         /// the sweep budget is spent, or a fixed point (returned true; also when nothing is kept) is reached.
         /// </summary>
-        private bool SolveRestricted<TProx>(double l1, double l2, double responseNorm2, double tolerance, ref int sweeps)
-            where TProx : struct, IProximal<double>
+        private bool SolveRestricted<TPenalty>(double l1, double l2, double responseNorm2, double tolerance, ref int sweeps)
+            where TPenalty : struct, IPenalty<double>
         {
             int p = _p;
             Admit();
@@ -337,7 +338,7 @@ internal static class CovariancePath
             var cS = _ws.SubCorrelation.AsSpan(0, s);
             var qS = _ws.SubGradient.AsSpan(0, s);
             var bS = _ws.SubBeta.AsSpan(0, s);
-            var penalty = new StepPenalty(l1, l2, _options.PenaltyFactors, columns, _options.Positive);
+            var penalty = new StepPenalty(l1, l2, _options.PenaltyFactors, columns);
             for (int e = 0; e < s; e++)
             {
                 int j = columns[e];
@@ -355,7 +356,7 @@ internal static class CovariancePath
             int start = sweeps;
             while (sweeps < _options.Solver.MaxIterations)
             {
-                bool moved = GramCoordinateDescent.Sweep<double, TProx>(gram, p, qS, bS,
+                bool moved = GramCoordinateDescent.Sweep<double, TPenalty>(gram, p, qS, bS,
                     _ws.InverseDiagonal.AsSpan(0, s), _ws.L1Step.AsSpan(0, s), _ws.L2Step.AsSpan(0, s));
                 sweeps++;
                 if (!moved)
@@ -370,12 +371,12 @@ internal static class CovariancePath
                     continue;
                 }
                 exact = false;
-                if (GramDualityGap.Evaluate(penalty, bS, cS, qS, responseNorm2).Gap > tolerance)
+                if (GramDualityGap.Evaluate<TPenalty, StepPenalty>(penalty, bS, cS, qS, responseNorm2).Gap > tolerance)
                     continue;
                 // The updated q_S drifts by rounding: confirm on the exact one.
                 RecomputeRestricted(gram, cS, qS, bS, s);
                 exact = true;
-                if (GramDualityGap.Evaluate(penalty, bS, cS, qS, responseNorm2).Gap <= tolerance)
+                if (GramDualityGap.Evaluate<TPenalty, StepPenalty>(penalty, bS, cS, qS, responseNorm2).Gap <= tolerance)
                     break;
             }
             if (!exact)
@@ -456,7 +457,8 @@ internal static class CovariancePath
         /// formed again (one pass over X) whenever that bound exceeds <see cref="AnchorShare"/> of the gap tolerance,
         /// so along a path X is read every few steps instead of every step.
         /// </summary>
-        private (double Gap, double Objective) ResidualGap(StepPenalty penalty, ReadOnlySpan<T> y, double responseMean, double gapTolerance)
+        private (double Gap, double Objective) ResidualGap<TPenalty>(StepPenalty penalty, ReadOnlySpan<T> y, double responseMean, double gapTolerance)
+            where TPenalty : struct, IPenaltyNorms
         {
             int p = _p;
             var beta = _ws.Beta.AsSpan(0, p);
@@ -490,7 +492,7 @@ internal static class CovariancePath
             }
             double residualNorm2 = _ws.AnchorNorm2 - 2 * deltaDotQ + curvature;
             double residualDotY = _ws.AnchorDotResponse - deltaDotC;
-            return DualityGap.Combine(penalty, (ReadOnlySpan<double>)beta, _ws.Gradient.AsSpan(0, p), residualNorm2, residualDotY, 1);
+            return DualityGap.Combine<TPenalty, StepPenalty, double>(penalty, beta, _ws.Gradient.AsSpan(0, p), residualNorm2, residualDotY, 1);
         }
 
         /// <summary>β_raw = β/s and b₀ = ȳ − x̄·β_raw (0 without an intercept).</summary>

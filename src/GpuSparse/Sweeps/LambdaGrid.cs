@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
 
 namespace GpuSparse.Sweeps;
@@ -100,7 +101,7 @@ public static class LambdaGrid
             full.Gradient(y, zero, gradient);
             for (int r = 0; r < ratios; r++)
                 grids[t * ratios + r] = Create(options.Grid,
-                    SweepDesign<T>.LambdaMaxOf(gradient, options.L1Ratios[r], options.Path.PenaltyFactors), ratio, options.LambdaCount);
+                    SweepDesign<T>.LambdaMaxOf<ElasticNet<double>>(gradient, options.L1Ratios[r], options.Path.PenaltyFactors), ratio, options.LambdaCount);
         }
         return grids;
     }

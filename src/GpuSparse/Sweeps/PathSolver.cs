@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
 using GpuSparse.Reference;
 using GpuSparse.Solvers;
@@ -165,7 +166,7 @@ public static class PathSolver
         for (int k = 0; k < paths.Count; k++)
         {
             var state = states[k];
-            StrongRules.MarkStrong(state.Gradient, state.Beta, paths[k].Lambdas[step], state.PreviousLambda,
+            StrongRules.MarkStrong<ElasticNet<double>>(state.Gradient, state.Beta, paths[k].Lambdas[step], state.PreviousLambda,
                 paths[k].L1Ratio, options.PenaltyFactors, keep[paths[k].Design]);
         }
         for (int d = 0; d < sweep.Length; d++)
@@ -252,7 +253,7 @@ public static class PathSolver
         });
         var violators = new List<int>();
         foreach (int k in pending)
-            if (StrongRules.AddViolators(states[k].Gradient, paths[k].Lambdas[step], paths[k].L1Ratio,
+            if (StrongRules.AddViolators<ElasticNet<double>>(states[k].Gradient, paths[k].Lambdas[step], paths[k].L1Ratio,
                     options.PenaltyFactors, keep[paths[k].Design]))
                 violators.Add(k);
         // A feature added for one path also widens the design of the other paths on that design; those

@@ -1,5 +1,6 @@
 using System.Numerics;
 using GpuSparse.Backends;
+using GpuSparse.Kernels.Penalties;
 using GpuSparse.Preparation;
 
 namespace GpuSparse.Sweeps;
@@ -155,26 +156,46 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// λ_max = max over wⱼ &gt; 0 of |x̃ⱼᵀy_c|/(n·max(r, 1e-3)·wⱼ): the smallest λ whose solution is zero
-    /// (see <see cref="LambdaGrid"/> for the r = 0 floor); 0 for a constant y.
+    /// (see <see cref="LambdaGrid"/> for the r = 0 floor); 0 for a constant y. The same with or without positivity
+    /// (glmnet's grid).
     /// </summary>
     public double LambdaMax(ReadOnlySpan<T> response, double l1Ratio, IReadOnlyList<double>? penaltyFactors = null)
     {
         var gradient = new double[Features];
         Gradient(response, new double[Features], gradient);
-        return LambdaMaxOf(gradient, l1Ratio, penaltyFactors);
+        return LambdaMaxOf<ElasticNet<double>>(gradient, l1Ratio, penaltyFactors);
     }
 
-    /// <summary>λ_max from the gradient c = x̃ᵀy_c/n at β = 0 (see the other overload).</summary>
-    internal static double LambdaMaxOf(ReadOnlySpan<double> nullGradient, double l1Ratio, IReadOnlyList<double>? penaltyFactors)
+    /// <summary>
+    /// λ_max of the penalty <typeparamref name="TPenalty"/> from the gradient c = x̃ᵀy_c/n at β = 0: the largest
+    /// ‖c_B‖*/(max(r, 1e-3)·w_B) over the penalised blocks B (‖·‖* the penalty's dual norm), so that every block
+    /// satisfies its KKT condition ‖c_B‖* ≤ λ·r·w_B at β = 0. <paramref name="blockEnds"/> gives the blocks of a
+    /// block penalty (see <see cref="IBlockEnds"/>); penalty factors are read at a block's first coordinate.
+    /// </summary>
+    internal static double LambdaMaxOf<TPenalty>(ReadOnlySpan<double> nullGradient, double l1Ratio,
+        IReadOnlyList<double>? penaltyFactors, IBlockEnds? blockEnds = null) where TPenalty : struct, IPenaltyNorms
     {
-        double ratio = Math.Max(l1Ratio, LambdaGrid.MinimumL1Ratio), max = 0;
-        for (int j = 0; j < nullGradient.Length; j++)
+        var form = default(TPenalty);
+        var unit = new UnitWeights(Math.Max(l1Ratio, LambdaGrid.MinimumL1Ratio), penaltyFactors, blockEnds);
+        double max = 0;
+        for (int j = 0, end; j < nullGradient.Length; j = end)
         {
-            double w = penaltyFactors?[j] ?? 1.0;
-            if (w > 0)
-                max = Math.Max(max, Math.Abs(nullGradient[j]) / (ratio * w));
+            end = form.BlockEnd(unit, j);
+            double weight = unit.L1Weight(j);
+            if (weight > 0)
+                max = Math.Max(max, form.DualNorm(new SpanValues<double>(nullGradient), j, end) / weight);
         }
         return max;
+    }
+
+    /// <summary>The weights at λ = 1 with the L1 ratio floored: l1ⱼ = max(r, 1e-3)·wⱼ.</summary>
+    private readonly struct UnitWeights(double ratio, IReadOnlyList<double>? factors, IBlockEnds? blocks) : IPenaltyWeights
+    {
+        public double L1Weight(int j) => ratio * (factors?[j] ?? 1.0);
+
+        public double L2Weight(int j) => (1 - ratio) * (factors?[j] ?? 1.0);
+
+        public int BlockEnd(int start) => blocks?.BlockEnd(start) ?? start + 1;
     }
 
     /// <summary>The columns <paramref name="columns"/> (ascending) of X as a new row-major n × |columns| design.</summary>

@@ -37,7 +37,7 @@ public sealed class CudaBackendFixture : IDisposable
 /// tolerance may stop at a neighbouring check on one device; the tests admit exactly those problems (the solve that
 /// stopped first converged no further than that below the tolerance) and compare values for all the others.
 /// PTX <c>max.f64</c> returns the non-NaN operand where .NET returns NaN; no kernel relies on NaN through a max
-/// (see <c>kernels/GpuSparse.Kernels/Certificates/DeviceGap.cs</c>), so divergence is flagged identically.
+/// (see <c>kernels/GpuSparse.Kernels/Numerics/NanPreserving.cs</c>), so divergence is flagged identically.
 /// </remarks>
 public sealed class IlgpuCudaAgreementTests : IClassFixture<CudaBackendFixture>
 {

@@ -11,10 +11,10 @@ namespace GpuSparse.Tests.Backends;
 public static class ProximalTestKernels
 {
     /// <summary>out[i] = prox(z[i], l1[i], l2[i]).</summary>
-    public static void Map<T, TProx>(Index1D i, ArrayView<T> z, ArrayView<T> l1, ArrayView<T> l2, ArrayView<T> result)
+    public static void Map<T, TPenalty>(Index1D i, ArrayView<T> z, ArrayView<T> l1, ArrayView<T> l2, ArrayView<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T> =>
-        result[i] = default(TProx).Apply(z[i], l1[i], l2[i]);
+        where TPenalty : struct, IPenalty<T> =>
+        result[i] = default(TPenalty).Proximal(z[i], l1[i], l2[i]);
 }
 
 /// <summary>
@@ -31,26 +31,26 @@ public sealed class ProximalKernelTests : IDisposable
 
     [Fact]
     public void ElasticNet_Float64_AllLengths() =>
-        Check<double, ElasticNetProximal<double>>((z, l1, l2) => Math.Sign(z) * Math.Max(Math.Abs(z) - l1, 0) / (1 + l2));
+        Check<double, ElasticNet<double>>((z, l1, l2) => Math.Sign(z) * Math.Max(Math.Abs(z) - l1, 0) / (1 + l2));
 
     [Fact]
     public void ElasticNet_Float32_AllLengths() =>
-        Check<float, ElasticNetProximal<float>>((z, l1, l2) => MathF.Sign(z) * MathF.Max(MathF.Abs(z) - l1, 0) / (1 + l2));
+        Check<float, ElasticNet<float>>((z, l1, l2) => MathF.Sign(z) * MathF.Max(MathF.Abs(z) - l1, 0) / (1 + l2));
 
     [Fact]
     public void NonNegative_Float64_AllLengths() =>
-        Check<double, NonNegativeElasticNetProximal<double>>((z, l1, l2) => Math.Max(z - l1, 0) / (1 + l2));
+        Check<double, NonNegativeElasticNet<double>>((z, l1, l2) => Math.Max(z - l1, 0) / (1 + l2));
 
     [Fact]
     public void NonNegative_Float32_AllLengths() =>
-        Check<float, NonNegativeElasticNetProximal<float>>((z, l1, l2) => MathF.Max(z - l1, 0) / (1 + l2));
+        Check<float, NonNegativeElasticNet<float>>((z, l1, l2) => MathF.Max(z - l1, 0) / (1 + l2));
 
-    private void Check<T, TProx>(Func<T, T, T, T> scalar)
+    private void Check<T, TPenalty>(Func<T, T, T, T> scalar)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TProx : struct, IProximal<T>
+        where TPenalty : struct, IPenalty<T>
     {
         var kernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>(
-            ProximalTestKernels.Map<T, TProx>);
+            ProximalTestKernels.Map<T, TPenalty>);
         var random = new Random(Lengths.Length);
         foreach (int length in Lengths)
         {

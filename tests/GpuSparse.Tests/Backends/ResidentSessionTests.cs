@@ -310,7 +310,7 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
     /// <summary>The session's kernels and 1-value copies through ILGPU alone, on problems that are all finished.</summary>
     private sealed class BareLaunches : IDisposable
     {
-        private readonly Action<Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int, int> _check;
+        private readonly Action<Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int> _check;
         private readonly Action<Index1D, ProblemViews<double>, IterateViews<double>, int, int> _iterate;
         private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
         private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _list, _count;
@@ -320,8 +320,8 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
         public BareLaunches(IlgpuBackend backend, int extent)
         {
             _extent = extent;
-            _check = backend.Kernels.Gap<double>();
-            _iterate = backend.Kernels.Iteration<double, ElasticNetProximal<double>>();
+            _check = backend.Kernels.Gap<double, ElasticNet<double>>();
+            _iterate = backend.Kernels.Iteration<double, ElasticNet<double>>();
             _compact = backend.Kernels.Compaction();
             _status = backend.Accelerator.Allocate1D(Enumerable.Repeat(BatchStatus.Skipped, extent).ToArray());
             _list = backend.Accelerator.Allocate1D<int>(extent);
@@ -335,7 +335,7 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
             var state = new IterateViews<double> { Status = _status.View, Problems = _list.View };
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < checks; i++)
-                _check(_extent, default, state, default, 0, 0, 0);
+                _check(_extent, default, state, default, 0, 0);
             for (int i = 1; i < checks; i++)
                 _iterate(_extent, default, state, 0, 0);
             for (int i = 0; i < compactions; i++)

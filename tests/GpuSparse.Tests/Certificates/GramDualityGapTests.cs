@@ -1,4 +1,5 @@
 using GpuSparse.Certificates;
+using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
 using GpuSparse.Solvers;
@@ -50,12 +51,20 @@ public sealed class GramDualityGapTests
             }
             q[a] = c[a] - g;
         }
-        var (gramGap, gramObjective) = GramDualityGap.Evaluate(problem, beta, c, q, yy / n);
-        var (gap, objective) = DualityGap.Evaluate<double>(problem, beta, new double[n], new double[p]);
+        var ((gramGap, gramObjective), (gap, objective)) = positive
+            ? BothForms<NonNegativeElasticNet<double>>(problem, beta, c, q, yy / n)
+            : BothForms<ElasticNet<double>>(problem, beta, c, q, yy / n);
         Assert.True(gap > 1e-6 * objective, $"the point is not optimal enough to compare: gap {gap:E2}");
         // Rounding: a few ε of ‖y_c‖²/n, the scale of every term.
         double rounding = 1e-13 * yy / n;
         Assert.True(Math.Abs(gramGap - gap) <= rounding, $"Gram form {gramGap:R} vs design form {gap:R}");
         Assert.True(Math.Abs(gramObjective - objective) <= rounding, $"Gram form {gramObjective:R} vs design form {objective:R}");
     }
+
+    // The gap of the Gram form and of the design form for the penalty TPenalty.
+    private static ((double Gap, double Objective) Gram, (double Gap, double Objective) Design) BothForms<TPenalty>(
+        PreparedProblem<double> problem, double[] beta, double[] c, double[] q, double responseNorm2OverN)
+        where TPenalty : struct, IPenalty<double> =>
+        (GramDualityGap.Evaluate<TPenalty, PreparedProblem<double>>(problem, beta, c, q, responseNorm2OverN),
+            DualityGap.Evaluate<double, TPenalty>(problem, beta, new double[problem.Design.Samples], new double[problem.Design.Features]));
 }

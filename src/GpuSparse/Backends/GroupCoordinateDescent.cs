@@ -1,0 +1,115 @@
+using System.Numerics;
+using GpuSparse.Anomaly;
+using GpuSparse.Kernels.Penalties;
+using GpuSparse.Preparation;
+
+namespace GpuSparse.Backends;
+
+/// <summary>
+/// Block coordinate descent on the Gram form for a block penalty (<see cref="GroupElasticNet{T}"/>): a cyclic
+/// sweep over the blocks g, each a proximal gradient step on its block with step 1/L_g, L_g the largest
+/// eigenvalue of G_gg: <c>β_g⁺ = prox_g(β_g + q_g/L_g)</c>, then <c>q −= G[:, g]·(β_g⁺ − β_g)</c>.
+/// A block of one coordinate takes the coordinate update of <see cref="GramCoordinateDescent"/> (the exact
+/// minimiser along it, L = Gⱼⱼ), so that groups of size 1 are the Lasso's sweep to the last bit.
+/// </summary>
+/// <remarks>
+/// G, c, q and the gap check are those of <see cref="GramCoordinateDescent"/> for the same penalty type: only the
+/// sweep is the block one. Every step of a block decreases the objective (a majorised proximal step).
+/// </remarks>
+internal static class GroupCoordinateDescent
+{
+    /// <summary>Forms G, c, the coordinate steps and the block steps of <paramref name="problem"/>; returns the form to iterate.</summary>
+    public static Form<T> Start<T>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var gram = GramCoordinateDescent.Start<T, GroupElasticNet<T>>(problem, workspace);
+        int n = problem.Design.Samples, p = problem.Design.Features;
+        var arrays = workspace.GramArrays(n, p);
+        var steps = BlockSteps(problem, arrays.GramDouble, p, out int largestBlock);
+        return new Form<T>(problem, workspace, arrays, gram, steps, new T[largestBlock]);
+    }
+
+    /// <summary>1/L_g at the first coordinate of every block of two or more coordinates (0 for a zero block).</summary>
+    private static T[] BlockSteps<T>(PreparedProblem<T> problem, double[] gram, int p, out int largestBlock)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var steps = new T[p];
+        largestBlock = 0;
+        var form = default(GroupElasticNet<T>);
+        for (int start = 0, end; start < p; start = end)
+        {
+            end = form.BlockEnd(problem, start);
+            int size = end - start;
+            largestBlock = Math.Max(largestBlock, size);
+            if (size == 1)
+                continue;
+            var block = new double[size * size];
+            for (int a = 0; a < size; a++)
+                for (int b = 0; b < size; b++)
+                    block[a * size + b] = gram[(start + a) * p + start + b];
+            double largest = SymmetricEigen.Jacobi(block, size).Values.Max();
+            steps[start] = largest > 0 ? T.CreateTruncating(1 / largest) : T.Zero;
+        }
+        return steps;
+    }
+
+    /// <summary>One problem in the block Gram form: the block sweep, and the Gram form's check.</summary>
+    internal readonly struct Form<T>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace,
+        GramCoordinateDescent.Arrays<T> arrays, GramCoordinateDescent.Form<T, GroupElasticNet<T>> gram, T[] blockSteps, T[] old)
+        : CoordinateDescent.IForm
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public bool Sweep()
+        {
+            int p = problem.Design.Features;
+            var form = default(GroupElasticNet<T>);
+            var g = arrays.Gram.AsSpan(0, p * p);
+            var q = arrays.Gradient.AsSpan(0, p);
+            var beta = workspace.Beta.AsSpan(0, p);
+            bool moved = false;
+            for (int start = 0, end; start < p; start = end)
+            {
+                end = form.BlockEnd(problem, start);
+                if (end - start == 1)
+                {
+                    // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), as GramCoordinateDescent.Sweep updates a coordinate
+                    T inverse = workspace.InverseDiagonal[start];
+                    if (inverse == T.Zero)
+                        continue;
+                    T previous = beta[start];
+                    T next = CoordinateDescent.Update<T, GroupElasticNet<T>>(previous, q[start], inverse,
+                        workspace.L1Step[start], workspace.L2Step[start]);
+                    if (next == previous)
+                        continue;
+                    beta[start] = next;
+                    VectorKernels.AddScaled(q, previous - next, g.Slice(start * p, p));
+                    moved = true;
+                    continue;
+                }
+                T step = blockSteps[start];
+                if (step == T.Zero)
+                    continue;
+                int size = end - start;
+                // β_g⁺ = prox_g(β_g + q_g/L_g) with the weights scaled by 1/L_g
+                for (int a = 0; a < size; a++)
+                {
+                    old[a] = beta[start + a];
+                    beta[start + a] = old[a] + step * q[start + a];
+                }
+                form.BlockProximal(new SpanVector<T>(beta), start, end, step * problem.L1[start], step * problem.L2[start]);
+                // q = c − Gβ changes by −G[:, g]·(β_g⁺ − β_g) (G symmetric: row j is column j)
+                for (int a = 0; a < size; a++)
+                {
+                    T change = old[a] - beta[start + a];
+                    if (change == T.Zero)
+                        continue;
+                    VectorKernels.AddScaled(q, change, g.Slice((start + a) * p, p));
+                    moved = true;
+                }
+            }
+            return moved;
+        }
+
+        public (double Gap, double Objective) Check() => gram.Check();
+    }
+}

@@ -1,0 +1,228 @@
+using GpuSparse.Backends;
+using GpuSparse.Model;
+using GpuSparse.Reference;
+using GpuSparse.Solvers;
+using GpuSparse.Tests.Support;
+using Xunit;
+
+namespace GpuSparse.Tests.Penalties;
+
+/// <summary>
+/// The group Lasso (and group elastic net) on every backend: the generated problems of <see cref="GroupProblems"/>
+/// are solved to the optimum (KKT conditions to 1e-9 relative, gap within the tolerance), agree with the
+/// independent proximal gradient of <see cref="IndependentGroupLasso"/>, and groups of size 1 are the Lasso to the bit.
+/// </summary>
+public abstract class GroupLassoSuite : BackendBinding
+{
+    private static readonly SolverOptions Tight = new() { Tolerance = 1e-15, MaxIterations = 200_000 };
+
+    [Theory]
+    [MemberData(nameof(GroupProblems.LassoIndices), MemberType = typeof(GroupProblems))]
+    public void GroupLassoMeetsItsKktConditionsAndTheIndependentSolver(int index) => SolvesToTheOptimum(GroupProblems.Lasso[index]);
+
+    [Theory]
+    [MemberData(nameof(GroupProblems.ElasticNetIndices), MemberType = typeof(GroupProblems))]
+    public void GroupElasticNetMeetsItsKktConditionsAndTheIndependentSolver(int index) => SolvesToTheOptimum(GroupProblems.ElasticNet[index]);
+
+    // The KKT residual (the gradient mapping) must be 1e-9 of the gradient at β = 0 (λ_max·r), or within what the
+    // certificate allows: ‖G‖ ≤ √(2L·(F − F*)) ≤ √(2L·tol). A float64 gap resolves about 1e-16 of ‖y_c‖²/n (it is
+    // often ≤ 0 at the end), so where the group norm curves (or r < 1) the certified residual is near 1e-8.
+    private void SolvesToTheOptimum(GroupProblem problem)
+    {
+        int n = problem.Samples, p = problem.Features;
+        var batch = ProblemBatch<double>.Single(problem.X, p, problem.Y, problem.Settings);
+        var result = Backend.Solve(batch, Tight)[0];
+        Assert.True(result.Status == ProblemStatus.Converged, $"{problem}: {result.Status} {result.Message}");
+        Assert.True(result.DualityGap <= result.GapTolerance, $"{problem}: gap {result.DualityGap:E3} > {result.GapTolerance:E3}");
+        var (residual, lipschitz) = IndependentGroupLasso.KktResidual(problem.X, problem.Y, n, p, problem.Groups, problem.Lambda,
+            problem.L1Ratio, result.Coefficients);
+        double scale = IndependentGroupLasso.LambdaMax(problem.X, problem.Y, n, p, problem.Groups, problem.L1Ratio) * problem.L1Ratio;
+        double certified = Math.Sqrt(2 * lipschitz * result.GapTolerance);
+        Assert.True(residual <= Math.Max(1e-9 * scale, certified * (1 + 1e-6)),
+            $"{problem}: KKT residual {residual / scale:E3} of λ_max·r; the gap certifies {certified / scale:E3}");
+
+        var independent = IndependentGroupLasso.Solve(problem.X, problem.Y, n, p, problem.Groups, problem.Lambda, problem.L1Ratio);
+        double independentIntercept = Intercept(problem, independent);
+        double objective = IndependentGroupLasso.Objective(problem.X, problem.Y, n, p, problem.Groups, problem.Lambda,
+            problem.L1Ratio, result.Coefficients, result.Intercept);
+        double reference = IndependentGroupLasso.Objective(problem.X, problem.Y, n, p, problem.Groups, problem.Lambda,
+            problem.L1Ratio, independent, independentIntercept);
+        Assert.True(Math.Abs(objective - reference) <= 1e-10 * reference, $"{problem}: objective {objective:R} vs independent {reference:R}");
+        Assert.True(Math.Abs(result.Objective - objective) <= 1e-10 * objective,
+            $"{problem}: reported objective {result.Objective:R} vs evaluated {objective:R}");
+        double size = independent.Max(Math.Abs);
+        for (int j = 0; j < p; j++)
+            Assert.True(Math.Abs(result.Coefficients[j] - independent[j]) <= 1e-6 * size,
+                $"{problem}: β[{j}] = {result.Coefficients[j]:R} vs independent {independent[j]:R}");
+    }
+
+    // float32: the same problems rounded to float32 (the independent solver runs on the rounded data in float64).
+    [Theory]
+    [InlineData(1)]
+    [InlineData(9)]
+    [InlineData(14)]
+    public void Float32IsSolvedToItsTolerance(int index)
+    {
+        var problem = GroupProblems.Lasso[index];
+        int n = problem.Samples, p = problem.Features;
+        float[] x = [.. problem.X.Select(v => (float)v)], y = [.. problem.Y.Select(v => (float)v)];
+        double[] xRounded = [.. x.Select(v => (double)v)], yRounded = [.. y.Select(v => (double)v)];
+        var result = Backend.Solve(ProblemBatch<float>.Single(x, p, y, problem.Settings), new SolverOptions { Tolerance = 1e-6 })[0];
+        Assert.True(result.Status == ProblemStatus.Converged, $"{problem}: {result.Status} {result.Message}");
+        Assert.True(result.DualityGap <= result.GapTolerance, $"{problem}: gap {result.DualityGap:E3} > {result.GapTolerance:E3}");
+        var rounded = problem with { X = xRounded, Y = yRounded };
+        var independent = IndependentGroupLasso.Solve(xRounded, yRounded, n, p, problem.Groups, problem.Lambda, problem.L1Ratio);
+        double reference = IndependentGroupLasso.Objective(xRounded, yRounded, n, p, problem.Groups, problem.Lambda, problem.L1Ratio,
+            independent, Intercept(rounded, independent));
+        double objective = IndependentGroupLasso.Objective(xRounded, yRounded, n, p, problem.Groups, problem.Lambda, problem.L1Ratio,
+            result.Coefficients, result.Intercept);
+        // the gap bounds the excess objective; float32 coefficients add their own rounding
+        Assert.InRange(objective - reference, -1e-6 * reference, result.GapTolerance + 1e-6 * reference);
+    }
+
+    // Shapes where coordinate descent takes the Gram form for the Lasso too (the block engine always does).
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void GroupsOfSizeOneAreTheLassoBitForBit(int index)
+    {
+        var problem = GroupProblems.Lasso[index];
+        int p = problem.Features;
+        var lasso = ProblemSettings.ElasticNet(problem.Lambda, problem.L1Ratio);
+        var singletons = lasso with { Groups = [.. Enumerable.Range(0, p).Select(j => 7 * j)] };
+        var options = new SolverOptions { Tolerance = 1e-10 };
+        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, p, [problem.Y, problem.Y], [lasso, singletons]);
+        var results = Backend.Solve(batch, options);
+        Assert.Equal(ProblemStatus.Converged, results[0].Status);
+        Assert.Equal(results[0].Iterations, results[1].Iterations);
+        Assert.Equal(results[0].DualityGap, results[1].DualityGap);
+        Assert.Equal(results[0].Intercept, results[1].Intercept);
+        Assert.Equal(results[0].Coefficients, results[1].Coefficients);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(14)]
+    public void EveryGroupIsZeroFromLambdaMax(int index)
+    {
+        var problem = GroupProblems.Lasso[index];
+        int n = problem.Samples, p = problem.Features;
+        double lambdaMax = IndependentGroupLasso.LambdaMax(problem.X, problem.Y, n, p, problem.Groups, problem.L1Ratio);
+        var above = problem.Settings with { Lambda = lambdaMax * (1 + 1e-9) };
+        var below = problem.Settings with { Lambda = lambdaMax * 0.99 };
+        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, p, [problem.Y, problem.Y], [above, below]);
+        var results = Backend.Solve(batch, new SolverOptions { Tolerance = 1e-10 });
+        Assert.All(results.Problems, r => Assert.Equal(ProblemStatus.Converged, r.Status));
+        Assert.All(results[0].Coefficients, b => Assert.Equal(0.0, b));
+        Assert.Contains(results[1].Coefficients, b => b != 0);
+    }
+
+    // Scattered labels shared by a batch: the design is reordered once and each problem's coefficients come back
+    // in the order posed, as when the problem is solved alone.
+    [Fact]
+    public void ABatchSharingScatteredGroupsEqualsEachProblemAlone()
+    {
+        var problem = GroupProblems.Lasso[2];
+        int p = problem.Features;
+        ProblemSettings[] settings = [.. new[] { 0.5, 1.0, 2.0 }.Select(scale => problem.Settings with { Lambda = scale * problem.Lambda })];
+        var options = new SolverOptions { Tolerance = 1e-10 };
+        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, p, [.. settings.Select(_ => (ReadOnlyMemory<double>)problem.Y)], settings);
+        var together = Backend.Solve(batch, options);
+        for (int k = 0; k < settings.Length; k++)
+        {
+            var alone = Backend.Solve(ProblemBatch<double>.Single(problem.X, p, problem.Y, settings[k]), options)[0];
+            Assert.Equal(ProblemStatus.Converged, together[k].Status);
+            Assert.Equal(alone.Coefficients, together[k].Coefficients);
+            Assert.Equal(alone.Intercept, together[k].Intercept);
+        }
+    }
+
+    [Fact]
+    public void BadGroupsAreRefusedWithTheirField()
+    {
+        var problem = GroupProblems.Lasso[0];
+        int p = problem.Features;
+        var settings = new[]
+        {
+            problem.Settings with { Groups = [1, 2, 3] },
+            problem.Settings with { Positive = true },
+            problem.Settings with { PenaltyFactors = [.. Enumerable.Range(0, p).Select(j => 1.0 + j)] },
+            problem.Settings,
+        };
+        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, p, [.. settings.Select(_ => (ReadOnlyMemory<double>)problem.Y)], settings);
+        var results = Backend.Solve(batch, new SolverOptions());
+        Assert.Equal(("groups", ProblemStatus.Invalid), (results[0].Field, results[0].Status));
+        Assert.Equal(("groups", ProblemStatus.Invalid), (results[1].Field, results[1].Status));
+        Assert.Equal(("penalty_factors", ProblemStatus.Invalid), (results[2].Field, results[2].Status));
+        Assert.Equal(ProblemStatus.Converged, results[3].Status);
+    }
+
+    // b₀ = ȳ − x̄·β, the intercept of the centred solution.
+    private static double Intercept(GroupProblem problem, double[] beta)
+    {
+        int n = problem.Samples, p = problem.Features;
+        double intercept = problem.Y.Average();
+        for (int j = 0; j < p; j++)
+        {
+            double mean = 0;
+            for (int i = 0; i < n; i++)
+                mean += problem.X[i * p + j];
+            intercept -= mean / n * beta[j];
+        }
+        return intercept;
+    }
+}
+
+/// <summary>The group-Lasso suite on the managed reference path (FISTA).</summary>
+public sealed class ReferenceGroupLassoTests : GroupLassoSuite
+{
+    public override string BackendName => "reference";
+
+    protected override ISolverBackend CreateBackend() => new ReferenceBackend();
+}
+
+/// <summary>The group-Lasso suite on coordinate descent (block coordinate descent on G).</summary>
+public sealed class CoordinateDescentGroupLassoTests : GroupLassoSuite
+{
+    public override string BackendName => "cd";
+
+    protected override ISolverBackend CreateBackend() => new CoordinateDescentBackend();
+}
+
+/// <summary>
+/// The group-Lasso suite on ILGPU's CPU accelerator, on the proximal-gradient kernels (the engine every block penalty
+/// runs on there), so that the Lasso it is compared with bit for bit runs on the same engine.
+/// </summary>
+[Collection(Backends.IlgpuCpuCollection.Name)]
+public sealed class IlgpuCpuGroupLassoTests : GroupLassoSuite
+{
+    public override string BackendName => "cpu";
+
+    protected override ISolverBackend CreateBackend()
+    {
+        var backend = IlgpuBackend.CreateCpu();
+        backend.Engine = DeviceEngine.ProximalGradient;
+        return backend;
+    }
+
+    // The on-chip engines (chosen by default for these shapes) are coordinate-wise: they decline groups, and the
+    // proximal-gradient kernels serve them with the same bits as when chosen outright.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void TheOnChipEnginesDeclineGroupsToTheProximalGradientKernels(int index)
+    {
+        var problem = GroupProblems.Lasso[index];
+        var batch = ProblemBatch<double>.Single(problem.X, problem.Features, problem.Y, problem.Settings);
+        var options = new SolverOptions { Tolerance = 1e-10 };
+        var chosen = Backend.Solve(batch, options)[0];
+        using var automatic = IlgpuBackend.CreateCpu();
+        var declined = automatic.Solve(batch, options)[0];
+        Assert.Equal(ProblemStatus.Converged, declined.Status);
+        Assert.Equal(chosen.Coefficients, declined.Coefficients);
+        Assert.Equal(chosen.DualityGap, declined.DualityGap);
+    }
+}
