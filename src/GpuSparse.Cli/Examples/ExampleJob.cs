@@ -105,7 +105,7 @@ internal static class ExampleJob
 
     private static BatchDescription Describe(ExampleRequest request, string command, double[] alphas, double[] ratios, IReadOnlyList<string>? names) =>
         new(command, Commands.ModelArguments.AlgorithmRun(request.Backend.Name, request.Options.Algorithm), "f64", alphas, ratios,
-            new int[alphas.Length], new { request.Options.Tolerance, request.Options.MaxIterations, FitIntercept = true }, names);
+            new int[alphas.Length], new BatchOptions(request.Options.Tolerance, request.Options.MaxIterations, FitIntercept: true), names);
 
     /// <summary>The diabetes data embedded in this assembly (442 × 10, scikit-learn's scaling).</summary>
     public static (double[] X, double[] Y) LoadDiabetes()
