@@ -86,7 +86,8 @@ internal static class ExampleJob
         files.Add(holdOutCsv);
 
         // Thousands of small independent problems, each with its own design: the batch the GPU is for.
-        var workload = progress.Run($"generating {request.GeneratedCount} problems", () => PortableGenerator.Batch(request.GeneratedCount, 64, 32));
+        var workload = progress.Run($"generating {request.GeneratedCount} problems", "problems",
+            generated => PortableGenerator.Batch(request.GeneratedCount, 64, 32, progress: generated));
         var generated = Solve(request, progress, $"generated {request.GeneratedCount} × (64 × 32)",
             ProblemBatch<double>.WithDesignPerProblem(workload.X, workload.Samples, workload.Features, workload.Y,
                 workload.Alphas.Select(a => ProblemSettings.Lasso(a)).ToArray()), cancellationToken);

@@ -80,7 +80,7 @@ public sealed class CoordinateDescentBackend : ISolverBackend, IPathBackend
             : CoordinateDescent.ChooseForm(samples, features, elementSize);
 
     PathResult? IPathBackend.SolvePaths<T>(SweepDesign<T>[] sweep, int[]? foldOf, IReadOnlyList<PathSpec<T>> paths,
-        PathOptions options, CancellationToken cancellationToken)
+        PathOptions options, ProgressReporter finished, CancellationToken cancellationToken)
     {
         // A λ = 0 step leaves every feature unpenalised: its certificate needs their dual constraint, which the
         // batch route keeps (it profiles unpenalised features out exactly); too large Gram matrices go there too.
@@ -92,7 +92,7 @@ public sealed class CoordinateDescentBackend : ISolverBackend, IPathBackend
         var grams = PathGram.Build(sweep, foldOf);
         try
         {
-            return CovariancePath.Solve(sweep, grams, paths, options, cancellationToken);
+            return CovariancePath.Solve(sweep, grams, paths, options, finished, cancellationToken);
         }
         finally
         {

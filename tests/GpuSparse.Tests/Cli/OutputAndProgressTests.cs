@@ -32,6 +32,54 @@ public sealed class OutputAndProgressTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
     }
 
+    /// <summary>path and cv count their λ steps on stderr (a line with the count, then the total finished); stdout holds only the rows.</summary>
+    [Fact]
+    public void PathAndCvCountTheirLambdaStepsOnStderrOnly()
+    {
+        string x = CliRunner.Diabetes("X.npy"), y = CliRunner.Diabetes("y.npy");
+        var path = CliRunner.Run("path", "--x", x, "--y", y, "--l1-ratio", "1,0.5", "--out", Path.Combine(_folder, "path"));
+        Assert.True(path.Exit == 0, path.Stderr);
+        // 2 ratios × 100 λ.
+        Assert.Contains("path: 2 path(s): 200 of 200 λ steps finished in ", path.Stderr);
+        var cv = CliRunner.Run("cv", "--x", x, "--y", y, "--folds", "4", "--out", Path.Combine(_folder, "cv"));
+        Assert.True(cv.Exit == 0, cv.Stderr);
+        // The refit path and 4 folds' paths, 100 λ each.
+        Assert.Contains("cv: 4 folds: 500 of 500 λ steps finished in ", cv.Stderr);
+        foreach (var stdout in new[] { path.Stdout, cv.Stdout })
+        {
+            Assert.DoesNotContain("λ steps", stdout);
+            Assert.DoesNotContain("finished", stdout);
+        }
+    }
+
+    /// <summary>Work counted in its own unit keeps a line every heartbeat, with its count and total, and ends with the count.</summary>
+    [Fact]
+    public void CountedWorkKeepsALineEveryHeartbeatWithItsCount()
+    {
+        var stderr = new StringWriter();
+        var synchronized = TextWriter.Synchronized(stderr);
+        var display = ProgressDisplay.For(synchronized, TimeSpan.FromMilliseconds(250));
+        string Written()
+        {
+            lock (synchronized)
+                return stderr.ToString();
+        }
+        int Beats() => Written().Split('\n').Count(l => l.Contains("path: 1 path(s): 3/10 λ steps finished"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int result = display.Run("path: 1 path(s)", "λ steps", steps =>
+        {
+            steps.Report(new SolveProgress(0, 10, TimeSpan.Zero));
+            steps.Report(new SolveProgress(3, 10, TimeSpan.Zero));
+            // Nothing more finishes: the lines come from the heartbeat alone (waited for, not timed: the machine is shared).
+            while (Beats() < 3 && clock.Elapsed < TimeSpan.FromSeconds(20))
+                Thread.Sleep(50);
+            return 7;
+        });
+        Assert.Equal(7, result);
+        Assert.True(Beats() >= 3, Written());
+        Assert.StartsWith("path: 1 path(s): 3 of 10 λ steps finished in ", Written().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+    }
+
     [Fact]
     public void AnEarlierResultStaysUntilTheNewOneIsCompleteThenIsReplacedWhole()
     {
