@@ -56,28 +56,18 @@ public sealed class OutputAndProgressTests : IDisposable
     [Fact]
     public void CountedWorkKeepsALineEveryHeartbeatWithItsCount()
     {
-        var stderr = new StringWriter();
-        var synchronized = TextWriter.Synchronized(stderr);
-        var display = ProgressDisplay.For(synchronized, TimeSpan.FromMilliseconds(250));
-        string Written()
-        {
-            lock (synchronized)
-                return stderr.ToString();
-        }
-        int Beats() => Written().Split('\n').Count(l => l.Contains("path: 1 path(s): 3/10 λ steps finished"));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        int result = display.Run("path: 1 path(s)", "λ steps", steps =>
+        var captured = new CapturedProgress();
+        int result = captured.Display.Run("path: 1 path(s)", "λ steps", steps =>
         {
             steps.Report(new SolveProgress(0, 10, TimeSpan.Zero));
             steps.Report(new SolveProgress(3, 10, TimeSpan.Zero));
-            // Nothing more finishes: the lines come from the heartbeat alone (waited for, not timed: the machine is shared).
-            while (Beats() < 3 && clock.Elapsed < TimeSpan.FromSeconds(20))
-                Thread.Sleep(50);
+            // Nothing more finishes: the lines come from the heartbeat alone.
+            captured.AwaitBeats("path: 1 path(s): 3/10 λ steps finished");
             return 7;
         });
         Assert.Equal(7, result);
-        Assert.True(Beats() >= 3, Written());
-        Assert.StartsWith("path: 1 path(s): 3 of 10 λ steps finished in ", Written().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.True(captured.Lines("path: 1 path(s): 3/10 λ steps finished") >= 3, captured.Written());
+        Assert.StartsWith("path: 1 path(s): 3 of 10 λ steps finished in ", captured.Written().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
     }
 
     [Fact]
@@ -101,26 +91,15 @@ public sealed class OutputAndProgressTests : IDisposable
     [Fact]
     public void RedirectedProgressPrintsALineEveryHeartbeatEvenWhenNothingFinishes()
     {
-        var stderr = new StringWriter();
-        var synchronized = TextWriter.Synchronized(stderr);
-        var display = ProgressDisplay.For(synchronized, TimeSpan.FromMilliseconds(250));
-        // The heartbeat writes from another thread; the synchronized writer's methods lock on the writer itself.
-        string Written()
+        var captured = new CapturedProgress();
+        var result = captured.Display.Run("solving 3 problems", 3, progress =>
         {
-            lock (synchronized)
-                return stderr.ToString();
-        }
-        int Beats() => Written().Split('\n').Count(l => l.Contains("0/3 problems finished"));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = display.Run("solving 3 problems", 3, progress =>
-        {
-            // A solve that reports nothing: the lines come from the heartbeat alone (waited for, not timed: the machine is shared).
-            while (Beats() < 3 && clock.Elapsed < TimeSpan.FromSeconds(20))
-                Thread.Sleep(50);
+            // A solve that reports nothing: the lines come from the heartbeat alone.
+            captured.AwaitBeats("0/3 problems finished");
             return Batch(ProblemStatus.Converged, ProblemStatus.Cancelled, ProblemStatus.Cancelled);
         });
-        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(Beats() >= 3, stderr.ToString());
+        var lines = captured.Written().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(captured.Lines("0/3 problems finished") >= 3, captured.Written());
         Assert.Contains("solving 3 problems: finished 1 of 3 problems (1 converged, 2 cancelled)", lines[^1]);
         Assert.Equal(3, result.Problems.Count);
     }
@@ -151,6 +130,38 @@ public sealed class OutputAndProgressTests : IDisposable
         }
         Assert.Single(notices);
         Assert.StartsWith("cancelling:", notices[0]);
+    }
+
+    /// <summary>A display with a 250 ms heartbeat, writing into a string that the heartbeat's thread shares.</summary>
+    private sealed class CapturedProgress
+    {
+        private readonly StringWriter _text = new();
+        private readonly TextWriter _synchronized;
+
+        public CapturedProgress()
+        {
+            // The synchronized writer's methods lock on the writer itself; reads take the same lock.
+            _synchronized = TextWriter.Synchronized(_text);
+            Display = ProgressDisplay.For(_synchronized, TimeSpan.FromMilliseconds(250));
+        }
+
+        public ProgressDisplay Display { get; }
+
+        public string Written()
+        {
+            lock (_synchronized)
+                return _text.ToString();
+        }
+
+        public int Lines(string fragment) => Written().Split('\n').Count(l => l.Contains(fragment));
+
+        /// <summary>Waits until three lines hold <paramref name="fragment"/> (or 20 s: waited for, not timed, the machine is shared).</summary>
+        public void AwaitBeats(string fragment)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (Lines(fragment) < 3 && clock.Elapsed < TimeSpan.FromSeconds(20))
+                Thread.Sleep(50);
+        }
     }
 
     private static BatchResult Batch(params ProblemStatus[] statuses) =>
