@@ -98,7 +98,6 @@ public static class NpyReader
     {
         var elements = GC.AllocateUninitializedArray<T>(checked((int)length));
         int size = Unsafe.SizeOf<T>();
-        HugePages.Advise(elements, length * size);
         int pieceElements = Math.Max(1, pieceBytes / size);
         long total = length * size;
         int cores = Math.Min(Environment.ProcessorCount, MaxReadThreads);
