@@ -87,9 +87,9 @@ internal static class CvCommand
         using var backend = SolverBackends.CreateForSweeps(request.Backend);
         var progress = ProgressDisplay.For(stderr);
         using var interrupt = new CancelOnCtrlC(progress.Notice);
-        var result = progress.Run($"cv: {Folds.Normalize(foldIds).Max() + 1} folds", () => request.Precision == "f32"
-            ? Solve<float>(backend, input, foldIds, interrupt.Token)
-            : Solve<double>(backend, input, foldIds, interrupt.Token));
+        var result = progress.Run($"cv: {Folds.Normalize(foldIds).Max() + 1} folds", "λ steps", steps => request.Precision == "f32"
+            ? Solve<float>(backend, input, foldIds, steps, interrupt.Token)
+            : Solve<double>(backend, input, foldIds, steps, interrupt.Token));
         if (manifest is not null)
             SweepShards.CheckWalkedAlone(result.Paths, input, "cv");
         output.Commit(() =>
@@ -105,8 +105,8 @@ internal static class CvCommand
     }
 
     private static CrossValidationResult Solve<T>(Solvers.ISolverBackend backend, SweepInput input, int[] foldIds,
-        CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T> =>
-        CrossValidation.Run<T>(backend, input.Design<T>(), input.Features, input.Responses<T>(), foldIds, input.Options, cancellationToken);
+        IProgress<Solvers.SolveProgress> steps, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T> =>
+        CrossValidation.Run<T>(backend, input.Design<T>(), input.Features, input.Responses<T>(), foldIds, input.Options, cancellationToken, steps);
 
     private static void Write(string folder, SweepInput input, CrossValidationResult result, int[] foldIds, string backend, double seconds)
     {

@@ -46,9 +46,9 @@ internal static class PathCommand
         using var backend = SolverBackends.CreateForSweeps(request.Backend);
         var progress = ProgressDisplay.For(stderr);
         using var interrupt = new CancelOnCtrlC(progress.Notice);
-        var result = progress.Run($"path: {input.Targets * input.Options.L1Ratios.Length} path(s)", () => request.Precision == "f32"
-            ? Solve<float>(backend, input, interrupt.Token)
-            : Solve<double>(backend, input, interrupt.Token));
+        var result = progress.Run($"path: {input.Targets * input.Options.L1Ratios.Length} path(s)", "λ steps", steps => request.Precision == "f32"
+            ? Solve<float>(backend, input, steps, interrupt.Token)
+            : Solve<double>(backend, input, steps, interrupt.Token));
         if (manifest is not null)
             SweepShards.CheckWalkedAlone(result, input, "path");
         output.Commit(() =>
@@ -61,9 +61,9 @@ internal static class PathCommand
         return SweepWriter.Report(result, stdout, stderr, request.Format, "path", request.Output);
     }
 
-    private static PathResult Solve<T>(Solvers.ISolverBackend backend, SweepInput input, CancellationToken cancellationToken)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        PathSolver.Solve<T>(backend, input.Design<T>(), input.Features, input.Responses<T>(), input.Options, cancellationToken);
+    private static PathResult Solve<T>(Solvers.ISolverBackend backend, SweepInput input, IProgress<Solvers.SolveProgress> steps,
+        CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T> =>
+        PathSolver.Solve<T>(backend, input.Design<T>(), input.Features, input.Responses<T>(), input.Options, cancellationToken, steps);
 
     /// <summary>
     /// One row per path: its target and ratio, its λ range, how many steps converged, the sparsity at its end, and its

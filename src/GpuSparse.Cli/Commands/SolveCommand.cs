@@ -116,7 +116,7 @@ internal static class SolveCommand
             });
             writer.Complete(result.Backend, result.Elapsed, new BatchDescription("solve", ModelArguments.AlgorithmRun(result.Backend, request.Options.Algorithm),
                 request.Precision, alphas, ratios, targets,
-                new { request.Options.Tolerance, request.Options.MaxIterations, request.FitIntercept, request.Standardize, request.Positive },
+                new BatchOptions(request.Options.Tolerance, request.Options.MaxIterations, request.FitIntercept, request.Standardize, request.Positive),
                 files.Data.FeatureNames, files.Data.TargetNames, start));
         });
         string algorithm = ModelArguments.AlgorithmRun(result.Backend, request.Options.Algorithm);

@@ -86,7 +86,8 @@ internal static class ExampleJob
         files.Add(holdOutCsv);
 
         // Thousands of small independent problems, each with its own design: the batch the GPU is for.
-        var workload = progress.Run($"generating {request.GeneratedCount} problems", () => PortableGenerator.Batch(request.GeneratedCount, 64, 32));
+        var workload = progress.Run($"generating {request.GeneratedCount} problems", "problems",
+            generated => PortableGenerator.Batch(request.GeneratedCount, 64, 32, progress: generated));
         var generated = Solve(request, progress, $"generated {request.GeneratedCount} × (64 × 32)",
             ProblemBatch<double>.WithDesignPerProblem(workload.X, workload.Samples, workload.Features, workload.Y,
                 workload.Alphas.Select(a => ProblemSettings.Lasso(a)).ToArray()), cancellationToken);
@@ -105,7 +106,7 @@ internal static class ExampleJob
 
     private static BatchDescription Describe(ExampleRequest request, string command, double[] alphas, double[] ratios, IReadOnlyList<string>? names) =>
         new(command, Commands.ModelArguments.AlgorithmRun(request.Backend.Name, request.Options.Algorithm), "f64", alphas, ratios,
-            new int[alphas.Length], new { request.Options.Tolerance, request.Options.MaxIterations, FitIntercept = true }, names);
+            new int[alphas.Length], new BatchOptions(request.Options.Tolerance, request.Options.MaxIterations, FitIntercept: true), names);
 
     /// <summary>The diabetes data embedded in this assembly (442 × 10, scikit-learn's scaling).</summary>
     public static (double[] X, double[] Y) LoadDiabetes()

@@ -107,9 +107,12 @@ internal sealed record DataFiles(NpyArray X, string XPath, NpyArray Y, string YP
         return (NpyArray.FromDoubles(stacked, stacked.Length / table.Rows, table.Rows), table.Columns, table.Names);
     }
 
-    /// <summary>The elements of <paramref name="array"/> in precision T (float32 input read as float32 stays exact).</summary>
+    /// <summary>
+    /// The elements of <paramref name="array"/> in precision T (float32 input read as float32 stays exact): the array's
+    /// own when it holds T (a file read straight into it), to be read only.
+    /// </summary>
     public static T[] Convert<T>(NpyArray array) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-        typeof(T) == typeof(float) ? (T[])(object)array.ToSingle() : (T[])(object)array.ToDouble();
+        typeof(T) == typeof(float) ? (T[])(object)array.AsSingles() : (T[])(object)array.AsDoubles();
 
     public static string Shape(NpyArray array) => "(" + string.Join(", ", array.Shape) + ")";
 }

@@ -24,6 +24,46 @@ internal static class ResultJson
     public static string Tool { get; } = "gpusparse " + (typeof(ResultJson).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown");
 
+    /// <summary>The layout of <see cref="Options"/> for a document written field by field.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = Options.Encoder };
+
+    /// <summary>A number as <see cref="Options"/> writes it: null when it is not finite.</summary>
+    public static void WriteNumber(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value))
+            writer.WriteNumber(name, value);
+        else
+            writer.WriteNull(name);
+    }
+
+    /// <summary>
+    /// A value as <see cref="Options"/> serializes it: <see cref="BatchOptions"/> and a <see cref="JsonElement"/> read
+    /// back from a file directly, anything else through the serializer.
+    /// </summary>
+    public static void WriteValue(Utf8JsonWriter writer, object value)
+    {
+        switch (value)
+        {
+            case BatchOptions options:
+                writer.WriteStartObject();
+                WriteNumber(writer, "tolerance", options.Tolerance);
+                writer.WriteNumber("max_iterations", options.MaxIterations);
+                writer.WriteBoolean("fit_intercept", options.FitIntercept);
+                if (options.Standardize is { } standardize)
+                    writer.WriteBoolean("standardize", standardize);
+                if (options.Positive is { } positive)
+                    writer.WriteBoolean("positive", positive);
+                writer.WriteEndObject();
+                break;
+            case JsonElement element:
+                element.WriteTo(writer);
+                break;
+            default:
+                JsonSerializer.Serialize(writer, value, Options);
+                break;
+        }
+    }
+
     /// <summary>Writes <paramref name="document"/> to <paramref name="path"/>.</summary>
     public static void Write(string path, object document)
     {
@@ -56,3 +96,11 @@ internal static class ResultJson
         }
     }
 }
+
+/// <summary>The options result.json records as shared by every problem of a batch (null: not an option of the command).</summary>
+/// <param name="Tolerance">--tol.</param>
+/// <param name="MaxIterations">--max-iter.</param>
+/// <param name="FitIntercept">Whether an intercept was fitted.</param>
+/// <param name="Standardize">--standardize.</param>
+/// <param name="Positive">--positive.</param>
+internal sealed record BatchOptions(double Tolerance, int MaxIterations, bool FitIntercept, bool? Standardize = null, bool? Positive = null);

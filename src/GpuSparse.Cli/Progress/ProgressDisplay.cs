@@ -7,7 +7,7 @@ namespace GpuSparse.Cli.Progress;
 
 /// <summary>
 /// Shows how a long solve is going, on stderr so that stdout stays clean for tables and pipes: a live bar
-/// (problems finished of the total, rate, elapsed and remaining time) when stderr is a terminal, plain lines when it
+/// (what is finished of the total: problems, a sweep's λ steps, problems generated; rate, elapsed and remaining time) when stderr is a terminal, plain lines when it
 /// is redirected to a file or a CI log (one at least every <see cref="DefaultHeartbeat"/> while a solve runs). The choice
 /// looks at stderr itself: Spectre.Console's own detection looks at stdout, which is often redirected while a person
 /// still watches stderr.
@@ -56,16 +56,33 @@ internal sealed class ProgressDisplay
     }
 
     /// <summary>Runs <paramref name="solve"/>, showing its progress under <paramref name="label"/>.</summary>
-    public BatchResult Run(string label, int total, Func<IProgress<SolveProgress>, BatchResult> solve)
+    public BatchResult Run(string label, int total, Func<IProgress<SolveProgress>, BatchResult> solve) =>
+        Run(label, total, "problems", solve, (result, _) => (result.Problems.Count - result.CountWith(ProblemStatus.Cancelled),
+            $"{Summary(result)} in {result.Elapsed.TotalSeconds:F1} s, {Rate(result):N0} problems/s"));
+
+    /// <summary>
+    /// Runs work that counts what it finished in <paramref name="unit"/> (a sweep's λ steps, problems generated), shown
+    /// as a solve is; the total is the one its reports carry.
+    /// </summary>
+    public T Run<T>(string label, string unit, Func<IProgress<SolveProgress>, T> work) =>
+        Run(label, 0, unit, work, (_, counted) => (counted.Finished,
+            $"{counted.Finished} of {counted.Total} {unit} finished in {counted.Elapsed.TotalSeconds:F1} s"));
+
+    /// <summary>
+    /// Runs <paramref name="work"/>; <paramref name="outcome"/> gives, from its result and the last count, what the
+    /// display ends with: the number finished and the summary after the label.
+    /// </summary>
+    private T Run<T>(string label, int total, string unit, Func<IProgress<SolveProgress>, T> work,
+        Func<T, SolveProgress, (int Finished, string Summary)> outcome)
     {
-        BatchResult result;
+        T result;
         if (_live)
         {
             lock (_gate)
                 _running = true;
             try
             {
-                result = RunLive(label, total, solve);
+                result = RunLive(label, total, unit, work, outcome);
             }
             finally
             {
@@ -76,22 +93,10 @@ internal sealed class ProgressDisplay
                 _stderr.WriteLine(notice);
             return result;
         }
-        using var lines = new PlainLines(_stderr, label, total, _heartbeat);
-        result = solve(lines);
-        lines.Finish(result);
+        using var lines = new PlainLines(_stderr, label, total, unit, _heartbeat);
+        result = work(lines);
+        lines.Finish(counted => outcome(result, counted).Summary);
         return result;
-    }
-
-    /// <summary>
-    /// Runs work that reports no progress of its own (a sweep, generating data): a line when it starts, one every
-    /// heartbeat while it runs.
-    /// </summary>
-    public T Run<T>(string label, Func<T> work)
-    {
-        var clock = Stopwatch.StartNew();
-        Notice($"{label}: started");
-        using var timer = new Timer(_ => Notice($"{label}: running, {clock.Elapsed.TotalSeconds:F0} s"), null, _heartbeat, _heartbeat);
-        return work();
     }
 
     /// <summary>"finished 101 of 2000 problems (101 converged, 1899 cancelled)": cancelled problems never count as finished.</summary>
@@ -110,7 +115,8 @@ internal sealed class ProgressDisplay
     public static double Rate(BatchResult result) =>
         (result.Problems.Count - result.CountWith(ProblemStatus.Cancelled)) / Math.Max(result.Elapsed.TotalSeconds, 1e-9);
 
-    private BatchResult RunLive(string label, int total, Func<IProgress<SolveProgress>, BatchResult> solve)
+    private T RunLive<T>(string label, int total, string unit, Func<IProgress<SolveProgress>, T> work,
+        Func<T, SolveProgress, (int Finished, string Summary)> outcome)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -118,6 +124,7 @@ internal sealed class ProgressDisplay
             Interactive = InteractionSupport.Yes,
             Ansi = AnsiSupport.Detect,
         });
+        var clock = Stopwatch.StartNew();
         return console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
@@ -125,14 +132,18 @@ internal sealed class ProgressDisplay
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape(label), maxValue: Math.Max(total, 1));
-                var result = solve(new Callback(update =>
+                var counted = new SolveProgress(0, total, TimeSpan.Zero);
+                var result = work(new Callback(update =>
                 {
+                    counted = update;
+                    task.MaxValue = Math.Max(update.Total, 1);
                     task.Value = update.Finished;
                     double rate = update.Finished / Math.Max(update.Elapsed.TotalSeconds, 1e-9);
-                    task.Description = Markup.Escape(_notice ?? $"{label}: {update.Finished}/{update.Total} problems, {rate:N0}/s");
+                    task.Description = Markup.Escape(_notice ?? $"{label}: {update.Finished}/{update.Total} {unit}, {rate:N0}/s");
                 }));
-                task.Description = Markup.Escape($"{label}: {Summary(result)}");
-                task.Value = result.Problems.Count - result.CountWith(ProblemStatus.Cancelled);
+                var (finished, summary) = outcome(result, counted with { Elapsed = clock.Elapsed });
+                task.Description = Markup.Escape($"{label}: {summary}");
+                task.Value = finished;
                 task.StopTask();
                 return result;
             });
@@ -153,19 +164,20 @@ internal sealed class ProgressDisplay
         private static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(1);
         private readonly TextWriter _stderr;
         private readonly string _label;
-        private readonly int _total;
+        private readonly string _unit;
         private readonly object _gate = new();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Timer _timer;
         private readonly TimeSpan _heartbeat;
+        private int _total;
         private int _finished;
         private int _tenthsShown;
         private TimeSpan _shownAt;
         private bool _done;
 
-        public PlainLines(TextWriter stderr, string label, int total, TimeSpan heartbeat)
+        public PlainLines(TextWriter stderr, string label, int total, string unit, TimeSpan heartbeat)
         {
-            (_stderr, _label, _total, _heartbeat) = (stderr, label, total, heartbeat);
+            (_stderr, _label, _total, _unit, _heartbeat) = (stderr, label, total, unit, heartbeat);
             // A tick every fifth of the heartbeat, a line when the last is four fifths old: never more than one heartbeat apart.
             _timer = new Timer(_ => Beat(), null, heartbeat / 5, heartbeat / 5);
         }
@@ -176,6 +188,7 @@ internal sealed class ProgressDisplay
             lock (_gate)
             {
                 _finished = Math.Max(_finished, value.Finished);
+                _total = value.Total;
                 if (_done || tenths <= _tenthsShown || _clock.Elapsed - _shownAt < Min(MinimumInterval, _heartbeat / 2))
                     return;
                 _tenthsShown = tenths;
@@ -183,12 +196,13 @@ internal sealed class ProgressDisplay
             }
         }
 
-        public void Finish(BatchResult result)
+        /// <summary>The last line: the label and the summary of what the count came to.</summary>
+        public void Finish(Func<SolveProgress, string> summary)
         {
             lock (_gate)
             {
                 _done = true;
-                _stderr.WriteLine($"{_label}: {Summary(result)} in {result.Elapsed.TotalSeconds:F1} s, {Rate(result):N0} problems/s");
+                _stderr.WriteLine($"{_label}: {summary(new SolveProgress(_finished, _total, _clock.Elapsed))}");
             }
         }
 
@@ -209,7 +223,8 @@ internal sealed class ProgressDisplay
             _shownAt = elapsed;
             double rate = _finished / Math.Max(elapsed.TotalSeconds, 1e-9);
             string left = _finished > 0 && _finished < _total ? $", about {(_total - _finished) / rate:F0} s left" : "";
-            _stderr.WriteLine($"{_label}: {_finished}/{_total} problems finished, {elapsed.TotalSeconds:F1} s, {rate:N0} problems/s{left}");
+            string of = _total > 0 ? $"/{_total}" : "";
+            _stderr.WriteLine($"{_label}: {_finished}{of} {_unit} finished, {elapsed.TotalSeconds:F1} s, {rate:N0} {_unit}/s{left}");
         }
     }
 }

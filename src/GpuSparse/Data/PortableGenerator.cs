@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using GpuSparse.Solvers;
+
 namespace GpuSparse.Data;
 
 /// <summary>
@@ -183,8 +186,10 @@ public static class PortableGenerator
     /// <param name="p">Features per problem.</param>
     /// <param name="seedBase">Seed of problem 0.</param>
     /// <param name="alphaSeed">Seed of the alpha fractions.</param>
+    /// <param name="progress">Counts the problems generated, of <paramref name="count"/>.</param>
     /// <returns>Contiguous X, y and alphas.</returns>
-    public static BatchWorkload Batch(int count, int n, int p, ulong seedBase = 1_000_000, ulong alphaSeed = 777)
+    public static BatchWorkload Batch(int count, int n, int p, ulong seedBase = 1_000_000, ulong alphaSeed = 777,
+        IProgress<SolveProgress>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
@@ -193,6 +198,7 @@ public static class PortableGenerator
         var x = new double[checked(count * problemSize)];
         var y = new double[checked(count * n)];
         var alphas = new double[count];
+        var generated = new ProgressReporter(progress, count, Stopwatch.StartNew());
         Uniform01(alphaSeed, alphas);
         for (int k = 0; k < count; k++)
         {
@@ -200,6 +206,7 @@ public static class PortableGenerator
             problem.X.CopyTo(x, k * problemSize);
             problem.Y.CopyTo(y, k * n);
             alphas[k] = Math.Pow(10.0, -2.0 + 1.5 * alphas[k]) * AlphaMax(problem.X, problem.Y, n, p);
+            generated.Finished();
         }
         return new BatchWorkload(x, y, alphas, count, n, p);
     }

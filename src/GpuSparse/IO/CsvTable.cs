@@ -143,41 +143,19 @@ public sealed class CsvTable
         if (names.Count == 0 || rowMajor.Length % names.Count != 0)
             throw new ArgumentException($"{rowMajor.Length} values do not fill rows of {names.Count} columns.", nameof(rowMajor));
         using var writer = OpenWriter(path, names);
-        for (int start = 0; start < rowMajor.Length; start += names.Count)
-            WriteRow(writer, rowMajor.Slice(start, names.Count));
+        writer.WriteRows(rowMajor.ToArray());
     }
 
     /// <summary>
-    /// Opens <paramref name="path"/> for rows written one at a time by <see cref="WriteRow"/> (results written as ranges of
-    /// a batch finish), with the header row written: the file ends as <see cref="Write"/> of all the rows writes it.
+    /// Opens <paramref name="path"/> for rows written in blocks by <see cref="CsvRowWriter.WriteRows"/> (results written as
+    /// ranges of a batch finish), with the header row written: the file ends as <see cref="Write"/> of all the rows writes it.
     /// </summary>
     /// <param name="path">Destination; overwritten.</param>
     /// <param name="names">Column names (quoted when they hold a comma or a quote).</param>
-    public static StreamWriter OpenWriter(string path, IReadOnlyList<string> names)
+    public static CsvRowWriter OpenWriter(string path, IReadOnlyList<string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
-        var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16) { NewLine = "\n" };
-        writer.WriteLine(string.Join(",", names.Select(Quote)));
-        return writer;
-    }
-
-    /// <summary>Writes one row of numbers, each in its shortest round-trip form.</summary>
-    public static void WriteRow(TextWriter writer, ReadOnlySpan<double> row)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        // Each number is formatted into one buffer on the stack: no string per value (a 10,000-row result has 330,000).
-        Span<char> number = stackalloc char[32];
-        for (int j = 0; j < row.Length; j++)
-        {
-            if (j > 0)
-                writer.Write(',');
-            double value = row[j];
-            if (double.IsFinite(value) && value.TryFormat(number, out int written, "R", CultureInfo.InvariantCulture))
-                writer.Write(number[..written]);
-            else
-                writer.Write(Format(value));
-        }
-        writer.WriteLine();
+        return new CsvRowWriter(path, string.Join(",", names.Select(Quote)), names.Count);
     }
 
     /// <summary>A number as numpy and pandas read it back exactly (<c>nan</c>, <c>inf</c> and <c>-inf</c> included).</summary>

@@ -30,13 +30,16 @@ public enum NpyDataType
 /// file's <c>fortran_order</c>, so the conversions below never need to know how the file was laid out.
 /// </summary>
 /// <remarks>
-/// The bytes are held in segments of a whole number of elements (1 GiB as read from a file), so an array of
-/// more than 2 GB (up to <see cref="Array.MaxLength"/> elements) never needs one byte[]; every offset is a long.
+/// A C-order float64 or float32 file in the machine's byte order is held as the double[] or float[] it was read
+/// into, which <see cref="AsDoubles"/> and <see cref="AsSingles"/> lend without a copy. Any other file's bytes are
+/// held in segments of a whole number of elements (1 GiB as read from a file), so an array of more than 2 GB (up to
+/// <see cref="Array.MaxLength"/> elements) never needs one byte[]; every offset is a long.
 /// </remarks>
 public sealed class NpyArray
 {
     private readonly int[] _shape;
-    private readonly byte[][] _segments; // C order, in the file's byte order
+    private readonly byte[][] _segments; // C order, in the file's byte order; empty when _values holds the elements
+    private readonly Array? _values; // double[] or float[] in native byte order, C order
     private readonly int _segmentElements;
     private readonly bool _bigEndian;
     private readonly int _itemSize;
@@ -52,15 +55,24 @@ public sealed class NpyArray
         Length = length;
     }
 
+    /// <summary>An array of native-order float64 values; <paramref name="values"/> is held, not copied.</summary>
+    internal NpyArray(int[] shape, double[] values)
+        : this(shape, NpyDataType.Float64, !BitConverter.IsLittleEndian, [], Math.Max(1, values.Length), values.Length) =>
+        _values = values;
+
+    /// <summary>An array of native-order float32 values; <paramref name="values"/> is held, not copied.</summary>
+    internal NpyArray(int[] shape, float[] values)
+        : this(shape, NpyDataType.Float32, !BitConverter.IsLittleEndian, [], Math.Max(1, values.Length), values.Length) =>
+        _values = values;
+
     /// <summary>An array of float64 values in native byte order (as parsed from text input).</summary>
-    /// <param name="values">The elements in C order (copied).</param>
+    /// <param name="values">The elements in C order (held, not copied).</param>
     /// <param name="shape">The dimensions; their product must be the number of values.</param>
     /// <exception cref="ArgumentException">The shape does not hold exactly the values given.</exception>
     public static NpyArray FromDoubles(double[] values, params int[] shape) =>
         shape.Aggregate(1L, (product, d) => d < 0 ? -1 : product * d) != values.Length
             ? throw new ArgumentException($"a shape of ({string.Join(", ", shape)}) does not hold {values.Length} values", nameof(shape))
-            : new((int[])shape.Clone(), NpyDataType.Float64, !BitConverter.IsLittleEndian, [MemoryMarshal.AsBytes(values.AsSpan()).ToArray()],
-            Math.Max(1, values.Length), values.Length);
+            : new((int[])shape.Clone(), values);
 
     /// <summary>The dimensions (a copy; empty for a 0-d array, which holds one element).</summary>
     public int[] Shape => (int[])_shape.Clone();
@@ -72,18 +84,39 @@ public sealed class NpyArray
     public long Length { get; }
 
     /// <summary>
-    /// The elements in C order as doubles. Exact for every type except 64-bit integers beyond 2^53,
+    /// The elements in C order as doubles, in a new array. Exact for every type except 64-bit integers beyond 2^53,
     /// which are rounded to the nearest double.
     /// </summary>
-    public double[] ToDouble() => Decode(NpyDataType.Float64, ElementAsDouble);
+    public double[] ToDouble() => _values switch
+    {
+        double[] values => (double[])values.Clone(),
+        float[] values => Array.ConvertAll(values, v => (double)v),
+        _ => Decode(NpyDataType.Float64, ElementAsDouble),
+    };
 
     /// <summary>
-    /// The elements in C order as floats. Exact for Float32 and UInt8; other types are rounded to the
+    /// The elements in C order as floats, in a new array. Exact for Float32 and UInt8; other types are rounded to the
     /// nearest float (doubles beyond the float range become infinities).
     /// </summary>
     // A direct read of Float32 keeps the value exact; other types round once, through double.
-    public float[] ToSingle() => Decode(NpyDataType.Float32,
-        (data, i) => DataType == NpyDataType.Float32 ? ReadSingle(data, i) : (float)ElementAsDouble(data, i));
+    public float[] ToSingle() => _values switch
+    {
+        float[] values => (float[])values.Clone(),
+        double[] values => Array.ConvertAll(values, v => (float)v),
+        _ => Decode(NpyDataType.Float32, (data, i) => DataType == NpyDataType.Float32 ? ReadSingle(data, i) : (float)ElementAsDouble(data, i)),
+    };
+
+    /// <summary>
+    /// The elements as <see cref="ToDouble"/> gives them, without a copy when this array holds native-order float64
+    /// values: the array returned is then this one's own, to be read and not changed.
+    /// </summary>
+    public double[] AsDoubles() => _values as double[] ?? ToDouble();
+
+    /// <summary>
+    /// The elements as <see cref="ToSingle"/> gives them, without a copy when this array holds native-order float32
+    /// values: the array returned is then this one's own, to be read and not changed.
+    /// </summary>
+    public float[] AsSingles() => _values as float[] ?? ToSingle();
 
     /// <summary>Every element as T, segment by segment; the file's own type in the machine's byte order is copied as it is.</summary>
     private T[] Decode<T>(NpyDataType native, Func<byte[], int, T> element) where T : unmanaged

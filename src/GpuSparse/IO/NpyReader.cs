@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace GpuSparse.IO;
@@ -24,6 +26,10 @@ public static class NpyReader
     // The data is held in segments of 1 GiB (a whole number of elements of every type): arrays of up to
     // Array.MaxLength elements, far beyond the 2 GB one byte[] can hold, are read into them.
     private const int SegmentBytes = 1 << 30;
+
+    // Data of at least this size is read by several cores at once, by at most this many.
+    private const long ParallelReadBytes = 16 << 20;
+    private const int MaxReadThreads = 8;
 
     /// <summary>Reads the .npy file at <paramref name="path"/>.</summary>
     /// <param name="path">Path of the file.</param>
@@ -57,12 +63,18 @@ public static class NpyReader
 
     /// <summary>
     /// The next <paramref name="length"/> elements of <paramref name="header"/>'s type from the stream's position, in
-    /// the file's order, as an array of <paramref name="shape"/>, held in segments of at most 1 GiB (or
-    /// <paramref name="segmentBytes"/>): the whole data of a file, or a range of its rows.
+    /// the file's order, as an array of <paramref name="shape"/>: the whole data of a file, or a range of its rows.
+    /// C-order float64 or float32 in the machine's byte order from a seekable stream is read straight into its
+    /// double[] or float[]; anything else is held in segments of at most 1 GiB (or <paramref name="segmentBytes"/>).
     /// </summary>
     internal static NpyArray ReadData(Stream stream, NpyHeader header, int[] shape, long length, string sourceName,
         int segmentBytes = SegmentBytes)
     {
+        bool native = header.BigEndian != BitConverter.IsLittleEndian && !(header.FortranOrder && header.Shape.Length > 1);
+        if (native && stream.CanSeek && header.DataType == NpyDataType.Float64)
+            return new NpyArray(shape, ReadElements<double>(stream, length, sourceName, segmentBytes));
+        if (native && stream.CanSeek && header.DataType == NpyDataType.Float32)
+            return new NpyArray(shape, ReadElements<float>(stream, length, sourceName, segmentBytes));
         int segmentElements = Math.Max(1, segmentBytes / header.ItemSize);
         var segments = new byte[checked((int)((length + segmentElements - 1) / segmentElements))][];
         long total = checked(length * header.ItemSize);
@@ -74,6 +86,57 @@ public static class NpyReader
             remaining -= bytes;
         }
         return new NpyArray(shape, header.DataType, header.BigEndian, segments, segmentElements, length);
+    }
+
+    /// <summary>
+    /// The next <paramref name="length"/> elements of a seekable stream (checked to hold them), read straight into
+    /// their array in pieces of at most <paramref name="pieceBytes"/>: a file's pieces are read by every core at once
+    /// once it is large (the copy out of the page cache and the first touch of each new page are the cost, and
+    /// they run as fast on each core as on one); other streams are read piece after piece.
+    /// </summary>
+    private static T[] ReadElements<T>(Stream stream, long length, string sourceName, int pieceBytes) where T : unmanaged
+    {
+        var elements = GC.AllocateUninitializedArray<T>(checked((int)length));
+        int size = Unsafe.SizeOf<T>();
+        int pieceElements = Math.Max(1, pieceBytes / size);
+        long total = length * size;
+        int cores = Math.Min(Environment.ProcessorCount, MaxReadThreads);
+        // Pieces of at most pieceBytes, and at least one per core, so that a file is shared out evenly.
+        if (total >= ParallelReadBytes && cores > 1)
+            pieceElements = (int)Math.Min(pieceElements, (length + cores - 1) / cores);
+        int pieces = checked((int)((length + pieceElements - 1) / pieceElements));
+        long start = stream.Position;
+        var file = stream as FileStream;
+        var handle = file?.SafeFileHandle;
+        long shortOf = -1;
+        void ReadPiece(int piece)
+        {
+            int first = checked(piece * pieceElements);
+            var bytes = MemoryMarshal.AsBytes(elements.AsSpan(first, (int)Math.Min(pieceElements, length - first)));
+            long offset = (long)first * size;
+            int filled = 0;
+            while (filled < bytes.Length)
+            {
+                int read = handle is null ? stream.Read(bytes[filled..]) : RandomAccess.Read(handle, bytes[filled..], start + offset + filled);
+                if (read == 0)
+                {
+                    // only a file shrinking while it is read gets here (its length was checked)
+                    Interlocked.CompareExchange(ref shortOf, offset + filled, -1);
+                    return;
+                }
+                filled += read;
+            }
+        }
+        if (handle is not null && total >= ParallelReadBytes && cores > 1)
+            Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = cores }, ReadPiece);
+        else
+            for (int piece = 0; piece < pieces && shortOf < 0; piece++)
+                ReadPiece(piece);
+        if (shortOf >= 0)
+            throw new NpyFormatException(sourceName, $"truncated data: expected {total} bytes, found {shortOf}");
+        if (file is not null)
+            file.Position = start + total;
+        return elements;
     }
 
     /// <summary>

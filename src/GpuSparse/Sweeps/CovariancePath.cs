@@ -65,7 +65,7 @@ internal static class CovariancePath
 
     /// <summary>Solves every path of <paramref name="paths"/> on its design's Gram matrix from <paramref name="grams"/>.</summary>
     public static PathResult Solve<T>(SweepDesign<T>[] sweep, double[][] grams, IReadOnlyList<PathSpec<T>> paths,
-        PathOptions options, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
+        PathOptions options, ProgressReporter finished, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int count = paths.Count, steps = paths[0].Lambdas.Length, p = sweep[0].Features;
         var result = new PathResult(count, steps, p);
@@ -74,7 +74,7 @@ internal static class CovariancePath
         Parallel.For(0, count, () => new Workspace(p), (k, _, ws) =>
         {
             var path = paths[k];
-            var walker = new PathWalker<T>(sweep[path.Design], grams[path.Design], path, options, ws, result, k);
+            var walker = new PathWalker<T>(sweep[path.Design], grams[path.Design], path, options, ws, result, k, finished);
             if (options.Positive)
                 walker.Walk<NonNegativeElasticNet<double>>(cancellationToken);
             else
@@ -240,12 +240,13 @@ internal static class CovariancePath
         private readonly Workspace _ws;
         private readonly PathResult _result;
         private readonly int _index;
+        private readonly ProgressReporter _finished;
         private readonly int _p;
 
         public PathWalker(SweepDesign<T> design, double[] gram, PathSpec<T> path, PathOptions options, Workspace ws,
-            PathResult result, int index)
+            PathResult result, int index, ProgressReporter finished)
         {
-            (_design, _gram, _path, _options, _ws, _result, _index) = (design, gram, path, options, ws, result, index);
+            (_design, _gram, _path, _options, _ws, _result, _index, _finished) = (design, gram, path, options, ws, result, index, finished);
             _p = design.Features;
         }
 
@@ -519,6 +520,7 @@ internal static class CovariancePath
             _result.Objectives[at] = objective;
             _result.Iterations[at] = sweeps;
             _result.Statuses[at] = status;
+            _finished.Finished();
         }
 
         /// <summary>A path whose response or settings are not finite and in range is not solved (every step <see cref="ProblemStatus.Invalid"/>).</summary>
@@ -545,6 +547,7 @@ internal static class CovariancePath
                 _result.Objectives[at] = double.NaN;
                 _result.Statuses[at] = ProblemStatus.Invalid;
             }
+            _finished.Finished(_path.Lambdas.Length);
         }
     }
 }

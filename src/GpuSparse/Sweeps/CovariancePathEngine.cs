@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuSparse.Solvers;
 
 namespace GpuSparse.Sweeps;
 
@@ -14,7 +15,7 @@ internal static class CovariancePathEngine
     /// <c>foldOf[i] ≠ f</c> (cross-validation), so that the fold Gram matrices are formed from the full one.
     /// </summary>
     public static PathResult? TrySolve<T>(SweepDesign<T>[] sweep, int[]? foldOf, IReadOnlyList<PathSpec<T>> paths,
-        PathOptions options, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
+        PathOptions options, ProgressReporter finished, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
     {
         // A λ = 0 step leaves every feature unpenalised: its certificate needs their dual constraint, which the
         // batch route keeps (it profiles unpenalised features out exactly); too large Gram matrices go there too.
@@ -26,7 +27,7 @@ internal static class CovariancePathEngine
         var grams = PathGram.Build(sweep, foldOf);
         try
         {
-            return CovariancePath.Solve(sweep, grams, paths, options, cancellationToken);
+            return CovariancePath.Solve(sweep, grams, paths, options, finished, cancellationToken);
         }
         finally
         {

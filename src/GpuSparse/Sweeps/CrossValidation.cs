@@ -32,10 +32,11 @@ public static class CrossValidation
     /// <summary>
     /// Cross-validates every target of <paramref name="targets"/> on the row-major n × p <paramref name="design"/>,
     /// with the samples' fold labels <paramref name="foldIds"/> (any integers; see <see cref="Folds"/>).
+    /// <paramref name="progress"/> counts the (path, λ) steps finished, of the refit paths and every fold's.
     /// </summary>
     public static CrossValidationResult Run<T>(ISolverBackend backend, ReadOnlyMemory<T> design, int features,
         IReadOnlyList<ReadOnlyMemory<T>> targets, IReadOnlyList<int> foldIds, SweepOptions options,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IProgress<SolveProgress>? progress = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int p = features, n = design.Length / p;
@@ -57,7 +58,7 @@ public static class CrossValidation
         for (int c = 0; c < curves; c++)
             for (int f = 0; f < folds; f++)
                 paths.Add(new PathSpec<T>(1 + f, foldTargets[f][c / ratios], options.L1Ratios[c % ratios], grids[c]));
-        var solved = PathSolver.Solve(backend, designs, p, paths, options.Path, fold, full, cancellationToken);
+        var solved = PathSolver.Solve(backend, designs, p, paths, options.Path, fold, full, progress, cancellationToken);
 
         int steps = grids[0].Length;
         var foldMse = new double[ArraySize.Of("cross-validation errors", curves, folds, steps)];

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
@@ -32,17 +33,19 @@ public static class PathSolver
     /// <summary>
     /// The paths of every target × L1 ratio of <paramref name="options"/> on one row-major n × p design, each on
     /// its grid from <see cref="LambdaGrid.ForTargets{T}(ReadOnlyMemory{T}, int, IReadOnlyList{ReadOnlyMemory{T}}, SweepOptions)"/>;
-    /// path t·R + r is target t at ratio r.
+    /// path t·R + r is target t at ratio r. <paramref name="progress"/> counts the (path, λ) steps finished of all
+    /// paths × λ values (reported once with none finished when the walk starts).
     /// </summary>
     public static PathResult Solve<T>(ISolverBackend backend, ReadOnlyMemory<T> design, int features,
-        IReadOnlyList<ReadOnlyMemory<T>> targets, SweepOptions options, CancellationToken cancellationToken = default)
+        IReadOnlyList<ReadOnlyMemory<T>> targets, SweepOptions options, CancellationToken cancellationToken = default,
+        IProgress<SolveProgress>? progress = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var full = new SweepDesign<T>(design, features, options.Path.FitIntercept, options.Path.Standardize);
         var grids = LambdaGrid.ForTargets(full, targets, options);
         int ratios = options.L1Ratios.Length;
         var paths = grids.Select((grid, c) => new PathSpec<T>(0, targets[c / ratios], options.L1Ratios[c % ratios], grid)).ToArray();
-        return Solve(backend, [design], features, paths, options.Path, null, full, cancellationToken);
+        return Solve(backend, [design], features, paths, options.Path, null, full, progress, cancellationToken);
     }
 
     /// <summary>
@@ -52,22 +55,27 @@ public static class PathSolver
     public static PathResult Solve<T>(ISolverBackend backend, IReadOnlyList<ReadOnlyMemory<T>> designs, int features,
         IReadOnlyList<PathSpec<T>> paths, PathOptions options, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Solve(backend, designs, features, paths, options, null, null, cancellationToken);
+        Solve(backend, designs, features, paths, options, null, null, null, cancellationToken);
 
     /// <summary>
     /// <see cref="Solve{T}(ISolverBackend, IReadOnlyList{ReadOnlyMemory{T}}, int, IReadOnlyList{PathSpec{T}}, PathOptions, CancellationToken)"/>,
     /// told by <paramref name="foldOf"/> that design 1 + f is the rows i of design 0 with <c>foldOf[i] ≠ f</c>, and given
-    /// design 0 already summarised as <paramref name="first"/> when the caller has it.
+    /// design 0 already summarised as <paramref name="first"/> when the caller has it, and counting the (path, λ) steps
+    /// finished on <paramref name="progress"/>.
     /// </summary>
     internal static PathResult Solve<T>(ISolverBackend backend, IReadOnlyList<ReadOnlyMemory<T>> designs, int features,
-        IReadOnlyList<PathSpec<T>> paths, PathOptions options, int[]? foldOf, SweepDesign<T>? first, CancellationToken cancellationToken)
+        IReadOnlyList<PathSpec<T>> paths, PathOptions options, int[]? foldOf, SweepDesign<T>? first,
+        IProgress<SolveProgress>? progress, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Validate(designs, features, paths, options);
         int count = paths.Count, steps = paths[0].Lambdas.Length, p = features;
+        var clock = Stopwatch.StartNew();
+        progress?.Report(new SolveProgress(0, count * steps, TimeSpan.Zero));
+        var finished = new ProgressReporter(progress, count * steps, clock);
         var sweep = designs.Select((d, i) => i == 0 && first is not null ? first
             : new SweepDesign<T>(d, p, options.FitIntercept, options.Standardize)).ToArray();
-        if (backend.Capabilities.PathEngine && CovariancePathEngine.TrySolve(sweep, foldOf, paths, options, cancellationToken) is { } walked)
+        if (backend.Capabilities.PathEngine && CovariancePathEngine.TrySolve(sweep, foldOf, paths, options, finished, cancellationToken) is { } walked)
             return walked;
         var states = new PathState[count];
         for (int k = 0; k < count; k++)
@@ -119,6 +127,8 @@ public static class PathSolver
                 states[k].Beta.CopyTo(result.Coefficients, at * p);
                 result.Intercepts[at] = states[k].Intercept;
             }
+            if (!cancellationToken.IsCancellationRequested)
+                finished.Finished(count);
         }
         return result;
     }

@@ -43,6 +43,7 @@ public sealed class CommandTests : IDisposable
                      "plots/generated_gaps.png", "plots/holdout_lasso.png" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         Assert.Equal([100, 10], NpyReader.Read(Path.Combine(output, "diabetes/lasso/coef.npy")).Shape);
+        Assert.Contains("generating 20 problems: 20 of 20 problems finished in ", stderr);
         Assert.Contains("generated 20 × (64 × 32): finished 20 of 20 problems (20 converged)", stderr);
     }
 

@@ -40,6 +40,38 @@ public sealed class CsvTableTests
         Assert.Equal(Bits(pandas.ToRowMajor("target")), Bits(back.ToRowMajor().Take(x.Length).ToArray()));
     }
 
+    /// <summary>
+    /// Many rows are formatted by every core in pieces; the file is the text of one number at a time, in order,
+    /// whatever the blocks the rows came in.
+    /// </summary>
+    [Fact]
+    public void ManyRowsFormattedOnEveryCoreAreTheTextOfOneNumberAtATime()
+    {
+        var random = new Random(17);
+        double[] special = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.Epsilon, -0.0, 0, 1e308,
+            -1.2345678901234567E-308, double.MaxValue, double.MinValue];
+        int columns = 33, rows = 3000;
+        var values = new double[rows * columns];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = i % 7 == 0 ? special[i / 7 % special.Length] : (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-30, 30));
+        string[] names = [.. Enumerable.Range(0, columns).Select(j => $"c{j}")];
+        var expected = new System.Text.StringBuilder(string.Join(",", names) + "\n");
+        for (int r = 0; r < rows; r++)
+            expected.Append(string.Join(",", values.Skip(r * columns).Take(columns).Select(CsvTable.Format))).Append('\n');
+
+        string folder = Directory.CreateTempSubdirectory("gpusparse-csv-").FullName;
+        string whole = Path.Combine(folder, "whole.csv"), blocks = Path.Combine(folder, "blocks.csv");
+        CsvTable.Write(whole, names, values);
+        using (var writer = CsvTable.OpenWriter(blocks, names))
+            foreach (var (first, count) in new[] { (0, 1), (1, 700), (701, 2), (703, 2297) })
+                writer.WriteRows(values.AsMemory(first * columns, count * columns));
+
+        Assert.Equal(expected.ToString(), File.ReadAllText(whole));
+        Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(blocks));
+        Assert.Equal(Bits(values), Bits(CsvTable.Read(whole).ToRowMajor()));
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Theory]
     [InlineData("bad_text.csv", "line 3, column 2", "'six' is not a number")]
     [InlineData("bad_ragged.csv", "line 3", "has 3 fields but the header (line 1) has 4")]

@@ -349,6 +349,83 @@ public sealed class NpyReaderTests : IDisposable
         Assert.Equal(values, NpyReader.Read(fortranStream, "f", segmentBytes).ToDouble());
     }
 
+    /// <summary>
+    /// A native-order float file is read straight into the array the batch uses: from a file in pieces (by every core
+    /// once it is 16 MB or more, of a few bytes here to run the piece arithmetic), the same values as the
+    /// element-by-element path of the other byte order, lent without a copy.
+    /// </summary>
+    [Theory]
+    [InlineData("<f8", 8)]
+    [InlineData("<f8", 40)]
+    [InlineData("<f4", 12)]
+    [InlineData("<f8", 1 << 30)]
+    public void NativeFloatFilesAreReadStraightIntoTheirArrayInPieces(string descr, int segmentBytes)
+    {
+        int count = 3 * 5 * 7, size = descr == "<f8" ? 8 : 4;
+        double[] values = [.. Enumerable.Range(0, count).Select(i => i * 0.37 - 11)];
+        var native = new byte[count * size];
+        var swapped = new byte[count * size];
+        for (int i = 0; i < count; i++)
+        {
+            if (size == 8)
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(native.AsSpan(i * 8), values[i]);
+                BinaryPrimitives.WriteDoubleBigEndian(swapped.AsSpan(i * 8), values[i]);
+            }
+            else
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(native.AsSpan(i * 4), (float)values[i]);
+                BinaryPrimitives.WriteSingleBigEndian(swapped.AsSpan(i * 4), (float)values[i]);
+            }
+        }
+        string path = WriteRaw($"native{size}.npy", $"{{'descr': '{descr}', 'fortran_order': False, 'shape': (3, 5, 7), }}", native);
+        using var bigEndian = new MemoryStream(BuildNpy($"{{'descr': '>{descr[1..]}', 'fortran_order': False, 'shape': (3, 5, 7), }}", swapped, 1));
+        var expected = NpyReader.Read(bigEndian, "be");
+        using (var file = File.OpenRead(path))
+        {
+            var array = NpyReader.Read(file, path, segmentBytes);
+            Assert.Equal(file.Length, file.Position);
+            Assert.Equal(expected.ToDouble(), array.ToDouble());
+            Assert.Equal(expected.ToSingle(), array.ToSingle());
+            if (size == 8)
+            {
+                Assert.Same(array.AsDoubles(), array.AsDoubles());
+                Assert.NotSame(array.AsDoubles(), array.ToDouble());
+            }
+            else
+            {
+                Assert.Same(array.AsSingles(), array.AsSingles());
+                Assert.NotSame(array.AsSingles(), array.ToSingle());
+            }
+        }
+        Assert.Equal(expected.ToDouble()[35..70], NpyRows.Read(path, 1, 1).ToDouble());
+    }
+
+    [Fact]
+    public void ALargeNativeFileIsReadByEveryCoreIntoOneArray()
+    {
+        // 2.5 M float64 (20 MB: above the size read by several cores at once), each value its own index.
+        int rows = 2500, columns = 1000;
+        var values = new double[rows * columns];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = i;
+        string path = Path.Combine(_dir, "large.npy");
+        NpyWriter.Write(path, values, rows, columns);
+
+        var read = NpyReader.Read(path).AsDoubles();
+        Assert.Equal(values, read);
+        // A range of rows from the middle: the pieces start at the range, not at the data.
+        Assert.Equal(values.AsSpan(1234 * columns, 777 * columns).ToArray(), NpyRows.Read(path, 1234, 777).AsDoubles());
+        // A file cut short after its header was read says so, naming it (the length was checked when opened).
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var header = NpyReader.ReadHeader(file, path);
+        using (var cut = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+            cut.SetLength(file.Length - 8);
+        var error = Assert.Throws<NpyFormatException>(() => NpyReader.ReadData(file, header, header.Shape, header.Length, path));
+        Assert.Contains("truncated", error.Message);
+        Assert.Contains(path, error.Message);
+    }
+
     [Fact]
     public void TheHeaderGivesTheDataSizeInLongForArraysBeyondTwoGigabytes()
     {
