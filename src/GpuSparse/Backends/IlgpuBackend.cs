@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
 using GpuSparse.Solvers;
@@ -205,13 +206,14 @@ public sealed class IlgpuBackend : ISolverBackend
         ProblemResult[] results, ProgressReporter reporter, ref int chunkLimit, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // one device batch per design (shared) or per n (per-problem designs), and per penalty kind; the engine by p
-        var engine = DeviceEngines.Resolve(Engine, valid.Count > 0 ? valid[0].Design.Features : 1);
+        // one device batch per design (shared) or per n (per-problem designs), and per penalty kind; the engine by shape
         var groups = valid.GroupBy(problem => (designPerProblem ? (object)problem.Design.Samples : problem.Design, problem.Positive));
         foreach (var group in groups)
         {
             var problems = group.ToArray();
             var design = problems[0].Design;
+            var engine = DeviceEngines.Resolve(Engine, design.Samples, design.Features, _accelerator.WarpSize,
+                _accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>());
             int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, engine, chunkLimit);
             var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive, engine);
             chunkLimit = Math.Min(chunkLimit, chunk);
