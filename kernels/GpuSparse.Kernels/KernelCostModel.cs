@@ -85,7 +85,7 @@ public static class KernelCostModel
                 FlopsPerCheck: 4 * n * p + 3 * n + 20 * p + 10);
         if (name.StartsWith("gram-cd", StringComparison.Ordinal))
             // once per launch: X, y (n·p + n), l1, l2, β (3p) read, β and best written (2p), 5 certificate scalars
-            // read and written; G (2np² flops, every entry of both halves) and c, ‖y‖² (2np + 2n).
+            // read and written; G (np(p + 1) flops: its upper half) and c, ‖y‖² (2np + 2n).
             // per sweep, on-chip only: per coordinate the prox (~8 flops) and q += Δ·Gⱼ (2p flops; every coordinate
             // moves in the worst case), row j of G read from shared memory (8p bytes) and q read-modify-written (2p·s).
             // per Gram-form check: q = c − Gβ (2p² flops, 8p² shared bytes), βᵀc, βᵀq and the combination (~24p);
@@ -93,7 +93,7 @@ public static class KernelCostModel
             // read X twice (2np·s), y and R (n·s + 16n).
             return new KernelCost(elementBytes,
                 HbmBytesOnce: s * (n * p + n + 5 * p) + 80,
-                FlopsOnce: 2 * n * p * p + 2 * n * p + 2 * n,
+                FlopsOnce: n * p * (p + 1) + 2 * n * p + 2 * n,
                 HbmBytesPerIteration: 0,
                 FlopsPerIteration: p * (2 * p + 8),
                 SharedBytesPerIteration: p * (8 * p + 2 * p * s + 4 * s),

@@ -83,13 +83,16 @@ internal sealed class WarpGram : KernelDesign
     protected override bool Implements(KernelEntry entry, Shape shape) =>
         _coordinateDescent && entry.Name == $"gram-cd float{8 * shape.ScalarBytes} elastic-net";
 
-    /// <summary>Shared memory of one warp: the CD kernel's layout (G in float64 and its vectors and tile), or G and five p-vectors for FISTA.</summary>
+    /// <summary>Shared memory of one warp: the CD kernel's layout (G's upper half in float64, its vectors and tile), or G and five p-vectors for FISTA.</summary>
     private double SharedBytes(Shape s) => _coordinateDescent
         ? GramCoordinateDescentKernel.SharedDoubles(s.Features) * 8.0
         : (s.P * s.P + 5 * s.P) * s.S;
 
     /// <summary>Wavefronts of one warp-wide access to a p-vector of shared memory of <paramref name="bytes"/>-byte elements (lane l: elements l, l + 32).</summary>
     private static double VectorWavefronts(Shape s, double bytes) => Up(s.P / 32) * 32 * bytes / Wavefront;
+
+    /// <summary>Entries of G kept and formed: the upper half in the CD kernel, all p² in FISTA.</summary>
+    private double GramEntries(Shape s) => _coordinateDescent ? GramCoordinateDescentKernel.GramDoubles(s.Features) : s.P * s.P;
 
     /// <summary>Bytes of an element of G: float64 in the CD kernel, the working precision in FISTA.</summary>
     private double GramElement(Shape s) => _coordinateDescent ? 8 : s.S;
@@ -103,11 +106,12 @@ internal sealed class WarpGram : KernelDesign
         // G = XᵀX/n on every entry (2np² flops), c = Xᵀy/n and ‖y‖² (2np + 2n)
         + Work.Flops(2 * s.N * s.P * s.P + 2 * s.N * s.P + 2 * s.N, s.ScalarBytes)
         // forming G in tiles of 8 rows: X tile stored (np elements), then for every (entry, row) one broadcast of xᵢₐ
-        // and one vector load of xᵢᵦ (np²/32 warp steps), and G read and written once per tile
+        // and one vector load of xᵢᵦ (np²/32 warp steps; the CD kernel forms only the upper half), and G read and
+        // written once per tile
         + Work.Shared(VectorWavefronts(s, 8) * s.N * Wavefront
-            + s.N * s.P * s.P / 32 * (1 + 8.0 * 32 / Wavefront) * Wavefront
-            + Up(s.N / 8) * s.P * 2 * VectorWavefronts(s, GramElement(s)) * Wavefront)
-        + Work.Chain(s.N * s.P * s.P / 32 * Latency.Fma64)
+            + s.N * GramEntries(s) / 32 * (1 + 8.0 * 32 / Wavefront) * Wavefront
+            + Up(s.N / 8) * s.P * 2 * VectorWavefronts(s, GramElement(s)) * GramEntries(s) / (s.P * s.P) * Wavefront)
+        + Work.Chain(s.N * GramEntries(s) / 32 * Latency.Fma64)
         // FISTA's step 1/L: ~20 power iterations u ← Gu/‖Gu‖ (2p² flops, p broadcasts and G loads, a reduction)
         + (_coordinateDescent ? default : 20 * (Work.Flops(2 * s.P * s.P, s.ScalarBytes)
             + Work.Shared((s.P * (1 + VectorWavefronts(s, GramElement(s))) + 5) * Wavefront)
