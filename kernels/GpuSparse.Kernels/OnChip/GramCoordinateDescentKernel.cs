@@ -96,14 +96,11 @@ public static class GramCoordinateDescentKernel
         bool positive = window.Positive != 0;
         bool trusted = certificate.GapTolerance[k] >= window.TrustedTolerance * 2 * certificate.NullObjective[k];
         int iteration = window.StartIteration;
-        double gap, objective, bestGap, bestObjective, runaway;
+        OnChipCertificate check;
         if (iteration == 0)
         {
-            (gap, objective) = Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
-                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, positive, lane, lanes);
-            bestGap = gap;
-            bestObjective = objective;
-            runaway = StoppingRule.Runaway(objective, certificate.NullObjective[k]);
+            check = OnChipCertificate.First(Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
+                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, positive, lane, lanes), certificate.NullObjective[k]);
             for (int j = lane; j < p; j += lanes)
                 state.Best[b0 + j] = beta[j];
         }
@@ -112,45 +109,18 @@ public static class GramCoordinateDescentKernel
             // resumed right after a check: q as that check recomputed it, the verdict below repeats its own
             RecomputeGradient<T, TPrecision>(gram, correlation, gradientDouble, gradient, beta, p, lane, lanes);
             Group.Barrier();
-            gap = certificate.Gap[k];
-            objective = certificate.Objective[k];
-            bestGap = certificate.BestGap[k];
-            bestObjective = certificate.BestObjective[k];
-            runaway = certificate.Runaway[k];
+            check = OnChipCertificate.Load(certificate, k);
         }
 
-        int status = BatchStatus.Active;
+        int status;
         bool fixedPoint = false;
         while (true)
         {
-            if (StoppingRule.Diverged(gap, objective, runaway))
-            {
-                status = BatchStatus.Diverged;
-                break;
-            }
-            if (gap < bestGap)
-            {
-                bestGap = gap;
-                bestObjective = objective;
+            (check, status, bool improved) = check.Judge(certificate.GapTolerance[k], fixedPoint, iteration, window.MaxIterations);
+            if (improved)
                 for (int j = lane; j < p; j += lanes)
                     state.Best[b0 + j] = beta[j];
-            }
-            if (gap <= certificate.GapTolerance[k])
-            {
-                status = BatchStatus.Converged;
-                break;
-            }
-            if (fixedPoint)
-            {
-                status = BatchStatus.FixedPoint;
-                break;
-            }
-            if (iteration >= window.MaxIterations)
-            {
-                status = BatchStatus.MaxIterations;
-                break;
-            }
-            if (iteration >= window.EndIteration)
+            if (status != BatchStatus.Active || iteration >= window.EndIteration)
                 break;
             // a sweep that moves nothing right after a check (q freshly recomputed) is a fixed point; later in the
             // interval it only ends the interval early
@@ -167,24 +137,15 @@ public static class GramCoordinateDescentKernel
                 }
             }
             Group.Barrier();
-            (gap, objective) = Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
-                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, positive, lane, lanes);
+            check = check.After(Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
+                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, positive, lane, lanes));
         }
 
         for (int j = lane; j < p; j += lanes)
             state.Beta[b0 + j] = beta[j];
         if (lane != 0)
             return;
-        certificate.Gap[k] = gap;
-        certificate.Objective[k] = objective;
-        certificate.BestGap[k] = bestGap;
-        certificate.BestObjective[k] = bestObjective;
-        certificate.Runaway[k] = runaway;
-        if (status == BatchStatus.Active)
-            return;
-        state.Status[k] = status;
-        certificate.FinishedAt[k] = iteration;
-        Atomic.Add(ref certificate.Finished[0], 1);
+        check.Save(certificate, state.Status, k, status, iteration);
     }
 
     /// <summary>

@@ -130,55 +130,29 @@ public static class RegisterFistaKernel
 
         bool positive = window.Positive != 0;
         int iteration = window.StartIteration;
-        double gap, objective, bestGap, bestObjective, runaway;
+        OnChipCertificate check;
         if (iteration == 0)
         {
-            (gap, objective) = Check<T, TPrecision>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length), beta,
-                l1, l2, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples, positive);
-            bestGap = gap;
-            bestObjective = objective;
-            runaway = StoppingRule.Runaway(objective, certificate.NullObjective[k]);
+            check = OnChipCertificate.First(Check<T, TPrecision>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length),
+                beta, l1, l2, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples, positive), certificate.NullObjective[k]);
             if (warp == 0)
                 beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
         }
         else
         {
             // resumed right after a check: the verdict below repeats its own
-            gap = certificate.Gap[k];
-            objective = certificate.Objective[k];
-            bestGap = certificate.BestGap[k];
-            bestObjective = certificate.BestObjective[k];
-            runaway = certificate.Runaway[k];
+            check = OnChipCertificate.Load(certificate, k);
         }
 
         int buffer = 0;
-        int status = BatchStatus.Active;
+        int status;
         T two = T.One + T.One, four = two + two;
         while (true)
         {
-            if (StoppingRule.Diverged(gap, objective, runaway))
-            {
-                status = BatchStatus.Diverged;
-                break;
-            }
-            if (gap < bestGap)
-            {
-                bestGap = gap;
-                bestObjective = objective;
-                if (warp == 0)
-                    beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
-            }
-            if (gap <= certificate.GapTolerance[k])
-            {
-                status = BatchStatus.Converged;
-                break;
-            }
-            if (iteration >= window.MaxIterations)
-            {
-                status = BatchStatus.MaxIterations;
-                break;
-            }
-            if (iteration >= window.EndIteration)
+            (check, status, bool improved) = check.Judge(certificate.GapTolerance[k], false, iteration, window.MaxIterations);
+            if (improved && warp == 0)
+                beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
+            if (status != BatchStatus.Active || iteration >= window.EndIteration)
                 break;
             int checkAt = Math.Min(window.MaxIterations, iteration + window.CheckInterval);
             for (; iteration < checkAt; iteration++)
@@ -218,8 +192,8 @@ public static class RegisterFistaKernel
                 // β = β⁺ (for ISTA z is β)
                 beta = next;
             }
-            (gap, objective) = Check<T, TPrecision>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length), beta,
-                l1, l2, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples, positive);
+            check = check.After(Check<T, TPrecision>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length), beta,
+                l1, l2, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples, positive));
         }
 
         // the state a later launch resumes from (for ISTA z is β: the same values)
@@ -232,16 +206,7 @@ public static class RegisterFistaKernel
         if (warp != 0 || lane != 0)
             return;
         state.Momentum[k] = momentum;
-        certificate.Gap[k] = gap;
-        certificate.Objective[k] = objective;
-        certificate.BestGap[k] = bestGap;
-        certificate.BestObjective[k] = bestObjective;
-        certificate.Runaway[k] = runaway;
-        if (status == BatchStatus.Active)
-            return;
-        state.Status[k] = status;
-        certificate.FinishedAt[k] = iteration;
-        Atomic.Add(ref certificate.Finished[0], 1);
+        check.Save(certificate, state.Status, k, status, iteration);
     }
 
     /// <summary>The sum of every lane's <paramref name="value"/>, on every lane (a butterfly: pairs add in both orders, so all lanes get the same bits).</summary>

@@ -8,7 +8,8 @@ public enum DeviceEngine
     /// <summary>
     /// Coordinate descent on G (<see cref="GramCoordinateDescent"/>) for p ≤ 64, where G fits in a warp's
     /// shared memory, otherwise the proximal-gradient iteration <see cref="Solvers.SolverOptions.Algorithm"/> names with
-    /// a block per problem (<see cref="BlockProximalGradient"/>).
+    /// a block per problem: X in registers where it fits the device (<see cref="RegisterProximalGradient"/>), else
+    /// <see cref="BlockProximalGradient"/>.
     /// </summary>
     Auto,
 
