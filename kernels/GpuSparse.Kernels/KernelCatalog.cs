@@ -69,7 +69,7 @@ public static class KernelCatalog
                 Add(entries, $"register-fista {label} {penalty}", typeof(RegisterFistaKernel), nameof(RegisterFistaKernel.Run),
                     [scalar, prox, precision], RegisterShape, CudaRegisterBlockSize,
                     RegisterFistaKernel.SharedDoubles(CudaRegisterBlockSize / CudaWarpSize, CudaWarpSize, bytes) * sizeof(double),
-                    RegisterFistaKernel.Specialization(CudaWarpSize));
+                    RegisterFistaKernel.Specialization(CudaWarpSize, CudaRegisterBlockSize));
                 Add(entries, $"gram-cd {label} {penalty}", typeof(GramCoordinateDescentKernel), nameof(GramCoordinateDescentKernel.Run),
                     [scalar, prox, precision], SmallShape, CudaWarpSize,
                     GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));

@@ -41,12 +41,13 @@ public static class RegisterFistaKernel
     public const int MaxWarps = 8;
 
     /// <summary>
-    /// The launch bound the kernel is compiled for (PTX <c>.maxntid</c>): at most <see cref="MaxWarps"/> warps, one
+    /// The launch bound the kernel is compiled for (PTX <c>.maxntid</c>): at most <see cref="MaxWarps"/> warps (and the
+    /// device's group limit), one
     /// block an SM guaranteed. Asking for two in float32 caps ptxas at 128 registers a thread, and it then spills
     /// (it widens a tile's 49 values of X at once for a check's first pass); in float64 X alone takes 98 registers.
     /// </summary>
-    public static KernelSpecialization Specialization(int lanes) =>
-        new(MaxWarps * lanes, 1);
+    public static KernelSpecialization Specialization(int lanes, int maxGroupThreads) =>
+        new(Math.Min(MaxWarps * lanes, maxGroupThreads), 1);
 
     /// <summary>Warps a block needs for n rows.</summary>
     public static int Warps(int samples) => Math.Max(1, (samples + RowsPerThread - 1) / RowsPerThread);

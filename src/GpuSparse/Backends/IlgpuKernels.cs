@@ -68,7 +68,7 @@ internal sealed class IlgpuKernels
     {
         var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int>>(typeof(RegisterFistaKernel),
             typeof(T), typeof(TProx), typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision));
-        var bounds = RegisterFistaKernel.Specialization(_accelerator.WarpSize);
+        var bounds = RegisterFistaKernel.Specialization(_accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup);
         return GetOrLoad(kernel, () => _accelerator.LoadStreamKernel(kernel, bounds));
     }
 
