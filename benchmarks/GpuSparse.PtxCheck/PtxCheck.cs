@@ -69,8 +69,8 @@ internal static partial class PtxCheck
         var entry = kernel.ExplicitlyGrouped
             ? EntryPointDescription.FromExplicitlyGroupedKernel(kernel.Method)
             : EntryPointDescription.FromImplicitlyGroupedKernel(kernel.Method);
-        // The backend loads every kernel without a specialisation (no .maxntid), as this does.
-        var compiled = (PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty);
+        // With the launch bounds the backend loads it with (most kernels none: no .maxntid).
+        var compiled = (PTXCompiledKernel)backend.Compile(entry, kernel.Specialization);
         string ptxPath = Path.Combine(directory, FileName(kernel.Name) + ".ptx");
         string cubinPath = Path.ChangeExtension(ptxPath, ".cubin");
         File.WriteAllText(ptxPath, compiled.PTXAssembly);

@@ -101,6 +101,9 @@ write_report() {
     echo
     echo "The rows of \`GpuTargetBenchmarks\` (one per target: time per solve or per call, problems/s, the goal and"
     echo "whether it is met) and \`ResidentSessionBenchmarks\` (warm call, bytes allocated). A target without a row was not measured."
+    echo "The engine is the backend's default (\`DeviceEngine.Auto\`): the 64 × 32 rows run the warp-per-problem Gram CD kernel, the"
+    echo "50 × 200 row on CUDA the block-per-problem register kernel (\`RegisterFistaKernel\`, X in registers, checks on-chip; its CUDA"
+    echo "binding is \`IlgpuCudaRegisterAgreementTests\` above); on the CPU accelerator's default device it does not fit and runs the shared-memory block kernel."
     [ "${GPUSPARSE_BENCH_GPU_TARGETS:-}" = all ] || echo "**Scaled-down cases (no GPU: K = 32 and 8 on the ILGPU CPU accelerator): these rows only show that the script works; they are not the targets.**"
     echo
     echo "| target | goal | measured |"

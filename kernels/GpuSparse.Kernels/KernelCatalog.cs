@@ -3,6 +3,7 @@ using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Numerics;
 using GpuSparse.Kernels.OnChip;
 using GpuSparse.Kernels.Penalties;
+using ILGPU.Runtime;
 
 namespace GpuSparse.Kernels;
 
@@ -17,8 +18,9 @@ namespace GpuSparse.Kernels;
 /// <param name="GroupSize">Threads per group when explicitly grouped (a warp of 32 on CUDA); 0 when auto-grouped.</param>
 /// <param name="SharedMemoryBytes">Shared memory per group at the largest shape the kernel serves (0 when none).</param>
 /// <param name="Shape">The problem shape it is chosen for, in words.</param>
+/// <param name="Specialization">The launch bounds the backend compiles it with (none for most kernels).</param>
 public sealed record KernelEntry(string Name, MethodInfo Method, bool ExplicitlyGrouped, int GroupSize, int SharedMemoryBytes,
-    string Shape);
+    string Shape, KernelSpecialization Specialization = default);
 
 /// <summary>
 /// Every kernel specialisation the ILGPU backend can launch (each precision × penalty × shape variant), for
@@ -35,6 +37,12 @@ public static class KernelCatalog
 
     /// <summary>The shape served by the block-per-problem proximal-gradient kernels.</summary>
     public const string WideShape = "p > 64, e.g. 50 × 200 (a block per problem, X in shared memory when it fits 40 KB)";
+
+    /// <summary>The shape served by the block-per-problem kernels with X in registers.</summary>
+    public const string RegisterShape = "p > 64, n ≤ 56, p ≤ 224, e.g. 50 × 200 (a block of ⌈n/7⌉ warps per problem, X in registers, checks on-chip)";
+
+    /// <summary>The block of the register kernels at 50 × 200 on CUDA: ⌈50/7⌉ = 8 warps.</summary>
+    public const int CudaRegisterBlockSize = 8 * CudaWarpSize;
 
     /// <summary>The block size of the block-per-problem kernels on CUDA (the launch uses up to 128 threads).</summary>
     public const int CudaBlockSize = 128;
@@ -57,6 +65,11 @@ public static class KernelCatalog
                 Add(entries, $"fista-iteration {label} {penalty}", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, prox], AnyShape);
                 Add(entries, $"block-fista-iteration {label} {penalty}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
                     [scalar, prox], WideShape, CudaBlockSize, BlockIterationKernel.MaxSharedDesignBytes);
+                int bytes = label == "float32" ? sizeof(float) : sizeof(double);
+                Add(entries, $"register-fista {label} {penalty}", typeof(RegisterFistaKernel), nameof(RegisterFistaKernel.Run),
+                    [scalar, prox, precision], RegisterShape, CudaRegisterBlockSize,
+                    RegisterFistaKernel.SharedDoubles(CudaRegisterBlockSize / CudaWarpSize, CudaWarpSize, bytes) * sizeof(double),
+                    RegisterFistaKernel.Specialization(CudaWarpSize, CudaRegisterBlockSize));
                 Add(entries, $"gram-cd {label} {penalty}", typeof(GramCoordinateDescentKernel), nameof(GramCoordinateDescentKernel.Run),
                     [scalar, prox, precision], SmallShape, CudaWarpSize,
                     GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));
@@ -71,10 +84,10 @@ public static class KernelCatalog
     }
 
     private static void Add(List<KernelEntry> entries, string name, Type kernel, string method, Type[] arguments, string shape,
-        int groupSize = 0, int sharedMemoryBytes = 0)
+        int groupSize = 0, int sharedMemoryBytes = 0, KernelSpecialization specialization = default)
     {
         var open = kernel.GetMethod(method, BindingFlags.Public | BindingFlags.Static)!;
         var closed = arguments.Length == 0 ? open : open.MakeGenericMethod(arguments);
-        entries.Add(new KernelEntry(name, closed, groupSize > 0, groupSize, sharedMemoryBytes, shape));
+        entries.Add(new KernelEntry(name, closed, groupSize > 0, groupSize, sharedMemoryBytes, shape, specialization));
     }
 }

@@ -45,6 +45,29 @@ public static class KernelCostModel
                 FlopsPerIteration: 4 * n * p + n + 14 * p + 10,
                 SharedBytesPerIteration: 2 * n * p * s,
                 HbmBytesPerCheck: 0, FlopsPerCheck: 0);
+        if (name.StartsWith("register-fista", StringComparison.Ordinal))
+        {
+            // a block of W = ⌈n/7⌉ warps of 32 (T threads), each thread a 7 × 7 tile of X (padded with zeros to 7W × 224)
+            double warps = OnChip.RegisterFistaKernel.Warps(samples), lanes = KernelCatalog.CudaWarpSize, threads = warps * lanes;
+            double tile = OnChip.RegisterFistaKernel.RowsPerThread * OnChip.RegisterFistaKernel.ColumnsPerThread, levels = Math.Log2(lanes);
+            return new KernelCost(elementBytes,
+                // once per launch: X, y, l1, l2, z, β, best read (np + n + 5p) and β, z, best written (3p); step, t/n,
+                // momentum, status; 7 certificate scalars read and written, the finish count
+                HbmBytesOnce: s * (n * p + n + 8 * p + 4) + 120,
+                FlopsOnce: 0,
+                HbmBytesPerIteration: 0,
+                // issued by every thread on its padded tile: X z (2·49), its 7 row sums over the lanes (7·5 adds),
+                // r = y − Xz (7), Xᵀr (2·49), c summed over the warps (7W), t·l1, t·l2 and the prox (2·7 + 4·7), the restart
+                // test (3·7 and a lane sum of 5) and the extrapolation (3·7); the momentum (~10, once)
+                FlopsPerIteration: threads * (4 * tile + 7 * levels + 7 + 7 * warps + 42 + 21 + levels + 21) + 10,
+                // per thread: its 7 partials of c stored, 7W read back, 7 each of l1, l2 and y read
+                SharedBytesPerIteration: threads * s * (7 + 7 * warps + 21),
+                // the best iterate stays in shared memory until the launch ends
+                HbmBytesPerCheck: 0,
+                // R = y − Xβ and v = XᵀR in float64 on the padded tile (4·49 + 7·5 + 7 + 4·7 a thread), v summed over
+                // the warps by warp 0 (7W·32), the gap combination on one thread over the 7·32 slots (~10 each)
+                FlopsPerCheck: threads * (4 * tile + 7 * levels + 7 + 28) + 7 * warps * lanes + 10 * tile / 7 * lanes);
+        }
         if (name.StartsWith("fista-iteration", StringComparison.Ordinal))
             // r = y − Xz: X (np), z reloaded per row (np), y and r (2n); c = Xᵀr: X again (np), c read-modify-write
             // (2np), r (n), zeroing c (p); prox: z, c, l1, l2 read, β⁺ written (5p); extrapolation: z, β⁺, β (3p) twice,
@@ -62,7 +85,7 @@ public static class KernelCostModel
                 FlopsPerCheck: 4 * n * p + 3 * n + 20 * p + 10);
         if (name.StartsWith("gram-cd", StringComparison.Ordinal))
             // once per launch: X, y (n·p + n), l1, l2, β (3p) read, β and best written (2p), 5 certificate scalars
-            // read and written; G (2np² flops, every entry of both halves) and c, ‖y‖² (2np + 2n).
+            // read and written; G (np(p + 1) flops: its upper half) and c, ‖y‖² (2np + 2n).
             // per sweep, on-chip only: per coordinate the prox (~8 flops) and q += Δ·Gⱼ (2p flops; every coordinate
             // moves in the worst case), row j of G read from shared memory (8p bytes) and q read-modify-written (2p·s).
             // per Gram-form check: q = c − Gβ (2p² flops, 8p² shared bytes), βᵀc, βᵀq and the combination (~24p);
@@ -70,7 +93,7 @@ public static class KernelCostModel
             // read X twice (2np·s), y and R (n·s + 16n).
             return new KernelCost(elementBytes,
                 HbmBytesOnce: s * (n * p + n + 5 * p) + 80,
-                FlopsOnce: 2 * n * p * p + 2 * n * p + 2 * n,
+                FlopsOnce: n * p * (p + 1) + 2 * n * p + 2 * n,
                 HbmBytesPerIteration: 0,
                 FlopsPerIteration: p * (2 * p + 8),
                 SharedBytesPerIteration: p * (8 * p + 2 * p * s + 4 * s),

@@ -121,6 +121,23 @@ internal abstract class KernelDesign
     public Work Total(Shape shape, double iterations, double launches, int checkInterval) =>
         launches * Solve(shape) + iterations * Iteration(shape) + (Math.Ceiling(iterations / checkInterval) + 1) * Check(shape);
 
+    /// <summary>
+    /// Launches of an on-chip kernel whose launches cover windows of 1, 2, 4, … up to 64 check intervals: a problem
+    /// finishing at iteration I is in every launch that starts before I.
+    /// </summary>
+    protected static int DoublingWindows(int iterations, int checkInterval)
+    {
+        int launches = 1;
+        long end = checkInterval, intervals = 1;
+        while (end < iterations)
+        {
+            launches++;
+            intervals = Math.Min(2 * intervals, 64);
+            end += intervals * checkInterval;
+        }
+        return launches;
+    }
+
     /// <summary>⌈v⌉, for whole wavefronts and warps.</summary>
     protected static double Up(double v) => Math.Ceiling(v);
 }

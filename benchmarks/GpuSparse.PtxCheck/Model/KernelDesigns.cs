@@ -83,7 +83,7 @@ internal sealed class WarpGram : KernelDesign
     protected override bool Implements(KernelEntry entry, Shape shape) =>
         _coordinateDescent && entry.Name == $"gram-cd float{8 * shape.ScalarBytes} elastic-net";
 
-    /// <summary>Shared memory of one warp: the CD kernel's layout (G in float64 and its vectors and tile), or G and five p-vectors for FISTA.</summary>
+    /// <summary>Shared memory of one warp: the CD kernel's layout (G's upper half in float64, its vectors and tile), or G and five p-vectors for FISTA.</summary>
     private double SharedBytes(Shape s) => _coordinateDescent
         ? GramCoordinateDescentKernel.SharedDoubles(s.Features) * 8.0
         : (s.P * s.P + 5 * s.P) * s.S;
@@ -91,24 +91,14 @@ internal sealed class WarpGram : KernelDesign
     /// <summary>Wavefronts of one warp-wide access to a p-vector of shared memory of <paramref name="bytes"/>-byte elements (lane l: elements l, l + 32).</summary>
     private static double VectorWavefronts(Shape s, double bytes) => Up(s.P / 32) * 32 * bytes / Wavefront;
 
+    /// <summary>Entries of G kept and formed: the upper half in the CD kernel, all p² in FISTA.</summary>
+    private double GramEntries(Shape s) => _coordinateDescent ? GramCoordinateDescentKernel.GramDoubles(s.Features) : s.P * s.P;
+
     /// <summary>Bytes of an element of G: float64 in the CD kernel, the working precision in FISTA.</summary>
     private double GramElement(Shape s) => _coordinateDescent ? 8 : s.S;
 
-    public override int Launches(int iterations, int checkInterval)
-    {
-        if (!_coordinateDescent)
-            return 1;
-        // windows of 1, 2, 4, … intervals: a problem finishing at iteration I is in every launch that starts before I
-        int launches = 1;
-        long end = checkInterval, intervals = 1;
-        while (end < iterations)
-        {
-            launches++;
-            intervals = Math.Min(2 * intervals, 64);
-            end += intervals * checkInterval;
-        }
-        return launches;
-    }
+    public override int Launches(int iterations, int checkInterval) =>
+        _coordinateDescent ? DoublingWindows(iterations, checkInterval) : 1;
 
     protected override Work ModelSolve(Shape s) =>
         // one read of X and y from HBM per launch; β read, results written
@@ -116,11 +106,12 @@ internal sealed class WarpGram : KernelDesign
         // G = XᵀX/n on every entry (2np² flops), c = Xᵀy/n and ‖y‖² (2np + 2n)
         + Work.Flops(2 * s.N * s.P * s.P + 2 * s.N * s.P + 2 * s.N, s.ScalarBytes)
         // forming G in tiles of 8 rows: X tile stored (np elements), then for every (entry, row) one broadcast of xᵢₐ
-        // and one vector load of xᵢᵦ (np²/32 warp steps), and G read and written once per tile
+        // and one vector load of xᵢᵦ (np²/32 warp steps; the CD kernel forms only the upper half), and G read and
+        // written once per tile
         + Work.Shared(VectorWavefronts(s, 8) * s.N * Wavefront
-            + s.N * s.P * s.P / 32 * (1 + 8.0 * 32 / Wavefront) * Wavefront
-            + Up(s.N / 8) * s.P * 2 * VectorWavefronts(s, GramElement(s)) * Wavefront)
-        + Work.Chain(s.N * s.P * s.P / 32 * Latency.Fma64)
+            + s.N * GramEntries(s) / 32 * (1 + 8.0 * 32 / Wavefront) * Wavefront
+            + Up(s.N / 8) * s.P * 2 * VectorWavefronts(s, GramElement(s)) * GramEntries(s) / (s.P * s.P) * Wavefront)
+        + Work.Chain(s.N * GramEntries(s) / 32 * Latency.Fma64)
         // FISTA's step 1/L: ~20 power iterations u ← Gu/‖Gu‖ (2p² flops, p broadcasts and G loads, a reduction)
         + (_coordinateDescent ? default : 20 * (Work.Flops(2 * s.P * s.P, s.ScalarBytes)
             + Work.Shared((s.P * (1 + VectorWavefronts(s, GramElement(s))) + 5) * Wavefront)
@@ -161,7 +152,11 @@ internal enum BlockVariant
     /// </summary>
     FistaSharedDesign,
 
-    /// <summary>FISTA, X spread over the block's registers (n·p/256 values a thread, a near-square tile), shared memory only for operands and partial sums.</summary>
+    /// <summary>
+    /// FISTA, X spread over the block's registers: the catalog's <c>register-fista</c> kernels (⌈n/7⌉ warps, a 7 × 7
+    /// tile a thread, row sums over a warp's lanes, column sums over the warps through shared memory, the float64
+    /// checks and the stopping rule in the kernel, launches over windows of 1, 2, 4, … check intervals).
+    /// </summary>
     FistaRegisterDesign,
 
     /// <summary>Coordinate descent, X in shared memory: per coordinate a block reduction.</summary>
@@ -191,49 +186,69 @@ internal sealed class BlockResidual : KernelDesign
 
     // Wide per-problem designs only (p > n): narrow ones go to the Gram designs.
     public override bool Serves(Shape shape) => shape.Features > shape.Samples && !shape.SharedDesign
-        && SharedBytes(shape) <= H200.SharedMemoryPerBlock && Registers(shape) <= H200.MaxRegistersPerThread;
+        && SharedBytes(shape) <= H200.SharedMemoryPerBlock && Registers(shape) <= H200.MaxRegistersPerThread
+        && (!DesignInRegisters || RegisterFistaKernel.Fits(shape.Samples, shape.Features, H200.WarpSize, 1024, shape.ScalarBytes));
 
-    // The shared-design FISTA variant is the catalog's block kernel, its gap kernel and the compaction.
-    protected override bool Implements(KernelEntry entry, Shape shape) => _variant == BlockVariant.FistaSharedDesign
-        && !entry.Name.Contains("non-negative", StringComparison.Ordinal)
-        && (entry.Name == "compaction" || entry.Name == $"block-fista-iteration float{8 * shape.ScalarBytes} elastic-net"
-            || entry.Name == $"gap float{8 * shape.ScalarBytes}");
+    // The shared-design FISTA variant is the catalog's block kernel, its gap kernel and the compaction; the register
+    // variant the catalog's register kernel.
+    protected override bool Implements(KernelEntry entry, Shape shape) => _variant switch
+    {
+        BlockVariant.FistaSharedDesign => !entry.Name.Contains("non-negative", StringComparison.Ordinal)
+            && (entry.Name == "compaction" || entry.Name == $"block-fista-iteration float{8 * shape.ScalarBytes} elastic-net"
+                || entry.Name == $"gap float{8 * shape.ScalarBytes}"),
+        BlockVariant.FistaRegisterDesign => entry.Name == $"register-fista float{8 * shape.ScalarBytes} elastic-net",
+        _ => false,
+    };
+
+    public override int Launches(int iterations, int checkInterval) =>
+        DesignInRegisters ? DoublingWindows(iterations, checkInterval) : 1;
 
     // The catalog counts z, r and c in global memory on every access; at least r is written and read, z read by both
     // passes, c, β⁺, β, z, l1, l2 once (2n + 8p), and X is read twice by every thread-per-problem gap check.
     public override double? CompulsoryIterationHbm(Shape s) =>
         _variant == BlockVariant.FistaSharedDesign ? (2 * s.N + 8 * s.P) * s.S : null;
 
-    /// <summary>Threads per block: the catalog's launch for its kernel, 256 for the modelled ones.</summary>
-    private int Threads => _variant == BlockVariant.FistaSharedDesign ? KernelCatalog.CudaBlockSize : 256;
+    /// <summary>Threads per block: the catalog's launch for its kernels (⌈n/7⌉ warps for the register kernel), 256 for the modelled one.</summary>
+    private int BlockThreads(Shape s) => _variant switch
+    {
+        BlockVariant.FistaSharedDesign => KernelCatalog.CudaBlockSize,
+        BlockVariant.FistaRegisterDesign => RegisterFistaKernel.Warps(s.Samples) * H200.WarpSize,
+        _ => 256,
+    };
 
     private bool DesignInRegisters => _variant == BlockVariant.FistaRegisterDesign;
 
-    /// <summary>X (unless in registers), r, z, β, β⁺ and the block's partial sums (two per thread).</summary>
-    private double SharedBytes(Shape s) => ((DesignInRegisters ? 0 : s.N * s.P) + s.N + 3 * s.P + 2 * Threads) * s.S;
+    /// <summary>The register kernel's layout (<see cref="RegisterFistaKernel.SharedDoubles"/>); X (unless in registers), r, z, β, β⁺ and the block's partial sums (two per thread) otherwise.</summary>
+    private double SharedBytes(Shape s) => DesignInRegisters
+        ? RegisterFistaKernel.SharedDoubles(RegisterFistaKernel.Warps(s.Samples), H200.WarpSize, s.ScalarBytes) * 8.0
+        : (s.N * s.P + s.N + 3 * s.P + 2 * BlockThreads(s)) * s.S;
 
-    /// <summary>Registers a thread needs: its tile of X (when held there) and ~40 for the rest.</summary>
-    private double Registers(Shape s) => BaseRegisters + (DesignInRegisters ? Up(s.N * s.P / Threads) * s.S / 4 : 24);
+    /// <summary>
+    /// Registers a thread needs: for the register kernel the PTX check's figure (254 in float32, 248 in float64: one
+    /// block an SM; capped at 128 for two, ptxas spills); ~40 plus 24 otherwise.
+    /// </summary>
+    private double Registers(Shape s) => DesignInRegisters ? RegisterKernelRegisters : BaseRegisters + 24;
 
-    /// <summary>The side of a thread's near-square tile of X: √(np/256).</summary>
-    private double TileSide(Shape s) => Math.Sqrt(s.N * s.P / Threads);
+    private const double RegisterKernelRegisters = 255;
 
     /// <summary>
     /// Shared-memory bytes of one pass (Xz or Xᵀr). X in shared memory: X read once (np·s) plus one operand
-    /// wavefront per 4·32 products. X in registers: each thread loads the operands of its tile's columns (or
-    /// rows) and writes and reads back its partial sums, ≈ 3·side values a thread.
+    /// wavefront per 4·32 products. X in registers (a check's pass, float64): each thread writes its 7 partials and
+    /// warp 0 reads them back (7 + 7W values).
     /// </summary>
     private double Pass(Shape s) => DesignInRegisters
-        ? Threads * s.S * 3 * TileSide(s)
+        ? BlockThreads(s) * 8 * 7 + H200.WarpSize * 8 * 7 * RegisterFistaKernel.Warps(s.Samples)
         : s.N * s.P * s.S + s.N * s.P / (32 * OperandReuse) * Wavefront;
 
-    protected override Work ModelSolve(Shape s) =>
+    protected override Work ModelSolve(Shape s) => DesignInRegisters
+        // the catalog's bytes; the step t comes from the host's preparation (no power iteration on the device)
+        ? default
         // X, y read once from HBM onto the chip; results written once
-        Work.Hbm(s.N * s.P * s.S + s.N * s.S + SettingsBytes + s.P * s.S + ResultBytes)
+        : Work.Hbm(s.N * s.P * s.S + s.N * s.S + SettingsBytes + s.P * s.S + ResultBytes)
         + Work.Shared(DesignInRegisters ? 0 : s.N * s.P * s.S)
         // centring and ‖y‖², the step 1/L by ~20 power iterations on X (2 passes each)
         + Work.Flops(3 * s.N * s.P + 20 * 4 * s.N * s.P, s.ScalarBytes) + Work.Shared(20 * 2 * Pass(s))
-        + Work.Chain(20 * 2 * (Latency.BlockReduction + s.N * s.P / Threads * Latency.Fma(s)));
+        + Work.Chain(20 * 2 * (Latency.BlockReduction + s.N * s.P / BlockThreads(s) * Latency.Fma(s)));
 
     protected override Work ModelIteration(Shape s) => _variant == BlockVariant.CoordinateDescent
         // for each j: Xⱼ·r (n products, block reduction), βⱼ update, r −= XⱼΔ (n products): X column twice,
@@ -247,16 +262,25 @@ internal sealed class BlockResidual : KernelDesign
               // the catalog kernel: a thread per row sums its p products in order, a thread per column its n, every
               // thread sums the restart test's p terms; four barriers
               ? (2 * s.P + s.N) * Latency.Fma(s) + 4 * Latency.Barrier + Latency.FistaStep
-              // tiled: per pass np/256 dependent FMAs per thread, a block reduction, a barrier
-              : 2 * (s.N * s.P / Threads * Latency.Fma(s) + Latency.BlockReduction + Latency.Barrier) + Latency.FistaStep);
+              // the register kernel: 7 dependent FMAs a row, the rows' sums over the lanes (5 shuffle levels), 7 FMAs a
+              // column, the partials through shared memory (store, barrier, W dependent adds), the prox, the restart
+              // test's sum over the lanes, the momentum
+              : 2 * 7 * Latency.Fma(s) + 2 * Latency.WarpReduction + Latency.Exchange + Latency.Barrier
+                + RegisterFistaKernel.Warps(s.Samples) * Latency.Fma(s) + Latency.CoordinateUpdate + Latency.FistaStep);
 
     protected override Work ModelCheck(Shape s) =>
         // float64 certificate from X on-chip: R = y − Xβ, v = XᵀR (two passes, 4np flops in float64)
         Work.Flops(4 * s.N * s.P + 4 * s.N + 15 * s.P, 8) + Work.Shared(2 * Pass(s))
-        + Work.Chain(3 * Latency.BlockReduction + 2 * s.N * s.P / Threads * Latency.Fma64);
+        + Work.Chain(DesignInRegisters
+            // the register kernel: the two passes (7 FMAs each, the row sums over the lanes), three barriers, v summed
+            // over the warps, then DeviceGap's two loops on one thread over the 7·32 slots, each step a dependent
+            // float64 add behind shared-memory loads (~2 FMA latencies)
+            ? 2 * 7 * Latency.Fma64 + Latency.WarpReduction + 3 * Latency.Barrier + RegisterFistaKernel.Warps(s.Samples) * Latency.Fma64
+              + 2 * 7 * H200.WarpSize * 2 * Latency.Fma64
+            : 3 * Latency.BlockReduction + 2 * s.N * s.P / BlockThreads(s) * Latency.Fma64);
 
     public override double ProblemsPerSm(Shape s) =>
-        Occupancy.Of(Threads, registers: (int)Registers(s), sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
+        Occupancy.Of(BlockThreads(s), registers: (int)Registers(s), sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
 }
 
 /// <summary>

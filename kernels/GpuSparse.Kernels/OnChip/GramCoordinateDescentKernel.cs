@@ -21,18 +21,29 @@ namespace GpuSparse.Kernels.OnChip;
 /// residual from X instead (the host's <c>DualityGap</c>, same operation order). A launch covers the sweeps from
 /// <see cref="GramWindow.StartIteration"/> to <see cref="GramWindow.EndIteration"/>; a problem resumed by the next
 /// launch forms G again and recomputes q as its last check did, so results do not depend on the windows.
-/// Shared memory: <see cref="SharedDoubles"/> doubles per group.
+/// Shared memory: <see cref="SharedDoubles"/> doubles per group; G is symmetric, so only its upper half is kept
+/// (<see cref="Packed"/>: 17 KB instead of 33 KB at p = 64).
 /// </remarks>
 public static class GramCoordinateDescentKernel
 {
     /// <summary>Rows of X staged in shared memory at a time while G and c are formed.</summary>
     public const int TileRows = 8;
 
-    /// <summary>The largest p the kernel serves (G in shared memory: 37 KB in float64 at p = 64).</summary>
+    /// <summary>The largest p the kernel serves (the upper half of G in shared memory: 17 KB in float64 at p = 64).</summary>
     public const int MaxFeatures = 64;
 
-    /// <summary>Shared memory per group, in doubles: G (p²), c, q in float64, v (3p), q, β, 1/Gⱼⱼ, l1ⱼ/Gⱼⱼ, l2ⱼ/Gⱼⱼ in the working precision (5p), the X tile and its y values.</summary>
-    public static int SharedDoubles(int features) => features * features + 8 * features + TileRows * features + TileRows;
+    /// <summary>Shared memory per group, in doubles: the upper half of G (p(p + 1)/2), c, q in float64, v (3p), q, β, 1/Gⱼⱼ, l1ⱼ/Gⱼⱼ, l2ⱼ/Gⱼⱼ in the working precision (5p), the X tile and its y values.</summary>
+    public static int SharedDoubles(int features) => GramDoubles(features) + 8 * features + TileRows * features + TileRows;
+
+    /// <summary>The entries of G kept: its upper half, row by row.</summary>
+    public static int GramDoubles(int features) => features * (features + 1) / 2;
+
+    /// <summary>Where G[a, b] = G[b, a] is kept: row min(a, b) of the upper half, which starts after the rows above it.</summary>
+    public static int Packed(int a, int b, int p)
+    {
+        int row = Math.Min(a, b), column = Math.Max(a, b);
+        return row * (2 * p - row + 1) / 2 + column - row;
+    }
 
     /// <summary>The kernel: group g solves problem k (see <see cref="IterateViews{T}.Problem"/>) over the sweeps of <paramref name="window"/>.</summary>
     /// <param name="problem">The problems' data (X, y_c, l1, l2).</param>
@@ -55,24 +66,25 @@ public static class GramCoordinateDescentKernel
         int b0 = problem.Coordinate(k, 0);
 
         var shared = SharedMemory.GetDynamic<double>();
-        var gram = shared.SubView(0, p * p);
-        var correlation = shared.SubView(p * p, p);
-        var gradientDouble = shared.SubView(p * p + p, p);
-        var residualCorrelation = shared.SubView(p * p + 2 * p, p);
-        var working = shared.SubView(p * p + 3 * p, 5 * p).Cast<T>();
+        int g = GramDoubles(p);
+        var gram = shared.SubView(0, g);
+        var correlation = shared.SubView(g, p);
+        var gradientDouble = shared.SubView(g + p, p);
+        var residualCorrelation = shared.SubView(g + 2 * p, p);
+        var working = shared.SubView(g + 3 * p, 5 * p).Cast<T>();
         var gradient = working.SubView(0, p);
         var beta = working.SubView(p, p);
         var inverseDiagonal = working.SubView(2 * p, p);
         var l1Step = working.SubView(3 * p, p);
         var l2Step = working.SubView(4 * p, p);
-        var tile = shared.SubView(p * p + 8 * p, TileRows * p);
-        var tileResponse = shared.SubView(p * p + 8 * p + TileRows * p, TileRows);
+        var tile = shared.SubView(g + 8 * p, TileRows * p);
+        var tileResponse = shared.SubView(g + 8 * p + TileRows * p, TileRows);
 
         double responseNorm2OverN = FormGram<T, TPrecision>(problem, k, gram, correlation, tile, tileResponse, lane, lanes);
         for (int j = lane; j < p; j += lanes)
         {
             // coordinate j minimises ½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²: the proximal map with step 1/Gⱼⱼ
-            T diagonal = wide.FromDouble(gram[j * p + j]);
+            T diagonal = wide.FromDouble(gram[Packed(j, j, p)]);
             T inverse = diagonal > T.Zero ? T.One / diagonal : T.Zero;
             inverseDiagonal[j] = inverse;
             l1Step[j] = problem.L1[b0 + j] * inverse;
@@ -83,14 +95,11 @@ public static class GramCoordinateDescentKernel
 
         bool trusted = certificate.GapTolerance[k] >= window.TrustedTolerance * 2 * certificate.NullObjective[k];
         int iteration = window.StartIteration;
-        double gap, objective, bestGap, bestObjective, runaway;
+        OnChipCertificate check;
         if (iteration == 0)
         {
-            (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
-                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes);
-            bestGap = gap;
-            bestObjective = objective;
-            runaway = StoppingRule.Runaway(objective, certificate.NullObjective[k]);
+            check = OnChipCertificate.First(Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
+                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes), certificate.NullObjective[k]);
             for (int j = lane; j < p; j += lanes)
                 state.Best[b0 + j] = beta[j];
         }
@@ -99,45 +108,18 @@ public static class GramCoordinateDescentKernel
             // resumed right after a check: q as that check recomputed it, the verdict below repeats its own
             RecomputeGradient<T, TPrecision>(gram, correlation, gradientDouble, gradient, beta, p, lane, lanes);
             Group.Barrier();
-            gap = certificate.Gap[k];
-            objective = certificate.Objective[k];
-            bestGap = certificate.BestGap[k];
-            bestObjective = certificate.BestObjective[k];
-            runaway = certificate.Runaway[k];
+            check = OnChipCertificate.Load(certificate, k);
         }
 
-        int status = BatchStatus.Active;
+        int status;
         bool fixedPoint = false;
         while (true)
         {
-            if (StoppingRule.Diverged(gap, objective, runaway))
-            {
-                status = BatchStatus.Diverged;
-                break;
-            }
-            if (gap < bestGap)
-            {
-                bestGap = gap;
-                bestObjective = objective;
+            (check, status, bool improved) = check.Judge(certificate.GapTolerance[k], fixedPoint, iteration, window.MaxIterations);
+            if (improved)
                 for (int j = lane; j < p; j += lanes)
                     state.Best[b0 + j] = beta[j];
-            }
-            if (gap <= certificate.GapTolerance[k])
-            {
-                status = BatchStatus.Converged;
-                break;
-            }
-            if (fixedPoint)
-            {
-                status = BatchStatus.FixedPoint;
-                break;
-            }
-            if (iteration >= window.MaxIterations)
-            {
-                status = BatchStatus.MaxIterations;
-                break;
-            }
-            if (iteration >= window.EndIteration)
+            if (status != BatchStatus.Active || iteration >= window.EndIteration)
                 break;
             // a sweep that moves nothing right after a check (q freshly recomputed) is a fixed point; later in the
             // interval it only ends the interval early
@@ -154,29 +136,21 @@ public static class GramCoordinateDescentKernel
                 }
             }
             Group.Barrier();
-            (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
-                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes);
+            check = check.After(Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
+                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes));
         }
 
         for (int j = lane; j < p; j += lanes)
             state.Beta[b0 + j] = beta[j];
         if (lane != 0)
             return;
-        certificate.Gap[k] = gap;
-        certificate.Objective[k] = objective;
-        certificate.BestGap[k] = bestGap;
-        certificate.BestObjective[k] = bestObjective;
-        certificate.Runaway[k] = runaway;
-        if (status == BatchStatus.Active)
-            return;
-        state.Status[k] = status;
-        certificate.FinishedAt[k] = iteration;
-        Atomic.Add(ref certificate.Finished[0], 1);
+        check.Save(certificate, state.Status, k, status, iteration);
     }
 
     /// <summary>
-    /// Forms G = X_wᵀX_w/n and c = X_wᵀy_c/n in shared memory (float64 products, ascending i, lane l owning the
-    /// entries e ≡ l of G and the coordinates j ≡ l of c), reading X once in tiles of rows; returns ‖y_c‖²/n.
+    /// Forms G = X_wᵀX_w/n (its upper half) and c = X_wᵀy_c/n in shared memory (float64 products, ascending i, lane l
+    /// owning the entries a·p + b ≡ l, b ≥ a, of G and the coordinates j ≡ l of c), reading X once in tiles of rows;
+    /// returns ‖y_c‖²/n.
     /// </summary>
     private static double FormGram<T, TPrecision>(ProblemViews<T> problem, int k, ArrayView<double> gram,
         ArrayView<double> correlation, ArrayView<double> tile, ArrayView<double> tileResponse, int lane, int lanes)
@@ -185,7 +159,7 @@ public static class GramCoordinateDescentKernel
     {
         var wide = default(TPrecision);
         int n = problem.Samples, p = problem.Features, x0 = problem.DesignOffset(k), y0 = problem.Sample(k, 0);
-        for (int e = lane; e < p * p; e += lanes)
+        for (int e = lane; e < gram.IntLength; e += lanes)
             gram[e] = 0;
         for (int j = lane; j < p; j += lanes)
             correlation[j] = 0;
@@ -199,14 +173,17 @@ public static class GramCoordinateDescentKernel
             for (int i = lane; i < rows; i += lanes)
                 tileResponse[i] = wide.ToDouble(problem.Response[y0 + first + i]);
             Group.Barrier();
-            // Gₐᵦ += xᵢₐ·xᵢᵦ
+            // Gₐᵦ += xᵢₐ·xᵢᵦ for b ≥ a
             for (int e = lane; e < p * p; e += lanes)
             {
                 int a = e / p, b = e - a * p;
-                double acc = gram[e];
+                if (b < a)
+                    continue;
+                int packed = Packed(a, b, p);
+                double acc = gram[packed];
                 for (int i = 0; i < rows; i++)
                     acc += tile[i * p + a] * tile[i * p + b];
-                gram[e] = acc;
+                gram[packed] = acc;
             }
             // cⱼ += yᵢ·xᵢⱼ, ‖y_c‖² += yᵢ²
             for (int j = lane; j < p; j += lanes)
@@ -221,7 +198,7 @@ public static class GramCoordinateDescentKernel
             Group.Barrier();
         }
         double invN = 1.0 / n;
-        for (int e = lane; e < p * p; e += lanes)
+        for (int e = lane; e < gram.IntLength; e += lanes)
             gram[e] *= invN;
         for (int j = lane; j < p; j += lanes)
             correlation[j] *= invN;
@@ -264,7 +241,7 @@ public static class GramCoordinateDescentKernel
             // q = c − Gβ changes by −Gⱼ·(βⱼ⁺ − βⱼ) (G symmetric: row j is column j; in the working precision,
             // as the host engine's working copy of G)
             for (int a = lane; a < p; a += lanes)
-                gradient[a] += change * wide.FromDouble(gram[j * p + a]);
+                gradient[a] += change * wide.FromDouble(gram[Packed(j, a, p)]);
         }
         return moved;
     }
@@ -280,7 +257,7 @@ public static class GramCoordinateDescentKernel
         {
             double dot = 0;
             for (int b = 0; b < p; b++)
-                dot += gram[a * p + b] * wide.ToDouble(beta[b]);
+                dot += gram[Packed(a, b, p)] * wide.ToDouble(beta[b]);
             double q = correlation[a] - dot;
             gradientDouble[a] = q;
             gradient[a] = wide.FromDouble(q);

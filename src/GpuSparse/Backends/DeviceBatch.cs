@@ -44,6 +44,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate = null!;
     private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> _coordinateDescent = null!;
     private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> _blockIterate = null!;
+    private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _registerFista = null!;
     private readonly int _warpSize, _blockSize;
     private readonly bool _designShared;
     private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> _check;
@@ -70,7 +71,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// When set, the device is treated as having only this many bytes free: buffers that need more fail with the
     /// <see cref="OutOfMemoryException"/> a real allocation failure raises (for testing the recovery on any device).
     /// </param>
-    /// <param name="engine">The algorithm the batch runs (<see cref="DeviceEngine.Auto"/> is resolved by <see cref="DeviceEngines.Resolve"/>).</param>
+    /// <param name="engine">The algorithm the batch runs, resolved (<see cref="DeviceEngines.ForAlgorithm"/>, <see cref="DeviceEngines.ForShape"/>).</param>
     /// <param name="grouped">
     /// Whether the problems have a group penalty (<see cref="GroupElasticNet{T}"/>, block ends staged per problem):
     /// only the one-thread-per-problem proximal gradient takes blocks, so it runs whatever <paramref name="engine"/> says.
@@ -80,7 +81,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         bool designPerProblem, bool positive, long? memoryLimitBytes = null, DeviceEngine engine = DeviceEngine.ProximalGradient,
         bool grouped = false)
     {
-        engine = grouped ? DeviceEngine.ProximalGradient : DeviceEngines.Resolve(engine, features);
+        engine = grouped ? DeviceEngine.ProximalGradient
+            : DeviceEngines.ForShape(engine, DeviceEngines.Resolve(engine, features), samples, features, accelerator.WarpSize,
+                accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>());
         long required = RequiredBytes(capacity, samples, features, designPerProblem, engine);
         if (required > memoryLimitBytes)
             throw new OutOfMemoryException($"{required} bytes of device buffers exceed the simulated limit of {memoryLimitBytes} bytes");
@@ -91,12 +94,16 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Positive = positive;
         Grouped = grouped;
         Engine = engine;
-        bool proximal = DeviceEngines.IsProximalGradient(engine);
+        bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.UsesDeviceScratch(engine);
         _warpSize = accelerator.WarpSize;
         // a block per problem: up to 128 threads, whole warps
         _blockSize = Math.Max(_warpSize, Math.Min(accelerator.MaxNumThreadsPerGroup, 128) / _warpSize * _warpSize);
         _designShared = BlockIterationKernel.DesignFits(samples, features, Unsafe.SizeOf<T>());
-        if (engine == DeviceEngine.BlockProximalGradient)
+        if (engine == DeviceEngine.RegisterProximalGradient)
+            _registerFista = positive
+                ? kernels.RegisterFista<T, NonNegativeElasticNet<T>>()
+                : kernels.RegisterFista<T, ElasticNet<T>>();
+        else if (engine == DeviceEngine.BlockProximalGradient)
             _blockIterate = positive
                 ? kernels.BlockIteration<T, NonNegativeElasticNet<T>>()
                 : kernels.BlockIteration<T, ElasticNet<T>>();
@@ -116,8 +123,10 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _stream = accelerator.DefaultStream;
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long designLength = designPerProblem ? np * capacity : np;
-        // the proximal-gradient state (coordinate descent keeps its own on-chip)
-        long proximalNk = proximal ? nk : 0, proximalPk = proximal ? pk : 0, proximalK = proximal ? capacity : 0;
+        // the proximal-gradient state (coordinate descent keeps its own on-chip), and the scratch of the engines that
+        // keep r, c and β⁺ in device memory and check on the gap kernel (the on-chip kernels keep them in the block)
+        long proximalPk = proximal ? pk : 0, proximalK = proximal ? capacity : 0;
+        long scratchNk = scratch ? nk : 0, scratchPk = scratch ? pk : 0;
         // a failed allocation must not leak the buffers allocated before it
         try
         {
@@ -133,17 +142,18 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             (_best, _hostBest) = Pair<T>(accelerator, pk);
             (_momentum, _hostMomentum) = Pair<T>(accelerator, proximalK);
             _z = Allocate<T>(accelerator, proximalPk);
-            _next = Allocate<T>(accelerator, proximalPk);
-            _residual = Allocate<T>(accelerator, proximalNk);
-            _correlation = Allocate<T>(accelerator, proximalPk);
+            _next = Allocate<T>(accelerator, scratchPk);
+            _residual = Allocate<T>(accelerator, scratchNk);
+            _correlation = Allocate<T>(accelerator, scratchPk);
             (_status, _hostStatus) = Pair<int>(accelerator, capacity);
             (_finishedAt, _hostFinishedAt) = Pair<int>(accelerator, capacity);
             (_finished, _hostFinished) = Pair<int>(accelerator, 1);
             (_blockEnds, _hostBlockEnds) = Pair<int>(accelerator, grouped ? pk : 0);
             _listLength = Allocate<int>(accelerator, 1);
             _lists = [Allocate<int>(accelerator, capacity), Allocate<int>(accelerator, capacity)];
-            _gapResidual = Allocate<double>(accelerator, nk);
-            _gapCorrelation = Allocate<double>(accelerator, proximalPk);
+            // the residual certificate from X: the gap kernel's and the Gram kernel's (not the register kernel's)
+            _gapResidual = Allocate<double>(accelerator, engine == DeviceEngine.RegisterProximalGradient ? 0 : nk);
+            _gapCorrelation = Allocate<double>(accelerator, scratchPk);
             (_gapTolerance, _hostGapTolerance) = Pair<double>(accelerator, capacity);
             (_nullObjective, _hostNullObjective) = Pair<double>(accelerator, capacity);
             _runaway = Allocate<double>(accelerator, capacity);
@@ -169,16 +179,18 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     public static long RequiredBytes(int capacity, int samples, int features, bool designPerProblem,
         DeviceEngine engine = DeviceEngine.ProximalGradient)
     {
-        bool proximal = DeviceEngines.IsProximalGradient(DeviceEngines.Resolve(engine, features));
+        engine = DeviceEngines.Resolve(engine, features);
+        bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.UsesDeviceScratch(engine);
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long design = designPerProblem ? np * capacity : np;
-        // T: design; response (n·K); l1, l2, β, best (p·K); proximal gradient only: residual (n·K), z, next,
-        // correlation (p·K), step, t/n, momentum (K)
-        long elements = design + nk + 4 * pk + (proximal ? nk + 3 * pk + 3L * capacity : 0);
+        // T: design; response (n·K); l1, l2, β, best (p·K); proximal gradient only: z (p·K), step, t/n, momentum (K);
+        // with device scratch: residual (n·K), next, correlation (p·K)
+        long elements = design + nk + 4 * pk + (proximal ? pk + 3L * capacity : 0) + (scratch ? nk + 2 * pk : 0);
         // int: status, finished-at and two index lists (K); the finished count and the list length
         long ints = 4L * capacity + 2;
-        // double: gap residual (n·K), seven certificate scalars per problem; proximal gradient only: v (p·K)
-        long doubles = nk + 7L * capacity + (proximal ? pk : 0);
+        // double: gap residual (n·K, not for the register kernel), seven certificate scalars per problem; with device
+        // scratch: v (p·K)
+        long doubles = (engine == DeviceEngine.RegisterProximalGradient ? 0 : nk) + 7L * capacity + (scratch ? pk : 0);
         return elements * Unsafe.SizeOf<T>() + ints * sizeof(int) + doubles * sizeof(double);
     }
 
@@ -353,10 +365,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <param name="options">The solver options.</param>
     /// <param name="onFinished">Told how many more problems finished after each check.</param>
     /// <param name="cancellationToken">Stops the iteration at the next check.</param>
-    public int Run(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) =>
-        DeviceEngines.IsProximalGradient(Engine)
-            ? RunProximalGradient(options, onFinished, cancellationToken)
-            : RunCoordinateDescent(options, onFinished, cancellationToken);
+    public int Run(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) => Engine switch
+    {
+        DeviceEngine.GramCoordinateDescent => RunCoordinateDescent(options, onFinished, cancellationToken),
+        DeviceEngine.RegisterProximalGradient => RunRegisterFista(options, onFinished, cancellationToken),
+        _ => RunProximalGradient(options, onFinished, cancellationToken),
+    };
 
     private int RunProximalGradient(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
     {
@@ -402,8 +416,33 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// </summary>
     private int RunCoordinateDescent(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
     {
+        var shared = SharedMemoryConfig.RequestDynamic<double>(GramCoordinateDescentKernel.SharedDoubles(Features));
+        return RunOnChip(options, accelerated: false, onFinished, cancellationToken, (extent, problem, state, certificate, window) =>
+            _coordinateDescent(new KernelConfig(extent, _warpSize, shared), problem, state, certificate, window));
+    }
+
+    /// <summary>
+    /// ISTA/FISTA with X in a block's registers and the checks in the kernel (<see cref="RegisterFistaKernel"/>), in
+    /// launch windows as <see cref="RunCoordinateDescent"/>: ⌈n/7⌉ warps a problem.
+    /// </summary>
+    private int RunRegisterFista(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
+    {
+        bool accelerated = options.Algorithm == SolverAlgorithm.Fista;
+        int warps = RegisterFistaKernel.Warps(Samples);
+        var shared = SharedMemoryConfig.RequestDynamic<double>(RegisterFistaKernel.SharedDoubles(warps, _warpSize, Unsafe.SizeOf<T>()));
+        return RunOnChip(options, accelerated, onFinished, cancellationToken, (extent, problem, state, certificate, window) =>
+            _registerFista(new KernelConfig(extent, warps * _warpSize, shared), problem, state, certificate, window, accelerated ? 1 : 0));
+    }
+
+    /// <summary>
+    /// Launches <paramref name="launch"/> over windows of check intervals, each twice as long as the last up to
+    /// <see cref="MaxIntervalsPerLaunch"/>, reading the finished count after each.
+    /// </summary>
+    private int RunOnChip(SolverOptions options, bool accelerated, Action<int>? onFinished, CancellationToken cancellationToken,
+        Action<int, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> launch)
+    {
         var problem = ProblemViews();
-        var state = IterateViews(accelerated: false);
+        var state = IterateViews(accelerated);
         var certificate = CertificateViews();
         var window = new GramWindow
         {
@@ -411,7 +450,6 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             MaxIterations = options.MaxIterations,
             TrustedTolerance = GramDualityGap.TrustedTolerance,
         };
-        var shared = SharedMemoryConfig.RequestDynamic<double>(GramCoordinateDescentKernel.SharedDoubles(Features));
         int iteration = 0, extent = _count, intervals = 1;
         Compactions = 0;
         Checks = 0;
@@ -422,7 +460,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             window.EndIteration = cancellationToken.IsCancellationRequested
                 ? iteration
                 : (int)Math.Min(options.MaxIterations, iteration + (long)intervals * options.CheckInterval);
-            _coordinateDescent(new KernelConfig(extent, _warpSize, shared), problem, state, certificate, window);
+            launch(extent, problem, state, certificate, window);
             iteration = window.EndIteration;
             intervals = Math.Min(2 * intervals, MaxIntervalsPerLaunch);
             Checks++;

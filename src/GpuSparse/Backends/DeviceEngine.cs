@@ -12,7 +12,8 @@ public enum DeviceEngine
     /// <summary>
     /// By the algorithm: coordinate descent on G (<see cref="GramCoordinateDescent"/>) for
     /// <see cref="SolverAlgorithm.Auto"/> with p ≤ 64 (G fits in a warp's shared memory) and for the coordinate-descent
-    /// algorithms; ISTA/FISTA (FISTA for Auto with p &gt; 64) with a block per problem (<see cref="BlockProximalGradient"/>).
+    /// algorithms; ISTA/FISTA (FISTA for Auto with p &gt; 64) with a block per problem: X in registers where it fits the
+    /// device (<see cref="RegisterProximalGradient"/>), else <see cref="BlockProximalGradient"/>.
     /// </summary>
     Auto,
 
@@ -30,6 +31,14 @@ public enum DeviceEngine
     /// operation order (for wide problems, e.g. 50 × 200).
     /// </summary>
     BlockProximalGradient,
+
+    /// <summary>
+    /// ISTA or FISTA as <see cref="Solvers.SolverOptions.Algorithm"/> says, a thread block per problem with X in the
+    /// block's registers and the gap checks and stopping decisions in the kernel (one launch covers many check
+    /// intervals), for designs of n ≤ 7·(warps a group can hold) and p ≤ 7·(warp size): 50 × 200 on CUDA. Sums run in
+    /// tree order: values agree with the reference to rounding, certified by the same duality gap.
+    /// </summary>
+    RegisterProximalGradient,
 }
 
 /// <summary>The engine choice by algorithm and shape.</summary>
@@ -37,7 +46,31 @@ internal static class DeviceEngines
 {
     /// <summary>Whether <paramref name="engine"/> (resolved) iterates by ISTA/FISTA and keeps its state in device memory.</summary>
     public static bool IsProximalGradient(DeviceEngine engine) =>
+        engine is DeviceEngine.ProximalGradient or DeviceEngine.BlockProximalGradient or DeviceEngine.RegisterProximalGradient;
+
+    /// <summary>Whether <paramref name="engine"/> (resolved) keeps r, c and β⁺ in device memory and checks on the gap kernel.</summary>
+    public static bool UsesDeviceScratch(DeviceEngine engine) =>
         engine is DeviceEngine.ProximalGradient or DeviceEngine.BlockProximalGradient;
+
+    /// <summary>
+    /// <paramref name="resolved"/> (by <see cref="ForAlgorithm"/>) for a shape on a device with warps of
+    /// <paramref name="lanes"/> and groups of at most <paramref name="maxGroupThreads"/> threads: with
+    /// <paramref name="requested"/> Auto, the block kernel gives way to the register kernel where the shape fits it.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The register kernel was asked for and cannot hold the shape on this device.</exception>
+    public static DeviceEngine ForShape(DeviceEngine requested, DeviceEngine resolved, int samples, int features, int lanes,
+        int maxGroupThreads, int elementBytes)
+    {
+        bool fits = RegisterFistaKernel.Fits(samples, features, lanes, maxGroupThreads, elementBytes);
+        return resolved switch
+        {
+            DeviceEngine.BlockProximalGradient when requested == DeviceEngine.Auto && fits => DeviceEngine.RegisterProximalGradient,
+            DeviceEngine.RegisterProximalGradient when !fits => throw new NotSupportedException(
+                $"the device's register kernel holds n ≤ {RegisterFistaKernel.RowsPerThread} × (warps a group can hold) and p ≤ " +
+                $"{RegisterFistaKernel.ColumnsPerThread} × (warp size {lanes}), not {samples} × {features}; use DeviceEngine.Auto or BlockProximalGradient"),
+            _ => resolved,
+        };
+    }
 
     /// <summary>The engine that runs problems with <paramref name="features"/> coefficients when <paramref name="engine"/> is asked for.</summary>
     /// <exception cref="NotSupportedException">Coordinate descent on G was asked for with p &gt; 64.</exception>

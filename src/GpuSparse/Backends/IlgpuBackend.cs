@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
 using GpuSparse.Kernels.OnChip;
@@ -211,7 +212,7 @@ public sealed class IlgpuBackend : ISolverBackend
         ProblemResult[] results, ProgressReporter reporter, ref int chunkLimit, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // one device batch per design (shared) or per n (per-problem designs), and per penalty kind
+        // one device batch per design (shared) or per n (per-problem designs), and per penalty kind; the engine by shape
         var groups = valid.GroupBy(problem => (designPerProblem ? (object)problem.Design.Samples : problem.Design, problem.Positive,
             problem.BlockEnds is not null));
         foreach (var group in groups)
@@ -219,7 +220,9 @@ public sealed class IlgpuBackend : ISolverBackend
             var problems = group.ToArray();
             var design = problems[0].Design;
             // block penalties run on the proximal-gradient kernels (the on-chip engines are coordinate-wise)
-            var used = group.Key.Item3 ? DeviceEngine.ProximalGradient : engine;
+            var used = group.Key.Item3 ? DeviceEngine.ProximalGradient
+                : DeviceEngines.ForShape(Engine, engine, design.Samples, design.Features, _accelerator.WarpSize,
+                    _accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>());
             var runUsed = used == engine ? options : DeviceEngines.OptionsFor(used, options);
             int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, used, chunkLimit);
             var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive,

@@ -62,15 +62,27 @@ internal sealed class IlgpuKernels
         return GetOrLoad(kernel, () => _accelerator.LoadStreamKernel(kernel));
     }
 
+    /// <summary><see cref="RegisterFistaKernel.Run{T, TPenalty, TPrecision}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
+    public Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> RegisterFista<T, TPenalty>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : struct, IPenalty<T>
+    {
+        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int>>(typeof(RegisterFistaKernel),
+            typeof(T), typeof(TPenalty), typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision));
+        var bounds = RegisterFistaKernel.Specialization(_accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup);
+        return GetOrLoad(kernel, () => _accelerator.LoadStreamKernel(kernel, bounds));
+    }
+
     // The kernel method closed over the precision functor of T (TPenalty is a penalty of T, passed through).
     private static Delegate CoordinateDescentKernel<TScalar, TPenalty, TPrecision>()
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
-        where TPrecision : struct, IWorkingPrecision<TScalar>
-    {
-        var method = typeof(GramCoordinateDescentKernel).GetMethod(nameof(GramCoordinateDescentKernel.Run))!
-            .MakeGenericMethod(typeof(TScalar), typeof(TPenalty), typeof(TPrecision));
-        return method.CreateDelegate<Action<ProblemViews<TScalar>, IterateViews<TScalar>, CertificateViews, GramWindow>>();
-    }
+        where TPrecision : struct, IWorkingPrecision<TScalar> =>
+        Closed<Action<ProblemViews<TScalar>, IterateViews<TScalar>, CertificateViews, GramWindow>>(typeof(GramCoordinateDescentKernel),
+            typeof(TScalar), typeof(TPenalty), typeof(TPrecision));
+
+    // The Run method of an on-chip kernel class closed over (scalar, penalty, precision functor).
+    private static TDelegate Closed<TDelegate>(Type kernel, Type scalar, Type penalty, Type precision) where TDelegate : Delegate =>
+        kernel.GetMethod("Run")!.MakeGenericMethod(scalar, penalty, precision).CreateDelegate<TDelegate>();
 
     /// <summary><see cref="CompactionKernel.Run"/>.</summary>
     public Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> Compaction()

@@ -16,7 +16,9 @@ namespace GpuSparse.Tests.Backends;
 [Collection(IlgpuCpuCollection.Name)]
 public sealed class IlgpuDivergenceTests
 {
-    public static TheoryData<DeviceEngine> Engines => [DeviceEngine.ProximalGradient, DeviceEngine.GramCoordinateDescent];
+    public static TheoryData<DeviceEngine> Engines => [DeviceEngine.ProximalGradient, DeviceEngine.GramCoordinateDescent, DeviceEngine.RegisterProximalGradient];
+
+    public static TheoryData<DeviceEngine> ProximalEngines => [DeviceEngine.ProximalGradient, DeviceEngine.RegisterProximalGradient];
 
     [Theory]
     [MemberData(nameof(Engines))]
@@ -27,17 +29,18 @@ public sealed class IlgpuDivergenceTests
         var actual = Solve(engine, broken);
         Assert.Equal(ProblemStatus.Diverged, actual[1].Status);
         Assert.Equal(0, actual[1].Iterations);
-        Assert.Contains(engine == DeviceEngine.ProximalGradient ? "at iteration 0" : "at sweep 0", actual[1].Message);
+        Assert.Contains(engine == DeviceEngine.GramCoordinateDescent ? "at sweep 0" : "at iteration 0", actual[1].Message);
         Assert.All(actual[1].Coefficients, c => Assert.True(double.IsFinite(c)));
         AssertOthersUntouched(expected, actual);
     }
 
-    [Fact]
-    public void AStepTooLargeRunsAwayAtALaterCheck_ProximalGradient()
+    [Theory]
+    [MemberData(nameof(ProximalEngines))]
+    public void AStepTooLargeRunsAwayAtALaterCheck_ProximalGradient(DeviceEngine engine)
     {
         var (clean, broken) = Problems<double>(_ => { }, stepFactor: 100);
-        var expected = Solve(DeviceEngine.ProximalGradient, clean);
-        var actual = Solve(DeviceEngine.ProximalGradient, broken);
+        var expected = Solve(engine, clean);
+        var actual = Solve(engine, broken);
         Assert.Equal(ProblemStatus.Diverged, actual[1].Status);
         Assert.True(actual[1].Iterations > 0, $"diverged at {actual[1].Iterations}");
         Assert.Equal(0, actual[1].Iterations % Options.CheckInterval);
@@ -61,7 +64,9 @@ public sealed class IlgpuDivergenceTests
 
     private static ProblemResult[] Solve<T>(DeviceEngine engine, PreparedProblem<T>[] problems) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        using var backend = IlgpuBackend.CreateCpu(IlgpuDevices.TwoLanes).With(engine);
+        // the register kernel needs a group of ⌈40/7⌉ = 6 warps
+        using var backend = IlgpuBackend.CreateCpu(engine == DeviceEngine.RegisterProximalGradient ? RegisterBackendsFixture.Warp4 : IlgpuDevices.TwoLanes)
+            .With(engine);
         var design = problems[0].Design;
         using var device = new DeviceBatch<T>(backend.Accelerator, backend.Kernels, problems.Length, design.Samples, design.Features,
             designPerProblem: true, positive: false, engine: engine);

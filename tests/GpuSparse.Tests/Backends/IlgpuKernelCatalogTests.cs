@@ -21,9 +21,16 @@ public sealed class IlgpuKernelCatalogTests
             // p > 64: the block-per-problem kernel
             backend.Solve(TestProblems.Shared<double>(6, 70, TestProblems.Mixed(3, 70, seed: 44), seed: 45), options);
         }
+        // warps of 32: p > 64 fits the register kernel, which the auto engine then picks
+        using var wide = IlgpuBackend.CreateCpu(RegisterBackendsFixture.Warp32);
+        wide.Solve(TestProblems.PerProblem<float>([9], 70, TestProblems.Mixed(2, 70, seed: 46), seed: 47), new SolverOptions { MaxIterations = 30 });
+        // the register kernel on the default device (warps of 4, groups of at most 16 threads: n ≤ 28, p ≤ 28)
+        using var small = IlgpuBackend.CreateCpu().With(DeviceEngine.RegisterProximalGradient);
+        small.Solve(TestProblems.PerProblem<double>([10], 5, settings, seed: 48), new SolverOptions { MaxIterations = 30 });
         var catalog = KernelCatalog.All.Select(entry => entry.Method).ToHashSet();
         Assert.NotEmpty(backend.Kernels.Loaded);
-        Assert.All(backend.Kernels.Loaded, method => Assert.Contains(method, catalog));
+        Assert.All(backend.Kernels.Loaded.Concat(wide.Kernels.Loaded).Concat(small.Kernels.Loaded), method => Assert.Contains(method, catalog));
+        Assert.Contains(wide.Kernels.Loaded, method => method.DeclaringType == typeof(GpuSparse.Kernels.OnChip.RegisterFistaKernel));
     }
 
     [Fact]

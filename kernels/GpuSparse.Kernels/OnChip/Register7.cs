@@ -1,0 +1,226 @@
+using System.Numerics;
+using GpuSparse.Kernels.Numerics;
+using GpuSparse.Kernels.Penalties;
+using ILGPU;
+
+namespace GpuSparse.Kernels.OnChip;
+
+/// <summary>
+/// Seven values of one thread kept in registers: a thread's columns j = first + stride·b (or rows) for b &lt; 7.
+/// </summary>
+/// <remarks>
+/// ILGPU 1.5.3 does not unroll loops (its loop unrolling pass is disabled), so a per-thread array indexed in a loop
+/// stays in local memory. Every operation here is written out element by element on named fields, which ILGPU
+/// lowers to separate registers; sums run in ascending element order.
+/// </remarks>
+public readonly struct Register7<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The number of values.</summary>
+    public const int Length = 7;
+
+    /// <summary>Element b.</summary>
+    public readonly T V0, V1, V2, V3, V4, V5, V6;
+
+    /// <summary>Seven values.</summary>
+    public Register7(T v0, T v1, T v2, T v3, T v4, T v5, T v6)
+    {
+        V0 = v0;
+        V1 = v1;
+        V2 = v2;
+        V3 = v3;
+        V4 = v4;
+        V5 = v5;
+        V6 = v6;
+    }
+
+    /// <summary>Element b = <c>values[offset + first + stride·b]</c> where <c>first + stride·b &lt; limit</c>, else 0.</summary>
+    public static Register7<T> Load(ArrayView<T> values, int offset, int first, int stride, int limit) => new(
+        At(values, offset, first, limit), At(values, offset, first + stride, limit),
+        At(values, offset, first + 2 * stride, limit), At(values, offset, first + 3 * stride, limit),
+        At(values, offset, first + 4 * stride, limit), At(values, offset, first + 5 * stride, limit),
+        At(values, offset, first + 6 * stride, limit));
+
+    private static T At(ArrayView<T> values, int offset, int index, int limit) => index < limit ? values[offset + index] : T.Zero;
+
+    /// <summary>Writes element b to <c>values[offset + first + stride·b]</c> where <c>first + stride·b &lt; limit</c>.</summary>
+    public void Store(ArrayView<T> values, int offset, int first, int stride, int limit)
+    {
+        Put(values, offset, first, limit, V0);
+        Put(values, offset, first + stride, limit, V1);
+        Put(values, offset, first + 2 * stride, limit, V2);
+        Put(values, offset, first + 3 * stride, limit, V3);
+        Put(values, offset, first + 4 * stride, limit, V4);
+        Put(values, offset, first + 5 * stride, limit, V5);
+        Put(values, offset, first + 6 * stride, limit, V6);
+    }
+
+    private static void Put(ArrayView<T> values, int offset, int index, int limit, T value)
+    {
+        if (index < limit)
+            values[offset + index] = value;
+    }
+
+    /// <summary>Element b = Σ_w <c>values[w·span + first + stride·b]</c> over w &lt; <paramref name="count"/>, in ascending w.</summary>
+    public static Register7<T> SumOver(ArrayView<T> values, int count, int span, int first, int stride) => new(
+        Sum(values, count, span, first), Sum(values, count, span, first + stride), Sum(values, count, span, first + 2 * stride),
+        Sum(values, count, span, first + 3 * stride), Sum(values, count, span, first + 4 * stride),
+        Sum(values, count, span, first + 5 * stride), Sum(values, count, span, first + 6 * stride));
+
+    private static T Sum(ArrayView<T> values, int count, int span, int index)
+    {
+        T acc = T.Zero;
+        for (int w = 0; w < count; w++)
+            acc += values[w * span + index];
+        return acc;
+    }
+
+    /// <summary>Σ_b this_b·other_b, in ascending b.</summary>
+    public T Dot(Register7<T> other)
+    {
+        T acc = T.Zero;
+        acc += V0 * other.V0;
+        acc += V1 * other.V1;
+        acc += V2 * other.V2;
+        acc += V3 * other.V3;
+        acc += V4 * other.V4;
+        acc += V5 * other.V5;
+        acc += V6 * other.V6;
+        return acc;
+    }
+
+    /// <summary>Σ_b this_b·other_b in float64, in ascending b.</summary>
+    public double DotWide<TPrecision>(Register7<T> other) where TPrecision : struct, IWorkingPrecision<T>
+    {
+        var wide = default(TPrecision);
+        double acc = 0;
+        acc += wide.ToDouble(V0) * wide.ToDouble(other.V0);
+        acc += wide.ToDouble(V1) * wide.ToDouble(other.V1);
+        acc += wide.ToDouble(V2) * wide.ToDouble(other.V2);
+        acc += wide.ToDouble(V3) * wide.ToDouble(other.V3);
+        acc += wide.ToDouble(V4) * wide.ToDouble(other.V4);
+        acc += wide.ToDouble(V5) * wide.ToDouble(other.V5);
+        acc += wide.ToDouble(V6) * wide.ToDouble(other.V6);
+        return acc;
+    }
+
+    /// <summary>this_b + other_b·scale.</summary>
+    public Register7<T> MultiplyAdd(Register7<T> other, T scale) => new(V0 + other.V0 * scale, V1 + other.V1 * scale,
+        V2 + other.V2 * scale, V3 + other.V3 * scale, V4 + other.V4 * scale, V5 + other.V5 * scale, V6 + other.V6 * scale);
+
+    /// <summary><paramref name="sum"/>_b + this_b·<paramref name="scale"/> in float64.</summary>
+    public Register7<double> MultiplyAddWide<TPrecision>(Register7<double> sum, double scale) where TPrecision : struct, IWorkingPrecision<T>
+    {
+        var wide = default(TPrecision);
+        return new(sum.V0 + wide.ToDouble(V0) * scale, sum.V1 + wide.ToDouble(V1) * scale, sum.V2 + wide.ToDouble(V2) * scale,
+            sum.V3 + wide.ToDouble(V3) * scale, sum.V4 + wide.ToDouble(V4) * scale, sum.V5 + wide.ToDouble(V5) * scale,
+            sum.V6 + wide.ToDouble(V6) * scale);
+    }
+
+    /// <summary>this_b − other_b.</summary>
+    public Register7<T> Minus(Register7<T> other) => new(V0 - other.V0, V1 - other.V1, V2 - other.V2, V3 - other.V3,
+        V4 - other.V4, V5 - other.V5, V6 - other.V6);
+
+    /// <summary>β⁺_b = prox(z_b + (t/n)·c_b) with the step's weights t·l1_b, t·l2_b (the reference step's expression).</summary>
+    public static Register7<T> ProximalStep<TPenalty>(Register7<T> z, Register7<T> c, T stepOverN, Register7<T> l1, Register7<T> l2)
+        where TPenalty : struct, IPenalty<T>
+    {
+        var prox = default(TPenalty);
+        return new(prox.Proximal(z.V0 + stepOverN * c.V0, l1.V0, l2.V0), prox.Proximal(z.V1 + stepOverN * c.V1, l1.V1, l2.V1),
+            prox.Proximal(z.V2 + stepOverN * c.V2, l1.V2, l2.V2), prox.Proximal(z.V3 + stepOverN * c.V3, l1.V3, l2.V3),
+            prox.Proximal(z.V4 + stepOverN * c.V4, l1.V4, l2.V4), prox.Proximal(z.V5 + stepOverN * c.V5, l1.V5, l2.V5),
+            prox.Proximal(z.V6 + stepOverN * c.V6, l1.V6, l2.V6));
+    }
+
+    /// <summary>this_b·scale.</summary>
+    public Register7<T> Times(T scale) => new(V0 * scale, V1 * scale, V2 * scale, V3 * scale, V4 * scale, V5 * scale, V6 * scale);
+
+    /// <summary>Every element in float64.</summary>
+    public Register7<double> Widen<TPrecision>() where TPrecision : struct, IWorkingPrecision<T>
+    {
+        var wide = default(TPrecision);
+        return new(wide.ToDouble(V0), wide.ToDouble(V1), wide.ToDouble(V2), wide.ToDouble(V3), wide.ToDouble(V4),
+            wide.ToDouble(V5), wide.ToDouble(V6));
+    }
+
+    /// <summary>Element b summed over the warp's lanes, on every lane (a butterfly: pairs add in both orders, so all lanes get the same bits).</summary>
+    public Register7<T> WarpSum(int lanes)
+    {
+        T v0 = V0, v1 = V1, v2 = V2, v3 = V3, v4 = V4, v5 = V5, v6 = V6;
+        for (int mask = lanes / 2; mask > 0; mask /= 2)
+        {
+            v0 += Warp.ShuffleXor(v0, mask);
+            v1 += Warp.ShuffleXor(v1, mask);
+            v2 += Warp.ShuffleXor(v2, mask);
+            v3 += Warp.ShuffleXor(v3, mask);
+            v4 += Warp.ShuffleXor(v4, mask);
+            v5 += Warp.ShuffleXor(v5, mask);
+            v6 += Warp.ShuffleXor(v6, mask);
+        }
+        return new(v0, v1, v2, v3, v4, v5, v6);
+    }
+}
+
+/// <summary>
+/// A thread's 7 × 7 tile of X in registers: rows i = firstRow + rowStride·a, columns j = firstColumn + columnStride·b,
+/// zero outside n × p. <see cref="Times"/> gives the tile's row partials of Xv, <see cref="TransposeTimes"/> its column
+/// partials of Xᵀu.
+/// </summary>
+public readonly struct RegisterTile<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Row a of the tile.</summary>
+    public readonly Register7<T> R0, R1, R2, R3, R4, R5, R6;
+
+    private RegisterTile(Register7<T> r0, Register7<T> r1, Register7<T> r2, Register7<T> r3, Register7<T> r4, Register7<T> r5,
+        Register7<T> r6)
+    {
+        R0 = r0;
+        R1 = r1;
+        R2 = r2;
+        R3 = r3;
+        R4 = r4;
+        R5 = r5;
+        R6 = r6;
+    }
+
+    /// <summary>The tile of the row-major n × p design at <paramref name="offset"/> (for fixed a and b consecutive column firsts read consecutive addresses).</summary>
+    public static RegisterTile<T> Load(ArrayView<T> design, int offset, int n, int p, int firstRow, int rowStride, int firstColumn, int columnStride) => new(
+        Row(design, offset, n, p, firstRow, firstColumn, columnStride),
+        Row(design, offset, n, p, firstRow + rowStride, firstColumn, columnStride),
+        Row(design, offset, n, p, firstRow + 2 * rowStride, firstColumn, columnStride),
+        Row(design, offset, n, p, firstRow + 3 * rowStride, firstColumn, columnStride),
+        Row(design, offset, n, p, firstRow + 4 * rowStride, firstColumn, columnStride),
+        Row(design, offset, n, p, firstRow + 5 * rowStride, firstColumn, columnStride),
+        Row(design, offset, n, p, firstRow + 6 * rowStride, firstColumn, columnStride));
+
+    private static Register7<T> Row(ArrayView<T> design, int offset, int n, int p, int i, int firstColumn, int columnStride) =>
+        Register7<T>.Load(design, offset + (i < n ? i * p : 0), firstColumn, columnStride, i < n ? p : 0);
+
+    /// <summary>Element a = Σ_b X[a, b]·v_b (the row partials of X v over the tile's columns).</summary>
+    public Register7<T> Times(Register7<T> v) => new(R0.Dot(v), R1.Dot(v), R2.Dot(v), R3.Dot(v), R4.Dot(v), R5.Dot(v), R6.Dot(v));
+
+    /// <summary>Element a = Σ_b X[a, b]·v_b in float64.</summary>
+    public Register7<double> TimesWide<TPrecision>(Register7<T> v) where TPrecision : struct, IWorkingPrecision<T> => new(
+        R0.DotWide<TPrecision>(v), R1.DotWide<TPrecision>(v), R2.DotWide<TPrecision>(v), R3.DotWide<TPrecision>(v),
+        R4.DotWide<TPrecision>(v), R5.DotWide<TPrecision>(v), R6.DotWide<TPrecision>(v));
+
+    /// <summary>Element b = Σ_a X[a, b]·u_a in ascending a (the column partials of Xᵀu over the tile's rows).</summary>
+    public Register7<T> TransposeTimes(Register7<T> u)
+    {
+        var zero = default(Register7<T>);
+        return zero.MultiplyAdd(R0, u.V0).MultiplyAdd(R1, u.V1).MultiplyAdd(R2, u.V2).MultiplyAdd(R3, u.V3)
+            .MultiplyAdd(R4, u.V4).MultiplyAdd(R5, u.V5).MultiplyAdd(R6, u.V6);
+    }
+
+    /// <summary>Element b = Σ_a X[a, b]·u_a in float64, in ascending a.</summary>
+    public Register7<double> TransposeTimesWide<TPrecision>(Register7<double> u) where TPrecision : struct, IWorkingPrecision<T>
+    {
+        var sum = default(Register7<double>);
+        sum = R0.MultiplyAddWide<TPrecision>(sum, u.V0);
+        sum = R1.MultiplyAddWide<TPrecision>(sum, u.V1);
+        sum = R2.MultiplyAddWide<TPrecision>(sum, u.V2);
+        sum = R3.MultiplyAddWide<TPrecision>(sum, u.V3);
+        sum = R4.MultiplyAddWide<TPrecision>(sum, u.V4);
+        sum = R5.MultiplyAddWide<TPrecision>(sum, u.V5);
+        return R6.MultiplyAddWide<TPrecision>(sum, u.V6);
+    }
+}

@@ -1,0 +1,270 @@
+using System.Numerics;
+using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.Certificates;
+using GpuSparse.Kernels.Numerics;
+using GpuSparse.Kernels.Penalties;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuSparse.Kernels.OnChip;
+
+/// <summary>
+/// ISTA/FISTA with a thread block per problem and the whole solve on-chip, for wide designs (p &gt; 64, e.g.
+/// 50 × 200): X is read from device memory once per launch into the block's registers, and every step and every
+/// float64 gap check with its stopping verdict run in the block, so a launch covers many check intervals.
+/// </summary>
+/// <remarks>
+/// The block is W warps of L lanes. Thread (w, l) holds the tile of X with rows i = w + W·a (a &lt; <see cref="RowsPerThread"/>)
+/// and columns j = l + L·b (b &lt; <see cref="ColumnsPerThread"/>), zero outside n × p. Each warp holds z, β and
+/// the step's weights of every column (lane l those of its columns), computed identically in every warp:
+/// r = y_c − X_w z is a butterfly reduction over the warp's lanes (every lane gets the same sums), c = X_wᵀr sums
+/// the warps' partials from shared memory in ascending warp order (double-buffered: one barrier a step), and the
+/// restart test is a butterfly reduction too. The step, restart rule and extrapolation are the reference's
+/// expressions, but the sums run in tree order, so iterates agree with the reference to rounding, not bits.
+/// Checks: R = y_c − X_wβ and v = X_wᵀR in float64 from the registers, then <see cref="DualityGapFormula"/> and
+/// <see cref="StoppingRule"/> on one thread, as <see cref="GapKernel"/> decides. A launch covers the iterations of
+/// <see cref="GramWindow"/> (its trusted tolerance unused); a problem still active at its end leaves β, z and the
+/// momentum in device memory for the next launch, which resumes it exactly. Shared memory: <see cref="SharedDoubles"/>.
+/// </remarks>
+public static class RegisterFistaKernel
+{
+    /// <summary>Rows of X a thread holds (n ≤ W·7).</summary>
+    public const int RowsPerThread = 7;
+
+    /// <summary>Columns of X a thread holds (p ≤ L·7: 224 on CUDA's warps of 32).</summary>
+    public const int ColumnsPerThread = 7;
+
+    /// <summary>The most shared memory a block may use without opting in (48 KB).</summary>
+    public const int MaxSharedBytes = 48 * 1024;
+
+    /// <summary>The most warps a block has (n ≤ 56).</summary>
+    public const int MaxWarps = 8;
+
+    /// <summary>
+    /// The launch bound the kernel is compiled for (PTX <c>.maxntid</c>): at most <see cref="MaxWarps"/> warps (and the
+    /// device's group limit), one
+    /// block an SM guaranteed. Asking for two in float32 caps ptxas at 128 registers a thread, and it then spills
+    /// (it widens a tile's 49 values of X at once for a check's first pass); in float64 X alone takes 98 registers.
+    /// </summary>
+    public static KernelSpecialization Specialization(int lanes, int maxGroupThreads) =>
+        new(Math.Min(MaxWarps * lanes, maxGroupThreads), 1);
+
+    /// <summary>Warps a block needs for n rows.</summary>
+    public static int Warps(int samples) => Math.Max(1, (samples + RowsPerThread - 1) / RowsPerThread);
+
+    /// <summary>
+    /// Shared memory per block, in doubles: the step's partial sums of c (two buffers of W·L·7 values of T) or the
+    /// check's (W·L·7 doubles), whichever is larger; v and β for the certificate, l1, l2 and the best iterate (L·7 each); y_c (W·7);
+    /// per-warp ‖R‖² and R·y_c; the verdict (gap, objective).
+    /// </summary>
+    public static int SharedDoubles(int warps, int lanes, int elementBytes)
+    {
+        int span = lanes * ColumnsPerThread;
+        return PartialDoubles(warps, span, elementBytes) + 5 * span + RowsPerThread * warps + 2 * warps + 2;
+    }
+
+    /// <summary>Whether an n × p problem fits a block of warps of <paramref name="lanes"/> on a device of at most <paramref name="maxGroupThreads"/> threads a group.</summary>
+    public static bool Fits(int samples, int features, int lanes, int maxGroupThreads, int elementBytes)
+    {
+        int warps = Warps(samples);
+        return features <= lanes * ColumnsPerThread && warps <= MaxWarps && (long)warps * lanes <= maxGroupThreads
+            && (lanes & (lanes - 1)) == 0
+            && (long)SharedDoubles(warps, lanes, elementBytes) * sizeof(double) <= MaxSharedBytes;
+    }
+
+    private static int PartialDoubles(int warps, int span, int elementBytes) =>
+        warps * span * Math.Max(1, 2 * elementBytes / sizeof(double));
+
+    /// <summary>The kernel: group g solves problem k (see <see cref="IterateViews{T}.Problem"/>) over the iterations of <paramref name="window"/>.</summary>
+    /// <param name="problem">The problems' data (X, y_c, l1, l2, steps).</param>
+    /// <param name="state">β, z, the momentum, the best iterate, statuses and the active list.</param>
+    /// <param name="certificate">The certificate state (its scratch views are unused).</param>
+    /// <param name="window">The iterations of this launch and the stopping options.</param>
+    /// <param name="accelerated">1 for FISTA, 0 for ISTA.</param>
+    public static void Run<T, TPenalty, TPrecision>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
+        GramWindow window, int accelerated)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : struct, IPenalty<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        int k = state.Problem(Grid.IdxX);
+        if (state.Status[k] != BatchStatus.Active)
+            return;
+        int lanes = Warp.WarpSize, lane = Warp.LaneIdx, warp = Warp.WarpIdx, warps = Group.DimX / lanes;
+        int n = problem.Samples, p = problem.Features;
+        int x0 = problem.DesignOffset(k), b0 = problem.Coordinate(k, 0), s0 = problem.Sample(k, 0);
+        int span = lanes * ColumnsPerThread;
+
+        var shared = SharedMemory.GetDynamic<double>();
+        int partialDoubles = PartialDoubles(warps, span, Interop.SizeOf<T>());
+        var partials = shared.SubView(0, partialDoubles).Cast<T>();
+        var checkPartials = shared.SubView(0, warps * span);
+        var correlation = shared.SubView(partialDoubles, span);
+        var certifiedBeta = shared.SubView(partialDoubles + span, span).Cast<T>();
+        var l1 = shared.SubView(partialDoubles + 2 * span, span).Cast<T>();
+        var l2 = shared.SubView(partialDoubles + 3 * span, span).Cast<T>();
+        var bestIterate = shared.SubView(partialDoubles + 4 * span, span).Cast<T>();
+        var responses = shared.SubView(partialDoubles + 5 * span, RowsPerThread * warps).Cast<T>();
+        int scalars = partialDoubles + 5 * span + RowsPerThread * warps;
+        var rowSums = shared.SubView(scalars, 2 * warps);
+        var verdict = shared.SubView(scalars + 2 * warps, 2);
+
+        // registers: the thread's tile of X and its columns of z and β. Shared memory, in the thread's own slots
+        // (lane·7 + b, warp·7 + a: one base address, constant offsets; entries past p or n are 0): its columns of l1,
+        // l2 and the best iterate (the same in every warp: warp 0 keeps them; the certificate reads l1 and l2 in slot
+        // order too) and its rows of y_c
+        var design = RegisterTile<T>.Load(problem.Design, x0, n, p, warp, warps, lane, lanes);
+        var z = Register7<T>.Load(state.Z, b0, lane, lanes, p);
+        var beta = Register7<T>.Load(state.Beta, b0, lane, lanes, p);
+        T step = problem.Step[k], stepOverN = problem.StepOverN[k];
+        int columnSlot = lane * Register7<T>.Length, rowSlot = warp * Register7<T>.Length;
+        if (warp == 0)
+        {
+            Register7<T>.Load(problem.L1, b0, lane, lanes, p).Store(l1, columnSlot, 0, 1, Register7<T>.Length);
+            Register7<T>.Load(problem.L2, b0, lane, lanes, p).Store(l2, columnSlot, 0, 1, Register7<T>.Length);
+            Register7<T>.Load(state.Best, b0, lane, lanes, p).Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
+        }
+        if (lane == 0)
+            Register7<T>.Load(problem.Response, s0, warp, warps, n).Store(responses, rowSlot, 0, 1, Register7<T>.Length);
+        Group.Barrier();
+        T momentum = state.Momentum[k];
+
+        int iteration = window.StartIteration;
+        OnChipCertificate check;
+        if (iteration == 0)
+        {
+            check = OnChipCertificate.First(Check<T, TPrecision, TPenalty>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length),
+                beta, l1, l2, problem.BlockEnds, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples), certificate.NullObjective[k]);
+            if (warp == 0)
+                beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
+        }
+        else
+        {
+            // resumed right after a check: the verdict below repeats its own
+            check = OnChipCertificate.Load(certificate, k);
+        }
+
+        int buffer = 0;
+        int status;
+        T two = T.One + T.One, four = two + two;
+        while (true)
+        {
+            (check, status, bool improved) = check.Judge(certificate.GapTolerance[k], false, iteration, window.MaxIterations);
+            if (improved && warp == 0)
+                beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
+            if (status != BatchStatus.Active || iteration >= window.EndIteration)
+                break;
+            int checkAt = Math.Min(window.MaxIterations, iteration + window.CheckInterval);
+            for (; iteration < checkAt; iteration++)
+            {
+                // r = y_c − X_w z: the thread's row partials, summed over the warp's lanes
+                var residual = Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length).Minus(design.Times(z).WarpSum(lanes));
+                // c = X_wᵀ r: the thread's column partials over its rows (in its slots), then over the warps in ascending order
+                var partial = partials.SubView(buffer * warps * span, warps * span);
+                design.TransposeTimes(residual).Store(partial, warp * span + columnSlot, 0, 1, Register7<T>.Length);
+                Group.Barrier();
+                buffer = 1 - buffer;
+                var correlationSum = Register7<T>.SumOver(partial, warps, span, columnSlot, 1);
+                // β⁺ = prox(z + (t/n)·c)
+                var next = Register7<T>.ProximalStep<TPenalty>(z, correlationSum, stepOverN,
+                    Register7<T>.Load(l1, columnSlot, 0, 1, Register7<T>.Length).Times(step),
+                    Register7<T>.Load(l2, columnSlot, 0, 1, Register7<T>.Length).Times(step));
+                if (accelerated != 0)
+                {
+                    // uphill = (z − β⁺)·(β⁺ − β) over the warp's lanes
+                    T uphill = WarpSum(z.Minus(next).Dot(next.Minus(beta)), lanes);
+                    T weight = T.Zero;
+                    bool restart = uphill > T.Zero;
+                    if (restart)
+                        momentum = T.One;
+                    else
+                    {
+                        // t_{k+1} = (1 + √(1 + 4t_k²))/2, weight = (t_k − 1)/t_{k+1}
+                        T following = (T.One + T.Sqrt(T.One + four * momentum * momentum)) / two;
+                        weight = (momentum - T.One) / following;
+                        momentum = following;
+                    }
+                    // z = β⁺ + weight·(β⁺ − β), or z = β⁺ on restart
+                    z = restart ? next : next.MultiplyAdd(next.Minus(beta), weight);
+                }
+                else
+                    z = next;
+                // β = β⁺ (for ISTA z is β)
+                beta = next;
+            }
+            check = check.After(Check<T, TPrecision, TPenalty>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length), beta,
+                l1, l2, problem.BlockEnds, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples));
+        }
+
+        // the state a later launch resumes from (for ISTA z is β: the same values)
+        if (warp == 0)
+        {
+            beta.Store(state.Beta, b0, lane, lanes, p);
+            z.Store(state.Z, b0, lane, lanes, p);
+            Register7<T>.Load(bestIterate, columnSlot, 0, 1, Register7<T>.Length).Store(state.Best, b0, lane, lanes, p);
+        }
+        if (warp != 0 || lane != 0)
+            return;
+        state.Momentum[k] = momentum;
+        check.Save(certificate, state.Status, k, status, iteration);
+    }
+
+    /// <summary>The sum of every lane's <paramref name="value"/>, on every lane (a butterfly: pairs add in both orders, so all lanes get the same bits).</summary>
+    private static TValue WarpSum<TValue>(TValue value, int lanes) where TValue : unmanaged, IFloatingPointIeee754<TValue>
+    {
+        for (int mask = lanes / 2; mask > 0; mask /= 2)
+            value += Warp.ShuffleXor(value, mask);
+        return value;
+    }
+
+    /// <summary>
+    /// (gap, objective) at β in float64: R = y_c − X_wβ and v = X_wᵀR from the registers, ‖R‖² and R·y_c, then
+    /// <see cref="DualityGapFormula"/> on one thread over the columns in slot order (entries past p are
+    /// zero and add nothing). Every thread returns the same values.
+    /// </summary>
+    private static (double Gap, double Objective) Check<T, TPrecision, TPenalty>(RegisterTile<T> design, Register7<T> response,
+        Register7<T> beta, ArrayView<T> l1, ArrayView<T> l2, ArrayView<int> blockEnds, ArrayView<double> checkPartials,
+        ArrayView<double> correlation, ArrayView<T> certifiedBeta, ArrayView<double> rowSums, ArrayView<double> verdict, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+        where TPenalty : struct, IPenalty<T>
+    {
+        int lanes = Warp.WarpSize, lane = Warp.LaneIdx, warp = Warp.WarpIdx, warps = Group.DimX / lanes;
+        int span = lanes * ColumnsPerThread, columnSlot = lane * Register7<T>.Length;
+        // the step's partials may still be read by other warps
+        Group.Barrier();
+        // R = y_c − X_wβ for the thread's rows (summed over the lanes), ‖R‖² and R·y_c over them
+        var y = response.Widen<TPrecision>();
+        var residual = y.Minus(design.TimesWide<TPrecision>(beta).WarpSum(lanes));
+        if (lane == 0)
+        {
+            rowSums[2 * warp] = residual.Dot(residual);
+            rowSums[2 * warp + 1] = residual.Dot(y);
+        }
+        // v = X_wᵀR: column partials over the thread's rows, then over the warps (warp 0 keeps them for the gap)
+        design.TransposeTimesWide<TPrecision>(residual).Store(checkPartials, warp * span + columnSlot, 0, 1, Register7<T>.Length);
+        Group.Barrier();
+        if (warp == 0)
+        {
+            Register7<double>.SumOver(checkPartials, warps, span, columnSlot, 1).Store(correlation, columnSlot, 0, 1, Register7<T>.Length);
+            beta.Store(certifiedBeta, columnSlot, 0, 1, Register7<T>.Length);
+        }
+        Group.Barrier();
+        if (warp == 0 && lane == 0)
+        {
+            double residualNorm2 = 0, residualDotY = 0;
+            for (int w = 0; w < warps; w++)
+            {
+                residualNorm2 += rowSums[2 * w];
+                residualDotY += rowSums[2 * w + 1];
+            }
+            var (gap, objective) = DualityGapFormula.Combine(default(TPenalty), new DeviceWeights<T, TPrecision>(l1, l2, 0, blockEnds, 0),
+                new DeviceValues<T, TPrecision>(certifiedBeta, 0), new DeviceValues<double, DoublePrecision>(correlation, 0), span,
+                residualNorm2, residualDotY, n);
+            verdict[0] = gap;
+            verdict[1] = objective;
+        }
+        Group.Barrier();
+        return (verdict[0], verdict[1]);
+    }
+}
