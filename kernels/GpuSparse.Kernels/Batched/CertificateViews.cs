@@ -1,3 +1,4 @@
+using GpuSparse.Kernels.Certificates;
 using ILGPU;
 
 namespace GpuSparse.Kernels.Batched;
@@ -40,4 +41,24 @@ public struct CertificateViews
 
     /// <summary>The number of finished problems (one value), counted atomically.</summary>
     public ArrayView<int> Finished;
+
+    /// <summary>The check record of problem k.</summary>
+    public readonly CheckRecord Record(int k) => new()
+    {
+        Gap = Gap[k],
+        Objective = Objective[k],
+        BestGap = BestGap[k],
+        BestObjective = BestObjective[k],
+        Runaway = Runaway[k],
+    };
+
+    /// <summary>Stores the check record of problem k.</summary>
+    public readonly void Store(int k, CheckRecord record)
+    {
+        Gap[k] = record.Gap;
+        Objective[k] = record.Objective;
+        BestGap[k] = record.BestGap;
+        BestObjective[k] = record.BestObjective;
+        Runaway[k] = record.Runaway;
+    }
 }

@@ -3,6 +3,7 @@ using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Numerics;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Kernels.Steps;
 using ILGPU;
 
 namespace GpuSparse.Kernels.OnChip;
@@ -49,7 +50,6 @@ public static class GramCoordinateDescentKernel
         if (state.Status[k] != BatchStatus.Active)
             return;
         var wide = default(TPrecision);
-        var prox = default(TProx);
         int lane = Group.IdxX, lanes = Group.DimX;
         int n = problem.Samples, p = problem.Features;
         int b0 = problem.Coordinate(k, 0);
@@ -72,11 +72,7 @@ public static class GramCoordinateDescentKernel
         for (int j = lane; j < p; j += lanes)
         {
             // coordinate j minimises ½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²: the proximal map with step 1/Gⱼⱼ
-            T diagonal = wide.FromDouble(gram[j * p + j]);
-            T inverse = diagonal > T.Zero ? T.One / diagonal : T.Zero;
-            inverseDiagonal[j] = inverse;
-            l1Step[j] = problem.L1[b0 + j] * inverse;
-            l2Step[j] = problem.L2[b0 + j] * inverse;
+            (inverseDiagonal[j], l1Step[j], l2Step[j]) = CoordinateStep.Steps(wide.FromDouble(gram[j * p + j]), problem.L1[b0 + j], problem.L2[b0 + j]);
             beta[j] = state.Beta[b0 + j];
         }
         Group.Barrier();
@@ -84,14 +80,12 @@ public static class GramCoordinateDescentKernel
         bool positive = window.Positive != 0;
         bool trusted = certificate.GapTolerance[k] >= window.TrustedTolerance * 2 * certificate.NullObjective[k];
         int iteration = window.StartIteration;
-        double gap, objective, bestGap, bestObjective, runaway;
+        CheckRecord record;
         if (iteration == 0)
         {
-            (gap, objective) = Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
+            var (gap, objective) = Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
                 residualCorrelation, gradient, beta, responseNorm2OverN, trusted, positive, lane, lanes);
-            bestGap = gap;
-            bestObjective = objective;
-            runaway = StoppingRule.Runaway(objective, certificate.NullObjective[k]);
+            record = CheckRecord.First(gap, objective, certificate.NullObjective[k]);
             for (int j = lane; j < p; j += lanes)
                 state.Best[b0 + j] = beta[j];
         }
@@ -100,45 +94,15 @@ public static class GramCoordinateDescentKernel
             // resumed right after a check: q as that check recomputed it, the verdict below repeats its own
             RecomputeGradient<T, TPrecision>(gram, correlation, gradientDouble, gradient, beta, p, lane, lanes);
             Group.Barrier();
-            gap = certificate.Gap[k];
-            objective = certificate.Objective[k];
-            bestGap = certificate.BestGap[k];
-            bestObjective = certificate.BestObjective[k];
-            runaway = certificate.Runaway[k];
+            record = certificate.Record(k);
         }
 
-        int status = BatchStatus.Active;
+        int status;
         bool fixedPoint = false;
         while (true)
         {
-            if (StoppingRule.Diverged(gap, objective, runaway))
-            {
-                status = BatchStatus.Diverged;
-                break;
-            }
-            if (gap < bestGap)
-            {
-                bestGap = gap;
-                bestObjective = objective;
-                for (int j = lane; j < p; j += lanes)
-                    state.Best[b0 + j] = beta[j];
-            }
-            if (gap <= certificate.GapTolerance[k])
-            {
-                status = BatchStatus.Converged;
-                break;
-            }
-            if (fixedPoint)
-            {
-                status = BatchStatus.FixedPoint;
-                break;
-            }
-            if (iteration >= window.MaxIterations)
-            {
-                status = BatchStatus.MaxIterations;
-                break;
-            }
-            if (iteration >= window.EndIteration)
+            status = record.Verdict(certificate.GapTolerance[k], fixedPoint, iteration >= window.MaxIterations);
+            if (status != BatchStatus.Active || iteration >= window.EndIteration)
                 break;
             // a sweep that moves nothing right after a check (q freshly recomputed) is a fixed point; later in the
             // interval it only ends the interval early
@@ -146,7 +110,7 @@ public static class GramCoordinateDescentKernel
             int start = iteration;
             while (iteration < checkAt)
             {
-                bool moved = Sweep<T, TProx, TPrecision>(prox, gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
+                bool moved = Sweep<T, TProx, TPrecision>(gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
                 iteration++;
                 if (!moved)
                 {
@@ -155,19 +119,18 @@ public static class GramCoordinateDescentKernel
                 }
             }
             Group.Barrier();
-            (gap, objective) = Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
+            var (gap, objective) = Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
                 residualCorrelation, gradient, beta, responseNorm2OverN, trusted, positive, lane, lanes);
+            if (record.Record(gap, objective))
+                for (int j = lane; j < p; j += lanes)
+                    state.Best[b0 + j] = beta[j];
         }
 
         for (int j = lane; j < p; j += lanes)
             state.Beta[b0 + j] = beta[j];
         if (lane != 0)
             return;
-        certificate.Gap[k] = gap;
-        certificate.Objective[k] = objective;
-        certificate.BestGap[k] = bestGap;
-        certificate.BestObjective[k] = bestObjective;
-        certificate.Runaway[k] = runaway;
+        certificate.Store(k, record);
         if (status == BatchStatus.Active)
             return;
         state.Status[k] = status;
@@ -231,7 +194,7 @@ public static class GramCoordinateDescentKernel
     }
 
     /// <summary>One cyclic sweep; returns false when no coordinate moved (the same on every lane).</summary>
-    private static bool Sweep<T, TProx, TPrecision>(TProx prox, ArrayView<double> gram, ArrayView<T> gradient, ArrayView<T> beta,
+    private static bool Sweep<T, TProx, TPrecision>(ArrayView<double> gram, ArrayView<T> gradient, ArrayView<T> beta,
         ArrayView<T> inverseDiagonal, ArrayView<T> l1Step, ArrayView<T> l2Step, int p, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TProx : struct, IProximal<T>
@@ -250,7 +213,7 @@ public static class GramCoordinateDescentKernel
                 {
                     T old = beta[j];
                     // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), the exact minimiser along coordinate j
-                    T next = prox.Apply(old + gradient[j] * inverse, l1Step[j], l2Step[j]);
+                    T next = CoordinateStep.Update<T, TProx>(old, gradient[j], inverse, l1Step[j], l2Step[j]);
                     if (next != old)
                     {
                         beta[j] = next;

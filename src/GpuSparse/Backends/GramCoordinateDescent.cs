@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using GpuSparse.Certificates;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Kernels.Steps;
 using GpuSparse.Preparation;
 
 namespace GpuSparse.Backends;
@@ -185,7 +186,7 @@ internal static class GramCoordinateDescent
             if (inverse == T.Zero)
                 continue;
             T old = beta[j];
-            T next = CoordinateDescent.Update<T, TProx>(old, q[j], inverse, l1Step[j], l2Step[j]);
+            T next = CoordinateStep.Update<T, TProx>(old, q[j], inverse, l1Step[j], l2Step[j]);
             if (next == old)
                 continue;
             beta[j] = next;

@@ -2,7 +2,10 @@ using System.Buffers;
 using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Certificates;
+using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Kernels.Steps;
 using GpuSparse.Model;
 using GpuSparse.Solvers;
 
@@ -293,11 +296,13 @@ internal static class CovariancePath
                 for (int e = 0; e < _ws.Solved; e++)
                     keep[_ws.Columns[e]] = true;
                 int sweeps = 0;
-                double restrictedTolerance = gapTolerance, gap, objective;
-                bool fixedPoint;
+                double restrictedTolerance = gapTolerance;
+                // Coordinate descent in float64 on G only descends: no runaway threshold, only a non-finite check diverges.
+                var record = new CheckRecord { Runaway = double.PositiveInfinity };
+                int verdict;
                 while (true)
                 {
-                    fixedPoint = SolveRestricted<TProx>(l1, l2, responseNorm2, restrictedTolerance, ref sweeps);
+                    bool fixedPoint = SolveRestricted<TProx>(l1, l2, responseNorm2, restrictedTolerance, ref sweeps);
                     RecomputeOutside(beta, q);
                     if (StrongRules.AddViolators(q, lambda, r, _options.PenaltyFactors, keep))
                     {
@@ -305,16 +310,16 @@ internal static class CovariancePath
                         continue;
                     }
                     unpenalised?.Polish(beta, q, _gram);
-                    (gap, objective) = trusted
+                    var (gap, objective) = trusted
                         ? GramDualityGap.Evaluate(penalty, beta, c, q, responseNorm2)
                         : ResidualGap(penalty, y, responseMean, gapTolerance);
-                    if (gap <= gapTolerance || fixedPoint || sweeps >= _options.Solver.MaxIterations || !double.IsFinite(gap))
+                    record.Record(gap, objective);
+                    verdict = record.Verdict(gapTolerance, fixedPoint, sweeps >= _options.Solver.MaxIterations);
+                    if (verdict != BatchStatus.Active)
                         break;
                     restrictedTolerance /= 10;
                 }
-                Record(step, lambda, responseMean, gap, objective, sweeps,
-                    !double.IsFinite(gap) || !double.IsFinite(objective) ? ProblemStatus.Diverged
-                    : gap <= gapTolerance ? ProblemStatus.Converged : ProblemStatus.MaxIterations);
+                Record(step, lambda, responseMean, record.Gap, record.Objective, sweeps, ProblemOutcome.StatusOf(verdict));
                 previousLambda = lambda;
             }
         }
@@ -344,12 +349,8 @@ internal static class CovariancePath
                 cS[e] = _ws.Correlation[j];
                 qS[e] = _ws.Gradient[j];
                 bS[e] = _ws.Beta[j];
-                double diagonal = gram[e * p + e];
-                double inverse = diagonal > 0 ? 1.0 / diagonal : 0.0;
-                _ws.InverseDiagonal[e] = inverse;
-                // coordinate j minimises ½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²: the proximal map with step 1/Gⱼⱼ
-                _ws.L1Step[e] = penalty.L1Weight(e) * inverse;
-                _ws.L2Step[e] = penalty.L2Weight(e) * inverse;
+                (_ws.InverseDiagonal[e], _ws.L1Step[e], _ws.L2Step[e]) =
+                    CoordinateStep.Steps(gram[e * p + e], penalty.L1Weight(e), penalty.L2Weight(e));
             }
             bool fixedPoint = false, exact = true;
             int start = sweeps;

@@ -1,0 +1,30 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using GpuSparse.Kernels.Penalties;
+
+namespace GpuSparse.Kernels.Steps;
+
+/// <summary>
+/// The coordinate-descent step, written once for every engine (the batch engines' Gram and residual forms, the
+/// path engine, the on-chip kernel): coordinate j moves to the exact minimiser along it of
+/// <c>½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²</c>, <c>z = βⱼ + qⱼ/Gⱼⱼ</c>, qⱼ = xⱼᵀ(y_c − X_wβ)/n: the proximal map with step 1/Gⱼⱼ.
+/// </summary>
+public static class CoordinateStep
+{
+    /// <summary>
+    /// The steps of a coordinate of curvature <c>Gⱼⱼ = ‖xⱼ‖²/n</c> and weights l1ⱼ, l2ⱼ: 1/Gⱼⱼ (0 for a zero column,
+    /// which then never moves), l1ⱼ/Gⱼⱼ (the soft threshold) and l2ⱼ/Gⱼⱼ (the ridge shrink).
+    /// </summary>
+    public static (T Inverse, T L1Step, T L2Step) Steps<T>(T diagonal, T l1, T l2) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T inverse = diagonal > T.Zero ? T.One / diagonal : T.Zero;
+        return (inverse, l1 * inverse, l2 * inverse);
+    }
+
+    /// <summary>βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ) with the steps of <see cref="Steps"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Update<T, TProx>(T beta, T q, T inverseDiagonal, T l1Step, T l2Step)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TProx : struct, IProximal<T> =>
+        default(TProx).Apply(beta + q * inverseDiagonal, l1Step, l2Step);
+}

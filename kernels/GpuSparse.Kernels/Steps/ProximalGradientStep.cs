@@ -1,0 +1,65 @@
+using System.Numerics;
+using GpuSparse.Kernels.Numerics;
+using GpuSparse.Kernels.Penalties;
+
+namespace GpuSparse.Kernels.Steps;
+
+/// <summary>
+/// One proximal gradient (ISTA) step of one problem, <c>β⁺ = prox(z − t∇f(z)) = prox(z + (t/n)·X_wᵀ(y_c − X_w z))</c>,
+/// written once for the reference iteration (host arrays) and every device kernel (device views): X_w is row-major
+/// n × p with X_w[i, j] at <c>i·p + j</c> of its view. The parts are exposed so that a kernel may split the rows of the
+/// residual and the columns of the correlation over its threads; each sum runs in ascending index order whoever runs it,
+/// so results agree to the last bit wherever the device rounds like the CPU.
+/// </summary>
+public static class ProximalGradientStep
+{
+    /// <summary>rᵢ = y_c,i − Σⱼ X_w[i, j]·zⱼ (ascending j).</summary>
+    public static T Residual<T, TView>(TView design, TView response, TView z, int i, int features)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TView : struct, IStridedView<T>
+    {
+        T acc = T.Zero;
+        for (int j = 0; j < features; j++)
+            acc += design[i * features + j] * z[j];
+        return response[i] - acc;
+    }
+
+    /// <summary>cⱼ = Σᵢ X_w[i, j]·rᵢ (ascending i), so that −∇f(z)ⱼ = cⱼ/n.</summary>
+    public static T Correlation<T, TView>(TView design, TView residual, int j, int samples, int features)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TView : struct, IStridedView<T>
+    {
+        T acc = T.Zero;
+        for (int i = 0; i < samples; i++)
+            acc += design[i * features + j] * residual[i];
+        return acc;
+    }
+
+    /// <summary>β⁺ⱼ = prox(zⱼ + (t/n)·cⱼ) with the step's weights t·l1ⱼ and t·l2ⱼ (l1ⱼ = λ·r·wⱼ, l2ⱼ = λ·(1 − r)·wⱼ).</summary>
+    public static T Forward<T, TProx>(T z, T correlation, T step, T stepOverN, T l1, T l2)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TProx : struct, IProximal<T> =>
+        default(TProx).Apply(z + stepOverN * correlation, step * l1, step * l2);
+
+    /// <summary>
+    /// The whole step on one thread: r = y_c − X_w z into <paramref name="residual"/>, c = X_wᵀr into
+    /// <paramref name="correlation"/> and β⁺ into <paramref name="next"/> (t = <paramref name="step"/>, t/n = <paramref name="stepOverN"/>).
+    /// </summary>
+    public static void Apply<T, TProx, TView>(TView design, TView response, TView l1, TView l2, T step, T stepOverN,
+        int samples, int features, TView z, TView residual, TView correlation, TView next)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TProx : struct, IProximal<T>
+        where TView : struct, IStridedView<T>
+    {
+        // r = y_c − X_w z
+        for (int i = 0; i < samples; i++)
+            residual[i] = Residual<T, TView>(design, response, z, i, features);
+        // c = X_wᵀr; β⁺ = prox(z + (t/n)·c)
+        for (int j = 0; j < features; j++)
+        {
+            T c = Correlation<T, TView>(design, residual, j, samples, features);
+            correlation[j] = c;
+            next[j] = Forward<T, TProx>(z[j], c, step, stepOverN, l1[j], l2[j]);
+        }
+    }
+}
