@@ -1,5 +1,6 @@
 using System.Numerics;
 using GpuSparse.Model;
+using GpuSparse.Numerics;
 
 namespace GpuSparse.Anomaly;
 

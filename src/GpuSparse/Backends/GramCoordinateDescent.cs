@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using GpuSparse.Certificates;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Kernels.Steps;
+using GpuSparse.Numerics;
 using GpuSparse.Preparation;
 
 namespace GpuSparse.Backends;

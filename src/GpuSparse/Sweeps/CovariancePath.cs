@@ -7,6 +7,7 @@ using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Kernels.Steps;
 using GpuSparse.Model;
+using GpuSparse.Numerics;
 using GpuSparse.Solvers;
 
 namespace GpuSparse.Sweeps;
@@ -186,21 +187,8 @@ internal static class CovariancePath
                 return null;
             // G[U,U] = L·Lᵀ
             var factor = new double[u * u];
-            for (int a = 0; a < u; a++)
-                for (int b = 0; b <= a; b++)
-                {
-                    double sum = gram[features[a] * p + features[b]];
-                    for (int k = 0; k < b; k++)
-                        sum -= factor[a * u + k] * factor[b * u + k];
-                    if (a == b)
-                    {
-                        if (!(sum > 0))
-                            return null;
-                        factor[a * u + a] = Math.Sqrt(sum);
-                    }
-                    else
-                        factor[a * u + b] = sum / factor[b * u + b];
-                }
+            if (!Cholesky.TryFactor(u, (a, b) => gram[features[a] * p + features[b]], factor))
+                return null;
             return new UnpenalisedBlock(features, factor);
         }
 
@@ -209,21 +197,10 @@ internal static class CovariancePath
         {
             int u = _features.Length, p = q.Length;
             var step = _step.AsSpan();
-            // L·z = q_U, then Lᵀ·Δ = z
+            // G[U,U]·Δ = q_U
             for (int a = 0; a < u; a++)
-            {
-                double sum = q[_features[a]];
-                for (int k = 0; k < a; k++)
-                    sum -= _factor[a * u + k] * step[k];
-                step[a] = sum / _factor[a * u + a];
-            }
-            for (int a = u - 1; a >= 0; a--)
-            {
-                double sum = step[a];
-                for (int k = a + 1; k < u; k++)
-                    sum -= _factor[k * u + a] * step[k];
-                step[a] = sum / _factor[a * u + a];
-            }
+                step[a] = q[_features[a]];
+            Cholesky.Solve(_factor, u, step);
             for (int a = 0; a < u; a++)
             {
                 beta[_features[a]] += step[a];

@@ -1,5 +1,6 @@
 using System.Numerics;
 using GpuSparse.Backends;
+using GpuSparse.Numerics;
 using GpuSparse.Preparation;
 
 namespace GpuSparse.Sweeps;
