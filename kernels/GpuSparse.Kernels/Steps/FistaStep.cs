@@ -14,7 +14,7 @@ public static class FistaStep
     /// <summary>(z − β⁺)·(β⁺ − β), in ascending j: the step went uphill when it is positive.</summary>
     public static T Uphill<T, TView>(TView z, TView next, TView beta, int features)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TView : struct, IStridedView<T>
+        where TView : struct, IStridedView<T, TView>
     {
         T uphill = T.Zero;
         for (int j = 0; j < features; j++)
@@ -38,7 +38,7 @@ public static class FistaStep
     /// <summary>The whole extrapolation on one thread: writes z, returns t_{k+1} (1 on a restart).</summary>
     public static T Apply<T, TView>(TView z, TView next, TView beta, int features, T momentum)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TView : struct, IStridedView<T>
+        where TView : struct, IStridedView<T, TView>
     {
         bool restart = Uphill<T, TView>(z, next, beta, features) > T.Zero;
         T weight = T.Zero;

@@ -13,27 +13,28 @@ namespace GpuSparse.Kernels.Steps;
 /// </summary>
 public static class ProximalGradientStep
 {
-    /// <summary>rᵢ = y_c,i − Σⱼ X_w[i, j]·zⱼ (ascending j).</summary>
-    public static T Residual<T, TView>(TView design, TView response, TView z, int i, int features)
+    /// <summary>Σᵢ aᵢ·bᵢ over i &lt; <paramref name="length"/>, in ascending i.</summary>
+    public static T Dot<T, TView>(TView a, TView b, int length)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TView : struct, IStridedView<T>
+        where TView : struct, IStridedView<T, TView>
     {
         T acc = T.Zero;
-        for (int j = 0; j < features; j++)
-            acc += design[i * features + j] * z[j];
-        return response[i] - acc;
-    }
-
-    /// <summary>cⱼ = Σᵢ X_w[i, j]·rᵢ (ascending i), so that −∇f(z)ⱼ = cⱼ/n.</summary>
-    public static T Correlation<T, TView>(TView design, TView residual, int j, int samples, int features)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TView : struct, IStridedView<T>
-    {
-        T acc = T.Zero;
-        for (int i = 0; i < samples; i++)
-            acc += design[i * features + j] * residual[i];
+        for (int i = 0; i < length; i++)
+            acc += a[i] * b[i];
         return acc;
     }
+
+    /// <summary>rᵢ = y_c,i − X_w[i, :]·z (row i of the design, ascending j).</summary>
+    public static T Residual<T, TView>(TView design, TView response, TView z, int i, int features)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TView : struct, IStridedView<T, TView> =>
+        response[i] - Dot<T, TView>(design.Slice(i * features, 1), z, features);
+
+    /// <summary>cⱼ = X_w[:, j]·r (column j of the design, a view of stride p, ascending i), so that −∇f(z)ⱼ = cⱼ/n.</summary>
+    public static T Correlation<T, TView>(TView design, TView residual, int j, int samples, int features)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TView : struct, IStridedView<T, TView> =>
+        Dot<T, TView>(design.Slice(j, features), residual, samples);
 
     /// <summary>β⁺ⱼ = prox(zⱼ + (t/n)·cⱼ) with the step's weights t·l1ⱼ and t·l2ⱼ (l1ⱼ = λ·r·wⱼ, l2ⱼ = λ·(1 − r)·wⱼ).</summary>
     public static T Forward<T, TProx>(T z, T correlation, T step, T stepOverN, T l1, T l2)
@@ -49,7 +50,7 @@ public static class ProximalGradientStep
         int samples, int features, TView z, TView residual, TView correlation, TView next)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TProx : struct, IProximal<T>
-        where TView : struct, IStridedView<T>
+        where TView : struct, IStridedView<T, TView>
     {
         // r = y_c − X_w z
         for (int i = 0; i < samples; i++)
