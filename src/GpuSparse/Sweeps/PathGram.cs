@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using GpuSparse.Backends;
 using GpuSparse.Numerics;
 
 namespace GpuSparse.Sweeps;

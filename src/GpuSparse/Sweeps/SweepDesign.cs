@@ -1,5 +1,4 @@
 using System.Numerics;
-using GpuSparse.Backends;
 using GpuSparse.Numerics;
 using GpuSparse.Preparation;
 

@@ -1,4 +1,3 @@
-using GpuSparse.Backends;
 using GpuSparse.Numerics;
 using Xunit;
 
