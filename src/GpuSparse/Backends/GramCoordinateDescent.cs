@@ -197,4 +197,17 @@ internal static class GramCoordinateDescent
         }
         return moved;
     }
+
+    /// <summary>
+    /// q = c − Gβ from the columns of G of the nonzero coordinates (row j of G at j·<paramref name="stride"/>; G
+    /// symmetric), for q of the length of <paramref name="beta"/>.
+    /// </summary>
+    internal static void Gradient(ReadOnlySpan<double> gram, int stride, ReadOnlySpan<double> c, ReadOnlySpan<double> beta, Span<double> q)
+    {
+        int count = beta.Length;
+        c.CopyTo(q);
+        for (int a = 0; a < count; a++)
+            if (beta[a] != 0)
+                VectorKernels.AddScaled(q, -beta[a], gram.Slice(a * stride, count));
+    }
 }

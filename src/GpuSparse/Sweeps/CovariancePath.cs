@@ -370,10 +370,7 @@ internal static class CovariancePath
         /// <summary>q_S = c_S − G[S,S]·β_S from the nonzero coordinates.</summary>
         private void RecomputeRestricted(double[] gram, Span<double> c, Span<double> q, Span<double> beta, int s)
         {
-            c.CopyTo(q);
-            for (int e = 0; e < s; e++)
-                if (beta[e] != 0)
-                    VectorKernels.AddScaled(q, -beta[e], gram.AsSpan(e * _p, s));
+            GramCoordinateDescent.Gradient(gram, _p, c, beta, q);
         }
 
         /// <summary>
@@ -419,10 +416,7 @@ internal static class CovariancePath
                         q[j] = _ws.Correlation[j] - VectorKernels.Dot<double>(_gram.AsSpan(j * p, p), beta);
                 return;
             }
-            _ws.Correlation.AsSpan(0, p).CopyTo(q);
-            for (int a = 0; a < p; a++)
-                if (beta[a] != 0)
-                    VectorKernels.AddScaled(q, -beta[a], _gram.AsSpan(a * p, p));
+            GramCoordinateDescent.Gradient(_gram, p, _ws.Correlation.AsSpan(0, p), beta, q);
         }
 
         /// <summary>
