@@ -97,6 +97,7 @@ public static class GramCoordinateDescentKernel
             record = certificate.Record(k);
         }
 
+        var sweep = new LaneSweep<T, TProx, TPrecision>(gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
         int status;
         bool fixedPoint = false;
         while (true)
@@ -104,20 +105,8 @@ public static class GramCoordinateDescentKernel
             status = record.Verdict(certificate.GapTolerance[k], fixedPoint, iteration >= window.MaxIterations);
             if (status != BatchStatus.Active || iteration >= window.EndIteration)
                 break;
-            // a sweep that moves nothing right after a check (q freshly recomputed) is a fixed point; later in the
-            // interval it only ends the interval early
             int checkAt = Math.Min(window.MaxIterations, iteration + window.CheckInterval);
-            int start = iteration;
-            while (iteration < checkAt)
-            {
-                bool moved = Sweep<T, TProx, TPrecision>(gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
-                iteration++;
-                if (!moved)
-                {
-                    fixedPoint = iteration == start + 1;
-                    break;
-                }
-            }
+            iteration = CoordinateStep.Interval(sweep, iteration, checkAt, out fixedPoint);
             Group.Barrier();
             var (gap, objective) = Check<T, TPrecision>(problem, certificate, k, gram, correlation, gradientDouble,
                 residualCorrelation, gradient, beta, responseNorm2OverN, trusted, positive, lane, lanes);
@@ -191,6 +180,16 @@ public static class GramCoordinateDescentKernel
             correlation[j] *= invN;
         Group.Barrier();
         return yy * invN;
+    }
+
+    /// <summary>The warp's sweep of one problem (see <see cref="Sweep"/>), for <see cref="CoordinateStep.Interval"/>.</summary>
+    private readonly struct LaneSweep<T, TProx, TPrecision>(ArrayView<double> gram, ArrayView<T> gradient, ArrayView<T> beta,
+        ArrayView<T> inverseDiagonal, ArrayView<T> l1Step, ArrayView<T> l2Step, int p, int lane, int lanes) : ISweep
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TProx : struct, IProximal<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        public bool Sweep() => GramCoordinateDescentKernel.Sweep<T, TProx, TPrecision>(gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
     }
 
     /// <summary>One cyclic sweep; returns false when no coordinate moved (the same on every lane).</summary>

@@ -27,4 +27,34 @@ public static class CoordinateStep
         where T : unmanaged, IFloatingPointIeee754<T>
         where TProx : struct, IProximal<T> =>
         default(TProx).Apply(beta + q * inverseDiagonal, l1Step, l2Step);
+
+    /// <summary>
+    /// The sweeps of one check interval, from <paramref name="iteration"/> up to <paramref name="checkAt"/>; returns the
+    /// iteration reached. A sweep that moves nothing ends the interval early; when it is the first of the interval
+    /// (right after a check, the state freshly recomputed) β is a fixed point of the iteration (<paramref name="fixedPoint"/>),
+    /// later in the interval it may be an artefact of the drift of the state.
+    /// </summary>
+    public static int Interval<TSweep>(TSweep form, int iteration, int checkAt, out bool fixedPoint) where TSweep : struct, ISweep
+    {
+        int start = iteration;
+        fixedPoint = false;
+        while (iteration < checkAt)
+        {
+            bool moved = form.Sweep();
+            iteration++;
+            if (!moved)
+            {
+                fixedPoint = iteration == start + 1;
+                break;
+            }
+        }
+        return iteration;
+    }
+}
+
+/// <summary>One cyclic sweep of coordinate descent over one problem's coordinates, in some engine's form.</summary>
+public interface ISweep
+{
+    /// <summary>Visits every coordinate once; false when none moved.</summary>
+    bool Sweep();
 }

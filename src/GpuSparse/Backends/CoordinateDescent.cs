@@ -93,11 +93,9 @@ internal static class CoordinateDescent
     }
 
     /// <summary>What the iteration needs of a form: its sweep and its check.</summary>
-    internal interface IForm
+    /// <remarks>Its <see cref="ISweep.Sweep"/> sweeps over the coordinates of the workspace's β.</remarks>
+    internal interface IForm : ISweep
     {
-        /// <summary>One cyclic sweep over the coordinates of the workspace's β; false when no coordinate moved.</summary>
-        bool Sweep();
-
         /// <summary>Recomputes the form's state from β in float64; returns the duality gap and the objective at β.</summary>
         (double Gap, double Objective) Check();
     }
@@ -123,20 +121,8 @@ internal static class CoordinateDescent
                 break;
             if (cancellationToken.IsCancellationRequested)
                 break;
-            // A sweep that moves nothing right after a check (the state freshly recomputed) is a fixed point; later
-            // in the interval it may be an artefact of the drift of the state, so it only ends the interval early.
             int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
-            int start = iteration;
-            while (iteration < checkAt)
-            {
-                bool moved = form.Sweep();
-                iteration++;
-                if (!moved)
-                {
-                    fixedPoint = iteration == start + 1;
-                    break;
-                }
-            }
+            iteration = CoordinateStep.Interval(form, iteration, checkAt, out fixedPoint);
             (gap, objective) = form.Check();
             if (record.Record(gap, objective))
                 beta.CopyTo(ws.Best);
