@@ -1,3 +1,4 @@
+using GpuSparse.Kernels.Certificates;
 using ILGPU;
 
 namespace GpuSparse.Kernels.Batched;
@@ -40,4 +41,37 @@ public struct CertificateViews
 
     /// <summary>The number of finished problems (one value), counted atomically.</summary>
     public ArrayView<int> Finished;
+
+    /// <summary>The check record of problem k.</summary>
+    public readonly CheckRecord Record(int k) => new()
+    {
+        Gap = Gap[k],
+        Objective = Objective[k],
+        BestGap = BestGap[k],
+        BestObjective = BestObjective[k],
+        Runaway = Runaway[k],
+    };
+
+    /// <summary>Stores the check record of problem k.</summary>
+    public readonly void Store(int k, CheckRecord record)
+    {
+        Gap[k] = record.Gap;
+        Objective[k] = record.Objective;
+        BestGap[k] = record.BestGap;
+        BestObjective[k] = record.BestObjective;
+        Runaway[k] = record.Runaway;
+    }
+
+    /// <summary>
+    /// When <paramref name="status"/> is a verdict: records it with its iteration and counts problem k finished
+    /// (one thread per problem calls this).
+    /// </summary>
+    public readonly void Finish(ArrayView<int> statuses, int k, int status, int iteration)
+    {
+        if (status == BatchStatus.Active)
+            return;
+        statuses[k] = status;
+        FinishedAt[k] = iteration;
+        Atomic.Add(ref Finished[0], 1);
+    }
 }

@@ -31,41 +31,16 @@ public static class GapKernel
         if (state.Status[k] != BatchStatus.Active)
             return;
         var (gap, objective) = Evaluate<T, TPrecision, TPenalty>(problem, state, certificate, k);
-        certificate.Gap[k] = gap;
-        certificate.Objective[k] = objective;
         int first = problem.Coordinate(k, 0), end = first + problem.Features;
-        if (iteration == 0)
-        {
-            certificate.Runaway[k] = StoppingRule.Runaway(objective, certificate.NullObjective[k]);
-            certificate.BestGap[k] = gap;
-            certificate.BestObjective[k] = objective;
+        // the first check starts the record at the starting point (the first best iterate)
+        var record = iteration == 0 ? CheckRecord.First(gap, objective, certificate.NullObjective[k]) : certificate.Record(k);
+        bool improved = iteration == 0 || record.Record(gap, objective);
+        certificate.Store(k, record);
+        if (improved)
             for (int e = first; e < end; e++)
                 state.Best[e] = state.Beta[e];
-        }
-        int status = BatchStatus.Active;
-        if (StoppingRule.Diverged(gap, objective, certificate.Runaway[k]))
-        {
-            status = BatchStatus.Diverged;
-        }
-        else
-        {
-            if (gap < certificate.BestGap[k])
-            {
-                certificate.BestGap[k] = gap;
-                certificate.BestObjective[k] = objective;
-                for (int e = first; e < end; e++)
-                    state.Best[e] = state.Beta[e];
-            }
-            if (gap <= certificate.GapTolerance[k])
-                status = BatchStatus.Converged;
-            else if (iteration >= maxIterations)
-                status = BatchStatus.MaxIterations;
-        }
-        if (status == BatchStatus.Active)
-            return;
-        state.Status[k] = status;
-        certificate.FinishedAt[k] = iteration;
-        Atomic.Add(ref certificate.Finished[0], 1);
+        int status = record.Verdict(certificate.GapTolerance[k], fixedPoint: false, spent: iteration >= maxIterations);
+        certificate.Finish(state.Status, k, status, iteration);
     }
 
     /// <summary>(gap, primal objective) of problem k at β, both in units of f.</summary>

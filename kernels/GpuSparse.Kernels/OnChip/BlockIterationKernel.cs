@@ -1,6 +1,8 @@
 using System.Numerics;
 using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.Numerics;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Kernels.Steps;
 using ILGPU;
 
 namespace GpuSparse.Kernels.OnChip;
@@ -48,60 +50,40 @@ public static class BlockIterationKernel
                 x[e] = problem.Design[x0 + e];
             Group.Barrier();
         }
-        var prox = default(TPenalty);
         T step = problem.Step[k], stepOverN = problem.StepOverN[k];
         T momentum = state.Momentum[k];
-        T two = T.One + T.One, four = two + two;
+        var design = new DeviceView<T>(x);
+        var response = new DeviceView<T>(problem.Response, s0);
+        DeviceView<T> z = new(state.Z, b0), next = new(state.Next, b0), beta = new(state.Beta, b0), residual = new(state.Residual, s0);
         for (int it = 0; it < iterations; it++)
         {
             // r = y_c − X_w z (thread per row)
             for (int i = thread; i < n; i += threads)
-            {
-                T acc = T.Zero;
-                for (int j = 0; j < p; j++)
-                    acc += x[i * p + j] * state.Z[b0 + j];
-                state.Residual[s0 + i] = problem.Response[s0 + i] - acc;
-            }
+                residual[i] = ProximalGradientStep.Residual<T, DeviceView<T>>(design, response, z, i, p);
             Group.Barrier();
             // c = X_wᵀ r (thread per column, ascending i); β⁺ = prox(z + (t/n)·c)
             for (int j = thread; j < p; j += threads)
             {
-                T acc = T.Zero;
-                for (int i = 0; i < n; i++)
-                    acc += x[i * p + j] * state.Residual[s0 + i];
-                state.Correlation[b0 + j] = acc;
+                T c = ProximalGradientStep.Correlation<T, DeviceView<T>>(design, residual, j, n, p);
                 int e = b0 + j;
-                state.Next[e] = prox.Proximal(state.Z[e] + stepOverN * acc, step * problem.L1[e], step * problem.L2[e]);
+                state.Correlation[e] = c;
+                next[j] = ProximalGradientStep.Forward<T, TPenalty>(z[j], c, step, stepOverN, problem.L1[e], problem.L2[e]);
             }
             Group.Barrier();
             if (accelerated != 0)
             {
                 // uphill = (z − β⁺)·(β⁺ − β), in ascending j on every thread (each reads the same values)
-                T uphill = T.Zero;
-                for (int e = b0; e < b0 + p; e++)
-                    uphill += (state.Z[e] - state.Next[e]) * (state.Next[e] - state.Beta[e]);
+                bool restart = FistaStep.Uphill<T, DeviceView<T>>(z, next, beta, p) > T.Zero;
                 T weight = T.Zero;
-                bool restart = uphill > T.Zero;
-                if (restart)
-                    momentum = T.One;
-                else
-                {
-                    // t_{k+1} = (1 + √(1 + 4t_k²))/2, weight = (t_k − 1)/t_{k+1}
-                    T following = (T.One + T.Sqrt(T.One + four * momentum * momentum)) / two;
-                    weight = (momentum - T.One) / following;
-                    momentum = following;
-                }
+                momentum = restart ? T.One : FistaStep.Advance(momentum, out weight);
                 Group.Barrier();
                 // z = β⁺ + weight·(β⁺ − β), or z = β⁺ on restart
                 for (int j = thread; j < p; j += threads)
-                {
-                    int e = b0 + j;
-                    state.Z[e] = restart ? state.Next[e] : state.Next[e] + weight * (state.Next[e] - state.Beta[e]);
-                }
+                    z[j] = FistaStep.Point(next[j], beta[j], weight, restart);
             }
             // β = β⁺ (for ISTA z is β, so z = β⁺ as well)
             for (int j = thread; j < p; j += threads)
-                state.Beta[b0 + j] = state.Next[b0 + j];
+                beta[j] = next[j];
             Group.Barrier();
         }
         if (thread == 0)

@@ -3,6 +3,7 @@ using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Numerics;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Kernels.Steps;
 using ILGPU;
 
 namespace GpuSparse.Kernels.OnChip;
@@ -60,7 +61,6 @@ public static class GramCoordinateDescentKernel
         if (state.Status[k] != BatchStatus.Active)
             return;
         var wide = default(TPrecision);
-        var prox = default(TPenalty);
         int lane = Group.IdxX, lanes = Group.DimX;
         int n = problem.Samples, p = problem.Features;
         int b0 = problem.Coordinate(k, 0);
@@ -84,22 +84,19 @@ public static class GramCoordinateDescentKernel
         for (int j = lane; j < p; j += lanes)
         {
             // coordinate j minimises ½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²: the proximal map with step 1/Gⱼⱼ
-            T diagonal = wide.FromDouble(gram[Packed(j, j, p)]);
-            T inverse = diagonal > T.Zero ? T.One / diagonal : T.Zero;
-            inverseDiagonal[j] = inverse;
-            l1Step[j] = problem.L1[b0 + j] * inverse;
-            l2Step[j] = problem.L2[b0 + j] * inverse;
+            (inverseDiagonal[j], l1Step[j], l2Step[j]) = CoordinateStep.Steps(wide.FromDouble(gram[Packed(j, j, p)]), problem.L1[b0 + j], problem.L2[b0 + j]);
             beta[j] = state.Beta[b0 + j];
         }
         Group.Barrier();
 
         bool trusted = certificate.GapTolerance[k] >= window.TrustedTolerance * 2 * certificate.NullObjective[k];
         int iteration = window.StartIteration;
-        OnChipCertificate check;
+        CheckRecord record;
         if (iteration == 0)
         {
-            check = OnChipCertificate.First(Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
-                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes), certificate.NullObjective[k]);
+            var (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
+                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes);
+            record = CheckRecord.First(gap, objective, certificate.NullObjective[k]);
             for (int j = lane; j < p; j += lanes)
                 state.Best[b0 + j] = beta[j];
         }
@@ -108,43 +105,33 @@ public static class GramCoordinateDescentKernel
             // resumed right after a check: q as that check recomputed it, the verdict below repeats its own
             RecomputeGradient<T, TPrecision>(gram, correlation, gradientDouble, gradient, beta, p, lane, lanes);
             Group.Barrier();
-            check = OnChipCertificate.Load(certificate, k);
+            record = certificate.Record(k);
         }
 
+        var sweep = new LaneSweep<T, TPenalty, TPrecision>(gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
         int status;
         bool fixedPoint = false;
         while (true)
         {
-            (check, status, bool improved) = check.Judge(certificate.GapTolerance[k], fixedPoint, iteration, window.MaxIterations);
-            if (improved)
-                for (int j = lane; j < p; j += lanes)
-                    state.Best[b0 + j] = beta[j];
+            status = record.Verdict(certificate.GapTolerance[k], fixedPoint, iteration >= window.MaxIterations);
             if (status != BatchStatus.Active || iteration >= window.EndIteration)
                 break;
-            // a sweep that moves nothing right after a check (q freshly recomputed) is a fixed point; later in the
-            // interval it only ends the interval early
             int checkAt = Math.Min(window.MaxIterations, iteration + window.CheckInterval);
-            int start = iteration;
-            while (iteration < checkAt)
-            {
-                bool moved = Sweep<T, TPenalty, TPrecision>(prox, gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
-                iteration++;
-                if (!moved)
-                {
-                    fixedPoint = iteration == start + 1;
-                    break;
-                }
-            }
+            iteration = CoordinateStep.Interval(sweep, iteration, checkAt, out fixedPoint);
             Group.Barrier();
-            check = check.After(Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
-                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes));
+            var (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
+                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes);
+            if (record.Record(gap, objective))
+                for (int j = lane; j < p; j += lanes)
+                    state.Best[b0 + j] = beta[j];
         }
 
         for (int j = lane; j < p; j += lanes)
             state.Beta[b0 + j] = beta[j];
         if (lane != 0)
             return;
-        check.Save(certificate, state.Status, k, status, iteration);
+        certificate.Store(k, record);
+        certificate.Finish(state.Status, k, status, iteration);
     }
 
     /// <summary>
@@ -206,8 +193,18 @@ public static class GramCoordinateDescentKernel
         return yy * invN;
     }
 
+    /// <summary>The warp's sweep of one problem (see <see cref="Sweep"/>), for <see cref="CoordinateStep.Interval"/>.</summary>
+    private readonly struct LaneSweep<T, TPenalty, TPrecision>(ArrayView<double> gram, ArrayView<T> gradient, ArrayView<T> beta,
+        ArrayView<T> inverseDiagonal, ArrayView<T> l1Step, ArrayView<T> l2Step, int p, int lane, int lanes) : ISweep
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : struct, IPenalty<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        public bool Sweep() => GramCoordinateDescentKernel.Sweep<T, TPenalty, TPrecision>(gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
+    }
+
     /// <summary>One cyclic sweep; returns false when no coordinate moved (the same on every lane).</summary>
-    private static bool Sweep<T, TPenalty, TPrecision>(TPenalty prox, ArrayView<double> gram, ArrayView<T> gradient, ArrayView<T> beta,
+    private static bool Sweep<T, TPenalty, TPrecision>(ArrayView<double> gram, ArrayView<T> gradient, ArrayView<T> beta,
         ArrayView<T> inverseDiagonal, ArrayView<T> l1Step, ArrayView<T> l2Step, int p, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
@@ -226,7 +223,7 @@ public static class GramCoordinateDescentKernel
                 {
                     T old = beta[j];
                     // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), the exact minimiser along coordinate j
-                    T next = prox.Proximal(old + gradient[j] * inverse, l1Step[j], l2Step[j]);
+                    T next = CoordinateStep.Update<T, TPenalty>(old, gradient[j], inverse, l1Step[j], l2Step[j]);
                     if (next != old)
                     {
                         beta[j] = next;

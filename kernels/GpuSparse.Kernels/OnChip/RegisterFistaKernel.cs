@@ -3,6 +3,7 @@ using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Numerics;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Kernels.Steps;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -130,28 +131,26 @@ public static class RegisterFistaKernel
         T momentum = state.Momentum[k];
 
         int iteration = window.StartIteration;
-        OnChipCertificate check;
+        CheckRecord record;
         if (iteration == 0)
         {
-            check = OnChipCertificate.First(Check<T, TPrecision, TPenalty>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length),
-                beta, l1, l2, problem.BlockEnds, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples), certificate.NullObjective[k]);
+            var (gap, objective) = Check<T, TPrecision, TPenalty>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length),
+                beta, l1, l2, problem.BlockEnds, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples);
+            record = CheckRecord.First(gap, objective, certificate.NullObjective[k]);
             if (warp == 0)
                 beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
         }
         else
         {
             // resumed right after a check: the verdict below repeats its own
-            check = OnChipCertificate.Load(certificate, k);
+            record = certificate.Record(k);
         }
 
         int buffer = 0;
         int status;
-        T two = T.One + T.One, four = two + two;
         while (true)
         {
-            (check, status, bool improved) = check.Judge(certificate.GapTolerance[k], false, iteration, window.MaxIterations);
-            if (improved && warp == 0)
-                beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
+            status = record.Verdict(certificate.GapTolerance[k], fixedPoint: false, spent: iteration >= window.MaxIterations);
             if (status != BatchStatus.Active || iteration >= window.EndIteration)
                 break;
             int checkAt = Math.Min(window.MaxIterations, iteration + window.CheckInterval);
@@ -175,15 +174,8 @@ public static class RegisterFistaKernel
                     T uphill = WarpSum(z.Minus(next).Dot(next.Minus(beta)), lanes);
                     T weight = T.Zero;
                     bool restart = uphill > T.Zero;
-                    if (restart)
-                        momentum = T.One;
-                    else
-                    {
-                        // t_{k+1} = (1 + √(1 + 4t_k²))/2, weight = (t_k − 1)/t_{k+1}
-                        T following = (T.One + T.Sqrt(T.One + four * momentum * momentum)) / two;
-                        weight = (momentum - T.One) / following;
-                        momentum = following;
-                    }
+                    // t_{k+1} = (1 + √(1 + 4t_k²))/2, weight = (t_k − 1)/t_{k+1}; t = 1 on a restart
+                    momentum = restart ? T.One : FistaStep.Advance(momentum, out weight);
                     // z = β⁺ + weight·(β⁺ − β), or z = β⁺ on restart
                     z = restart ? next : next.MultiplyAdd(next.Minus(beta), weight);
                 }
@@ -192,8 +184,10 @@ public static class RegisterFistaKernel
                 // β = β⁺ (for ISTA z is β)
                 beta = next;
             }
-            check = check.After(Check<T, TPrecision, TPenalty>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length), beta,
-                l1, l2, problem.BlockEnds, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples));
+            var (checkGap, checkObjective) = Check<T, TPrecision, TPenalty>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length),
+                beta, l1, l2, problem.BlockEnds, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples);
+            if (record.Record(checkGap, checkObjective) && warp == 0)
+                beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
         }
 
         // the state a later launch resumes from (for ISTA z is β: the same values)
@@ -206,7 +200,8 @@ public static class RegisterFistaKernel
         if (warp != 0 || lane != 0)
             return;
         state.Momentum[k] = momentum;
-        check.Save(certificate, state.Status, k, status, iteration);
+        certificate.Store(k, record);
+        certificate.Finish(state.Status, k, status, iteration);
     }
 
     /// <summary>The sum of every lane's <paramref name="value"/>, on every lane (a butterfly: pairs add in both orders, so all lanes get the same bits).</summary>

@@ -38,20 +38,6 @@ public readonly struct DeviceValues<T, TPrecision>(ArrayView<T> values, int offs
     public double this[int j] => default(TPrecision).ToDouble(_values[_offset + j]);
 }
 
-/// <summary>The coordinates of one problem in a device view, from <c>offset</c>, in the working precision.</summary>
-public readonly struct DeviceVector<T>(ArrayView<T> values, int offset) : IVector<T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    private readonly ArrayView<T> _values = values;
-    private readonly int _offset = offset;
-
-    /// <inheritdoc />
-    public T this[int j]
-    {
-        get => _values[_offset + j];
-        set => _values[_offset + j] = value;
-    }
-}
-
 /// <summary>One problem's block ends in a device view, from <c>offset</c> (relative to the problem's first coordinate).</summary>
 public readonly struct DeviceBlockEnds(ArrayView<int> blockEnds, int offset) : IBlockEnds
 {

@@ -1,5 +1,7 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using GpuSparse.Model;
+using GpuSparse.Numerics;
 
 namespace GpuSparse.Anomaly;
 
@@ -116,16 +118,8 @@ public sealed class CodingDictionary
         int m = windows.Length / length, n = length;
         // G = WᵀW/m, the n × n second-moment matrix.
         var gram = new double[ArraySize.Of("window second moments", n, n)];
-        for (int r = 0; r < m; r++)
-        {
-            var row = windows.Slice(r * n, n);
-            for (int a = 0; a < n; a++)
-                for (int b = a; b < n; b++)
-                    gram[a * n + b] += row[a] * row[b];
-        }
-        for (int a = 0; a < n; a++)
-            for (int b = a; b < n; b++)
-                gram[b * n + a] = gram[a * n + b] /= m;
+        VectorKernels.Gram(windows, m, n, gram);
+        TensorPrimitives.Divide(gram, m, gram);
         if (gram.Any(v => !double.IsFinite(v)))
             throw new ArgumentException("the training windows hold non-finite values", nameof(windows));
         var (eigenvalues, eigenvectors) = SymmetricEigen.Jacobi(gram, n);

@@ -1,6 +1,9 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Kernels.Steps;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
 using GpuSparse.Reference;
@@ -32,10 +35,6 @@ internal enum CoordinateDescentForm
 /// </remarks>
 internal static class CoordinateDescent
 {
-    // A check whose objective exceeds this multiple of the larger of the starting and null objectives
-    // means the iterates are running away (non-finite data): the problem is marked diverged.
-    private const double RunawayFactor = 10;
-
     /// <summary>
     /// The sweeps that weigh the per-sweep costs against forming G in <see cref="ChooseForm"/>: fitted to the measured
     /// crossovers of the two forms (docs/engines.md). It is below the 10–20 sweeps the benchmark problems take
@@ -101,11 +100,9 @@ internal static class CoordinateDescent
     }
 
     /// <summary>What the iteration needs of a form: its sweep and its check.</summary>
-    internal interface IForm
+    /// <remarks>Its <see cref="ISweep.Sweep"/> sweeps over the coordinates of the workspace's β.</remarks>
+    internal interface IForm : ISweep
     {
-        /// <summary>One cyclic sweep over the coordinates of the workspace's β; false when no coordinate moved.</summary>
-        bool Sweep();
-
         /// <summary>Recomputes the form's state from β in float64; returns the duality gap and the objective at β.</summary>
         (double Gap, double Objective) Check();
     }
@@ -118,76 +115,38 @@ internal static class CoordinateDescent
         int p = problem.Design.Features;
         var beta = ws.Beta.AsSpan(0, p);
         var (gap, objective) = form.Check();
-        double bestGap = gap, bestObjective = objective;
+        var record = CheckRecord.First(gap, objective, problem.NullObjective);
         // The starting point is the first best iterate: the workspace still holds the previous problem's.
         beta.CopyTo(ws.Best);
-        double runaway = RunawayFactor * Math.Max(objective, problem.NullObjective);
         int iteration = 0;
         bool fixedPoint = false;
-        ProblemStatus status = ProblemStatus.MaxIterations;
-        string? message = null;
+        int verdict;
         while (true)
         {
-            if (!double.IsFinite(gap) || !double.IsFinite(objective) || objective > runaway)
-            {
-                status = ProblemStatus.Diverged;
-                message = CoordinateDescentMessages.Diverged(problem.Index, objective, iteration);
-                break;
-            }
-            if (gap < bestGap)
-            {
-                bestGap = gap;
-                bestObjective = objective;
-                beta.CopyTo(ws.Best);
-            }
-            if (gap <= problem.GapTolerance)
-            {
-                status = ProblemStatus.Converged;
-                break;
-            }
-            if (fixedPoint)
-            {
-                message = CoordinateDescentMessages.FixedPoint(problem.Index, iteration, gap, problem.GapTolerance);
-                break;
-            }
-            if (iteration >= options.MaxIterations)
+            verdict = record.Verdict(problem.GapTolerance, fixedPoint, iteration >= options.MaxIterations);
+            if (verdict != BatchStatus.Active)
                 break;
             if (cancellationToken.IsCancellationRequested)
-            {
-                status = ProblemStatus.Cancelled;
-                message = CoordinateDescentMessages.Cancelled(problem.Index, iteration);
                 break;
-            }
-            // A sweep that moves nothing right after a check (the state freshly recomputed) is a fixed point; later
-            // in the interval it may be an artefact of the drift of the state, so it only ends the interval early.
             int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
-            int start = iteration;
-            while (iteration < checkAt)
-            {
-                bool moved = form.Sweep();
-                iteration++;
-                if (!moved)
-                {
-                    fixedPoint = iteration == start + 1;
-                    break;
-                }
-            }
+            iteration = CoordinateStep.Interval(form, iteration, checkAt, out fixedPoint);
             (gap, objective) = form.Check();
+            if (record.Record(gap, objective))
+                beta.CopyTo(ws.Best);
         }
 
-        var result = ProblemOutcome.Build<T>(problem, status, iteration, beta, gap, objective, ws.Best.AsSpan(0, p), bestGap, bestObjective);
+        var status = ProblemOutcome.StatusOf(verdict);
+        string? message = verdict switch
+        {
+            BatchStatus.Diverged => CoordinateDescentMessages.Diverged(problem.Index, record.Objective, iteration),
+            BatchStatus.FixedPoint => CoordinateDescentMessages.FixedPoint(problem.Index, iteration, record.Gap, problem.GapTolerance),
+            BatchStatus.Active => CoordinateDescentMessages.Cancelled(problem.Index, iteration),
+            _ => null,
+        };
+        var result = ProblemOutcome.Build<T>(problem, status, iteration, beta, record.Gap, record.Objective, ws.Best.AsSpan(0, p),
+            record.BestGap, record.BestObjective);
         return message is null ? result : result with { Message = message };
     }
-
-    /// <summary>
-    /// The coordinate update both forms make: <c>βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ)</c>, the exact minimiser along coordinate j of
-    /// <c>½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²</c> (the proximal map with step 1/Gⱼⱼ).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Update<T, TPenalty>(T beta, T q, T inverseDiagonal, T l1Step, T l2Step)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TPenalty : struct, IPenalty<T> =>
-        default(TPenalty).Proximal(beta + q * inverseDiagonal, l1Step, l2Step);
 }
 
 /// <summary>
@@ -234,12 +193,9 @@ internal sealed class CoordinateDescentWorkspace<T> where T : unmanaged, IFloati
     public ResidualCoordinateDescent.Arrays<T> ResidualArrays(int samples, int features) =>
         _residual is { } residual && residual.Fits(samples) ? residual : _residual = new ResidualCoordinateDescent.Arrays<T>(samples, features);
 
-    /// <summary>Sets the steps of coordinate j from its curvature <c>Gⱼⱼ = ‖xⱼ‖²/n</c> (see <see cref="CoordinateDescent.Update"/>).</summary>
+    /// <summary>Sets the steps of coordinate j from its curvature <c>Gⱼⱼ = ‖xⱼ‖²/n</c> (see <see cref="CoordinateStep"/>).</summary>
     public void SetSteps(PreparedProblem<T> problem, int j, T diagonal)
     {
-        T inverse = diagonal > T.Zero ? T.One / diagonal : T.Zero;
-        InverseDiagonal[j] = inverse;
-        L1Step[j] = problem.L1[j] * inverse;
-        L2Step[j] = problem.L2[j] * inverse;
+        (InverseDiagonal[j], L1Step[j], L2Step[j]) = CoordinateStep.Steps(diagonal, problem.L1[j], problem.L2[j]);
     }
 }

@@ -525,13 +525,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// </summary>
     public DeviceOutcome Outcome(int k, int iteration)
     {
-        var (status, finishedAt) = _hostStatus[k] switch
+        var status = ProblemOutcome.StatusOf(_hostStatus[k]);
+        int finishedAt = status switch
         {
-            BatchStatus.Converged => (ProblemStatus.Converged, _hostFinishedAt[k]),
-            BatchStatus.MaxIterations or BatchStatus.FixedPoint => (ProblemStatus.MaxIterations, _hostFinishedAt[k]),
-            BatchStatus.Diverged => (ProblemStatus.Diverged, _hostFinishedAt[k]),
-            BatchStatus.Skipped => (ProblemStatus.Invalid, 0),
-            _ => (ProblemStatus.Cancelled, iteration),
+            ProblemStatus.Invalid => 0,
+            ProblemStatus.Cancelled => iteration,
+            _ => _hostFinishedAt[k],
         };
         return new DeviceOutcome(status, finishedAt, _hostGap[k], _hostObjective[k], _hostBestGap[k], _hostBestObjective[k],
             _hostStatus[k] == BatchStatus.FixedPoint);

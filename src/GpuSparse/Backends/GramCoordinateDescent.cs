@@ -2,6 +2,8 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using GpuSparse.Certificates;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Kernels.Steps;
+using GpuSparse.Numerics;
 using GpuSparse.Preparation;
 
 namespace GpuSparse.Backends;
@@ -185,7 +187,7 @@ internal static class GramCoordinateDescent
             if (inverse == T.Zero)
                 continue;
             T old = beta[j];
-            T next = CoordinateDescent.Update<T, TPenalty>(old, q[j], inverse, l1Step[j], l2Step[j]);
+            T next = CoordinateStep.Update<T, TPenalty>(old, q[j], inverse, l1Step[j], l2Step[j]);
             if (next == old)
                 continue;
             beta[j] = next;
@@ -194,5 +196,18 @@ internal static class GramCoordinateDescent
             moved = true;
         }
         return moved;
+    }
+
+    /// <summary>
+    /// q = c − Gβ from the columns of G of the nonzero coordinates (row j of G at j·<paramref name="stride"/>; G
+    /// symmetric), for q of the length of <paramref name="beta"/>.
+    /// </summary>
+    internal static void Gradient(ReadOnlySpan<double> gram, int stride, ReadOnlySpan<double> c, ReadOnlySpan<double> beta, Span<double> q)
+    {
+        int count = beta.Length;
+        c.CopyTo(q);
+        for (int a = 0; a < count; a++)
+            if (beta[a] != 0)
+                VectorKernels.AddScaled(q, -beta[a], gram.Slice(a * stride, count));
     }
 }

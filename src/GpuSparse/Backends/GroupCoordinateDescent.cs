@@ -1,5 +1,6 @@
 using System.Numerics;
-using GpuSparse.Anomaly;
+using GpuSparse.Kernels.Steps;
+using GpuSparse.Numerics;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Preparation;
 
@@ -77,7 +78,7 @@ internal static class GroupCoordinateDescent
                     if (inverse == T.Zero)
                         continue;
                     T previous = beta[start];
-                    T next = CoordinateDescent.Update<T, GroupElasticNet<T>>(previous, q[start], inverse,
+                    T next = CoordinateStep.Update<T, GroupElasticNet<T>>(previous, q[start], inverse,
                         workspace.L1Step[start], workspace.L2Step[start]);
                     if (next == previous)
                         continue;

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using GpuSparse.Certificates;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Kernels.Steps;
 using GpuSparse.Preparation;
 
 namespace GpuSparse.Backends;
@@ -98,7 +99,7 @@ internal static class ResidualCoordinateDescent
                 T old = beta[j];
                 // qⱼ = xⱼᵀr/n
                 T q = TensorPrimitives.Dot(column, r) * invN;
-                T next = CoordinateDescent.Update<T, TPenalty>(old, q, inverse, l1Step[j], l2Step[j]);
+                T next = CoordinateStep.Update<T, TPenalty>(old, q, inverse, l1Step[j], l2Step[j]);
                 if (next == old)
                     continue;
                 beta[j] = next;

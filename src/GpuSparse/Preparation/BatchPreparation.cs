@@ -216,18 +216,11 @@ internal static class BatchPreparation
         var penaltyExponents = new int[p];
         bool unitScales = true;
         var active = new bool[p];
-        ValidationFailure? fault = null;
+        int faultColumn = stats.MarkIterated(fitIntercept, standardize, active);
+        ValidationFailure? fault = faultColumn < 0 ? null : new ValidationFailure("X", stats.StandardizeFault(faultColumn));
         for (int j = 0; j < p; j++)
         {
-            active[j] = fitIntercept ? !stats.Constant[j] : !stats.Zero[j];
-            if (standardize && active[j] && stats.Deviation[j] == 0)
-            {
-                fault ??= new ValidationFailure("X", $"column {j} is constant ({double.CreateTruncating(x[j]):G6} in every row): " +
-                    "its standard deviation is 0, so standardize cannot scale it without an intercept; remove it, fit an intercept or do not standardize");
-                active[j] = false;
-            }
-            // The working column's own size: centred with an intercept, as given without.
-            double size = fitIntercept ? stats.Deviation[j] : stats.RootMeanSquare[j];
+            double size = stats.Size(j, fitIntercept);
             scales[j] = !active[j] ? 1.0
                 : standardize ? stats.Deviation[j]
                 : Math.Abs(Math.ILogB(size)) > ScaleFreeExponent ? Math.ScaleB(1.0, Math.ILogB(size)) : 1.0;

@@ -203,6 +203,36 @@ internal sealed class ColumnStatistics
         return sum;
     }
 
+    /// <summary>
+    /// Marks the columns the solvers iterate, the rule of every preparation (batches and paths): a column is fixed at
+    /// βⱼ = 0 only when that changes nothing, with an intercept when it is constant, without one when it is zero. With
+    /// <paramref name="standardize"/> a column of standard deviation 0 (constant and nonzero, without an intercept) cannot
+    /// be scaled: it is not iterated, and the first such column is returned (−1 when there is none) for the caller to
+    /// refuse its problems with <see cref="StandardizeFault"/>.
+    /// </summary>
+    public int MarkIterated(bool fitIntercept, bool standardize, Span<bool> iterated)
+    {
+        int fault = -1;
+        for (int j = 0; j < iterated.Length; j++)
+        {
+            iterated[j] = fitIntercept ? !Constant[j] : !Zero[j];
+            if (standardize && iterated[j] && Deviation[j] == 0)
+            {
+                fault = fault < 0 ? j : fault;
+                iterated[j] = false;
+            }
+        }
+        return fault;
+    }
+
+    /// <summary>Why standardize cannot scale column j (see <see cref="MarkIterated"/>).</summary>
+    public string StandardizeFault(int j) =>
+        $"column {j} is constant ({FullMean(j):G6} in every row): its standard deviation is 0, so standardize cannot scale it " +
+        "without an intercept; remove it, fit an intercept or do not standardize";
+
+    /// <summary>The size of working column j: its centred 1/n standard deviation with an intercept, its root mean square without.</summary>
+    public double Size(int j, bool fitIntercept) => fitIntercept ? Deviation[j] : RootMeanSquare[j];
+
     /// <summary>x̄ⱼ as one float64 (for the intercept b₀ = ȳ − x̄·β).</summary>
     public double FullMean(int j) => Mean[j] + MeanCorrection[j];
 

@@ -1,3 +1,6 @@
+using System.Numerics.Tensors;
+using GpuSparse.Numerics;
+
 namespace GpuSparse.Preparation;
 
 /// <summary>
@@ -50,22 +53,12 @@ internal sealed class UnpenalisedProjection
             var v = new double[n];
             for (int i = 0; i < n; i++)
                 v[i] = work[i * p + j];
-            double original = Math.Sqrt(Dot(v, v));
+            double original = TensorPrimitives.Norm(v);
             var r = new double[p];
-            // Modified Gram–Schmidt, twice ("twice is enough", Kahan–Parlett) for orthogonality to rounding.
-            for (int pass = 0; pass < 2; pass++)
-                for (int a = 0; a < basis.Count; a++)
-                {
-                    double projection = Dot(basis[a], v);
-                    r[a] += projection;
-                    for (int i = 0; i < n; i++)
-                        v[i] -= projection * basis[a][i];
-                }
-            double norm = Math.Sqrt(Dot(v, v));
+            double norm = GramSchmidt.Orthogonalise(v, basis, r);
             if (norm > DependenceThreshold * original)
             {
-                for (int i = 0; i < n; i++)
-                    v[i] /= norm;
+                TensorPrimitives.Divide(v, norm, v);
                 r[basis.Count] = norm;
                 basis.Add(v);
                 triangular.Add(r);
@@ -134,21 +127,9 @@ internal sealed class UnpenalisedProjection
                 s -= BasisDotDesign[a * p + j] * beta[j];
             rhs[a] = s;
         }
-        // Back substitution on R.
-        for (int a = m - 1; a >= 0; a--)
-        {
-            double s = rhs[a];
-            for (int b = a + 1; b < m; b++)
-                s -= Triangular[a * m + b] * beta[Columns[b]];
-            beta[Columns[a]] = s / Triangular[a * m + a];
-        }
-    }
-
-    private static double Dot(double[] a, double[] b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++)
-            s += a[i] * b[i];
-        return s;
+        // R·β_U = rhs
+        TriangularSolve.Upper(Triangular, m, rowStride: m, columnStride: 1, rhs);
+        for (int a = 0; a < m; a++)
+            beta[Columns[a]] = rhs[a];
     }
 }

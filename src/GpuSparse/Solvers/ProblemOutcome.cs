@@ -1,4 +1,6 @@
 using System.Numerics;
+using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.Certificates;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
 
@@ -62,6 +64,19 @@ internal static class ProblemOutcome
         DualityGap = double.NaN,
         Objective = double.NaN,
         Message = $"problem {k}: cancelled before it started",
+    };
+
+    /// <summary>
+    /// The status reported for the <see cref="BatchStatus"/> an iteration ended in (see <see cref="CheckRecord.Verdict"/>):
+    /// a fixed point reports the iteration limit, a problem left active was cancelled, a skipped one is invalid.
+    /// </summary>
+    public static ProblemStatus StatusOf(int verdict) => verdict switch
+    {
+        BatchStatus.Converged => ProblemStatus.Converged,
+        BatchStatus.MaxIterations or BatchStatus.FixedPoint => ProblemStatus.MaxIterations,
+        BatchStatus.Diverged => ProblemStatus.Diverged,
+        BatchStatus.Skipped => ProblemStatus.Invalid,
+        _ => ProblemStatus.Cancelled,
     };
 
     /// <summary>Whether the best iterate is returned instead of the last: at the iteration limit, when its gap is smaller.</summary>

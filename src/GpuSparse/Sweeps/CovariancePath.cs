@@ -2,8 +2,12 @@ using System.Buffers;
 using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Certificates;
+using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Kernels.Steps;
 using GpuSparse.Model;
+using GpuSparse.Numerics;
 using GpuSparse.Solvers;
 
 namespace GpuSparse.Sweeps;
@@ -184,21 +188,8 @@ internal static class CovariancePath
                 return null;
             // G[U,U] = L·Lᵀ
             var factor = new double[u * u];
-            for (int a = 0; a < u; a++)
-                for (int b = 0; b <= a; b++)
-                {
-                    double sum = gram[features[a] * p + features[b]];
-                    for (int k = 0; k < b; k++)
-                        sum -= factor[a * u + k] * factor[b * u + k];
-                    if (a == b)
-                    {
-                        if (!(sum > 0))
-                            return null;
-                        factor[a * u + a] = Math.Sqrt(sum);
-                    }
-                    else
-                        factor[a * u + b] = sum / factor[b * u + b];
-                }
+            if (!Cholesky.TryFactor(u, (a, b) => gram[features[a] * p + features[b]], factor))
+                return null;
             return new UnpenalisedBlock(features, factor);
         }
 
@@ -207,21 +198,10 @@ internal static class CovariancePath
         {
             int u = _features.Length, p = q.Length;
             var step = _step.AsSpan();
-            // L·z = q_U, then Lᵀ·Δ = z
+            // G[U,U]·Δ = q_U
             for (int a = 0; a < u; a++)
-            {
-                double sum = q[_features[a]];
-                for (int k = 0; k < a; k++)
-                    sum -= _factor[a * u + k] * step[k];
-                step[a] = sum / _factor[a * u + a];
-            }
-            for (int a = u - 1; a >= 0; a--)
-            {
-                double sum = step[a];
-                for (int k = a + 1; k < u; k++)
-                    sum -= _factor[k * u + a] * step[k];
-                step[a] = sum / _factor[a * u + a];
-            }
+                step[a] = q[_features[a]];
+            Cholesky.Solve(_factor, u, step);
             for (int a = 0; a < u; a++)
             {
                 beta[_features[a]] += step[a];
@@ -295,11 +275,13 @@ internal static class CovariancePath
                 for (int e = 0; e < _ws.Solved; e++)
                     keep[_ws.Columns[e]] = true;
                 int sweeps = 0;
-                double restrictedTolerance = gapTolerance, gap, objective;
-                bool fixedPoint;
+                double restrictedTolerance = gapTolerance;
+                // Coordinate descent in float64 on G only descends: no runaway threshold, only a non-finite check diverges.
+                var record = new CheckRecord { Runaway = double.PositiveInfinity };
+                int verdict;
                 while (true)
                 {
-                    fixedPoint = SolveRestricted<TPenalty>(l1, l2, responseNorm2, restrictedTolerance, ref sweeps);
+                    bool fixedPoint = SolveRestricted<TPenalty>(l1, l2, responseNorm2, restrictedTolerance, ref sweeps);
                     RecomputeOutside(beta, q);
                     if (StrongRules.AddViolators<TPenalty>(q, lambda, r, _options.PenaltyFactors, keep))
                     {
@@ -307,16 +289,16 @@ internal static class CovariancePath
                         continue;
                     }
                     unpenalised?.Polish(beta, q, _gram);
-                    (gap, objective) = trusted
+                    var (gap, objective) = trusted
                         ? GramDualityGap.Evaluate<TPenalty, StepPenalty>(penalty, beta, c, q, responseNorm2)
                         : ResidualGap<TPenalty>(penalty, y, responseMean, gapTolerance);
-                    if (gap <= gapTolerance || fixedPoint || sweeps >= _options.Solver.MaxIterations || !double.IsFinite(gap))
+                    record.Record(gap, objective);
+                    verdict = record.Verdict(gapTolerance, fixedPoint, sweeps >= _options.Solver.MaxIterations);
+                    if (verdict != BatchStatus.Active)
                         break;
                     restrictedTolerance /= 10;
                 }
-                Record(step, lambda, responseMean, gap, objective, sweeps,
-                    !double.IsFinite(gap) || !double.IsFinite(objective) ? ProblemStatus.Diverged
-                    : gap <= gapTolerance ? ProblemStatus.Converged : ProblemStatus.MaxIterations);
+                Record(step, lambda, responseMean, record.Gap, record.Objective, sweeps, ProblemOutcome.StatusOf(verdict));
                 previousLambda = lambda;
             }
         }
@@ -346,12 +328,8 @@ internal static class CovariancePath
                 cS[e] = _ws.Correlation[j];
                 qS[e] = _ws.Gradient[j];
                 bS[e] = _ws.Beta[j];
-                double diagonal = gram[e * p + e];
-                double inverse = diagonal > 0 ? 1.0 / diagonal : 0.0;
-                _ws.InverseDiagonal[e] = inverse;
-                // coordinate j minimises ½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²: the proximal map with step 1/Gⱼⱼ
-                _ws.L1Step[e] = penalty.L1Weight(e) * inverse;
-                _ws.L2Step[e] = penalty.L2Weight(e) * inverse;
+                (_ws.InverseDiagonal[e], _ws.L1Step[e], _ws.L2Step[e]) =
+                    CoordinateStep.Steps(gram[e * p + e], penalty.L1Weight(e), penalty.L2Weight(e));
             }
             bool fixedPoint = false, exact = true;
             int start = sweeps;
@@ -394,10 +372,7 @@ internal static class CovariancePath
         /// <summary>q_S = c_S − G[S,S]·β_S from the nonzero coordinates.</summary>
         private void RecomputeRestricted(double[] gram, Span<double> c, Span<double> q, Span<double> beta, int s)
         {
-            c.CopyTo(q);
-            for (int e = 0; e < s; e++)
-                if (beta[e] != 0)
-                    VectorKernels.AddScaled(q, -beta[e], gram.AsSpan(e * _p, s));
+            GramCoordinateDescent.Gradient(gram, _p, c, beta, q);
         }
 
         /// <summary>
@@ -443,10 +418,7 @@ internal static class CovariancePath
                         q[j] = _ws.Correlation[j] - VectorKernels.Dot<double>(_gram.AsSpan(j * p, p), beta);
                 return;
             }
-            _ws.Correlation.AsSpan(0, p).CopyTo(q);
-            for (int a = 0; a < p; a++)
-                if (beta[a] != 0)
-                    VectorKernels.AddScaled(q, -beta[a], _gram.AsSpan(a * p, p));
+            GramCoordinateDescent.Gradient(_gram, p, _ws.Correlation.AsSpan(0, p), beta, q);
         }
 
         /// <summary>

@@ -1,6 +1,6 @@
 using System.Numerics;
-using GpuSparse.Backends;
 using GpuSparse.Model;
+using GpuSparse.Numerics;
 using GpuSparse.Reference;
 using GpuSparse.Solvers;
 

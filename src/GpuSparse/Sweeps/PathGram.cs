@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Numerics;
-using GpuSparse.Backends;
+using GpuSparse.Numerics;
 
 namespace GpuSparse.Sweeps;
 

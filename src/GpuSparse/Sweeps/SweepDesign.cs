@@ -1,6 +1,7 @@
 using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Numerics;
 using GpuSparse.Preparation;
 
 namespace GpuSparse.Sweeps;
@@ -38,18 +39,17 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
         _means = new double[p];
         _scales = new double[p];
         _constant = new bool[p];
-        // The solver's rule (BatchPreparation.PrepareDesign): a column is fixed at βⱼ = 0 only when that changes
-        // nothing (constant with an intercept, zero without); its gradient is reported as 0 here.
+        // The solvers' rule (ColumnStatistics.MarkIterated): a column not iterated is fixed at βⱼ = 0, its gradient
+        // reported as 0 here.
+        var iterated = new bool[p];
+        int faultColumn = _statistics.MarkIterated(fitIntercept, standardize, iterated);
+        if (faultColumn >= 0)
+            Fault = $"X: {_statistics.StandardizeFault(faultColumn)}";
         for (int j = 0; j < p; j++)
         {
             _means[j] = fitIntercept ? _statistics.FullMean(j) : 0.0;
-            _constant[j] = fitIntercept ? _statistics.Constant[j] : _statistics.Zero[j];
-            if (standardize && !_constant[j] && _statistics.Deviation[j] == 0)
-            {
-                Fault ??= $"X: column {j} is constant: its standard deviation is 0, so standardize cannot scale it without an intercept";
-                _constant[j] = true;
-            }
-            _scales[j] = standardize && !_constant[j] ? _statistics.Deviation[j] : 1.0;
+            _constant[j] = !iterated[j];
+            _scales[j] = standardize && iterated[j] ? _statistics.Deviation[j] : 1.0;
         }
     }
 
@@ -89,7 +89,7 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
             double worst = 0;
             for (int j = 0; j < Features && IsFinite; j++)
                 if (!_constant[j])
-                    worst = Math.Max(worst, Math.Abs(Math.Log2((FitIntercept ? _statistics.Deviation[j] : _statistics.RootMeanSquare[j]) / _scales[j])));
+                    worst = Math.Max(worst, Math.Abs(Math.Log2(_statistics.Size(j, FitIntercept) / _scales[j])));
             return worst;
         }
     }

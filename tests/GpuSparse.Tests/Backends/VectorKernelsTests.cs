@@ -1,4 +1,4 @@
-using GpuSparse.Backends;
+using GpuSparse.Numerics;
 using Xunit;
 
 namespace GpuSparse.Tests.Backends;

@@ -3,6 +3,7 @@ using GpuSparse.Cli;
 using GpuSparse.Data;
 using GpuSparse.IO;
 using GpuSparse.Model;
+using GpuSparse.Numerics;
 using GpuSparse.Reference;
 using GpuSparse.Solvers;
 using GpuSparse.Tests.Support;

@@ -1,6 +1,6 @@
 using GpuSparse.Model;
 
-namespace GpuSparse.Anomaly;
+namespace GpuSparse.Numerics;
 
 /// <summary>Eigen-decomposition of a small dense symmetric matrix by cyclic Jacobi rotations.</summary>
 internal static class SymmetricEigen

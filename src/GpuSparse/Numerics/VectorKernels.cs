@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace GpuSparse.Backends;
+namespace GpuSparse.Numerics;
 
 /// <summary>
 /// The dense loops of the CPU backends: level-1 by <see cref="TensorPrimitives"/> (the widest lanes the CPU has),

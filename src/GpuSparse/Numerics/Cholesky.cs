@@ -1,0 +1,39 @@
+namespace GpuSparse.Numerics;
+
+/// <summary>The Cholesky factorisation A = L·Lᵀ of a small dense symmetric positive definite matrix, and solves with it.</summary>
+internal static class Cholesky
+{
+    /// <summary>
+    /// Factors the symmetric m × m matrix whose (a, b) entry is <paramref name="entry"/>(a, b) (read for b ≤ a only)
+    /// into L, row-major m × m with L[a, b] at a·m + b (nothing is written above the diagonal). Returns false when A is
+    /// not numerically positive definite (a pivot ≤ 0 or NaN).
+    /// </summary>
+    public static bool TryFactor(int m, Func<int, int, double> entry, Span<double> factor)
+    {
+        for (int a = 0; a < m; a++)
+            for (int b = 0; b <= a; b++)
+            {
+                // L[a, b] = (A[a, b] − Σ_{k<b} L[a, k]·L[b, k]) / L[b, b], L[a, a] = √(A[a, a] − Σ_{k<a} L[a, k]²)
+                double sum = entry(a, b);
+                for (int k = 0; k < b; k++)
+                    sum -= factor[a * m + k] * factor[b * m + k];
+                if (a == b)
+                {
+                    if (!(sum > 0))
+                        return false;
+                    factor[a * m + a] = Math.Sqrt(sum);
+                }
+                else
+                    factor[a * m + b] = sum / factor[b * m + b];
+            }
+        return true;
+    }
+
+    /// <summary>Solves A·x = b in place (<paramref name="rhs"/> holds b, then x) with the factor of <see cref="TryFactor"/>: L·z = b, then Lᵀ·x = z.</summary>
+    public static void Solve(ReadOnlySpan<double> factor, int m, Span<double> rhs)
+    {
+        TriangularSolve.Lower(factor, m, rowStride: m, columnStride: 1, rhs);
+        // Lᵀ[a, k] = L[k, a], at k·m + a
+        TriangularSolve.Upper(factor, m, rowStride: 1, columnStride: m, rhs);
+    }
+}
