@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using GpuSparse.Backends;
 using GpuSparse.Data;
+using GpuSparse.Engines;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Benchmarks;
 

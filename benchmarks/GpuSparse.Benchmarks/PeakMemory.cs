@@ -2,8 +2,6 @@ using System.Diagnostics;
 using GpuSparse.Backends;
 using GpuSparse.Data;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Benchmarks;
 

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Benchmarks;
 

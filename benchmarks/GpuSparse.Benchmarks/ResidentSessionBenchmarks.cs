@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Benchmarks;
 

@@ -1,5 +1,5 @@
 using GpuSparse.Backends;
-using GpuSparse.Solvers;
+using GpuSparse.Engines;
 
 namespace GpuSparse.Benchmarks;
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using GpuSparse.Backends;
 using GpuSparse.Benchmarks;
+using GpuSparse.Engines;
+using GpuSparse.Model;
 using GpuSparse.PtxCheck.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.PtxCheck;
 

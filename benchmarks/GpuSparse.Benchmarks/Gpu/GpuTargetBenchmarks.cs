@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Benchmarks.Gpu;
 

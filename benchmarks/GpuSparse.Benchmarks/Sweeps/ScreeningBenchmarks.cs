@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using GpuSparse.Solvers;
+using GpuSparse.Backends;
+using GpuSparse.Model;
 using GpuSparse.Sweeps;
 
 namespace GpuSparse.Benchmarks.Sweeps;

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using GpuSparse.Backends;
 using GpuSparse.Data;
-using GpuSparse.Solvers;
+using GpuSparse.Model;
 using GpuSparse.Sweeps;
 
 namespace GpuSparse.Benchmarks.Sweeps;

@@ -1,8 +1,8 @@
 using System.Numerics;
+using GpuSparse.Backends;
 using GpuSparse.Benchmarks;
 using GpuSparse.Data;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.PtxCheck.Model;
 

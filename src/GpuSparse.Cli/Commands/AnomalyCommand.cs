@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Numerics;
 using GpuSparse.Anomaly;
+using GpuSparse.Backends;
 using GpuSparse.Cli.Anomaly;
 using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Cli.Commands;
 

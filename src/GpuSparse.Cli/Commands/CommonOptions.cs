@@ -1,6 +1,8 @@
 using System.CommandLine;
+using GpuSparse.Backends;
 using GpuSparse.Cli.Output;
-using GpuSparse.Solvers;
+using GpuSparse.Engines;
+using GpuSparse.Model;
 
 namespace GpuSparse.Cli.Commands;
 

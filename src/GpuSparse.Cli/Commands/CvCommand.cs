@@ -104,8 +104,8 @@ internal static class CvCommand
         return SweepWriter.Report(result.Paths, stdout, stderr, request.Format, "cv", request.Output);
     }
 
-    private static CrossValidationResult Solve<T>(Solvers.ISolverBackend backend, SweepInput input, int[] foldIds,
-        IProgress<Solvers.SolveProgress> steps, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T> =>
+    private static CrossValidationResult Solve<T>(Backends.ISolverBackend backend, SweepInput input, int[] foldIds,
+        IProgress<Model.SolveProgress> steps, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T> =>
         CrossValidation.Run<T>(backend, input.Design<T>(), input.Features, input.Responses<T>(), foldIds, input.Options, cancellationToken, steps);
 
     private static void Write(string folder, SweepInput input, CrossValidationResult result, int[] foldIds, string backend, double seconds)

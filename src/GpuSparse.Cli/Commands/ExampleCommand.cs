@@ -1,10 +1,10 @@
 using System.CommandLine;
+using GpuSparse.Backends;
 using GpuSparse.Cli.Examples;
 using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
 using GpuSparse.Cli.Progress;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Cli.Commands;
 

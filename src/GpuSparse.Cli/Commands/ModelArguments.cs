@@ -1,7 +1,8 @@
 using System.CommandLine;
+using GpuSparse.Backends;
 using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
-using GpuSparse.Solvers;
+using GpuSparse.Model;
 
 namespace GpuSparse.Cli.Commands;
 

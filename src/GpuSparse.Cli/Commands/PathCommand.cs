@@ -61,7 +61,7 @@ internal static class PathCommand
         return SweepWriter.Report(result, stdout, stderr, request.Format, "path", request.Output);
     }
 
-    private static PathResult Solve<T>(Solvers.ISolverBackend backend, SweepInput input, IProgress<Solvers.SolveProgress> steps,
+    private static PathResult Solve<T>(Backends.ISolverBackend backend, SweepInput input, IProgress<Model.SolveProgress> steps,
         CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T> =>
         PathSolver.Solve<T>(backend, input.Design<T>(), input.Features, input.Responses<T>(), input.Options, cancellationToken, steps);
 

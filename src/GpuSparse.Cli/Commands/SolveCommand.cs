@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Numerics;
+using GpuSparse.Backends;
 using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
-using GpuSparse.Model;
 using GpuSparse.Cli.Progress;
 using GpuSparse.Cli.Sharding;
 using GpuSparse.IO;
-using GpuSparse.Solvers;
+using GpuSparse.Model;
 
 namespace GpuSparse.Cli.Commands;
 

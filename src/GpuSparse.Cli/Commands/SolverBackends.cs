@@ -1,6 +1,5 @@
 using GpuSparse.Backends;
 using GpuSparse.Cli.Input;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Cli.Commands;
 

@@ -1,12 +1,12 @@
 using System.Reflection;
+using GpuSparse.Backends;
 using GpuSparse.Cli.Output;
 using GpuSparse.Cli.Plots;
 using GpuSparse.Cli.Progress;
 using GpuSparse.Data;
+using GpuSparse.Engines;
 using GpuSparse.IO;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Cli.Examples;
 

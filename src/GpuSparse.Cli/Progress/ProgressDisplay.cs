@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using Spectre.Console;
 
 namespace GpuSparse.Cli.Progress;

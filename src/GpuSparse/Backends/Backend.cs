@@ -1,5 +1,4 @@
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
+using GpuSparse.Engines;
 
 namespace GpuSparse.Backends;
 

@@ -1,4 +1,4 @@
-using GpuSparse.Solvers;
+using GpuSparse.Model;
 
 namespace GpuSparse.Backends;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Numerics;
+using GpuSparse.Engines;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Backends;
 

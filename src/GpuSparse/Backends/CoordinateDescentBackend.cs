@@ -1,6 +1,6 @@
 using System.Numerics;
+using GpuSparse.Engines;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Backends;
 

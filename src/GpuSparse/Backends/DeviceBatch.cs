@@ -1,12 +1,12 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using GpuSparse.Certificates;
+using GpuSparse.Engines;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.OnChip;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Solvers;
 using ILGPU;
 using ILGPU.Runtime;
 

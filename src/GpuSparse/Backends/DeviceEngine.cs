@@ -1,5 +1,6 @@
+using GpuSparse.Engines;
 using GpuSparse.Kernels.OnChip;
-using GpuSparse.Solvers;
+using GpuSparse.Model;
 
 namespace GpuSparse.Backends;
 
@@ -33,7 +34,7 @@ public enum DeviceEngine
     BlockProximalGradient,
 
     /// <summary>
-    /// ISTA or FISTA as <see cref="Solvers.SolverOptions.Algorithm"/> says, a thread block per problem with X in the
+    /// ISTA or FISTA as <see cref="Model.SolverOptions.Algorithm"/> says, a thread block per problem with X in the
     /// block's registers and the gap checks and stopping decisions in the kernel (one launch covers many check
     /// intervals), for designs of n ≤ 7·(warps a group can hold) and p ≤ 7·(warp size): 50 × 200 on CUDA. Sums run in
     /// tree order: values agree with the reference to rounding, certified by the same duality gap.

@@ -1,6 +1,5 @@
 using System.Numerics;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Backends;
 

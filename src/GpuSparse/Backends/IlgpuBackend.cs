@@ -1,9 +1,9 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using GpuSparse.Engines;
+using GpuSparse.Kernels.OnChip;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Kernels.OnChip;
-using GpuSparse.Solvers;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Reflection;
+using GpuSparse.Engines;
 using GpuSparse.Kernels;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Numerics;

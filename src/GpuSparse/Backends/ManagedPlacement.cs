@@ -1,8 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using GpuSparse.Engines;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Backends;
 

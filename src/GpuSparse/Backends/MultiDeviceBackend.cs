@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Backends;
 

@@ -1,7 +1,7 @@
 using System.Numerics;
+using GpuSparse.Engines;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Backends;
 

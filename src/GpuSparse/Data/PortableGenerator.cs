@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using GpuSparse.Solvers;
+using GpuSparse.Backends;
+using GpuSparse.Model;
 
 namespace GpuSparse.Data;
 

@@ -1,8 +1,8 @@
+using System.Collections.Concurrent;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Collections.Concurrent;
+using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Preparation;
 

@@ -1,6 +1,6 @@
 using System.Numerics;
+using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Reweighting;
 

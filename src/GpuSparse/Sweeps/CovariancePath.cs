@@ -2,13 +2,13 @@ using System.Buffers;
 using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Certificates;
+using GpuSparse.Engines;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Kernels.Steps;
 using GpuSparse.Model;
 using GpuSparse.Numerics;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Sweeps;
 
@@ -33,7 +33,7 @@ namespace GpuSparse.Sweeps;
 /// </para>
 /// <para>
 /// Everything runs in float64 whatever T: the engine reads the design as given and forms G in float64, so float32
-/// and float64 inputs reach the same accuracy. <see cref="Solvers.SolverOptions.MaxIterations"/> bounds the
+/// and float64 inputs reach the same accuracy. <see cref="Model.SolverOptions.MaxIterations"/> bounds the
 /// sweeps of one step; a sweep that moves no coordinate on an exact q is a fixed point and ends the step.
 /// </para>
 /// </remarks>

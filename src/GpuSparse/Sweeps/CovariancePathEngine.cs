@@ -1,5 +1,5 @@
 using System.Numerics;
-using GpuSparse.Solvers;
+using GpuSparse.Backends;
 
 namespace GpuSparse.Sweeps;
 

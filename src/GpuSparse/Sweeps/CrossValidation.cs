@@ -1,8 +1,7 @@
 using System.Numerics;
+using GpuSparse.Backends;
 using GpuSparse.Model;
 using GpuSparse.Numerics;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Sweeps;
 

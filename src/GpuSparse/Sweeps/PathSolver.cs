@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Numerics;
+using GpuSparse.Backends;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Sweeps;
 

@@ -1,8 +1,8 @@
 using System.Numerics;
 using GpuSparse.Anomaly;
+using GpuSparse.Backends;
+using GpuSparse.Engines;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using Xunit;
 
 namespace GpuSparse.Tests.Anomaly;

@@ -1,7 +1,6 @@
 using System.Numerics;
+using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using Xunit;
 
 namespace GpuSparse.Tests.Backends;

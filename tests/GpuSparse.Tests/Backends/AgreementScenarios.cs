@@ -1,7 +1,6 @@
+using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Reference;
 using Xunit;
-using GpuSparse.Solvers;
 using Xunit.Abstractions;
 
 namespace GpuSparse.Tests.Backends;

@@ -1,8 +1,7 @@
 using GpuSparse.Backends;
 using GpuSparse.Cli.Commands;
+using GpuSparse.Engines;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Reliability;
 using GpuSparse.Tests.Solvers;
 using GpuSparse.Tests.Support;

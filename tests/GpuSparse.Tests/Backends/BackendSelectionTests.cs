@@ -1,5 +1,5 @@
 using GpuSparse.Backends;
-using GpuSparse.Reference;
+using GpuSparse.Engines;
 using Xunit;
 
 namespace GpuSparse.Tests.Backends;

@@ -1,6 +1,6 @@
 using GpuSparse.Backends;
+using GpuSparse.Engines;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using Xunit;
 using Xunit.Abstractions;
 

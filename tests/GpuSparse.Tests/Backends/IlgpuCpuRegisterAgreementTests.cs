@@ -1,8 +1,6 @@
 using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Support;
 using ILGPU.Runtime.CPU;
 using Xunit;

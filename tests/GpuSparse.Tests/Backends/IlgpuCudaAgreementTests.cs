@@ -1,5 +1,6 @@
 using GpuSparse.Backends;
-using GpuSparse.Solvers;
+using GpuSparse.Engines;
+using GpuSparse.Model;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,9 +1,9 @@
 using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Data;
+using GpuSparse.Engines;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Solvers;
 using Xunit;
 
 namespace GpuSparse.Tests.Backends;

@@ -1,6 +1,5 @@
 using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using Xunit;
 
 namespace GpuSparse.Tests.Backends;

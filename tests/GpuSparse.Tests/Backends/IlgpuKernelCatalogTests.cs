@@ -1,6 +1,6 @@
 using GpuSparse.Backends;
 using GpuSparse.Kernels;
-using GpuSparse.Solvers;
+using GpuSparse.Model;
 using Xunit;
 
 namespace GpuSparse.Tests.Backends;

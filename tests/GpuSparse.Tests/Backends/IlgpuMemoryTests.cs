@@ -1,7 +1,6 @@
 using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Reliability;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using GpuSparse.Backends;
 using GpuSparse.Data;
+using GpuSparse.Engines;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using Xunit;
 
 namespace GpuSparse.Tests.Backends;

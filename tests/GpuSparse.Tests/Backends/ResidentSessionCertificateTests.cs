@@ -1,6 +1,5 @@
 using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Reliability;
 using Xunit;
 

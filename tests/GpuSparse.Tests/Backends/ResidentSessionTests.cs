@@ -1,10 +1,9 @@
 using System.Numerics;
 using GpuSparse.Backends;
+using GpuSparse.Engines;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using ILGPU;
 using ILGPU.Runtime;
 using Xunit;

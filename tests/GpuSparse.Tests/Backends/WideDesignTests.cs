@@ -1,11 +1,10 @@
 using GpuSparse.Backends;
 using GpuSparse.Cli;
 using GpuSparse.Data;
+using GpuSparse.Engines;
 using GpuSparse.IO;
 using GpuSparse.Model;
 using GpuSparse.Numerics;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Support;
 using Xunit;
 

@@ -2,7 +2,6 @@ using GpuSparse.Certificates;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Support;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using GpuSparse.Anomaly;
+using GpuSparse.Backends;
 using GpuSparse.Cli.Commands;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
+using GpuSparse.Model;
 using Xunit;
 
 namespace GpuSparse.Tests.Cli;

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 using GpuSparse.Cli.Commands;
 using GpuSparse.Cli.Output;
 using GpuSparse.IO;
-using GpuSparse.Solvers;
+using GpuSparse.Model;
 using GpuSparse.Tests.IO;
 using Xunit;
 

@@ -2,7 +2,6 @@ using GpuSparse.Cli.Input;
 using GpuSparse.Cli.Output;
 using GpuSparse.Cli.Progress;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using Xunit;
 
 namespace GpuSparse.Tests.Cli;

@@ -1,9 +1,8 @@
+using GpuSparse.Backends;
 using GpuSparse.Cli;
 using GpuSparse.Cli.Commands;
 using GpuSparse.IO;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Support;
 using Xunit;
 

@@ -1,9 +1,8 @@
 using System.Numerics;
 using GpuSparse.Data;
+using GpuSparse.Engines;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using Xunit;
 
 namespace GpuSparse.Tests.Reference;

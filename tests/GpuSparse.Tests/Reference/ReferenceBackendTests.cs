@@ -1,5 +1,3 @@
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Solvers;
 
 namespace GpuSparse.Tests.Reference;

@@ -1,7 +1,7 @@
+using GpuSparse.Backends;
+using GpuSparse.Engines;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Reliability;
 using Xunit;
 

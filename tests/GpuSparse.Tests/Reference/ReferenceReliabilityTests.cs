@@ -1,5 +1,3 @@
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Reliability;
 
 namespace GpuSparse.Tests.Reference;

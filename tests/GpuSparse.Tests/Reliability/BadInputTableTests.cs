@@ -1,4 +1,4 @@
-using GpuSparse.Reference;
+using GpuSparse.Backends;
 using Xunit;
 
 namespace GpuSparse.Tests.Reliability;

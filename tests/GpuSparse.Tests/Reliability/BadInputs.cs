@@ -1,9 +1,9 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
+using GpuSparse.Backends;
 using GpuSparse.Data;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using Xunit;
 
 namespace GpuSparse.Tests.Reliability;

@@ -1,5 +1,5 @@
+using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Support;
 using Xunit;
 

@@ -1,6 +1,4 @@
 using GpuSparse.Backends;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using Xunit;
 
 namespace GpuSparse.Tests.Reliability;

@@ -1,7 +1,7 @@
 using System.Numerics;
+using GpuSparse.Backends;
 using GpuSparse.Data;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Support;
 using Xunit;
 

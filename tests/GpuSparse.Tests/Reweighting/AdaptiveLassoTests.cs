@@ -1,7 +1,6 @@
+using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Reference;
 using GpuSparse.Reweighting;
-using GpuSparse.Solvers;
 using Xunit;
 
 namespace GpuSparse.Tests.Reweighting;

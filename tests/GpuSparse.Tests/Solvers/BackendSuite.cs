@@ -1,6 +1,7 @@
 using System.Numerics;
+using GpuSparse.Backends;
+using GpuSparse.Engines;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using GpuSparse.Tests.Support;
 using Xunit;
 

@@ -1,5 +1,4 @@
 using GpuSparse.Backends;
-using GpuSparse.Solvers;
 using Xunit;
 
 namespace GpuSparse.Tests.Support;

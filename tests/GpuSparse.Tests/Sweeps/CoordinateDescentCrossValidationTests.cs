@@ -1,5 +1,4 @@
 using GpuSparse.Backends;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Tests.Sweeps;
 

@@ -1,8 +1,6 @@
 using GpuSparse.Backends;
 using GpuSparse.Data;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using GpuSparse.Sweeps;
 using GpuSparse.Tests.Support;
 using Xunit;

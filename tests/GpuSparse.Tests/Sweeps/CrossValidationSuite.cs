@@ -1,7 +1,8 @@
 using System.Text.Json;
+using GpuSparse.Backends;
 using GpuSparse.Data;
 using GpuSparse.IO;
-using GpuSparse.Solvers;
+using GpuSparse.Model;
 using GpuSparse.Sweeps;
 using GpuSparse.Tests.Support;
 using Xunit;

@@ -1,7 +1,7 @@
+using GpuSparse.Backends;
 using GpuSparse.Data;
 using GpuSparse.IO;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 using GpuSparse.Sweeps;
 using GpuSparse.Tests.Support;
 using Xunit;

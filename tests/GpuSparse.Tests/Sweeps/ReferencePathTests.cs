@@ -1,5 +1,3 @@
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 
 namespace GpuSparse.Tests.Sweeps;
 

@@ -2,8 +2,6 @@ using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Data;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using GpuSparse.Sweeps;
 using Xunit;
 

@@ -1,7 +1,5 @@
 using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 using GpuSparse.Sweeps;
 using GpuSparse.Tests.Reliability;
 using GpuSparse.Tests.Support;

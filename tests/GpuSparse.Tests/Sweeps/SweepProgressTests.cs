@@ -1,7 +1,6 @@
 using GpuSparse.Backends;
 using GpuSparse.Data;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
+using GpuSparse.Model;
 using GpuSparse.Sweeps;
 using Xunit;
 

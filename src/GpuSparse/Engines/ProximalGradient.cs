@@ -7,9 +7,8 @@ using GpuSparse.Kernels.Penalties;
 using GpuSparse.Kernels.Steps;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Solvers;
 
-namespace GpuSparse.Reference;
+namespace GpuSparse.Engines;
 
 /// <summary>
 /// The reference ISTA/FISTA iteration for one prepared problem: plain, sequential managed code in the

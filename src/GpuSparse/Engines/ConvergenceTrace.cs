@@ -1,9 +1,9 @@
 using System.Numerics;
+using GpuSparse.Backends;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Solvers;
 
-namespace GpuSparse.Reference;
+namespace GpuSparse.Engines;
 
 /// <summary>One gap check of a traced solve.</summary>
 /// <param name="Iteration">Iterations done.</param>

@@ -1,6 +1,6 @@
 using GpuSparse.Model;
 
-namespace GpuSparse.Solvers;
+namespace GpuSparse.Backends;
 
 /// <summary>
 /// Backends name a problem by its index in the batch they were given ("problem 3: …"). A batch cut into parts (over

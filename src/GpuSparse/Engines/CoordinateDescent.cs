@@ -6,10 +6,8 @@ using GpuSparse.Kernels.Penalties;
 using GpuSparse.Kernels.Steps;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
-using GpuSparse.Reference;
-using GpuSparse.Solvers;
 
-namespace GpuSparse.Backends;
+namespace GpuSparse.Engines;
 
 /// <summary>The two forms of cyclic coordinate descent on one prepared problem (see <see cref="CoordinateDescent"/>).</summary>
 internal enum CoordinateDescentForm

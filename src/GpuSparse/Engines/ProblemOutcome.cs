@@ -1,10 +1,11 @@
 using System.Numerics;
+using GpuSparse.Backends;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Certificates;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
 
-namespace GpuSparse.Solvers;
+namespace GpuSparse.Engines;
 
 /// <summary>
 /// Turns where a problem's iteration ended into its <see cref="ProblemResult"/>, the same way for every backend:

@@ -1,4 +1,6 @@
-namespace GpuSparse.Solvers;
+using GpuSparse.Engines;
+
+namespace GpuSparse.Model;
 
 /// <summary>
 /// The iteration used to minimise each problem. Every algorithm minimises the same objective and stops by the same

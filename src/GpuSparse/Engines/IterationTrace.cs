@@ -1,4 +1,4 @@
-namespace GpuSparse.Reference;
+namespace GpuSparse.Engines;
 
 /// <summary>
 /// Observes the reference iteration at each duality-gap check: the iteration count, the gap (units of f)

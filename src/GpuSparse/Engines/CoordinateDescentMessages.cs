@@ -1,4 +1,4 @@
-namespace GpuSparse.Backends;
+namespace GpuSparse.Engines;
 
 /// <summary>
 /// The messages of coordinate descent, which counts sweeps: one text for the host engine and the device kernel,

@@ -6,7 +6,7 @@ using GpuSparse.Kernels.Steps;
 using GpuSparse.Numerics;
 using GpuSparse.Preparation;
 
-namespace GpuSparse.Backends;
+namespace GpuSparse.Engines;
 
 /// <summary>
 /// The Gram form of <see cref="CoordinateDescent"/> (scikit-learn's <c>enet_coordinate_descent_gram</c>, glmnet's

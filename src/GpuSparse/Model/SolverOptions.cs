@@ -1,4 +1,4 @@
-namespace GpuSparse.Solvers;
+namespace GpuSparse.Model;
 
 /// <summary>
 /// How every problem of a batch is solved, and when it stops.

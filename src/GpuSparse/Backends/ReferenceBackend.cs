@@ -1,9 +1,7 @@
 using System.Numerics;
-using GpuSparse.Backends;
 using GpuSparse.Model;
-using GpuSparse.Solvers;
 
-namespace GpuSparse.Reference;
+namespace GpuSparse.Backends;
 
 /// <summary>
 /// The managed reference path: each problem solved by plain sequential code, problems spread over the cores

@@ -1,7 +1,7 @@
 using System.Numerics;
 using GpuSparse.Model;
 
-namespace GpuSparse.Solvers;
+namespace GpuSparse.Backends;
 
 /// <summary>
 /// Where a batch is solved: managed on the CPU cores, on ILGPU's CPU accelerator, on CUDA, … Every backend solves the

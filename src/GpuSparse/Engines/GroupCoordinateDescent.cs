@@ -4,7 +4,7 @@ using GpuSparse.Numerics;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Preparation;
 
-namespace GpuSparse.Backends;
+namespace GpuSparse.Engines;
 
 /// <summary>
 /// Block coordinate descent on the Gram form for a block penalty (<see cref="GroupElasticNet{T}"/>): a cyclic

@@ -1,4 +1,6 @@
-namespace GpuSparse.Solvers;
+using GpuSparse.Backends;
+
+namespace GpuSparse.Model;
 
 /// <summary>Progress of a batch solve: problems finished (converged or otherwise) out of the total.</summary>
 /// <param name="Finished">Problems finished so far.</param>

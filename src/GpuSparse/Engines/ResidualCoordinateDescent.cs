@@ -6,7 +6,7 @@ using GpuSparse.Kernels.Penalties;
 using GpuSparse.Kernels.Steps;
 using GpuSparse.Preparation;
 
-namespace GpuSparse.Backends;
+namespace GpuSparse.Engines;
 
 /// <summary>
 /// The residual form of <see cref="CoordinateDescent"/> (scikit-learn's <c>enet_coordinate_descent</c>, glmnet's

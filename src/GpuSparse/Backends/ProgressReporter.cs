@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using GpuSparse.Model;
 
-namespace GpuSparse.Solvers;
+namespace GpuSparse.Backends;
 
 /// <summary>
 /// Counts finished problems from many threads and reports about a hundred times per batch, in increasing
