@@ -5,7 +5,7 @@ namespace GpuSparse.Preparation;
 /// <summary>
 /// The blocks of a group penalty from per-feature group labels (<see cref="ProblemSettings.Groups"/>): the
 /// features of a group must be contiguous in the working coordinates (the backends reorder a batch whose groups
-/// are not, see <see cref="GroupOrdering"/>), each group is one block, and its weight w_g is √|g| unless penalty
+/// are not, see <see cref="Backends.GroupOrdering"/>), each group is one block, and its weight w_g is √|g| unless penalty
 /// factors give it.
 /// </summary>
 internal static class GroupLayout

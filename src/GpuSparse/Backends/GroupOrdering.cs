@@ -1,8 +1,8 @@
 using System.Numerics;
-using GpuSparse.Backends;
+using GpuSparse.Preparation;
 using GpuSparse.Model;
 
-namespace GpuSparse.Preparation;
+namespace GpuSparse.Backends;
 
 /// <summary>
 /// Makes the groups of a batch contiguous for the block penalties, which take a group as a run of consecutive
