@@ -95,7 +95,8 @@ internal static class CvCommand
         output.Commit(() =>
         {
             manifest?.Write(output.Staging);
-            Write(output.Staging, input, result, foldIds, backend.Name, clock.Elapsed.TotalSeconds);
+            Write(output.Staging, input, result, foldIds, backend.Name,
+                ModelArguments.AlgorithmRun(backend, input.Options.Path.Solver.Algorithm, input.Features), clock.Elapsed.TotalSeconds);
         });
         var rows = Rows(input, result);
         rows.Write(stdout, request.Format);
@@ -108,7 +109,7 @@ internal static class CvCommand
         IProgress<Model.SolveProgress> steps, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T> =>
         CrossValidation.Run<T>(backend, input.Design<T>(), input.Features, input.Responses<T>(), foldIds, input.Options, cancellationToken, steps);
 
-    private static void Write(string folder, SweepInput input, CrossValidationResult result, int[] foldIds, string backend, double seconds)
+    private static void Write(string folder, SweepInput input, CrossValidationResult result, int[] foldIds, string backend, string algorithm, double seconds)
     {
         int curves = result.Targets * result.Ratios, steps = result.Steps, p = input.Features;
         SweepWriter.WritePaths(folder, input, result.Paths, curves);
@@ -133,7 +134,7 @@ internal static class CvCommand
                 curve[row + 4] = result.MseStandardError[c * steps + i];
             }
         CsvTable.Write(Path.Combine(folder, CurveFile), ["target", "l1_ratio", "lambda", "mse_mean", "mse_se"], curve);
-        SweepWriter.WriteSummary(folder, "cv", input, result.Paths, curves, backend, seconds, new
+        SweepWriter.WriteSummary(folder, "cv", input, result.Paths, curves, backend, algorithm, seconds, new
         {
             Folds = result.FoldCount,
             Averaging = input.Options.Averaging == CvAveraging.Unweighted ? "sklearn" : "glmnet",

@@ -72,7 +72,8 @@ internal static class ExampleCommand
                     Command = "example",
                     ResultJson.Tool,
                     Backend = backend.Name,
-                    Algorithm = ModelArguments.AlgorithmRun(backend.Name, options.Algorithm),
+                    // the example's batches have p = 10 and p = 32: every backend makes the same choice for both
+                    Algorithm = ModelArguments.AlgorithmRun(backend, options.Algorithm, ExampleJob.DiabetesFeatures.Length),
                     Problems = outcome.Batches.Sum(b => b.Result.Problems.Count),
                     Cancelled = outcome.Batches.Sum(b => b.Result.CountWith(ProblemStatus.Cancelled)),
                     Files = outcome.Files.Select(f => Path.GetRelativePath(folder.Staging, f)),

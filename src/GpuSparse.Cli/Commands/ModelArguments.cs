@@ -69,9 +69,10 @@ internal sealed class ModelArguments(string xDescription, string yDescription, s
     public OutputFormat ParsedFormat(ParseResult parse) => CommonOptions.ParseFormat(parse.GetValue(Format)!);
 
     /// <summary>
-    /// The name of the algorithm a backend runs: the <c>--algorithm</c> value, <c>auto</c> named by what it runs on the
-    /// backend (<c>cd</c> on cd, else fista; on a device with p ≤ 64 it is coordinate descent on G).
+    /// The <c>--algorithm</c> name of what <paramref name="backend"/> runs on problems of <paramref name="features"/>
+    /// coefficients when asked for <paramref name="algorithm"/> (<c>auto</c> resolved by the library: <c>cd</c> on cd,
+    /// <c>fista</c> on reference, on a device <c>cd-gram</c> for p ≤ 64, else <c>fista</c>).
     /// </summary>
-    public static string AlgorithmRun(string backend, SolverAlgorithm algorithm) =>
-        algorithm != SolverAlgorithm.Auto ? CommonOptions.AlgorithmName(algorithm) : backend == "cd" ? "cd" : "fista";
+    public static string AlgorithmRun(ISolverBackend backend, SolverAlgorithm algorithm, int features) =>
+        CommonOptions.AlgorithmName(backend.AlgorithmFor(algorithm, features));
 }

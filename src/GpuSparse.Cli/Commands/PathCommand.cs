@@ -55,7 +55,8 @@ internal static class PathCommand
         {
             manifest?.Write(output.Staging);
             SweepWriter.WritePaths(output.Staging, input, result, result.Paths);
-            SweepWriter.WriteSummary(output.Staging, "path", input, result, result.Paths, backend.Name, clock.Elapsed.TotalSeconds);
+            SweepWriter.WriteSummary(output.Staging, "path", input, result, result.Paths, backend.Name,
+                ModelArguments.AlgorithmRun(backend, input.Options.Path.Solver.Algorithm, input.Features), clock.Elapsed.TotalSeconds);
         });
         Rows(input, result).Write(stdout, request.Format);
         return SweepWriter.Report(result, stdout, stderr, request.Format, "path", request.Output);

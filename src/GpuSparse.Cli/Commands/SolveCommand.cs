@@ -114,12 +114,12 @@ internal static class SolveCommand
                     GC.Collect();
                 }
             });
-            writer.Complete(result.Backend, result.Elapsed, new BatchDescription("solve", ModelArguments.AlgorithmRun(result.Backend, request.Options.Algorithm),
+            writer.Complete(result.Backend, result.Elapsed, new BatchDescription("solve", ModelArguments.AlgorithmRun(backend, request.Options.Algorithm, files.Features),
                 request.Precision, alphas, ratios, targets,
                 new BatchOptions(request.Options.Tolerance, request.Options.MaxIterations, request.FitIntercept, request.Standardize, request.Positive),
                 files.Data.FeatureNames, files.Data.TargetNames, start));
         });
-        string algorithm = ModelArguments.AlgorithmRun(result.Backend, request.Options.Algorithm);
+        string algorithm = ModelArguments.AlgorithmRun(backend, request.Options.Algorithm, files.Features);
 
         foreach (var problem in result.Problems.Where(r => r.Status is ProblemStatus.Invalid or ProblemStatus.Diverged))
         {

@@ -62,7 +62,7 @@ internal static class ExampleJob
             string folder = Path.Combine(request.Output, "diabetes", PathName(L1Ratios[g]));
             var slice = new BatchResult([.. path.Problems.Skip(g * PathLength).Take(PathLength)], path.Backend, path.Elapsed);
             var lambdas = grid.Skip(g * PathLength).Take(PathLength).Select(v => v.lambda).ToArray();
-            ResultWriter.Write(folder, slice, p, Describe(request, "example", lambdas, Enumerable.Repeat(L1Ratios[g], PathLength).ToArray(), DiabetesFeatures));
+            ResultWriter.Write(folder, slice, p, Describe(request, "example", p, lambdas, Enumerable.Repeat(L1Ratios[g], PathLength).ToArray(), DiabetesFeatures));
             NpyWriter.Write(Path.Combine(folder, "alphas.npy"), grid.Skip(g * PathLength).Take(PathLength).Select(v => v.lambda).ToArray(), PathLength);
             files.Add(folder + Path.DirectorySeparatorChar);
         }
@@ -95,7 +95,7 @@ internal static class ExampleJob
             WorstRelativeGap(generated, k => workload.Y.AsSpan(k * workload.Samples, workload.Samples).ToArray()), null));
         string generatedFolder = Path.Combine(request.Output, "generated");
         ResultWriter.Write(generatedFolder, generated, workload.Features,
-            Describe(request, "example", workload.Alphas, Enumerable.Repeat(1.0, workload.Count).ToArray(), null));
+            Describe(request, "example", workload.Features, workload.Alphas, Enumerable.Repeat(1.0, workload.Count).ToArray(), null));
         files.Add(generatedFolder + Path.DirectorySeparatorChar);
 
         if (request.Plots)
@@ -104,8 +104,9 @@ internal static class ExampleJob
         return new ExampleOutcome(batches, choices, files);
     }
 
-    private static BatchDescription Describe(ExampleRequest request, string command, double[] alphas, double[] ratios, IReadOnlyList<string>? names) =>
-        new(command, Commands.ModelArguments.AlgorithmRun(request.Backend.Name, request.Options.Algorithm), "f64", alphas, ratios,
+    private static BatchDescription Describe(ExampleRequest request, string command, int features, double[] alphas, double[] ratios,
+        IReadOnlyList<string>? names) =>
+        new(command, Commands.ModelArguments.AlgorithmRun(request.Backend, request.Options.Algorithm, features), "f64", alphas, ratios,
             new int[alphas.Length], new BatchOptions(request.Options.Tolerance, request.Options.MaxIterations, FitIntercept: true), names);
 
     /// <summary>The diabetes data embedded in this assembly (442 × 10, scikit-learn's scaling).</summary>

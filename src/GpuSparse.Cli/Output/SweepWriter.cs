@@ -30,7 +30,7 @@ internal static class SweepWriter
     /// and <paramref name="extra"/> (the command's own fields).
     /// </summary>
     public static void WriteSummary(string folder, string command, SweepInput input, PathResult result, int paths,
-        string backend, double seconds, object? extra = null)
+        string backend, string algorithm, double seconds, object? extra = null)
     {
         int ratios = input.Options.L1Ratios.Length;
         var options = input.Options;
@@ -39,7 +39,7 @@ internal static class SweepWriter
             Command = command,
             ResultJson.Tool,
             Backend = backend,
-            Algorithm = ModelArguments.AlgorithmRun(backend, options.Path.Solver.Algorithm),
+            Algorithm = algorithm,
             input.Request.Precision,
             ElapsedSeconds = seconds,
             Problems = result.Statuses.Length,

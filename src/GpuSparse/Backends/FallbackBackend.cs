@@ -11,6 +11,7 @@ namespace GpuSparse.Backends;
 internal sealed class FallbackBackend(ISolverBackend device, TextWriter? notices = null) : ISolverBackend
 {
     private readonly CoordinateDescentBackend _fallback = new();
+    private bool _fellBack;
 
     /// <summary>Where the fallback line goes.</summary>
     public TextWriter Notices { get; } = notices ?? Console.Error;
@@ -20,6 +21,10 @@ internal sealed class FallbackBackend(ISolverBackend device, TextWriter? notices
 
     /// <inheritdoc />
     public BackendCapabilities Capabilities => device.Capabilities;
+
+    /// <inheritdoc />
+    public SolverAlgorithm AlgorithmFor(SolverAlgorithm algorithm, int features) =>
+        _fellBack ? _fallback.AlgorithmFor(algorithm, features) : device.AlgorithmFor(algorithm, features);
 
     /// <inheritdoc />
     public BatchResult Solve<T>(ProblemBatch<T> batch, SolverOptions options, IProgress<SolveProgress>? progress = null,
@@ -32,6 +37,7 @@ internal sealed class FallbackBackend(ISolverBackend device, TextWriter? notices
         catch (Exception e) when (e is DeviceFailureException or DeviceOutOfMemoryException)
         {
             Notices.WriteLine(FallbackLine(e.Message));
+            _fellBack = true;
             return _fallback.Solve(batch, options, progress, cancellationToken);
         }
     }

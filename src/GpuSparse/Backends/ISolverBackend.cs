@@ -18,6 +18,12 @@ public interface ISolverBackend : IDisposable
     Backends.BackendCapabilities Capabilities { get; }
 
     /// <summary>
+    /// The algorithm <see cref="Solve"/> runs on problems of <paramref name="features"/> coefficients when asked for
+    /// <paramref name="algorithm"/>: <see cref="SolverAlgorithm.Auto"/> resolved to this backend's choice, any other as it is.
+    /// </summary>
+    SolverAlgorithm AlgorithmFor(SolverAlgorithm algorithm, int features) => algorithm;
+
+    /// <summary>
     /// Solves every problem of <paramref name="batch"/>. Invalid problems are reported with
     /// <see cref="ProblemStatus.Invalid"/> and the others solved as they would be alone. Cancellation
     /// stops the work within one gap check and returns every problem, unfinished ones with

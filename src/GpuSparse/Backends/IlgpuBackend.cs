@@ -67,6 +67,16 @@ public sealed class IlgpuBackend : ISolverBackend
         _ => DeviceCapabilities with { Algorithms = [SolverAlgorithm.Ista, SolverAlgorithm.Fista], Limits = null },
     };
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// <see cref="SolverAlgorithm.Auto"/> is coordinate descent on G where the engine takes it (p ≤ 64), else FISTA;
+    /// group penalties always run FISTA (the on-chip engines are coordinate-wise).
+    /// </remarks>
+    public SolverAlgorithm AlgorithmFor(SolverAlgorithm algorithm, int features) =>
+        algorithm != SolverAlgorithm.Auto ? algorithm
+        : DeviceEngines.IsProximalGradient(DeviceEngines.ForAlgorithm(Engine, algorithm, features)) ? SolverAlgorithm.Fista
+        : SolverAlgorithm.GramCoordinateDescent;
+
     private static readonly BackendCapabilities DeviceCapabilities = new()
     {
         Algorithms = [SolverAlgorithm.Ista, SolverAlgorithm.Fista, SolverAlgorithm.CoordinateDescent, SolverAlgorithm.GramCoordinateDescent],

@@ -27,6 +27,9 @@ public abstract class ManagedBackend : ISolverBackend
     /// <inheritdoc />
     public BackendCapabilities Capabilities => _descriptor.Capabilities;
 
+    /// <inheritdoc />
+    public SolverAlgorithm AlgorithmFor(SolverAlgorithm algorithm, int features) => algorithm == SolverAlgorithm.Auto ? _auto : algorithm;
+
     /// <summary>
     /// The form <see cref="SolverAlgorithm.Auto"/> and <see cref="SolverAlgorithm.CoordinateDescent"/> take where it
     /// fits (tests bind the suites to each form); null chooses per problem shape.

@@ -43,6 +43,9 @@ public sealed class MultiDeviceBackend : ISolverBackend
     /// <summary>What one device runs.</summary>
     public BackendCapabilities Capabilities => _devices[0].Capabilities;
 
+    /// <inheritdoc />
+    public SolverAlgorithm AlgorithmFor(SolverAlgorithm algorithm, int features) => _devices[0].AlgorithmFor(algorithm, features);
+
     /// <summary>The number of devices.</summary>
     public int DeviceCount => _devices.Length;
 

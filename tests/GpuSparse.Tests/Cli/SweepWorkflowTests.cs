@@ -86,6 +86,20 @@ public sealed class SweepWorkflowTests : IDisposable
         Assert.Equal(JsonValueKind.Number, cv.GetProperty("extra").GetProperty("choices")[0].GetProperty("lambda_min").ValueKind);
     }
 
+    [Theory]
+    [InlineData("cd", "cd")]
+    [InlineData("reference", "fista")]
+    [InlineData("cpu", "cd-gram")]
+    public void ResultJsonNamesTheAlgorithmAutoRan(string backend, string ran)
+    {
+        // auto is the backend's own choice: on a device with p ≤ 64 coordinate descent on G, not FISTA
+        var solve = Run("solve", "--x", Diabetes("X.npy"), "--y", Diabetes("y.npy"), "--alpha", "0.5", "--backend", backend,
+            "--out", Folder("auto-" + backend));
+        Assert.Equal(0, solve.Exit);
+        Assert.Equal(ran, Json(Folder("auto-" + backend)).GetProperty("algorithm").GetString());
+        Assert.Contains($"({ran})", solve.Stdout);
+    }
+
     [Fact]
     public void PathAndCvTakePositivePrecisionAndFormat()
     {
