@@ -31,18 +31,18 @@ internal static class DualityGap
             for (int j = 0; j < p; j++)
                 acc += double.CreateTruncating(x[i * p + j]) * double.CreateTruncating(beta[j]);
             double yi = double.CreateTruncating(y[i]);
-            double r = yi - acc;
-            residual[i] = r;
-            residualNorm2 += r * r;
-            residualDotY += r * yi;
+            double ri = yi - acc;
+            residual[i] = ri;
+            residualNorm2 += ri * ri;
+            residualDotY += ri * yi;
         }
         // v = X_wᵀ R
         correlation.Clear();
         for (int i = 0; i < n; i++)
         {
-            double r = residual[i];
+            double ri = residual[i];
             for (int j = 0; j < p; j++)
-                correlation[j] += double.CreateTruncating(x[i * p + j]) * r;
+                correlation[j] += double.CreateTruncating(x[i * p + j]) * ri;
         }
         return Combine<TPenalty, PreparedProblem<T>, T>(problem, beta, correlation, residualNorm2, residualDotY, n);
     }

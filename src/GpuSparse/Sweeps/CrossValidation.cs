@@ -95,8 +95,8 @@ public static class CrossValidation
         {
             int[] rows = [.. Enumerable.Range(0, fold.Length).Where(i => fold[i] != f)];
             var training = new T[rows.Length * p];
-            for (int r = 0; r < rows.Length; r++)
-                x.Slice(rows[r] * p, p).CopyTo(training.AsSpan(r * p, p));
+            for (int row = 0; row < rows.Length; row++)
+                x.Slice(rows[row] * p, p).CopyTo(training.AsSpan(row * p, p));
             designs[1 + f] = training;
             foldTargets[f] = [.. targets.Select(y => (ReadOnlyMemory<T>)rows.Select(i => y.Span[i]).ToArray())];
         }
@@ -114,8 +114,8 @@ public static class CrossValidation
         {
             if (fold[i] != f)
                 continue;
-            double r = double.CreateTruncating(y[i]) - intercept - VectorKernels.Dot(rows.Row(i), beta);
-            sum += r * r;
+            double residual = double.CreateTruncating(y[i]) - intercept - VectorKernels.Dot(rows.Row(i), beta);
+            sum += residual * residual;
             count++;
         }
         return sum / count;
@@ -159,9 +159,9 @@ public static class CrossValidation
     {
         bool Finished(int c, int i) => !double.IsNaN(mean[c * steps + i]) && solved.Statuses[solved.Index(c, i)] != ProblemStatus.Cancelled;
         int bestCurve = -1, bestStep = -1;
-        for (int r = 0; r < ratios; r++)
+        for (int ratio = 0; ratio < ratios; ratio++)
         {
-            int c = target * ratios + r;
+            int c = target * ratios + ratio;
             for (int i = 0; i < steps; i++)
                 if (!Finished(c, i))
                     continue;

@@ -118,11 +118,11 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
             CentreRow(rows.Row(i), centred);
             // rᵢ = y_c,i − x_c,i·β
             double yi = (double.CreateTruncating(response[i]) - mean) - correction;
-            double r = yi - VectorKernels.Dot<double>(centred, beta);
-            residualNorm2 += r * r;
-            residualDotY += r * yi;
+            double ri = yi - VectorKernels.Dot<double>(centred, beta);
+            residualNorm2 += ri * ri;
+            residualDotY += ri * yi;
             // X_cᵀr accumulated row by row
-            VectorKernels.AddScaled<double>(gradient, r, centred);
+            VectorKernels.AddScaled<double>(gradient, ri, centred);
         }
         for (int j = 0; j < p; j++)
             gradient[j] = _constant[j] ? 0.0 : gradient[j] / (n * _scales[j]);
