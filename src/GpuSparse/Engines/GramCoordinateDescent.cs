@@ -36,8 +36,8 @@ internal static class GramCoordinateDescent
             // A float64 design is read in place (see Start): only float32 needs a widened copy.
             Design = typeof(T) == typeof(double) ? [] : new double[checked((long)samples * p)];
             BetaDouble = new double[p];
-            GradientDouble = new double[p];
-            Gradient = new T[p];
+            NegativeGradientDouble = new double[p];
+            NegativeGradient = new T[p];
             Residual = new double[samples];
             ResidualCorrelation = new double[p];
         }
@@ -62,10 +62,10 @@ internal static class GramCoordinateDescent
         public double[] BetaDouble { get; }
 
         /// <summary>q = c − Gβ in float64, recomputed at every check.</summary>
-        public double[] GradientDouble { get; }
+        public double[] NegativeGradientDouble { get; }
 
         /// <summary>q in the working precision, updated by the sweeps.</summary>
-        public T[] Gradient { get; }
+        public T[] NegativeGradient { get; }
 
         /// <summary>R = y_c − X_wβ for the checks that certify from the residual (see <see cref="Form{T, TPenalty}.Check"/>).</summary>
         public double[] Residual { get; }
@@ -94,7 +94,7 @@ internal static class GramCoordinateDescent
         public bool Sweep()
         {
             int p = problem.Design.Features;
-            return Sweep<T, TPenalty>(arrays.Gram.AsSpan(0, p * p), p, arrays.Gradient.AsSpan(0, p), workspace.Beta.AsSpan(0, p),
+            return Sweep<T, TPenalty>(arrays.Gram.AsSpan(0, p * p), p, arrays.NegativeGradient.AsSpan(0, p), workspace.Beta.AsSpan(0, p),
                 workspace.InverseDiagonal.AsSpan(0, p), workspace.L1Step.AsSpan(0, p), workspace.L2Step.AsSpan(0, p));
         }
 
@@ -107,7 +107,7 @@ internal static class GramCoordinateDescent
             int p = problem.Design.Features;
             var gram = arrays.GramDouble.AsSpan(0, p * p);
             var betaDouble = arrays.BetaDouble.AsSpan(0, p);
-            var q = arrays.GradientDouble.AsSpan(0, p);
+            var q = arrays.NegativeGradientDouble.AsSpan(0, p);
             var beta = workspace.Beta.AsSpan(0, p);
             for (int j = 0; j < p; j++)
                 betaDouble[j] = double.CreateTruncating(beta[j]);
@@ -115,7 +115,7 @@ internal static class GramCoordinateDescent
             {
                 // qₐ = cₐ − Gₐ·β
                 q[a] = arrays.Correlation[a] - VectorKernels.Dot<double>(gram.Slice(a * p, p), betaDouble);
-                arrays.Gradient[a] = T.CreateTruncating(q[a]);
+                arrays.NegativeGradient[a] = T.CreateTruncating(q[a]);
             }
             return trusted
                 ? GramDualityGap.Evaluate<TPenalty, PreparedProblem<T>>(problem, betaDouble, arrays.Correlation.AsSpan(0, p), q, responseNorm2OverN)
@@ -202,7 +202,7 @@ internal static class GramCoordinateDescent
     /// q = c − Gβ from the columns of G of the nonzero coordinates (row j of G at j·<paramref name="stride"/>; G
     /// symmetric), for q of the length of <paramref name="beta"/>.
     /// </summary>
-    internal static void Gradient(ReadOnlySpan<double> gram, int stride, ReadOnlySpan<double> c, ReadOnlySpan<double> beta, Span<double> q)
+    internal static void NegativeGradient(ReadOnlySpan<double> gram, int stride, ReadOnlySpan<double> c, ReadOnlySpan<double> beta, Span<double> q)
     {
         int count = beta.Length;
         c.CopyTo(q);

@@ -65,7 +65,7 @@ internal static class GroupCoordinateDescent
             int p = problem.Design.Features;
             var form = default(GroupElasticNet<T>);
             var g = arrays.Gram.AsSpan(0, p * p);
-            var q = arrays.Gradient.AsSpan(0, p);
+            var q = arrays.NegativeGradient.AsSpan(0, p);
             var beta = workspace.Beta.AsSpan(0, p);
             bool moved = false;
             for (int start = 0, end; start < p; start = end)

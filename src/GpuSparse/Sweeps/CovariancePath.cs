@@ -99,11 +99,11 @@ internal static class CovariancePath
     private sealed class Workspace(int p)
     {
         /// <summary>c = X̃ᵀy_c/n.</summary>
-        public double[] Correlation { get; } = new double[p];
+        public double[] ResponseCorrelation { get; } = new double[p];
         public double[] Beta { get; } = new double[p];
 
         /// <summary>q = c − Gβ (exact on the solved set after each restricted solve, completed outside it).</summary>
-        public double[] Gradient { get; } = new double[p];
+        public double[] NegativeGradient { get; } = new double[p];
         public double[] RawBeta { get; } = new double[p];
         public bool[] Keep { get; } = new bool[p];
 
@@ -129,7 +129,7 @@ internal static class CovariancePath
 
         /// <summary>β at the last residual formed from X (see ResidualGap), that residual's X̃ᵀr/n, and β − that β.</summary>
         public double[] AnchorBeta { get; } = new double[p];
-        public double[] AnchorGradient { get; } = new double[p];
+        public double[] AnchorNegativeGradient { get; } = new double[p];
         public double[] Delta { get; } = new double[p];
         public bool AnchorValid { get; set; }
         public double AnchorNorm2 { get; set; }
@@ -241,15 +241,15 @@ internal static class CovariancePath
                 return;
             }
             double r = _path.L1Ratio, responseMean = _design.NullIntercept(y);
-            var c = _ws.Correlation.AsSpan(0, p);
+            var c = _ws.ResponseCorrelation.AsSpan(0, p);
             var beta = _ws.Beta.AsSpan(0, p);
-            var q = _ws.Gradient.AsSpan(0, p);
+            var q = _ws.NegativeGradient.AsSpan(0, p);
             // c = X̃ᵀy_c/n, ‖y_c‖²/n: the gradient and residual of β = 0
             beta.Clear();
             _ws.Position.AsSpan(0, p).Fill(-1);
             _ws.Solved = 0;
             _ws.AnchorValid = false;
-            double responseNorm2 = _design.Gradient(y, beta, c).ResidualNorm2;
+            double responseNorm2 = _design.NegativeGradient(y, beta, c).ResidualNorm2;
             c.CopyTo(q);
             double gapTolerance = _options.Solver.Tolerance * responseNorm2;
             bool trusted = _options.Solver.Tolerance >= GramDualityGap.TrustedTolerance;
@@ -325,8 +325,8 @@ internal static class CovariancePath
             for (int e = 0; e < s; e++)
             {
                 int j = columns[e];
-                cS[e] = _ws.Correlation[j];
-                qS[e] = _ws.Gradient[j];
+                cS[e] = _ws.ResponseCorrelation[j];
+                qS[e] = _ws.NegativeGradient[j];
                 bS[e] = _ws.Beta[j];
                 (_ws.InverseDiagonal[e], _ws.L1Step[e], _ws.L2Step[e]) =
                     CoordinateStep.Steps(gram[e * p + e], penalty.L1Weight(e), penalty.L2Weight(e));
@@ -363,7 +363,7 @@ internal static class CovariancePath
             for (int e = 0; e < s; e++)
             {
                 _ws.Beta[columns[e]] = bS[e];
-                _ws.Gradient[columns[e]] = qS[e];
+                _ws.NegativeGradient[columns[e]] = qS[e];
             }
             _ws.FeatureIterations += (long)(sweeps - start) * s;
             return fixedPoint;
@@ -372,7 +372,7 @@ internal static class CovariancePath
         /// <summary>q_S = c_S − G[S,S]·β_S from the nonzero coordinates.</summary>
         private void RecomputeRestricted(double[] gram, Span<double> c, Span<double> q, Span<double> beta, int s)
         {
-            GramCoordinateDescent.Gradient(gram, _p, c, beta, q);
+            GramCoordinateDescent.NegativeGradient(gram, _p, c, beta, q);
         }
 
         /// <summary>
@@ -415,10 +415,10 @@ internal static class CovariancePath
             {
                 for (int j = 0; j < p; j++)
                     if (_ws.Position[j] < 0)
-                        q[j] = _ws.Correlation[j] - VectorKernels.Dot<double>(_gram.AsSpan(j * p, p), beta);
+                        q[j] = _ws.ResponseCorrelation[j] - VectorKernels.Dot<double>(_gram.AsSpan(j * p, p), beta);
                 return;
             }
-            GramCoordinateDescent.Gradient(_gram, p, _ws.Correlation.AsSpan(0, p), beta, q);
+            GramCoordinateDescent.NegativeGradient(_gram, p, _ws.ResponseCorrelation.AsSpan(0, p), beta, q);
         }
 
         /// <summary>
@@ -448,7 +448,7 @@ internal static class CovariancePath
             {
                 var raw = _ws.RawBeta.AsSpan(0, p);
                 ToRawScale(raw, responseMean);
-                (_ws.AnchorNorm2, _ws.AnchorDotResponse) = _design.Gradient(y, raw, _ws.AnchorGradient.AsSpan(0, p));
+                (_ws.AnchorNorm2, _ws.AnchorDotResponse) = _design.NegativeGradient(y, raw, _ws.AnchorNegativeGradient.AsSpan(0, p));
                 beta.CopyTo(anchor);
                 delta.Clear();
                 _ws.AnchorValid = true;
@@ -458,14 +458,14 @@ internal static class CovariancePath
             {
                 if (delta[a] == 0)
                     continue;
-                deltaDotQ += delta[a] * _ws.AnchorGradient[a];
-                deltaDotC += delta[a] * _ws.Correlation[a];
+                deltaDotQ += delta[a] * _ws.AnchorNegativeGradient[a];
+                deltaDotC += delta[a] * _ws.ResponseCorrelation[a];
                 // ΔᵀGΔ, row by row
                 curvature += delta[a] * VectorKernels.Dot<double>(_gram.AsSpan(a * p, p), delta);
             }
             double residualNorm2 = _ws.AnchorNorm2 - 2 * deltaDotQ + curvature;
             double residualDotY = _ws.AnchorDotResponse - deltaDotC;
-            return DualityGap.Combine<TPenalty, StepPenalty, double>(penalty, beta, _ws.Gradient.AsSpan(0, p), residualNorm2, residualDotY, 1);
+            return DualityGap.Combine<TPenalty, StepPenalty, double>(penalty, beta, _ws.NegativeGradient.AsSpan(0, p), residualNorm2, residualDotY, 1);
         }
 
         /// <summary>β_raw = β/s and b₀ = ȳ − x̄·β_raw (0 without an intercept).</summary>

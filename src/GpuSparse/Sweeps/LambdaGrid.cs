@@ -98,7 +98,7 @@ public static class LambdaGrid
         {
             // c = x̃ᵀy_c/n at β = 0, once per target for all its ratios
             var y = targets[t].Span;
-            full.Gradient(y, zero, gradient);
+            full.NegativeGradient(y, zero, gradient);
             for (int r = 0; r < ratios; r++)
                 grids[t * ratios + r] = Create(options.Grid,
                     SweepDesign<T>.LambdaMaxOf<ElasticNet<double>>(gradient, options.L1Ratios[r], options.Path.PenaltyFactors), ratio, options.LambdaCount);

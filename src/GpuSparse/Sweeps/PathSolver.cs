@@ -85,7 +85,7 @@ public static class PathSolver
             states[k] = new PathState(p) { Intercept = design.NullIntercept(y) };
             if (options.Screening)
             {
-                design.Gradient(y, states[k].Beta, states[k].Gradient);
+                design.NegativeGradient(y, states[k].Beta, states[k].NegativeGradient);
                 states[k].PreviousLambda = design.LambdaMax(y, paths[k].L1Ratio, options.PenaltyFactors);
             }
         }
@@ -175,7 +175,7 @@ public static class PathSolver
         for (int k = 0; k < paths.Count; k++)
         {
             var state = states[k];
-            StrongRules.MarkStrong<ElasticNet<double>>(state.Gradient, state.Beta, paths[k].Lambdas[step], state.PreviousLambda,
+            StrongRules.MarkStrong<ElasticNet<double>>(state.NegativeGradient, state.Beta, paths[k].Lambdas[step], state.PreviousLambda,
                 paths[k].L1Ratio, options.PenaltyFactors, keep[paths[k].Design]);
         }
         for (int d = 0; d < sweep.Length; d++)
@@ -187,8 +187,8 @@ public static class PathSolver
                 for (int k = 0; k < paths.Count; k++)
                     if (paths[k].Design == d)
                         for (int j = 0; j < p; j++)
-                            if (Math.Abs(states[k].Gradient[j]) > largest)
-                                (best, largest) = (j, Math.Abs(states[k].Gradient[j]));
+                            if (Math.Abs(states[k].NegativeGradient[j]) > largest)
+                                (best, largest) = (j, Math.Abs(states[k].NegativeGradient[j]));
                 keep[d][best] = true;
             }
         return keep;
@@ -257,12 +257,12 @@ public static class PathSolver
         Parallel.ForEach(pending, k =>
         {
             var state = states[k];
-            sweep[paths[k].Design].Gradient(paths[k].Response.Span, state.Beta, state.Gradient);
+            sweep[paths[k].Design].NegativeGradient(paths[k].Response.Span, state.Beta, state.NegativeGradient);
             state.PreviousLambda = paths[k].Lambdas[step];
         });
         var violators = new List<int>();
         foreach (int k in pending)
-            if (StrongRules.AddViolators<ElasticNet<double>>(states[k].Gradient, paths[k].Lambdas[step], paths[k].L1Ratio,
+            if (StrongRules.AddViolators<ElasticNet<double>>(states[k].NegativeGradient, paths[k].Lambdas[step], paths[k].L1Ratio,
                     options.PenaltyFactors, keep[paths[k].Design]))
                 violators.Add(k);
         // A feature added for one path also widens the design of the other paths on that design; those
@@ -273,7 +273,7 @@ public static class PathSolver
     /// <summary>The running solution of one path: β and b₀ at the last step, and its scaled gradient for the strong rule.</summary>
     private sealed class PathState
     {
-        public PathState(int features) => (Beta, Gradient) = (new double[features], new double[features]);
+        public PathState(int features) => (Beta, NegativeGradient) = (new double[features], new double[features]);
 
         /// <summary>Raw-scale coefficients at the last solved step (zero before the first).</summary>
         public double[] Beta { get; }
@@ -281,9 +281,9 @@ public static class PathSolver
         public double Intercept { get; set; }
 
         /// <summary>cⱼ = x̃ⱼᵀr/n at <see cref="Beta"/>.</summary>
-        public double[] Gradient { get; }
+        public double[] NegativeGradient { get; }
 
-        /// <summary>The λ at which <see cref="Gradient"/> was evaluated (λ_max before the first step).</summary>
+        /// <summary>The λ at which <see cref="NegativeGradient"/> was evaluated (λ_max before the first step).</summary>
         public double PreviousLambda { get; set; }
     }
 }

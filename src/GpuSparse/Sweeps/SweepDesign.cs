@@ -103,7 +103,7 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// centred columns so that no offset of X or y cancels; optimality needs |cⱼ| ≤ λ·r·wⱼ wherever βⱼ = 0.
     /// Returns ‖r‖²/n and r·y_c/n (y_c = y − ȳ with an intercept, else y), what a duality gap needs besides c.
     /// </summary>
-    public (double ResidualNorm2, double ResidualDotResponse) Gradient(ReadOnlySpan<T> response, ReadOnlySpan<double> beta,
+    public (double ResidualNorm2, double ResidualDotResponse) NegativeGradient(ReadOnlySpan<T> response, ReadOnlySpan<double> beta,
         Span<double> gradient)
     {
         var x = Values.Span;
@@ -162,7 +162,7 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     public double LambdaMax(ReadOnlySpan<T> response, double l1Ratio, IReadOnlyList<double>? penaltyFactors = null)
     {
         var gradient = new double[Features];
-        Gradient(response, new double[Features], gradient);
+        NegativeGradient(response, new double[Features], gradient);
         return LambdaMaxOf<ElasticNet<double>>(gradient, l1Ratio, penaltyFactors);
     }
 

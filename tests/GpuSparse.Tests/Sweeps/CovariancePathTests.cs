@@ -173,7 +173,7 @@ public sealed class CovariancePathTests
         Assert.All(walked.Statuses, status => Assert.Equal(ProblemStatus.Converged, status));
         // The last step is least squares: its gradient vanishes.
         double[] gradient = new double[P];
-        new SweepDesign<double>(x, P, true, false).Gradient(y, walked.Coefficient(0, 5), gradient);
+        new SweepDesign<double>(x, P, true, false).NegativeGradient(y, walked.Coefficient(0, 5), gradient);
         Assert.All(gradient, g => Assert.InRange(g, -1e-6, 1e-6));
     }
 
