@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Penalties;
@@ -79,11 +78,11 @@ internal static class CoordinateDescent
         CoordinateDescentForm form, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
     {
         problem.Initial.CopyTo(workspace.Beta, 0);
-        // Block penalties: block coordinate descent on G, or the proximal gradient where G does not fit.
+        // Block penalties: block coordinate descent in the same form.
         if (problem.BlockEnds is not null)
-            return GramFits(problem.Design.Features, Unsafe.SizeOf<T>())
+            return form == CoordinateDescentForm.Gram
                 ? Iterate(problem, options, workspace, GroupCoordinateDescent.Start(problem, workspace), cancellationToken)
-                : ProximalGradient.Solve(problem, options, cancellationToken);
+                : Iterate(problem, options, workspace, ResidualGroupCoordinateDescent.Start(problem, workspace), cancellationToken);
         return (form, problem.Positive) switch
         {
             (CoordinateDescentForm.Gram, false) => Iterate(problem, options, workspace,

@@ -11,7 +11,8 @@ namespace GpuSparse.Engines;
 /// sweep over the blocks g, each a proximal gradient step on its block with step 1/L_g, L_g the largest
 /// eigenvalue of G_gg: <c>β_g⁺ = prox_g(β_g + q_g/L_g)</c>, then <c>q −= G[:, g]·(β_g⁺ − β_g)</c>.
 /// A block of one coordinate takes the coordinate update of <see cref="GramCoordinateDescent"/> (the exact
-/// minimiser along it, L = Gⱼⱼ), so that groups of size 1 are the Lasso's sweep to the last bit.
+/// minimiser along it, L = Gⱼⱼ), so that groups of size 1 are the Lasso's sweep to the last bit. Where G does not
+/// fit or costs more, <see cref="ResidualGroupCoordinateDescent"/> runs the same sweep on the residual.
 /// </summary>
 /// <remarks>
 /// G, c, q and the gap check are those of <see cref="GramCoordinateDescent"/> for the same penalty type: only the
@@ -26,14 +27,19 @@ internal static class GroupCoordinateDescent
         var gram = GramCoordinateDescent.Start<T, GroupElasticNet<T>>(problem, workspace);
         int n = problem.Design.Samples, p = problem.Design.Features;
         var arrays = workspace.GramArrays(n, p);
-        var steps = BlockSteps(problem, arrays.GramDouble, p, out int largestBlock);
+        var gramDouble = arrays.GramDouble;
+        var steps = BlockSteps(problem, (a, b) => gramDouble[a * p + b], out int largestBlock);
         return new Form<T>(problem, workspace, arrays, gram, steps, new T[largestBlock]);
     }
 
-    /// <summary>1/L_g at the first coordinate of every block of two or more coordinates (0 for a zero block).</summary>
-    private static T[] BlockSteps<T>(PreparedProblem<T> problem, double[] gram, int p, out int largestBlock)
+    /// <summary>
+    /// 1/L_g at the first coordinate of every block of two or more coordinates (0 for a zero block), L_g the largest
+    /// eigenvalue of G_gg read from <paramref name="gram"/>(a, b) = G[a, b].
+    /// </summary>
+    internal static T[] BlockSteps<T>(PreparedProblem<T> problem, Func<int, int, double> gram, out int largestBlock)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int p = problem.Design.Features;
         var steps = new T[p];
         largestBlock = 0;
         var form = default(GroupElasticNet<T>);
@@ -47,7 +53,7 @@ internal static class GroupCoordinateDescent
             var block = new double[size * size];
             for (int a = 0; a < size; a++)
                 for (int b = 0; b < size; b++)
-                    block[a * size + b] = gram[(start + a) * p + start + b];
+                    block[a * size + b] = gram(start + a, start + b);
             double largest = SymmetricEigen.Jacobi(block, size).Values.Max();
             steps[start] = largest > 0 ? T.CreateTruncating(1 / largest) : T.Zero;
         }

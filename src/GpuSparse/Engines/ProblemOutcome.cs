@@ -11,7 +11,8 @@ namespace GpuSparse.Engines;
 /// Turns where a problem's iteration ended into its <see cref="ProblemResult"/>, the same way for every backend:
 /// the best iterate when the limit was hit with a better one behind or when the iteration diverged (so that
 /// coefficients are never the runaway ones), raw-scale coefficients, objective and gap in the units of the problem
-/// posed (the gap clamped at 0, see <see cref="ReportedGap"/>), status messages.
+/// posed (the gap clamped at 0, see <see cref="ReportedGap"/>), status messages; a converged group penalty is
+/// first polished by <see cref="GroupPolish"/>.
 /// </summary>
 internal static class ProblemOutcome
 {
@@ -29,6 +30,12 @@ internal static class ProblemOutcome
         ReadOnlySpan<T> last, double gap, double objective, ReadOnlySpan<T> best, double bestGap, double bestObjective)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // a converged group penalty is polished to its KKT point (see GroupPolish), keeping gap ≤ tol
+        if (status == ProblemStatus.Converged && GroupPolish.Polish(problem, last) is { } polished)
+        {
+            last = polished.Beta;
+            (gap, objective) = (polished.Gap, polished.Objective);
+        }
         bool returnBest = ReturnsBest(status, gap, bestGap);
         var (coefficients, intercept) = problem.ToRawScale(returnBest ? best : last);
         return new ProblemResult

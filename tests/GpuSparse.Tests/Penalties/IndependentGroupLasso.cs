@@ -89,10 +89,9 @@ public static class IndependentGroupLasso
 
     /// <summary>
     /// The KKT residual at β on the centred data: the norm of the gradient mapping L·(β − prox_{h/L}(β − ∇f(β)/L)),
-    /// zero exactly at the optimum, with L the smoothness constant of f. Returned with that L, since
-    /// ‖G‖² ≤ 2L·(F(β) − F*) ≤ 2L·gap bounds the residual any certified gap allows.
+    /// zero exactly at the optimum, with L the smoothness constant of f.
     /// </summary>
-    public static (double Residual, double Lipschitz) KktResidual(double[] x, double[] y, int n, int p, int[] groups,
+    public static double KktResidual(double[] x, double[] y, int n, int p, int[] groups,
         double lambda, double ratio, double[] beta)
     {
         var (xc, yc) = OracleSolver.Centre(x, y, n, p);
@@ -113,7 +112,7 @@ public static class IndependentGroupLasso
                 sum += mapping * mapping;
             }
         }
-        return (Math.Sqrt(sum), lipschitz);
+        return Math.Sqrt(sum);
     }
 
     private static int[][] Members(int[] groups) =>
