@@ -30,6 +30,11 @@ internal static class SolveCommand
             Description = "a (p,) .npy of integer group labels, one per feature: the group Lasso (group elastic net with " +
                 "--l1-ratio < 1), group weights √|g| (docs/group-lasso.md)",
         };
+        var groupWeights = new Option<string>("--group-weights")
+        {
+            Description = "with --groups: a (G,) .npy or one-column CSV of group weights w_g ≥ 0, one per group in ascending " +
+                "label order, instead of √|g| (0 leaves a group unpenalised)",
+        };
         var shard = ShardSpec.Option("problems");
 
         var command = new Command("solve",
@@ -44,6 +49,7 @@ internal static class SolveCommand
             shard,
             devices,
             groups,
+            groupWeights,
         };
         arguments.AddTo(command);
         command.SetAction(parse =>
@@ -54,7 +60,8 @@ internal static class SolveCommand
                 arguments.Intercept(parse), parse.GetValue(arguments.Standardize), parse.GetValue(arguments.Positive),
                 arguments.Solver(parse), parse.GetValue(arguments.Precision)!, parse.GetValue(arguments.Out)!,
                 parse.GetValue(arguments.Target), parse.GetValue(arguments.Backend)!, parse.GetValue(arguments.Overwrite),
-                arguments.ParsedFormat(parse), parse.GetValue(shard), parse.GetValue(devices), parse.GetValue(groups)), stdout, stderr));
+                arguments.ParsedFormat(parse), parse.GetValue(shard), parse.GetValue(devices), parse.GetValue(groups),
+                parse.GetValue(groupWeights)), stdout, stderr));
         });
         return command;
     }
@@ -63,7 +70,7 @@ internal static class SolveCommand
     internal sealed record SolveRequest(string X, string? Y, string Alpha, string L1Ratio, bool FitIntercept,
         bool Standardize, bool Positive, SolverOptions Options, string Precision, string Output, string? Target = null,
         string Backend = "auto", bool Overwrite = false, OutputFormat Format = OutputFormat.Table, string? Shard = null, string? Devices = null,
-        string? Groups = null);
+        string? Groups = null, string? GroupWeights = null);
 
     /// <summary>Runs the request; every failure goes through <see cref="CommandFailures"/>.</summary>
     internal static int Run(SolveRequest request, TextWriter stdout, TextWriter stderr) =>
@@ -83,6 +90,9 @@ internal static class SolveCommand
         var (start, end) = shard?.Of(files.Total, request.X) ?? (0, files.Total);
         var manifest = shard is null ? null : Manifest(request, files.Total, start, end, shard);
         var labels = request.Groups is null ? null : GroupFile.Read(request.Groups, files.Features);
+        if (request.GroupWeights is not null && labels is null)
+            throw new InputException("--group-weights: needs --groups (the weights are one per group)");
+        var weights = request.GroupWeights is null ? null : GroupFile.ReadWeights(request.GroupWeights, labels!);
         using var backend = SolverBackends.Create(request.Backend, request.Devices);
         var progress = ProgressDisplay.For(stderr);
         using var interrupt = new CancelOnCtrlC(progress.Notice);
@@ -100,8 +110,8 @@ internal static class SolveCommand
                 {
                     var ahead = new OffsetProgress(report, part.First - start, end - start, elapsed);
                     var solved = request.Precision == "f32"
-                        ? Solve<float>(part, request, labels, backend, ahead, interrupt.Token)
-                        : Solve<double>(part, request, labels, backend, ahead, interrupt.Token);
+                        ? Solve<float>(part, request, labels, weights, backend, ahead, interrupt.Token)
+                        : Solve<double>(part, request, labels, weights, backend, ahead, interrupt.Token);
                     writer.Append(ProblemNumbering.Renumbered(solved.Problems, part.First));
                     alphas.AddRange(part.Alphas);
                     ratios.AddRange(part.L1Ratios);
@@ -153,6 +163,8 @@ internal static class SolveCommand
             inputs.Add(ShardInput.Rows("--y", request.Y, start, end, unitRank: 2));
         if (request.Groups is not null)
             inputs.Add(ShardInput.Whole("--groups", request.Groups));
+        if (request.GroupWeights is not null)
+            inputs.Add(ShardInput.Whole("--group-weights", request.GroupWeights));
         string Value(string text, string option)
         {
             if (InputFiles.TryParse(text, out double number))
@@ -220,7 +232,7 @@ internal static class SolveCommand
         public void Report(SolveProgress value) => whole.Report(new SolveProgress(before + value.Finished, total, elapsedBefore + value.Elapsed));
     }
 
-    private static BatchResult Solve<T>(ProblemFiles files, SolveRequest request, int[]? groups, ISolverBackend backend,
+    private static BatchResult Solve<T>(ProblemFiles files, SolveRequest request, int[]? groups, double[]? groupWeights, ISolverBackend backend,
         IProgress<SolveProgress> progress, CancellationToken cancellationToken) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var batch = files.ToBatch<T>(k => new ProblemSettings
@@ -231,6 +243,7 @@ internal static class SolveCommand
             Standardize = request.Standardize,
             Positive = request.Positive,
             Groups = groups,
+            GroupWeights = groupWeights,
         });
         return backend.Solve(batch, request.Options, progress, cancellationToken);
     }

@@ -2,7 +2,10 @@ using GpuSparse.IO;
 
 namespace GpuSparse.Cli.Input;
 
-/// <summary>The <c>--groups</c> file: a (p,) .npy of integer group labels, one per feature, shared by every problem.</summary>
+/// <summary>
+/// The <c>--groups</c> file: a (p,) .npy of integer group labels, one per feature, shared by every problem; and the
+/// <c>--group-weights</c> file: one weight w_g ≥ 0 per group in ascending label order, a (G,) .npy or a one-column CSV.
+/// </summary>
 internal static class GroupFile
 {
     /// <summary>The labels of <paramref name="path"/>, checked against the p of X; an <see cref="InputException"/> names the option.</summary>
@@ -22,5 +25,34 @@ internal static class GroupFile
             labels[j] = (int)values[j];
         }
         return labels;
+    }
+
+    /// <summary>The group weights of <paramref name="path"/> for <paramref name="labels"/>; an <see cref="InputException"/> names the option and index.</summary>
+    public static double[] ReadWeights(string path, int[] labels)
+    {
+        const string option = "--group-weights";
+        double[] weights;
+        if (InputFiles.IsCsv(path))
+        {
+            var table = InputFiles.ReadCsv(path, option);
+            if (table.Columns != 1)
+                throw new InputException($"{option}: {path} has {table.Columns} columns; it needs one column of weights, one row per group");
+            weights = table.Column(table.Names[0]);
+        }
+        else
+        {
+            var array = InputFiles.ReadNpy(path, option);
+            if (array.Shape.Length != 1)
+                throw new InputException($"{option}: {path} has shape {DataFiles.Shape(array)}; it needs one weight per group, shape (G,)");
+            weights = array.ToDouble();
+        }
+        var ordered = labels.Distinct().Order().ToArray();
+        if (weights.Length != ordered.Length)
+            throw new InputException($"{option}: {path} has {weights.Length} weights but the --groups labels name {ordered.Length} groups " +
+                "(one weight per group, in ascending label order)");
+        for (int g = 0; g < weights.Length; g++)
+            if (!double.IsFinite(weights[g]) || weights[g] < 0)
+                throw new InputException($"{option}: {path}: weight [{g}] (group {ordered[g]}) is {weights[g]:R}; weights must be finite and ≥ 0");
+        return weights;
     }
 }

@@ -37,10 +37,16 @@ public sealed record ProblemSettings
     /// <summary>
     /// Group labels, one per feature (null: no groups). With groups the penalty is the group elastic net
     /// <c>λ·( r·Σ_g w_g‖β_g‖₂ + (1 − r)/2·Σ_g w_g‖β_g‖₂² )</c> (the group Lasso for r = 1), with group weights
-    /// w_g = √|g| or, when <see cref="PenaltyFactors"/> are given, their value on the group's features (equal
-    /// within a group; 0 leaves the group unpenalised). See docs/group-lasso.md.
+    /// w_g = √|g|, or <see cref="GroupWeights"/> when given, or, when <see cref="PenaltyFactors"/> are given, their
+    /// value on the group's features (equal within a group; 0 leaves the group unpenalised). See docs/group-lasso.md.
     /// </summary>
     public int[]? Groups { get; init; }
+
+    /// <summary>
+    /// Group weights w_g ≥ 0, one per group of <see cref="Groups"/> in ascending label order (null: w_g = √|g|); 0
+    /// leaves a group unpenalised. Not combined with <see cref="PenaltyFactors"/>.
+    /// </summary>
+    public double[]? GroupWeights { get; init; }
 
     /// <summary>Initial coefficients on the raw scale (one per feature); null starts from zero.</summary>
     public double[]? WarmStart { get; init; }

@@ -182,8 +182,9 @@ internal static class BatchPreparation
             return null;
         // The mask is allocated at the first unpenalised feature: most problems have none.
         bool[]? mask = null;
+        var factors = GroupLayout.Factors(settings);
         for (int j = 0; j < p; j++)
-            if (settings.Lambda * (settings.PenaltyFactors?[j] ?? 1.0) == 0)
+            if (settings.Lambda * (factors?[j] ?? 1.0) == 0)
                 (mask ??= new bool[p])[j] = true;
         return mask;
     }

@@ -5,8 +5,8 @@ namespace GpuSparse.Preparation;
 /// <summary>
 /// The blocks of a group penalty from per-feature group labels (<see cref="ProblemSettings.Groups"/>): the
 /// features of a group must be contiguous in the working coordinates (the backends reorder a batch whose groups
-/// are not, see <see cref="Backends.GroupOrdering"/>), each group is one block, and its weight w_g is √|g| unless penalty
-/// factors give it.
+/// are not, see <see cref="Backends.GroupOrdering"/>), each group is one block, and its weight w_g is √|g| unless the
+/// group weights (or penalty factors) give it.
 /// </summary>
 internal static class GroupLayout
 {
@@ -58,31 +58,47 @@ internal static class GroupLayout
     }
 
     /// <summary>
-    /// The per-feature factor of the penalty: w_g at every feature of group g, from the penalty factors when given
-    /// (equal within a group, see <see cref="Check"/>), else √|g| (Yuan and Lin's weights). Without groups, the
-    /// penalty factors as given.
+    /// The per-feature factor of the penalty: w_g at every feature of group g, from the group weights when given
+    /// (one per group, in ascending label order), else from the penalty factors when given (equal within a group,
+    /// see <see cref="Check"/>), else √|g| (Yuan and Lin's weights). Without groups, the penalty factors as given.
     /// </summary>
     public static double[]? Factors(ProblemSettings settings)
     {
-        if (settings.Groups is not { } labels || settings.PenaltyFactors is not null)
+        if (settings.Groups is not { } labels || (settings.PenaltyFactors is not null && settings.GroupWeights is null))
             return settings.PenaltyFactors;
+        if (settings.GroupWeights is { } weights)
+        {
+            var rank = RankOf(labels);
+            return [.. labels.Select(label => weights[rank[label]])];
+        }
         var sizes = new Dictionary<int, int>();
         foreach (int label in labels)
             sizes[label] = sizes.GetValueOrDefault(label) + 1;
         return [.. labels.Select(label => Math.Sqrt(sizes[label]))];
     }
 
-    /// <summary>The fault of the group labels of a problem with p features, or null.</summary>
+    /// <summary>The index of every label among the distinct labels in ascending order (the order of the group weights).</summary>
+    public static Dictionary<int, int> RankOf(ReadOnlySpan<int> labels)
+    {
+        var distinct = new SortedSet<int>();
+        foreach (int label in labels)
+            distinct.Add(label);
+        return distinct.Select((label, index) => (label, index)).ToDictionary(e => e.label, e => e.index);
+    }
+
+    /// <summary>The fault of the group labels and weights of a problem with p features, or null.</summary>
     public static ValidationFailure? Check(ProblemSettings settings, int p)
     {
         if (settings.Groups is not { } labels)
-            return null;
+            return settings.GroupWeights is null ? null : new("group_weights", "are given without group labels");
         if (labels.Length != p)
             return new("groups", $"has length {labels.Length} but p = {p}");
         if (!IsContiguous(labels))
             return new("groups", "the features of a group are not contiguous (the backends reorder them before validation)");
         if (settings.Positive)
             return new("groups", "a group penalty cannot be combined with positive = true");
+        if (settings.GroupWeights is { } weights)
+            return CheckWeights(weights, labels, settings.PenaltyFactors is not null);
         if (settings.PenaltyFactors is { } w)
         {
             var weight = new Dictionary<int, (double Value, int Feature)>();
@@ -95,6 +111,21 @@ internal static class GroupLayout
                         "(with groups the factors are group weights, equal within a group)");
             }
         }
+        return null;
+    }
+
+    // One finite weight ≥ 0 per group, and not together with penalty factors (two weights for one group).
+    private static ValidationFailure? CheckWeights(double[] weights, ReadOnlySpan<int> labels, bool penaltyFactors)
+    {
+        if (penaltyFactors)
+            return new("group_weights", "cannot be combined with penalty_factors (both would weigh the groups)");
+        var rank = RankOf(labels);
+        if (weights.Length != rank.Count)
+            return new("group_weights", $"has length {weights.Length} but the labels name {rank.Count} groups");
+        var label = rank.ToDictionary(e => e.Value, e => e.Key);
+        for (int g = 0; g < weights.Length; g++)
+            if (!double.IsFinite(weights[g]) || weights[g] < 0)
+                return new("group_weights", $"w[{g}] (group {label[g]}) is {weights[g]} (must be finite and ≥ 0)");
         return null;
     }
 

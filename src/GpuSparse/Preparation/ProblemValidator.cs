@@ -61,7 +61,7 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
         if (settings.WarmStart is { } start && CheckWarmStart(start, p) is { } startFailure)
             return startFailure;
 
-        bool unpenalised = settings.Lambda == 0 || (settings.PenaltyFactors?.All(v => v == 0) ?? false);
+        bool unpenalised = settings.Lambda == 0 || (GroupLayout.Factors(settings)?.All(v => v == 0) ?? false);
         int effectiveSamples = settings.FitIntercept ? n - 1 : n;
         if (unpenalised && p > effectiveSamples)
             return new(settings.Lambda == 0 ? "lambda" : "penalty_factors",

@@ -57,4 +57,58 @@ public sealed class GroupsOptionTests : IDisposable
             Assert.Contains(says, stderr.ToString());
         }
     }
+
+    [Fact]
+    public void GroupWeightsFromNpyOrCsvAreTheLibrarysGroupWeights()
+    {
+        var data = ReferenceCases.Load("diabetes");
+        int[] labels = [3, 3, 1, 1, 1, 2, 2, 2, 0, 3];
+        // ascending label order: groups 0, 1, 2, 3; group 2 unpenalised
+        double[] weights = [0.5, 2.0, 0.0, 1.25];
+        string groups = Path.Combine(_folder, "groups.npy"), npy = Path.Combine(_folder, "w.npy"), csv = Path.Combine(_folder, "w.csv");
+        NpyWriter.Write(groups, labels, labels.Length);
+        NpyWriter.Write(npy, weights, weights.Length);
+        CsvTable.Write(csv, ["weight"], weights);
+        using var backend = new ReferenceBackend();
+        var expected = backend.Solve(ProblemBatch<double>.Single(data.X, data.Features, data.Y,
+            new ProblemSettings { Lambda = 0.05, Groups = labels, GroupWeights = weights }), new SolverOptions { Tolerance = 1e-10 })[0];
+        Assert.Equal(ProblemStatus.Converged, expected.Status);
+        Assert.All(new[] { 5, 6, 7 }, j => Assert.NotEqual(0.0, expected.Coefficients[j]));
+        foreach (string file in new[] { npy, csv })
+        {
+            string output = Path.Combine(_folder, Path.GetFileName(file) + ".out");
+            int exit = Program.Main(["solve", "--x", Case("X.npy"), "--y", Case("y.npy"), "--alpha", "0.05", "--groups", groups,
+                "--group-weights", file, "--backend", "reference", "--tol", "1e-10", "--out", output]);
+            Assert.Equal(0, exit);
+            Assert.Equal(expected.Coefficients, NpyReader.Read(Path.Combine(output, "coef.npy")).ToDouble());
+        }
+    }
+
+    [Fact]
+    public void BadGroupWeightsAreBadInputNamingTheOptionAndIndex()
+    {
+        int[] labels = [0, 0, 1, 1, 1, 2, 2, 2, 3, 0];
+        string groups = Path.Combine(_folder, "groups.npy"), shortFile = Path.Combine(_folder, "short.npy"),
+            negative = Path.Combine(_folder, "negative.csv"), wide = Path.Combine(_folder, "wide.csv");
+        NpyWriter.Write(groups, labels, labels.Length);
+        NpyWriter.Write(shortFile, new[] { 1.0, 1.0, 1.0 }, 3);
+        CsvTable.Write(negative, ["weight"], [1.0, -2.0, 1.0, 1.0]);
+        CsvTable.Write(wide, ["a", "b"], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+        foreach (var (arguments, says) in new (string[], string)[]
+        {
+            (["--groups", groups, "--group-weights", shortFile], "3 weights but the --groups labels name 4 groups"),
+            (["--groups", groups, "--group-weights", negative], "weight [1] (group 1) is -2"),
+            (["--groups", groups, "--group-weights", wide], "2 columns"),
+            (["--group-weights", shortFile], "needs --groups"),
+        })
+        {
+            var stderr = new StringWriter();
+            int exit = CommandLine.Run(["solve", "--x", Case("X.npy"), "--y", Case("y.npy"), "--alpha", "0.05", .. arguments,
+                "--out", Path.Combine(_folder, "bad")], new StringWriter(), stderr);
+            Assert.Equal(2, exit);
+            Assert.Contains("--group-weights", stderr.ToString());
+            Assert.Contains(says, stderr.ToString());
+            Assert.DoesNotContain("   at ", stderr.ToString());
+        }
+    }
 }

@@ -26,24 +26,24 @@ public abstract partial class GroupLassoSuite : BackendBinding
     // The KKT residual (the gradient mapping) must be 1e-9 of the gradient at β = 0 (λ_max·r), with no allowance
     // for what the certified gap would let through (√(2L·tol), about 1e-8 where the group norm curves): the engines
     // finish at the KKT point of the support they found (see GroupPolish).
-    private void SolvesToTheOptimum(GroupProblem problem)
+    private void SolvesToTheOptimum(GroupProblem problem, double[]? weights = null)
     {
         int n = problem.Samples, p = problem.Features;
-        var batch = ProblemBatch<double>.Single(problem.X, p, problem.Y, problem.Settings);
+        var batch = ProblemBatch<double>.Single(problem.X, p, problem.Y, problem.Settings with { GroupWeights = weights });
         var result = Backend.Solve(batch, Tight)[0];
         Assert.True(result.Status == ProblemStatus.Converged, $"{problem}: {result.Status} {result.Message}");
         Assert.True(result.DualityGap <= result.GapTolerance, $"{problem}: gap {result.DualityGap:E3} > {result.GapTolerance:E3}");
         double residual = IndependentGroupLasso.KktResidual(problem.X, problem.Y, n, p, problem.Groups, problem.Lambda,
-            problem.L1Ratio, result.Coefficients);
-        double scale = IndependentGroupLasso.LambdaMax(problem.X, problem.Y, n, p, problem.Groups, problem.L1Ratio) * problem.L1Ratio;
+            problem.L1Ratio, result.Coefficients, weights);
+        double scale = IndependentGroupLasso.LambdaMax(problem.X, problem.Y, n, p, problem.Groups, problem.L1Ratio, weights) * problem.L1Ratio;
         Assert.True(residual <= 1e-9 * scale, $"{problem}: KKT residual {residual / scale:E3} of λ_max·r");
 
-        var independent = IndependentGroupLasso.Solve(problem.X, problem.Y, n, p, problem.Groups, problem.Lambda, problem.L1Ratio);
+        var independent = IndependentGroupLasso.Solve(problem.X, problem.Y, n, p, problem.Groups, problem.Lambda, problem.L1Ratio, weights);
         double independentIntercept = Intercept(problem, independent);
         double objective = IndependentGroupLasso.Objective(problem.X, problem.Y, n, p, problem.Groups, problem.Lambda,
-            problem.L1Ratio, result.Coefficients, result.Intercept);
+            problem.L1Ratio, result.Coefficients, result.Intercept, weights);
         double reference = IndependentGroupLasso.Objective(problem.X, problem.Y, n, p, problem.Groups, problem.Lambda,
-            problem.L1Ratio, independent, independentIntercept);
+            problem.L1Ratio, independent, independentIntercept, weights);
         Assert.True(Math.Abs(objective - reference) <= 1e-10 * reference, $"{problem}: objective {objective:R} vs independent {reference:R}");
         Assert.True(Math.Abs(result.Objective - objective) <= 1e-10 * objective,
             $"{problem}: reported objective {result.Objective:R} vs evaluated {objective:R}");
@@ -51,6 +51,91 @@ public abstract partial class GroupLassoSuite : BackendBinding
         for (int j = 0; j < p; j++)
             Assert.True(Math.Abs(result.Coefficients[j] - independent[j]) <= 1e-6 * size,
                 $"{problem}: β[{j}] = {result.Coefficients[j]:R} vs independent {independent[j]:R}");
+    }
+
+    // Custom weights in [0.2, 3], one group of the first kind left unpenalised (w = 0; p > n included: index 4).
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(4, true)]
+    [InlineData(8, true)]
+    [InlineData(13, false)]
+    public void CustomGroupWeightsMeetTheirKktConditionsAndTheIndependentSolver(int index, bool oneUnpenalised) =>
+        SolvesToTheOptimum(GroupProblems.Lasso[index], CustomWeights(GroupProblems.Lasso[index], oneUnpenalised));
+
+    [Fact]
+    public void CustomGroupWeightsOfTheGroupElasticNetMeetTheirKktConditions() =>
+        SolvesToTheOptimum(GroupProblems.ElasticNet[2], CustomWeights(GroupProblems.ElasticNet[2], oneUnpenalised: true));
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(9)]
+    public void GroupWeightsOfRootSizeAreTheDefaultBitForBit(int index)
+    {
+        var problem = GroupProblems.Lasso[index];
+        double[] root = [.. problem.Groups.Distinct().Order().Select(label => Math.Sqrt(problem.Groups.Count(g => g == label)))];
+        var weighted = problem.Settings with { GroupWeights = root };
+        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, problem.Features, [problem.Y, problem.Y], [problem.Settings, weighted]);
+        var results = Backend.Solve(batch, new SolverOptions { Tolerance = 1e-10 });
+        Assert.Equal(ProblemStatus.Converged, results[0].Status);
+        Assert.Equal(results[0].Iterations, results[1].Iterations);
+        Assert.Equal(results[0].DualityGap, results[1].DualityGap);
+        Assert.Equal(results[0].Intercept, results[1].Intercept);
+        Assert.Equal(results[0].Coefficients, results[1].Coefficients);
+    }
+
+    // λ_max = max_g ‖X_gᵀy_c‖/(n·w_g·r) with the weights given: everything is zero just above it, not just below.
+    [Theory]
+    [InlineData(3)]
+    [InlineData(14)]
+    public void GroupWeightsSetLambdaMax(int index)
+    {
+        var problem = GroupProblems.Lasso[index];
+        int n = problem.Samples, p = problem.Features;
+        var weights = CustomWeights(problem, oneUnpenalised: false);
+        double lambdaMax = IndependentGroupLasso.LambdaMax(problem.X, problem.Y, n, p, problem.Groups, problem.L1Ratio, weights);
+        double defaultMax = IndependentGroupLasso.LambdaMax(problem.X, problem.Y, n, p, problem.Groups, problem.L1Ratio);
+        Assert.NotEqual(defaultMax, lambdaMax, 3);
+        var above = problem.Settings with { Lambda = lambdaMax * (1 + 1e-9), GroupWeights = weights };
+        var below = problem.Settings with { Lambda = lambdaMax * 0.99, GroupWeights = weights };
+        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, p, [problem.Y, problem.Y], [above, below]);
+        var results = Backend.Solve(batch, new SolverOptions { Tolerance = 1e-10 });
+        Assert.All(results.Problems, r => Assert.Equal(ProblemStatus.Converged, r.Status));
+        Assert.All(results[0].Coefficients, b => Assert.Equal(0.0, b));
+        Assert.Contains(results[1].Coefficients, b => b != 0);
+    }
+
+    [Fact]
+    public void BadGroupWeightsAreRefusedWithTheirField()
+    {
+        var problem = GroupProblems.Lasso[0];
+        int p = problem.Features, groups = problem.Groups.Distinct().Count();
+        var valid = CustomWeights(problem, oneUnpenalised: false);
+        var settings = new[]
+        {
+            problem.Settings with { GroupWeights = [.. valid, 1.0] },
+            problem.Settings with { GroupWeights = [.. valid.Select((w, g) => g == groups - 1 ? -1.0 : w)] },
+            problem.Settings with { GroupWeights = [.. valid.Select((w, g) => g == 0 ? double.NaN : w)] },
+            problem.Settings with { Groups = null, GroupWeights = valid },
+            problem.Settings with { GroupWeights = valid, PenaltyFactors = [.. Enumerable.Repeat(1.0, p)] },
+            problem.Settings with { GroupWeights = valid },
+        };
+        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, p, [.. settings.Select(_ => (ReadOnlyMemory<double>)problem.Y)], settings);
+        var results = Backend.Solve(batch, new SolverOptions());
+        for (int k = 0; k < settings.Length - 1; k++)
+            Assert.True((results[k].Field, results[k].Status) == ("group_weights", ProblemStatus.Invalid),
+                $"problem {k}: {results[k].Status} {results[k].Field} {results[k].Message}");
+        Assert.Contains($"w[{groups - 1}]", results[1].Message);
+        Assert.Equal(ProblemStatus.Converged, results[settings.Length - 1].Status);
+    }
+
+    // Weights in [0.2, 3] per group in ascending label order (seeded by the problem), the first 0 when asked.
+    private static double[] CustomWeights(GroupProblem problem, bool oneUnpenalised)
+    {
+        var random = new Random(500 + problem.Seed);
+        double[] weights = [.. problem.Groups.Distinct().Order().Select(_ => 0.2 + 2.8 * random.NextDouble())];
+        if (oneUnpenalised)
+            weights[0] = 0;
+        return weights;
     }
 
     // float32: the same problems rounded to float32 (the independent solver runs on the rounded data in float64).

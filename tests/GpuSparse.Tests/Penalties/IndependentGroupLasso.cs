@@ -6,14 +6,16 @@ namespace GpuSparse.Tests.Penalties;
 /// An independent group elastic net with an intercept, for the tests only: centred data, plain proximal gradient
 /// (FISTA with restarts) in float64 with step 1/L, L = ‖X_c‖₂²/n by power iteration, block soft-thresholding per
 /// group, run until the iterate moves less than 1e-14 relative. Objective
-/// <c>1/(2n)‖y_c − X_cβ‖² + λ·(r·Σ_g w_g‖β_g‖ + (1 − r)/2·Σ_g w_g‖β_g‖²)</c>, w_g = √|g|.
+/// <c>1/(2n)‖y_c − X_cβ‖² + λ·(r·Σ_g w_g‖β_g‖ + (1 − r)/2·Σ_g w_g‖β_g‖²)</c>, w_g = √|g| unless weights are given
+/// (one per group, in ascending label order).
 /// </summary>
 public static class IndependentGroupLasso
 {
-    public static double[] Solve(double[] x, double[] y, int n, int p, int[] groups, double lambda, double ratio)
+    public static double[] Solve(double[] x, double[] y, int n, int p, int[] groups, double lambda, double ratio,
+        double[]? weights = null)
     {
         var (xc, yc) = OracleSolver.Centre(x, y, n, p);
-        var members = Members(groups);
+        var members = Members(groups, weights);
         double lipschitz = LargestEigenvalue(xc, n, p);
         double step = 1 / lipschitz;
         var beta = new double[p];
@@ -26,9 +28,9 @@ public static class IndependentGroupLasso
             // ∇f(z) = −X_cᵀ(y_c − X_c z)/n
             Gradient(xc, yc, z, n, p, gradient);
             Array.Copy(beta, previous, p);
-            foreach (var group in members)
+            foreach (var (group, weight) in members)
             {
-                double weight = Math.Sqrt(group.Length), norm2 = 0;
+                double norm2 = 0;
                 foreach (int j in group)
                 {
                     beta[j] = z[j] - step * gradient[j];
@@ -57,18 +59,19 @@ public static class IndependentGroupLasso
         return beta;
     }
 
-    /// <summary>max_g ‖X_gᵀy_c‖/(n·√|g|·r).</summary>
-    public static double LambdaMax(double[] x, double[] y, int n, int p, int[] groups, double ratio)
+    /// <summary>max_g ‖X_gᵀy_c‖/(n·w_g·r) over the penalised groups (w_g &gt; 0).</summary>
+    public static double LambdaMax(double[] x, double[] y, int n, int p, int[] groups, double ratio, double[]? weights = null)
     {
         var (xc, yc) = OracleSolver.Centre(x, y, n, p);
         var gradient = new double[p];
         Gradient(xc, yc, new double[p], n, p, gradient);
-        return Members(groups).Max(group => Math.Sqrt(group.Sum(j => gradient[j] * gradient[j])) / (Math.Sqrt(group.Length) * ratio));
+        return Members(groups, weights).Where(e => e.Weight > 0)
+            .Max(e => Math.Sqrt(e.Features.Sum(j => gradient[j] * gradient[j])) / (e.Weight * ratio));
     }
 
     /// <summary>The objective at (β, b₀) on the raw data.</summary>
     public static double Objective(double[] x, double[] y, int n, int p, int[] groups, double lambda, double ratio,
-        double[] beta, double intercept)
+        double[] beta, double intercept, double[]? weights = null)
     {
         double loss = 0;
         for (int i = 0; i < n; i++)
@@ -79,9 +82,9 @@ public static class IndependentGroupLasso
             loss += r * r;
         }
         double penalty = 0;
-        foreach (var group in Members(groups))
+        foreach (var (group, weight) in Members(groups, weights))
         {
-            double norm2 = group.Sum(j => beta[j] * beta[j]), weight = Math.Sqrt(group.Length);
+            double norm2 = group.Sum(j => beta[j] * beta[j]);
             penalty += weight * (ratio * Math.Sqrt(norm2) + (1 - ratio) / 2 * norm2);
         }
         return loss / (2 * n) + lambda * penalty;
@@ -92,15 +95,15 @@ public static class IndependentGroupLasso
     /// zero exactly at the optimum, with L the smoothness constant of f.
     /// </summary>
     public static double KktResidual(double[] x, double[] y, int n, int p, int[] groups,
-        double lambda, double ratio, double[] beta)
+        double lambda, double ratio, double[] beta, double[]? weights = null)
     {
         var (xc, yc) = OracleSolver.Centre(x, y, n, p);
         var gradient = new double[p];
         Gradient(xc, yc, beta, n, p, gradient);
         double lipschitz = LargestEigenvalue(xc, n, p), step = 1 / lipschitz, sum = 0;
-        foreach (var group in Members(groups))
+        foreach (var (group, weight) in Members(groups, weights))
         {
-            double weight = Math.Sqrt(group.Length), norm2 = 0;
+            double norm2 = 0;
             var moved = group.Select(j => beta[j] - step * gradient[j]).ToArray();
             foreach (double v in moved)
                 norm2 += v * v;
@@ -115,8 +118,13 @@ public static class IndependentGroupLasso
         return Math.Sqrt(sum);
     }
 
-    private static int[][] Members(int[] groups) =>
-        [.. groups.Select((label, j) => (label, j)).GroupBy(e => e.label).Select(g => g.Select(e => e.j).ToArray())];
+    // The features of each group with its weight: weights[g] for the g-th label in ascending order, else √|g|.
+    private static (int[] Features, double Weight)[] Members(int[] groups, double[]? weights)
+    {
+        var labels = groups.Distinct().Order().ToList();
+        return [.. groups.Select((label, j) => (label, j)).GroupBy(e => e.label)
+            .Select(g => (g.Select(e => e.j).ToArray(), weights?[labels.IndexOf(g.Key)] ?? Math.Sqrt(g.Count())))];
+    }
 
     private static void Gradient(double[] xc, double[] yc, double[] beta, int n, int p, double[] gradient)
     {
