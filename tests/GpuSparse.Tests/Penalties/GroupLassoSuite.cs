@@ -15,11 +15,11 @@ public abstract partial class GroupLassoSuite : BackendBinding
 {
     private static readonly SolverOptions Tight = new() { Tolerance = 1e-15, MaxIterations = 200_000 };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(GroupProblems.LassoIndices), MemberType = typeof(GroupProblems))]
     public void GroupLassoMeetsItsKktConditionsAndTheIndependentSolver(int index) => SolvesToTheOptimum(GroupProblems.Lasso[index]);
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(GroupProblems.ElasticNetIndices), MemberType = typeof(GroupProblems))]
     public void GroupElasticNetMeetsItsKktConditionsAndTheIndependentSolver(int index) => SolvesToTheOptimum(GroupProblems.ElasticNet[index]);
 
@@ -54,7 +54,7 @@ public abstract partial class GroupLassoSuite : BackendBinding
     }
 
     // Custom weights in [0.2, 3], one group of the first kind left unpenalised (w = 0; p > n included: index 4).
-    [Theory]
+    [SkippableTheory]
     [InlineData(1, false)]
     [InlineData(4, true)]
     [InlineData(8, true)]
@@ -62,11 +62,11 @@ public abstract partial class GroupLassoSuite : BackendBinding
     public void CustomGroupWeightsMeetTheirKktConditionsAndTheIndependentSolver(int index, bool oneUnpenalised) =>
         SolvesToTheOptimum(GroupProblems.Lasso[index], CustomWeights(GroupProblems.Lasso[index], oneUnpenalised));
 
-    [Fact]
+    [SkippableFact]
     public void CustomGroupWeightsOfTheGroupElasticNetMeetTheirKktConditions() =>
         SolvesToTheOptimum(GroupProblems.ElasticNet[2], CustomWeights(GroupProblems.ElasticNet[2], oneUnpenalised: true));
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(2)]
     [InlineData(9)]
     public void GroupWeightsOfRootSizeAreTheDefaultBitForBit(int index)
@@ -84,7 +84,7 @@ public abstract partial class GroupLassoSuite : BackendBinding
     }
 
     // λ_max = max_g ‖X_gᵀy_c‖/(n·w_g·r) with the weights given: everything is zero just above it, not just below.
-    [Theory]
+    [SkippableTheory]
     [InlineData(3)]
     [InlineData(14)]
     public void GroupWeightsSetLambdaMax(int index)
@@ -104,7 +104,7 @@ public abstract partial class GroupLassoSuite : BackendBinding
         Assert.Contains(results[1].Coefficients, b => b != 0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void BadGroupWeightsAreRefusedWithTheirField()
     {
         var problem = GroupProblems.Lasso[0];
@@ -139,7 +139,7 @@ public abstract partial class GroupLassoSuite : BackendBinding
     }
 
     // float32: the same problems rounded to float32 (the independent solver runs on the rounded data in float64).
-    [Theory]
+    [SkippableTheory]
     [InlineData(1)]
     [InlineData(9)]
     [InlineData(14)]
@@ -164,7 +164,7 @@ public abstract partial class GroupLassoSuite : BackendBinding
 
     // Coordinate descent takes the same form for groups as for the Lasso: the Gram form for p = 12 and 40, the
     // residual form for p = 90 (indices 4 and 5).
-    [Theory]
+    [SkippableTheory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
@@ -187,7 +187,7 @@ public abstract partial class GroupLassoSuite : BackendBinding
         Assert.Equal(results[0].Coefficients, results[1].Coefficients);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(3)]
     [InlineData(8)]
     [InlineData(14)]
@@ -207,7 +207,7 @@ public abstract partial class GroupLassoSuite : BackendBinding
 
     // Scattered labels shared by a batch: the design is reordered once and each problem's coefficients come back
     // in the order posed, as when the problem is solved alone.
-    [Fact]
+    [SkippableFact]
     public void ABatchSharingScatteredGroupsEqualsEachProblemAlone()
     {
         var problem = GroupProblems.Lasso[2];
@@ -225,7 +225,7 @@ public abstract partial class GroupLassoSuite : BackendBinding
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void BadGroupsAreRefusedWithTheirField()
     {
         var problem = GroupProblems.Lasso[0];
@@ -311,7 +311,7 @@ public sealed class IlgpuCpuGroupLassoTests : GroupLassoSuite
 
     // The on-chip engines (chosen by default for these shapes) are coordinate-wise: they decline groups, and the
     // proximal-gradient kernels serve them with the same bits as when chosen outright.
-    [Theory]
+    [SkippableTheory]
     [InlineData(0)]
     [InlineData(5)]
     public void TheOnChipEnginesDeclineGroupsToTheProximalGradientKernels(int index)
@@ -325,5 +325,21 @@ public sealed class IlgpuCpuGroupLassoTests : GroupLassoSuite
         Assert.Equal(ProblemStatus.Converged, declined.Status);
         Assert.Equal(chosen.Coefficients, declined.Coefficients);
         Assert.Equal(chosen.DualityGap, declined.DualityGap);
+    }
+}
+
+/// <summary>
+/// The group-Lasso suite on CUDA, on the proximal-gradient kernels as on <c>cpu</c>: runs where a GPU is present,
+/// reported skipped elsewhere.
+/// </summary>
+public sealed class IlgpuCudaGroupLassoTests : GroupLassoSuite
+{
+    public override string BackendName => "cuda";
+
+    protected override ISolverBackend CreateBackend()
+    {
+        var backend = IlgpuBackend.CreateCuda();
+        backend.Engine = DeviceEngine.ProximalGradient;
+        return backend;
     }
 }
