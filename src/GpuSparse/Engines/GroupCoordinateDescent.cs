@@ -60,7 +60,73 @@ internal static class GroupCoordinateDescent
         return steps;
     }
 
-    /// <summary>One problem in the block Gram form: the block sweep, and the Gram form's check.</summary>
+    /// <summary>
+    /// What the block sweep needs of a form: <c>qⱼ = xⱼᵀ(y_c − X_wβ)/n</c> at the current β, and the update of the
+    /// form's state when βⱼ changes by −<c>change</c> (<c>change</c> = βⱼ − βⱼ⁺).
+    /// </summary>
+    internal interface IBlockState<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T NegativeGradient(int j);
+
+        void Move(int j, T change);
+    }
+
+    /// <summary>
+    /// One cyclic sweep over the blocks of <paramref name="problem"/> on the workspace's β: a block of one coordinate
+    /// takes <c>βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ)</c> (the coordinate update of the elastic-net sweeps), a larger one
+    /// <c>β_g⁺ = prox_g(β_g + q_g/L_g)</c>; returns false when nothing moved.
+    /// </summary>
+    internal static bool Sweep<T, TState>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace, T[] blockSteps, T[] old,
+        TState state)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TState : IBlockState<T>, allows ref struct
+    {
+        int p = problem.Design.Features;
+        var form = default(GroupElasticNet<T>);
+        var beta = workspace.Beta.AsSpan(0, p);
+        bool moved = false;
+        for (int start = 0, end; start < p; start = end)
+        {
+            end = form.BlockEnd(problem, start);
+            if (end - start == 1)
+            {
+                T inverse = workspace.InverseDiagonal[start];
+                if (inverse == T.Zero)
+                    continue;
+                T previous = beta[start];
+                T next = CoordinateStep.Update<T, GroupElasticNet<T>>(previous, state.NegativeGradient(start), inverse,
+                    workspace.L1Step[start], workspace.L2Step[start]);
+                if (next == previous)
+                    continue;
+                beta[start] = next;
+                state.Move(start, previous - next);
+                moved = true;
+                continue;
+            }
+            T step = blockSteps[start];
+            if (step == T.Zero)
+                continue;
+            int size = end - start;
+            // β_g⁺ = prox_g(β_g + q_g/L_g) with the weights scaled by 1/L_g (q_g read before any coordinate moves)
+            for (int a = 0; a < size; a++)
+            {
+                old[a] = beta[start + a];
+                beta[start + a] = old[a] + step * state.NegativeGradient(start + a);
+            }
+            form.BlockProximal(new SpanVector<T>(beta), start, end, step * problem.L1[start], step * problem.L2[start]);
+            for (int a = 0; a < size; a++)
+            {
+                T change = old[a] - beta[start + a];
+                if (change == T.Zero)
+                    continue;
+                state.Move(start + a, change);
+                moved = true;
+            }
+        }
+        return moved;
+    }
+
+    /// <summary>One problem in the block Gram form: the block sweep on q = c − Gβ, and the Gram form's check.</summary>
     internal readonly struct Form<T>(PreparedProblem<T> problem, CoordinateDescentWorkspace<T> workspace,
         GramCoordinateDescent.Arrays<T> arrays, GramCoordinateDescent.Form<T, GroupElasticNet<T>> gram, T[] blockSteps, T[] old)
         : CoordinateDescent.IForm
@@ -69,54 +135,22 @@ internal static class GroupCoordinateDescent
         public bool Sweep()
         {
             int p = problem.Design.Features;
-            var form = default(GroupElasticNet<T>);
-            var g = arrays.Gram.AsSpan(0, p * p);
-            var q = arrays.NegativeGradient.AsSpan(0, p);
-            var beta = workspace.Beta.AsSpan(0, p);
-            bool moved = false;
-            for (int start = 0, end; start < p; start = end)
-            {
-                end = form.BlockEnd(problem, start);
-                if (end - start == 1)
-                {
-                    // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), as GramCoordinateDescent.Sweep updates a coordinate
-                    T inverse = workspace.InverseDiagonal[start];
-                    if (inverse == T.Zero)
-                        continue;
-                    T previous = beta[start];
-                    T next = CoordinateStep.Update<T, GroupElasticNet<T>>(previous, q[start], inverse,
-                        workspace.L1Step[start], workspace.L2Step[start]);
-                    if (next == previous)
-                        continue;
-                    beta[start] = next;
-                    VectorKernels.AddScaled(q, previous - next, g.Slice(start * p, p));
-                    moved = true;
-                    continue;
-                }
-                T step = blockSteps[start];
-                if (step == T.Zero)
-                    continue;
-                int size = end - start;
-                // β_g⁺ = prox_g(β_g + q_g/L_g) with the weights scaled by 1/L_g
-                for (int a = 0; a < size; a++)
-                {
-                    old[a] = beta[start + a];
-                    beta[start + a] = old[a] + step * q[start + a];
-                }
-                form.BlockProximal(new SpanVector<T>(beta), start, end, step * problem.L1[start], step * problem.L2[start]);
-                // q = c − Gβ changes by −G[:, g]·(β_g⁺ − β_g) (G symmetric: row j is column j)
-                for (int a = 0; a < size; a++)
-                {
-                    T change = old[a] - beta[start + a];
-                    if (change == T.Zero)
-                        continue;
-                    VectorKernels.AddScaled(q, change, g.Slice((start + a) * p, p));
-                    moved = true;
-                }
-            }
-            return moved;
+            return GroupCoordinateDescent.Sweep(problem, workspace, blockSteps, old,
+                new GramState<T>(arrays.Gram.AsSpan(0, p * p), arrays.NegativeGradient.AsSpan(0, p), p));
         }
 
         public (double Gap, double Objective) Check() => gram.Check();
+    }
+
+    /// <summary>q = c − Gβ kept by the Gram form: a move changes it by −G[:, j]·(βⱼ⁺ − βⱼ) (G symmetric: row j is column j).</summary>
+    private readonly ref struct GramState<T>(ReadOnlySpan<T> gram, Span<T> q, int p) : IBlockState<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly ReadOnlySpan<T> _gram = gram;
+        private readonly Span<T> _q = q;
+
+        public T NegativeGradient(int j) => _q[j];
+
+        public void Move(int j, T change) => VectorKernels.AddScaled(_q, change, _gram.Slice(j * p, p));
     }
 }

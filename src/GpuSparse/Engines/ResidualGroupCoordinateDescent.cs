@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using GpuSparse.Kernels.Penalties;
-using GpuSparse.Kernels.Steps;
 using GpuSparse.Preparation;
 
 namespace GpuSparse.Engines;
@@ -48,56 +47,26 @@ internal static class ResidualGroupCoordinateDescent
         public bool Sweep()
         {
             int n = problem.Design.Samples, p = problem.Design.Features;
-            var form = default(GroupElasticNet<T>);
-            ReadOnlySpan<T> columns = arrays.Columns.AsSpan(0, n * p);
-            var r = arrays.Residual.AsSpan(0, n);
-            var beta = workspace.Beta.AsSpan(0, p);
-            T invN = T.One / T.CreateTruncating(n);
-            bool moved = false;
-            for (int start = 0, end; start < p; start = end)
-            {
-                end = form.BlockEnd(problem, start);
-                if (end - start == 1)
-                {
-                    // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), qⱼ = xⱼᵀr/n, as ResidualCoordinateDescent.Sweep updates a coordinate
-                    T inverse = workspace.InverseDiagonal[start];
-                    if (inverse == T.Zero)
-                        continue;
-                    var column = columns.Slice(start * n, n);
-                    T previous = beta[start];
-                    T next = CoordinateStep.Update<T, GroupElasticNet<T>>(previous, TensorPrimitives.Dot(column, r) * invN, inverse,
-                        workspace.L1Step[start], workspace.L2Step[start]);
-                    if (next == previous)
-                        continue;
-                    beta[start] = next;
-                    TensorPrimitives.MultiplyAdd(column, previous - next, r, r);
-                    moved = true;
-                    continue;
-                }
-                T step = blockSteps[start];
-                if (step == T.Zero)
-                    continue;
-                int size = end - start;
-                // β_g⁺ = prox_g(β_g + X_gᵀr/(n·L_g)) with the weights scaled by 1/L_g
-                for (int a = 0; a < size; a++)
-                {
-                    old[a] = beta[start + a];
-                    beta[start + a] = old[a] + step * TensorPrimitives.Dot(columns.Slice((start + a) * n, n), r) * invN;
-                }
-                form.BlockProximal(new SpanVector<T>(beta), start, end, step * problem.L1[start], step * problem.L2[start]);
-                // r = y_c − X_wβ changes by −X_g·(β_g⁺ − β_g)
-                for (int a = 0; a < size; a++)
-                {
-                    T change = old[a] - beta[start + a];
-                    if (change == T.Zero)
-                        continue;
-                    TensorPrimitives.MultiplyAdd(columns.Slice((start + a) * n, n), change, r, r);
-                    moved = true;
-                }
-            }
-            return moved;
+            return GroupCoordinateDescent.Sweep(problem, workspace, blockSteps, old,
+                new ResidualState<T>(arrays.Columns.AsSpan(0, n * p), arrays.Residual.AsSpan(0, n), n));
         }
 
         public (double Gap, double Objective) Check() => residual.Check();
+    }
+
+    /// <summary>
+    /// r = y_c − X_wβ kept by the residual form: <c>qⱼ = xⱼᵀr/n</c> is read when j is visited, and a move changes r
+    /// by −xⱼ·(βⱼ⁺ − βⱼ), as <see cref="ResidualCoordinateDescent"/> updates a coordinate.
+    /// </summary>
+    private readonly ref struct ResidualState<T>(ReadOnlySpan<T> columns, Span<T> r, int n) : GroupCoordinateDescent.IBlockState<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly ReadOnlySpan<T> _columns = columns;
+        private readonly Span<T> _r = r;
+        private readonly T _invN = T.One / T.CreateTruncating(n);
+
+        public T NegativeGradient(int j) => TensorPrimitives.Dot(_columns.Slice(j * n, n), _r) * _invN;
+
+        public void Move(int j, T change) => TensorPrimitives.MultiplyAdd(_columns.Slice(j * n, n), change, _r, _r);
     }
 }

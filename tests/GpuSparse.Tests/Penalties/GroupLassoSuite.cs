@@ -74,13 +74,7 @@ public abstract partial class GroupLassoSuite : BackendBinding
         var problem = GroupProblems.Lasso[index];
         double[] root = [.. problem.Groups.Distinct().Order().Select(label => Math.Sqrt(problem.Groups.Count(g => g == label)))];
         var weighted = problem.Settings with { GroupWeights = root };
-        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, problem.Features, [problem.Y, problem.Y], [problem.Settings, weighted]);
-        var results = Backend.Solve(batch, new SolverOptions { Tolerance = 1e-10 });
-        Assert.Equal(ProblemStatus.Converged, results[0].Status);
-        Assert.Equal(results[0].Iterations, results[1].Iterations);
-        Assert.Equal(results[0].DualityGap, results[1].DualityGap);
-        Assert.Equal(results[0].Intercept, results[1].Intercept);
-        Assert.Equal(results[0].Coefficients, results[1].Coefficients);
+        SolvesTheSameBits(problem, problem.Settings, weighted);
     }
 
     // λ_max = max_g ‖X_gᵀy_c‖/(n·w_g·r) with the weights given: everything is zero just above it, not just below.
@@ -95,13 +89,7 @@ public abstract partial class GroupLassoSuite : BackendBinding
         double lambdaMax = IndependentGroupLasso.LambdaMax(problem.X, problem.Y, n, p, problem.Groups, problem.L1Ratio, weights);
         double defaultMax = IndependentGroupLasso.LambdaMax(problem.X, problem.Y, n, p, problem.Groups, problem.L1Ratio);
         Assert.NotEqual(defaultMax, lambdaMax, 3);
-        var above = problem.Settings with { Lambda = lambdaMax * (1 + 1e-9), GroupWeights = weights };
-        var below = problem.Settings with { Lambda = lambdaMax * 0.99, GroupWeights = weights };
-        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, p, [problem.Y, problem.Y], [above, below]);
-        var results = Backend.Solve(batch, new SolverOptions { Tolerance = 1e-10 });
-        Assert.All(results.Problems, r => Assert.Equal(ProblemStatus.Converged, r.Status));
-        Assert.All(results[0].Coefficients, b => Assert.Equal(0.0, b));
-        Assert.Contains(results[1].Coefficients, b => b != 0);
+        IsZeroFrom(problem, lambdaMax, problem.Settings with { GroupWeights = weights });
     }
 
     [SkippableFact]
@@ -177,9 +165,14 @@ public abstract partial class GroupLassoSuite : BackendBinding
         int p = problem.Features;
         var lasso = ProblemSettings.ElasticNet(problem.Lambda, problem.L1Ratio);
         var singletons = lasso with { Groups = [.. Enumerable.Range(0, p).Select(j => 7 * j)] };
-        var options = new SolverOptions { Tolerance = 1e-10 };
-        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, p, [problem.Y, problem.Y], [lasso, singletons]);
-        var results = Backend.Solve(batch, options);
+        SolvesTheSameBits(problem, lasso, singletons);
+    }
+
+    // The two settings on one batch: the same iterations, gap, intercept and coefficients to the bit.
+    private void SolvesTheSameBits(GroupProblem problem, ProblemSettings first, ProblemSettings second)
+    {
+        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, problem.Features, [problem.Y, problem.Y], [first, second]);
+        var results = Backend.Solve(batch, new SolverOptions { Tolerance = 1e-10 });
         Assert.Equal(ProblemStatus.Converged, results[0].Status);
         Assert.Equal(results[0].Iterations, results[1].Iterations);
         Assert.Equal(results[0].DualityGap, results[1].DualityGap);
@@ -195,10 +188,15 @@ public abstract partial class GroupLassoSuite : BackendBinding
     {
         var problem = GroupProblems.Lasso[index];
         int n = problem.Samples, p = problem.Features;
-        double lambdaMax = IndependentGroupLasso.LambdaMax(problem.X, problem.Y, n, p, problem.Groups, problem.L1Ratio);
-        var above = problem.Settings with { Lambda = lambdaMax * (1 + 1e-9) };
-        var below = problem.Settings with { Lambda = lambdaMax * 0.99 };
-        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, p, [problem.Y, problem.Y], [above, below]);
+        IsZeroFrom(problem, IndependentGroupLasso.LambdaMax(problem.X, problem.Y, n, p, problem.Groups, problem.L1Ratio), problem.Settings);
+    }
+
+    // Every coefficient is zero at λ_max·(1 + 1e-9), some are not at 0.99·λ_max.
+    private void IsZeroFrom(GroupProblem problem, double lambdaMax, ProblemSettings settings)
+    {
+        var above = settings with { Lambda = lambdaMax * (1 + 1e-9) };
+        var below = settings with { Lambda = lambdaMax * 0.99 };
+        var batch = ProblemBatch<double>.WithSharedDesign(problem.X, problem.Features, [problem.Y, problem.Y], [above, below]);
         var results = Backend.Solve(batch, new SolverOptions { Tolerance = 1e-10 });
         Assert.All(results.Problems, r => Assert.Equal(ProblemStatus.Converged, r.Status));
         Assert.All(results[0].Coefficients, b => Assert.Equal(0.0, b));
