@@ -27,7 +27,7 @@ internal static class GroupPolish
     private const int MaxSteps = 4;
 
     /// <summary>The largest active set polished: its m × m Newton matrix is formed in n·m²/2 and factored in m³/6.</summary>
-    internal const int MaxActive = 2048;
+    private const int MaxActive = 2048;
 
     /// <summary>Whether <paramref name="problem"/> has a block of two or more coordinates (a group penalty proper).</summary>
     public static bool Applies<T>(PreparedProblem<T> problem) where T : unmanaged, IFloatingPointIeee754<T>
@@ -71,7 +71,7 @@ internal static class GroupPolish
     /// The norm of the smallest subgradient of the objective at β, from v = X_wᵀ(y_c − X_wβ): on a block with
     /// β_B ≠ 0 the gradient <c>−v_B/n + l1_B·β_B/‖β_B‖ + l2_B·β_B</c>, on a zero block <c>max(‖v_B‖/n − l1_B, 0)</c>.
     /// </summary>
-    internal static double KktResidual<TBeta>(PreparedProblem<TBeta> problem, SpanValues<TBeta> beta, ReadOnlySpan<double> correlation, int n)
+    private static double KktResidual<TBeta>(PreparedProblem<TBeta> problem, SpanValues<TBeta> beta, ReadOnlySpan<double> correlation, int n)
         where TBeta : unmanaged, IFloatingPointIeee754<TBeta>
     {
         var penalty = default(GroupElasticNet<TBeta>);
