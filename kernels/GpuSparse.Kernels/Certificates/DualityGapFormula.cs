@@ -4,7 +4,8 @@ namespace GpuSparse.Kernels.Certificates;
 
 /// <summary>
 /// The duality gap of one problem from its residual's summaries, in float64, for any penalty: the one source of
-/// the certificate of the host engines (spans) and of the device kernels (views; one thread evaluates it).
+/// the certificate of the host engines (spans) and of the device kernels (views, on one thread; the on-chip kernels
+/// sum its per-block terms over a warp's lanes, <c>OnChip.WarpGapTerms</c>, and finish with <see cref="Finish"/>).
 /// </summary>
 /// <remarks>
 /// n-scaled quantities: R = y_c − X_wβ, v = X_wᵀR, <c>P = ½‖R‖² + n·Σ_B(l1_B‖β_B‖ + ½·l2_B‖β_B‖²)</c>. The dual point

@@ -112,14 +112,18 @@ public sealed class IlgpuCpuRegisterAgreementTests(RegisterBackendsFixture backe
     }
 
     /// <summary>
-    /// Warps of 32: the 50 × 200 elastic nets (X in registers: 7 × 7 values a thread, 8 warps) and p up to 224.
-    /// Each emulated thread is an OS thread waiting at every shuffle and barrier, so problems are few (about a minute
-    /// per 50 × 200 problem on 2 cores).
+    /// Warps of 32: the 50 × 200 elastic nets (X in registers: 7 × 7 values a thread, 8 warps), p up to 224,
+    /// and p below the warp or just past a multiple of it with n odd (lanes whose 7 slots are all padding, which the
+    /// warp-wide gap sums must add as nothing). Each emulated thread is an OS thread waiting at every shuffle and
+    /// barrier, so problems are few (about a minute per 50 × 200 problem on 2 cores).
     /// </summary>
     [Theory]
     [InlineData(50, 200, true)]
     [InlineData(6, 224, false)]
     [InlineData(9, 65, true)]
+    [InlineData(13, 20, false)]
+    [InlineData(7, 33, true)]
+    [InlineData(15, 97, false)]
     public void WarpsOf32_WideProblems_Agree(int n, int p, bool float32)
     {
         var settings = TestProblems.Mixed(n * p > 5000 ? 1 : 2, p, seed: n + p);
