@@ -188,6 +188,8 @@ internal static class CostModelReport
         var built = estimates.Where(e => e.Design is not ThreadPerProblemFista && e.Design.Implementations(shape).Count > 0)
             .MinBy(e => e.Binding.Seconds);
         var today = estimates.Single(e => e.Design is ThreadPerProblemFista);
+        if (built is not null)
+            text.AppendLine(LatencySplit(built, shape)).AppendLine();
         if (target.Scenario == Scenario.HostToHost)
         {
             double linkBytes = target.Problems * (best.Design.HostIn(shape) + best.Design.HostOut(shape));
@@ -240,6 +242,17 @@ internal static class CostModelReport
                 + launches * design.Solve(shape).HbmBytes) / H200.HbmBytesPerSecond
             : seconds["HBM"];
         return new Estimate(design, iterations, launches, seconds, hbmLower);
+    }
+
+    /// <summary>Where a design's dependent latency per problem goes: its iterations, its gap checks and its launches (as <see cref="KernelDesign.Total"/> counts them).</summary>
+    private static string LatencySplit(Estimate e, Shape shape)
+    {
+        double checks = Math.Ceiling(e.Iterations / CheckInterval) + 1;
+        double iteration = e.Design.Iteration(shape).ChainCycles, check = e.Design.Check(shape).ChainCycles;
+        double total = e.Design.Total(shape, e.Iterations, e.Launches, CheckInterval).ChainCycles;
+        return $"Dependent latency of {e.Design.Name}, per problem: {total:N0} cycles; iterations {e.Iterations * iteration / total:P0} " +
+            $"({iteration:N0} cycles each), gap checks {checks * check / total:P0} ({checks:0} checks of {check:N0} cycles), " +
+            $"launches {(total - e.Iterations * iteration - checks * check) / total:P0}.";
     }
 
     /// <summary>The warm resident-session call of K = 1,000 problems of 16 × 8 on one shared design (the benchmark's); returns its verdict.</summary>

@@ -154,9 +154,9 @@ internal sealed class WarpGram : KernelDesign
             + 2 * Latency.WarpReduction + Latency.GapCombination);
 
     // One warp per problem: resident warps per SM, limited by its shared memory and 64 warp slots (registers:
-    // 75 per lane, the PTX check's figure for gram-cd).
+    // ~56 per lane, the PTX check's figure for gram-cd).
     public override double ProblemsPerSm(Shape s) =>
-        Occupancy.Of(H200.WarpSize, registers: 75, sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
+        Occupancy.Of(H200.WarpSize, registers: 56, sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
 }
 
 /// <summary>How a block-per-problem kernel holds X and iterates.</summary>

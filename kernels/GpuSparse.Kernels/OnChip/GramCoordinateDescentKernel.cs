@@ -283,8 +283,8 @@ public static class GramCoordinateDescentKernel
             ResidualFromDesign<T, TPrecision>(problem, certificate, k, beta, residualCorrelation, lane, lanes);
         Group.Barrier();
         var weights = problem.Weights<TPrecision>(k);
-        // the certificate's v: n·v in per-n units when trusted (q), X_wᵀR from X otherwise
-        var dualCorrelation = trusted ? gradientDouble : residualCorrelation;
+        // the certificate's v is q in per-n units when trusted, X_wᵀR from X otherwise (chosen per value: a choice
+        // between the two views would make ILGPU address all shared memory generically)
         double scaleN = trusted ? 1 : n;
         double betaDotC = 0, betaDotQ = 0;
         var terms = WarpGapTerms.Empty;
@@ -297,11 +297,11 @@ public static class GramCoordinateDescentKernel
                 betaDotC += b * correlation[j];
                 betaDotQ += b * gradientDouble[j];
             }
-            terms = terms.AddPrimal<TPenalty>(b, weights.L1Weight(j), weights.L2Weight(j), dualCorrelation[j], scaleN);
+            terms = terms.AddPrimal<TPenalty>(b, weights.L1Weight(j), weights.L2Weight(j), trusted ? gradientDouble[j] : residualCorrelation[j], scaleN);
         }
         terms = terms.ReducePrimal(lanes);
         for (int j = lane; j < p; j += lanes)
-            terms = terms.AddConjugate<TPenalty>(weights.L1Weight(j), weights.L2Weight(j), dualCorrelation[j], scaleN);
+            terms = terms.AddConjugate<TPenalty>(weights.L1Weight(j), weights.L2Weight(j), trusted ? gradientDouble[j] : residualCorrelation[j], scaleN);
         double residualNorm2 = 0, residualDotY = 0;
         if (trusted)
         {
