@@ -36,7 +36,7 @@ public sealed class RegisterBackendsFixture : IDisposable
 /// terms differs from the reference's by at most 2γₘ·Σ|terms| (γₘ ≈ m·2⁻⁵³), and on these well-conditioned problems
 /// the iterations do not amplify that beyond a few orders of magnitude (measured worst, with the checks' gap terms
 /// summed over the lanes too: 3.6e-14 in float64, 3.2e-5 in float32, at n = 8, p = 27; on warps of 32, 1.1e-15 in
-/// float64 and 1.8e-7 in float32). At a tolerance, a problem may stop at a
+/// float64 and 2.0e-7 in float32). At a tolerance, a problem may stop at a
 /// neighbouring check only if its gap there lay within <see cref="IlgpuCudaAgreementTests.GapRounding"/>·max(|f|, tol)
 /// of the tolerance (<see cref="Agreement.Check"/>). The bound that holds for any problem is the certificate: every
 /// returned solution's duality gap, recomputed on the host from the user's data by <see cref="Oracle"/>, is within
