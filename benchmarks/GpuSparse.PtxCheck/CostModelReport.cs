@@ -113,7 +113,7 @@ internal static class CostModelReport
         text.AppendLine($"| PCIe 5.0 ×16 | {H200.HostLinkBytesPerSecond / 1e9:0} GB/s each way, page-locked buffers |");
         text.AppendLine($"| host staging copy (caller's arrays ↔ page-locked buffers) | {HostCosts.StagingBytesPerSecond / 1e9:0} GB/s (a few cores); none when the caller's memory is page-locked in place |");
         text.AppendLine($"| host staging on `main` before this work (issue 16, measured) | {HostCosts.TodayScatterProblemsPerSecond:N0} problems/s of 64 × 32 (the element-wise scatter and a power iteration per problem for the step, benchmarks/RESULTS.md): K = 1,000,000 would take {1e6 / HostCosts.TodayScatterProblemsPerSecond:0} s; the bulk copies modelled here replace it |");
-        text.AppendLine($"| dependent latency (cycles) | FMA {Latency.Fma64} (f64) / {Latency.Fma32} (f32), shuffle or shared load {Latency.Exchange}, barrier {Latency.Barrier}, coordinate update {Latency.CoordinateUpdate}, FISTA bookkeeping {Latency.FistaStep}, warp reduction {Latency.WarpReduction}, block reduction {Latency.BlockReduction} |");
+        text.AppendLine($"| dependent latency (cycles) | FMA {Latency.Fma64} (f64) / {Latency.Fma32} (f32), shuffle or shared load {Latency.Exchange}, barrier {Latency.Barrier}, coordinate update {Latency.CoordinateUpdate}, FISTA bookkeeping {Latency.FistaStep}, warp reduction {Latency.WarpReduction}, block reduction {Latency.BlockReduction}, a coordinate's gap terms {Latency.GapTerm} a pass, the gap's sums over a warp and its formula {Latency.GapCombination} |");
         text.AppendLine($"| latency resource | a problem's dependent cycles overlap only with other problems': time = Σ cycles / ({H200.Multiprocessors} SMs × problems resident per SM × clock) |");
         text.AppendLine($"| gap checks | every {CheckInterval} iterations and at iteration 0 |");
         text.AppendLine("| overlap | host → host: chunks pipelined on streams, so upload, solve and download overlap and the slowest stage binds |");
@@ -188,6 +188,8 @@ internal static class CostModelReport
         var built = estimates.Where(e => e.Design is not ThreadPerProblemFista && e.Design.Implementations(shape).Count > 0)
             .MinBy(e => e.Binding.Seconds);
         var today = estimates.Single(e => e.Design is ThreadPerProblemFista);
+        if (built is not null)
+            text.AppendLine(LatencySplit(built, shape)).AppendLine();
         if (target.Scenario == Scenario.HostToHost)
         {
             double linkBytes = target.Problems * (best.Design.HostIn(shape) + best.Design.HostOut(shape));
@@ -240,6 +242,17 @@ internal static class CostModelReport
                 + launches * design.Solve(shape).HbmBytes) / H200.HbmBytesPerSecond
             : seconds["HBM"];
         return new Estimate(design, iterations, launches, seconds, hbmLower);
+    }
+
+    /// <summary>Where a design's dependent latency per problem goes: its iterations, its gap checks and its launches (as <see cref="KernelDesign.Total"/> counts them).</summary>
+    private static string LatencySplit(Estimate e, Shape shape)
+    {
+        double checks = Math.Ceiling(e.Iterations / CheckInterval) + 1;
+        double iteration = e.Design.Iteration(shape).ChainCycles, check = e.Design.Check(shape).ChainCycles;
+        double total = e.Design.Total(shape, e.Iterations, e.Launches, CheckInterval).ChainCycles;
+        return $"Dependent latency of {e.Design.Name}, per problem: {total:N0} cycles; iterations {e.Iterations * iteration / total:P0} " +
+            $"({iteration:N0} cycles each), gap checks {checks * check / total:P0} ({checks:0} checks of {check:N0} cycles), " +
+            $"launches {(total - e.Iterations * iteration - checks * check) / total:P0}.";
     }
 
     /// <summary>The warm resident-session call of K = 1,000 problems of 16 × 8 on one shared design (the benchmark's); returns its verdict.</summary>

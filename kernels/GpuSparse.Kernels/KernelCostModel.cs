@@ -65,8 +65,9 @@ public static class KernelCostModel
                 // the best iterate stays in shared memory until the launch ends
                 HbmBytesPerCheck: 0,
                 // R = y − Xβ and v = XᵀR in float64 on the padded tile (4·49 + 7·5 + 7 + 4·7 a thread), v summed over
-                // the warps by warp 0 (7W·32), the gap combination on one thread over the 7·32 slots (~10 each)
-                FlopsPerCheck: threads * (4 * tile + 7 * levels + 7 + 28) + 7 * warps * lanes + 10 * tile / 7 * lanes);
+                // the warps by warp 0 (7W·32), the gap's terms on warp 0's lanes over their 7 slots (~10 each) and its
+                // three sums over the lanes (3·5 adds a lane)
+                FlopsPerCheck: threads * (4 * tile + 7 * levels + 7 + 28) + 7 * warps * lanes + 10 * tile / 7 * lanes + 3 * levels * lanes);
         }
         if (name.StartsWith("fista-iteration", StringComparison.Ordinal))
             // r = y − Xz: X (np), z reloaded per row (np), y and r (2n); c = Xᵀr: X again (np), c read-modify-write
@@ -88,7 +89,8 @@ public static class KernelCostModel
             // read and written; G (np(p + 1) flops: its upper half) and c, ‖y‖² (2np + 2n).
             // per sweep, on-chip only: per coordinate the prox (~8 flops) and q += Δ·Gⱼ (2p flops; every coordinate
             // moves in the worst case), row j of G read from shared memory (8p bytes) and q read-modify-written (2p·s).
-            // per Gram-form check: q = c − Gβ (2p² flops, 8p² shared bytes), βᵀc, βᵀq and the combination (~24p);
+            // per Gram-form check: q = c − Gβ (2p² flops, 8p² shared bytes), βᵀc, βᵀq and the gap's terms (~24p), their
+            // four sums over the warp's lanes (4·5 adds a lane);
             // the best iterate written when the gap improves (p·s). Checks below the trusted tolerance add 4np flops and
             // read X twice (2np·s), y and R (n·s + 16n).
             return new KernelCost(elementBytes,
@@ -98,7 +100,7 @@ public static class KernelCostModel
                 FlopsPerIteration: p * (2 * p + 8),
                 SharedBytesPerIteration: p * (8 * p + 2 * p * s + 4 * s),
                 HbmBytesPerCheck: s * p,
-                FlopsPerCheck: 2 * p * p + 24 * p);
+                FlopsPerCheck: 2 * p * p + 24 * p + 4 * Math.Log2(KernelCatalog.CudaWarpSize) * KernelCatalog.CudaWarpSize);
         if (name == "compaction")
             return new KernelCost(elementBytes, 0, 0, 0, 0, 0, HbmBytesPerCheck: 12, FlopsPerCheck: 0);
         throw new ArgumentException($"no cost formula for kernel '{name}'", nameof(entry));

@@ -29,6 +29,20 @@ internal static class Latency
 
     /// <summary>A reduction over a block: a warp reduction, partials through shared memory, a second one, two barriers.</summary>
     public const double BlockReduction = 2 * WarpReduction + 2 * Barrier + Exchange;
+
+    /// <summary>
+    /// The duality gap's terms of one coordinate, summed on its lane (<c>WarpGapTerms</c>): a dependent float64 add
+    /// behind the loads of βⱼ, l1ⱼ, l2ⱼ and vⱼ and the term's products (~2 FMA latencies), in each of the two passes
+    /// (the penalty and the scaling, then the conjugate).
+    /// </summary>
+    public const double GapTerm = 2 * Fma64;
+
+    /// <summary>
+    /// The gap's sums over a warp (<c>WarpGapTerms</c>): the penalty sum and the scaling in one butterfly (their
+    /// shuffles independent), the conjugate sum in a second, then the final formula on every lane (~8 dependent
+    /// float64 operations with a division).
+    /// </summary>
+    public const double GapCombination = 2 * WarpReduction + 8 * Fma64;
 }
 
 /// <summary>
@@ -44,8 +58,8 @@ internal sealed class ThreadPerProblemFista : KernelDesign
 
     // The unconstrained elastic net (Lasso and the elastic-net targets) in the shape's precision, and the compaction.
     protected override bool Implements(KernelEntry entry, Shape shape) =>
-        entry.Shape == KernelCatalog.AnyShape && !entry.Name.Contains("non-negative", StringComparison.Ordinal)
-        && (entry.Name == "compaction" || entry.Name.Contains($"float{8 * shape.ScalarBytes}", StringComparison.Ordinal));
+        entry.Shape == KernelCatalog.AnyShape && (entry.Name == "compaction"
+            || entry.Name == $"fista-iteration float{8 * shape.ScalarBytes} elastic-net" || entry.Name == $"gap float{8 * shape.ScalarBytes} elastic-net");
 
     // In: X_w, y_c, L1 and L2 per coordinate, t and t/n; certificate: gap tolerance and null objective (float64).
     public override double HostIn(Shape s) => (s.N * s.P + s.N + 2 * s.P + 2) * s.S + 16;
@@ -132,10 +146,12 @@ internal sealed class WarpGram : KernelDesign
 
     protected override Work ModelCheck(Shape s) =>
         // Gram-form gap in float64: q = c − Gβ (2p² flops: p broadcasts of βⱼ and p row loads of G), ‖R‖² from
-        // ‖y‖², βᵀc and βᵀq, v = n·q; four warp reductions (βᵀc, βᵀq, penalty/conjugate, the dual scale)
+        // ‖y‖², βᵀc and βᵀq, v = n·q; chain: the lane's ⌈p/32⌉ rows of q (p dependent FMAs each), a barrier, the
+        // lane's coordinates through the gap's two passes, the butterflies of βᵀc and βᵀq, then the gap's combination
         Work.Flops(2 * s.P * s.P + 24 * s.P, 8)
         + Work.Shared((s.P * (1 + VectorWavefronts(s, GramElement(s))) + 4 * 5) * Wavefront)
-        + Work.Chain(s.P * Latency.Fma64 + 4 * Latency.WarpReduction);
+        + Work.Chain(Up(s.P / 32) * (s.P * Latency.Fma64 + 2 * Latency.GapTerm) + Latency.Barrier
+            + 2 * Latency.WarpReduction + Latency.GapCombination);
 
     // One warp per problem: resident warps per SM, limited by its shared memory and 64 warp slots (registers:
     // ~56 per lane, the PTX check's figure for gram-cd).
@@ -195,7 +211,7 @@ internal sealed class BlockResidual : KernelDesign
     {
         BlockVariant.FistaSharedDesign => !entry.Name.Contains("non-negative", StringComparison.Ordinal)
             && (entry.Name == "compaction" || entry.Name == $"block-fista-iteration float{8 * shape.ScalarBytes} elastic-net"
-                || entry.Name == $"gap float{8 * shape.ScalarBytes}"),
+                || entry.Name == $"gap float{8 * shape.ScalarBytes} elastic-net"),
         BlockVariant.FistaRegisterDesign => entry.Name == $"register-fista float{8 * shape.ScalarBytes} elastic-net",
         _ => false,
     };
@@ -273,10 +289,10 @@ internal sealed class BlockResidual : KernelDesign
         Work.Flops(4 * s.N * s.P + 4 * s.N + 15 * s.P, 8) + Work.Shared(2 * Pass(s))
         + Work.Chain(DesignInRegisters
             // the register kernel: the two passes (7 FMAs each, the row sums over the lanes), three barriers, v summed
-            // over the warps, then DeviceGap's two loops on one thread over the 7·32 slots, each step a dependent
-            // float64 add behind shared-memory loads (~2 FMA latencies)
+            // over the warps by warp 0 and stored with β in its lanes' slots, the gap's two passes over a lane's 7
+            // slots, the butterflies and the final formula (WarpGapTerms), the verdict read back from shared memory
             ? 2 * 7 * Latency.Fma64 + Latency.WarpReduction + 3 * Latency.Barrier + RegisterFistaKernel.Warps(s.Samples) * Latency.Fma64
-              + 2 * 7 * H200.WarpSize * 2 * Latency.Fma64
+              + Latency.Exchange + 2 * RegisterFistaKernel.ColumnsPerThread * Latency.GapTerm + Latency.GapCombination + Latency.Exchange
             : 3 * Latency.BlockReduction + 2 * s.N * s.P / BlockThreads(s) * Latency.Fma64);
 
     public override double ProblemsPerSm(Shape s) =>

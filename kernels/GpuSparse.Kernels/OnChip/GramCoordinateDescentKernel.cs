@@ -19,7 +19,8 @@ namespace GpuSparse.Kernels.OnChip;
 /// The iteration, the check schedule, the fixed-point rule and the stopping rule are those of the host engine
 /// (<c>GpuSparse.Backends.GramCoordinateDescent</c>): sweeps in the working precision on q, q recomputed in
 /// float64 from G and β at every check; below <see cref="GramWindow.TrustedTolerance"/> the check forms the
-/// residual from X instead (the host's <c>DualityGap</c>, same operation order). A launch covers the sweeps from
+/// residual from X instead (the host's <c>DualityGap</c>: R and v in its operation order, their sums and the gap's
+/// terms over the lanes). A launch covers the sweeps from
 /// <see cref="GramWindow.StartIteration"/> to <see cref="GramWindow.EndIteration"/>; a problem resumed by the next
 /// launch forms G again and recomputes q as its last check did, so results do not depend on the windows.
 /// Shared memory: <see cref="SharedDoubles"/> doubles per group; G is symmetric, so only its upper half is kept
@@ -263,7 +264,9 @@ public static class GramCoordinateDescentKernel
 
     /// <summary>
     /// The gap check of the host engine: q recomputed in float64, then (gap, objective) from the Gram form when
-    /// trusted, otherwise from the residual formed from X. Every lane returns the same values.
+    /// trusted, otherwise from the residual formed from X; the sums over coordinates (βᵀc, βᵀq, the gap's terms:
+    /// <see cref="WarpGapTerms"/>) and over rows (‖R‖², R·y_c) run over the lanes, then a butterfly, where the host
+    /// sums in index order. Every lane returns the same values.
     /// </summary>
     private static (double Gap, double Objective) Check<T, TPrecision, TPenalty>(ProblemViews<T> problem, CertificateViews certificate,
         int k, ArrayView<double> gram, ArrayView<double> correlation, ArrayView<double> gradientDouble,
@@ -279,44 +282,49 @@ public static class GramCoordinateDescentKernel
         if (!trusted)
             ResidualFromDesign<T, TPrecision>(problem, certificate, k, beta, residualCorrelation, lane, lanes);
         Group.Barrier();
-        double gap = 0, objective = 0;
-        if (lane == 0)
+        var weights = problem.Weights<TPrecision>(k);
+        // the certificate's v is q in per-n units when trusted, X_wᵀR from X otherwise (chosen per value: a choice
+        // between the two views would make ILGPU address all shared memory generically)
+        double scaleN = trusted ? 1 : n;
+        double betaDotC = 0, betaDotQ = 0;
+        var terms = WarpGapTerms.Empty;
+        for (int j = lane; j < p; j += lanes)
         {
+            double b = wide.ToDouble(beta[j]);
+            // βᵀc and βᵀq over the lane's coordinates (the Gram form's ‖R‖², below)
             if (trusted)
             {
-                // ‖R‖²/n = ‖y_c‖²/n − βᵀc − βᵀq and R·y_c/n = ‖y_c‖²/n − βᵀc, in per-n units
-                double betaDotC = 0, betaDotQ = 0;
-                for (int j = 0; j < p; j++)
-                {
-                    double b = wide.ToDouble(beta[j]);
-                    betaDotC += b * correlation[j];
-                    betaDotQ += b * gradientDouble[j];
-                }
-                double residualNorm2 = NanPreserving.Max(responseNorm2OverN - betaDotC - betaDotQ, 0);
-                double residualDotY = responseNorm2OverN - betaDotC;
-                (gap, objective) = DualityGapFormula.Combine(default(TPenalty), problem.Weights<TPrecision>(k),
-                    new DeviceValues<T, TPrecision>(beta, 0), new DeviceValues<double, DoublePrecision>(gradientDouble, 0), p,
-                    residualNorm2, residualDotY, 1);
+                betaDotC += b * correlation[j];
+                betaDotQ += b * gradientDouble[j];
             }
-            else
-            {
-                // ‖R‖², R·y_c in ascending i, as the host's DualityGap sums them
-                int s0 = problem.Sample(k, 0);
-                double residualNorm2 = 0, residualDotY = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    double r = certificate.Residual[s0 + i];
-                    residualNorm2 += r * r;
-                    residualDotY += r * wide.ToDouble(problem.Response[s0 + i]);
-                }
-                (gap, objective) = DualityGapFormula.Combine(default(TPenalty), problem.Weights<TPrecision>(k),
-                    new DeviceValues<T, TPrecision>(beta, 0), new DeviceValues<double, DoublePrecision>(residualCorrelation, 0), p,
-                    residualNorm2, residualDotY, n);
-            }
+            terms = terms.AddPrimal<TPenalty>(b, weights.L1Weight(j), weights.L2Weight(j), trusted ? gradientDouble[j] : residualCorrelation[j], scaleN);
         }
-        gap = Warp.Shuffle(gap, 0);
-        objective = Warp.Shuffle(objective, 0);
-        return (gap, objective);
+        terms = terms.ReducePrimal(lanes);
+        for (int j = lane; j < p; j += lanes)
+            terms = terms.AddConjugate<TPenalty>(weights.L1Weight(j), weights.L2Weight(j), trusted ? gradientDouble[j] : residualCorrelation[j], scaleN);
+        double residualNorm2 = 0, residualDotY = 0;
+        if (trusted)
+        {
+            // ‖R‖²/n = ‖y_c‖²/n − βᵀc − βᵀq and R·y_c/n = ‖y_c‖²/n − βᵀc, in per-n units, the dot products over the lanes
+            betaDotC = WarpGapTerms.WarpSum(betaDotC, lanes);
+            betaDotQ = WarpGapTerms.WarpSum(betaDotQ, lanes);
+            residualNorm2 = NanPreserving.Max(responseNorm2OverN - betaDotC - betaDotQ, 0);
+            residualDotY = responseNorm2OverN - betaDotC;
+        }
+        else
+        {
+            // ‖R‖², R·y_c over the lane's rows i ≡ l, then over the lanes
+            int s0 = problem.Sample(k, 0);
+            for (int i = lane; i < n; i += lanes)
+            {
+                double r = certificate.Residual[s0 + i];
+                residualNorm2 += r * r;
+                residualDotY += r * wide.ToDouble(problem.Response[s0 + i]);
+            }
+            residualNorm2 = WarpGapTerms.WarpSum(residualNorm2, lanes);
+            residualDotY = WarpGapTerms.WarpSum(residualDotY, lanes);
+        }
+        return terms.Finish(lanes, residualNorm2, residualDotY, scaleN);
     }
 
     /// <summary>R = y_c − X_wβ into the certificate scratch (lane l the rows i ≡ l), then v = X_wᵀR (lane l the coordinates j ≡ l).</summary>

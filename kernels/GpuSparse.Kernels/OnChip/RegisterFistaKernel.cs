@@ -22,8 +22,9 @@ namespace GpuSparse.Kernels.OnChip;
 /// the warps' partials from shared memory in ascending warp order (double-buffered: one barrier a step), and the
 /// restart test is a butterfly reduction too. The step, restart rule and extrapolation are the reference's
 /// expressions, but the sums run in tree order, so iterates agree with the reference to rounding, not bits.
-/// Checks: R = y_c − X_wβ and v = X_wᵀR in float64 from the registers, then <see cref="DualityGapFormula"/> and
-/// <see cref="StoppingRule"/> on one thread, as <see cref="GapKernel"/> decides. A launch covers the iterations of
+/// Checks: R = y_c − X_wβ and v = X_wᵀR in float64 from the registers, then <see cref="DualityGapFormula"/>'s terms
+/// summed over warp 0's lanes (<see cref="WarpGapTerms"/>) and <see cref="StoppingRule"/> on every thread, as
+/// <see cref="GapKernel"/> decides but for the order of the gap's sums. A launch covers the iterations of
 /// <see cref="GramWindow"/> (its trusted tolerance unused); a problem still active at its end leaves β, z and the
 /// momentum in device memory for the next launch, which resumes it exactly. Shared memory: <see cref="SharedDoubles"/>.
 /// </remarks>
@@ -135,7 +136,7 @@ public static class RegisterFistaKernel
         if (iteration == 0)
         {
             var (gap, objective) = Check<T, TPrecision, TPenalty>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length),
-                beta, l1, l2, problem.BlockEnds, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples);
+                beta, l1, l2, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples);
             record = CheckRecord.First(gap, objective, certificate.NullObjective[k]);
             if (warp == 0)
                 beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
@@ -185,7 +186,7 @@ public static class RegisterFistaKernel
                 beta = next;
             }
             var (checkGap, checkObjective) = Check<T, TPrecision, TPenalty>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length),
-                beta, l1, l2, problem.BlockEnds, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples);
+                beta, l1, l2, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples);
             if (record.Record(checkGap, checkObjective) && warp == 0)
                 beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
         }
@@ -214,12 +215,13 @@ public static class RegisterFistaKernel
 
     /// <summary>
     /// (gap, objective) at β in float64: R = y_c − X_wβ and v = X_wᵀR from the registers, ‖R‖² and R·y_c, then
-    /// <see cref="DualityGapFormula"/> on one thread over the columns in slot order (entries past p are
-    /// zero and add nothing). Every thread returns the same values.
+    /// <see cref="DualityGapFormula"/>'s terms summed by warp 0 over its lanes (<see cref="WarpGapTerms"/>: lane l over
+    /// its 7 slots, whose entries past p are zero and add nothing) and broadcast through shared memory. Every thread
+    /// returns the same values.
     /// </summary>
     private static (double Gap, double Objective) Check<T, TPrecision, TPenalty>(RegisterTile<T> design, Register7<T> response,
-        Register7<T> beta, ArrayView<T> l1, ArrayView<T> l2, ArrayView<int> blockEnds, ArrayView<double> checkPartials,
-        ArrayView<double> correlation, ArrayView<T> certifiedBeta, ArrayView<double> rowSums, ArrayView<double> verdict, int n)
+        Register7<T> beta, ArrayView<T> l1, ArrayView<T> l2, ArrayView<double> checkPartials, ArrayView<double> correlation,
+        ArrayView<T> certifiedBeta, ArrayView<double> rowSums, ArrayView<double> verdict, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
         where TPenalty : struct, IPenalty<T>
@@ -241,23 +243,31 @@ public static class RegisterFistaKernel
         Group.Barrier();
         if (warp == 0)
         {
+            // v and β into the lane's own slots, read back one slot at a time by the loops below (few live registers:
+            // the tile of X stays in registers through the check)
             Register7<double>.SumOver(checkPartials, warps, span, columnSlot, 1).Store(correlation, columnSlot, 0, 1, Register7<T>.Length);
             beta.Store(certifiedBeta, columnSlot, 0, 1, Register7<T>.Length);
-        }
-        Group.Barrier();
-        if (warp == 0 && lane == 0)
-        {
+            var wide = default(TPrecision);
+            // the gap's terms over the lane's slots, then over the warp's lanes
+            var terms = WarpGapTerms.Empty;
+            for (int slot = columnSlot; slot < columnSlot + Register7<T>.Length; slot++)
+                terms = terms.AddPrimal<TPenalty>(wide.ToDouble(certifiedBeta[slot]), wide.ToDouble(l1[slot]), wide.ToDouble(l2[slot]), correlation[slot], n);
+            terms = terms.ReducePrimal(lanes);
+            for (int slot = columnSlot; slot < columnSlot + Register7<T>.Length; slot++)
+                terms = terms.AddConjugate<TPenalty>(wide.ToDouble(l1[slot]), wide.ToDouble(l2[slot]), correlation[slot], n);
+            // ‖R‖² and R·y_c over the warps in ascending order
             double residualNorm2 = 0, residualDotY = 0;
             for (int w = 0; w < warps; w++)
             {
                 residualNorm2 += rowSums[2 * w];
                 residualDotY += rowSums[2 * w + 1];
             }
-            var (gap, objective) = DualityGapFormula.Combine(default(TPenalty), new DeviceWeights<T, TPrecision>(l1, l2, 0, blockEnds, 0),
-                new DeviceValues<T, TPrecision>(certifiedBeta, 0), new DeviceValues<double, DoublePrecision>(correlation, 0), span,
-                residualNorm2, residualDotY, n);
-            verdict[0] = gap;
-            verdict[1] = objective;
+            var (gap, objective) = terms.Finish(lanes, residualNorm2, residualDotY, n);
+            if (lane == 0)
+            {
+                verdict[0] = gap;
+                verdict[1] = objective;
+            }
         }
         Group.Barrier();
         return (verdict[0], verdict[1]);
