@@ -25,8 +25,8 @@ public sealed class SolveCommandTests : IDisposable
         Assert.Equal(0, exit);
 
         var data = ReferenceCases.Load("diabetes");
-        // --backend defaults to auto: the library's Backend.Create(Auto) must give the same numbers.
-        using var backend = GpuSparse.Backends.Backend.Create(GpuSparse.Backends.BackendKind.Auto);
+        // --backend defaults to auto: the library's BackendRegistry.Create(Auto) must give the same numbers.
+        using var backend = GpuSparse.Backends.BackendRegistry.Create(GpuSparse.Backends.BackendRegistry.Auto);
         var expected = backend.Solve(ProblemBatch<double>.Single(data.X, data.Features, data.Y,
             ProblemSettings.ElasticNet(0.1, 0.5)), new SolverOptions { Tolerance = 1e-10 })[0];
         var coef = NpyReader.Read(Path.Combine(output, "coef.npy"));
