@@ -39,6 +39,21 @@ public sealed class SolveCommandTests : IDisposable
     }
 
     [Fact]
+    public void LambdaIsTheAlphaOptionUnderGlmnetsName()
+    {
+        string[] Args(string option, string folder) => ["solve", "--x", Case("diabetes", "X.npy"), "--y", Case("diabetes", "y.npy"),
+            option, "0.3", "--l1-ratio", "0.5", "--out", Path.Combine(_folder, folder)];
+        Assert.Equal(0, Program.Main(Args("--alpha", "alpha")));
+        Assert.Equal(0, Program.Main(Args("--lambda", "lambda")));
+        Assert.Equal(NpyReader.Read(Path.Combine(_folder, "alpha", "coef.npy")).ToDouble(),
+            NpyReader.Read(Path.Combine(_folder, "lambda", "coef.npy")).ToDouble());
+        // result.json keeps the one name
+        Assert.Contains("\"alpha\": 0.3", File.ReadAllText(Path.Combine(_folder, "lambda", "result.json")));
+        // one option: giving both is the option given twice
+        Assert.Equal(ExitCodes.BadInput, Program.Main([.. Args("--alpha", "both"), "--lambda", "0.2"]));
+    }
+
+    [Fact]
     public void PerProblemAlphasAndAStackOfResponsesMakeABatch()
     {
         var data = ReferenceCases.Load("diabetes");
