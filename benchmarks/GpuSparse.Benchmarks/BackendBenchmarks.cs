@@ -17,13 +17,11 @@ public class BackendBenchmarks
     private readonly SolverOptions _options = new() { Tolerance = 1e-6 };
 
     /// <summary>The backends to compare: CUDA only where ILGPU finds a device.</summary>
-    public static IEnumerable<BackendKind> Backends =>
-        IlgpuBackend.IsCudaAvailable
-            ? [BackendKind.Reference, BackendKind.Cpu, BackendKind.Cuda]
-            : [BackendKind.Reference, BackendKind.Cpu];
+    public static IEnumerable<string> Backends => IlgpuBackend.IsCudaAvailable ? ["reference", "cpu", "cuda"] : ["reference", "cpu"];
 
+    /// <summary>The backend by its <see cref="BackendRegistry"/> name.</summary>
     [ParamsSource(nameof(Backends))]
-    public BackendKind Kind { get; set; }
+    public string Backend { get; set; } = "";
 
     [GlobalSetup]
     public void Setup()
@@ -41,7 +39,7 @@ public class BackendBenchmarks
             }
         var settings = Enumerable.Range(0, Problems).Select(k => ProblemSettings.Lasso(0.01 + 0.001 * (k % 50))).ToArray();
         _batch = ProblemBatch<double>.WithDesignPerProblem(x, Samples, Features, y, settings);
-        _backend = Backend.Create(Kind);
+        _backend = BackendRegistry.Create(Backend);
         // compile the kernels outside the measurement
         _backend.Solve(_batch, _options with { MaxIterations = 1 });
     }

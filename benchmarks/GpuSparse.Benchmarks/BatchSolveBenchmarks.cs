@@ -49,7 +49,7 @@ public class BatchSolveBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _backend = Selection.CreateBackend(Backend);
+        _backend = BackendRegistry.Create(Backend);
         // float32 iterates certify gaps down to about 1e-7 of the null objective (README), not below.
         double tolerance = Precision == "float" ? Math.Max(Tolerance, 1e-7) : Tolerance;
         _options = new SolverOptions { Tolerance = tolerance, MaxIterations = 100_000 };

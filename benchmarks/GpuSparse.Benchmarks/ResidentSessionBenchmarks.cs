@@ -22,11 +22,11 @@ public class ResidentSessionBenchmarks
     private ProblemStatus[] _statuses = null!;
 
     /// <summary>The ILGPU backends: CUDA only where ILGPU finds a device.</summary>
-    public static IEnumerable<BackendKind> Backends =>
-        IlgpuBackend.IsCudaAvailable ? [BackendKind.Cpu, BackendKind.Cuda] : [BackendKind.Cpu];
+    public static IEnumerable<string> Backends => IlgpuBackend.IsCudaAvailable ? ["cpu", "cuda"] : ["cpu"];
 
+    /// <summary>The backend by its <see cref="BackendRegistry"/> name.</summary>
     [ParamsSource(nameof(Backends))]
-    public BackendKind Kind { get; set; }
+    public string Backend { get; set; } = "";
 
     [GlobalSetup]
     public void Setup()
@@ -46,7 +46,7 @@ public class ResidentSessionBenchmarks
         _gaps = new double[Problems];
         _iterations = new int[Problems];
         _statuses = new ProblemStatus[Problems];
-        _backend = Kind == BackendKind.Cuda ? IlgpuBackend.CreateCuda() : IlgpuBackend.CreateCpu();
+        _backend = Backend == "cuda" ? IlgpuBackend.CreateCuda() : IlgpuBackend.CreateCpu();
         _session = ResidentSession<double>.WithSharedDesign(_backend, x, Features, Problems, new ResidentOptions(),
             new SolverOptions { Tolerance = 1e-6 });
         // the cold solve (and kernel compilation) happens here; measured calls start from its solutions

@@ -1,24 +1,13 @@
 using GpuSparse.Backends;
-using GpuSparse.Engines;
 
 namespace GpuSparse.Benchmarks;
 
 /// <summary>
 /// What a run benchmarks, chosen by environment variables (BenchmarkDotNet's parameter sources are static, so the
-/// smoke job and the peer comparisons narrow them this way), and the backends by the names the command line uses.
+/// smoke job and the peer comparisons narrow them this way), and the backends by their registry names (<c>--backend</c>'s).
 /// </summary>
 public static class Selection
 {
-    /// <summary>The backends by <c>--backend</c> name: auto is CUDA when present, else cd.</summary>
-    private static readonly Dictionary<string, BackendKind> Kinds = new()
-    {
-        ["auto"] = BackendKind.Auto,
-        ["cd"] = BackendKind.CoordinateDescent,
-        ["reference"] = BackendKind.Reference,
-        ["cpu"] = BackendKind.Cpu,
-        ["cuda"] = BackendKind.Cuda,
-    };
-
     /// <summary>
     /// The items named (comma-separated) in $<paramref name="variable"/>, each one of <paramref name="all"/>;
     /// without it, <paramref name="defaults"/> or else all of them.
@@ -32,9 +21,5 @@ public static class Selection
 
     /// <summary>The backends named in $GPUSPARSE_BENCH_BACKENDS (auto, cd, reference, cpu, cuda), else <paramref name="defaults"/>.</summary>
     public static IEnumerable<string> Backends(params string[] defaults) =>
-        Selected("GPUSPARSE_BENCH_BACKENDS", [.. Kinds.Keys], name => name, defaults);
-
-    /// <summary>Creates the backend of a <see cref="Backends"/> name with <see cref="Backend.Create"/>.</summary>
-    /// <exception cref="NotSupportedException">cuda without a CUDA device.</exception>
-    public static ISolverBackend CreateBackend(string name) => Backend.Create(Kinds[name]);
+        Selected("GPUSPARSE_BENCH_BACKENDS", BackendRegistry.Names, name => name, defaults);
 }

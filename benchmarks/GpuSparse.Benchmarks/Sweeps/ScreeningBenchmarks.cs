@@ -26,7 +26,7 @@ public class ScreeningBenchmarks
     public void Setup()
     {
         (_x, _y, _) = SweepBenchmarks.Load("synth_2000x500");
-        _backend = Selection.CreateBackend("cd");
+        _backend = BackendRegistry.Create("cd");
         AccuracyColumn.Record(AccuracyColumn.Key($"{nameof(ScreeningBenchmarks)}.{nameof(Path100)}", (nameof(Screening), Screening)), Path100());
     }
 

@@ -60,7 +60,7 @@ public class SweepBenchmarks
     {
         (_x, _y, _p) = Load(Set);
         _folds = Folds.Contiguous(_y.Length, 5);
-        _backend = Selection.CreateBackend(Backend);
+        _backend = BackendRegistry.Create(Backend);
     }
 
     /// <summary>The data of a set: the diabetes data shipped with the benchmarks, or the peers' portable problem.</summary>

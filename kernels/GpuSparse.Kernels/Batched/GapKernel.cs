@@ -61,19 +61,19 @@ public static class GapKernel
             for (int j = 0; j < p; j++)
                 acc += wide.ToDouble(problem.Design[x0 + i * p + j]) * wide.ToDouble(state.Beta[b0 + j]);
             double yi = wide.ToDouble(problem.Response[s0 + i]);
-            double r = yi - acc;
-            certificate.Residual[s0 + i] = r;
-            residualNorm2 += r * r;
-            residualDotY += r * yi;
+            double ri = yi - acc;
+            certificate.Residual[s0 + i] = ri;
+            residualNorm2 += ri * ri;
+            residualDotY += ri * yi;
         }
         // v = X_wᵀ R
         for (int j = 0; j < p; j++)
             certificate.Correlation[b0 + j] = 0;
         for (int i = 0; i < n; i++)
         {
-            double r = certificate.Residual[s0 + i];
+            double ri = certificate.Residual[s0 + i];
             for (int j = 0; j < p; j++)
-                certificate.Correlation[b0 + j] += wide.ToDouble(problem.Design[x0 + i * p + j]) * r;
+                certificate.Correlation[b0 + j] += wide.ToDouble(problem.Design[x0 + i * p + j]) * ri;
         }
         return DualityGapFormula.Combine(default(TPenalty), problem.Weights<TPrecision>(k),
             new DeviceValues<T, TPrecision>(state.Beta, b0), new DeviceValues<double, DoublePrecision>(certificate.Correlation, b0), p,

@@ -23,7 +23,13 @@ internal static class SolveCommand
             "y: .npy (n,) or (K, n); or a CSV whose K columns are K responses",
             "L1 ratio r in [0, 1] (1 = Lasso, 0 = Ridge; glmnet's alpha): a number or a (K,) .npy",
             "output folder for coef.npy, coef.csv, intercept.npy and result.json");
-        var alpha = new Option<string>("--alpha") { Description = "λ (scikit-learn's alpha, glmnet's lambda): a number ≥ 0 or a (K,) .npy", Required = true };
+        // scikit-learn users type --alpha, glmnet users --lambda: one option, recorded as --alpha
+        var alpha = new Option<string>("--alpha", "--lambda")
+        {
+            Description = "λ of the objective, a number ≥ 0 or a (K,) .npy: scikit-learn's alpha; glmnet's lambda for the Lasso " +
+                "(for r < 1 glmnet scales y by its standard deviation: README, \"The problem solved\")",
+            Required = true,
+        };
         var devices = CommonOptions.Devices();
         var groups = new Option<string>("--groups")
         {

@@ -52,16 +52,8 @@ internal static class BatchDriver
     public static BatchResult PerProblem<T, TWorker>(ISolverBackend backend, ProblemBatch<T> batch, SolverOptions options,
         IProgress<SolveProgress>? progress, Func<TWorker> newWorker, Func<TWorker, DesignScratch<T>> scratch,
         Func<PreparedProblem<T>, TWorker, ProblemResult> solve, CancellationToken cancellationToken)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Validate(backend, batch, options);
-        if (GroupOrdering.Reorders(batch))
-            return GroupOrdering.Solve(backend, batch, options, progress, cancellationToken);
-        var clock = Stopwatch.StartNew();
-        var cache = new PreparationCache<T>(batch);
-        var results = new ProblemResult[batch.Count];
-        var reporter = new ProgressReporter(progress, batch.Count, clock);
-        Parallel.For(0, batch.Count, newWorker,
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Drive(backend, batch, options, progress, cancellationToken, (cache, results, reporter) => Parallel.For(0, batch.Count, newWorker,
             (k, _, worker) =>
             {
                 // Once cancelled, nothing more of a problem is looked at: cancellation costs no further preparation.
@@ -77,9 +69,7 @@ internal static class BatchDriver
                 reporter.Finished();
                 return worker;
             },
-            _ => { });
-        return new BatchResult(results, backend.Name, clock.Elapsed);
-    }
+            _ => { }));
 
     /// <summary>
     /// The problems prepared in ranges of <paramref name="rangeSize"/> (each range in parallel), each range's valid
@@ -97,30 +87,46 @@ internal static class BatchDriver
         Action<List<PreparedProblem<T>>, ProblemResult[], ProgressReporter> solveRange, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Validate(backend, batch, options);
         ArgumentOutOfRangeException.ThrowIfLessThan(rangeSize, 1);
+        return Drive(backend, batch, options, progress, cancellationToken, (cache, results, reporter) =>
+        {
+            for (int start = 0; start < batch.Count; start += rangeSize)
+            {
+                var prepared = BatchPreparation.Prepare(cache, options, start, Math.Min(rangeSize, batch.Count - start));
+                var valid = new List<PreparedProblem<T>>(prepared.Count);
+                for (int i = 0; i < prepared.Count; i++)
+                {
+                    if (prepared.Problems[i] is { } problem)
+                        valid.Add(problem);
+                    else
+                    {
+                        results[start + i] = prepared.InvalidResult(i, batch.Features);
+                        reporter.Finished();
+                    }
+                }
+                solveRange(valid, results, reporter);
+            }
+        });
+    }
+
+    /// <summary>
+    /// What every solve begins and ends with: validate, hand a batch whose group labels are not contiguous to
+    /// <see cref="GroupOrdering"/> (solved on its columns reordered), else start the clock, the preparation cache, the
+    /// results and the progress reporter, let <paramref name="solve"/> fill the results, and time the batch.
+    /// </summary>
+    private static BatchResult Drive<T>(ISolverBackend backend, ProblemBatch<T> batch, SolverOptions options,
+        IProgress<SolveProgress>? progress, CancellationToken cancellationToken,
+        Action<PreparationCache<T>, ProblemResult[], ProgressReporter> solve)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Validate(backend, batch, options);
         if (GroupOrdering.Reorders(batch))
             return GroupOrdering.Solve(backend, batch, options, progress, cancellationToken);
         var clock = Stopwatch.StartNew();
         var cache = new PreparationCache<T>(batch);
         var results = new ProblemResult[batch.Count];
         var reporter = new ProgressReporter(progress, batch.Count, clock);
-        for (int start = 0; start < batch.Count; start += rangeSize)
-        {
-            var prepared = BatchPreparation.Prepare(cache, options, start, Math.Min(rangeSize, batch.Count - start));
-            var valid = new List<PreparedProblem<T>>(prepared.Count);
-            for (int i = 0; i < prepared.Count; i++)
-            {
-                if (prepared.Problems[i] is { } problem)
-                    valid.Add(problem);
-                else
-                {
-                    results[start + i] = prepared.InvalidResult(i, batch.Features);
-                    reporter.Finished();
-                }
-            }
-            solveRange(valid, results, reporter);
-        }
+        solve(cache, results, reporter);
         return new BatchResult(results, backend.Name, clock.Elapsed);
     }
 }

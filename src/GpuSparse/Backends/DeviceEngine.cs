@@ -103,7 +103,22 @@ internal static class DeviceEngines
         return resolved;
     }
 
-    /// <summary>The options <paramref name="engine"/> (resolved) runs: <see cref="SolverAlgorithm.Auto"/> is FISTA on the proximal-gradient engines.</summary>
+    /// <summary>
+    /// The algorithm <paramref name="engine"/> (resolved) runs when asked for <paramref name="algorithm"/>:
+    /// <see cref="SolverAlgorithm.Auto"/> is FISTA on the proximal-gradient engines and coordinate descent on G on
+    /// <see cref="DeviceEngine.GramCoordinateDescent"/>; any other as it is.
+    /// </summary>
+    public static SolverAlgorithm AlgorithmRun(DeviceEngine engine, SolverAlgorithm algorithm) =>
+        algorithm != SolverAlgorithm.Auto ? algorithm
+        : IsProximalGradient(engine) ? SolverAlgorithm.Fista
+        : SolverAlgorithm.GramCoordinateDescent;
+
+    /// <summary>
+    /// The options <paramref name="engine"/> (resolved) runs: on the proximal-gradient engines, whose kernels read it,
+    /// the algorithm is <see cref="AlgorithmRun"/>'s; the Gram engine reads none, so Auto stays Auto there (a group
+    /// problem it hands to a proximal-gradient engine resolves it then).
+    /// </summary>
     public static SolverOptions OptionsFor(DeviceEngine engine, SolverOptions options) =>
-        IsProximalGradient(engine) && options.Algorithm == SolverAlgorithm.Auto ? options with { Algorithm = SolverAlgorithm.Fista } : options;
+        IsProximalGradient(engine) && AlgorithmRun(engine, options.Algorithm) is var run && run != options.Algorithm
+            ? options with { Algorithm = run } : options;
 }

@@ -6,7 +6,7 @@ namespace GpuSparse.Backends;
 /// <summary>
 /// Thrown by <see cref="IlgpuBackend"/> when the device itself fails while solving (a kernel launch or a copy fails,
 /// the driver reports an error, a kernel cannot be compiled for it): the message names the device, what failed and
-/// what to do. No result is returned; the problems are not at fault. <see cref="BackendKind.Auto"/> falls back to the
+/// what to do. No result is returned; the problems are not at fault. <see cref="BackendRegistry.Auto"/> falls back to the
 /// <c>cd</c> backend when its device fails.
 /// </summary>
 public sealed class DeviceFailureException : InvalidOperationException

@@ -73,9 +73,8 @@ public sealed class IlgpuBackend : ISolverBackend
     /// group penalties always run FISTA (the on-chip engines are coordinate-wise).
     /// </remarks>
     public SolverAlgorithm AlgorithmFor(SolverAlgorithm algorithm, int features) =>
-        algorithm != SolverAlgorithm.Auto ? algorithm
-        : DeviceEngines.IsProximalGradient(DeviceEngines.ForAlgorithm(Engine, algorithm, features)) ? SolverAlgorithm.Fista
-        : SolverAlgorithm.GramCoordinateDescent;
+        algorithm == SolverAlgorithm.Auto ? DeviceEngines.AlgorithmRun(DeviceEngines.ForAlgorithm(Engine, algorithm, features), algorithm)
+        : algorithm;
 
     private static readonly BackendCapabilities DeviceCapabilities = new()
     {

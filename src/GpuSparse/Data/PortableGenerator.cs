@@ -163,10 +163,10 @@ public static class PortableGenerator
         var corr = new double[p];
         for (int i = 0; i < n; i++)
         {
-            double r = y[i] - yMean;
+            double centredY = y[i] - yMean;
             for (int j = 0; j < p; j++)
             {
-                corr[j] += (x[i * p + j] - xMean[j]) * r;
+                corr[j] += (x[i * p + j] - xMean[j]) * centredY;
             }
         }
         double max = 0.0;

@@ -85,7 +85,7 @@ internal static class ResidualCoordinateDescent
         {
             int n = problem.Design.Samples, p = problem.Design.Features;
             ReadOnlySpan<T> columns = arrays.Columns.AsSpan(0, n * p);
-            var r = arrays.Residual.AsSpan(0, n);
+            var residual = arrays.Residual.AsSpan(0, n);
             var beta = workspace.Beta.AsSpan(0, p);
             ReadOnlySpan<T> inverseDiagonal = workspace.InverseDiagonal, l1Step = workspace.L1Step, l2Step = workspace.L2Step;
             T invN = T.One / T.CreateTruncating(n);
@@ -98,13 +98,13 @@ internal static class ResidualCoordinateDescent
                 var column = columns.Slice(j * n, n);
                 T old = beta[j];
                 // qⱼ = xⱼᵀr/n
-                T q = TensorPrimitives.Dot(column, r) * invN;
+                T q = TensorPrimitives.Dot(column, residual) * invN;
                 T next = CoordinateStep.Update<T, TPenalty>(old, q, inverse, l1Step[j], l2Step[j]);
                 if (next == old)
                     continue;
                 beta[j] = next;
                 // r = y_c − X_wβ changes by −xⱼ·(βⱼ⁺ − βⱼ)
-                TensorPrimitives.MultiplyAdd(column, old - next, r, r);
+                TensorPrimitives.MultiplyAdd(column, old - next, residual, residual);
                 moved = true;
             }
             return moved;

@@ -78,9 +78,9 @@ internal static class VectorKernels
     /// <summary>Copies the upper triangle of the p × p matrix G below its diagonal.</summary>
     public static void MirrorUpper(Span<double> gram, int p)
     {
-        for (int r = 0; r < p; r++)
-            for (int c = 0; c < r; c++)
-                gram[r * p + c] = gram[c * p + r];
+        for (int row = 0; row < p; row++)
+            for (int column = 0; column < row; column++)
+                gram[row * p + column] = gram[column * p + row];
     }
 
     /// <summary>Adds the products of the rows of <paramref name="x"/> to rows a..a+3 of G (fewer at the end), from column a on.</summary>
@@ -135,16 +135,16 @@ internal static class VectorKernels
         for (int i = 0; i < n; i++)
         {
             ref double row = ref Unsafe.Add(ref x00, i * p);
-            for (int r = 0; r < 4; r++)
+            for (int offset = 0; offset < 4; offset++)
             {
-                double xr = Unsafe.Add(ref row, a + r);
+                double xa = Unsafe.Add(ref row, a + offset);
                 for (int c = 0; c < tail; c++)
-                    sums[r * width + c] += xr * Unsafe.Add(ref row, b + c);
+                    sums[offset * width + c] += xa * Unsafe.Add(ref row, b + c);
             }
         }
-        for (int r = 0; r < 4; r++)
+        for (int offset = 0; offset < 4; offset++)
             for (int c = 0; c < tail; c++)
-                gram[(a + r) * p + b + c] += sums[r * width + c];
+                gram[(a + offset) * p + b + c] += sums[offset * width + c];
     }
 
     private static double ColumnDot(ReadOnlySpan<double> x, int n, int p, int a, int b)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
@@ -18,29 +19,43 @@ internal static class SpectralNorm
     public static double LargestEigenvalue<T>(ReadOnlySpan<T> x, int n, int p) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = Math.Min(n, p);
-        var gram = new double[m * m];
-        // G = XᵀX (p × p) from X's rows, or XXᵀ (n × n) from the rows of Xᵀ, in float64
-        double[] rows;
-        if (p <= n)
+        // Called once per problem: G and the float64 rows are pooled, not allocated (a float32 X of n·p values
+        // would otherwise cost an n·p float64 copy per problem).
+        var pool = ArrayPool<double>.Shared;
+        var gramArray = pool.Rent(m * m);
+        bool copied = p > n || typeof(T) != typeof(double);
+        var rowsArray = copied ? pool.Rent(n * p) : null;
+        try
         {
-            rows = typeof(T) == typeof(double) ? [] : new double[n * p];
-            if (typeof(T) != typeof(double))
-                TensorPrimitives.ConvertTruncating<T, double>(x[..(n * p)], rows);
+            var gram = gramArray.AsSpan(0, m * m);
+            // G = XᵀX (p × p) from X's rows, or XXᵀ (n × n) from the rows of Xᵀ, in float64
+            ReadOnlySpan<double> source;
+            if (!copied)
+                source = MemoryMarshal.Cast<T, double>(x[..(n * p)]);
+            else
+            {
+                var rows = rowsArray.AsSpan(0, n * p);
+                if (p <= n)
+                    TensorPrimitives.ConvertTruncating<T, double>(x[..(n * p)], rows);
+                else
+                    for (int i = 0; i < n; i++)
+                        for (int j = 0; j < p; j++)
+                            rows[j * n + i] = double.CreateTruncating(x[i * p + j]);
+                source = rows;
+            }
+            if (p <= n)
+                VectorKernels.Gram(source, n, p, gram);
+            else
+                VectorKernels.Gram(source, p, n, gram);
+            // G/n
+            TensorPrimitives.Divide(gram, n, gram);
+            return PowerIteration.Largest(gram, m) * SafetyMargin;
         }
-        else
+        finally
         {
-            rows = new double[n * p];
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < p; j++)
-                    rows[j * n + i] = double.CreateTruncating(x[i * p + j]);
+            pool.Return(gramArray);
+            if (rowsArray is not null)
+                pool.Return(rowsArray);
         }
-        ReadOnlySpan<double> source = rows.Length == 0 ? MemoryMarshal.Cast<T, double>(x[..(n * p)]) : rows;
-        if (p <= n)
-            VectorKernels.Gram(source, n, p, gram);
-        else
-            VectorKernels.Gram(source, p, n, gram);
-        // G/n
-        TensorPrimitives.Divide(gram, n, gram);
-        return PowerIteration.Largest(gram, m) * SafetyMargin;
     }
 }

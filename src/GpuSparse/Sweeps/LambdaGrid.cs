@@ -93,15 +93,15 @@ public static class LambdaGrid
             return grids;
         }
         double ratio = options.LambdaMinRatio ?? DefaultMinRatio(options.Grid, full.Samples, p);
-        double[] gradient = new double[p], zero = new double[p];
+        double[] negativeGradient = new double[p], zero = new double[p];
         for (int t = 0; t < targets.Count; t++)
         {
             // c = x̃ᵀy_c/n at β = 0, once per target for all its ratios
             var y = targets[t].Span;
-            full.NegativeGradient(y, zero, gradient);
+            full.NegativeGradient(y, zero, negativeGradient);
             for (int r = 0; r < ratios; r++)
                 grids[t * ratios + r] = Create(options.Grid,
-                    SweepDesign<T>.LambdaMaxOf<ElasticNet<double>>(gradient, options.L1Ratios[r], options.Path.PenaltyFactors), ratio, options.LambdaCount);
+                    SweepDesign<T>.LambdaMaxOf<ElasticNet<double>>(negativeGradient, options.L1Ratios[r], options.Path.PenaltyFactors), ratio, options.LambdaCount);
         }
         return grids;
     }

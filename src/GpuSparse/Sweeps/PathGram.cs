@@ -79,8 +79,8 @@ internal static class PathGram
         for (int start = 0; start < rows.Length; start += tile)
         {
             int count = Math.Min(tile, rows.Length - start);
-            for (int r = 0; r < count; r++)
-                design.CentreRow(source.Row(rows[start + r]), centred.AsSpan(r * p, p));
+            for (int i = 0; i < count; i++)
+                design.CentreRow(source.Row(rows[start + i]), centred.AsSpan(i * p, p));
             VectorKernels.AddGram(centred, count, p, gram, parallel: true);
         }
         ArrayPool<double>.Shared.Return(centred);

@@ -98,17 +98,17 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal bool IsConstant(int j) => _constant[j];
 
     /// <summary>
-    /// The scaled gradient cⱼ = x̃ⱼᵀr/n at raw-scale coefficients β, with x̃ⱼ = (xⱼ − x̄ⱼ)/sⱼ and r = y_c − X_cβ: with an
+    /// The scaled negative gradient cⱼ = x̃ⱼᵀr/n at raw-scale coefficients β, with x̃ⱼ = (xⱼ − x̄ⱼ)/sⱼ and r = y_c − X_cβ: with an
     /// intercept the residual at its best intercept for β, b₀ = ȳ − x̄·β (what every solve returns), formed from the
     /// centred columns so that no offset of X or y cancels; optimality needs |cⱼ| ≤ λ·r·wⱼ wherever βⱼ = 0.
     /// Returns ‖r‖²/n and r·y_c/n (y_c = y − ȳ with an intercept, else y), what a duality gap needs besides c.
     /// </summary>
     public (double ResidualNorm2, double ResidualDotResponse) NegativeGradient(ReadOnlySpan<T> response, ReadOnlySpan<double> beta,
-        Span<double> gradient)
+        Span<double> negativeGradient)
     {
         var x = Values.Span;
         int n = Samples, p = Features;
-        gradient.Clear();
+        negativeGradient.Clear();
         double residualNorm2 = 0, residualDotY = 0;
         var (mean, correction) = ResponseMean(response);
         var rows = new DesignRows<T>(x, p);
@@ -122,10 +122,10 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
             residualNorm2 += ri * ri;
             residualDotY += ri * yi;
             // X_cᵀr accumulated row by row
-            VectorKernels.AddScaled<double>(gradient, ri, centred);
+            VectorKernels.AddScaled<double>(negativeGradient, ri, centred);
         }
         for (int j = 0; j < p; j++)
-            gradient[j] = _constant[j] ? 0.0 : gradient[j] / (n * _scales[j]);
+            negativeGradient[j] = _constant[j] ? 0.0 : negativeGradient[j] / (n * _scales[j]);
         return (residualNorm2 / n, residualDotY / n);
     }
 
@@ -161,9 +161,9 @@ public sealed class SweepDesign<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     public double LambdaMax(ReadOnlySpan<T> response, double l1Ratio, IReadOnlyList<double>? penaltyFactors = null)
     {
-        var gradient = new double[Features];
-        NegativeGradient(response, new double[Features], gradient);
-        return LambdaMaxOf<ElasticNet<double>>(gradient, l1Ratio, penaltyFactors);
+        var negativeGradient = new double[Features];
+        NegativeGradient(response, new double[Features], negativeGradient);
+        return LambdaMaxOf<ElasticNet<double>>(negativeGradient, l1Ratio, penaltyFactors);
     }
 
     /// <summary>

@@ -3,7 +3,6 @@ using GpuSparse.Cli.Commands;
 using GpuSparse.Engines;
 using GpuSparse.Model;
 using GpuSparse.Tests.Reliability;
-using GpuSparse.Tests.Solvers;
 using GpuSparse.Tests.Support;
 using Xunit;
 

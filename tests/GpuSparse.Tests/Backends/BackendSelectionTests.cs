@@ -9,16 +9,16 @@ public sealed class BackendSelectionTests
     [Fact]
     public void Auto_IsCudaWithADevice_OtherwiseCoordinateDescent()
     {
-        using var backend = Backend.Create(BackendKind.Auto);
+        using var backend = BackendRegistry.Create(BackendRegistry.Auto);
         Assert.Equal(IlgpuBackend.IsCudaAvailable ? "cuda" : "cd", backend.Name);
     }
 
     [Fact]
-    public void Kinds_HaveTheirNames()
+    public void Names_CreateTheirBackends()
     {
-        using var reference = Backend.Create(BackendKind.Reference);
-        using var cpu = Backend.Create(BackendKind.Cpu);
-        using var cd = Backend.Create(BackendKind.CoordinateDescent);
+        using var reference = BackendRegistry.Create("reference");
+        using var cpu = BackendRegistry.Create("cpu");
+        using var cd = BackendRegistry.Create("cd");
         Assert.IsType<ReferenceBackend>(reference);
         Assert.IsType<CoordinateDescentBackend>(cd);
         Assert.Equal("cpu", cpu.Name);
@@ -29,12 +29,12 @@ public sealed class BackendSelectionTests
     {
         if (IlgpuBackend.IsCudaAvailable)
         {
-            using var cuda = Backend.Create(BackendKind.Cuda);
+            using var cuda = BackendRegistry.Create("cuda");
             Assert.Equal("cuda", cuda.Name);
         }
         else
         {
-            var error = Assert.Throws<NotSupportedException>(() => Backend.Create(BackendKind.Cuda));
+            var error = Assert.Throws<NotSupportedException>(() => BackendRegistry.Create("cuda"));
             Assert.Contains("no CUDA device", error.Message);
         }
     }

@@ -1,7 +1,6 @@
 using GpuSparse.Backends;
 using GpuSparse.Engines;
 using GpuSparse.Model;
-using GpuSparse.Tests.Solvers;
 using GpuSparse.Tests.Support;
 using Xunit;
 

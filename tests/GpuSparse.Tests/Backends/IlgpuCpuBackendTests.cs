@@ -1,6 +1,5 @@
 using GpuSparse.Backends;
 using GpuSparse.Engines;
-using GpuSparse.Tests.Solvers;
 using ILGPU.Runtime.CPU;
 
 using Xunit;

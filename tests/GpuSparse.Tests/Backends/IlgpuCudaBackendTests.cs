@@ -1,5 +1,4 @@
 using GpuSparse.Backends;
-using GpuSparse.Tests.Solvers;
 
 namespace GpuSparse.Tests.Backends;
 

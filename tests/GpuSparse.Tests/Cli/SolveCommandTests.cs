@@ -25,8 +25,8 @@ public sealed class SolveCommandTests : IDisposable
         Assert.Equal(0, exit);
 
         var data = ReferenceCases.Load("diabetes");
-        // --backend defaults to auto: the library's Backend.Create(Auto) must give the same numbers.
-        using var backend = GpuSparse.Backends.Backend.Create(GpuSparse.Backends.BackendKind.Auto);
+        // --backend defaults to auto: the library's BackendRegistry.Create(Auto) must give the same numbers.
+        using var backend = GpuSparse.Backends.BackendRegistry.Create(GpuSparse.Backends.BackendRegistry.Auto);
         var expected = backend.Solve(ProblemBatch<double>.Single(data.X, data.Features, data.Y,
             ProblemSettings.ElasticNet(0.1, 0.5)), new SolverOptions { Tolerance = 1e-10 })[0];
         var coef = NpyReader.Read(Path.Combine(output, "coef.npy"));
@@ -36,6 +36,21 @@ public sealed class SolveCommandTests : IDisposable
         string json = File.ReadAllText(Path.Combine(output, "result.json"));
         Assert.Contains("\"status\": \"converged\"", json);
         Assert.Contains($"\"iterations\": {expected.Iterations}", json);
+    }
+
+    [Fact]
+    public void LambdaIsTheAlphaOptionUnderGlmnetsName()
+    {
+        string[] Args(string option, string folder) => ["solve", "--x", Case("diabetes", "X.npy"), "--y", Case("diabetes", "y.npy"),
+            option, "0.3", "--l1-ratio", "0.5", "--out", Path.Combine(_folder, folder)];
+        Assert.Equal(0, Program.Main(Args("--alpha", "alpha")));
+        Assert.Equal(0, Program.Main(Args("--lambda", "lambda")));
+        Assert.Equal(NpyReader.Read(Path.Combine(_folder, "alpha", "coef.npy")).ToDouble(),
+            NpyReader.Read(Path.Combine(_folder, "lambda", "coef.npy")).ToDouble());
+        // result.json keeps the one name
+        Assert.Contains("\"alpha\": 0.3", File.ReadAllText(Path.Combine(_folder, "lambda", "result.json")));
+        // one option: giving both is the option given twice
+        Assert.Equal(ExitCodes.BadInput, Program.Main([.. Args("--alpha", "both"), "--lambda", "0.2"]));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace GpuSparse.Tests.Reliability;
 
 /// <summary>
 /// What every backend must do with bad input, poisoned batches, hard limits, cancellation and progress,
-/// bound to each backend by a subclass that creates it (<c>Reference/ReferenceReliabilityTests.cs</c>,
+/// bound to each backend by a subclass that creates it (<c>Backends/ReferenceReliabilityTests.cs</c>,
 /// <c>Backends/IlgpuReliabilityTests.cs</c>):
 /// adding a backend is one three-line class.
 /// </summary>

@@ -5,7 +5,7 @@ using GpuSparse.Preparation;
 using GpuSparse.Tests.Reliability;
 using Xunit;
 
-namespace GpuSparse.Tests.Reference;
+namespace GpuSparse.Tests.Backends;
 
 /// <summary>
 /// The reference backend prepares each problem in the worker that solves it, into that worker's scratch array, so

@@ -5,7 +5,7 @@ using GpuSparse.Model;
 using GpuSparse.Preparation;
 using Xunit;
 
-namespace GpuSparse.Tests.Reference;
+namespace GpuSparse.Tests.Engines;
 
 /// <summary>
 /// Divergence cannot be reached from valid input (the validator rejects what would overflow), so these

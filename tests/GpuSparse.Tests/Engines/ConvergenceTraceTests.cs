@@ -4,7 +4,7 @@ using GpuSparse.Model;
 using GpuSparse.Tests.Support;
 using Xunit;
 
-namespace GpuSparse.Tests.Reference;
+namespace GpuSparse.Tests.Engines;
 
 public sealed class ConvergenceTraceTests
 {

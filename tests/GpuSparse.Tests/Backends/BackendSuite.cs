@@ -5,7 +5,7 @@ using GpuSparse.Model;
 using GpuSparse.Tests.Support;
 using Xunit;
 
-namespace GpuSparse.Tests.Solvers;
+namespace GpuSparse.Tests.Backends;
 
 /// <summary>
 /// The behaviour every backend must show, bound to each backend by a subclass (ILGPU's Tests.CPU /

@@ -1,6 +1,6 @@
 using GpuSparse.Tests.Reliability;
 
-namespace GpuSparse.Tests.Reference;
+namespace GpuSparse.Tests.Backends;
 
 /// <summary>The reliability suite bound to the managed reference path.</summary>
 public sealed class ReferenceReliabilityTests : ReliabilitySuite

@@ -1,6 +1,5 @@
-using GpuSparse.Tests.Solvers;
 
-namespace GpuSparse.Tests.Reference;
+namespace GpuSparse.Tests.Backends;
 
 /// <summary>The backend suite bound to the managed reference path.</summary>
 public sealed class ReferenceBackendTests : BackendSuite
