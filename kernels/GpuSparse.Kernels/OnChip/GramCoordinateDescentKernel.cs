@@ -70,10 +70,10 @@ public static class GramCoordinateDescentKernel
         int g = GramDoubles(p);
         var gram = shared.SubView(0, g);
         var correlation = shared.SubView(g, p);
-        var gradientDouble = shared.SubView(g + p, p);
+        var negativeGradientDouble = shared.SubView(g + p, p);
         var residualCorrelation = shared.SubView(g + 2 * p, p);
         var working = shared.SubView(g + 3 * p, 5 * p).Cast<T>();
-        var gradient = working.SubView(0, p);
+        var negativeGradient = working.SubView(0, p);
         var beta = working.SubView(p, p);
         var inverseDiagonal = working.SubView(2 * p, p);
         var l1Step = working.SubView(3 * p, p);
@@ -95,8 +95,8 @@ public static class GramCoordinateDescentKernel
         CheckRecord record;
         if (iteration == 0)
         {
-            var (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
-                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes);
+            var (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, negativeGradientDouble,
+                residualCorrelation, negativeGradient, beta, responseNorm2OverN, trusted, lane, lanes);
             record = CheckRecord.First(gap, objective, certificate.NullObjective[k]);
             for (int j = lane; j < p; j += lanes)
                 state.Best[b0 + j] = beta[j];
@@ -104,12 +104,12 @@ public static class GramCoordinateDescentKernel
         else
         {
             // resumed right after a check: q as that check recomputed it, the verdict below repeats its own
-            RecomputeGradient<T, TPrecision>(gram, correlation, gradientDouble, gradient, beta, p, lane, lanes);
+            RecomputeNegativeGradient<T, TPrecision>(gram, correlation, negativeGradientDouble, negativeGradient, beta, p, lane, lanes);
             Group.Barrier();
             record = certificate.Record(k);
         }
 
-        var sweep = new LaneSweep<T, TPenalty, TPrecision>(gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
+        var sweep = new LaneSweep<T, TPenalty, TPrecision>(gram, negativeGradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
         int status;
         bool fixedPoint = false;
         while (true)
@@ -120,8 +120,8 @@ public static class GramCoordinateDescentKernel
             int checkAt = Math.Min(window.MaxIterations, iteration + window.CheckInterval);
             iteration = CoordinateStep.Interval(sweep, iteration, checkAt, out fixedPoint);
             Group.Barrier();
-            var (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, gradientDouble,
-                residualCorrelation, gradient, beta, responseNorm2OverN, trusted, lane, lanes);
+            var (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, negativeGradientDouble,
+                residualCorrelation, negativeGradient, beta, responseNorm2OverN, trusted, lane, lanes);
             if (record.Record(gap, objective))
                 for (int j = lane; j < p; j += lanes)
                     state.Best[b0 + j] = beta[j];
@@ -195,17 +195,17 @@ public static class GramCoordinateDescentKernel
     }
 
     /// <summary>The warp's sweep of one problem (see <see cref="Sweep"/>), for <see cref="CoordinateStep.Interval"/>.</summary>
-    private readonly struct LaneSweep<T, TPenalty, TPrecision>(ArrayView<double> gram, ArrayView<T> gradient, ArrayView<T> beta,
+    private readonly struct LaneSweep<T, TPenalty, TPrecision>(ArrayView<double> gram, ArrayView<T> negativeGradient, ArrayView<T> beta,
         ArrayView<T> inverseDiagonal, ArrayView<T> l1Step, ArrayView<T> l2Step, int p, int lane, int lanes) : ISweep
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
     {
-        public bool Sweep() => GramCoordinateDescentKernel.Sweep<T, TPenalty, TPrecision>(gram, gradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
+        public bool Sweep() => GramCoordinateDescentKernel.Sweep<T, TPenalty, TPrecision>(gram, negativeGradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
     }
 
     /// <summary>One cyclic sweep; returns false when no coordinate moved (the same on every lane).</summary>
-    private static bool Sweep<T, TPenalty, TPrecision>(ArrayView<double> gram, ArrayView<T> gradient, ArrayView<T> beta,
+    private static bool Sweep<T, TPenalty, TPrecision>(ArrayView<double> gram, ArrayView<T> negativeGradient, ArrayView<T> beta,
         ArrayView<T> inverseDiagonal, ArrayView<T> l1Step, ArrayView<T> l2Step, int p, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
@@ -224,7 +224,7 @@ public static class GramCoordinateDescentKernel
                 {
                     T old = beta[j];
                     // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), the exact minimiser along coordinate j
-                    T next = CoordinateStep.Update<T, TPenalty>(old, gradient[j], inverse, l1Step[j], l2Step[j]);
+                    T next = CoordinateStep.Update<T, TPenalty>(old, negativeGradient[j], inverse, l1Step[j], l2Step[j]);
                     if (next != old)
                     {
                         beta[j] = next;
@@ -239,14 +239,14 @@ public static class GramCoordinateDescentKernel
             // q = c − Gβ changes by −Gⱼ·(βⱼ⁺ − βⱼ) (G symmetric: row j is column j; in the working precision,
             // as the host engine's working copy of G)
             for (int a = lane; a < p; a += lanes)
-                gradient[a] += change * wide.FromDouble(gram[Packed(j, a, p)]);
+                negativeGradient[a] += change * wide.FromDouble(gram[Packed(j, a, p)]);
         }
         return moved;
     }
 
     /// <summary>qₐ = cₐ − Gₐ·β in float64 for the lane's coordinates, and the working copy reset to it.</summary>
-    private static void RecomputeGradient<T, TPrecision>(ArrayView<double> gram, ArrayView<double> correlation,
-        ArrayView<double> gradientDouble, ArrayView<T> gradient, ArrayView<T> beta, int p, int lane, int lanes)
+    private static void RecomputeNegativeGradient<T, TPrecision>(ArrayView<double> gram, ArrayView<double> correlation,
+        ArrayView<double> negativeGradientDouble, ArrayView<T> negativeGradient, ArrayView<T> beta, int p, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
     {
@@ -257,8 +257,8 @@ public static class GramCoordinateDescentKernel
             for (int b = 0; b < p; b++)
                 dot += gram[Packed(a, b, p)] * wide.ToDouble(beta[b]);
             double q = correlation[a] - dot;
-            gradientDouble[a] = q;
-            gradient[a] = wide.FromDouble(q);
+            negativeGradientDouble[a] = q;
+            negativeGradient[a] = wide.FromDouble(q);
         }
     }
 
@@ -269,8 +269,8 @@ public static class GramCoordinateDescentKernel
     /// sums in index order. Every lane returns the same values.
     /// </summary>
     private static (double Gap, double Objective) Check<T, TPrecision, TPenalty>(ProblemViews<T> problem, CertificateViews certificate,
-        int k, ArrayView<double> gram, ArrayView<double> correlation, ArrayView<double> gradientDouble,
-        ArrayView<double> residualCorrelation, ArrayView<T> gradient, ArrayView<T> beta, double responseNorm2OverN,
+        int k, ArrayView<double> gram, ArrayView<double> correlation, ArrayView<double> negativeGradientDouble,
+        ArrayView<double> residualCorrelation, ArrayView<T> negativeGradient, ArrayView<T> beta, double responseNorm2OverN,
         bool trusted, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
@@ -278,7 +278,7 @@ public static class GramCoordinateDescentKernel
     {
         var wide = default(TPrecision);
         int n = problem.Samples, p = problem.Features, b0 = problem.Coordinate(k, 0);
-        RecomputeGradient<T, TPrecision>(gram, correlation, gradientDouble, gradient, beta, p, lane, lanes);
+        RecomputeNegativeGradient<T, TPrecision>(gram, correlation, negativeGradientDouble, negativeGradient, beta, p, lane, lanes);
         if (!trusted)
             ResidualFromDesign<T, TPrecision>(problem, certificate, k, beta, residualCorrelation, lane, lanes);
         Group.Barrier();
@@ -295,13 +295,13 @@ public static class GramCoordinateDescentKernel
             if (trusted)
             {
                 betaDotC += b * correlation[j];
-                betaDotQ += b * gradientDouble[j];
+                betaDotQ += b * negativeGradientDouble[j];
             }
-            terms = terms.AddPrimal<TPenalty>(b, weights.L1Weight(j), weights.L2Weight(j), trusted ? gradientDouble[j] : residualCorrelation[j], scaleN);
+            terms = terms.AddPrimal<TPenalty>(b, weights.L1Weight(j), weights.L2Weight(j), trusted ? negativeGradientDouble[j] : residualCorrelation[j], scaleN);
         }
         terms = terms.ReducePrimal(lanes);
         for (int j = lane; j < p; j += lanes)
-            terms = terms.AddConjugate<TPenalty>(weights.L1Weight(j), weights.L2Weight(j), trusted ? gradientDouble[j] : residualCorrelation[j], scaleN);
+            terms = terms.AddConjugate<TPenalty>(weights.L1Weight(j), weights.L2Weight(j), trusted ? negativeGradientDouble[j] : residualCorrelation[j], scaleN);
         double residualNorm2 = 0, residualDotY = 0;
         if (trusted)
         {
@@ -317,9 +317,9 @@ public static class GramCoordinateDescentKernel
             int s0 = problem.Sample(k, 0);
             for (int i = lane; i < n; i += lanes)
             {
-                double r = certificate.Residual[s0 + i];
-                residualNorm2 += r * r;
-                residualDotY += r * wide.ToDouble(problem.Response[s0 + i]);
+                double ri = certificate.Residual[s0 + i];
+                residualNorm2 += ri * ri;
+                residualDotY += ri * wide.ToDouble(problem.Response[s0 + i]);
             }
             residualNorm2 = WarpGapTerms.WarpSum(residualNorm2, lanes);
             residualDotY = WarpGapTerms.WarpSum(residualDotY, lanes);
