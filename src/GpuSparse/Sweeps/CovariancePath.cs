@@ -22,8 +22,9 @@ namespace GpuSparse.Sweeps;
 /// <para>
 /// A step at λ: (1) the strong set (<see cref="StrongRules"/>; every feature without screening) joins the solved set
 /// S, which only grows along the path (glmnet's ever-active set: each feature's row of G[S,S] is gathered once);
-/// (2) sweeps over S on G[S,S] and q_S = c_S − G[S,S]β_S until the gap of the problem restricted to S is within the
-/// tolerance (checked after every sweep from the updated q_S, then confirmed on an exactly recomputed q_S);
+/// (2) the batch engine's iteration (<see cref="CoordinateDescent.Iterate"/>) on the restricted Gram form
+/// (<see cref="RestrictedGramCoordinateDescent"/>: G[S,S], q_S = c_S − G[S,S]β_S) until the gap of the problem
+/// restricted to S is within the tolerance (probed after every sweep from the updated q_S, confirmed on an exact one);
 /// (3) q = c − Gβ on all features, and the KKT check: a left-out feature with |qⱼ| &gt; λ·r·wⱼ joins S and the
 /// step goes back to (2); (4) the full problem's duality gap certifies the step. The gap comes from the Gram form
 /// (<see cref="GramDualityGap"/>) when the tolerance is at least <see cref="GramDualityGap.TrustedTolerance"/>,
