@@ -21,7 +21,8 @@ internal enum CoordinateDescentForm
 
 /// <summary>
 /// Cyclic coordinate descent on one prepared problem, in the Gram or the residual form: the iteration, stopping
-/// rule, statuses and best iterate written once for both. The objective and stopping rule are those of
+/// rule, statuses and best iterate written once for both, and for the path steps' restricted form
+/// (<see cref="RestrictedGramCoordinateDescent"/>). The objective and stopping rule are those of
 /// <see cref="SolverOptions"/> (gap ≤ tol·‖y_c‖²/n, checked at sweep 0 and every CheckInterval sweeps).
 /// </summary>
 /// <remarks>
