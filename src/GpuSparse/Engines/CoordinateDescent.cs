@@ -20,7 +20,8 @@ internal enum CoordinateDescentForm
 
 /// <summary>
 /// Cyclic coordinate descent on one prepared problem, in the Gram or the residual form: the iteration, stopping
-/// rule, statuses and best iterate written once for both. The objective and stopping rule are those of
+/// rule, statuses and best iterate written once for both, and for the path steps' restricted form
+/// (<see cref="RestrictedGramCoordinateDescent"/>). The objective and stopping rule are those of
 /// <see cref="SolverOptions"/> (gap ≤ tol·‖y_c‖²/n, checked at sweep 0 and every CheckInterval sweeps).
 /// </summary>
 /// <remarks>
@@ -81,30 +82,98 @@ internal static class CoordinateDescent
         // Block penalties: block coordinate descent in the same form.
         if (problem.BlockEnds is not null)
             return form == CoordinateDescentForm.Gram
-                ? Iterate(problem, options, workspace, GroupCoordinateDescent.Start(problem, workspace), cancellationToken)
-                : Iterate(problem, options, workspace, ResidualGroupCoordinateDescent.Start(problem, workspace), cancellationToken);
+                ? SolveInForm(problem, options, workspace, GroupCoordinateDescent.Start(problem, workspace), cancellationToken)
+                : SolveInForm(problem, options, workspace, ResidualGroupCoordinateDescent.Start(problem, workspace), cancellationToken);
         return (form, problem.Positive) switch
         {
-            (CoordinateDescentForm.Gram, false) => Iterate(problem, options, workspace,
+            (CoordinateDescentForm.Gram, false) => SolveInForm(problem, options, workspace,
                 GramCoordinateDescent.Start<T, ElasticNet<T>>(problem, workspace), cancellationToken),
-            (CoordinateDescentForm.Gram, true) => Iterate(problem, options, workspace,
+            (CoordinateDescentForm.Gram, true) => SolveInForm(problem, options, workspace,
                 GramCoordinateDescent.Start<T, NonNegativeElasticNet<T>>(problem, workspace), cancellationToken),
-            (CoordinateDescentForm.Residual, false) => Iterate(problem, options, workspace,
+            (CoordinateDescentForm.Residual, false) => SolveInForm(problem, options, workspace,
                 ResidualCoordinateDescent.Start<T, ElasticNet<T>>(problem, workspace), cancellationToken),
-            _ => Iterate(problem, options, workspace,
+            _ => SolveInForm(problem, options, workspace,
                 ResidualCoordinateDescent.Start<T, NonNegativeElasticNet<T>>(problem, workspace), cancellationToken),
         };
     }
 
     /// <summary>What the iteration needs of a form: its sweep and its check.</summary>
-    /// <remarks>Its <see cref="ISweep.Sweep"/> sweeps over the coordinates of the workspace's β.</remarks>
+    /// <remarks>Its <see cref="ISweep.Sweep"/> sweeps over the coordinates of the form's β.</remarks>
     internal interface IForm : ISweep
     {
         /// <summary>Recomputes the form's state from β in float64; returns the duality gap and the objective at β.</summary>
         (double Gap, double Objective) Check();
     }
 
-    private static ProblemResult Iterate<T, TForm>(PreparedProblem<T> problem, SolverOptions options, CoordinateDescentWorkspace<T> ws,
+    /// <summary>
+    /// A gap estimate from the state the sweeps updated, cheap enough to run after every sweep (O(p) against a
+    /// sweep's O(p²)): whether the gap may be within the tolerance, which a check then confirms on the exact state.
+    /// </summary>
+    internal interface IProbe
+    {
+        /// <summary>Whether the gap of the updated state is not above <paramref name="tolerance"/>.</summary>
+        bool MayHaveConverged(double tolerance);
+    }
+
+    /// <summary>No probe: the form is checked every CheckInterval sweeps only (a float32 state's gap would be noise).</summary>
+    internal readonly struct NoProbe : IProbe
+    {
+        public bool MayHaveConverged(double tolerance) => false;
+    }
+
+    /// <summary>
+    /// What stops <see cref="Iterate"/>: the gap tolerance, the sweep budget and the sweeps between checks
+    /// (<see cref="int.MaxValue"/>: only the probe, a sweep that moves nothing and the budget call a check).
+    /// </summary>
+    internal readonly record struct SweepLimits(double Tolerance, int MaxIterations, int CheckInterval);
+
+    /// <summary>
+    /// The sweeps and checks of one problem, written once for the batch forms and the path's restricted form. From a
+    /// state that is exact (just checked or just formed) it sweeps, and checks (<see cref="IForm.Check"/>, recorded in
+    /// <paramref name="record"/>) after <see cref="SweepLimits.CheckInterval"/> sweeps since the last check, when
+    /// <paramref name="probe"/> says the gap may be within the tolerance, after a sweep that moved nothing, and when
+    /// the budget is spent. It stops at the first check whose verdict is diverged or converged, at a fixed point (a
+    /// sweep that moves nothing on an exact state: later sweeps cannot change β), at the budget and on cancellation.
+    /// </summary>
+    /// <remarks>
+    /// Returns the record's verdict (<see cref="BatchStatus.Active"/> when cancelled). <paramref name="best"/> receives
+    /// <paramref name="beta"/> at every check that is the new best (empty: no best iterate is kept);
+    /// <paramref name="iteration"/> counts the sweeps on across calls (the budget is for all of them).
+    /// </remarks>
+    internal static int Iterate<T, TForm, TProbe>(TForm form, TProbe probe, SweepLimits limits, ref CheckRecord record,
+        ReadOnlySpan<T> beta, Span<T> best, ref int iteration, out bool fixedPoint, CancellationToken cancellationToken)
+        where TForm : struct, IForm
+        where TProbe : struct, IProbe
+    {
+        fixedPoint = false;
+        bool exact = true;
+        int sinceCheck = 0;
+        while (iteration < limits.MaxIterations && !cancellationToken.IsCancellationRequested)
+        {
+            bool moved = form.Sweep();
+            iteration++;
+            if (!moved && exact)
+            {
+                fixedPoint = true;
+                break;
+            }
+            exact = false;
+            // Sweeps that moved go on without a check until the interval, the budget or the probe calls one.
+            if (moved && ++sinceCheck < limits.CheckInterval && iteration < limits.MaxIterations && !probe.MayHaveConverged(limits.Tolerance))
+                continue;
+            var (gap, objective) = form.Check();
+            exact = true;
+            sinceCheck = 0;
+            if (record.Record(gap, objective) && !best.IsEmpty)
+                beta.CopyTo(best);
+            if (record.Verdict(limits.Tolerance, false, false) is BatchStatus.Diverged or BatchStatus.Converged)
+                break;
+        }
+        return record.Verdict(limits.Tolerance, fixedPoint, iteration >= limits.MaxIterations);
+    }
+
+    /// <summary>Solves <paramref name="problem"/> in <paramref name="form"/> from its first check, and builds its result.</summary>
+    private static ProblemResult SolveInForm<T, TForm>(PreparedProblem<T> problem, SolverOptions options, CoordinateDescentWorkspace<T> ws,
         TForm form, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TForm : struct, IForm
@@ -116,21 +185,10 @@ internal static class CoordinateDescent
         // The starting point is the first best iterate: the workspace still holds the previous problem's.
         beta.CopyTo(ws.Best);
         int iteration = 0;
-        bool fixedPoint = false;
-        int verdict;
-        while (true)
-        {
-            verdict = record.Verdict(problem.GapTolerance, fixedPoint, iteration >= options.MaxIterations);
-            if (verdict != BatchStatus.Active)
-                break;
-            if (cancellationToken.IsCancellationRequested)
-                break;
-            int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
-            iteration = CoordinateStep.Interval(form, iteration, checkAt, out fixedPoint);
-            (gap, objective) = form.Check();
-            if (record.Record(gap, objective))
-                beta.CopyTo(ws.Best);
-        }
+        int verdict = record.Verdict(problem.GapTolerance, false, options.MaxIterations <= 0);
+        if (verdict == BatchStatus.Active)
+            verdict = Iterate(form, default(NoProbe), new SweepLimits(problem.GapTolerance, options.MaxIterations, options.CheckInterval),
+                ref record, beta, ws.Best.AsSpan(0, p), ref iteration, out _, cancellationToken);
 
         var status = ProblemOutcome.StatusOf(verdict);
         string? message = verdict switch

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Certificates;
@@ -23,8 +22,9 @@ namespace GpuSparse.Sweeps;
 /// <para>
 /// A step at λ: (1) the strong set (<see cref="StrongRules"/>; every feature without screening) joins the solved set
 /// S, which only grows along the path (glmnet's ever-active set: each feature's row of G[S,S] is gathered once);
-/// (2) sweeps over S on G[S,S] and q_S = c_S − G[S,S]β_S until the gap of the problem restricted to S is within the
-/// tolerance (checked after every sweep from the updated q_S, then confirmed on an exactly recomputed q_S);
+/// (2) the batch engine's iteration (<see cref="CoordinateDescent.Iterate"/>) on the restricted Gram form
+/// (<see cref="RestrictedGramCoordinateDescent"/>: G[S,S], q_S = c_S − G[S,S]β_S) until the gap of the problem
+/// restricted to S is within the tolerance (probed after every sweep from the updated q_S, confirmed on an exact one);
 /// (3) q = c − Gβ on all features, and the KKT check: a left-out feature with |qⱼ| &gt; λ·r·wⱼ joins S and the
 /// step goes back to (2); (4) the full problem's duality gap certifies the step. The gap comes from the Gram form
 /// (<see cref="GramDualityGap"/>) when the tolerance is at least <see cref="GramDualityGap.TrustedTolerance"/>,
@@ -107,25 +107,8 @@ internal static class CovariancePath
         public double[] RawBeta { get; } = new double[p];
         public bool[] Keep { get; } = new bool[p];
 
-        /// <summary>The features solved so far on this path, in the order they joined: the rows of <see cref="SubGram"/>.</summary>
-        public int[] Columns { get; } = new int[p];
-
-        /// <summary>Where feature j is in <see cref="Columns"/>, or −1.</summary>
-        public int[] Position { get; } = new int[p];
-
-        /// <summary>How many features <see cref="Columns"/> holds.</summary>
-        public int Solved { get; set; }
-
-        /// <summary>G[S,S] for the solved features S, row e at e·p (a row grows in place as features join); pooled.</summary>
-        public double[] SubGram { get; } = ArrayPool<double>.Shared.Rent(p * p);
-
-        // c, q and β gathered on the solved set, and each solved coordinate's step 1/Gⱼⱼ and scaled weights.
-        public double[] SubCorrelation { get; } = new double[p];
-        public double[] SubGradient { get; } = new double[p];
-        public double[] SubBeta { get; } = new double[p];
-        public double[] InverseDiagonal { get; } = new double[p];
-        public double[] L1Step { get; } = new double[p];
-        public double[] L2Step { get; } = new double[p];
+        /// <summary>The features solved so far on this path (they only join), with G[S,S] and the restricted problem's arrays.</summary>
+        public RestrictedGramCoordinateDescent Solved { get; } = new(p);
 
         /// <summary>β at the last residual formed from X (see ResidualGap), that residual's X̃ᵀr/n, and β − that β.</summary>
         public double[] AnchorBeta { get; } = new double[p];
@@ -138,17 +121,14 @@ internal static class CovariancePath
         public long FeatureIterations { get; set; }
         public long KktResolves { get; set; }
 
-        /// <summary>Gives <see cref="SubGram"/> back to the pool.</summary>
-        public void Release() => ArrayPool<double>.Shared.Return(SubGram);
+        /// <summary>Gives the solved set's G[S,S] back to the pool.</summary>
+        public void Release() => Solved.Release();
     }
 
-    /// <summary>
-    /// The coordinate weights of one step: l1ⱼ = λ·r·wⱼ, l2ⱼ = λ·(1 − r)·wⱼ, for the full problem or, through
-    /// <paramref name="columns"/>, for the problem restricted to those features.
-    /// </summary>
-    private readonly struct StepPenalty(double l1, double l2, double[]? weights, int[]? columns) : IPenaltyWeights
+    /// <summary>The coordinate weights of one step: l1ⱼ = λ·r·wⱼ, l2ⱼ = λ·(1 − r)·wⱼ.</summary>
+    private readonly struct StepPenalty(double l1, double l2, double[]? weights) : IPenaltyWeights
     {
-        private double Weight(int j) => weights?[columns is null ? j : columns[j]] ?? 1.0;
+        private double Weight(int j) => weights?[j] ?? 1.0;
 
         public double L1Weight(int j) => l1 * Weight(j);
 
@@ -246,8 +226,7 @@ internal static class CovariancePath
             var q = _ws.NegativeGradient.AsSpan(0, p);
             // c = X̃ᵀy_c/n, ‖y_c‖²/n: the gradient and residual of β = 0
             beta.Clear();
-            _ws.Position.AsSpan(0, p).Fill(-1);
-            _ws.Solved = 0;
+            _ws.Solved.Clear();
             _ws.AnchorValid = false;
             double responseNorm2 = _design.NegativeGradient(y, beta, c).ResidualNorm2;
             c.CopyTo(q);
@@ -265,15 +244,15 @@ internal static class CovariancePath
                 }
                 double lambda = lambdas[step];
                 double l1 = lambda * r, l2 = lambda * (1 - r);
-                var penalty = new StepPenalty(l1, l2, _options.PenaltyFactors, null);
+                var penalty = new StepPenalty(l1, l2, _options.PenaltyFactors);
                 keep.Clear();
                 if (_options.Screening)
                     StrongRules.MarkStrong<TPenalty>(q, beta, lambda, previousLambda, r, _options.PenaltyFactors, keep);
                 else
                     keep.Fill(true);
                 // The solved set stays solved (see Admit), so the KKT check looks only at the features outside it.
-                for (int e = 0; e < _ws.Solved; e++)
-                    keep[_ws.Columns[e]] = true;
+                foreach (int j in _ws.Solved.Columns)
+                    keep[j] = true;
                 int sweeps = 0;
                 double restrictedTolerance = gapTolerance;
                 // Coordinate descent in float64 on G only descends: no runaway threshold, only a non-finite check diverges.
@@ -281,7 +260,7 @@ internal static class CovariancePath
                 int verdict;
                 while (true)
                 {
-                    bool fixedPoint = SolveRestricted<TPenalty>(l1, l2, responseNorm2, restrictedTolerance, ref sweeps);
+                    bool fixedPoint = SolveRestricted<TPenalty>(penalty, responseNorm2, restrictedTolerance, ref sweeps);
                     RecomputeOutside(beta, q);
                     if (StrongRules.AddViolators<TPenalty>(q, lambda, r, _options.PenaltyFactors, keep))
                     {
@@ -304,75 +283,32 @@ internal static class CovariancePath
         }
 
         /// <summary>
-        /// Coordinate descent on the features kept in the workspace, with the step's weights λ·r = <paramref name="l1"/>
-        /// and λ·(1 − r) = <paramref name="l2"/>, until the restricted problem's gap is within <paramref name="tolerance"/>,
-        /// the sweep budget is spent, or a fixed point (returned true; also when nothing is kept) is reached.
+        /// Coordinate descent (<see cref="CoordinateDescent.Iterate"/>) on the features kept in the workspace, with the
+        /// step's weights, until the restricted problem's gap is within <paramref name="tolerance"/>, the sweep budget is
+        /// spent, or a fixed point (returned true; also when nothing is kept) is reached. q is exact on the solved set after it.
         /// </summary>
-        private bool SolveRestricted<TPenalty>(double l1, double l2, double responseNorm2, double tolerance, ref int sweeps)
+        private bool SolveRestricted<TPenalty>(StepPenalty penalty, double responseNorm2, double tolerance, ref int sweeps)
             where TPenalty : struct, IPenalty<double>
         {
             int p = _p;
-            Admit();
-            int s = _ws.Solved;
+            var solved = _ws.Solved;
+            Admit(solved);
+            int s = solved.Count;
             if (s == 0)
                 return true;
-            var columns = _ws.Columns;
-            var gram = _ws.SubGram;
-            var cS = _ws.SubCorrelation.AsSpan(0, s);
-            var qS = _ws.SubGradient.AsSpan(0, s);
-            var bS = _ws.SubBeta.AsSpan(0, s);
-            var penalty = new StepPenalty(l1, l2, _options.PenaltyFactors, columns);
-            for (int e = 0; e < s; e++)
-            {
-                int j = columns[e];
-                cS[e] = _ws.ResponseCorrelation[j];
-                qS[e] = _ws.NegativeGradient[j];
-                bS[e] = _ws.Beta[j];
-                (_ws.InverseDiagonal[e], _ws.L1Step[e], _ws.L2Step[e]) =
-                    CoordinateStep.Steps(gram[e * p + e], penalty.L1Weight(e), penalty.L2Weight(e));
-            }
-            bool fixedPoint = false, exact = true;
+            var beta = _ws.Beta.AsSpan(0, p);
+            var q = _ws.NegativeGradient.AsSpan(0, p);
+            var form = solved.Start<TPenalty, StepPenalty>(_ws.ResponseCorrelation.AsSpan(0, p), q, beta, penalty, responseNorm2);
+            // No check yet; in float64 on G coordinate descent only descends, so only a non-finite gap diverges. The
+            // restricted verdict is not the step's: the step reads its fixed point and certifies on the full problem.
+            var record = new CheckRecord { Gap = double.PositiveInfinity, BestGap = double.PositiveInfinity, Runaway = double.PositiveInfinity };
             int start = sweeps;
-            while (sweeps < _options.Solver.MaxIterations)
-            {
-                bool moved = GramCoordinateDescent.Sweep<double, TPenalty>(gram, p, qS, bS,
-                    _ws.InverseDiagonal.AsSpan(0, s), _ws.L1Step.AsSpan(0, s), _ws.L2Step.AsSpan(0, s));
-                sweeps++;
-                if (!moved)
-                {
-                    if (exact)
-                    {
-                        fixedPoint = true;
-                        break;
-                    }
-                    RecomputeRestricted(gram, cS, qS, bS, s);
-                    exact = true;
-                    continue;
-                }
-                exact = false;
-                if (GramDualityGap.Evaluate<TPenalty, StepPenalty>(penalty, bS, cS, qS, responseNorm2).Gap > tolerance)
-                    continue;
-                // The updated q_S drifts by rounding: confirm on the exact one.
-                RecomputeRestricted(gram, cS, qS, bS, s);
-                exact = true;
-                if (GramDualityGap.Evaluate<TPenalty, StepPenalty>(penalty, bS, cS, qS, responseNorm2).Gap <= tolerance)
-                    break;
-            }
-            if (!exact)
-                RecomputeRestricted(gram, cS, qS, bS, s);
-            for (int e = 0; e < s; e++)
-            {
-                _ws.Beta[columns[e]] = bS[e];
-                _ws.NegativeGradient[columns[e]] = qS[e];
-            }
+            // The restricted gap costs O(|S|), against a sweep's O(|S|²): probed after every sweep, no fixed interval.
+            CoordinateDescent.Iterate(form, form, new CoordinateDescent.SweepLimits(tolerance, _options.Solver.MaxIterations, int.MaxValue),
+                ref record, ReadOnlySpan<double>.Empty, Span<double>.Empty, ref sweeps, out bool fixedPoint, CancellationToken.None);
+            solved.Scatter(beta, q);
             _ws.FeatureIterations += (long)(sweeps - start) * s;
             return fixedPoint;
-        }
-
-        /// <summary>q_S = c_S − G[S,S]·β_S from the nonzero coordinates.</summary>
-        private void RecomputeRestricted(double[] gram, Span<double> c, Span<double> q, Span<double> beta, int s)
-        {
-            GramCoordinateDescent.NegativeGradient(gram, _p, c, beta, q);
         }
 
         /// <summary>
@@ -380,25 +316,11 @@ internal static class CovariancePath
         /// grows along a path (glmnet's ever-active set): a superset of the step's strong set solves the same problem,
         /// and each feature's part of G[S,S] is gathered once per path.
         /// </summary>
-        private void Admit()
+        private void Admit(RestrictedGramCoordinateDescent solved)
         {
-            int p = _p;
-            var gram = _ws.SubGram;
-            for (int j = 0; j < p; j++)
-            {
-                if (!_ws.Keep[j] || _ws.Position[j] >= 0 || _design.IsConstant(j))
-                    continue;
-                int e = _ws.Solved++;
-                _ws.Columns[e] = j;
-                _ws.Position[j] = e;
-                for (int f = 0; f <= e; f++)
-                {
-                    // G[S,S] is symmetric: the new row and the new column hold the same values
-                    double value = _gram[j * p + _ws.Columns[f]];
-                    gram[e * p + f] = value;
-                    gram[f * p + e] = value;
-                }
-            }
+            for (int j = 0; j < _p; j++)
+                if (_ws.Keep[j] && !solved.Contains(j) && !_design.IsConstant(j))
+                    solved.Add(j, _gram);
         }
 
         /// <summary>
@@ -411,10 +333,10 @@ internal static class CovariancePath
             int p = _p, nonzero = 0;
             foreach (double b in beta)
                 nonzero += b != 0 ? 1 : 0;
-            if (p - _ws.Solved < nonzero)
+            if (p - _ws.Solved.Count < nonzero)
             {
                 for (int j = 0; j < p; j++)
-                    if (_ws.Position[j] < 0)
+                    if (!_ws.Solved.Contains(j))
                         q[j] = _ws.ResponseCorrelation[j] - VectorKernels.Dot<double>(_gram.AsSpan(j * p, p), beta);
                 return;
             }
