@@ -212,7 +212,7 @@ public class CoordinateDescentIterationTests
         }
 
         // The batch engine on the same problem (no intercept) reaches the same coefficients.
-        using var backend = Backend.Create(BackendKind.CoordinateDescent);
+        using var backend = BackendRegistry.Create("cd");
         var batch = ProblemBatch<double>.WithDesignPerProblem(problem.X, n, p, problem.Y, [ProblemSettings.Lasso(lambda, fitIntercept: false)]);
         var result = backend.Solve(batch, new SolverOptions { Tolerance = 1e-11, MaxIterations = 100_000 });
         Assert.Equal(ProblemStatus.Converged, result[0].Status);
