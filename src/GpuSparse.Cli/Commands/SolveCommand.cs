@@ -251,6 +251,10 @@ internal static class SolveCommand
             Groups = groups,
             GroupWeights = groupWeights,
         });
-        return backend.Solve(batch, request.Options, progress, cancellationToken);
+        // Called on the class where it is one: ReadyToRun can then precompile the solver's code for T (a generic
+        // method called through an interface is only found at run time, and JITted there).
+        return backend is ManagedBackend managed
+            ? managed.Solve(batch, request.Options, progress, cancellationToken)
+            : backend.Solve(batch, request.Options, progress, cancellationToken);
     }
 }

@@ -1,12 +1,16 @@
 using System.IO.Compression;
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
 using System.Xml.Linq;
+using GpuSparse.Tests.Support;
 using Xunit;
 
 namespace GpuSparse.Tests.Packaging;
 
 /// <summary>
 /// What <c>dotnet pack</c> gives a user: one library package with its metadata, the kernels and the XML docs
-/// inside, and the <c>gpusparse</c> tool installed from its .nupkg and run. Slow (see <see cref="PackedPackages"/>).
+/// inside, and the <c>gpusparse</c> tool (precompiled on linux-x64, portable elsewhere) installed from its .nupkg and
+/// run. Slow (see <see cref="PackedPackages"/>).
 /// </summary>
 [Collection(PackagingCollection.Name)]
 [Trait("Category", "Packaging")]
@@ -29,24 +33,57 @@ public sealed class PackageTests(PackedPackages packages)
     }
 
     [Fact]
-    public void ToolPackageIsADotnetToolNamedGpusparse()
+    public void ToolPackageIsADotnetToolNamedGpusparseThatNamesItsTwoImplementations()
     {
         using var zip = ZipFile.OpenRead(packages.Tool);
         var metadata = DescribedPackage(zip, "GpuSparse.Cli");
-        Assert.Contains(metadata.Descendants(), e => e.Name.LocalName == "packageType" && e.Attribute("name")?.Value == "DotnetTool");
-        var settings = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal)).Open());
-        var command = settings.Descendants("Command").Single();
-        Assert.Equal("gpusparse", command.Attribute("Name")?.Value);
-        Assert.Equal("GpuSparse.Cli.dll", command.Attribute("EntryPoint")?.Value);
+        Assert.Equal("DotnetTool", PackageType(metadata));
+        var settings = ToolSettings(zip);
+        Assert.Equal("gpusparse", settings.Descendants("Command").Single().Attribute("Name")?.Value);
+        var implementations = settings.Descendants("RuntimeIdentifierPackage")
+            .ToDictionary(e => e.Attribute("RuntimeIdentifier")!.Value, e => e.Attribute("Id")!.Value);
+        Assert.Equal(new Dictionary<string, string> { ["linux-x64"] = "GpuSparse.Cli.linux-x64", ["any"] = "GpuSparse.Cli.any" },
+            implementations);
+        // a pointer only: the code is in the two packages it names
+        Assert.DoesNotContain(zip.Entries, e => e.FullName.EndsWith(".dll", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LinuxX64ToolIsPrecompiledAndThePortableToolIsNot()
+    {
+        using (var zip = ZipFile.OpenRead(packages.LinuxX64Tool))
+        {
+            Assert.Equal("DotnetToolRidPackage", PackageType(Nuspec(zip)));
+            var command = ToolSettings(zip).Descendants("Command").Single();
+            Assert.Equal(("gpusparse", "GpuSparse.Cli", "executable"),
+                (command.Attribute("Name")?.Value, command.Attribute("EntryPoint")?.Value, command.Attribute("Runner")?.Value));
+            // the solve path's assemblies carry native code (a ReadyToRun header), so a cold run JITs little
+            foreach (var assembly in new[] { "GpuSparse.Cli.dll", "GpuSparse.dll", "GpuSparse.Kernels.dll", "System.Numerics.Tensors.dll" })
+                Assert.True(IsReadyToRun(zip, $"tools/net10.0/linux-x64/{assembly}"), $"{assembly} is not ReadyToRun");
+            Assert.Contains(zip.Entries, e => e.FullName == "tools/net10.0/linux-x64/libSkiaSharp.so");
+            Assert.DoesNotContain(zip.Entries, e => e.FullName.Contains("/runtimes/", StringComparison.Ordinal));
+        }
+        using (var zip = ZipFile.OpenRead(packages.PortableTool))
+        {
+            Assert.Equal("DotnetToolRidPackage", PackageType(Nuspec(zip)));
+            var command = ToolSettings(zip).Descendants("Command").Single();
+            Assert.Equal(("gpusparse", "GpuSparse.Cli.dll", "dotnet"),
+                (command.Attribute("Name")?.Value, command.Attribute("EntryPoint")?.Value, command.Attribute("Runner")?.Value));
+            Assert.False(IsReadyToRun(zip, "tools/net10.0/any/GpuSparse.Cli.dll"));
+            // plots work on every platform: the native renderers of each come along
+            foreach (var native in new[] { "linux-x64/native/libSkiaSharp.so", "win-x64/native/libSkiaSharp.dll", "osx/native/libSkiaSharp.dylib" })
+                Assert.Contains(zip.Entries, e => e.FullName == $"tools/net10.0/any/runtimes/{native}");
+        }
     }
 
     [Fact]
     public void InstalledToolRunsInfoAndHelp()
     {
-        string toolPath = Path.Combine(packages.Root, "tools");
-        DotnetCli.RunDotnet(packages.Root, "tool", "install", "GpuSparse.Cli", "--version", packages.Version,
-            "--tool-path", toolPath, "--configfile", packages.NuGetConfig);
-        string gpusparse = Path.Combine(toolPath, OperatingSystem.IsWindows() ? "gpusparse.exe" : "gpusparse");
+        string gpusparse = Install("GpuSparse.Cli", "tools");
+        // on linux-x64 `dotnet tool install` picks the precompiled package, elsewhere the portable one
+        string chosen = RuntimeInformation.RuntimeIdentifier == "linux-x64" ? "gpusparse.cli.linux-x64" : "gpusparse.cli.any";
+        Assert.True(Directory.Exists(Path.Combine(packages.Root, "tools", ".store", "gpusparse.cli", packages.Version, chosen)),
+            $"{chosen} was not installed");
 
         var (exitCode, info) = DotnetCli.Run(gpusparse, ["info"], packages.Root);
         Assert.True(exitCode == 0, info);
@@ -58,6 +95,55 @@ public sealed class PackageTests(PackedPackages packages)
         Assert.Contains("gpusparse [command] [options]", help);
         foreach (var command in new[] { "solve", "example", "path", "cv", "plot", "info", "anomaly" })
             Assert.Matches($@"(?m)^\s+{command}\b", help);
+    }
+
+    [SkippableFact]
+    public void PrecompiledToolSolvesALassoPathAsThePortableToolDoes()
+    {
+        Skip.IfNot(RuntimeInformation.RuntimeIdentifier == "linux-x64", "the precompiled tool package is for linux-x64 only");
+        string precompiled = Install("GpuSparse.Cli.linux-x64", "tools-linux-x64");
+        string portable = Install("GpuSparse.Cli.any", "tools-any");
+        string x = Path.Combine(ReferenceCases.DataRoot, "diabetes", "X.npy"), y = Path.Combine(ReferenceCases.DataRoot, "diabetes", "y.npy");
+        byte[] Coefs(string gpusparse, string name)
+        {
+            string folder = Path.Combine(packages.Root, name);
+            var (exitCode, output) = DotnetCli.Run(gpusparse, ["path", "--x", x, "--y", y, "--backend", "cd", "--tol", "1e-10", "--out", folder], packages.Root);
+            Assert.True(exitCode == 0, output);
+            return File.ReadAllBytes(Path.Combine(folder, "coefs.npy"));
+        }
+        // one solver, two compilations (ReadyToRun ahead of time, the JIT at run time): the same bits
+        byte[] expected = Coefs(portable, "path-any");
+        Assert.True(expected.Length > 100 * 10 * sizeof(double), "a 100-step path of 10 features");
+        Assert.Equal(expected, Coefs(precompiled, "path-linux-x64"));
+    }
+
+    /// <summary>Installs tool <paramref name="id"/> from the packed feed into <paramref name="folder"/>; returns its command.</summary>
+    private string Install(string id, string folder)
+    {
+        string toolPath = Path.Combine(packages.Root, folder);
+        DotnetCli.RunDotnet(packages.Root, "tool", "install", id, "--version", packages.Version,
+            "--tool-path", toolPath, "--configfile", packages.NuGetConfig);
+        return Path.Combine(toolPath, OperatingSystem.IsWindows() ? "gpusparse.exe" : "gpusparse");
+    }
+
+    private static string PackageType(XElement metadata) =>
+        metadata.Descendants().Single(e => e.Name.LocalName == "packageType").Attribute("name")!.Value;
+
+    private static XDocument ToolSettings(ZipArchive zip)
+    {
+        using var stream = zip.Entries.Single(e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal)).Open();
+        return XDocument.Load(stream);
+    }
+
+    /// <summary>Whether the assembly at <paramref name="entry"/> holds ReadyToRun native code (a managed native header).</summary>
+    private static bool IsReadyToRun(ZipArchive zip, string entry)
+    {
+        var bytes = new MemoryStream();
+        using (var stream = zip.GetEntry(entry)?.Open() ?? throw new Xunit.Sdk.XunitException($"no {entry} in the package"))
+            stream.CopyTo(bytes);
+        bytes.Position = 0;
+        using var pe = new PEReader(bytes);
+        return pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
     }
 
     /// <summary>The package's nuspec metadata, asserted to be real: id, MIT licence expression, readme, description, authors, tags.</summary>

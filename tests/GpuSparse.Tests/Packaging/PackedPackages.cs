@@ -3,9 +3,10 @@ using Xunit;
 namespace GpuSparse.Tests.Packaging;
 
 /// <summary>
-/// The two packages as <c>dotnet pack</c> makes them (the GpuSparse library, the GpuSparse.Cli tool), packed once
-/// into a temporary feed for the packaging tests, which read, install and build against them. Packing the tool
-/// copies its SkiaSharp native assets for every platform: this fixture is the slow part (tens of seconds).
+/// The packages as <c>dotnet pack</c> makes them (the GpuSparse library; the GpuSparse.Cli tool, which is a pointer
+/// to its linux-x64 ReadyToRun package and its portable <c>any</c> package), packed once into a temporary feed for the
+/// packaging tests, which read, install and build against them. Packing the tool precompiles the linux-x64 package and
+/// copies the SkiaSharp native assets of every platform into the portable one: this fixture is the slow part.
 /// </summary>
 public sealed class PackedPackages : IDisposable
 {
@@ -16,8 +17,10 @@ public sealed class PackedPackages : IDisposable
         foreach (var project in new[] { "src/GpuSparse", "src/GpuSparse.Cli" })
             DotnetCli.RunDotnet(DotnetCli.RepositoryRoot, "pack", project, "-c", DotnetCli.Configuration, "-o", Feed);
         Library = Single("GpuSparse.*.nupkg", name => !name.StartsWith("GpuSparse.Cli.", StringComparison.Ordinal));
-        Tool = Single("GpuSparse.Cli.*.nupkg", _ => true);
         Version = Path.GetFileNameWithoutExtension(Library)["GpuSparse.".Length..];
+        Tool = Single($"GpuSparse.Cli.{Version}.nupkg", _ => true);
+        LinuxX64Tool = Single($"GpuSparse.Cli.linux-x64.{Version}.nupkg", _ => true);
+        PortableTool = Single($"GpuSparse.Cli.any.{Version}.nupkg", _ => true);
         // Only this feed: what is tested is what was just packed, never a package of the same name elsewhere.
         NuGetConfig = Path.Combine(Root, "nuget.config");
         File.WriteAllText(NuGetConfig, $"""
@@ -40,8 +43,14 @@ public sealed class PackedPackages : IDisposable
     /// <summary>The library package, GpuSparse.VERSION.nupkg.</summary>
     public string Library { get; }
 
-    /// <summary>The tool package, GpuSparse.Cli.VERSION.nupkg.</summary>
+    /// <summary>The tool package, GpuSparse.Cli.VERSION.nupkg: what a user installs; it names the two below.</summary>
     public string Tool { get; }
+
+    /// <summary>The tool precompiled for linux-x64 (ReadyToRun), GpuSparse.Cli.linux-x64.VERSION.nupkg.</summary>
+    public string LinuxX64Tool { get; }
+
+    /// <summary>The portable framework-dependent tool every other platform gets, GpuSparse.Cli.any.VERSION.nupkg.</summary>
+    public string PortableTool { get; }
 
     /// <summary>The version both were packed with.</summary>
     public string Version { get; }
