@@ -314,9 +314,10 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
     /// <summary>The session's kernels and 1-value copies through ILGPU alone, on problems that are all finished.</summary>
     private sealed class BareLaunches : IDisposable
     {
-        private readonly Action<Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int> _check;
-        private readonly Action<Index1D, ProblemViews<double>, IterateViews<double>, int, int> _iterate;
-        private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
+        private readonly Action<AcceleratorStream, Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int> _check;
+        private readonly Action<AcceleratorStream, Index1D, ProblemViews<double>, IterateViews<double>, int, int> _iterate;
+        private readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
+        private readonly AcceleratorStream _stream;
         private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _list, _count;
         private readonly int _extent;
         private int _value;
@@ -327,6 +328,7 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
             _check = backend.Kernels.Gap<double, ElasticNet<double>>();
             _iterate = backend.Kernels.Iteration<double, ElasticNet<double>>();
             _compact = backend.Kernels.Compaction();
+            _stream = backend.Accelerator.DefaultStream;
             _status = backend.Accelerator.Allocate1D(Enumerable.Repeat(BatchStatus.Skipped, extent).ToArray());
             _list = backend.Accelerator.Allocate1D<int>(extent);
             _count = backend.Accelerator.Allocate1D<int>(1);
@@ -339,11 +341,11 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
             var state = new IterateViews<double> { Status = _status.View, Problems = _list.View };
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < checks; i++)
-                _check(_extent, default, state, default, 0, 0);
+                _check(_stream, _extent, default, state, default, 0, 0);
             for (int i = 1; i < checks; i++)
-                _iterate(_extent, default, state, 0, 0);
+                _iterate(_stream, _extent, default, state, 0, 0);
             for (int i = 0; i < compactions; i++)
-                _compact(_extent, _status.View, _list.View, 0, _list.View, _count.View);
+                _compact(_stream, _extent, _status.View, _list.View, 0, _list.View, _count.View);
             for (int i = 0; i < copies; i++)
                 _count.View.CopyToCPU(ref _value, 1);
             return GC.GetAllocatedBytesForCurrentThread() - before;
