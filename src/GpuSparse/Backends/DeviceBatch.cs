@@ -245,6 +245,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>Bytes downloaded since the last <see cref="Begin"/> (finished counts and results).</summary>
     public long BytesDownloaded { get; private set; }
 
+    /// <summary>Reads of the finished count since the last <see cref="Begin"/> (4 bytes each, within <see cref="BytesDownloaded"/>).</summary>
+    public int FinishedReads { get; private set; }
+
     /// <summary>
     /// The most threads staging and collection copy on (null: every core). Results do not depend on it; the
     /// staging benchmark compares one thread with all.
@@ -374,6 +377,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Transfers = 0;
         BytesUploaded = 0;
         BytesDownloaded = 0;
+        FinishedReads = 0;
     }
 
     /// <summary>Stages problem k: y_c (n), l1 and l2 weights and the working-scale start (p each), and its certificate scales.</summary>
@@ -739,6 +743,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     {
         int before = _finishedCount;
         Fetch(_finished, _hostFinished, 1);
+        FinishedReads++;
         _stream.Synchronize();
         _finishedCount = _hostFinished[0];
         if (_finishedCount > before)
