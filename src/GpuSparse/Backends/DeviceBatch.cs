@@ -739,6 +739,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Finished = _finished.View,
     };
 
+    // The count is copied into page-locked memory behind this batch's launches and read once its own stream reaches
+    // the copy: other batches' uploads, launches and downloads go on meanwhile.
     private void ReadFinished(Action<int>? onFinished)
     {
         int before = _finishedCount;

@@ -37,7 +37,7 @@ public sealed class IlgpuPipelineTests : IClassFixture<CpuBackendFixture>
 
     [Theory]
     [MemberData(nameof(Engines))]
-    public void PipelinedPreparedProblems_KeepDivergedAndInvalidOnesApart_BitIdentically(DeviceEngine engine)
+    public void PipelinedPreparedProblems_WithDivergedOnes_AreBitIdenticalToSequentialChunks(DeviceEngine engine)
     {
         AssertPreparedPipelineIdentical<double>(engine);
         AssertPreparedPipelineIdentical<float>(engine);
@@ -76,12 +76,12 @@ public sealed class IlgpuPipelineTests : IClassFixture<CpuBackendFixture>
     {
         // 2,000 problems of 24 × 8 in float64: 2,000 · (24·8 + 24 + 24) · 8 B = 3.8 MB, several ranges of ≥ 1 MiB
         const int n = 24, p = 8, count = 2000;
-        var problems = PreparedProblems<double>(count, n, p, engine: DeviceEngine.GramCoordinateDescent, breakSome: false);
-        var options = new SolverOptions { Algorithm = SolverAlgorithm.GramCoordinateDescent, Tolerance = 1e-8, MaxIterations = 50 };
+        var problems = PreparedProblems<double>(count, n, p, breakSome: false);
+        var options = new SolverOptions { Algorithm = SolverAlgorithm.Fista, Tolerance = 1e-8, MaxIterations = 50 };
         ProblemResult[] Solve(int threads)
         {
             using var device = new DeviceBatch<double>(_backend.Accelerator, _backend.Kernels, count, n, p, designPerProblem: true,
-                positive: false, engine: DeviceEngine.GramCoordinateDescent) { StagingThreads = threads };
+                positive: false, engine: DeviceEngine.ProximalGradient) { StagingThreads = threads };
             device.Load(problems);
             int iteration = device.Run(options, null, CancellationToken.None);
             var results = new ProblemResult[count];
@@ -102,13 +102,13 @@ public sealed class IlgpuPipelineTests : IClassFixture<CpuBackendFixture>
     [Fact]
     public void AWrongProblemInAParallelRange_ThrowsItsOwnException()
     {
-        var problems = PreparedProblems<double>(2000, 24, 8, DeviceEngine.GramCoordinateDescent, breakSome: false);
+        var problems = PreparedProblems<double>(2000, 24, 8, breakSome: false);
         // problem 1500 is in a later range: its penalty kind differs from the batch's
         var wrong = problems[1500];
         problems[1500] = new PreparedProblem<double>(wrong.Index, wrong.Design, wrong.Response, wrong.ResponseMean, wrong.L1, wrong.L2,
             positive: true, wrong.Initial, wrong.NullObjective, wrong.GapTolerance, wrong.FitIntercept, wrong.BasisDotResponse);
         using var device = new DeviceBatch<double>(_backend.Accelerator, _backend.Kernels, problems.Length, 24, 8, designPerProblem: true,
-            positive: false, engine: DeviceEngine.GramCoordinateDescent) { StagingThreads = 4 };
+            positive: false, engine: DeviceEngine.ProximalGradient) { StagingThreads = 4 };
         Assert.Throws<ArgumentException>(() => device.Load(problems));
     }
 
@@ -131,7 +131,7 @@ public sealed class IlgpuPipelineTests : IClassFixture<CpuBackendFixture>
     private void AssertPreparedPipelineIdentical<T>(DeviceEngine engine) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int n = 30, p = 10, count = 17, chunk = 2;
-        var problems = PreparedProblems<T>(count, n, p, engine, breakSome: true);
+        var problems = PreparedProblems<T>(count, n, p, breakSome: true);
         var options = DeviceEngines.OptionsFor(engine, new SolverOptions
         {
             Algorithm = engine == DeviceEngine.GramCoordinateDescent ? SolverAlgorithm.GramCoordinateDescent : SolverAlgorithm.Fista,
@@ -174,7 +174,7 @@ public sealed class IlgpuPipelineTests : IClassFixture<CpuBackendFixture>
     /// a NaN in its working response (it diverges at iteration 0; invalid input never reaches a device batch, so the
     /// public-path test covers it).
     /// </summary>
-    private static PreparedProblem<T>[] PreparedProblems<T>(int count, int n, int p, DeviceEngine engine, bool breakSome)
+    private static PreparedProblem<T>[] PreparedProblems<T>(int count, int n, int p, bool breakSome)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var options = new SolverOptions { Tolerance = 1e-10 };
