@@ -74,9 +74,10 @@ internal static class HostCosts
     public const double StagingBytesPerSecond = 25e9;
 
     /// <summary>
-    /// The staging copy's rate on one core, measured on the development VM (benchmarks/RESULTS.md,
-    /// <c>StagingBenchmarks.StagingCopy</c> with one thread, 2026-12-01: K = 100,000 problems of 64 × 32), bytes/s. The
-    /// copy runs on every core in ranges of ≥ 1 MiB; the cores a GPU host needs are a rate over this one.
+    /// The staging copy's rate on one core, measured on the development VM (benchmarks/RESULTS.md, 2026-12-01, K = 100,000
+    /// problems of 64 × 32): one thread staged and uploaded at 9.4 GB/s when the machine was quiet (the copy alone is at
+    /// least as fast; under a load of 50–180 on its 2 cores one thread copied at 4.4–5.3 GB/s), bytes/s. The copy runs
+    /// on every core in ranges of ≥ 1 MiB; the cores a GPU host needs are a rate over this one.
     /// </summary>
     public const double PerCoreStagingBytesPerSecond = 9.4e9;
 
