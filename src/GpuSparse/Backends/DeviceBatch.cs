@@ -99,8 +99,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Engine = engine;
         bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.UsesDeviceScratch(engine);
         _warpSize = accelerator.WarpSize;
-        // a block per problem: up to 128 threads, whole warps
-        _blockSize = Math.Max(_warpSize, Math.Min(accelerator.MaxNumThreadsPerGroup, 128) / _warpSize * _warpSize);
+        _blockSize = BlockSize(_warpSize, accelerator.MaxNumThreadsPerGroup);
         _designShared = BlockIterationKernel.DesignFits(samples, features, Unsafe.SizeOf<T>());
         if (engine == DeviceEngine.RegisterProximalGradient)
             _registerFista = positive
@@ -173,6 +172,19 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             throw;
         }
     }
+
+    // A block per problem: up to 128 threads, whole warps.
+    private static int BlockSize(int warpSize, int maxThreadsPerGroup) =>
+        Math.Max(warpSize, Math.Min(maxThreadsPerGroup, 128) / warpSize * warpSize);
+
+    /// <summary>The device threads one problem of n samples occupies on <paramref name="engine"/> (resolved for its shape).</summary>
+    public static int ThreadsPerProblem(DeviceEngine engine, int samples, int warpSize, int maxThreadsPerGroup) => engine switch
+    {
+        DeviceEngine.BlockProximalGradient => BlockSize(warpSize, maxThreadsPerGroup),
+        DeviceEngine.RegisterProximalGradient => RegisterFistaKernel.Warps(samples) * warpSize,
+        DeviceEngine.GramCoordinateDescent => warpSize,
+        _ => 1,
+    };
 
     /// <summary>The most problems one load can hold.</summary>
     public int Capacity { get; }

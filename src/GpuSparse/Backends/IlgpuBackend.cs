@@ -22,7 +22,8 @@ namespace GpuSparse.Backends;
 /// when a chunk does not fit it is halved, and when not even one problem fits <see cref="Solve{T}"/> throws
 /// <see cref="DeviceOutOfMemoryException"/>; other device failures are thrown as <see cref="DeviceFailureException"/>.
 /// Chunks are pipelined over up to <see cref="PipelineDepth"/> device batches, each on its own stream: chunk i+1 is
-/// staged and uploaded while chunk i is solved and chunk i−1 downloaded and collected. Device batches are pooled
+/// staged and uploaded while chunk i is solved and chunk i−1 downloaded and collected (unless the memory divided
+/// among the batches would hold too few problems to fill the device: then one chunk at a time). Device batches are pooled
 /// across solves (allocated once per shape, grown when a larger chunk is needed, freed by <see cref="Dispose"/>).
 /// Results do not depend on the chunk or range size, nor on the pipelining.
 /// </remarks>
@@ -253,8 +254,17 @@ public sealed class IlgpuBackend : ISolverBackend
                 : DeviceEngines.ForShape(Engine, engine, design.Samples, design.Features, _accelerator.WarpSize,
                     _accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>());
             var runUsed = used == engine ? options : DeviceEngines.OptionsFor(used, options);
-            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, used, chunkLimit);
-            var devices = OpenPipeline<T>(ref chunk, problems.Length, design.Samples, design.Features, designPerProblem,
+            int depth = PipelineDepth;
+            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, used, chunkLimit, depth);
+            // the pipeline divides the memory among its batches only while a chunk still fills the device (a problem
+            // in every thread slot); when memory holds less, one chunk at a time takes all of it
+            if (depth > 1 && chunk < problems.Length && chunk < FillingProblems(used, design.Samples))
+            {
+                int whole = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, used, chunkLimit, 1);
+                if (whole > chunk)
+                    (depth, chunk) = (1, whole);
+            }
+            var devices = OpenPipeline<T>(ref chunk, depth, problems.Length, design.Samples, design.Features, designPerProblem,
                 problems[0].Positive, group.Key.Item3, used);
             chunkLimit = Math.Min(chunkLimit, chunk);
             try
@@ -339,17 +349,17 @@ public sealed class IlgpuBackend : ISolverBackend
     }
 
     /// <summary>
-    /// Device batches for chunks of <paramref name="chunk"/> problems, one per stage of the pipeline (fewer when the
-    /// problems make fewer chunks, or when the device cannot hold more than the first).
+    /// Device batches for chunks of <paramref name="chunk"/> problems, one per stage of a pipeline of
+    /// <paramref name="depth"/> (fewer when the problems make fewer chunks, or when the device cannot hold more than the first).
     /// </summary>
-    private DeviceBatch<T>[] OpenPipeline<T>(ref int chunk, int problems, int samples, int features, bool designPerProblem,
+    private DeviceBatch<T>[] OpenPipeline<T>(ref int chunk, int depth, int problems, int samples, int features, bool designPerProblem,
         bool positive, bool grouped, DeviceEngine engine)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var devices = new List<DeviceBatch<T>> { Open<T>(ref chunk, samples, features, designPerProblem, positive, grouped, engine, 0) };
         try
         {
-            while (devices.Count < Math.Min(PipelineDepth, (problems + (long)chunk - 1) / chunk))
+            while (devices.Count < Math.Min(depth, (problems + (long)chunk - 1) / chunk))
             {
                 int more = chunk;
                 try
@@ -433,10 +443,10 @@ public sealed class IlgpuBackend : ISolverBackend
     }
 
     /// <summary>
-    /// Problems per chunk: at most <paramref name="limit"/>, as many as a <see cref="PipelineDepth"/>-th of
+    /// Problems per chunk: at most <paramref name="limit"/>, as many as a <paramref name="depth"/>-th of
     /// <see cref="ChunkMemoryFraction"/> of the device's free memory holds, and few enough that every index fits an int.
     /// </summary>
-    private int ChunkSize<T>(int problems, int samples, int features, bool designPerProblem, DeviceEngine engine, int limit)
+    private int ChunkSize<T>(int problems, int samples, int features, bool designPerProblem, DeviceEngine engine, int limit, int depth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long perProblem = designPerProblem ? (long)samples * features : Math.Max(samples, features);
@@ -444,12 +454,17 @@ public sealed class IlgpuBackend : ISolverBackend
         // shared by the batches of the pipeline
         long budget = (DeviceMemoryLimitBytes ?? (_accelerator is CudaAccelerator cuda
             ? (long)(ChunkMemoryFraction * cuda.GetFreeMemory())
-            : CpuChunkBytes)) / PipelineDepth;
+            : CpuChunkBytes)) / depth;
         long fixedBytes = DeviceBatch<T>.RequiredBytes(0, samples, features, designPerProblem, engine);
         long bytesPerProblem = DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem, engine) - fixedBytes;
         long memoryFit = Math.Max(1, (budget - fixedBytes) / bytesPerProblem);
         return (int)Math.Min(Math.Min(Math.Min(problems, limit), fit), memoryFit);
     }
+
+    /// <summary>The problems that occupy every thread slot of the device on <paramref name="engine"/> (n = <paramref name="samples"/>).</summary>
+    private long FillingProblems(DeviceEngine engine, int samples) =>
+        (long)_accelerator.NumMultiprocessors * _accelerator.MaxNumThreadsPerMultiprocessor
+        / DeviceBatch<double>.ThreadsPerProblem(engine, samples, _accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup);
 
     /// <summary>Keeps <paramref name="device"/> for the next solve of its shape (the most recent few are kept).</summary>
     private void Return(IDisposable device)

@@ -72,6 +72,35 @@ public sealed class IlgpuPipelineTests : IClassFixture<CpuBackendFixture>
     }
 
     [Fact]
+    public void ChunksTooSmallToFillTheDevice_AreNotDividedAmongThePipelinesBatches()
+    {
+        // one device batch per chunk of one group: no positive problems (they would be a second group)
+        var settings = TestProblems.Mixed(Problems, Features, seed: 43).Select(s => s with { Positive = false }).ToArray();
+        var batch = TestProblems.PerProblem<double>([Samples], Features, settings, seed: 44);
+        int buffers;
+        using (var one = new DeviceBatch<double>(_backend.Accelerator, _backend.Kernels, 1, Samples, Features, true, false))
+            buffers = one.BufferCount;
+        // room for 6 problems: a third of it (2) would not fill the device's thread slots, so one batch of 6 at a time
+        _backend.DeviceMemoryLimitBytes = DeviceBatch<double>.RequiredBytes(6, Samples, Features, true);
+        long before = _backend.DeviceBufferAllocations;
+        BatchResult limited;
+        try
+        {
+            limited = _backend.Solve(batch, Options);
+        }
+        finally
+        {
+            _backend.DeviceMemoryLimitBytes = null;
+        }
+        Assert.Equal(before + buffers, _backend.DeviceBufferAllocations);
+        // chunks bounded by MaxProblemsPerChunk rather than by memory are pipelined over three batches
+        before = _backend.DeviceBufferAllocations;
+        var capped = With(4, IlgpuBackend.DefaultPipelineDepth, () => _backend.Solve(batch, Options));
+        Assert.Equal(before + IlgpuBackend.DefaultPipelineDepth * buffers, _backend.DeviceBufferAllocations);
+        ReliabilitySuite.AssertBitIdentical(limited, capped, Enumerable.Range(0, batch.Count));
+    }
+
+    [Fact]
     public void StagingOnSeveralThreads_LoadsTheBitsOfOneThread()
     {
         // 2,000 problems of 24 × 8 in float64: 2,000 · (24·8 + 24 + 24) · 8 B = 3.8 MB, several ranges of ≥ 1 MiB
