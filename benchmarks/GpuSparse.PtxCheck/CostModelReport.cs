@@ -113,7 +113,7 @@ internal static class CostModelReport
         text.AppendLine($"| PCIe 5.0 ×16 | {H200.HostLinkBytesPerSecond / 1e9:0} GB/s each way, page-locked buffers |");
         text.AppendLine($"| host staging copy (caller's arrays ↔ page-locked buffers) | {HostCosts.StagingBytesPerSecond / 1e9:0} GB/s: " +
             $"{HostCosts.StagingCores(HostCosts.StagingBytesPerSecond)} cores at the {HostCosts.PerCoreStagingBytesPerSecond / 1e9:0.0} GB/s " +
-            "one core copies (`StagingBenchmarks`, one thread, development VM; the copy runs on every core in ranges of ≥ 1 MiB); " +
+            "one core copies (`StagingBenchmarks.StagingCopy`, one thread, development VM, memory-bandwidth bound there; the copy runs on every core in ranges of ≥ 1 MiB); " +
             "none when the caller's memory is page-locked in place |");
         text.AppendLine($"| host staging on `main` before this work (issue 16, measured) | {HostCosts.TodayScatterProblemsPerSecond:N0} problems/s of 64 × 32 (the element-wise scatter and a power iteration per problem for the step, benchmarks/RESULTS.md): K = 1,000,000 would take {1e6 / HostCosts.TodayScatterProblemsPerSecond:0} s; the bulk copies modelled here replace it |");
         text.AppendLine($"| dependent latency (cycles) | FMA {Latency.Fma64} (f64) / {Latency.Fma32} (f32), shuffle or shared load {Latency.Exchange}, barrier {Latency.Barrier}, coordinate update {Latency.CoordinateUpdate}, FISTA bookkeeping {Latency.FistaStep}, warp reduction {Latency.WarpReduction}, block reduction {Latency.BlockReduction} |");
@@ -197,7 +197,7 @@ internal static class CostModelReport
             text.AppendLine($"Host → host moves {Bytes(linkBytes)} over PCIe ({Time(linkBytes / H200.HostLinkBytesPerSecond)} at " +
                 $"{H200.HostLinkBytesPerSecond / 1e9:0} GB/s); the target needs the host staging copy at ≥ {linkBytes / target.Seconds / 1e9:0.0} GB/s " +
                 "(validation fused into the same pass), or none: with the caller's arrays page-locked in place only PCIe binds. " +
-                $"At the {HostCosts.PerCoreStagingBytesPerSecond / 1e9:0.0} GB/s one core copies (`StagingBenchmarks`, " +
+                $"At the {HostCosts.PerCoreStagingBytesPerSecond / 1e9:0.0} GB/s one core copies (`StagingBenchmarks.StagingCopy`, " +
                 $"development VM) one thread would take {Time(linkBytes / HostCosts.PerCoreStagingBytesPerSecond)}: " +
                 $"{(linkBytes / HostCosts.PerCoreStagingBytesPerSecond <= target.Seconds ? "met" : "**not met**")} on one core; " +
                 $"the GPU host needs {HostCosts.StagingCores(linkBytes / target.Seconds)} cores copying at that rate (the staging copy " +

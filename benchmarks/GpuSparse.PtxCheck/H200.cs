@@ -74,12 +74,12 @@ internal static class HostCosts
     public const double StagingBytesPerSecond = 25e9;
 
     /// <summary>
-    /// The staging copy's rate on one core, measured on the development VM (benchmarks/RESULTS.md, 2026-12-01, K = 100,000
-    /// problems of 64 × 32): one thread staged and uploaded at 9.4 GB/s when the machine was quiet (the copy alone is at
-    /// least as fast; under a load of 50–180 on its 2 cores one thread copied at 4.4–5.3 GB/s), bytes/s. The copy runs
-    /// on every core in ranges of ≥ 1 MiB; the cores a GPU host needs are a rate over this one.
+    /// The staging copy's rate on one core, measured on the development VM (benchmarks/RESULTS.md, 2026-12-01,
+    /// <c>StagingBenchmarks.StagingCopy</c>, K = 100,000 problems of 64 × 32, one thread, machine quiet), bytes/s; the
+    /// VM's second core added nothing (its memory bandwidth binds). The copy runs on every core in ranges of ≥ 1 MiB;
+    /// the cores a GPU host needs are a rate over this one, given host memory bandwidth to match.
     /// </summary>
-    public const double PerCoreStagingBytesPerSecond = 9.4e9;
+    public const double PerCoreStagingBytesPerSecond = 16.6e9;
 
     /// <summary>Cores the staging copy needs at <see cref="PerCoreStagingBytesPerSecond"/> for <paramref name="bytesPerSecond"/>.</summary>
     public static int StagingCores(double bytesPerSecond) => (int)Math.Ceiling(bytesPerSecond / PerCoreStagingBytesPerSecond);
