@@ -7,8 +7,9 @@ namespace GpuSparse.Benchmarks;
 /// <summary>
 /// The steady-state host overhead of one resident-session call: K = 1000 Lasso problems of 16 × 8 sharing a
 /// design, each warm-started from its previous solution on unchanged responses, so every problem converges at
-/// the first gap check and a call is staging, one gap launch, and collection. Per ILGPU backend (CUDA only
-/// where a device exists).
+/// the first gap check and a call is staging, one gap launch (or one coordinate-descent launch with its check), and
+/// collection. Per ILGPU backend (CUDA only where a device exists) and device engine: ISTA/FISTA's kernels, or
+/// coordinate descent on G (what auto runs for p ≤ 64).
 /// </summary>
 [MemoryDiagnoser]
 public class ResidentSessionBenchmarks
@@ -27,6 +28,9 @@ public class ResidentSessionBenchmarks
     /// <summary>The backend by its <see cref="BackendRegistry"/> name.</summary>
     [ParamsSource(nameof(Backends))]
     public string Backend { get; set; } = "";
+
+    [Params(DeviceEngine.ProximalGradient, DeviceEngine.GramCoordinateDescent)]
+    public DeviceEngine Engine { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -47,6 +51,7 @@ public class ResidentSessionBenchmarks
         _iterations = new int[Problems];
         _statuses = new ProblemStatus[Problems];
         _backend = Backend == "cuda" ? IlgpuBackend.CreateCuda() : IlgpuBackend.CreateCpu();
+        _backend.Engine = Engine;
         _session = ResidentSession<double>.WithSharedDesign(_backend, x, Features, Problems, new ResidentOptions(),
             new SolverOptions { Tolerance = 1e-6 });
         // the cold solve (and kernel compilation) happens here; measured calls start from its solutions

@@ -9,7 +9,9 @@ namespace GpuSparse.Benchmarks;
 /// loaded into one device batch on the CPU accelerator (bulk copies into page-locked arrays, then the uploads,
 /// which are host copies on this accelerator and DMA on CUDA), against the element-wise stride-K scatter into the
 /// problem-minor layout that the backend did before (<see cref="ElementwiseScatter"/>, the same loops, into a
-/// plain array). Problem bytes per operation: K·(n·p + n + 3p)·8 = 1.766 GB (X, y, l1, l2, β₀).
+/// plain array). Problem bytes per operation: K·(n·p + n + 3p)·8 = 1.766 GB (X, y, l1, l2, β₀). The staging copy
+/// alone (<see cref="StagingCopy"/>: caller's arrays → page-locked arrays, in ranges of ≥ 1 MiB) runs on one thread and
+/// on every core side by side (<see cref="Threads"/>; 0 is every core), for the cost model's per-core rate.
 /// </summary>
 /// <remarks>
 /// The prepared problems are built directly (random working designs, step fixed), so that neither preparation
@@ -27,6 +29,10 @@ public class StagingBenchmarks
 
     /// <summary>Bytes of problem data staged per operation.</summary>
     public const long ProblemBytes = (long)Problems * (Samples * Features + Samples + 3 * Features) * sizeof(double);
+
+    /// <summary>Staging threads: 1, or 0 for every core (<see cref="DeviceBatch{T}.StagingThreads"/>).</summary>
+    [Params(1, 0)]
+    public int Threads { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -47,7 +53,10 @@ public class StagingBenchmarks
                 new double[Features], false, new double[Features], 0.5, 1e-4, true, []);
         }
         _backend = IlgpuBackend.CreateCpu();
-        _device = new DeviceBatch<double>(_backend.Accelerator, _backend.Kernels, Problems, Samples, Features, true, false);
+        _device = new DeviceBatch<double>(_backend.Accelerator, _backend.Kernels, Problems, Samples, Features, true, false)
+        {
+            StagingThreads = Threads == 0 ? null : Threads,
+        };
         _scattered = new double[(long)Problems * Samples * Features];
         _scatteredResponse = new double[Problems * Samples];
         _scatteredL1 = new double[Problems * Features];
@@ -58,6 +67,14 @@ public class StagingBenchmarks
     /// <summary>The backend's staging: bulk copies into page-locked arrays and the uploads.</summary>
     [Benchmark]
     public void BulkStaging() => _device.Load(_problems);
+
+    /// <summary>The staging copy alone (caller's arrays → page-locked arrays, each problem checked in the same pass), no upload.</summary>
+    [Benchmark]
+    public void StagingCopy()
+    {
+        _device.Begin(Problems);
+        _device.StageProblems(_problems);
+    }
 
     /// <summary>The stride-K scatter DeviceBatch did before (element e of problem k at e·K + k), host side only.</summary>
     [Benchmark(Baseline = true)]

@@ -111,7 +111,10 @@ internal static class CostModelReport
         text.AppendLine($"| shared memory, aggregate | {H200.SharedBytesPerSecond / 1e12:0} TB/s ({H200.Multiprocessors} SMs × 128 B/clock × {H200.ClockHz / 1e9:0.00} GHz), counted in 128-byte wavefronts: a warp-wide load of 32 floats or a broadcast is one, 32 doubles two; a shuffle counts as one |");
         text.AppendLine($"| SMs, clock | {H200.Multiprocessors}, {H200.ClockHz / 1e9:0.00} GHz; 228 KB shared memory and 64 warp slots per SM |");
         text.AppendLine($"| PCIe 5.0 ×16 | {H200.HostLinkBytesPerSecond / 1e9:0} GB/s each way, page-locked buffers |");
-        text.AppendLine($"| host staging copy (caller's arrays ↔ page-locked buffers) | {HostCosts.StagingBytesPerSecond / 1e9:0} GB/s (a few cores); none when the caller's memory is page-locked in place |");
+        text.AppendLine($"| host staging copy (caller's arrays ↔ page-locked buffers) | {HostCosts.StagingBytesPerSecond / 1e9:0} GB/s: " +
+            $"{HostCosts.StagingCores(HostCosts.StagingBytesPerSecond)} cores at the {HostCosts.PerCoreStagingBytesPerSecond / 1e9:0.0} GB/s " +
+            "one core copies (`StagingBenchmarks.StagingCopy`, one thread, development VM, memory-bandwidth bound there; the copy runs on every core in ranges of ≥ 1 MiB); " +
+            "none when the caller's memory is page-locked in place |");
         text.AppendLine($"| host staging on `main` before this work (issue 16, measured) | {HostCosts.TodayScatterProblemsPerSecond:N0} problems/s of 64 × 32 (the element-wise scatter and a power iteration per problem for the step, benchmarks/RESULTS.md): K = 1,000,000 would take {1e6 / HostCosts.TodayScatterProblemsPerSecond:0} s; the bulk copies modelled here replace it |");
         text.AppendLine($"| dependent latency (cycles) | FMA {Latency.Fma64} (f64) / {Latency.Fma32} (f32), shuffle or shared load {Latency.Exchange}, barrier {Latency.Barrier}, coordinate update {Latency.CoordinateUpdate}, FISTA bookkeeping {Latency.FistaStep}, warp reduction {Latency.WarpReduction}, block reduction {Latency.BlockReduction}, a coordinate's gap terms {Latency.GapTerm} a pass, the gap's sums over a warp and its formula {Latency.GapCombination} |");
         text.AppendLine($"| latency resource | a problem's dependent cycles overlap only with other problems': time = Σ cycles / ({H200.Multiprocessors} SMs × problems resident per SM × clock) |");
@@ -196,9 +199,11 @@ internal static class CostModelReport
             text.AppendLine($"Host → host moves {Bytes(linkBytes)} over PCIe ({Time(linkBytes / H200.HostLinkBytesPerSecond)} at " +
                 $"{H200.HostLinkBytesPerSecond / 1e9:0} GB/s); the target needs the host staging copy at ≥ {linkBytes / target.Seconds / 1e9:0.0} GB/s " +
                 "(validation fused into the same pass), or none: with the caller's arrays page-locked in place only PCIe binds. " +
-                $"At the {HostCosts.MeasuredStagingBytesPerSecond / 1e9:0.0} GB/s `StagingBenchmarks` measured with one thread on the " +
-                $"2-vCPU development VM it would take {Time(linkBytes / HostCosts.MeasuredStagingBytesPerSecond)}: " +
-                $"{(linkBytes / HostCosts.MeasuredStagingBytesPerSecond <= target.Seconds ? "met" : "**not met**")}, so on the GPU host the staging copy must run on several cores.");
+                $"At the {HostCosts.PerCoreStagingBytesPerSecond / 1e9:0.0} GB/s one core copies (`StagingBenchmarks.StagingCopy`, " +
+                $"development VM) one thread would take {Time(linkBytes / HostCosts.PerCoreStagingBytesPerSecond)}: " +
+                $"{(linkBytes / HostCosts.PerCoreStagingBytesPerSecond <= target.Seconds ? "met" : "**not met**")} on one core; " +
+                $"the GPU host needs {HostCosts.StagingCores(linkBytes / target.Seconds)} cores copying at that rate (the staging copy " +
+                "runs on every core, `DeviceBatch.StagingThreads`), and host memory bandwidth to match.");
             text.AppendLine();
         }
         string Describe(Estimate e) => $"{e.Design.Name} at {Time(e.Binding.Seconds)} ({target.Problems / e.Binding.Seconds:N0} problems/s, " +

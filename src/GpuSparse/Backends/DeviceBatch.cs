@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using GpuSparse.Certificates;
 using GpuSparse.Engines;
 using GpuSparse.Kernels.Batched;
@@ -17,8 +18,10 @@ namespace GpuSparse.Backends;
 /// of one shape and one penalty kind, in the problem-major layout of <see cref="ProblemViews{T}"/>: each problem's
 /// values are contiguous, as prepared, so staging is one bulk copy per array and problem. A loaded batch is
 /// iterated in windows of check intervals that grow (1, 2, 4, …) between reads of the count of finished problems
-/// (one integer through page-locked memory); the iterates come back once, at the end. Reusable: load, run and collect again without reallocating, and
-/// without allocating managed memory (the kernels are resolved once, here).
+/// (one integer through page-locked memory, after this batch's own stream reaches it); the iterates come back once,
+/// at the end. Reusable: load, run and collect again without reallocating, and without allocating managed memory
+/// (the kernels are resolved once, here). Every copy and launch is queued on the batch's own stream, so that batches
+/// on one device overlap; staging and collection copy on several cores in contiguous ranges.
 /// </summary>
 /// <remarks>
 /// Loading is staged: <see cref="Begin"/>, then <see cref="Stage"/> or <see cref="Skip"/> for every problem,
@@ -41,14 +44,14 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _hostMomentum;
     private readonly double[] _hostGapTolerance, _hostNullObjective, _hostGap, _hostObjective, _hostBestGap, _hostBestObjective;
     private readonly int[] _hostStatus, _hostFinishedAt, _hostFinished, _hostBlockEnds;
-    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate = null!;
-    private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> _coordinateDescent = null!;
-    private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> _blockIterate = null!;
-    private readonly Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _registerFista = null!;
+    private readonly Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate = null!;
+    private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> _coordinateDescent = null!;
+    private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> _blockIterate = null!;
+    private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _registerFista = null!;
     private readonly int _warpSize, _blockSize;
     private readonly bool _designShared;
-    private readonly Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> _check;
-    private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
+    private readonly Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> _check;
+    private readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
     private PreparedDesign<T>? _sharedDesign;
     private int _designCount;
     private int _count;
@@ -96,8 +99,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Engine = engine;
         bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.UsesDeviceScratch(engine);
         _warpSize = accelerator.WarpSize;
-        // a block per problem: up to 128 threads, whole warps
-        _blockSize = Math.Max(_warpSize, Math.Min(accelerator.MaxNumThreadsPerGroup, 128) / _warpSize * _warpSize);
+        _blockSize = BlockSize(_warpSize, accelerator.MaxNumThreadsPerGroup);
         _designShared = BlockIterationKernel.DesignFits(samples, features, Unsafe.SizeOf<T>());
         if (engine == DeviceEngine.RegisterProximalGradient)
             _registerFista = positive
@@ -120,7 +122,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _check = grouped ? kernels.Gap<T, GroupElasticNet<T>>()
             : positive ? kernels.Gap<T, NonNegativeElasticNet<T>>() : kernels.Gap<T, ElasticNet<T>>();
         _compact = kernels.Compaction();
-        _stream = accelerator.DefaultStream;
+        // its own stream: batches of one backend overlap (one chunk's uploads and downloads with another's solve),
+        // and waiting for this batch's finished count waits for this batch alone
+        _stream = accelerator.CreateStream();
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long designLength = designPerProblem ? np * capacity : np;
         // the proximal-gradient state (coordinate descent keeps its own on-chip), and the scratch of the engines that
@@ -169,8 +173,24 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         }
     }
 
+    // A block per problem: up to 128 threads, whole warps.
+    private static int BlockSize(int warpSize, int maxThreadsPerGroup) =>
+        Math.Max(warpSize, Math.Min(maxThreadsPerGroup, 128) / warpSize * warpSize);
+
+    /// <summary>The device threads one problem of n samples occupies on <paramref name="engine"/> (resolved for its shape).</summary>
+    public static int ThreadsPerProblem(DeviceEngine engine, int samples, int warpSize, int maxThreadsPerGroup) => engine switch
+    {
+        DeviceEngine.BlockProximalGradient => BlockSize(warpSize, maxThreadsPerGroup),
+        DeviceEngine.RegisterProximalGradient => RegisterFistaKernel.Warps(samples) * warpSize,
+        DeviceEngine.GramCoordinateDescent => warpSize,
+        _ => 1,
+    };
+
     /// <summary>The most problems one load can hold.</summary>
     public int Capacity { get; }
+
+    /// <summary>How many device buffers this batch holds (allocated once, in the constructor).</summary>
+    public int BufferCount => _buffers.Count;
 
     /// <summary>The bytes of device memory held by this batch's buffers.</summary>
     public long AllocatedBytes => _buffers.Sum(buffer => buffer.LengthInBytes);
@@ -231,27 +251,103 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>Host–device copies since the last <see cref="Begin"/> (uploads, finished counts, downloads).</summary>
     public int Transfers { get; private set; }
 
+    /// <summary>Bytes uploaded since the last <see cref="Begin"/> (a shared design counts when it is uploaded).</summary>
+    public long BytesUploaded { get; private set; }
+
+    /// <summary>Bytes downloaded since the last <see cref="Begin"/> (finished counts and results).</summary>
+    public long BytesDownloaded { get; private set; }
+
+    /// <summary>Reads of the finished count since the last <see cref="Begin"/> (4 bytes each, within <see cref="BytesDownloaded"/>).</summary>
+    public int FinishedReads { get; private set; }
+
+    /// <summary>
+    /// The most threads staging and collection copy on (null: every core). Results do not depend on it; the
+    /// staging benchmark compares one thread with all.
+    /// </summary>
+    public int? StagingThreads { get; set; }
+
+    /// <summary>The least bytes one staging thread copies: smaller loads are copied on the calling thread.</summary>
+    public const long MinStagingRangeBytes = 1L << 20;
+
     /// <summary>Stages and uploads <paramref name="problems"/> (all of n × p and of this batch's positivity; with a shared layout, all on one design).</summary>
-    public void Load(ReadOnlySpan<PreparedProblem<T>> problems)
+    /// <remarks>
+    /// The problems are staged in contiguous ranges of at least <see cref="MinStagingRangeBytes"/> on up to
+    /// <see cref="StagingThreads"/> cores, each problem checked against the batch in the same pass as its copies.
+    /// </remarks>
+    public void Load(ReadOnlyMemory<PreparedProblem<T>> problems)
     {
-        Begin(problems.Length);
-        for (int k = 0; k < problems.Length; k++)
-        {
-            var problem = problems[k];
-            if (problem.Positive != Positive || (problem.BlockEnds is not null) != Grouped)
-                throw new ArgumentException("every problem of a device batch must have the batch's penalty", nameof(problems));
-            if (DesignPerProblem)
-                StageDesign(k, problem.Design);
-            else if (!ReferenceEquals(problem.Design, problems[0].Design))
-                throw new ArgumentException("a shared-design device batch needs one prepared design", nameof(problems));
-            Stage(k, problem.Design, problem.Response, problem.L1, problem.L2, problem.Initial, problem.GapTolerance, problem.NullObjective);
-            problem.BlockEnds?.CopyTo(_hostBlockEnds.AsSpan(k * Features, Features));
-        }
+        int count = problems.Length;
+        Begin(count);
+        StageProblems(problems);
         if (DesignPerProblem)
-            UploadDesigns(problems.Length);
+            UploadDesigns(count);
         else
-            UseSharedDesign(problems[0].Design);
+            UseSharedDesign(problems.Span[0].Design);
         Commit();
+    }
+
+    /// <summary>
+    /// Stages <paramref name="problems"/> as problems 0, 1, … of the load <see cref="Begin"/> started (the host copies
+    /// of <see cref="Load"/>, without its uploads).
+    /// </summary>
+    public void StageProblems(ReadOnlyMemory<PreparedProblem<T>> problems)
+    {
+        int count = problems.Length;
+        var first = problems.Span[0];
+        // the step-change flag is or-ed over the ranges (each stages its own)
+        int stepsChanged = 0;
+        InRanges(count, StagedBytesPerProblem, (start, end) =>
+        {
+            var span = problems.Span;
+            bool changed = false;
+            for (int k = start; k < end; k++)
+            {
+                var problem = span[k];
+                if (problem.Positive != Positive || (problem.BlockEnds is not null) != Grouped)
+                    throw new ArgumentException("every problem of a device batch must have the batch's penalty", nameof(problems));
+                if (DesignPerProblem)
+                    StageDesign(k, problem.Design);
+                else if (!ReferenceEquals(problem.Design, first.Design))
+                    throw new ArgumentException("a shared-design device batch needs one prepared design", nameof(problems));
+                changed |= StageValues(k, problem.Design, problem.Response, problem.L1, problem.L2, problem.Initial,
+                    problem.GapTolerance, problem.NullObjective);
+                problem.BlockEnds?.CopyTo(_hostBlockEnds.AsSpan(k * Features, Features));
+            }
+            if (changed)
+                Volatile.Write(ref stepsChanged, 1);
+        });
+        _stepsChanged |= stepsChanged != 0;
+    }
+
+    // The host bytes staged per problem: its design (when it has its own), y, and l1, l2, β₀ and block ends.
+    private long StagedBytesPerProblem => ((DesignPerProblem ? (long)Samples * Features : 0) + Samples + 3L * Features)
+        * Unsafe.SizeOf<T>() + (Grouped ? Features * sizeof(int) : 0);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over [0, <paramref name="count"/>) in contiguous ranges of at least
+    /// <see cref="MinStagingRangeBytes"/> (at <paramref name="bytesPerProblem"/> each), one range per thread of
+    /// <see cref="StagingThreads"/>; a single range runs on the calling thread.
+    /// </summary>
+    private void InRanges(int count, long bytesPerProblem, Action<int, int> body)
+    {
+        int threads = StagingThreads ?? Environment.ProcessorCount;
+        long least = Math.Max(1, MinStagingRangeBytes / Math.Max(1, bytesPerProblem));
+        int ranges = (int)Math.Clamp(count / least, 1, Math.Max(1, threads));
+        if (ranges == 1)
+        {
+            body(0, count);
+            return;
+        }
+        try
+        {
+            Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = ranges },
+                range => body((int)((long)count * range / ranges), (int)((long)count * (range + 1) / ranges)));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+        {
+            // the caller sees what a range threw, as from one thread
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
     }
 
     /// <summary>Copies design <paramref name="design"/> as problem k's into the staging array (one bulk copy, n·p values at k·n·p).</summary>
@@ -276,9 +372,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         if (ReferenceEquals(_sharedDesign, design))
             return;
         _sharedDesign = design;
-        // the prepared array is not pinned: a synchronous copy
-        _design.View.SubView(0, design.Values.Length).CopyFromCPU(ref design.Values[0], design.Values.Length);
+        // the prepared array is not pinned: a copy the host waits for
+        _design.View.SubView(0, design.Values.Length).CopyFromCPU(_stream, ref design.Values[0], design.Values.Length);
+        _stream.Synchronize();
         Transfers++;
+        BytesUploaded += (long)design.Values.Length * Unsafe.SizeOf<T>();
     }
 
     /// <summary>Starts a load of <paramref name="count"/> problems: every k below it must then be staged or skipped.</summary>
@@ -289,13 +387,22 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _count = count;
         _skipped = 0;
         Transfers = 0;
+        BytesUploaded = 0;
+        BytesDownloaded = 0;
+        FinishedReads = 0;
     }
 
     /// <summary>Stages problem k: y_c (n), l1 and l2 weights and the working-scale start (p each), and its certificate scales.</summary>
     public void Stage(int k, PreparedDesign<T> design, ReadOnlySpan<T> response, ReadOnlySpan<T> l1, ReadOnlySpan<T> l2,
+        ReadOnlySpan<T> initial, double gapTolerance, double nullObjective) =>
+        _stepsChanged |= StageValues(k, design, response, l1, l2, initial, gapTolerance, nullObjective);
+
+    // Stage's copies (safe on several threads for distinct k); true when problem k's steps differ from those on the device.
+    private bool StageValues(int k, PreparedDesign<T> design, ReadOnlySpan<T> response, ReadOnlySpan<T> l1, ReadOnlySpan<T> l2,
         ReadOnlySpan<T> initial, double gapTolerance, double nullObjective)
     {
         CheckShape(design);
+        bool stepsChanged = false;
         int n = Samples, p = Features;
         // bulk copies into problem k's contiguous ranges
         response[..n].CopyTo(_hostResponse.AsSpan(k * n, n));
@@ -307,7 +414,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             // the same t and t/n as the reference iteration (coordinate descent needs no step: L is never computed)
             T step = T.CreateTruncating(design.Step), stepOverN = step / T.CreateTruncating(n);
             // the steps depend on the design only: a resident session's are uploaded once
-            _stepsChanged |= k >= _stepsOnDevice || _hostStep[k] != step || _hostStepOverN[k] != stepOverN;
+            stepsChanged = k >= _stepsOnDevice || _hostStep[k] != step || _hostStepOverN[k] != stepOverN;
             _hostStep[k] = step;
             _hostStepOverN[k] = stepOverN;
             _hostMomentum[k] = T.One;
@@ -315,6 +422,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _hostGapTolerance[k] = gapTolerance;
         _hostNullObjective[k] = nullObjective;
         _hostStatus[k] = BatchStatus.Active;
+        return stepsChanged;
     }
 
     /// <summary>Marks problem k as not to be iterated (its input is invalid); it counts as finished from the start.</summary>
@@ -382,7 +490,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Compactions = 0;
         Checks = 1;
         Compact(ref state, ref extent);
-        _check(extent, problem, state, certificate, iteration, options.MaxIterations);
+        _check(_stream, extent, problem, state, certificate, iteration, options.MaxIterations);
         ReadFinished(onFinished);
         // the launches of 1, 2, 4, … check intervals are queued before the host waits for the finished count
         // (problems retired by a check do nothing in the launches after it, so results do not depend on it)
@@ -394,13 +502,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             {
                 int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
                 if (Engine == DeviceEngine.BlockProximalGradient)
-                    _blockIterate(new KernelConfig(extent, _blockSize, SharedMemoryConfig.RequestDynamic<T>(_designShared
+                    _blockIterate(_stream, new KernelConfig(extent, _blockSize, SharedMemoryConfig.RequestDynamic<T>(_designShared
                         ? Samples * Features : 1)), problem, state, checkAt - iteration, accelerated ? 1 : 0, _designShared ? 1 : 0);
                 else
-                    _iterate(extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
+                    _iterate(_stream, extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
                 iteration = checkAt;
                 Checks++;
-                _check(extent, problem, state, certificate, iteration, options.MaxIterations);
+                _check(_stream, extent, problem, state, certificate, iteration, options.MaxIterations);
             }
             intervals = Math.Min(2 * intervals, MaxIntervalsPerRead);
             ReadFinished(onFinished);
@@ -414,32 +522,21 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// host waits for the finished count a few times per solve rather than at every check. A solve cancelled
     /// before it starts still makes the first check (in a window of zero sweeps), as the host engines do.
     /// </summary>
-    private int RunCoordinateDescent(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
-    {
-        var shared = SharedMemoryConfig.RequestDynamic<double>(GramCoordinateDescentKernel.SharedDoubles(Features));
-        return RunOnChip(options, accelerated: false, onFinished, cancellationToken, (extent, problem, state, certificate, window) =>
-            _coordinateDescent(new KernelConfig(extent, _warpSize, shared), problem, state, certificate, window));
-    }
+    private int RunCoordinateDescent(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) =>
+        RunOnChip(options, accelerated: false, onFinished, cancellationToken);
 
     /// <summary>
     /// ISTA/FISTA with X in a block's registers and the checks in the kernel (<see cref="RegisterFistaKernel"/>), in
     /// launch windows as <see cref="RunCoordinateDescent"/>: ⌈n/7⌉ warps a problem.
     /// </summary>
-    private int RunRegisterFista(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
-    {
-        bool accelerated = options.Algorithm == SolverAlgorithm.Fista;
-        int warps = RegisterFistaKernel.Warps(Samples);
-        var shared = SharedMemoryConfig.RequestDynamic<double>(RegisterFistaKernel.SharedDoubles(warps, _warpSize, Unsafe.SizeOf<T>()));
-        return RunOnChip(options, accelerated, onFinished, cancellationToken, (extent, problem, state, certificate, window) =>
-            _registerFista(new KernelConfig(extent, warps * _warpSize, shared), problem, state, certificate, window, accelerated ? 1 : 0));
-    }
+    private int RunRegisterFista(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) =>
+        RunOnChip(options, options.Algorithm == SolverAlgorithm.Fista, onFinished, cancellationToken);
 
     /// <summary>
-    /// Launches <paramref name="launch"/> over windows of check intervals, each twice as long as the last up to
-    /// <see cref="MaxIntervalsPerLaunch"/>, reading the finished count after each.
+    /// Launches the on-chip kernel of <see cref="Engine"/> over windows of check intervals, each twice as long as the
+    /// last up to <see cref="MaxIntervalsPerLaunch"/>, reading the finished count after each.
     /// </summary>
-    private int RunOnChip(SolverOptions options, bool accelerated, Action<int>? onFinished, CancellationToken cancellationToken,
-        Action<int, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> launch)
+    private int RunOnChip(SolverOptions options, bool accelerated, Action<int>? onFinished, CancellationToken cancellationToken)
     {
         var problem = ProblemViews();
         var state = IterateViews(accelerated);
@@ -460,7 +557,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             window.EndIteration = cancellationToken.IsCancellationRequested
                 ? iteration
                 : (int)Math.Min(options.MaxIterations, iteration + (long)intervals * options.CheckInterval);
-            launch(extent, problem, state, certificate, window);
+            LaunchOnChip(extent, problem, state, certificate, window, accelerated);
             iteration = window.EndIteration;
             intervals = Math.Min(2 * intervals, MaxIntervalsPerLaunch);
             Checks++;
@@ -468,6 +565,23 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         }
         while (_finishedCount < _count && !cancellationToken.IsCancellationRequested);
         return iteration;
+    }
+
+    // One launch of the on-chip kernel over a window (no delegate per call: a warm resident call allocates nothing).
+    private void LaunchOnChip(int extent, ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
+        GramWindow window, bool accelerated)
+    {
+        if (Engine == DeviceEngine.RegisterProximalGradient)
+        {
+            int warps = RegisterFistaKernel.Warps(Samples);
+            var shared = SharedMemoryConfig.RequestDynamic<double>(RegisterFistaKernel.SharedDoubles(warps, _warpSize, Unsafe.SizeOf<T>()));
+            _registerFista(_stream, new KernelConfig(extent, warps * _warpSize, shared), problem, state, certificate, window, accelerated ? 1 : 0);
+        }
+        else
+        {
+            var shared = SharedMemoryConfig.RequestDynamic<double>(GramCoordinateDescentKernel.SharedDoubles(Features));
+            _coordinateDescent(_stream, new KernelConfig(extent, _warpSize, shared), problem, state, certificate, window);
+        }
     }
 
     /// <summary>The most check intervals one coordinate-descent launch covers (cancellation is seen between launches).</summary>
@@ -487,8 +601,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         if (active == 0 || active >= CompactionThreshold * extent)
             return;
         var to = _lists[1 - _list].View;
-        _listLength.MemSetToZero();
-        _compact(extent, state.Status, state.Problems, state.Compacted, to, _listLength.View);
+        _listLength.MemSetToZero(_stream);
+        _compact(_stream, extent, state.Status, state.Problems, state.Compacted, to, _listLength.View);
         _list = 1 - _list;
         state.Problems = to;
         state.Compacted = 1;
@@ -547,23 +661,29 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// Reads the outcome back and writes each problem's result at its batch index; problems still running
     /// after <paramref name="iteration"/> iterations (cancelled) are reported with their last iterate.
     /// </summary>
-    public void Collect(ReadOnlySpan<PreparedProblem<T>> problems, int iteration, ProblemResult[] results)
+    /// <remarks>The results are built in contiguous ranges on up to <see cref="StagingThreads"/> cores, as staged.</remarks>
+    public void Collect(ReadOnlyMemory<PreparedProblem<T>> problems, int iteration, ProblemResult[] results)
     {
         Download();
-        var last = new T[Features];
-        var best = new T[Features];
-        for (int k = 0; k < _count; k++)
+        // the results hold raw-scale β: each problem's share of the downloaded bytes is about its iterates' (2p)
+        InRanges(_count, 2L * Features * Unsafe.SizeOf<T>() + 64, (start, end) =>
         {
-            CopyIterate(k, best: false, last);
-            CopyIterate(k, best: true, best);
-            var o = Outcome(k, iteration);
-            var result = ProblemOutcome.Build<T>(problems[k], o.Status, o.Iterations, last, o.Gap, o.Objective, best,
-                o.BestGap, o.BestObjective);
-            results[problems[k].Index] = DeviceEngines.IsProximalGradient(Engine) ? result : result with
+            var span = problems.Span;
+            var last = new T[Features];
+            var best = new T[Features];
+            for (int k = start; k < end; k++)
             {
-                Message = CoordinateDescentMessage(problems[k], o) ?? result.Message,
-            };
-        }
+                CopyIterate(k, best: false, last);
+                CopyIterate(k, best: true, best);
+                var o = Outcome(k, iteration);
+                var result = ProblemOutcome.Build<T>(span[k], o.Status, o.Iterations, last, o.Gap, o.Objective, best,
+                    o.BestGap, o.BestObjective);
+                results[span[k].Index] = DeviceEngines.IsProximalGradient(Engine) ? result : result with
+                {
+                    Message = CoordinateDescentMessage(span[k], o) ?? result.Message,
+                };
+            }
+        });
     }
 
     /// <summary>The messages of the host coordinate-descent engine, which counts sweeps.</summary>
@@ -631,10 +751,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Finished = _finished.View,
     };
 
+    // The count is copied into page-locked memory behind this batch's launches and read once its own stream reaches
+    // the copy: other batches' uploads, launches and downloads go on meanwhile.
     private void ReadFinished(Action<int>? onFinished)
     {
         int before = _finishedCount;
         Fetch(_finished, _hostFinished, 1);
+        FinishedReads++;
         _stream.Synchronize();
         _finishedCount = _hostFinished[0];
         if (_finishedCount > before)
@@ -654,6 +777,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             return;
         Slice(buffer, length).CopyFromCPUUnsafeAsync(_stream, ref host[0], length);
         Transfers++;
+        BytesUploaded += length * Unsafe.SizeOf<TElement>();
     }
 
     // A download is queued on the stream into page-locked memory; the caller waits for the stream before reading.
@@ -662,6 +786,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     {
         Slice(buffer, length).CopyToCPUUnsafeAsync(_stream, ref host[0], length);
         Transfers++;
+        BytesDownloaded += length * Unsafe.SizeOf<TElement>();
     }
 
     private MemoryBuffer1D<TElement, Stride1D.Dense> Allocate<TElement>(Accelerator accelerator, long length)
@@ -692,6 +817,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         foreach (var array in _pinned)
             array.Dispose();
         _pinned.Clear();
+        _stream.Dispose();
     }
 }
 

@@ -21,7 +21,11 @@ namespace GpuSparse.Backends;
 /// Problems are grouped by design (or by n) and positivity and solved in chunks sized from the device's free memory;
 /// when a chunk does not fit it is halved, and when not even one problem fits <see cref="Solve{T}"/> throws
 /// <see cref="DeviceOutOfMemoryException"/>; other device failures are thrown as <see cref="DeviceFailureException"/>.
-/// Results do not depend on the chunk or range size.
+/// Chunks are pipelined over up to <see cref="PipelineDepth"/> device batches, each on its own stream: chunk i+1 is
+/// staged and uploaded while chunk i is solved and chunk i−1 downloaded and collected (unless the memory divided
+/// among the batches would hold too few problems to fill the device: then one chunk at a time). Device batches are pooled
+/// across solves (allocated once per shape, grown when a larger chunk is needed, freed by <see cref="Dispose"/>).
+/// Results do not depend on the chunk or range size, nor on the pipelining.
 /// </remarks>
 public sealed class IlgpuBackend : ISolverBackend
 {
@@ -35,6 +39,9 @@ public sealed class IlgpuBackend : ISolverBackend
     private const double ChunkMemoryFraction = 0.5;
     // The CPU accelerator allocates host memory: chunks of at most this many bytes keep it bounded.
     private const long CpuChunkBytes = 64L << 20;
+
+    /// <summary>The default of <see cref="PipelineDepth"/>: chunk i+1 uploads while chunk i solves and chunk i−1 downloads.</summary>
+    public const int DefaultPipelineDepth = 3;
     private readonly List<IDisposable> _idle = [];
     private long? _deviceMemoryLimitBytes;
     private static readonly Lazy<string?> CudaProbe = new(ProbeCuda);
@@ -102,8 +109,9 @@ public sealed class IlgpuBackend : ISolverBackend
 
     /// <summary>
     /// The most problems solved by one round of kernel launches. Chunks are otherwise sized from the device's free
-    /// memory (half of it, so a chunk fills the device with as many problems as it can hold; on the CPU accelerator
-    /// 64 MiB); results do not depend on the chunk size.
+    /// memory (half of it, shared by the <see cref="PipelineDepth"/> batches the chunks are pipelined over, so that
+    /// the chunks in flight fill the device with as many problems as it can hold; on the CPU accelerator 64 MiB);
+    /// results do not depend on the chunk size.
     /// </summary>
     public int MaxProblemsPerChunk { get; set; } = DefaultMaxProblemsPerChunk;
 
@@ -141,12 +149,23 @@ public sealed class IlgpuBackend : ISolverBackend
         }
     }
 
+    /// <summary>
+    /// The device batches a solve pipelines its chunks over (upload, solve, download), at least 1 (one chunk at a
+    /// time); the memory a chunk may take is divided among them. Results do not depend on it.
+    /// </summary>
+    public int PipelineDepth { get; set; } = DefaultPipelineDepth;
+
     /// <summary>The accelerator's name, as ILGPU reports it.</summary>
     public string DeviceName => _accelerator.Name;
 
     internal Accelerator Accelerator => _accelerator;
 
     internal IlgpuKernels Kernels => _kernels;
+
+    /// <summary>Device buffers this backend has allocated for device batches so far (pooled batches are not counted again).</summary>
+    internal long DeviceBufferAllocations => Interlocked.Read(ref _deviceBufferAllocations);
+
+    private long _deviceBufferAllocations;
 
     /// <summary>A backend on ILGPU's CPU accelerator (emulated device threads, warps of 4; for testing the kernels).</summary>
     public static IlgpuBackend CreateCpu() => CreateCpu(CPUDevice.Default);
@@ -191,6 +210,7 @@ public sealed class IlgpuBackend : ISolverBackend
     {
         BatchDriver.Validate(this, batch, options);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxProblemsPerChunk, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(PipelineDepth, 1);
         // the engine and the options it runs (an algorithm the engine cannot run is refused before anything is prepared)
         var engine = DeviceEngines.ForAlgorithm(Engine, options.Algorithm, batch.Features);
         var run = DeviceEngines.OptionsFor(engine, options);
@@ -233,26 +253,133 @@ public sealed class IlgpuBackend : ISolverBackend
                 : DeviceEngines.ForShape(Engine, engine, design.Samples, design.Features, _accelerator.WarpSize,
                     _accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>());
             var runUsed = used == engine ? options : DeviceEngines.OptionsFor(used, options);
-            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, used, chunkLimit);
-            var device = Open<T>(ref chunk, design.Samples, design.Features, designPerProblem, problems[0].Positive,
-                group.Key.Item3, used);
+            int depth = PipelineDepth;
+            int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, used, chunkLimit, depth);
+            // the pipeline divides the memory among its batches only while a chunk still fills the device (a problem
+            // in every thread slot); when memory holds less, one chunk at a time takes all of it
+            if (depth > 1 && chunk < problems.Length && chunk < FillingProblems(used, design.Samples))
+            {
+                int whole = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, used, chunkLimit, 1);
+                if (whole > chunk)
+                    (depth, chunk) = (1, whole);
+            }
+            var devices = OpenPipeline<T>(ref chunk, depth, problems.Length, design.Samples, design.Features, designPerProblem,
+                problems[0].Positive, group.Key.Item3, used);
             chunkLimit = Math.Min(chunkLimit, chunk);
             try
             {
-                for (int start = 0; start < problems.Length; start += chunk)
-                {
-                    var part = problems.AsSpan(start, Math.Min(chunk, problems.Length - start));
-                    device.Load(part);
-                    int iteration = device.Run(runUsed, reporter.Finished, cancellationToken);
-                    device.Collect(part, iteration, results);
-                    reporter.Finished(CancelledCount(part, results));
-                }
+                Pipeline(devices, problems, chunk, runUsed, results, reporter, cancellationToken);
             }
             finally
             {
-                Return(device);
+                foreach (var device in devices)
+                    Return(device);
             }
         }
+    }
+
+    /// <summary>
+    /// Solves <paramref name="problems"/> in chunks of <paramref name="chunk"/> over the device batches in turn: while
+    /// this thread runs chunk i (launches and count reads on its batch's stream), chunk i+1 is staged and uploaded on
+    /// another thread into the next batch, and chunk i−1 is downloaded and collected on a third. A batch is reloaded
+    /// only once its last chunk is collected; each chunk's copies and launches are ordered by its batch's stream.
+    /// </summary>
+    internal void Pipeline<T>(DeviceBatch<T>[] devices, PreparedProblem<T>[] problems, int chunk, SolverOptions options,
+        ProblemResult[] results, ProgressReporter reporter, CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int chunks = (int)(((long)problems.Length + chunk - 1) / chunk);
+        // the collection of the chunk each batch last held (it must end before the batch is loaded again)
+        var collected = new Task?[devices.Length];
+        ReadOnlyMemory<PreparedProblem<T>> Part(int i) => problems.AsMemory(i * chunk, Math.Min(chunk, problems.Length - i * chunk));
+        Task OnThreadPool(Action action) => Task.Run(() =>
+        {
+            // CUDA binds a context per thread
+            _accelerator.Bind();
+            action();
+        });
+        // stages chunk `next` into its batch once the batch's previous chunk is collected
+        Task Load(int next)
+        {
+            if (next >= chunks)
+                return Task.CompletedTask;
+            var before = collected[next % devices.Length];
+            return OnThreadPool(() =>
+            {
+                before?.GetAwaiter().GetResult();
+                devices[next % devices.Length].Load(Part(next));
+            });
+        }
+        var loaded = Load(0);
+        try
+        {
+            for (int i = 0; i < chunks; i++)
+            {
+                var device = devices[i % devices.Length];
+                loaded.GetAwaiter().GetResult();
+                // with one batch, chunk i+1 can only be staged once chunk i is collected
+                if (devices.Length > 1)
+                    loaded = Load(i + 1);
+                int iteration = device.Run(options, reporter.Finished, cancellationToken);
+                var part = Part(i);
+                collected[i % devices.Length] = OnThreadPool(() =>
+                {
+                    device.Collect(part, iteration, results);
+                    reporter.Finished(CancelledCount(part.Span, results));
+                });
+                if (devices.Length == 1)
+                    loaded = Load(i + 1);
+            }
+        }
+        finally
+        {
+            // no batch goes back to the pool (or is freed) while a thread still copies into it; the first failure is thrown
+            var pending = collected.Append(loaded).OfType<Task>().ToArray();
+            try
+            {
+                Task.WaitAll(pending);
+            }
+            catch (AggregateException) when (pending.Any(task => task.IsFaulted))
+            {
+            }
+        }
+        foreach (var task in collected)
+            task?.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Device batches for chunks of <paramref name="chunk"/> problems, one per stage of a pipeline of
+    /// <paramref name="depth"/> (fewer when the problems make fewer chunks, or when the device cannot hold more than the first).
+    /// </summary>
+    private DeviceBatch<T>[] OpenPipeline<T>(ref int chunk, int depth, int problems, int samples, int features, bool designPerProblem,
+        bool positive, bool grouped, DeviceEngine engine)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var devices = new List<DeviceBatch<T>> { Open<T>(ref chunk, samples, features, designPerProblem, positive, grouped, engine, 0) };
+        try
+        {
+            while (devices.Count < Math.Min(depth, (problems + (long)chunk - 1) / chunk))
+            {
+                int more = chunk;
+                try
+                {
+                    devices.Add(Open<T>(ref more, samples, features, designPerProblem, positive, grouped, engine,
+                        devices.Sum(device => device.AllocatedBytes), keepChunk: true));
+                }
+                catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e) || e is DeviceOutOfMemoryException)
+                {
+                    // a shallower pipeline rather than smaller chunks
+                    break;
+                }
+            }
+        }
+        catch
+        {
+            foreach (var device in devices)
+                Return(device);
+            throw;
+        }
+        return [.. devices];
     }
 
     /// <summary>
@@ -260,18 +387,22 @@ public sealed class IlgpuBackend : ISolverBackend
     /// when one is large enough, otherwise new ones; while the device cannot allocate them, the idle batches are
     /// released and then the chunk is halved (lowered to the capacity obtained).
     /// </summary>
+    /// <remarks>
+    /// The bytes of device memory the solve already holds count against a simulated limit (<paramref name="held"/>);
+    /// a further stage of a pipeline fails rather than halve its chunk (<paramref name="keepChunk"/>).
+    /// </remarks>
     /// <exception cref="DeviceOutOfMemoryException">Not even one problem fits on the device.</exception>
     private DeviceBatch<T> Open<T>(ref int chunk, int samples, int features, bool designPerProblem, bool positive,
-        bool grouped, DeviceEngine engine)
+        bool grouped, DeviceEngine engine, long held, bool keepChunk = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int wanted = chunk;
+        bool Fits(IDisposable idle) => idle is DeviceBatch<T> batch && batch.Samples == samples && batch.Features == features
+            && batch.DesignPerProblem == designPerProblem && batch.Positive == positive && batch.Grouped == grouped
+            && batch.Engine == engine;
         lock (_idle)
         {
-            int found = _idle.FindIndex(idle => idle is DeviceBatch<T> batch && batch.Samples == samples && batch.Features == features
-                && batch.DesignPerProblem == designPerProblem && batch.Positive == positive && batch.Grouped == grouped
-                && batch.Engine == engine
-                && batch.Capacity >= wanted);
+            int found = _idle.FindIndex(idle => Fits(idle) && ((DeviceBatch<T>)idle).Capacity >= wanted);
             if (found >= 0)
             {
                 var batch = (DeviceBatch<T>)_idle[found];
@@ -279,18 +410,29 @@ public sealed class IlgpuBackend : ISolverBackend
                 batch.CompactionThreshold = CompactionThreshold;
                 return batch;
             }
+            // growing: a smaller idle batch of this shape is freed before the larger one is allocated
+            found = _idle.FindIndex(idle => Fits(idle));
+            if (found >= 0)
+            {
+                _idle[found].Dispose();
+                _idle.RemoveAt(found);
+            }
         }
         while (true)
         {
             try
             {
-                return new DeviceBatch<T>(_accelerator, _kernels, chunk, samples, features, designPerProblem, positive,
-                    DeviceMemoryLimitBytes, engine, grouped) { CompactionThreshold = CompactionThreshold };
+                var batch = new DeviceBatch<T>(_accelerator, _kernels, chunk, samples, features, designPerProblem, positive,
+                    DeviceMemoryLimitBytes - held, engine, grouped) { CompactionThreshold = CompactionThreshold };
+                Interlocked.Add(ref _deviceBufferAllocations, batch.BufferCount);
+                return batch;
             }
             catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e))
             {
                 if (ReleaseIdle())
                     continue;
+                if (keepChunk)
+                    throw;
                 if (chunk == 1)
                     throw new DeviceOutOfMemoryException(DeviceName, DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem, engine),
                         $"{samples} × {features}, {(designPerProblem ? "its own design" : "a shared design")}, {typeof(T).Name}", e);
@@ -300,22 +442,28 @@ public sealed class IlgpuBackend : ISolverBackend
     }
 
     /// <summary>
-    /// Problems per chunk: at most <paramref name="limit"/>, as many as <see cref="ChunkMemoryFraction"/> of the
-    /// device's free memory holds, and few enough that every index fits an int.
+    /// Problems per chunk: at most <paramref name="limit"/>, as many as a <paramref name="depth"/>-th of
+    /// <see cref="ChunkMemoryFraction"/> of the device's free memory holds, and few enough that every index fits an int.
     /// </summary>
-    private int ChunkSize<T>(int problems, int samples, int features, bool designPerProblem, DeviceEngine engine, int limit)
+    private int ChunkSize<T>(int problems, int samples, int features, bool designPerProblem, DeviceEngine engine, int limit, int depth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long perProblem = designPerProblem ? (long)samples * features : Math.Max(samples, features);
         long fit = Math.Max(1, int.MaxValue / perProblem);
-        long budget = DeviceMemoryLimitBytes ?? (_accelerator is CudaAccelerator cuda
+        // shared by the batches of the pipeline
+        long budget = (DeviceMemoryLimitBytes ?? (_accelerator is CudaAccelerator cuda
             ? (long)(ChunkMemoryFraction * cuda.GetFreeMemory())
-            : CpuChunkBytes);
+            : CpuChunkBytes)) / depth;
         long fixedBytes = DeviceBatch<T>.RequiredBytes(0, samples, features, designPerProblem, engine);
         long bytesPerProblem = DeviceBatch<T>.RequiredBytes(1, samples, features, designPerProblem, engine) - fixedBytes;
         long memoryFit = Math.Max(1, (budget - fixedBytes) / bytesPerProblem);
         return (int)Math.Min(Math.Min(Math.Min(problems, limit), fit), memoryFit);
     }
+
+    /// <summary>The problems that occupy every thread slot of the device on <paramref name="engine"/> (n = <paramref name="samples"/>).</summary>
+    private long FillingProblems(DeviceEngine engine, int samples) =>
+        (long)_accelerator.NumMultiprocessors * _accelerator.MaxNumThreadsPerMultiprocessor
+        / DeviceBatch<double>.ThreadsPerProblem(engine, samples, _accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup);
 
     /// <summary>Keeps <paramref name="device"/> for the next solve of its shape (the most recent few are kept).</summary>
     private void Return(IDisposable device)
@@ -331,8 +479,8 @@ public sealed class IlgpuBackend : ISolverBackend
         }
     }
 
-    // Idle device batches kept between solves (one per recent shape).
-    private const int MaxIdleBatches = 4;
+    // Idle device batches kept between solves (the pipeline's batches of a few recent shapes).
+    private const int MaxIdleBatches = 4 * DefaultPipelineDepth;
 
     /// <summary>Frees the idle device batches; false when there were none.</summary>
     private bool ReleaseIdle()

@@ -14,7 +14,8 @@ namespace GpuSparse.Backends;
 /// <summary>
 /// The batched kernels of one accelerator, compiled on first use for each (precision, penalty) and cached for
 /// the accelerator's lifetime. Every kernel loaded is one of <see cref="KernelCatalog.All"/> (tested through
-/// <see cref="Loaded"/>). Thread-safe.
+/// <see cref="Loaded"/>). Each launcher takes the stream it is queued on first, so that device batches on
+/// separate streams overlap (one chunk's uploads with another's solve). Thread-safe.
 /// </summary>
 internal sealed class IlgpuKernels
 {
@@ -24,54 +25,54 @@ internal sealed class IlgpuKernels
     public IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
 
     /// <summary><see cref="IterationKernel.Run{T, TPenalty}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
-    public Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> Iteration<T, TPenalty>()
+    public Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, int, int> Iteration<T, TPenalty>()
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
     {
         Action<Index1D, ProblemViews<T>, IterateViews<T>, int, int> kernel = IterationKernel.Run<T, TPenalty>;
-        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedStreamKernel(kernel));
+        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedKernel(kernel));
     }
 
     /// <summary><see cref="BlockIterationKernel.Run{T, TPenalty}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
-    public Action<KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> BlockIteration<T, TPenalty>()
+    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> BlockIteration<T, TPenalty>()
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
     {
         Action<ProblemViews<T>, IterateViews<T>, int, int, int> kernel = BlockIterationKernel.Run<T, TPenalty>;
-        return GetOrLoad(kernel, () => _accelerator.LoadStreamKernel(kernel));
+        return GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
     }
 
     /// <summary><see cref="GapKernel.Run{T, TPrecision, TPenalty}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
-    public Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> Gap<T, TPenalty>()
+    public Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> Gap<T, TPenalty>()
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
     {
         var method = typeof(GapKernel).GetMethod(nameof(GapKernel.Run))!
             .MakeGenericMethod(typeof(T), typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision), typeof(TPenalty));
         var kernel = method.CreateDelegate<Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int>>();
-        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedStreamKernel(kernel));
+        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedKernel(kernel));
     }
 
     /// <summary><see cref="GramCoordinateDescentKernel.Run{T, TPenalty, TPrecision}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
-    public Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> GramCoordinateDescent<T, TPenalty>()
+    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> GramCoordinateDescent<T, TPenalty>()
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
     {
         var kernel = (Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow>)(Delegate)(typeof(T) == typeof(double)
             ? CoordinateDescentKernel<double, TPenalty, DoublePrecision>()
             : CoordinateDescentKernel<float, TPenalty, SinglePrecision>());
-        return GetOrLoad(kernel, () => _accelerator.LoadStreamKernel(kernel));
+        return GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
     }
 
     /// <summary><see cref="RegisterFistaKernel.Run{T, TPenalty, TPrecision}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
-    public Action<KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> RegisterFista<T, TPenalty>()
+    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> RegisterFista<T, TPenalty>()
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
     {
         var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int>>(typeof(RegisterFistaKernel),
             typeof(T), typeof(TPenalty), typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision));
         var bounds = RegisterFistaKernel.Specialization(_accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup);
-        return GetOrLoad(kernel, () => _accelerator.LoadStreamKernel(kernel, bounds));
+        return GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel, bounds));
     }
 
     // The kernel method closed over the precision functor of T (TPenalty is a penalty of T, passed through).
@@ -86,10 +87,10 @@ internal sealed class IlgpuKernels
         kernel.GetMethod("Run")!.MakeGenericMethod(scalar, penalty, precision).CreateDelegate<TDelegate>();
 
     /// <summary><see cref="CompactionKernel.Run"/>.</summary>
-    public Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> Compaction()
+    public Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> Compaction()
     {
         Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> kernel = CompactionKernel.Run;
-        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedStreamKernel(kernel));
+        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedKernel(kernel));
     }
 
     /// <summary>The kernel methods loaded so far (each must be listed in <see cref="KernelCatalog"/>).</summary>

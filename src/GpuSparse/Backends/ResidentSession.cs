@@ -101,6 +101,15 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     /// <summary>Host–device copies of the last call.</summary>
     internal int Transfers => _device.Transfers;
 
+    /// <summary>Bytes the last call uploaded (y, the weights of λ and r, the starts, per-problem scalars).</summary>
+    internal long BytesUploaded => _device.BytesUploaded;
+
+    /// <summary>Bytes the last call downloaded (finished counts, iterates, statuses, iterations, gaps).</summary>
+    internal long BytesDownloaded => _device.BytesDownloaded;
+
+    /// <summary>Reads of the finished count in the last call.</summary>
+    internal int FinishedReads => _device.FinishedReads;
+
     // The options the engine runs, resolved once per Options value (a warm call allocates nothing).
     private SolverOptions? _given;
     private SolverOptions? _resolved;

@@ -2,6 +2,7 @@ using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Engines;
 using GpuSparse.Kernels.Batched;
+using GpuSparse.Kernels.OnChip;
 using GpuSparse.Kernels.Penalties;
 using GpuSparse.Model;
 using ILGPU;
@@ -261,10 +262,26 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
     /// ILGPU's CPU accelerator allocates on every kernel launch and every host–device copy (its launcher and
     /// copy machinery, not ours). A warm call is compared with a bare loop of the same launches of the same
     /// kernels and the same number of copies through ILGPU alone: the session must allocate no more than
-    /// that, i.e. nothing of its own.
+    /// that, i.e. nothing of its own. For ISTA/FISTA on the device and for coordinate descent on G.
     /// </summary>
-    [Fact]
-    public void WarmCalls_AllocateNothingBeyondIlgpusLaunchesAndCopies()
+    [Theory]
+    [InlineData(DeviceEngine.ProximalGradient)]
+    [InlineData(DeviceEngine.GramCoordinateDescent)]
+    public void WarmCalls_AllocateNothingBeyondIlgpusLaunchesAndCopies(DeviceEngine engine)
+    {
+        var engineBefore = _backend.Engine;
+        _backend.Engine = engine;
+        try
+        {
+            WarmCallsAllocateNothing(engine);
+        }
+        finally
+        {
+            _backend.Engine = engineBefore;
+        }
+    }
+
+    private void WarmCallsAllocateNothing(DeviceEngine engine)
     {
         const int count = 64, n = 16, p = 8;
         var random = new Random(3);
@@ -285,7 +302,7 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
             session.Solve(y, lambdas, ratios, output.Span);
             session.Solve(moved, lambdas, ratios, output.Span);
         }
-        using var bare = new BareLaunches(_backend, count);
+        using var bare = new BareLaunches(_backend, count, p, engine == DeviceEngine.GramCoordinateDescent);
         bare.Measure(1, 1, 1);
         // Each case is measured a few times from the same starting point and the least excess kept: the runtime
         // itself allocates now and then on the calling thread (tiered JIT, thread-pool bookkeeping), the session
@@ -314,19 +331,28 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
     /// <summary>The session's kernels and 1-value copies through ILGPU alone, on problems that are all finished.</summary>
     private sealed class BareLaunches : IDisposable
     {
-        private readonly Action<Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int> _check;
-        private readonly Action<Index1D, ProblemViews<double>, IterateViews<double>, int, int> _iterate;
-        private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
+        private readonly Action<AcceleratorStream, Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int> _check;
+        private readonly Action<AcceleratorStream, Index1D, ProblemViews<double>, IterateViews<double>, int, int> _iterate;
+        private readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
+        private readonly AcceleratorStream _stream;
+        private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<double>, IterateViews<double>, CertificateViews, GramWindow> _gram;
         private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _list, _count;
-        private readonly int _extent;
+        private readonly int _extent, _warpSize, _features;
+        private readonly bool _onChip;
         private int _value;
 
-        public BareLaunches(IlgpuBackend backend, int extent)
+        /// <param name="onChip">The session runs coordinate descent on G: its checks are in its launches, one per check.</param>
+        public BareLaunches(IlgpuBackend backend, int extent, int features, bool onChip)
         {
             _extent = extent;
+            _features = features;
+            _onChip = onChip;
+            _warpSize = backend.Accelerator.WarpSize;
+            _gram = backend.Kernels.GramCoordinateDescent<double, ElasticNet<double>>();
             _check = backend.Kernels.Gap<double, ElasticNet<double>>();
             _iterate = backend.Kernels.Iteration<double, ElasticNet<double>>();
             _compact = backend.Kernels.Compaction();
+            _stream = backend.Accelerator.DefaultStream;
             _status = backend.Accelerator.Allocate1D(Enumerable.Repeat(BatchStatus.Skipped, extent).ToArray());
             _list = backend.Accelerator.Allocate1D<int>(extent);
             _count = backend.Accelerator.Allocate1D<int>(1);
@@ -338,12 +364,18 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
             // every problem is finished, so each thread returns at once
             var state = new IterateViews<double> { Status = _status.View, Problems = _list.View };
             long before = GC.GetAllocatedBytesForCurrentThread();
+            var shared = SharedMemoryConfig.RequestDynamic<double>(GramCoordinateDescentKernel.SharedDoubles(_features));
             for (int i = 0; i < checks; i++)
-                _check(_extent, default, state, default, 0, 0);
-            for (int i = 1; i < checks; i++)
-                _iterate(_extent, default, state, 0, 0);
+            {
+                if (_onChip)
+                    _gram(_stream, new KernelConfig(_extent, _warpSize, shared), default, state, default, default);
+                else
+                    _check(_stream, _extent, default, state, default, 0, 0);
+            }
+            for (int i = 1; i < checks && !_onChip; i++)
+                _iterate(_stream, _extent, default, state, 0, 0);
             for (int i = 0; i < compactions; i++)
-                _compact(_extent, _status.View, _list.View, 0, _list.View, _count.View);
+                _compact(_stream, _extent, _status.View, _list.View, 0, _list.View, _count.View);
             for (int i = 0; i < copies; i++)
                 _count.View.CopyToCPU(ref _value, 1);
             return GC.GetAllocatedBytesForCurrentThread() - before;
