@@ -118,7 +118,7 @@ public static class GramCoordinateDescentKernel
             if (status != BatchStatus.Active || iteration >= window.EndIteration)
                 break;
             int checkAt = Math.Min(window.MaxIterations, iteration + window.CheckInterval);
-            iteration = CoordinateStep.Interval(sweep, iteration, checkAt, out fixedPoint);
+            iteration = CoordinateStep.Interval(sweep, default(NoProbe), 0, iteration, checkAt, out fixedPoint);
             Group.Barrier();
             var (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, negativeGradientDouble,
                 residualCorrelation, negativeGradient, beta, responseNorm2OverN, trusted, lane, lanes);

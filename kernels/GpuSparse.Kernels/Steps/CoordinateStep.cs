@@ -32,9 +32,12 @@ public static class CoordinateStep
     /// The sweeps of one check interval, from <paramref name="iteration"/> up to <paramref name="checkAt"/>; returns the
     /// iteration reached. A sweep that moves nothing ends the interval early; when it is the first of the interval
     /// (right after a check, the state freshly recomputed) β is a fixed point of the iteration (<paramref name="fixedPoint"/>),
-    /// later in the interval it may be an artefact of the drift of the state.
+    /// later in the interval it may be an artefact of the drift of the state. A moving sweep after which
+    /// <paramref name="probe"/> says the gap may be within <paramref name="tolerance"/> also ends it (for a check).
     /// </summary>
-    public static int Interval<TSweep>(TSweep form, int iteration, int checkAt, out bool fixedPoint) where TSweep : struct, ISweep
+    public static int Interval<TSweep, TProbe>(TSweep form, TProbe probe, double tolerance, int iteration, int checkAt, out bool fixedPoint)
+        where TSweep : struct, ISweep
+        where TProbe : struct, IConvergenceProbe
     {
         int start = iteration;
         fixedPoint = false;
@@ -47,9 +50,28 @@ public static class CoordinateStep
                 fixedPoint = iteration == start + 1;
                 break;
             }
+            if (probe.MayHaveConverged(tolerance))
+                break;
         }
         return iteration;
     }
+}
+
+/// <summary>
+/// A gap estimate from the state the sweeps updated, cheap enough to run after every sweep (O(p) against a sweep's
+/// O(p²)): whether the gap may be within the tolerance, which a check then confirms on the exact state.
+/// </summary>
+public interface IConvergenceProbe
+{
+    /// <summary>Whether the gap of the updated state is not above <paramref name="tolerance"/>.</summary>
+    bool MayHaveConverged(double tolerance);
+}
+
+/// <summary>No probe: the form is checked every check interval only (a float32 state's gap would be noise).</summary>
+public readonly struct NoProbe : IConvergenceProbe
+{
+    /// <inheritdoc/>
+    public bool MayHaveConverged(double tolerance) => false;
 }
 
 /// <summary>One cyclic sweep of coordinate descent over one problem's coordinates, in some engine's form.</summary>

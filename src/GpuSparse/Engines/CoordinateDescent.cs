@@ -106,22 +106,6 @@ internal static class CoordinateDescent
     }
 
     /// <summary>
-    /// A gap estimate from the state the sweeps updated, cheap enough to run after every sweep (O(p) against a
-    /// sweep's O(p²)): whether the gap may be within the tolerance, which a check then confirms on the exact state.
-    /// </summary>
-    internal interface IProbe
-    {
-        /// <summary>Whether the gap of the updated state is not above <paramref name="tolerance"/>.</summary>
-        bool MayHaveConverged(double tolerance);
-    }
-
-    /// <summary>No probe: the form is checked every CheckInterval sweeps only (a float32 state's gap would be noise).</summary>
-    internal readonly struct NoProbe : IProbe
-    {
-        public bool MayHaveConverged(double tolerance) => false;
-    }
-
-    /// <summary>
     /// What stops <see cref="Iterate"/>: the gap tolerance, the sweep budget and the sweeps between checks
     /// (<see cref="int.MaxValue"/>: only the probe, a sweep that moves nothing and the budget call a check).
     /// </summary>
@@ -143,27 +127,17 @@ internal static class CoordinateDescent
     internal static int Iterate<T, TForm, TProbe>(TForm form, TProbe probe, SweepLimits limits, ref CheckRecord record,
         ReadOnlySpan<T> beta, Span<T> best, ref int iteration, out bool fixedPoint, CancellationToken cancellationToken)
         where TForm : struct, IForm
-        where TProbe : struct, IProbe
+        where TProbe : struct, IConvergenceProbe
     {
         fixedPoint = false;
-        bool exact = true;
-        int sinceCheck = 0;
+        // Each interval starts on an exact state (just checked or just formed): see CoordinateStep.Interval.
         while (iteration < limits.MaxIterations && !cancellationToken.IsCancellationRequested)
         {
-            bool moved = form.Sweep();
-            iteration++;
-            if (!moved && exact)
-            {
-                fixedPoint = true;
+            int checkAt = (int)Math.Min(limits.MaxIterations, (long)iteration + limits.CheckInterval);
+            iteration = CoordinateStep.Interval(form, probe, limits.Tolerance, iteration, checkAt, out fixedPoint);
+            if (fixedPoint)
                 break;
-            }
-            exact = false;
-            // Sweeps that moved go on without a check until the interval, the budget or the probe calls one.
-            if (moved && ++sinceCheck < limits.CheckInterval && iteration < limits.MaxIterations && !probe.MayHaveConverged(limits.Tolerance))
-                continue;
             var (gap, objective) = form.Check();
-            exact = true;
-            sinceCheck = 0;
             if (record.Record(gap, objective) && !best.IsEmpty)
                 beta.CopyTo(best);
             if (record.Verdict(limits.Tolerance, false, false) is BatchStatus.Diverged or BatchStatus.Converged)

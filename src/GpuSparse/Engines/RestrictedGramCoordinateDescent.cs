@@ -131,7 +131,7 @@ internal sealed class RestrictedGramCoordinateDescent
 
     /// <summary>The problem restricted to S: its sweep, its per-sweep probe and its check, all on the Gram form.</summary>
     internal readonly struct Form<TPenalty, TWeights>(RestrictedGramCoordinateDescent set, Restricted<TWeights> weights, double responseNorm2OverN)
-        : CoordinateDescent.IForm, CoordinateDescent.IProbe
+        : CoordinateDescent.IForm, IConvergenceProbe
         where TPenalty : struct, IPenalty<double>
         where TWeights : IPenaltyWeights
     {

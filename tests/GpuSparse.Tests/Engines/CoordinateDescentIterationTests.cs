@@ -4,6 +4,7 @@ using GpuSparse.Engines;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Certificates;
 using GpuSparse.Kernels.Penalties;
+using GpuSparse.Kernels.Steps;
 using GpuSparse.Model;
 using Xunit;
 
@@ -31,7 +32,7 @@ public class CoordinateDescentIterationTests
         public bool[]? Probes => probes;
     }
 
-    private readonly struct ScriptedForm(Script script) : CoordinateDescent.IForm, CoordinateDescent.IProbe
+    private readonly struct ScriptedForm(Script script) : CoordinateDescent.IForm, IConvergenceProbe
     {
         public bool Sweep()
         {
