@@ -33,5 +33,6 @@ built=src/GpuSparse.Cli/bin/Release/net10.0/GpuSparse.Cli
   "same at --tol 1e-7 (accuracy at least the peer's on the worst problem too)=$root/$built --tol 1e-7" \
   "same, runtime's default tiering (QuickJitForLoops, TieredPGO on)=env DOTNET_TC_QuickJitForLoops=1 DOTNET_TieredPGO=1 $root/$built" \
   "gpusparse tool installed from the .nupkg (linux-x64: GpuSparse.Cli.linux-x64, ReadyToRun)=$work/tool/gpusparse" \
+  "same tool at --tol 1e-7 (accuracy at least the peer's on the worst problem too)=$work/tool/gpusparse --tol 1e-7" \
   "portable tool (GpuSparse.Cli.any, framework-dependent)=$work/tool-any/gpusparse" "$@" | tee "$work/table.md"
 echo "table in $work/table.md" >&2
