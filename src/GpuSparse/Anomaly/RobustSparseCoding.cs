@@ -10,19 +10,10 @@ namespace GpuSparse.Anomaly;
 /// <see cref="RobustCodingSettings"/> for the objective F.
 /// </summary>
 /// <remarks>
-/// <para>The mapping onto the library's objective <c>1/(2m)‖y' − Aβ‖² + λ·(r·Σwⱼ|βⱼ| + (1−r)/2·Σwⱼβⱼ²)</c>
-/// is exact. β = (x, s) on the design A = [D, I] (p + n features), no intercept, r = 1, and
-/// λ = max(λ_x·r_x, λ_s) with factors w_x = λ_x·r_x/λ, w_s = λ_s/λ. The library has one λ and one r per
-/// problem, so it cannot put a ridge on x and none on s; when λ_x·(1 − r_x) &gt; 0 the ridge is moved into the
-/// data instead (Zou and Hastie's augmentation): p extra rows <c>[c·I, 0]</c> with <c>c = √(n·λ_x(1 − r_x))</c>,
-/// zeros appended to y, and λ scaled by n/m (m = n + p). Then the Lasso objective is exactly
-/// <c>(n/m)·F(x, s)</c>, so minimisers coincide and the stopping rule (relative to ‖y‖²/m) keeps its meaning.
-/// The price is p more rows per problem; with r_x = 1 (the default) there are none.</para>
-/// <para>An alternative is a two-block proximal map (per-coordinate L2 on x only), which the prepared
-/// problems already support internally (<c>l2ⱼ</c> per coordinate) but <see cref="ProblemSettings"/> cannot
-/// express without a second factor vector; the augmentation keeps this feature inside the public API.</para>
-/// <para>No intercept: a constant offset is a signal component, and belongs in D (a DC atom) where the
-/// penalty treats it like the other atoms; an unpenalised intercept would also absorb uniform anomalies.</para>
+/// β = (x, s) on the design A = [D, I], no intercept (a constant offset belongs in D as a DC atom), r = 1 and penalty
+/// factors w_x = λ_x·r_x/λ, w_s = λ_s/λ with λ = max(λ_x·r_x, λ_s): the mapping is exact. A ridge on x alone
+/// (λ_x·(1 − r_x) &gt; 0) is moved into the data as p extra rows <c>[c·I, 0]</c>, <c>c = √(n·λ_x(1 − r_x))</c>, with λ
+/// scaled by n/(n + p), so the Lasso objective is exactly n/(n + p) times F and the minimisers coincide.
 /// </remarks>
 public static class RobustSparseCoding
 {

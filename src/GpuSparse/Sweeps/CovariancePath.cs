@@ -19,23 +19,11 @@ namespace GpuSparse.Sweeps;
 /// never touches X. Paths are independent and spread over the cores.
 /// </summary>
 /// <remarks>
-/// <para>
-/// A step at λ: (1) the strong set (<see cref="StrongRules"/>; every feature without screening) joins the solved set
-/// S, which only grows along the path (glmnet's ever-active set: each feature's row of G[S,S] is gathered once);
-/// (2) the batch engine's iteration (<see cref="CoordinateDescent.Iterate"/>) on the restricted Gram form
-/// (<see cref="RestrictedGramCoordinateDescent"/>: G[S,S], q_S = c_S − G[S,S]β_S) until the gap of the problem
-/// restricted to S is within the tolerance (probed after every sweep from the updated q_S, confirmed on an exact one);
-/// (3) q = c − Gβ on all features, and the KKT check: a left-out feature with |qⱼ| &gt; λ·r·wⱼ joins S and the
-/// step goes back to (2); (4) the full problem's duality gap certifies the step. The gap comes from the Gram form
-/// (<see cref="GramDualityGap"/>) when the tolerance is at least <see cref="GramDualityGap.TrustedTolerance"/>,
-/// otherwise with the residual's norm from X, updated between passes over X (see <c>ResidualGap</c>); should that
-/// reject a step the Gram form accepted, the restricted tolerance is tightened tenfold and the sweeps go on.
-/// </para>
-/// <para>
-/// Everything runs in float64 whatever T: the engine reads the design as given and forms G in float64, so float32
-/// and float64 inputs reach the same accuracy. <see cref="Model.SolverOptions.MaxIterations"/> bounds the
-/// sweeps of one step; a sweep that moves no coordinate on an exact q is a fixed point and ends the step.
-/// </para>
+/// A step at λ: the strong set joins the solved set S (it only grows along a path); the batch engine's iteration
+/// (<see cref="CoordinateDescent.Iterate"/>) runs on the restricted form (<see cref="RestrictedGramCoordinateDescent"/>);
+/// features outside S that violate the KKT conditions join S and the step runs again; the full problem's duality gap
+/// (Gram form above <see cref="GramDualityGap.TrustedTolerance"/>, else a residual from X, see <c>ResidualGap</c>)
+/// certifies it. Everything runs in float64 whatever T. docs/engines.md describes the step in full.
 /// </remarks>
 internal static class CovariancePath
 {
