@@ -35,7 +35,10 @@ public struct ResidentViews<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>β, p·K values: the start on entry to a solve, the last iterate after it.</summary>
     public ArrayView<T> Beta;
 
-    /// <summary>The best iterate after a solve; before it, the explicit starts uploaded (p·K values).</summary>
+    /// <summary>
+    /// The best iterate during a solve, the returned one after <see cref="ResidentStartKernel.Carry{T, TPrecision}"/>;
+    /// before a solve, the explicit starts uploaded (p·K values).
+    /// </summary>
     public ArrayView<T> Best;
 
     /// <summary>FISTA's momentum (K values), empty on the engines without one.</summary>
@@ -60,7 +63,8 @@ public struct ResidentViews<T> where T : unmanaged, IFloatingPointIeee754<T>
 /// <summary>
 /// The two steps that keep a resident session's per-coordinate state on the device, one thread per coordinate of
 /// every problem: <see cref="Expand"/> before a solve (λ and r into the penalty weights, the explicit starts into β)
-/// and <see cref="Carry"/> after it (the returned solution into the next start). Each computes exactly the
+/// and <see cref="Carry"/> after it (the returned iterate chosen, so that only it is read back, and carried into
+/// the next start). Each computes exactly the
 /// floating-point operations of the host's preparation, in its order, so that results stay bit-identical.
 /// </summary>
 public static class ResidentStartKernel
@@ -99,10 +103,11 @@ public static class ResidentStartKernel
     }
 
     /// <summary>
-    /// After a solve, for every problem that was solved: β = the working start of the returned solution, as the host's
-    /// raw-scale round trip computes it (βⱼ/sⱼ, clipped at 0 with positivity, times sⱼ, rounded to T; 0 on columns not
-    /// iterated); the best iterate where it is returned (at the iteration limit with a smaller gap), zeros after
-    /// divergence. Invalid (skipped) problems keep theirs.
+    /// After a solve, for every problem that was solved: the returned iterate (ProblemOutcome.ReturnsBest: the best one
+    /// after divergence, or at the iteration limit with a smaller gap; otherwise the last) into
+    /// <see cref="ResidentViews{T}.Best"/>, and β = the working start of the returned solution, as the host's raw-scale
+    /// round trip computes it (βⱼ/sⱼ, clipped at 0 with positivity, times sⱼ, rounded to T; 0 on columns not iterated),
+    /// zeros after divergence. Invalid (skipped) problems keep theirs.
     /// </summary>
     /// <param name="index">Coordinate j of problem k, at k·p + j.</param>
     /// <param name="views">The session's state.</param>
@@ -115,17 +120,21 @@ public static class ResidentStartKernel
         int status = views.Status[k];
         if (status == BatchStatus.Skipped)
             return;
+        bool best = status == BatchStatus.Diverged
+            || ((status == BatchStatus.MaxIterations || status == BatchStatus.FixedPoint) && views.BestGap[k] < views.Gap[k]);
+        T returned = best ? views.Best[e] : views.Beta[e];
+        views.Best[e] = returned;
+        // a diverged iterate would be a poor (possibly non-finite) start
         if (status == BatchStatus.Diverged)
         {
             views.Beta[e] = T.Zero;
             return;
         }
-        bool best = (status == BatchStatus.MaxIterations || status == BatchStatus.FixedPoint) && views.BestGap[k] < views.Gap[k];
         int c = views.DesignPerProblem != 0 ? e : j;
         int flags = views.ColumnFlags[c];
         double scale = views.ColumnScales[c];
         // raw βⱼ = β_w,j / sⱼ (PreparedDesign.ToRawScale)
-        double value = (flags & ActiveColumn) != 0 ? wide.ToDouble(best ? views.Best[e] : views.Beta[e]) / scale : 0.0;
+        double value = (flags & ActiveColumn) != 0 ? wide.ToDouble(returned) / scale : 0.0;
         // Math.Max(value, 0): NaN stays NaN, −0 becomes +0 (BatchPreparation.WorkingStart)
         if (views.Positive != 0 && value <= 0)
             value = 0.0;

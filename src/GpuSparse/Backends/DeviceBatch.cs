@@ -87,7 +87,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// </param>
     /// <param name="resident">
     /// Whether the batch serves a resident session (<see cref="SetUpResident"/>, <see cref="StageResident"/>,
-    /// <see cref="CommitResident"/>, <see cref="CarryStarts"/>): λ, r and the starts stay on the device.
+    /// <see cref="CommitResident"/>, <see cref="CarryStartsAndDownload"/>): λ, r and the starts stay on the device.
     /// </param>
     /// <exception cref="OutOfMemoryException">A buffer could not be allocated; nothing stays allocated.</exception>
     public DeviceBatch(Accelerator accelerator, IlgpuKernels kernels, int capacity, int samples, int features,
@@ -569,7 +569,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>
     /// Uploads the staged resident problems (y, λ, r, the scalars; the explicit starts when
     /// <paramref name="explicitStarts"/>, into the best-iterate buffer, which a solve writes before it reads) and
-    /// expands them on the device; otherwise each problem starts from β as <see cref="CarryStarts"/> left it.
+    /// expands them on the device; otherwise each problem starts from β as <see cref="CarryStartsAndDownload"/> left it.
     /// </summary>
     public void CommitResident(bool explicitStarts)
     {
@@ -592,10 +592,21 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     }
 
     /// <summary>
-    /// After <see cref="Download"/>: turns each solved problem's returned solution into its next start in β on the
-    /// device (<see cref="ResidentStartKernel.Carry{T, TPrecision}"/>); queued, not waited for.
+    /// After <see cref="Run"/>: chooses each solved problem's returned iterate on the device and turns it into its next
+    /// start in β (<see cref="ResidentStartKernel.Carry{T, TPrecision}"/>), then reads back the returned iterates, the
+    /// statuses, finishing iterations and gaps (<see cref="CopyIterate"/> with best: the returned one), waited for once.
     /// </summary>
-    public void CarryStarts() => _residentCarry(_stream, Features * _count, ResidentViews());
+    public void CarryStartsAndDownload()
+    {
+        int count = _count;
+        _residentCarry(_stream, Features * count, ResidentViews());
+        Fetch(_best, _hostBest, (long)Features * count);
+        Fetch(_status, _hostStatus, count);
+        Fetch(_finishedAt, _hostFinishedAt, count);
+        Fetch(_gap, _hostGap, count);
+        Fetch(_bestGap, _hostBestGap, count);
+        _stream.Synchronize();
+    }
 
     /// <summary>Zeroes a resident session's starts.</summary>
     public void ResetStarts() => _beta.MemSetToZero(_stream);
@@ -770,10 +781,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     /// <summary>
     /// Reads back the iterates and the certificate state of the loaded problems (after <see cref="Run"/>): the copies
-    /// are queued on the stream and waited for once. Without <paramref name="objectives"/> (resident sessions, which
-    /// report no objective) the objectives stay on the device.
+    /// are queued on the stream and waited for once.
     /// </summary>
-    public void Download(bool objectives = true)
+    public void Download()
     {
         int count = _count;
         long pk = (long)Features * count;
@@ -783,16 +793,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Fetch(_finishedAt, _hostFinishedAt, count);
         Fetch(_gap, _hostGap, count);
         Fetch(_bestGap, _hostBestGap, count);
-        if (objectives)
-        {
-            Fetch(_objective, _hostObjective, count);
-            Fetch(_bestObjective, _hostBestObjective, count);
-        }
+        Fetch(_objective, _hostObjective, count);
+        Fetch(_bestObjective, _hostBestObjective, count);
         _stream.Synchronize();
     }
 
     /// <summary>
-    /// How problem k ended, from the state read by <see cref="Download"/>: a problem still running after
+    /// How problem k ended, from the state read by <see cref="Download"/> (or <see cref="CarryStartsAndDownload"/>): a problem still running after
     /// <paramref name="iteration"/> iterations was cancelled; a skipped one is invalid.
     /// </summary>
     public DeviceOutcome Outcome(int k, int iteration)

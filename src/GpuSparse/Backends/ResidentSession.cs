@@ -103,7 +103,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     /// <summary>Bytes the last call uploaded (y, λ and r, per-problem scalars; explicit starts).</summary>
     internal long BytesUploaded => _device.BytesUploaded;
 
-    /// <summary>Bytes the last call downloaded (finished counts, iterates, statuses, iterations, gaps).</summary>
+    /// <summary>Bytes the last call downloaded (finished counts, returned iterates, statuses, iterations, gaps).</summary>
     internal long BytesDownloaded => _device.BytesDownloaded;
 
     /// <summary>Reads of the finished count in the last call.</summary>
@@ -219,9 +219,8 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
                 options.Tolerance);
         _device.CommitResident(explicitStarts);
         int iteration = _device.Run(options, null, cancellationToken);
-        _device.Download(objectives: false);
-        // the next starts stay on the device
-        _device.CarryStarts();
+        // the returned iterates come back, the next starts stay on the device
+        _device.CarryStartsAndDownload();
         for (int k = 0; k < count; k++)
             Collect(k, iteration, output);
     }
@@ -271,7 +270,8 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
             return;
         }
         bool best = ProblemOutcome.ReturnsBest(outcome.Status, outcome.Gap, outcome.BestGap);
-        _device.CopyIterate(k, best, _iterate);
+        // the device chose the returned iterate (the same rule)
+        _device.CopyIterate(k, best: true, _iterate);
         output.Intercepts[k] = Design(k).ToRawScale(_iterate, coefficients, _means[k], _structure.FitIntercept, []);
         output.Gaps[k] = ProblemOutcome.ReportedGap(best ? outcome.BestGap : outcome.Gap);
     }

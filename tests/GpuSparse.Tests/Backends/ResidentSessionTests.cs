@@ -234,6 +234,40 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
         }
     }
 
+    /// <summary>
+    /// At the iteration limit the device chooses the returned iterate (the best one when its gap is smaller) and carries
+    /// it into the next start: every call equals a fresh solve warm-started from the coefficients returned before.
+    /// </summary>
+    [Theory]
+    [InlineData(DeviceEngine.ProximalGradient)]
+    [InlineData(DeviceEngine.GramCoordinateDescent)]
+    public void AtTheIterationLimit_TheReturnedIterateIsTheNextStart(DeviceEngine engine)
+    {
+        const int count = 10, n = 16, p = 6;
+        var random = new Random(23);
+        var x = RandomValues<double>(random, n * p);
+        var y = Responses(random, x, count, n, p);
+        var lambdas = Enumerable.Range(0, count).Select(k => 0.002 + 0.001 * k).ToArray();
+        var ratios = Enumerable.Range(0, count).Select(k => k % 2 == 0 ? 1.0 : 0.6).ToArray();
+        var options = new SolverOptions { Tolerance = 1e-14, MaxIterations = 9, CheckInterval = 1 };
+        using var backend = IlgpuBackend.CreateCpu().With(engine);
+        using var session = ResidentSession<double>.WithSharedDesign(backend, x, p, count, new ResidentOptions { Standardize = true }, options);
+        double[]? starts = null;
+        int limited = 0;
+        for (int call = 0; call < 3; call++)
+        {
+            var actual = Run(session, y, lambdas, ratios);
+            var settings = Enumerable.Range(0, count).Select(k => new ProblemSettings
+            {
+                Lambda = lambdas[k], L1Ratio = ratios[k], Standardize = true, WarmStart = starts?.AsSpan(k * p, p).ToArray(),
+            }).ToArray();
+            AssertEqual(actual, backend.Solve(ProblemBatch<double>.WithSharedDesign(x, p, y, settings), options), []);
+            limited += actual.Statuses.Count(status => status == ProblemStatus.MaxIterations);
+            starts = actual.Coefficients;
+        }
+        Assert.True(limited > 0, "some problems should stop at the iteration limit");
+    }
+
     /// <summary>After <see cref="ResidentSession{T}.ResetWarmStarts"/> a call starts from zero, as a new session's first call does.</summary>
     [Theory]
     [InlineData(DeviceEngine.ProximalGradient)]

@@ -10,8 +10,8 @@ namespace GpuSparse.Tests.Backends;
 /// <summary>
 /// What a resident-session call moves between host and device, counted byte for byte on the CPU accelerator: in,
 /// y, λ, r and a few scalars per problem (the design and the steps only on the first call, starts only when the
-/// caller gives them: the weights and the warm starts stay on the device); out, the last and best iterates,
-/// statuses, iterations and gaps, and the 4-byte finished counts.
+/// caller gives them: the weights and the warm starts stay on the device); out, the returned iterates (chosen on
+/// the device), statuses, iterations and gaps, and the 4-byte finished counts.
 /// </summary>
 [Collection(IlgpuCpuCollection.Name)]
 public sealed class ResidentSessionTransferTests : IClassFixture<CpuBackendFixture>
@@ -81,10 +81,10 @@ public sealed class ResidentSessionTransferTests : IClassFixture<CpuBackendFixtu
         }
     }
 
-    // the last and best iterates (p·K each), statuses and finishing iterations (K ints), last and best gaps (K
-    // doubles), and 4 bytes per read of the finished count
+    // the returned iterates (p·K), statuses and finishing iterations (K ints), last and best gaps (K doubles), and 4
+    // bytes per read of the finished count
     private static void AssertDownloaded<T>(ResidentSession<T> session, long size) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Assert.Equal(2L * Count * Features * size + Count * (2L * sizeof(int) + 2L * sizeof(double)) + 4L * session.FinishedReads,
+        Assert.Equal((long)Count * Features * size + Count * (2L * sizeof(int) + 2L * sizeof(double)) + 4L * session.FinishedReads,
             session.BytesDownloaded);
 
     private static T[] Values<T>(Random random, int length) where T : unmanaged, IFloatingPointIeee754<T> =>
