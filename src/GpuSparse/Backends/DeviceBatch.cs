@@ -601,11 +601,17 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         int count = _count;
         _residentCarry(_stream, Features * count, ResidentViews());
         Fetch(_best, _hostBest, (long)Features * count);
-        Fetch(_status, _hostStatus, count);
-        Fetch(_finishedAt, _hostFinishedAt, count);
-        Fetch(_gap, _hostGap, count);
-        Fetch(_bestGap, _hostBestGap, count);
+        FetchOutcomes();
         _stream.Synchronize();
+    }
+
+    // Queues the downloads of the statuses, the finishing iterations and the last and best gaps.
+    private void FetchOutcomes()
+    {
+        Fetch(_status, _hostStatus, _count);
+        Fetch(_finishedAt, _hostFinishedAt, _count);
+        Fetch(_gap, _hostGap, _count);
+        Fetch(_bestGap, _hostBestGap, _count);
     }
 
     /// <summary>Zeroes a resident session's starts.</summary>
@@ -789,10 +795,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         long pk = (long)Features * count;
         Fetch(_beta, _hostBeta, pk);
         Fetch(_best, _hostBest, pk);
-        Fetch(_status, _hostStatus, count);
-        Fetch(_finishedAt, _hostFinishedAt, count);
-        Fetch(_gap, _hostGap, count);
-        Fetch(_bestGap, _hostBestGap, count);
+        FetchOutcomes();
         Fetch(_objective, _hostObjective, count);
         Fetch(_bestObjective, _hostBestObjective, count);
         _stream.Synchronize();
