@@ -41,6 +41,9 @@ public static class KernelCatalog
     /// <summary>The shape served by the block-per-problem kernels with X in registers.</summary>
     public const string RegisterShape = "p > 64, n ≤ 56, p ≤ 224, e.g. 50 × 200 (a block of ⌈n/7⌉ warps per problem, X in registers, checks on-chip)";
 
+    /// <summary>The shape served by a resident session's per-call kernels (one thread per coordinate of every problem).</summary>
+    public const string ResidentShape = "any n × p (a resident session: once before and once after each call)";
+
     /// <summary>The block of the register kernels at 50 × 200 on CUDA: ⌈50/7⌉ = 8 warps.</summary>
     public const int CudaRegisterBlockSize = 8 * CudaWarpSize;
 
@@ -75,6 +78,8 @@ public static class KernelCatalog
                     GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));
                 Add(entries, $"gap {label} {penalty}", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision, prox], AnyShape);
             }
+            Add(entries, $"resident-expand {label}", typeof(ResidentStartKernel), nameof(ResidentStartKernel.Expand), [scalar, precision], ResidentShape);
+            Add(entries, $"resident-carry {label}", typeof(ResidentStartKernel), nameof(ResidentStartKernel.Carry), [scalar, precision], ResidentShape);
             // block penalties run on the one-thread-per-problem kernels only (the on-chip ones are coordinate-wise)
             var group = typeof(GroupElasticNet<>).MakeGenericType(scalar);
             Add(entries, $"fista-iteration {label} group elastic-net", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, group], AnyShape);

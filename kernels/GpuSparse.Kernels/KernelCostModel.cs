@@ -101,6 +101,13 @@ public static class KernelCostModel
                 SharedBytesPerIteration: p * (8 * p + 2 * p * s + 4 * s),
                 HbmBytesPerCheck: s * p,
                 FlopsPerCheck: 2 * p * p + 24 * p + 4 * Math.Log2(KernelCatalog.CudaWarpSize) * KernelCatalog.CudaWarpSize);
+        if (name.StartsWith("resident-expand", StringComparison.Ordinal))
+            // once per call and problem: λ, r (16 B), status; per coordinate six penalty factors (shared design: from
+            // cache), l1 and l2 written, the explicit start read and β written; 4 multiplications per weight
+            return new KernelCost(elementBytes, HbmBytesOnce: 20 + p * (4 * s + 48), FlopsOnce: 2 + 8 * p, 0, 0, 0, 0, 0);
+        if (name.StartsWith("resident-carry", StringComparison.Ordinal))
+            // once per call and problem: status and two gaps; per coordinate sⱼ, the flags, β or the best read, β written
+            return new KernelCost(elementBytes, HbmBytesOnce: 20 + p * (2 * s + 12), FlopsOnce: 2 * p, 0, 0, 0, 0, 0);
         if (name == "compaction")
             return new KernelCost(elementBytes, 0, 0, 0, 0, 0, HbmBytesPerCheck: 12, FlopsPerCheck: 0);
         throw new ArgumentException($"no cost formula for kernel '{name}'", nameof(entry));

@@ -37,6 +37,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly MemoryBuffer1D<int, Stride1D.Dense>[] _lists;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _gapResidual, _gapCorrelation, _gapTolerance, _nullObjective,
         _runaway, _gap, _objective, _bestGap, _bestObjective;
+    // a resident session's: λ and r per problem, the column constants of its penalty weights and starts (empty otherwise)
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _lambda, _l1Ratio, _penaltyFactors, _columnScales;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _columnFlags;
+    private readonly double[] _hostLambda, _hostL1Ratio;
+    private readonly Action<AcceleratorStream, Index1D, ResidentViews<T>, int> _residentExpand = null!;
+    private readonly Action<AcceleratorStream, Index1D, ResidentViews<T>> _residentCarry = null!;
     private readonly List<IDisposable> _pinned = [];
     private readonly AcceleratorStream _stream;
     // page-locked host staging (pinned .NET arrays registered with the driver, so copies are DMA, not staged)
@@ -79,15 +85,19 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// Whether the problems have a group penalty (<see cref="GroupElasticNet{T}"/>, block ends staged per problem):
     /// only the one-thread-per-problem proximal gradient takes blocks, so it runs whatever <paramref name="engine"/> says.
     /// </param>
+    /// <param name="resident">
+    /// Whether the batch serves a resident session (<see cref="SetUpResident"/>, <see cref="StageResident"/>,
+    /// <see cref="CommitResident"/>, <see cref="CarryStartsAndDownload"/>): λ, r and the starts stay on the device.
+    /// </param>
     /// <exception cref="OutOfMemoryException">A buffer could not be allocated; nothing stays allocated.</exception>
     public DeviceBatch(Accelerator accelerator, IlgpuKernels kernels, int capacity, int samples, int features,
         bool designPerProblem, bool positive, long? memoryLimitBytes = null, DeviceEngine engine = DeviceEngine.ProximalGradient,
-        bool grouped = false)
+        bool grouped = false, bool resident = false)
     {
         engine = grouped ? DeviceEngine.ProximalGradient
             : DeviceEngines.ForShape(engine, DeviceEngines.Resolve(engine, features), samples, features, accelerator.WarpSize,
                 accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>());
-        long required = RequiredBytes(capacity, samples, features, designPerProblem, engine);
+        long required = RequiredBytes(capacity, samples, features, designPerProblem, engine, resident);
         if (required > memoryLimitBytes)
             throw new OutOfMemoryException($"{required} bytes of device buffers exceed the simulated limit of {memoryLimitBytes} bytes");
         Capacity = capacity;
@@ -122,6 +132,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _check = grouped ? kernels.Gap<T, GroupElasticNet<T>>()
             : positive ? kernels.Gap<T, NonNegativeElasticNet<T>>() : kernels.Gap<T, ElasticNet<T>>();
         _compact = kernels.Compaction();
+        Resident = resident;
+        if (resident)
+        {
+            _residentExpand = kernels.ResidentExpand<T>();
+            _residentCarry = kernels.ResidentCarry<T>();
+        }
         // its own stream: batches of one backend overlap (one chunk's uploads and downloads with another's solve),
         // and waiting for this batch's finished count waits for this batch alone
         _stream = accelerator.CreateStream();
@@ -165,6 +181,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             (_objective, _hostObjective) = Pair<double>(accelerator, capacity);
             (_bestGap, _hostBestGap) = Pair<double>(accelerator, capacity);
             (_bestObjective, _hostBestObjective) = Pair<double>(accelerator, capacity);
+            long columns = resident ? (designPerProblem ? pk : features) : 0;
+            (_lambda, _hostLambda) = Pair<double>(accelerator, resident ? capacity : 0);
+            (_l1Ratio, _hostL1Ratio) = Pair<double>(accelerator, resident ? capacity : 0);
+            _penaltyFactors = Allocate<double>(accelerator, 6 * columns);
+            _columnScales = Allocate<double>(accelerator, columns);
+            _columnFlags = Allocate<int>(accelerator, columns);
         }
         catch
         {
@@ -197,7 +219,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     /// <summary>The bytes of device memory the buffers for <paramref name="capacity"/> problems of n × p take.</summary>
     public static long RequiredBytes(int capacity, int samples, int features, bool designPerProblem,
-        DeviceEngine engine = DeviceEngine.ProximalGradient)
+        DeviceEngine engine = DeviceEngine.ProximalGradient, bool resident = false)
     {
         engine = DeviceEngines.Resolve(engine, features);
         bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.UsesDeviceScratch(engine);
@@ -207,10 +229,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         // with device scratch: residual (n·K), next, correlation (p·K)
         long elements = design + nk + 4 * pk + (proximal ? pk + 3L * capacity : 0) + (scratch ? nk + 2 * pk : 0);
         // int: status, finished-at and two index lists (K); the finished count and the list length
-        long ints = 4L * capacity + 2;
+        // a resident session: its columns (p, or p·K with a design per problem) have one flag each
+        long columns = resident ? (designPerProblem ? pk : features) : 0;
+        long ints = 4L * capacity + 2 + columns;
         // double: gap residual (n·K, not for the register kernel), seven certificate scalars per problem; with device
-        // scratch: v (p·K)
-        long doubles = (engine == DeviceEngine.RegisterProximalGradient ? 0 : nk) + 7L * capacity + (scratch ? pk : 0);
+        // scratch: v (p·K); a resident session: λ and r (K), six penalty factors and a scale per column
+        long doubles = (engine == DeviceEngine.RegisterProximalGradient ? 0 : nk) + 7L * capacity + (scratch ? pk : 0)
+            + (resident ? 2L * capacity + 7 * columns : 0);
         return elements * Unsafe.SizeOf<T>() + ints * sizeof(int) + doubles * sizeof(double);
     }
 
@@ -231,6 +256,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     /// <summary>Whether the problems have a group penalty (block ends on the device).</summary>
     public bool Grouped { get; }
+
+    /// <summary>Whether the batch serves a resident session (λ, r and the starts stay on the device).</summary>
+    public bool Resident { get; }
 
     /// <summary>
     /// When the problems still active fall below this fraction of the threads launched, the active ones are
@@ -402,17 +430,23 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         ReadOnlySpan<T> initial, double gapTolerance, double nullObjective)
     {
         CheckShape(design);
-        bool stepsChanged = false;
         int n = Samples, p = Features;
         // bulk copies into problem k's contiguous ranges
         response[..n].CopyTo(_hostResponse.AsSpan(k * n, n));
         l1[..p].CopyTo(_hostL1.AsSpan(k * p, p));
         l2[..p].CopyTo(_hostL2.AsSpan(k * p, p));
         initial[..p].CopyTo(_hostBeta.AsSpan(k * p, p));
+        return StageScalars(k, design, gapTolerance, nullObjective);
+    }
+
+    // Problem k's steps, momentum, certificate scales and status; true when its steps differ from those on the device.
+    private bool StageScalars(int k, PreparedDesign<T> design, double gapTolerance, double nullObjective)
+    {
+        bool stepsChanged = false;
         if (DeviceEngines.IsProximalGradient(Engine))
         {
             // the same t and t/n as the reference iteration (coordinate descent needs no step: L is never computed)
-            T step = T.CreateTruncating(design.Step), stepOverN = step / T.CreateTruncating(n);
+            T step = T.CreateTruncating(design.Step), stepOverN = step / T.CreateTruncating(Samples);
             // the steps depend on the design only: a resident session's are uploaded once
             stepsChanged = k >= _stepsOnDevice || _hostStep[k] != step || _hostStepOverN[k] != stepOverN;
             _hostStep[k] = step;
@@ -436,8 +470,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     public void Commit()
     {
         int count = _count;
-        if (DesignPerProblem ? _designCount != count : _sharedDesign is null)
-            throw new InvalidOperationException("the designs of this load are not on the device");
+        CheckDesignsLoaded();
         long nk = (long)Samples * count, pk = (long)Features * count;
         Upload(_response, _hostResponse, nk);
         Upload(_l1, _hostL1, pk);
@@ -449,21 +482,163 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         {
             // z = β₀, copied on the device
             Slice(_beta, pk).CopyTo(_stream, Slice(_z, pk));
-            if (_stepsChanged)
-            {
-                Upload(_step, _hostStep, count);
-                Upload(_stepOverN, _hostStepOverN, count);
-                _stepsOnDevice = Math.Max(_stepsOnDevice, count);
-                _stepsChanged = false;
-            }
+            UploadSteps();
             Upload(_momentum, _hostMomentum, count);
         }
+        UploadScalars();
+    }
+
+    private void CheckDesignsLoaded()
+    {
+        if (DesignPerProblem ? _designCount != _count : _sharedDesign is null)
+            throw new InvalidOperationException("the designs of this load are not on the device");
+    }
+
+    // The steps t and t/n, when a staged one differs from those on the device (they depend on the design only).
+    private void UploadSteps()
+    {
+        if (!_stepsChanged)
+            return;
+        Upload(_step, _hostStep, _count);
+        Upload(_stepOverN, _hostStepOverN, _count);
+        _stepsOnDevice = Math.Max(_stepsOnDevice, _count);
+        _stepsChanged = false;
+    }
+
+    // The certificate scales, the statuses and the finished count (the skipped problems).
+    private void UploadScalars()
+    {
+        int count = _count;
         Upload(_gapTolerance, _hostGapTolerance, count);
         Upload(_nullObjective, _hostNullObjective, count);
         Upload(_status, _hostStatus, count);
         _finishedCount = _skipped;
         _hostFinished[0] = _skipped;
         Upload(_finished, _hostFinished, 1);
+    }
+
+    /// <summary>
+    /// Uploads the column constants of a resident session's designs (one shared, or one per problem) and zeroes the
+    /// starts: for each column, the factors of ScaleB by tⱼ and 2tⱼ (<see cref="ResidentStartKernel.ScaleBFactors"/>),
+    /// sⱼ and whether it is active and iterated. The host waits for the copies (once per session).
+    /// </summary>
+    public void SetUpResident(ReadOnlySpan<PreparedDesign<T>> designs)
+    {
+        if (!Resident)
+            throw new InvalidOperationException("this device batch does not serve a resident session");
+        int p = Features, columns = designs.Length * p;
+        var factors = new double[6 * columns];
+        var scales = new double[columns];
+        var flags = new int[columns];
+        for (int d = 0; d < designs.Length; d++)
+        {
+            var design = designs[d];
+            CheckShape(design);
+            for (int j = 0; j < p; j++)
+            {
+                int c = d * p + j, t = design.PenaltyExponents?[j] ?? 0;
+                ResidentStartKernel.ScaleBFactors(t, factors.AsSpan(6 * c, 3));
+                ResidentStartKernel.ScaleBFactors(2 * t, factors.AsSpan(6 * c + 3, 3));
+                scales[c] = design.ColumnScales[j];
+                flags[c] = (design.ActiveColumns[j] ? ResidentStartKernel.ActiveColumn : 0)
+                    | (design.IteratedColumns[j] ? ResidentStartKernel.IteratedColumn : 0);
+            }
+        }
+        _penaltyFactors.View.SubView(0, factors.Length).CopyFromCPU(_stream, factors);
+        _columnScales.View.SubView(0, columns).CopyFromCPU(_stream, scales);
+        _columnFlags.View.SubView(0, columns).CopyFromCPU(_stream, flags);
+        _beta.MemSetToZero(_stream);
+        _stream.Synchronize();
+    }
+
+    /// <summary>Stages resident problem k: y_c (n), λ and r, and its certificate scales (the weights are expanded on the device).</summary>
+    public void StageResident(int k, PreparedDesign<T> design, ReadOnlySpan<T> response, double lambda, double l1Ratio,
+        double gapTolerance, double nullObjective)
+    {
+        CheckShape(design);
+        response[..Samples].CopyTo(_hostResponse.AsSpan(k * Samples, Samples));
+        _hostLambda[k] = lambda;
+        _hostL1Ratio[k] = l1Ratio;
+        _stepsChanged |= StageScalars(k, design, gapTolerance, nullObjective);
+    }
+
+    /// <summary>Stages resident problem k's explicit working-scale start (p values).</summary>
+    public void StageStart(int k, ReadOnlySpan<T> initial) =>
+        initial[..Features].CopyTo(_hostBeta.AsSpan(k * Features, Features));
+
+    /// <summary>
+    /// Uploads the staged resident problems (y, λ, r, the scalars; the explicit starts when
+    /// <paramref name="explicitStarts"/>, into the best-iterate buffer, which a solve writes before it reads) and
+    /// expands them on the device; otherwise each problem starts from β as <see cref="CarryStartsAndDownload"/> left it.
+    /// </summary>
+    public void CommitResident(bool explicitStarts)
+    {
+        int count = _count;
+        CheckDesignsLoaded();
+        long pk = (long)Features * count;
+        Upload(_response, _hostResponse, (long)Samples * count);
+        Upload(_lambda, _hostLambda, count);
+        Upload(_l1Ratio, _hostL1Ratio, count);
+        if (explicitStarts)
+            Upload(_best, _hostBeta, pk);
+        bool proximal = DeviceEngines.IsProximalGradient(Engine);
+        if (proximal)
+            UploadSteps();
+        UploadScalars();
+        _residentExpand(_stream, (int)pk, ResidentViews(), explicitStarts ? 1 : 0);
+        // z = β₀, copied on the device
+        if (proximal)
+            Slice(_beta, pk).CopyTo(_stream, Slice(_z, pk));
+    }
+
+    /// <summary>
+    /// After <see cref="Run"/>: chooses each solved problem's returned iterate on the device and turns it into its next
+    /// start in β (<see cref="ResidentStartKernel.Carry{T, TPrecision}"/>), then reads back the returned iterates, the
+    /// statuses, finishing iterations and gaps (<see cref="CopyIterate"/> with best: the returned one), waited for once.
+    /// </summary>
+    public void CarryStartsAndDownload()
+    {
+        int count = _count;
+        _residentCarry(_stream, Features * count, ResidentViews());
+        Fetch(_best, _hostBest, (long)Features * count);
+        FetchOutcomes();
+        _stream.Synchronize();
+    }
+
+    // Queues the downloads of the statuses, the finishing iterations and the last and best gaps.
+    private void FetchOutcomes()
+    {
+        Fetch(_status, _hostStatus, _count);
+        Fetch(_finishedAt, _hostFinishedAt, _count);
+        Fetch(_gap, _hostGap, _count);
+        Fetch(_bestGap, _hostBestGap, _count);
+    }
+
+    /// <summary>Zeroes a resident session's starts.</summary>
+    public void ResetStarts() => _beta.MemSetToZero(_stream);
+
+    private ResidentViews<T> ResidentViews()
+    {
+        long pk = (long)Features * _count;
+        return new ResidentViews<T>
+        {
+            Lambda = Slice(_lambda, _count),
+            L1Ratio = Slice(_l1Ratio, _count),
+            PenaltyFactors = _penaltyFactors.View,
+            ColumnScales = _columnScales.View,
+            ColumnFlags = _columnFlags.View,
+            L1 = Slice(_l1, pk),
+            L2 = Slice(_l2, pk),
+            Beta = Slice(_beta, pk),
+            Best = Slice(_best, pk),
+            Momentum = Slice(_momentum, _count),
+            Status = Slice(_status, _count),
+            Gap = Slice(_gap, _count),
+            BestGap = Slice(_bestGap, _count),
+            Features = Features,
+            DesignPerProblem = DesignPerProblem ? 1 : 0,
+            Positive = Positive ? 1 : 0,
+        };
     }
 
     /// <summary>
@@ -612,29 +787,22 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     /// <summary>
     /// Reads back the iterates and the certificate state of the loaded problems (after <see cref="Run"/>): the copies
-    /// are queued on the stream and waited for once. Without <paramref name="objectives"/> (resident sessions, which
-    /// report no objective) the objectives stay on the device.
+    /// are queued on the stream and waited for once.
     /// </summary>
-    public void Download(bool objectives = true)
+    public void Download()
     {
         int count = _count;
         long pk = (long)Features * count;
         Fetch(_beta, _hostBeta, pk);
         Fetch(_best, _hostBest, pk);
-        Fetch(_status, _hostStatus, count);
-        Fetch(_finishedAt, _hostFinishedAt, count);
-        Fetch(_gap, _hostGap, count);
-        Fetch(_bestGap, _hostBestGap, count);
-        if (objectives)
-        {
-            Fetch(_objective, _hostObjective, count);
-            Fetch(_bestObjective, _hostBestObjective, count);
-        }
+        FetchOutcomes();
+        Fetch(_objective, _hostObjective, count);
+        Fetch(_bestObjective, _hostBestObjective, count);
         _stream.Synchronize();
     }
 
     /// <summary>
-    /// How problem k ended, from the state read by <see cref="Download"/>: a problem still running after
+    /// How problem k ended, from the state read by <see cref="Download"/> (or <see cref="CarryStartsAndDownload"/>): a problem still running after
     /// <paramref name="iteration"/> iterations was cancelled; a skipped one is invalid.
     /// </summary>
     public DeviceOutcome Outcome(int k, int iteration)

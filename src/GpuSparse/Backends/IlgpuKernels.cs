@@ -86,6 +86,30 @@ internal sealed class IlgpuKernels
     private static TDelegate Closed<TDelegate>(Type kernel, Type scalar, Type penalty, Type precision) where TDelegate : Delegate =>
         kernel.GetMethod("Run")!.MakeGenericMethod(scalar, penalty, precision).CreateDelegate<TDelegate>();
 
+    /// <summary><see cref="ResidentStartKernel.Expand{T, TPrecision}"/> for T.</summary>
+    public Action<AcceleratorStream, Index1D, ResidentViews<T>, int> ResidentExpand<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var kernel = Resident<T, Action<Index1D, ResidentViews<T>, int>>(nameof(ResidentStartKernel.Expand));
+        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedKernel(kernel));
+    }
+
+    /// <summary><see cref="ResidentStartKernel.Carry{T, TPrecision}"/> for T.</summary>
+    public Action<AcceleratorStream, Index1D, ResidentViews<T>> ResidentCarry<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var kernel = Resident<T, Action<Index1D, ResidentViews<T>>>(nameof(ResidentStartKernel.Carry));
+        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedKernel(kernel));
+    }
+
+    // A resident-session kernel method closed over T and its precision functor.
+    private static TDelegate Resident<T, TDelegate>(string name)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TDelegate : Delegate =>
+        typeof(ResidentStartKernel).GetMethod(name)!
+            .MakeGenericMethod(typeof(T), typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision))
+            .CreateDelegate<TDelegate>();
+
     /// <summary><see cref="CompactionKernel.Run"/>.</summary>
     public Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> Compaction()
     {

@@ -9,7 +9,8 @@ namespace GpuSparse.Backends;
 /// A device-resident batch for simulation workloads: K problems whose designs (one shared X, or K designs of
 /// equal shape) and structural options are fixed, solved again and again with new responses and penalties.
 /// The designs are validated, prepared (centred, scaled, L computed) and uploaded once; each
-/// <see cref="Solve"/> stages only y, λ and r, reuses every device buffer, and writes into caller-owned
+/// <see cref="Solve"/> uploads only y, λ and r (and the two certificate scales of y) per problem, expands the
+/// penalty weights and keeps the starts on the device, reuses every device buffer, and writes into caller-owned
 /// buffers, so that steady-state calls allocate no managed memory of their own.
 /// </summary>
 /// <remarks>
@@ -25,8 +26,8 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     private readonly DeviceBatch<T> _device;
     private readonly PreparedDesign<T>[] _designs;
     private readonly ResidentOptions _structure;
-    private readonly double[] _centred, _means, _previous;
-    private readonly T[] _response, _l1, _l2, _initial, _iterate;
+    private readonly double[] _centred, _means;
+    private readonly T[] _response, _initial, _iterate;
     private readonly ValidationFailure?[] _failures;
 
     private ResidentSession(IlgpuBackend backend, PreparedDesign<T>[] designs, int problems, ResidentOptions structure,
@@ -46,14 +47,14 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         try
         {
             _device = new DeviceBatch<T>(backend.Accelerator, backend.Kernels, problems, n, p, perProblem, structure.Positive,
-                backend.DeviceMemoryLimitBytes, engine)
+                backend.DeviceMemoryLimitBytes, engine, resident: true)
             {
                 CompactionThreshold = backend.CompactionThreshold,
             };
         }
         catch (Exception e) when (DeviceOutOfMemoryException.IsAllocationFailure(e))
         {
-            throw DeviceOutOfMemoryException.ForSession(backend.DeviceName, DeviceBatch<T>.RequiredBytes(problems, n, p, perProblem, engine),
+            throw DeviceOutOfMemoryException.ForSession(backend.DeviceName, DeviceBatch<T>.RequiredBytes(problems, n, p, perProblem, engine, resident: true),
                 problems, $"{n} × {p}, {(perProblem ? "each its own design" : "a shared design")}, {typeof(T).Name}", e);
         }
         _device.Begin(problems);
@@ -65,12 +66,10 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         }
         else
             _device.UseSharedDesign(designs[0]);
+        _device.SetUpResident(designs);
         _centred = new double[n];
         _means = new double[problems];
-        _previous = new double[(long)problems * p];
         _response = new T[n];
-        _l1 = new T[p];
-        _l2 = new T[p];
         _initial = new T[p];
         _iterate = new T[p];
         _failures = new ValidationFailure?[problems];
@@ -101,10 +100,10 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     /// <summary>Host–device copies of the last call.</summary>
     internal int Transfers => _device.Transfers;
 
-    /// <summary>Bytes the last call uploaded (y, the weights of λ and r, the starts, per-problem scalars).</summary>
+    /// <summary>Bytes the last call uploaded (y, λ and r, per-problem scalars; explicit starts).</summary>
     internal long BytesUploaded => _device.BytesUploaded;
 
-    /// <summary>Bytes the last call downloaded (finished counts, iterates, statuses, iterations, gaps).</summary>
+    /// <summary>Bytes the last call downloaded (finished counts, returned iterates, statuses, iterations, gaps).</summary>
     internal long BytesDownloaded => _device.BytesDownloaded;
 
     /// <summary>Reads of the finished count in the last call.</summary>
@@ -213,18 +212,20 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         if (!warmStarts.IsEmpty)
             CheckLength(warmStarts.Length, (long)count * p, nameof(warmStarts));
         var options = EngineOptions();
-        var starts = warmStarts.IsEmpty ? _previous : warmStarts;
+        bool explicitStarts = !warmStarts.IsEmpty;
         _device.Begin(count);
         for (int k = 0; k < count; k++)
-            Stage(k, responses.Slice(k * n, n), lambdas[k], l1Ratios[k], starts.Slice(k * p, p), options.Tolerance);
-        _device.Commit();
+            Stage(k, responses.Slice(k * n, n), lambdas[k], l1Ratios[k], explicitStarts ? warmStarts.Slice(k * p, p) : default,
+                options.Tolerance);
+        _device.CommitResident(explicitStarts);
         int iteration = _device.Run(options, null, cancellationToken);
-        _device.Download(objectives: false);
+        // the returned iterates come back, the next starts stay on the device
+        _device.CarryStartsAndDownload();
         for (int k = 0; k < count; k++)
             Collect(k, iteration, output);
     }
 
-    /// <summary>Validates and stages problem k, or skips it with its fault recorded.</summary>
+    /// <summary>Validates and stages problem k (with its explicit start, unless <paramref name="start"/> is empty), or skips it with its fault recorded.</summary>
     private void Stage(int k, ReadOnlySpan<T> y, double lambda, double l1Ratio, ReadOnlySpan<double> start, double tolerance)
     {
         var failure = ProblemValidator<T>.CheckResponse(y, Samples)
@@ -232,7 +233,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
             ?? ProblemValidator<T>.CheckPenalty(lambda, l1Ratio)
             ?? (lambda == 0
                 ? new ValidationFailure("lambda", "is 0: a session's prepared design assumes every feature is penalised; solve λ = 0 with IlgpuBackend.Solve")
-                : ProblemValidator<T>.CheckWarmStart(start, Features));
+                : start.IsEmpty ? null : ProblemValidator<T>.CheckWarmStart(start, Features));
         _failures[k] = failure;
         if (failure is not null)
         {
@@ -243,18 +244,21 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         var scales = BatchPreparation.CentreResponse(y, _structure.FitIntercept, tolerance, _centred.AsSpan());
         for (int i = 0; i < _response.Length; i++)
             _response[i] = T.CreateTruncating(_centred[i]);
-        BatchPreparation.PenaltyWeights<T>(design, lambda, l1Ratio, null, _l1, _l2);
-        BatchPreparation.WorkingStart(design, start, _structure.Positive, _initial);
+        if (!start.IsEmpty)
+        {
+            BatchPreparation.WorkingStart(design, start, _structure.Positive, _initial);
+            _device.StageStart(k, _initial);
+        }
         _means[k] = scales.Mean;
-        _device.Stage(k, design, _response, _l1, _l2, _initial, scales.GapTolerance, scales.NullObjective);
+        // the weights BatchPreparation.PenaltyWeights computes are expanded from λ and r on the device
+        _device.StageResident(k, design, _response, lambda, l1Ratio, scales.GapTolerance, scales.NullObjective);
     }
 
-    /// <summary>Writes problem k's result (as <see cref="ProblemOutcome"/> would build it) and keeps its solution as the next start.</summary>
+    /// <summary>Writes problem k's result (as <see cref="ProblemOutcome"/> would build it; the device keeps it as the next start).</summary>
     private void Collect(int k, int iteration, ResidentOutput output)
     {
         int p = Features;
         var coefficients = output.Coefficients.Slice(k * p, p);
-        var previous = _previous.AsSpan(k * p, p);
         var outcome = _device.Outcome(k, iteration);
         output.Statuses[k] = outcome.Status;
         output.Iterations[k] = outcome.Iterations;
@@ -266,14 +270,10 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
             return;
         }
         bool best = ProblemOutcome.ReturnsBest(outcome.Status, outcome.Gap, outcome.BestGap);
-        _device.CopyIterate(k, best, _iterate);
+        // the device chose the returned iterate (the same rule)
+        _device.CopyIterate(k, best: true, _iterate);
         output.Intercepts[k] = Design(k).ToRawScale(_iterate, coefficients, _means[k], _structure.FitIntercept, []);
         output.Gaps[k] = ProblemOutcome.ReportedGap(best ? outcome.BestGap : outcome.Gap);
-        // a diverged iterate would be a poor (possibly non-finite) start
-        if (outcome.Status == ProblemStatus.Diverged)
-            previous.Clear();
-        else
-            coefficients.CopyTo(previous);
     }
 
     /// <summary>Why problem k of the last call was invalid (null when it was not). Allocates the message.</summary>
@@ -281,7 +281,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         _failures[k] is { } failure ? ProblemValidationException.Describe(k, failure.Field, failure.Reason) : null;
 
     /// <summary>Forgets the previous solutions: the next call without explicit warm starts starts from zero.</summary>
-    public void ResetWarmStarts() => Array.Clear(_previous);
+    public void ResetWarmStarts() => _device.ResetStarts();
 
     private PreparedDesign<T> Design(int k) => _designs.Length == 1 ? _designs[0] : _designs[k];
 

@@ -214,7 +214,7 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
         ResidentSession<double> Open() => perProblem
             ? ResidentSession<double>.WithDesignPerProblem(_backend, x, count, n, p, new ResidentOptions())
             : ResidentSession<double>.WithSharedDesign(_backend, x, p, count, new ResidentOptions());
-        long needed = DeviceBatch<double>.RequiredBytes(count, n, p, perProblem);
+        long needed = DeviceBatch<double>.RequiredBytes(count, n, p, perProblem, resident: true);
         try
         {
             // The simulated device holds one byte less than the session's buffers: a session cannot be chunked.
@@ -231,6 +231,87 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
         finally
         {
             _backend.DeviceMemoryLimitBytes = null;
+        }
+    }
+
+    /// <summary>
+    /// At the iteration limit the device chooses the returned iterate (the best one when its gap is smaller) and carries
+    /// it into the next start: every call equals a fresh solve warm-started from the coefficients returned before.
+    /// </summary>
+    [Theory]
+    [InlineData(DeviceEngine.ProximalGradient)]
+    [InlineData(DeviceEngine.GramCoordinateDescent)]
+    public void AtTheIterationLimit_TheReturnedIterateIsTheNextStart(DeviceEngine engine)
+    {
+        const int count = 10, n = 16, p = 6;
+        var random = new Random(23);
+        var x = RandomValues<double>(random, n * p);
+        var y = Responses(random, x, count, n, p);
+        var lambdas = Enumerable.Range(0, count).Select(k => 0.002 + 0.001 * k).ToArray();
+        var ratios = Enumerable.Range(0, count).Select(k => k % 2 == 0 ? 1.0 : 0.6).ToArray();
+        var options = new SolverOptions { Tolerance = 1e-14, MaxIterations = 9, CheckInterval = 1 };
+        using var backend = IlgpuBackend.CreateCpu().With(engine);
+        using var session = ResidentSession<double>.WithSharedDesign(backend, x, p, count, new ResidentOptions { Standardize = true }, options);
+        double[]? starts = null;
+        int limited = 0;
+        for (int call = 0; call < 3; call++)
+        {
+            var actual = Run(session, y, lambdas, ratios);
+            var settings = Enumerable.Range(0, count).Select(k => new ProblemSettings
+            {
+                Lambda = lambdas[k], L1Ratio = ratios[k], Standardize = true, WarmStart = starts?.AsSpan(k * p, p).ToArray(),
+            }).ToArray();
+            AssertEqual(actual, backend.Solve(ProblemBatch<double>.WithSharedDesign(x, p, y, settings), options), []);
+            limited += actual.Statuses.Count(status => status == ProblemStatus.MaxIterations);
+            starts = actual.Coefficients;
+        }
+        Assert.True(limited > 0, "some problems should stop at the iteration limit");
+    }
+
+    /// <summary>After <see cref="ResidentSession{T}.ResetWarmStarts"/> a call starts from zero, as a new session's first call does.</summary>
+    [Theory]
+    [InlineData(DeviceEngine.ProximalGradient)]
+    [InlineData(DeviceEngine.GramCoordinateDescent)]
+    public void ResetWarmStarts_StartsFromZeroAgain(DeviceEngine engine)
+    {
+        const int count = 8, n = 14, p = 5;
+        var random = new Random(21);
+        var x = RandomValues<float>(random, n * p);
+        var y = Responses(random, x, count, n, p);
+        var lambdas = Enumerable.Range(0, count).Select(k => 0.02 + 0.01 * k).ToArray();
+        var ratios = Enumerable.Range(0, count).Select(k => k % 2 == 0 ? 1.0 : 0.4).ToArray();
+        var structure = new ResidentOptions { Positive = true };
+        var options = new SolverOptions { Tolerance = 1e-5 };
+        using var backend = IlgpuBackend.CreateCpu().With(engine);
+        using var used = ResidentSession<float>.WithSharedDesign(backend, x, p, count, structure, options);
+        using var fresh = ResidentSession<float>.WithSharedDesign(backend, x, p, count, structure, options);
+        var first = Run(used, y, lambdas, ratios);
+        used.ResetWarmStarts();
+        var reset = Run(used, y, lambdas, ratios);
+        var expected = Run(fresh, y, lambdas, ratios);
+        Assert.Equal(expected.Coefficients, reset.Coefficients);
+        Assert.Equal(expected.Gaps, reset.Gaps);
+        Assert.Equal(expected.Iterations, reset.Iterations);
+        // and without the reset the second call starts from the first's solution
+        Assert.True(Run(fresh, y, lambdas, ratios).Iterations.Sum() < first.Iterations.Sum());
+    }
+
+    /// <summary>
+    /// The device expands λ·r into ((λ·r·a)·b)·u: the same bits as the host's Math.ScaleB for every exponent, including
+    /// those that overflow, underflow or round into the subnormals.
+    /// </summary>
+    [Fact]
+    public void ScaleBFactors_ReproduceMathScaleB()
+    {
+        var random = new Random(17);
+        Span<double> factors = stackalloc double[3];
+        double[] values = [1, 0.1, 1e-300, 3e300, double.Epsilon, 2.2250738585072014E-308, 0.7 * double.MaxValue, 0];
+        for (int exponent = -2200; exponent <= 2200; exponent++)
+        {
+            ResidentStartKernel.ScaleBFactors(exponent, factors);
+            foreach (double value in values.Append(Math.ScaleB(random.NextDouble(), random.Next(-1074, 1024))))
+                Assert.Equal(BitConverter.DoubleToInt64Bits(Math.ScaleB(value, exponent)),
+                    BitConverter.DoubleToInt64Bits(value * factors[0] * factors[1] * factors[2]));
         }
     }
 
@@ -328,12 +409,17 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
         }
     }
 
-    /// <summary>The session's kernels and 1-value copies through ILGPU alone, on problems that are all finished.</summary>
+    /// <summary>
+    /// The session's kernels (its solve's, and the expansion before it and the carry of the starts after it) and
+    /// 1-value copies through ILGPU alone, on problems that are all finished.
+    /// </summary>
     private sealed class BareLaunches : IDisposable
     {
         private readonly Action<AcceleratorStream, Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int> _check;
         private readonly Action<AcceleratorStream, Index1D, ProblemViews<double>, IterateViews<double>, int, int> _iterate;
         private readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
+        private readonly Action<AcceleratorStream, Index1D, ResidentViews<double>, int> _expand;
+        private readonly Action<AcceleratorStream, Index1D, ResidentViews<double>> _carry;
         private readonly AcceleratorStream _stream;
         private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<double>, IterateViews<double>, CertificateViews, GramWindow> _gram;
         private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _list, _count;
@@ -352,6 +438,8 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
             _check = backend.Kernels.Gap<double, ElasticNet<double>>();
             _iterate = backend.Kernels.Iteration<double, ElasticNet<double>>();
             _compact = backend.Kernels.Compaction();
+            _expand = backend.Kernels.ResidentExpand<double>();
+            _carry = backend.Kernels.ResidentCarry<double>();
             _stream = backend.Accelerator.DefaultStream;
             _status = backend.Accelerator.Allocate1D(Enumerable.Repeat(BatchStatus.Skipped, extent).ToArray());
             _list = backend.Accelerator.Allocate1D<int>(extent);
@@ -376,6 +464,10 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
                 _iterate(_stream, _extent, default, state, 0, 0);
             for (int i = 0; i < compactions; i++)
                 _compact(_stream, _extent, _status.View, _list.View, 0, _list.View, _count.View);
+            // one thread per problem (p = 1 here): each returns at once
+            var resident = new ResidentViews<double> { Status = _status.View, Features = 1 };
+            _expand(_stream, _extent, resident, 0);
+            _carry(_stream, _extent, resident);
             for (int i = 0; i < copies; i++)
                 _count.View.CopyToCPU(ref _value, 1);
             return GC.GetAllocatedBytesForCurrentThread() - before;

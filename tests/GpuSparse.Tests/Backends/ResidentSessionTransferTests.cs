@@ -9,8 +9,9 @@ namespace GpuSparse.Tests.Backends;
 
 /// <summary>
 /// What a resident-session call moves between host and device, counted byte for byte on the CPU accelerator: in,
-/// y, the weights of λ and r, the starts and a few scalars per problem (the design and the steps only on the first
-/// call); out, the last and best iterates, statuses, iterations and gaps, and the 4-byte finished counts.
+/// y, λ, r and a few scalars per problem (the design and the steps only on the first call, starts only when the
+/// caller gives them: the weights and the warm starts stay on the device); out, the returned iterates (chosen on
+/// the device), statuses, iterations and gaps, and the 4-byte finished counts.
 /// </summary>
 [Collection(IlgpuCpuCollection.Name)]
 public sealed class ResidentSessionTransferTests : IClassFixture<CpuBackendFixture>
@@ -24,7 +25,7 @@ public sealed class ResidentSessionTransferTests : IClassFixture<CpuBackendFixtu
 
     [Theory]
     [MemberData(nameof(Engines))]
-    public void AWarmCall_MovesOnlyTheResponsesPenaltiesStartsAndResults(DeviceEngine engine)
+    public void AWarmCall_MovesOnlyTheResponsesPenaltiesAndResults(DeviceEngine engine)
     {
         AssertBytesMoved<double>(engine);
         AssertBytesMoved<float>(engine);
@@ -48,13 +49,13 @@ public sealed class ResidentSessionTransferTests : IClassFixture<CpuBackendFixtu
             var gaps = new double[Count];
             var iterations = new int[Count];
             var statuses = new ProblemStatus[Count];
-            void Solve() => session.Solve(y, lambdas, ratios, new ResidentOutput(coefficients, intercepts, gaps, iterations, statuses));
+            void Solve(double[]? starts = null) => session.Solve(y, lambdas, ratios,
+                new ResidentOutput(coefficients, intercepts, gaps, iterations, statuses), starts);
             long size = Unsafe.SizeOf<T>();
             bool proximal = DeviceEngines.IsProximalGradient(engine);
-            // y (n·K), l1 and l2 weights and β₀ (p·K each), FISTA's momentum (K), the gap tolerance and null
-            // objective (K doubles), the statuses (K ints) and the finished count (one int)
-            long upload = Count * (Samples + 3L * Features + (proximal ? 1 : 0)) * size + Count * (2L * sizeof(double) + sizeof(int))
-                + sizeof(int);
+            // y (n·K); λ, r, the gap tolerance and null objective (K doubles each), the statuses (K ints) and the
+            // finished count (one int)
+            long upload = Count * Samples * size + Count * (4L * sizeof(double) + sizeof(int)) + sizeof(int);
             // the steps t and t/n (K each) depend on the design only: uploaded by the first call
             long steps = proximal ? 2L * Count * size : 0;
             Solve();
@@ -69,6 +70,10 @@ public sealed class ResidentSessionTransferTests : IClassFixture<CpuBackendFixtu
                 AssertDownloaded(session, size);
                 Assert.DoesNotContain(statuses, status => status is ProblemStatus.Invalid or ProblemStatus.Diverged);
             }
+            // explicit starts (p·K) are the one thing a call adds
+            Solve([.. coefficients]);
+            Assert.Equal(upload + Count * Features * size, session.BytesUploaded);
+            AssertDownloaded(session, size);
         }
         finally
         {
@@ -76,10 +81,10 @@ public sealed class ResidentSessionTransferTests : IClassFixture<CpuBackendFixtu
         }
     }
 
-    // the last and best iterates (p·K each), statuses and finishing iterations (K ints), last and best gaps (K
-    // doubles), and 4 bytes per read of the finished count
+    // the returned iterates (p·K), statuses and finishing iterations (K ints), last and best gaps (K doubles), and 4
+    // bytes per read of the finished count
     private static void AssertDownloaded<T>(ResidentSession<T> session, long size) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Assert.Equal(2L * Count * Features * size + Count * (2L * sizeof(int) + 2L * sizeof(double)) + 4L * session.FinishedReads,
+        Assert.Equal((long)Count * Features * size + Count * (2L * sizeof(int) + 2L * sizeof(double)) + 4L * session.FinishedReads,
             session.BytesDownloaded);
 
     private static T[] Values<T>(Random random, int length) where T : unmanaged, IFloatingPointIeee754<T> =>
