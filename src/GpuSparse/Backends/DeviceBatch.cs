@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using GpuSparse.Certificates;
 using GpuSparse.Engines;
 using GpuSparse.Kernels.Batched;
@@ -31,25 +32,27 @@ namespace GpuSparse.Backends;
 internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly List<MemoryBuffer> _buffers = [];
-    private readonly MemoryBuffer1D<T, Stride1D.Dense> _design, _response, _l1, _l2, _step, _stepOverN,
-        _beta, _z, _next, _best, _residual, _correlation, _momentum;
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _finishedAt, _finished, _listLength, _blockEnds;
+    private readonly MemoryBuffer1D<T, Stride1D.Dense> _design, _z, _next, _residual, _correlation;
+    // device arrays with their page-locked host staging (pinned .NET arrays registered with the driver, so copies are
+    // DMA, not staged); a resident batch's per-call ones are sections of one packed pair (_packed, _hostPacked)
+    private readonly Staged<T> _response, _l1, _l2, _step, _stepOverN, _beta, _best, _momentum;
+    private readonly Staged<int> _status, _finishedAt, _finished, _blockEnds;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _listLength;
     private readonly MemoryBuffer1D<int, Stride1D.Dense>[] _lists;
-    private readonly MemoryBuffer1D<double, Stride1D.Dense> _gapResidual, _gapCorrelation, _gapTolerance, _nullObjective,
-        _runaway, _gap, _objective, _bestGap, _bestObjective;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _gapResidual, _gapCorrelation, _runaway;
+    private readonly Staged<double> _gapTolerance, _nullObjective, _gap, _objective, _bestGap, _bestObjective;
     // a resident session's: λ and r per problem, the column constants of its penalty weights and starts (empty otherwise)
-    private readonly MemoryBuffer1D<double, Stride1D.Dense> _lambda, _l1Ratio, _penaltyFactors, _columnScales;
+    private readonly Staged<double> _lambda, _l1Ratio;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _penaltyFactors, _columnScales;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _columnFlags;
-    private readonly double[] _hostLambda, _hostL1Ratio;
+    private readonly ResidentSections _sections;
+    private readonly MemoryBuffer1D<byte, Stride1D.Dense>? _packed;
+    private readonly ulong[] _hostPacked = [];
     private readonly Action<AcceleratorStream, Index1D, ResidentViews<T>, int> _residentExpand = null!;
     private readonly Action<AcceleratorStream, Index1D, ResidentViews<T>> _residentCarry = null!;
     private readonly List<IDisposable> _pinned = [];
     private readonly AcceleratorStream _stream;
-    // page-locked host staging (pinned .NET arrays registered with the driver, so copies are DMA, not staged)
-    private readonly T[] _hostDesign, _hostResponse, _hostL1, _hostL2, _hostStep, _hostStepOverN, _hostBeta, _hostBest,
-        _hostMomentum;
-    private readonly double[] _hostGapTolerance, _hostNullObjective, _hostGap, _hostObjective, _hostBestGap, _hostBestObjective;
-    private readonly int[] _hostStatus, _hostFinishedAt, _hostFinished, _hostBlockEnds;
+    private readonly T[] _hostDesign;
     private readonly Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate = null!;
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> _coordinateDescent = null!;
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> _blockIterate = null!;
@@ -153,37 +156,43 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             // a shared design is uploaded straight from its prepared values; per-problem designs are interleaved first
             _design = Allocate<T>(accelerator, designLength);
             _hostDesign = designPerProblem ? Pinned<T>(accelerator, designLength) : [];
-            (_response, _hostResponse) = Pair<T>(accelerator, nk);
-            (_l1, _hostL1) = Pair<T>(accelerator, pk);
-            (_l2, _hostL2) = Pair<T>(accelerator, pk);
-            (_step, _hostStep) = Pair<T>(accelerator, proximalK);
-            (_stepOverN, _hostStepOverN) = Pair<T>(accelerator, proximalK);
-            (_beta, _hostBeta) = Pair<T>(accelerator, pk);
-            (_best, _hostBest) = Pair<T>(accelerator, pk);
-            (_momentum, _hostMomentum) = Pair<T>(accelerator, proximalK);
+            if (resident)
+            {
+                _sections = ResidentSections.For(capacity, samples, features, Unsafe.SizeOf<T>());
+                _packed = Allocate<byte>(accelerator, _sections.End);
+                _hostPacked = Pinned<ulong>(accelerator, (_sections.End + sizeof(ulong) - 1) / sizeof(ulong));
+            }
+            _response = PerCall<T>(accelerator, _sections.Response, nk);
+            _l1 = Pair<T>(accelerator, pk);
+            _l2 = Pair<T>(accelerator, pk);
+            _step = Pair<T>(accelerator, proximalK);
+            _stepOverN = Pair<T>(accelerator, proximalK);
+            _beta = Pair<T>(accelerator, pk);
+            _best = PerCall<T>(accelerator, _sections.Best, pk);
+            _momentum = Pair<T>(accelerator, proximalK);
             _z = Allocate<T>(accelerator, proximalPk);
             _next = Allocate<T>(accelerator, scratchPk);
             _residual = Allocate<T>(accelerator, scratchNk);
             _correlation = Allocate<T>(accelerator, scratchPk);
-            (_status, _hostStatus) = Pair<int>(accelerator, capacity);
-            (_finishedAt, _hostFinishedAt) = Pair<int>(accelerator, capacity);
-            (_finished, _hostFinished) = Pair<int>(accelerator, 1);
-            (_blockEnds, _hostBlockEnds) = Pair<int>(accelerator, grouped ? pk : 0);
+            _status = PerCall<int>(accelerator, _sections.Status, capacity);
+            _finishedAt = PerCall<int>(accelerator, _sections.FinishedAt, capacity);
+            _finished = PerCall<int>(accelerator, _sections.Finished, 1);
+            _blockEnds = Pair<int>(accelerator, grouped ? pk : 0);
             _listLength = Allocate<int>(accelerator, 1);
             _lists = [Allocate<int>(accelerator, capacity), Allocate<int>(accelerator, capacity)];
             // the residual certificate from X: the gap kernel's and the Gram kernel's (not the register kernel's)
             _gapResidual = Allocate<double>(accelerator, engine == DeviceEngine.RegisterProximalGradient ? 0 : nk);
             _gapCorrelation = Allocate<double>(accelerator, scratchPk);
-            (_gapTolerance, _hostGapTolerance) = Pair<double>(accelerator, capacity);
-            (_nullObjective, _hostNullObjective) = Pair<double>(accelerator, capacity);
+            _gapTolerance = PerCall<double>(accelerator, _sections.GapTolerance, capacity);
+            _nullObjective = PerCall<double>(accelerator, _sections.NullObjective, capacity);
             _runaway = Allocate<double>(accelerator, capacity);
-            (_gap, _hostGap) = Pair<double>(accelerator, capacity);
-            (_objective, _hostObjective) = Pair<double>(accelerator, capacity);
-            (_bestGap, _hostBestGap) = Pair<double>(accelerator, capacity);
-            (_bestObjective, _hostBestObjective) = Pair<double>(accelerator, capacity);
+            _gap = PerCall<double>(accelerator, _sections.Gap, capacity);
+            _objective = Pair<double>(accelerator, capacity);
+            _bestGap = PerCall<double>(accelerator, _sections.BestGap, capacity);
+            _bestObjective = Pair<double>(accelerator, capacity);
             long columns = resident ? (designPerProblem ? pk : features) : 0;
-            (_lambda, _hostLambda) = Pair<double>(accelerator, resident ? capacity : 0);
-            (_l1Ratio, _hostL1Ratio) = Pair<double>(accelerator, resident ? capacity : 0);
+            _lambda = PerCall<double>(accelerator, _sections.Lambda, resident ? capacity : 0);
+            _l1Ratio = PerCall<double>(accelerator, _sections.L1Ratio, resident ? capacity : 0);
             _penaltyFactors = Allocate<double>(accelerator, 6 * columns);
             _columnScales = Allocate<double>(accelerator, columns);
             _columnFlags = Allocate<int>(accelerator, columns);
@@ -236,7 +245,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         // scratch: v (p·K); a resident session: λ and r (K), six penalty factors and a scale per column
         long doubles = (engine == DeviceEngine.RegisterProximalGradient ? 0 : nk) + 7L * capacity + (scratch ? pk : 0)
             + (resident ? 2L * capacity + 7 * columns : 0);
-        return elements * Unsafe.SizeOf<T>() + ints * sizeof(int) + doubles * sizeof(double);
+        // a resident session packs its per-call arrays into one buffer, with its alignment padding
+        long padding = resident ? ResidentSections.For(capacity, samples, features, Unsafe.SizeOf<T>()).Padding : 0;
+        return elements * Unsafe.SizeOf<T>() + ints * sizeof(int) + doubles * sizeof(double) + padding;
     }
 
     /// <summary>The algorithm this batch runs.</summary>
@@ -277,7 +288,16 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     public int Checks { get; private set; }
 
     /// <summary>Host–device copies since the last <see cref="Begin"/> (uploads, finished counts, downloads).</summary>
-    public int Transfers { get; private set; }
+    public int Transfers => Uploads + Downloads;
+
+    /// <summary>Host-to-device copies since the last <see cref="Begin"/>.</summary>
+    public int Uploads { get; private set; }
+
+    /// <summary>Device-to-host copies since the last <see cref="Begin"/> (finished counts and results).</summary>
+    public int Downloads { get; private set; }
+
+    /// <summary>Kernel launches since the last <see cref="Begin"/> (iterations, checks, compactions, a resident session's expansion and carry).</summary>
+    public int Launches { get; private set; }
 
     /// <summary>Bytes uploaded since the last <see cref="Begin"/> (a shared design counts when it is uploaded).</summary>
     public long BytesUploaded { get; private set; }
@@ -339,7 +359,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
                     throw new ArgumentException("a shared-design device batch needs one prepared design", nameof(problems));
                 changed |= StageValues(k, problem.Design, problem.Response, problem.L1, problem.L2, problem.Initial,
                     problem.GapTolerance, problem.NullObjective);
-                problem.BlockEnds?.CopyTo(_hostBlockEnds.AsSpan(k * Features, Features));
+                problem.BlockEnds?.CopyTo(_blockEnds.Host.Slice(k * Features, Features));
             }
             if (changed)
                 Volatile.Write(ref stepsChanged, 1);
@@ -390,7 +410,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     public void UploadDesigns(int count)
     {
         _designCount = count;
-        Upload(_design, _hostDesign, (long)Samples * Features * count);
+        Upload(_design.View, ref MemoryMarshal.GetArrayDataReference(_hostDesign), (long)Samples * Features * count);
     }
 
     /// <summary>Uploads the shared design unless it is already on the device.</summary>
@@ -403,7 +423,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         // the prepared array is not pinned: a copy the host waits for
         _design.View.SubView(0, design.Values.Length).CopyFromCPU(_stream, ref design.Values[0], design.Values.Length);
         _stream.Synchronize();
-        Transfers++;
+        Uploads++;
         BytesUploaded += (long)design.Values.Length * Unsafe.SizeOf<T>();
     }
 
@@ -414,7 +434,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             throw new ArgumentOutOfRangeException(nameof(count), count, $"between 1 and {Capacity} problems fit this batch");
         _count = count;
         _skipped = 0;
-        Transfers = 0;
+        Uploads = 0;
+        Downloads = 0;
+        Launches = 0;
         BytesUploaded = 0;
         BytesDownloaded = 0;
         FinishedReads = 0;
@@ -432,10 +454,10 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         CheckShape(design);
         int n = Samples, p = Features;
         // bulk copies into problem k's contiguous ranges
-        response[..n].CopyTo(_hostResponse.AsSpan(k * n, n));
-        l1[..p].CopyTo(_hostL1.AsSpan(k * p, p));
-        l2[..p].CopyTo(_hostL2.AsSpan(k * p, p));
-        initial[..p].CopyTo(_hostBeta.AsSpan(k * p, p));
+        response[..n].CopyTo(_response.Host.Slice(k * n, n));
+        l1[..p].CopyTo(_l1.Host.Slice(k * p, p));
+        l2[..p].CopyTo(_l2.Host.Slice(k * p, p));
+        initial[..p].CopyTo(_beta.Host.Slice(k * p, p));
         return StageScalars(k, design, gapTolerance, nullObjective);
     }
 
@@ -448,21 +470,21 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             // the same t and t/n as the reference iteration (coordinate descent needs no step: L is never computed)
             T step = T.CreateTruncating(design.Step), stepOverN = step / T.CreateTruncating(Samples);
             // the steps depend on the design only: a resident session's are uploaded once
-            stepsChanged = k >= _stepsOnDevice || _hostStep[k] != step || _hostStepOverN[k] != stepOverN;
-            _hostStep[k] = step;
-            _hostStepOverN[k] = stepOverN;
-            _hostMomentum[k] = T.One;
+            stepsChanged = k >= _stepsOnDevice || _step.Host[k] != step || _stepOverN.Host[k] != stepOverN;
+            _step.Host[k] = step;
+            _stepOverN.Host[k] = stepOverN;
+            _momentum.Host[k] = T.One;
         }
-        _hostGapTolerance[k] = gapTolerance;
-        _hostNullObjective[k] = nullObjective;
-        _hostStatus[k] = BatchStatus.Active;
+        _gapTolerance.Host[k] = gapTolerance;
+        _nullObjective.Host[k] = nullObjective;
+        _status.Host[k] = BatchStatus.Active;
         return stepsChanged;
     }
 
     /// <summary>Marks problem k as not to be iterated (its input is invalid); it counts as finished from the start.</summary>
     public void Skip(int k)
     {
-        _hostStatus[k] = BatchStatus.Skipped;
+        _status.Host[k] = BatchStatus.Skipped;
         _skipped++;
     }
 
@@ -472,18 +494,18 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         int count = _count;
         CheckDesignsLoaded();
         long nk = (long)Samples * count, pk = (long)Features * count;
-        Upload(_response, _hostResponse, nk);
-        Upload(_l1, _hostL1, pk);
-        Upload(_l2, _hostL2, pk);
+        Upload(_response, nk);
+        Upload(_l1, pk);
+        Upload(_l2, pk);
         if (Grouped)
-            Upload(_blockEnds, _hostBlockEnds, pk);
-        Upload(_beta, _hostBeta, pk);
+            Upload(_blockEnds, pk);
+        Upload(_beta, pk);
         if (DeviceEngines.IsProximalGradient(Engine))
         {
             // z = β₀, copied on the device
             Slice(_beta, pk).CopyTo(_stream, Slice(_z, pk));
             UploadSteps();
-            Upload(_momentum, _hostMomentum, count);
+            Upload(_momentum, count);
         }
         UploadScalars();
     }
@@ -499,8 +521,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     {
         if (!_stepsChanged)
             return;
-        Upload(_step, _hostStep, _count);
-        Upload(_stepOverN, _hostStepOverN, _count);
+        Upload(_step, _count);
+        Upload(_stepOverN, _count);
         _stepsOnDevice = Math.Max(_stepsOnDevice, _count);
         _stepsChanged = false;
     }
@@ -509,12 +531,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private void UploadScalars()
     {
         int count = _count;
-        Upload(_gapTolerance, _hostGapTolerance, count);
-        Upload(_nullObjective, _hostNullObjective, count);
-        Upload(_status, _hostStatus, count);
+        Upload(_gapTolerance, count);
+        Upload(_nullObjective, count);
+        Upload(_status, count);
         _finishedCount = _skipped;
-        _hostFinished[0] = _skipped;
-        Upload(_finished, _hostFinished, 1);
+        _finished.Host[0] = _skipped;
+        Upload(_finished, 1);
     }
 
     /// <summary>
@@ -547,7 +569,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _penaltyFactors.View.SubView(0, factors.Length).CopyFromCPU(_stream, factors);
         _columnScales.View.SubView(0, columns).CopyFromCPU(_stream, scales);
         _columnFlags.View.SubView(0, columns).CopyFromCPU(_stream, flags);
-        _beta.MemSetToZero(_stream);
+        _beta.Device.MemSetToZero(_stream);
         _stream.Synchronize();
     }
 
@@ -556,36 +578,39 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         double gapTolerance, double nullObjective)
     {
         CheckShape(design);
-        response[..Samples].CopyTo(_hostResponse.AsSpan(k * Samples, Samples));
-        _hostLambda[k] = lambda;
-        _hostL1Ratio[k] = l1Ratio;
+        response[..Samples].CopyTo(_response.Host.Slice(k * Samples, Samples));
+        _lambda.Host[k] = lambda;
+        _l1Ratio.Host[k] = l1Ratio;
         _stepsChanged |= StageScalars(k, design, gapTolerance, nullObjective);
     }
 
     /// <summary>Stages resident problem k's explicit working-scale start (p values).</summary>
     public void StageStart(int k, ReadOnlySpan<T> initial) =>
-        initial[..Features].CopyTo(_hostBeta.AsSpan(k * Features, Features));
+        initial[..Features].CopyTo(_beta.Host.Slice(k * Features, Features));
 
     /// <summary>
-    /// Uploads the staged resident problems (y, λ, r, the scalars; the explicit starts when
-    /// <paramref name="explicitStarts"/>, into the best-iterate buffer, which a solve writes before it reads) and
-    /// expands them on the device; otherwise each problem starts from β as <see cref="CarryStartsAndDownload"/> left it.
+    /// Uploads the staged resident problems in one copy (the statuses, λ, r, the certificate scales, y and the finished
+    /// count: <see cref="ResidentSections"/>; the explicit starts when <paramref name="explicitStarts"/>, in a second,
+    /// into the best-iterate buffer, which a solve writes before it reads) and expands them on the device; otherwise
+    /// each problem starts from β as <see cref="CarryStartsAndDownload"/> left it. A resident call loads every problem.
     /// </summary>
     public void CommitResident(bool explicitStarts)
     {
         int count = _count;
+        if (_packed is null || count != Capacity)
+            throw new InvalidOperationException("a resident call loads all the problems of a resident device batch");
         CheckDesignsLoaded();
         long pk = (long)Features * count;
-        Upload(_response, _hostResponse, (long)Samples * count);
-        Upload(_lambda, _hostLambda, count);
-        Upload(_l1Ratio, _hostL1Ratio, count);
+        _finishedCount = _skipped;
+        _finished.Host[0] = _skipped;
+        Upload(PackedDevice(_sections.Status, _sections.End), ref PackedHost(_sections.Status), _sections.End - _sections.Status);
         if (explicitStarts)
-            Upload(_best, _hostBeta, pk);
+            Upload(_best.Device, ref _beta.HostReference, pk);
         bool proximal = DeviceEngines.IsProximalGradient(Engine);
         if (proximal)
             UploadSteps();
-        UploadScalars();
         _residentExpand(_stream, (int)pk, ResidentViews(), explicitStarts ? 1 : 0);
+        Launches++;
         // z = β₀, copied on the device
         if (proximal)
             Slice(_beta, pk).CopyTo(_stream, Slice(_z, pk));
@@ -593,29 +618,29 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     /// <summary>
     /// After <see cref="Run"/>: chooses each solved problem's returned iterate on the device and turns it into its next
-    /// start in β (<see cref="ResidentStartKernel.Carry{T, TPrecision}"/>), then reads back the returned iterates, the
-    /// statuses, finishing iterations and gaps (<see cref="CopyIterate"/> with best: the returned one), waited for once.
+    /// start in β (<see cref="ResidentStartKernel.Carry{T, TPrecision}"/>), then reads back the last and best gaps, the
+    /// returned iterates (<see cref="CopyIterate"/> with best), the finishing iterations and the statuses in one copy,
+    /// waited for once.
     /// </summary>
     public void CarryStartsAndDownload()
     {
-        int count = _count;
-        _residentCarry(_stream, Features * count, ResidentViews());
-        Fetch(_best, _hostBest, (long)Features * count);
-        FetchOutcomes();
+        _residentCarry(_stream, Features * _count, ResidentViews());
+        Launches++;
+        Fetch(PackedDevice(_sections.Gap, _sections.DownloadEnd), ref PackedHost(_sections.Gap), _sections.DownloadEnd - _sections.Gap);
         _stream.Synchronize();
     }
 
     // Queues the downloads of the statuses, the finishing iterations and the last and best gaps.
     private void FetchOutcomes()
     {
-        Fetch(_status, _hostStatus, _count);
-        Fetch(_finishedAt, _hostFinishedAt, _count);
-        Fetch(_gap, _hostGap, _count);
-        Fetch(_bestGap, _hostBestGap, _count);
+        Fetch(_status, _count);
+        Fetch(_finishedAt, _count);
+        Fetch(_gap, _count);
+        Fetch(_bestGap, _count);
     }
 
     /// <summary>Zeroes a resident session's starts.</summary>
-    public void ResetStarts() => _beta.MemSetToZero(_stream);
+    public void ResetStarts() => _beta.Device.MemSetToZero(_stream);
 
     private ResidentViews<T> ResidentViews()
     {
@@ -666,6 +691,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Checks = 1;
         Compact(ref state, ref extent);
         _check(_stream, extent, problem, state, certificate, iteration, options.MaxIterations);
+        Launches++;
         ReadFinished(onFinished);
         // the launches of 1, 2, 4, … check intervals are queued before the host waits for the finished count
         // (problems retired by a check do nothing in the launches after it, so results do not depend on it)
@@ -684,6 +710,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
                 iteration = checkAt;
                 Checks++;
                 _check(_stream, extent, problem, state, certificate, iteration, options.MaxIterations);
+                // the iteration and its check
+                Launches += 2;
             }
             intervals = Math.Min(2 * intervals, MaxIntervalsPerRead);
             ReadFinished(onFinished);
@@ -757,6 +785,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             var shared = SharedMemoryConfig.RequestDynamic<double>(GramCoordinateDescentKernel.SharedDoubles(Features));
             _coordinateDescent(_stream, new KernelConfig(extent, _warpSize, shared), problem, state, certificate, window);
         }
+        Launches++;
     }
 
     /// <summary>The most check intervals one coordinate-descent launch covers (cancellation is seen between launches).</summary>
@@ -778,6 +807,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         var to = _lists[1 - _list].View;
         _listLength.MemSetToZero(_stream);
         _compact(_stream, extent, state.Status, state.Problems, state.Compacted, to, _listLength.View);
+        Launches++;
         _list = 1 - _list;
         state.Problems = to;
         state.Compacted = 1;
@@ -793,11 +823,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     {
         int count = _count;
         long pk = (long)Features * count;
-        Fetch(_beta, _hostBeta, pk);
-        Fetch(_best, _hostBest, pk);
+        Fetch(_beta, pk);
+        Fetch(_best, pk);
         FetchOutcomes();
-        Fetch(_objective, _hostObjective, count);
-        Fetch(_bestObjective, _hostBestObjective, count);
+        Fetch(_objective, count);
+        Fetch(_bestObjective, count);
         _stream.Synchronize();
     }
 
@@ -807,22 +837,22 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// </summary>
     public DeviceOutcome Outcome(int k, int iteration)
     {
-        var status = ProblemOutcome.StatusOf(_hostStatus[k]);
+        var status = ProblemOutcome.StatusOf(_status.Host[k]);
         int finishedAt = status switch
         {
             ProblemStatus.Invalid => 0,
             ProblemStatus.Cancelled => iteration,
-            _ => _hostFinishedAt[k],
+            _ => _finishedAt.Host[k],
         };
-        return new DeviceOutcome(status, finishedAt, _hostGap[k], _hostObjective[k], _hostBestGap[k], _hostBestObjective[k],
-            _hostStatus[k] == BatchStatus.FixedPoint);
+        return new DeviceOutcome(status, finishedAt, _gap.Host[k], _objective.Host[k], _bestGap.Host[k], _bestObjective.Host[k],
+            _status.Host[k] == BatchStatus.FixedPoint);
     }
 
     /// <summary>Copies problem k's last iterate, or its best one, (working scale, from <see cref="Download"/>) into <paramref name="destination"/>.</summary>
     public void CopyIterate(int k, bool best, Span<T> destination)
     {
-        var source = best ? _hostBest : _hostBeta;
-        source.AsSpan(k * Features, Features).CopyTo(destination);
+        var source = best ? _best.Host : _beta.Host;
+        source.Slice(k * Features, Features).CopyTo(destination);
     }
 
     /// <summary>
@@ -916,7 +946,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         BestGap = Slice(_bestGap, _count),
         BestObjective = Slice(_bestObjective, _count),
         FinishedAt = Slice(_finishedAt, _count),
-        Finished = _finished.View,
+        Finished = _finished.Device,
     };
 
     // The count is copied into page-locked memory behind this batch's launches and read once its own stream reaches
@@ -924,10 +954,10 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private void ReadFinished(Action<int>? onFinished)
     {
         int before = _finishedCount;
-        Fetch(_finished, _hostFinished, 1);
+        Fetch(_finished, 1);
         FinishedReads++;
         _stream.Synchronize();
-        _finishedCount = _hostFinished[0];
+        _finishedCount = _finished.Host[0];
         if (_finishedCount > before)
             onFinished?.Invoke(_finishedCount - before);
     }
@@ -936,26 +966,39 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private static ArrayView<TElement> Slice<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, long length)
         where TElement : unmanaged => buffer.Length == 0 ? ArrayView<TElement>.Empty : buffer.View.SubView(0, length);
 
+    private static ArrayView<TElement> Slice<TElement>(Staged<TElement> staged, long length)
+        where TElement : unmanaged => staged.Device.Length == 0 ? ArrayView<TElement>.Empty : staged.Device.SubView(0, length);
+
+    private void Upload<TElement>(Staged<TElement> staged, long length) where TElement : unmanaged =>
+        Upload(staged.Device, ref staged.HostReference, length);
+
     // Uploads are queued on the stream from page-locked memory (asynchronous DMA on CUDA); kernels launched
     // after them on the same stream see the data.
-    private void Upload<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
-        where TElement : unmanaged
+    private void Upload<TElement>(ArrayView<TElement> device, ref TElement host, long length) where TElement : unmanaged
     {
         if (length == 0)
             return;
-        Slice(buffer, length).CopyFromCPUUnsafeAsync(_stream, ref host[0], length);
-        Transfers++;
+        device.SubView(0, length).CopyFromCPUUnsafeAsync(_stream, ref host, length);
+        Uploads++;
         BytesUploaded += length * Unsafe.SizeOf<TElement>();
     }
 
     // A download is queued on the stream into page-locked memory; the caller waits for the stream before reading.
-    private void Fetch<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense> buffer, TElement[] host, long length)
-        where TElement : unmanaged
+    private void Fetch<TElement>(Staged<TElement> staged, long length) where TElement : unmanaged =>
+        Fetch(staged.Device, ref staged.HostReference, length);
+
+    private void Fetch<TElement>(ArrayView<TElement> device, ref TElement host, long length) where TElement : unmanaged
     {
-        Slice(buffer, length).CopyToCPUUnsafeAsync(_stream, ref host[0], length);
-        Transfers++;
+        device.SubView(0, length).CopyToCPUUnsafeAsync(_stream, ref host, length);
+        Downloads++;
         BytesDownloaded += length * Unsafe.SizeOf<TElement>();
     }
+
+    // Bytes [start, end) of the packed per-call buffer, on the device and on the host.
+    private ArrayView<byte> PackedDevice(long start, long end) => ((ArrayView<byte>)_packed!.View).SubView(start, end - start);
+
+    private ref byte PackedHost(long start) =>
+        ref Unsafe.AddByteOffset(ref MemoryMarshal.GetArrayDataReference((Array)_hostPacked), (nint)start);
 
     private MemoryBuffer1D<TElement, Stride1D.Dense> Allocate<TElement>(Accelerator accelerator, long length)
         where TElement : unmanaged
@@ -965,8 +1008,17 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         return buffer;
     }
 
-    private (MemoryBuffer1D<TElement, Stride1D.Dense>, TElement[]) Pair<TElement>(Accelerator accelerator, long length)
-        where TElement : unmanaged => (Allocate<TElement>(accelerator, length), Pinned<TElement>(accelerator, length));
+    private Staged<TElement> Pair<TElement>(Accelerator accelerator, long length) where TElement : unmanaged
+    {
+        var host = Pinned<TElement>(accelerator, length);
+        return new Staged<TElement>(Allocate<TElement>(accelerator, length).View, host, 0, host.Length);
+    }
+
+    // A per-call array: a section of the packed pair in a resident batch (at byte offset), a pair of its own otherwise.
+    private Staged<TElement> PerCall<TElement>(Accelerator accelerator, long offset, long length) where TElement : unmanaged =>
+        _packed is null ? Pair<TElement>(accelerator, length)
+            : new Staged<TElement>(PackedDevice(offset, offset + length * Unsafe.SizeOf<TElement>()).Cast<TElement>(), _hostPacked,
+                offset, checked((int)length));
 
     /// <summary>A page-locked host array of <paramref name="length"/> elements (a pinned array on the CPU accelerator).</summary>
     private TElement[] Pinned<TElement>(Accelerator accelerator, long length) where TElement : unmanaged
@@ -992,3 +1044,50 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 /// <summary>How one problem of a device batch ended: its status, iterations, and its last and best certificates.</summary>
 internal readonly record struct DeviceOutcome(ProblemStatus Status, int Iterations, double Gap, double Objective,
     double BestGap, double BestObjective, bool FixedPoint);
+
+/// <summary>
+/// A device array and its page-locked host staging: a buffer and an array of their own, or one section of a packed
+/// pair (at the same byte offset in both), so that adjacent sections move in one copy.
+/// </summary>
+internal readonly struct Staged<TElement>(ArrayView<TElement> device, Array host, long hostByteOffset, int hostLength)
+    where TElement : unmanaged
+{
+    /// <summary>The device array.</summary>
+    public ArrayView<TElement> Device { get; } = device;
+
+    /// <summary>Its host staging.</summary>
+    public Span<TElement> Host => MemoryMarshal.CreateSpan(ref HostReference, hostLength);
+
+    /// <summary>The first element of <see cref="Host"/> (where a copy starts).</summary>
+    public ref TElement HostReference =>
+        ref Unsafe.As<byte, TElement>(ref Unsafe.AddByteOffset(ref MemoryMarshal.GetArrayDataReference(host), (nint)hostByteOffset));
+}
+
+/// <summary>
+/// The byte offsets of a resident call's per-call arrays in one packed buffer (each at a multiple of its element
+/// size): out, the last and best gaps, the returned iterates and the finishing iterations; the statuses, which go both
+/// ways; in, λ, r, the gap tolerances and null objectives, y and the finished count. Each direction is then one
+/// contiguous range: down [<see cref="Gap"/>, <see cref="DownloadEnd"/>), up [<see cref="Status"/>, <see cref="End"/>).
+/// </summary>
+internal readonly record struct ResidentSections(long Gap, long BestGap, long Best, long FinishedAt, long Status,
+    long Lambda, long L1Ratio, long GapTolerance, long NullObjective, long Response, long Finished, long End)
+{
+    /// <summary>The sections of <paramref name="capacity"/> problems of n × p with <paramref name="size"/>-byte values.</summary>
+    public static ResidentSections For(long capacity, long samples, long features, int size)
+    {
+        long best = 2 * capacity * sizeof(double), finishedAt = best + features * capacity * size;
+        long status = finishedAt + capacity * sizeof(int);
+        // λ starts at a multiple of 8: 4 bytes of padding when the ints and iterates before it end at 4 mod 8
+        long lambda = (status + capacity * sizeof(int) + sizeof(double) - 1) / sizeof(double) * sizeof(double);
+        long response = lambda + 4 * capacity * sizeof(double), finished = response + samples * capacity * size;
+        return new ResidentSections(0, capacity * sizeof(double), best, finishedAt, status, lambda,
+            lambda + capacity * sizeof(double), lambda + 2 * capacity * sizeof(double), lambda + 3 * capacity * sizeof(double),
+            response, finished, finished + sizeof(int));
+    }
+
+    /// <summary>The end of the statuses, where the download ends (the statuses take as many bytes as the finishing iterations).</summary>
+    public long DownloadEnd => 2 * Status - FinishedAt;
+
+    /// <summary>The alignment bytes before λ (within the upload): 4 with float values and p·K odd, else 0.</summary>
+    public long Padding => Lambda - DownloadEnd;
+}

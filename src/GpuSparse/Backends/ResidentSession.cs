@@ -6,12 +6,30 @@ using GpuSparse.Preparation;
 namespace GpuSparse.Backends;
 
 /// <summary>
+/// The copies and launches of a warm <see cref="ResidentSession{T}.Solve"/> without explicit starts: one packed
+/// upload and one packed download (besides the reads of the finished count, one per solve launch), and the start
+/// expansion, the solve and the carry of the starts.
+/// </summary>
+internal static class ResidentCallCopies
+{
+    /// <summary>Host-to-device copies: the statuses, λ, r, the certificate scales, y and the finished count, packed.</summary>
+    public const int Uploads = 1;
+
+    /// <summary>Device-to-host copies of the results: the gaps, the returned iterates, the finishing iterations and the statuses, packed.</summary>
+    public const int Downloads = 1;
+
+    /// <summary>Launches when every problem finishes at its first check: the expansion, the solve, the carry.</summary>
+    public const int Launches = 3;
+}
+
+/// <summary>
 /// A device-resident batch for simulation workloads: K problems whose designs (one shared X, or K designs of
 /// equal shape) and structural options are fixed, solved again and again with new responses and penalties.
 /// The designs are validated, prepared (centred, scaled, L computed) and uploaded once; each
 /// <see cref="Solve"/> uploads only y, λ and r (and the two certificate scales of y) per problem, expands the
 /// penalty weights and keeps the starts on the device, reuses every device buffer, and writes into caller-owned
-/// buffers, so that steady-state calls allocate no managed memory of their own.
+/// buffers, so that steady-state calls allocate no managed memory of their own. The per-call inputs go up in one packed
+/// copy and the results come down in one (<see cref="ResidentCallCopies"/>).
 /// </summary>
 /// <remarks>
 /// A call's results are those of <see cref="IlgpuBackend.Solve{T}"/> on the same problems (with
@@ -99,6 +117,15 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
 
     /// <summary>Host–device copies of the last call.</summary>
     internal int Transfers => _device.Transfers;
+
+    /// <summary>Host-to-device copies of the last call (<see cref="ResidentCallCopies.Uploads"/> when warm).</summary>
+    internal int Uploads => _device.Uploads;
+
+    /// <summary>Device-to-host copies of the last call: its reads of the finished count and <see cref="ResidentCallCopies.Downloads"/>.</summary>
+    internal int Downloads => _device.Downloads;
+
+    /// <summary>Kernel launches of the last call (<see cref="ResidentCallCopies.Launches"/> when every problem finishes at its first check).</summary>
+    internal int Launches => _device.Launches;
 
     /// <summary>Bytes the last call uploaded (y, λ and r, per-problem scalars; explicit starts).</summary>
     internal long BytesUploaded => _device.BytesUploaded;
