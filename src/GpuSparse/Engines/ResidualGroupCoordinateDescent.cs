@@ -27,10 +27,15 @@ internal static class ResidualGroupCoordinateDescent
         var arrays = workspace.ResidualArrays(n, p);
         var columns = arrays.Columns;
         var widened = new double[2 * n];
-        // G_ab = x_aᵀx_b/n in float64, for the blocks only
+        int widenedColumn = -1;
+        // G_ab = x_aᵀx_b/n in float64, for the blocks only; BlockSteps reads a block row by row, so column a is widened once a row
         double Gram(int a, int b)
         {
-            TensorPrimitives.ConvertTruncating<T, double>(columns.AsSpan(a * n, n), widened.AsSpan(0, n));
+            if (a != widenedColumn)
+            {
+                TensorPrimitives.ConvertTruncating<T, double>(columns.AsSpan(a * n, n), widened.AsSpan(0, n));
+                widenedColumn = a;
+            }
             TensorPrimitives.ConvertTruncating<T, double>(columns.AsSpan(b * n, n), widened.AsSpan(n, n));
             return TensorPrimitives.Dot<double>(widened.AsSpan(0, n), widened.AsSpan(n, n)) / n;
         }
