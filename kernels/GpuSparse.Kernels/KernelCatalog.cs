@@ -35,6 +35,12 @@ public static class KernelCatalog
     /// <summary>The shape served by the warp-per-problem coordinate-descent kernels.</summary>
     public const string SmallShape = "p ≤ 64, n any (a warp per problem, G = XᵀX/n in shared memory)";
 
+    /// <summary>The shape served by the shared-design coordinate-descent kernels.</summary>
+    public const string SharedShape = "one shared X, p ≤ 64, X and G within 48 KB (a group of up to 8 warps shares G and X, a warp per problem)";
+
+    /// <summary>The group of the shared-design kernels on CUDA: <see cref="SharedGramCoordinateDescentKernel.MaxWarps"/> warps.</summary>
+    public const int CudaSharedGramBlockSize = SharedGramCoordinateDescentKernel.MaxWarps * CudaWarpSize;
+
     /// <summary>The shape served by the block-per-problem proximal-gradient kernels.</summary>
     public const string WideShape = "p > 64, e.g. 50 × 200 (a block per problem, X in shared memory when it fits 40 KB)";
 
@@ -76,6 +82,8 @@ public static class KernelCatalog
                 Add(entries, $"gram-cd {label} {penalty}", typeof(GramCoordinateDescentKernel), nameof(GramCoordinateDescentKernel.Run),
                     [scalar, prox, precision], SmallShape, CudaWarpSize,
                     GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));
+                Add(entries, $"shared-gram-cd {label} {penalty}", typeof(SharedGramCoordinateDescentKernel), nameof(SharedGramCoordinateDescentKernel.Run),
+                    [scalar, prox, precision], SharedShape, CudaSharedGramBlockSize, SharedGramCoordinateDescentKernel.MaxSharedBytes);
                 Add(entries, $"gap {label} {penalty}", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision, prox], AnyShape);
             }
             Add(entries, $"resident-expand {label}", typeof(ResidentStartKernel), nameof(ResidentStartKernel.Expand), [scalar, precision], ResidentShape);

@@ -84,6 +84,21 @@ public static class KernelCostModel
             return new KernelCost(elementBytes, 0, 0, 0, 0, 0,
                 HbmBytesPerCheck: s * (3 * n * p + n + 8 * p) + 16 * n + 16 * n * p + 24 * p + 64,
                 FlopsPerCheck: 4 * n * p + 3 * n + 20 * p + 10);
+        if (name.StartsWith("shared-gram-cd", StringComparison.Ordinal))
+        {
+            // the gram-cd kernel's sweeps and checks, with X staged and G formed once per group of W warps (W problems:
+            // W at the largest group that fits on CUDA): per launch and problem, X (n·p) and G's upper half
+            // (np(p + 1) flops) a W-th each; y, l1, l2, β read, β and best written, 5 certificate scalars; c and
+            // ‖y‖² (2np + 2n) per problem. Checks below the trusted tolerance read X from shared memory (not HBM).
+            var perProblem = For(entry with { Name = "gram-cd" }, samples, features, elementBytes);
+            double warps = Math.Max(1, OnChip.SharedGramCoordinateDescentKernel.Warps(samples, features, KernelCatalog.CudaWarpSize,
+                KernelCatalog.CudaSharedGramBlockSize, elementBytes));
+            return perProblem with
+            {
+                HbmBytesOnce = s * (n * p / warps + n + 5 * p) + 80,
+                FlopsOnce = n * p * (p + 1) / warps + 2 * n * p + 2 * n,
+            };
+        }
         if (name.StartsWith("gram-cd", StringComparison.Ordinal))
             // once per launch: X, y (n·p + n), l1, l2, β (3p) read, β and best written (2p), 5 certificate scalars
             // read and written; G (np(p + 1) flops: its upper half) and c, ‖y‖² (2np + 2n).

@@ -35,7 +35,7 @@ public static class GramCoordinateDescentKernel
     public const int MaxFeatures = 64;
 
     /// <summary>Shared memory per group, in doubles: the upper half of G (p(p + 1)/2), c, q in float64, v (3p), q, β, 1/Gⱼⱼ, l1ⱼ/Gⱼⱼ, l2ⱼ/Gⱼⱼ in the working precision (5p), the X tile and its y values.</summary>
-    public static int SharedDoubles(int features) => GramDoubles(features) + 8 * features + TileRows * features + TileRows;
+    public static int SharedDoubles(int features) => GramDoubles(features) + WarpGramViews<double>.Doubles(features) + TileRows * features + TileRows;
 
     /// <summary>The entries of G kept: its upper half, row by row.</summary>
     public static int GramDoubles(int features) => features * (features + 1) / 2;
@@ -61,55 +61,65 @@ public static class GramCoordinateDescentKernel
         int k = state.Problem(Grid.IdxX);
         if (state.Status[k] != BatchStatus.Active)
             return;
-        var wide = default(TPrecision);
         int lane = Group.IdxX, lanes = Group.DimX;
-        int n = problem.Samples, p = problem.Features;
-        int b0 = problem.Coordinate(k, 0);
+        int p = problem.Features;
 
         var shared = SharedMemory.GetDynamic<double>();
         int g = GramDoubles(p);
         var gram = shared.SubView(0, g);
-        var correlation = shared.SubView(g, p);
-        var negativeGradientDouble = shared.SubView(g + p, p);
-        var residualCorrelation = shared.SubView(g + 2 * p, p);
-        var working = shared.SubView(g + 3 * p, 5 * p).Cast<T>();
-        var negativeGradient = working.SubView(0, p);
-        var beta = working.SubView(p, p);
-        var inverseDiagonal = working.SubView(2 * p, p);
-        var l1Step = working.SubView(3 * p, p);
-        var l2Step = working.SubView(4 * p, p);
-        var tile = shared.SubView(g + 8 * p, TileRows * p);
-        var tileResponse = shared.SubView(g + 8 * p + TileRows * p, TileRows);
+        var views = WarpGramViews<T>.At(shared, g, p);
+        var tile = shared.SubView(g + WarpGramViews<T>.Doubles(p), TileRows * p);
+        var tileResponse = shared.SubView(g + WarpGramViews<T>.Doubles(p) + TileRows * p, TileRows);
 
-        double responseNorm2OverN = FormGram<T, TPrecision>(problem, k, gram, correlation, tile, tileResponse, lane, lanes);
+        double responseNorm2OverN = FormGram<T, TPrecision>(problem, k, gram, views.Correlation, tile, tileResponse, lane, lanes);
+        Solve<T, TPenalty, TPrecision>(problem, state, certificate, window, k, gram, views, problem.Design, problem.DesignOffset(k),
+            responseNorm2OverN, lane, lanes);
+    }
+
+    /// <summary>
+    /// The solve of problem k by one warp once G (<paramref name="gram"/>) and c (<paramref name="views"/>) are formed:
+    /// the sweeps of <paramref name="window"/>, the checks (from X_w at <paramref name="designOffset"/> of
+    /// <paramref name="design"/> below the trusted tolerance), the stopping rule, and β, the best iterate and the
+    /// certificate stored. Synchronises the warp only, so that the warps of a group run their problems independently.
+    /// </summary>
+    internal static void Solve<T, TPenalty, TPrecision>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
+        GramWindow window, int k, ArrayView<double> gram, WarpGramViews<T> views, ArrayView<T> design, int designOffset,
+        double responseNorm2OverN, int lane, int lanes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : struct, IPenalty<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        var wide = default(TPrecision);
+        int p = problem.Features;
+        int b0 = problem.Coordinate(k, 0);
         for (int j = lane; j < p; j += lanes)
         {
             // coordinate j minimises ½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²: the proximal map with step 1/Gⱼⱼ
-            (inverseDiagonal[j], l1Step[j], l2Step[j]) = CoordinateStep.Steps(wide.FromDouble(gram[Packed(j, j, p)]), problem.L1[b0 + j], problem.L2[b0 + j]);
-            beta[j] = state.Beta[b0 + j];
+            (views.InverseDiagonal[j], views.L1Step[j], views.L2Step[j]) = CoordinateStep.Steps(wide.FromDouble(gram[Packed(j, j, p)]), problem.L1[b0 + j], problem.L2[b0 + j]);
+            views.Beta[j] = state.Beta[b0 + j];
         }
-        Group.Barrier();
+        Warp.Barrier();
 
         bool trusted = certificate.GapTolerance[k] >= window.TrustedTolerance * 2 * certificate.NullObjective[k];
         int iteration = window.StartIteration;
         CheckRecord record;
         if (iteration == 0)
         {
-            var (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, negativeGradientDouble,
-                residualCorrelation, negativeGradient, beta, responseNorm2OverN, trusted, lane, lanes);
+            var (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, views, design, designOffset,
+                responseNorm2OverN, trusted, lane, lanes);
             record = CheckRecord.First(gap, objective, certificate.NullObjective[k]);
             for (int j = lane; j < p; j += lanes)
-                state.Best[b0 + j] = beta[j];
+                state.Best[b0 + j] = views.Beta[j];
         }
         else
         {
             // resumed right after a check: q as that check recomputed it, the verdict below repeats its own
-            RecomputeNegativeGradient<T, TPrecision>(gram, correlation, negativeGradientDouble, negativeGradient, beta, p, lane, lanes);
-            Group.Barrier();
+            RecomputeNegativeGradient<T, TPrecision>(gram, views, p, lane, lanes);
+            Warp.Barrier();
             record = certificate.Record(k);
         }
 
-        var sweep = new LaneSweep<T, TPenalty, TPrecision>(gram, negativeGradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
+        var sweep = new LaneSweep<T, TPenalty, TPrecision>(gram, views, p, lane, lanes);
         int status;
         bool fixedPoint = false;
         while (true)
@@ -119,16 +129,16 @@ public static class GramCoordinateDescentKernel
                 break;
             int checkAt = Math.Min(window.MaxIterations, iteration + window.CheckInterval);
             iteration = CoordinateStep.Interval(sweep, default(NoProbe), 0, iteration, checkAt, out fixedPoint);
-            Group.Barrier();
-            var (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, correlation, negativeGradientDouble,
-                residualCorrelation, negativeGradient, beta, responseNorm2OverN, trusted, lane, lanes);
+            Warp.Barrier();
+            var (gap, objective) = Check<T, TPrecision, TPenalty>(problem, certificate, k, gram, views, design, designOffset,
+                responseNorm2OverN, trusted, lane, lanes);
             if (record.Record(gap, objective))
                 for (int j = lane; j < p; j += lanes)
-                    state.Best[b0 + j] = beta[j];
+                    state.Best[b0 + j] = views.Beta[j];
         }
 
         for (int j = lane; j < p; j += lanes)
-            state.Beta[b0 + j] = beta[j];
+            state.Beta[b0 + j] = views.Beta[j];
         if (lane != 0)
             return;
         certificate.Store(k, record);
@@ -195,13 +205,13 @@ public static class GramCoordinateDescentKernel
     }
 
     /// <summary>The warp's sweep of one problem (see <see cref="Sweep"/>), for <see cref="CoordinateStep.Interval"/>.</summary>
-    private readonly struct LaneSweep<T, TPenalty, TPrecision>(ArrayView<double> gram, ArrayView<T> negativeGradient, ArrayView<T> beta,
-        ArrayView<T> inverseDiagonal, ArrayView<T> l1Step, ArrayView<T> l2Step, int p, int lane, int lanes) : ISweep
+    private readonly struct LaneSweep<T, TPenalty, TPrecision>(ArrayView<double> gram, WarpGramViews<T> views, int p, int lane, int lanes) : ISweep
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
     {
-        public bool Sweep() => GramCoordinateDescentKernel.Sweep<T, TPenalty, TPrecision>(gram, negativeGradient, beta, inverseDiagonal, l1Step, l2Step, p, lane, lanes);
+        public bool Sweep() => GramCoordinateDescentKernel.Sweep<T, TPenalty, TPrecision>(gram, views.NegativeGradient, views.Beta,
+            views.InverseDiagonal, views.L1Step, views.L2Step, p, lane, lanes);
     }
 
     /// <summary>One cyclic sweep; returns false when no coordinate moved (the same on every lane).</summary>
@@ -245,8 +255,7 @@ public static class GramCoordinateDescentKernel
     }
 
     /// <summary>qₐ = cₐ − Gₐ·β in float64 for the lane's coordinates, and the working copy reset to it.</summary>
-    private static void RecomputeNegativeGradient<T, TPrecision>(ArrayView<double> gram, ArrayView<double> correlation,
-        ArrayView<double> negativeGradientDouble, ArrayView<T> negativeGradient, ArrayView<T> beta, int p, int lane, int lanes)
+    private static void RecomputeNegativeGradient<T, TPrecision>(ArrayView<double> gram, WarpGramViews<T> views, int p, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
     {
@@ -255,10 +264,10 @@ public static class GramCoordinateDescentKernel
         {
             double dot = 0;
             for (int b = 0; b < p; b++)
-                dot += gram[Packed(a, b, p)] * wide.ToDouble(beta[b]);
-            double q = correlation[a] - dot;
-            negativeGradientDouble[a] = q;
-            negativeGradient[a] = wide.FromDouble(q);
+                dot += gram[Packed(a, b, p)] * wide.ToDouble(views.Beta[b]);
+            double q = views.Correlation[a] - dot;
+            views.NegativeGradientDouble[a] = q;
+            views.NegativeGradient[a] = wide.FromDouble(q);
         }
     }
 
@@ -269,19 +278,18 @@ public static class GramCoordinateDescentKernel
     /// sums in index order. Every lane returns the same values.
     /// </summary>
     private static (double Gap, double Objective) Check<T, TPrecision, TPenalty>(ProblemViews<T> problem, CertificateViews certificate,
-        int k, ArrayView<double> gram, ArrayView<double> correlation, ArrayView<double> negativeGradientDouble,
-        ArrayView<double> residualCorrelation, ArrayView<T> negativeGradient, ArrayView<T> beta, double responseNorm2OverN,
+        int k, ArrayView<double> gram, WarpGramViews<T> views, ArrayView<T> design, int designOffset, double responseNorm2OverN,
         bool trusted, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
         where TPenalty : struct, IPenalty<T>
     {
         var wide = default(TPrecision);
-        int n = problem.Samples, p = problem.Features, b0 = problem.Coordinate(k, 0);
-        RecomputeNegativeGradient<T, TPrecision>(gram, correlation, negativeGradientDouble, negativeGradient, beta, p, lane, lanes);
+        int n = problem.Samples, p = problem.Features;
+        RecomputeNegativeGradient<T, TPrecision>(gram, views, p, lane, lanes);
         if (!trusted)
-            ResidualFromDesign<T, TPrecision>(problem, certificate, k, beta, residualCorrelation, lane, lanes);
-        Group.Barrier();
+            ResidualFromDesign<T, TPrecision>(problem, certificate, k, design, designOffset, views, lane, lanes);
+        Warp.Barrier();
         var weights = problem.Weights<TPrecision>(k);
         // the certificate's v is q in per-n units when trusted, X_wᵀR from X otherwise (chosen per value: a choice
         // between the two views would make ILGPU address all shared memory generically)
@@ -290,18 +298,20 @@ public static class GramCoordinateDescentKernel
         var terms = WarpGapTerms.Empty;
         for (int j = lane; j < p; j += lanes)
         {
-            double b = wide.ToDouble(beta[j]);
+            double b = wide.ToDouble(views.Beta[j]);
             // βᵀc and βᵀq over the lane's coordinates (the Gram form's ‖R‖², below)
             if (trusted)
             {
-                betaDotC += b * correlation[j];
-                betaDotQ += b * negativeGradientDouble[j];
+                betaDotC += b * views.Correlation[j];
+                betaDotQ += b * views.NegativeGradientDouble[j];
             }
-            terms = terms.AddPrimal<TPenalty>(b, weights.L1Weight(j), weights.L2Weight(j), trusted ? negativeGradientDouble[j] : residualCorrelation[j], scaleN);
+            terms = terms.AddPrimal<TPenalty>(b, weights.L1Weight(j), weights.L2Weight(j),
+                trusted ? views.NegativeGradientDouble[j] : views.ResidualCorrelation[j], scaleN);
         }
         terms = terms.ReducePrimal(lanes);
         for (int j = lane; j < p; j += lanes)
-            terms = terms.AddConjugate<TPenalty>(weights.L1Weight(j), weights.L2Weight(j), trusted ? negativeGradientDouble[j] : residualCorrelation[j], scaleN);
+            terms = terms.AddConjugate<TPenalty>(weights.L1Weight(j), weights.L2Weight(j),
+                trusted ? views.NegativeGradientDouble[j] : views.ResidualCorrelation[j], scaleN);
         double residualNorm2 = 0, residualDotY = 0;
         if (trusted)
         {
@@ -327,29 +337,82 @@ public static class GramCoordinateDescentKernel
         return terms.Finish(lanes, residualNorm2, residualDotY, scaleN);
     }
 
-    /// <summary>R = y_c − X_wβ into the certificate scratch (lane l the rows i ≡ l), then v = X_wᵀR (lane l the coordinates j ≡ l).</summary>
+    /// <summary>
+    /// R = y_c − X_wβ into the certificate scratch (lane l the rows i ≡ l), then v = X_wᵀR (lane l the coordinates
+    /// j ≡ l), X_w[i, j] read at <c>designOffset + i·p + j</c> of <paramref name="design"/>.
+    /// </summary>
     private static void ResidualFromDesign<T, TPrecision>(ProblemViews<T> problem, CertificateViews certificate, int k,
-        ArrayView<T> beta, ArrayView<double> residualCorrelation, int lane, int lanes)
+        ArrayView<T> design, int designOffset, WarpGramViews<T> views, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
     {
         var wide = default(TPrecision);
-        int n = problem.Samples, p = problem.Features, x0 = problem.DesignOffset(k), s0 = problem.Sample(k, 0);
-        Group.Barrier();
+        int n = problem.Samples, p = problem.Features, x0 = designOffset, s0 = problem.Sample(k, 0);
+        Warp.Barrier();
         for (int i = lane; i < n; i += lanes)
         {
             double acc = 0;
             for (int j = 0; j < p; j++)
-                acc += wide.ToDouble(problem.Design[x0 + i * p + j]) * wide.ToDouble(beta[j]);
+                acc += wide.ToDouble(design[x0 + i * p + j]) * wide.ToDouble(views.Beta[j]);
             certificate.Residual[s0 + i] = wide.ToDouble(problem.Response[s0 + i]) - acc;
         }
-        Group.Barrier();
+        Warp.Barrier();
         for (int j = lane; j < p; j += lanes)
         {
             double acc = 0;
             for (int i = 0; i < n; i++)
-                acc += wide.ToDouble(problem.Design[x0 + i * p + j]) * certificate.Residual[s0 + i];
-            residualCorrelation[j] = acc;
+                acc += wide.ToDouble(design[x0 + i * p + j]) * certificate.Residual[s0 + i];
+            views.ResidualCorrelation[j] = acc;
         }
     }
+}
+
+/// <summary>
+/// One warp's vectors of a Gram coordinate-descent solve in shared memory (<see cref="Doubles"/> doubles): c, q in
+/// float64 and v (3p doubles), then q, β, 1/Gⱼⱼ, l1ⱼ/Gⱼⱼ and l2ⱼ/Gⱼⱼ in the working precision (5p doubles' room).
+/// </summary>
+internal readonly struct WarpGramViews<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>c = X_wᵀy_c/n.</summary>
+    public readonly ArrayView<double> Correlation;
+
+    /// <summary>q = c − Gβ in float64, as the last check recomputed it.</summary>
+    public readonly ArrayView<double> NegativeGradientDouble;
+
+    /// <summary>v = X_wᵀR of a check from X.</summary>
+    public readonly ArrayView<double> ResidualCorrelation;
+
+    /// <summary>q in the working precision, updated by the sweeps.</summary>
+    public readonly ArrayView<T> NegativeGradient;
+
+    /// <summary>β.</summary>
+    public readonly ArrayView<T> Beta;
+
+    /// <summary>1/Gⱼⱼ (0 for a zero column).</summary>
+    public readonly ArrayView<T> InverseDiagonal;
+
+    /// <summary>l1ⱼ/Gⱼⱼ.</summary>
+    public readonly ArrayView<T> L1Step;
+
+    /// <summary>l2ⱼ/Gⱼⱼ.</summary>
+    public readonly ArrayView<T> L2Step;
+
+    private WarpGramViews(ArrayView<double> shared, int offset, int p)
+    {
+        Correlation = shared.SubView(offset, p);
+        NegativeGradientDouble = shared.SubView(offset + p, p);
+        ResidualCorrelation = shared.SubView(offset + 2 * p, p);
+        var working = shared.SubView(offset + 3 * p, 5 * p).Cast<T>();
+        NegativeGradient = working.SubView(0, p);
+        Beta = working.SubView(p, p);
+        InverseDiagonal = working.SubView(2 * p, p);
+        L1Step = working.SubView(3 * p, p);
+        L2Step = working.SubView(4 * p, p);
+    }
+
+    /// <summary>The doubles of shared memory one warp's vectors take at p features.</summary>
+    public static int Doubles(int features) => 8 * features;
+
+    /// <summary>The vectors of p features laid out from double <paramref name="offset"/> of <paramref name="shared"/>.</summary>
+    public static WarpGramViews<T> At(ArrayView<double> shared, int offset, int p) => new(shared, offset, p);
 }

@@ -57,7 +57,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> _coordinateDescent = null!;
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> _blockIterate = null!;
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _registerFista = null!;
-    private readonly int _warpSize, _blockSize;
+    private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _sharedCoordinateDescent = null!;
+    private readonly int _warpSize, _blockSize, _sharedWarps;
     private readonly bool _designShared;
     private readonly Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> _check;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
@@ -99,7 +100,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     {
         engine = grouped ? DeviceEngine.ProximalGradient
             : DeviceEngines.ForShape(engine, DeviceEngines.Resolve(engine, features), samples, features, accelerator.WarpSize,
-                accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>());
+                accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>(), designPerProblem);
         long required = RequiredBytes(capacity, samples, features, designPerProblem, engine, resident);
         if (required > memoryLimitBytes)
             throw new OutOfMemoryException($"{required} bytes of device buffers exceed the simulated limit of {memoryLimitBytes} bytes");
@@ -113,6 +114,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.UsesDeviceScratch(engine);
         _warpSize = accelerator.WarpSize;
         _blockSize = BlockSize(_warpSize, accelerator.MaxNumThreadsPerGroup);
+        _sharedWarps = SharedGramCoordinateDescentKernel.Warps(samples, features, _warpSize, accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>());
         _designShared = BlockIterationKernel.DesignFits(samples, features, Unsafe.SizeOf<T>());
         if (engine == DeviceEngine.RegisterProximalGradient)
             _registerFista = positive
@@ -124,6 +126,10 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
                 : kernels.BlockIteration<T, ElasticNet<T>>();
         else if (grouped)
             _iterate = kernels.Iteration<T, GroupElasticNet<T>>();
+        else if (engine == DeviceEngine.SharedGramCoordinateDescent)
+            _sharedCoordinateDescent = positive
+                ? kernels.SharedGramCoordinateDescent<T, NonNegativeElasticNet<T>>()
+                : kernels.SharedGramCoordinateDescent<T, ElasticNet<T>>();
         else if (engine == DeviceEngine.ProximalGradient)
             _iterate = positive
                 ? kernels.Iteration<T, NonNegativeElasticNet<T>>()
@@ -213,7 +219,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     {
         DeviceEngine.BlockProximalGradient => BlockSize(warpSize, maxThreadsPerGroup),
         DeviceEngine.RegisterProximalGradient => RegisterFistaKernel.Warps(samples) * warpSize,
-        DeviceEngine.GramCoordinateDescent => warpSize,
+        DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent => warpSize,
         _ => 1,
     };
 
@@ -675,7 +681,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <param name="cancellationToken">Stops the iteration at the next check.</param>
     public int Run(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) => Engine switch
     {
-        DeviceEngine.GramCoordinateDescent => RunCoordinateDescent(options, onFinished, cancellationToken),
+        DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent => RunCoordinateDescent(options, onFinished, cancellationToken),
         DeviceEngine.RegisterProximalGradient => RunRegisterFista(options, onFinished, cancellationToken),
         _ => RunProximalGradient(options, onFinished, cancellationToken),
     };
@@ -720,7 +726,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     }
 
     /// <summary>
-    /// Coordinate descent on G, a warp per problem (<see cref="GramCoordinateDescentKernel"/>): each launch covers a
+    /// Coordinate descent on G, a warp per problem (<see cref="GramCoordinateDescentKernel"/>, or
+    /// <see cref="SharedGramCoordinateDescentKernel"/> with G formed once per group of warps): each launch covers a
     /// window of check intervals, twice as long as the last one up to <see cref="MaxIntervalsPerLaunch"/>, so the
     /// host waits for the finished count a few times per solve rather than at every check. A solve cancelled
     /// before it starts still makes the first check (in a window of zero sweeps), as the host engines do.
@@ -779,6 +786,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             int warps = RegisterFistaKernel.Warps(Samples);
             var shared = SharedMemoryConfig.RequestDynamic<double>(RegisterFistaKernel.SharedDoubles(warps, _warpSize, Unsafe.SizeOf<T>()));
             _registerFista(_stream, new KernelConfig(extent, warps * _warpSize, shared), problem, state, certificate, window, accelerated ? 1 : 0);
+        }
+        else if (Engine == DeviceEngine.SharedGramCoordinateDescent)
+        {
+            // W problems a group, the last group's slots past the extent empty
+            int warps = _sharedWarps, groups = (extent + warps - 1) / warps;
+            var shared = SharedMemoryConfig.RequestDynamic<double>(SharedGramCoordinateDescentKernel.SharedDoubles(warps, Samples, Features, Unsafe.SizeOf<T>()));
+            _sharedCoordinateDescent(_stream, new KernelConfig(groups, warps * _warpSize, shared), problem, state, certificate, window, extent);
         }
         else
         {

@@ -13,7 +13,8 @@ public enum DeviceEngine
     /// <summary>
     /// By the algorithm: coordinate descent on G (<see cref="GramCoordinateDescent"/>) for
     /// <see cref="SolverAlgorithm.Auto"/> with p ≤ 64 (G fits in a warp's shared memory) and for the coordinate-descent
-    /// algorithms; ISTA/FISTA (FISTA for Auto with p &gt; 64) with a block per problem: X in registers where it fits the
+    /// algorithms (on a shared design whose X_w and G fit a group's shared memory, <see cref="SharedGramCoordinateDescent"/>);
+    /// ISTA/FISTA (FISTA for Auto with p &gt; 64) with a block per problem: X in registers where it fits the
     /// device (<see cref="RegisterProximalGradient"/>), else <see cref="BlockProximalGradient"/>.
     /// </summary>
     Auto,
@@ -40,6 +41,14 @@ public enum DeviceEngine
     /// tree order: values agree with the reference to rounding, certified by the same duality gap.
     /// </summary>
     RegisterProximalGradient,
+
+    /// <summary>
+    /// Cyclic coordinate descent on G for a batch on one shared design (a sweep over y, λ or l1_ratio): a group of up to
+    /// 8 warps stages X_w and forms G once in shared memory, then each warp solves one problem with the iteration,
+    /// checks, statuses and messages of <see cref="GramCoordinateDescent"/>. For shared designs with p ≤ 64 whose X_w,
+    /// G and one warp's vectors fit 48 KB (e.g. n ≤ 167 at p = 32 in float64).
+    /// </summary>
+    SharedGramCoordinateDescent,
 }
 
 /// <summary>The engine choice by algorithm and shape.</summary>
@@ -49,6 +58,10 @@ internal static class DeviceEngines
     public static bool IsProximalGradient(DeviceEngine engine) =>
         engine is DeviceEngine.ProximalGradient or DeviceEngine.BlockProximalGradient or DeviceEngine.RegisterProximalGradient;
 
+    /// <summary>Whether <paramref name="engine"/> (resolved) runs coordinate descent on G (a warp per problem).</summary>
+    public static bool IsCoordinateDescent(DeviceEngine engine) =>
+        engine is DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent;
+
     /// <summary>Whether <paramref name="engine"/> (resolved) keeps r, c and β⁺ in device memory and checks on the gap kernel.</summary>
     public static bool UsesDeviceScratch(DeviceEngine engine) =>
         engine is DeviceEngine.ProximalGradient or DeviceEngine.BlockProximalGradient;
@@ -56,16 +69,24 @@ internal static class DeviceEngines
     /// <summary>
     /// <paramref name="resolved"/> (by <see cref="ForAlgorithm"/>) for a shape on a device with warps of
     /// <paramref name="lanes"/> and groups of at most <paramref name="maxGroupThreads"/> threads: with
-    /// <paramref name="requested"/> Auto, the block kernel gives way to the register kernel where the shape fits it.
+    /// <paramref name="requested"/> Auto, the block kernel gives way to the register kernel where the shape fits it, and
+    /// the per-problem Gram kernel to the shared-design one where the batch has one design (<paramref name="designPerProblem"/>
+    /// false: its problems share one prepared X_w) and X_w and G fit a group.
     /// </summary>
-    /// <exception cref="NotSupportedException">The register kernel was asked for and cannot hold the shape on this device.</exception>
+    /// <exception cref="NotSupportedException">The register or shared-design kernel was asked for and cannot hold the batch on this device.</exception>
     public static DeviceEngine ForShape(DeviceEngine requested, DeviceEngine resolved, int samples, int features, int lanes,
-        int maxGroupThreads, int elementBytes)
+        int maxGroupThreads, int elementBytes, bool designPerProblem)
     {
         bool fits = RegisterFistaKernel.Fits(samples, features, lanes, maxGroupThreads, elementBytes);
+        bool sharedFits = !designPerProblem && SharedGramCoordinateDescentKernel.Warps(samples, features, lanes, maxGroupThreads, elementBytes) > 0;
         return resolved switch
         {
             DeviceEngine.BlockProximalGradient when requested == DeviceEngine.Auto && fits => DeviceEngine.RegisterProximalGradient,
+            DeviceEngine.GramCoordinateDescent when requested == DeviceEngine.Auto && sharedFits => DeviceEngine.SharedGramCoordinateDescent,
+            DeviceEngine.SharedGramCoordinateDescent when !sharedFits => throw new NotSupportedException(designPerProblem
+                ? "the device's shared-design kernel runs batches on one shared design, not a design per problem; use DeviceEngine.Auto or GramCoordinateDescent"
+                : $"the device's shared-design kernel keeps X and G in {SharedGramCoordinateDescentKernel.MaxSharedBytes / 1024} KB of shared memory, " +
+                  $"which {samples} × {features} does not fit; use DeviceEngine.Auto or GramCoordinateDescent"),
             DeviceEngine.RegisterProximalGradient when !fits => throw new NotSupportedException(
                 $"the device's register kernel holds n ≤ {RegisterFistaKernel.RowsPerThread} × (warps a group can hold) and p ≤ " +
                 $"{RegisterFistaKernel.ColumnsPerThread} × (warp size {lanes}), not {samples} × {features}; use DeviceEngine.Auto or BlockProximalGradient"),
@@ -94,11 +115,11 @@ internal static class DeviceEngines
             (DeviceEngine.Auto, _) => proximal ? DeviceEngine.BlockProximalGradient : DeviceEngine.GramCoordinateDescent,
             _ => engine,
         };
-        if (resolved == DeviceEngine.GramCoordinateDescent && proximal)
+        if (IsCoordinateDescent(resolved) && proximal)
             throw new NotSupportedException($"the device engine {resolved} runs coordinate descent, not {algorithm}; use DeviceEngine.Auto");
         if (IsProximalGradient(resolved) && !proximal && algorithm != SolverAlgorithm.Auto)
             throw new NotSupportedException($"the device engine {resolved} runs ISTA/FISTA, not {algorithm}; use DeviceEngine.Auto");
-        if (resolved == DeviceEngine.GramCoordinateDescent && !fits)
+        if (IsCoordinateDescent(resolved) && !fits)
             throw new NotSupportedException($"the device's coordinate descent keeps G in shared memory, for p ≤ {GramCoordinateDescentKernel.MaxFeatures}, not p = {features}; use FISTA or the cd backend");
         return resolved;
     }
@@ -106,7 +127,7 @@ internal static class DeviceEngines
     /// <summary>
     /// The algorithm <paramref name="engine"/> (resolved) runs when asked for <paramref name="algorithm"/>:
     /// <see cref="SolverAlgorithm.Auto"/> is FISTA on the proximal-gradient engines and coordinate descent on G on
-    /// <see cref="DeviceEngine.GramCoordinateDescent"/>; any other as it is.
+    /// <see cref="DeviceEngine.GramCoordinateDescent"/> and <see cref="DeviceEngine.SharedGramCoordinateDescent"/>; any other as it is.
     /// </summary>
     public static SolverAlgorithm AlgorithmRun(DeviceEngine engine, SolverAlgorithm algorithm) =>
         algorithm != SolverAlgorithm.Auto ? algorithm

@@ -70,7 +70,7 @@ public sealed class IlgpuBackend : ISolverBackend
     public BackendCapabilities Capabilities => Engine switch
     {
         DeviceEngine.Auto => DeviceCapabilities,
-        DeviceEngine.GramCoordinateDescent => DeviceCapabilities with { Algorithms = [SolverAlgorithm.CoordinateDescent, SolverAlgorithm.GramCoordinateDescent] },
+        DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent => DeviceCapabilities with { Algorithms = [SolverAlgorithm.CoordinateDescent, SolverAlgorithm.GramCoordinateDescent] },
         _ => DeviceCapabilities with { Algorithms = [SolverAlgorithm.Ista, SolverAlgorithm.Fista], Limits = null },
     };
 
@@ -251,7 +251,7 @@ public sealed class IlgpuBackend : ISolverBackend
             // block penalties run on the proximal-gradient kernels (the on-chip engines are coordinate-wise)
             var used = group.Key.Item3 ? DeviceEngine.ProximalGradient
                 : DeviceEngines.ForShape(Engine, engine, design.Samples, design.Features, _accelerator.WarpSize,
-                    _accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>());
+                    _accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>(), designPerProblem);
             var runUsed = used == engine ? options : DeviceEngines.OptionsFor(used, options);
             int depth = PipelineDepth;
             int chunk = ChunkSize<T>(problems.Length, design.Samples, design.Features, designPerProblem, used, chunkLimit, depth);

@@ -64,6 +64,16 @@ internal sealed class IlgpuKernels
         return GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
     }
 
+    /// <summary><see cref="SharedGramCoordinateDescentKernel.Run{T, TPenalty, TPrecision}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
+    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> SharedGramCoordinateDescent<T, TPenalty>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : struct, IPenalty<T>
+    {
+        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int>>(typeof(SharedGramCoordinateDescentKernel),
+            typeof(T), typeof(TPenalty), typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision));
+        return GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
+    }
+
     /// <summary><see cref="RegisterFistaKernel.Run{T, TPenalty, TPrecision}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
     public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> RegisterFista<T, TPenalty>()
         where T : unmanaged, IFloatingPointIeee754<T>

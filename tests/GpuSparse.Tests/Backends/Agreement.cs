@@ -38,9 +38,16 @@ internal static class Agreement
         var expected = (oracle ?? reference).Solve(batch, options);
         var actual = backend.Solve(batch, options);
         Assert.Equal(backend.Name, actual.Backend);
+        return Compare(backend.Name, expected, actual, relative, gapRounding);
+    }
+
+    /// <summary>The comparison of <see cref="Check"/> on results already solved (<paramref name="expected"/> the oracle's).</summary>
+    public static AgreementReport Compare(string name, BatchResult expected, BatchResult actual, double relative, double gapRounding = 0)
+    {
+        int count = expected.Problems.Count;
         double worst = 0;
         int identical = 0, compared = 0;
-        for (int k = 0; k < batch.Count; k++)
+        for (int k = 0; k < count; k++)
         {
             ProblemResult e = expected[k], a = actual[k];
             if (gapRounding > 0 && (e.Status != a.Status || e.Iterations != a.Iterations))
@@ -70,9 +77,9 @@ internal static class Agreement
             }
         }
         var report = new AgreementReport(worst, identical, compared);
-        report = report with { StoppedApart = batch.Count - expected.Problems.Zip(actual.Problems).Count(pair =>
+        report = report with { StoppedApart = count - expected.Problems.Zip(actual.Problems).Count(pair =>
             pair.First.Status == pair.Second.Status && pair.First.Iterations == pair.Second.Iterations) };
-        Assert.True(worst <= relative, $"{backend.Name}: {report} (allowed {relative:E1})");
+        Assert.True(worst <= relative, $"{name}: {report} (allowed {relative:E1})");
         return report;
     }
 

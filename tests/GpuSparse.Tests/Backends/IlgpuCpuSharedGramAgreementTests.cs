@@ -1,0 +1,209 @@
+using System.Numerics;
+using GpuSparse.Backends;
+using GpuSparse.Kernels.OnChip;
+using GpuSparse.Model;
+using ILGPU.Runtime.CPU;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace GpuSparse.Tests.Backends;
+
+/// <summary>
+/// The shared-design Gram kernel (a group of W warps shares G and X, a warp per problem) and the per-problem Gram
+/// kernel of the same warp size on ILGPU's CPU accelerator: warps of 4 (W = 4, the default device, and W = 2) and of
+/// 32 (W = 1 and W = 2, CUDA's warp).
+/// </summary>
+public sealed class SharedGramBackendsFixture : IDisposable
+{
+    private readonly Dictionary<string, IlgpuBackend> _backends = new()
+    {
+        ["per-problem, warp 4"] = IlgpuBackend.CreateCpu().With(DeviceEngine.GramCoordinateDescent),
+        ["shared, warp 4, W 4"] = IlgpuBackend.CreateCpu().With(DeviceEngine.SharedGramCoordinateDescent),
+        ["shared, warp 4, W 2"] = IlgpuBackend.CreateCpu(new CPUDevice(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1))
+            .With(DeviceEngine.SharedGramCoordinateDescent),
+        ["per-problem, warp 32"] = IlgpuBackend.CreateCpu(IlgpuDevices.CudaWarp).With(DeviceEngine.GramCoordinateDescent),
+        ["shared, warp 32, W 1"] = IlgpuBackend.CreateCpu(IlgpuDevices.CudaWarp).With(DeviceEngine.SharedGramCoordinateDescent),
+        ["shared, warp 32, W 2"] = IlgpuBackend.CreateCpu(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1))
+            .With(DeviceEngine.SharedGramCoordinateDescent),
+    };
+
+    public IlgpuBackend this[string name] => _backends[name];
+
+    /// <summary>The per-problem kernel's backend of the warp size of shared-kernel backend <paramref name="shared"/>.</summary>
+    public IlgpuBackend PerProblemFor(string shared) => _backends[shared.Contains("warp 4", StringComparison.Ordinal) ? "per-problem, warp 4" : "per-problem, warp 32"];
+
+    public void Dispose()
+    {
+        foreach (var backend in _backends.Values)
+            backend.Dispose();
+    }
+}
+
+/// <summary>
+/// The shared-design kernel against the per-problem Gram kernel of the same warp size: every result bit-identical
+/// (statuses, sweep counts, messages, coefficients, intercepts, gaps, objectives), since G, c and ‖y_c‖² are summed
+/// in the same order from the same products and the solve is the same code; and against the host engine of the same
+/// algorithm (the <c>cd</c> backend) within 1e-12 relative in float64 and 1e-6 in float32, as the per-problem kernel
+/// (<see cref="IlgpuCpuGramAgreementTests"/>).
+/// </summary>
+[Collection(IlgpuCpuCollection.Name)]
+public sealed class IlgpuCpuSharedGramAgreementTests : IClassFixture<SharedGramBackendsFixture>
+{
+    private const double Float64Relative = 1e-12;
+    private const double Float32Relative = 1e-6;
+    private readonly SharedGramBackendsFixture _backends;
+    private readonly ITestOutputHelper _output;
+
+    public IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture backends, ITestOutputHelper output)
+    {
+        _backends = backends;
+        _output = output;
+    }
+
+    public static TheoryData<string> Shared => ["shared, warp 4, W 4", "shared, warp 4, W 2", "shared, warp 32, W 1", "shared, warp 32, W 2"];
+
+    private static SolverOptions Options(double tolerance) => new() { Tolerance = tolerance, MaxIterations = 300, CheckInterval = 4 };
+
+    /// <summary>A sweep: one X, every problem prepared on the same X_w (same intercept, standardization, no unpenalised feature).</summary>
+    private static ProblemSettings[] Sweep(int count, Func<int, ProblemSettings> settings) => [.. Enumerable.Range(0, count).Select(settings)];
+
+    private static ProblemSettings Mix(int k, double lambda) => (k % 3) switch
+    {
+        0 => ProblemSettings.Lasso(lambda),
+        1 => ProblemSettings.ElasticNet(lambda, 0.5),
+        _ => ProblemSettings.ElasticNet(lambda, 0.9),
+    };
+
+    [Theory]
+    [MemberData(nameof(Shared))]
+    public void MixedSettings_Float64_MatchThePerProblemKernel(string shared) => Compare(shared, "mixed settings",
+        TestProblems.Shared<double>(20, 7, TestProblems.Mixed(24, 7, seed: 1), seed: 2), Options(1e-8), Float64Relative);
+
+    [Theory]
+    [MemberData(nameof(Shared))]
+    public void Float32_MatchesThePerProblemKernel(string shared) => Compare(shared, "float32 sweep",
+        TestProblems.Shared<float>(20, 7, Sweep(10, k => Mix(k, 0.02 + 0.03 * k)), seed: 8), Options(1e-6), Float32Relative);
+
+    [Theory]
+    [MemberData(nameof(Shared))]
+    public void Shapes_MatchThePerProblemKernel(string shared)
+    {
+        // p = 1, 7, around a warp of 32 and the largest; n below and above p; K = 1 and K = 7 (no multiple of W = 2, 4);
+        // warps of 32 (emulated by 32 threads) on the shapes around their width only, to keep the suite's time
+        bool wide = shared.Contains("warp 32", StringComparison.Ordinal);
+        foreach (int p in wide ? new[] { 1, 33, 64 } : [1, 7, 32, 33, 64])
+            foreach (int n in wide ? new[] { p / 2 + 9 } : [Math.Max(1, p / 2), p + 9])
+                foreach (int count in wide ? new[] { 7 } : [1, 7])
+                {
+                    var settings = Sweep(count, k => Mix(k, 0.03 + 0.05 * k) with { Positive = k == 5 });
+                    if (SharedGramCoordinateDescentKernel.Warps(n, p, 4, 12, sizeof(double)) > 0)
+                        Compare(shared, $"n = {n}, p = {p}, K = {count}, float64",
+                            TestProblems.Shared<double>(n, p, settings, seed: 7 * n + p, zeroColumn: p > 2), Options(1e-7) with { MaxIterations = 40 },
+                            Float64Relative);
+                    else
+                        // 64 × 73 in float64 does not fit 48 KB: float32 does
+                        Compare(shared, $"n = {n}, p = {p}, K = {count}, float32",
+                            TestProblems.Shared<float>(n, p, settings, seed: 7 * n + p, zeroColumn: true), Options(1e-5) with { MaxIterations = 40 },
+                            Float32Relative);
+                }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shared))]
+    public void BelowTheTrustedTolerance_TheResidualChecksFromTheStagedXMatch(string shared) =>
+        // tol 1e-13 < GramDualityGap.TrustedTolerance: every check forms R from X (the group's copy in shared memory)
+        Compare(shared, "tolerance 1e-13 (residual certificate)",
+            TestProblems.Shared<double>(15, 5, Sweep(7, k => Mix(k, 0.01 + 0.02 * k)), seed: 10), Options(1e-13) with { MaxIterations = 2000 },
+            Float64Relative);
+
+    [Theory]
+    [MemberData(nameof(Shared))]
+    public void ProblemsAtTheSweepLimitNextToConvergedOnes_Match(string shared)
+    {
+        // small λ converge slowly: with 12 sweeps some of the group stop at the limit, the others converge
+        var batch = TestProblems.Shared<double>(30, 12, Sweep(11, k => Mix(k, k % 2 == 0 ? 0.5 : 1e-4)), seed: 31);
+        var options = Options(1e-10) with { MaxIterations = 12, CheckInterval = 2 };
+        var results = Compare(shared, "sweep limit", batch, options, Float64Relative);
+        Assert.Contains(results.Problems, r => r.Status == ProblemStatus.MaxIterations);
+        Assert.Contains(results.Problems, r => r.Status == ProblemStatus.Converged);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shared))]
+    public void AnInvalidProblemInAGroupLeavesTheOthersBitIdentical(string shared)
+    {
+        int n = 12, p = 6, count = 8;
+        var settings = Sweep(count, k => Mix(k, 0.02 + 0.04 * k));
+        var batch = TestProblems.Shared<double>(n, p, settings, seed: 51);
+        var x = batch.Design(0);
+        var responses = Enumerable.Range(0, count).Select(k => batch.Response(k)).ToArray();
+        // problem 2's y has a NaN: it is refused, its warp's slot skipped while the group's other warps solve
+        var poisoned = responses[2].ToArray();
+        poisoned[4] = double.NaN;
+        responses[2] = poisoned;
+        var withNaN = ProblemBatch<double>.WithSharedDesign(x, p, responses, settings);
+        var actual = _backends[shared].Solve(withNaN, Options(1e-10));
+        var clean = _backends[shared].Solve(batch, Options(1e-10));
+        Assert.Equal(ProblemStatus.Invalid, actual[2].Status);
+        for (int k = 0; k < count; k++)
+            if (k != 2)
+                AssertBitIdentical(k, clean[k], actual[k]);
+        AssertSameResults(_backends.PerProblemFor(shared).Solve(withNaN, Options(1e-10)), actual);
+    }
+
+    [Fact]
+    public void AutoPicksTheSharedKernelForOneSharedDesignAndThePerProblemKernelOtherwise()
+    {
+        using var backend = IlgpuBackend.CreateCpu();
+        var settings = Sweep(6, k => ProblemSettings.Lasso(0.05 + 0.05 * k));
+        backend.Solve(TestProblems.PerProblem<double>([9, 9], 5, settings, seed: 61), Options(1e-8));
+        Assert.DoesNotContain(backend.Kernels.Loaded, method => method.DeclaringType == typeof(SharedGramCoordinateDescentKernel));
+        // 64 × 64 in float64: X and G exceed 48 KB, the per-problem kernel runs
+        backend.Solve(TestProblems.Shared<double>(64, 64, Sweep(2, k => ProblemSettings.Lasso(0.1)), seed: 62), Options(1e-6) with { MaxIterations = 5 });
+        Assert.DoesNotContain(backend.Kernels.Loaded, method => method.DeclaringType == typeof(SharedGramCoordinateDescentKernel));
+        backend.Solve(TestProblems.Shared<double>(9, 5, settings, seed: 63), Options(1e-8));
+        Assert.Contains(backend.Kernels.Loaded, method => method.DeclaringType == typeof(SharedGramCoordinateDescentKernel));
+    }
+
+    [Fact]
+    public void TheSharedKernelAskedForWhereItCannotRunIsRefused()
+    {
+        var backend = _backends["shared, warp 4, W 4"];
+        var settings = Sweep(2, k => ProblemSettings.Lasso(0.1));
+        var perProblem = Assert.Throws<NotSupportedException>(() => backend.Solve(TestProblems.PerProblem<double>([9], 5, settings, seed: 71), Options(1e-8)));
+        Assert.Contains("one shared design", perProblem.Message);
+        var tooLarge = Assert.Throws<NotSupportedException>(() => backend.Solve(TestProblems.Shared<double>(64, 64, settings, seed: 72), Options(1e-8)));
+        Assert.Contains("64 × 64", tooLarge.Message);
+    }
+
+    // The shared kernel's results equal the per-problem kernel's of the same warp size bit for bit, and agree with the
+    // cd backend within the per-problem kernel's bound.
+    private BatchResult Compare<T>(string shared, string scenario, ProblemBatch<T> batch, SolverOptions options, double relative)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var actual = _backends[shared].Solve(batch, options);
+        AssertSameResults(_backends.PerProblemFor(shared).Solve(batch, options), actual);
+        using var cd = new CoordinateDescentBackend();
+        var report = Agreement.Compare(shared, cd.Solve(batch, options), actual, relative);
+        _output.WriteLine($"{shared}, {scenario}: bit-identical to the per-problem kernel; against cd: {report}");
+        return actual;
+    }
+
+    private static void AssertSameResults(BatchResult expected, BatchResult actual)
+    {
+        Assert.Equal(expected.Problems.Count, actual.Problems.Count);
+        for (int k = 0; k < expected.Problems.Count; k++)
+            AssertBitIdentical(k, expected[k], actual[k]);
+    }
+
+    private static void AssertBitIdentical(int k, ProblemResult expected, ProblemResult actual)
+    {
+        Assert.True(expected.Status == actual.Status, $"problem {k}: {actual.Status}, per-problem kernel {expected.Status}");
+        Assert.True(expected.Iterations == actual.Iterations, $"problem {k}: {actual.Iterations} sweeps, per-problem kernel {expected.Iterations}");
+        Assert.Equal(expected.Message, actual.Message);
+        Assert.Equal(expected.Coefficients, actual.Coefficients);
+        Assert.Equal(expected.Intercept, actual.Intercept);
+        Assert.Equal(expected.DualityGap, actual.DualityGap);
+        Assert.Equal(expected.Objective, actual.Objective);
+    }
+}
