@@ -70,7 +70,7 @@ internal static class CostModelReport
         [
             new ThreadPerProblemFista(), new WarpGram(coordinateDescent: true), new WarpGram(coordinateDescent: false),
             new BlockResidual(BlockVariant.FistaSharedDesign), new BlockResidual(BlockVariant.FistaRegisterDesign),
-            new BlockResidual(BlockVariant.CoordinateDescent), new SharedDesignTiled(),
+            new BlockResidual(BlockVariant.CoordinateDescent), new SharedGroupGram(), new SharedDesignTiled(),
         ];
 
         var text = new StringBuilder();

@@ -84,7 +84,7 @@ internal sealed class ThreadPerProblemFista : KernelDesign
 /// covering windows of 1, 2, 4, … check intervals) or a FISTA step on G (modelled, G formed once, the problem
 /// kept by its warp to the end).
 /// </summary>
-internal sealed class WarpGram : KernelDesign
+internal class WarpGram : KernelDesign
 {
     private readonly bool _coordinateDescent;
 
@@ -157,6 +157,53 @@ internal sealed class WarpGram : KernelDesign
     // ~56 per lane, the PTX check's figure for gram-cd).
     public override double ProblemsPerSm(Shape s) =>
         Occupancy.Of(H200.WarpSize, registers: 56, sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
+}
+
+/// <summary>
+/// Warp per problem on the Gram form for a batch on one shared X (sweeps over y, λ or l1_ratio): a group of W warps
+/// (as many as fit 48 KB, up to 8) stages X in shared memory and forms G there once, then each warp runs the
+/// per-problem kernel's sweeps and checks (the catalog's <c>shared-gram-cd</c> kernels): the sweeps and checks are
+/// <see cref="WarpGram"/>'s, the per-launch staging of X and forming of G a W-th of it per problem.
+/// </summary>
+internal sealed class SharedGroupGram : WarpGram
+{
+    public SharedGroupGram()
+        : base(coordinateDescent: true)
+    {
+    }
+
+    public override string Name => "shared-design Gram CD, G per group of warps";
+    public override bool Serves(Shape shape) => shape.SharedDesign && Warps(shape) > 0;
+
+    protected override bool Implements(KernelEntry entry, Shape shape) => entry.Name == $"shared-gram-cd float{8 * shape.ScalarBytes} elastic-net";
+
+    /// <summary>Problems (warps) of one group on CUDA.</summary>
+    private static int Warps(Shape s) =>
+        SharedGramCoordinateDescentKernel.Warps(s.Samples, s.Features, H200.WarpSize, KernelCatalog.CudaSharedGramBlockSize, s.ScalarBytes);
+
+    // X is uploaded once for the batch: y and the settings per problem.
+    public override double HostIn(Shape s) => s.N * s.S + SettingsBytes;
+
+    protected override Work ModelSolve(Shape s)
+    {
+        double w = Warps(s), threads = w * 32, gram = GramCoordinateDescentKernel.GramDoubles(s.Features);
+        // per group: X staged (np elements), then every thread sums its entries of G over n rows (a broadcast of xᵢₐ
+        // and a vector load of xᵢᵦ per warp step; the lower half skipped), G written once: a W-th per problem
+        var group = Work.Shared(s.N * s.P * s.S + s.N * gram / 32 * (1 + 32 * s.S / Wavefront) * Wavefront + gram * 8);
+        // per problem: c = Xᵀy (a lane's coordinates over n rows: X vector loads, y broadcast) and ‖y‖²
+        var own = Work.Shared(s.N * Up(s.P / 32) * (1 + 32 * s.S / Wavefront) * Wavefront);
+        // chain: the group's G (a thread's ⌈p²/threads⌉ entries, n dependent FMAs each: every warp waits for it), two
+        // barriers, then the warp's c (⌈p/32⌉ coordinates of n FMAs) and ‖y‖²
+        var chain = Work.Chain(Up(s.P * s.P / threads) * s.N * Latency.Fma64 + 2 * Latency.Barrier
+            + (Up(s.P / 32) + 1) * s.N * Latency.Fma64);
+        return Work.Hbm(s.N * s.P * s.S / w + s.N * s.S + SettingsBytes + 2 * s.P * s.S + ResultBytes)
+            + Work.Flops(2 * s.N * gram / w + 2 * s.N * s.P + 2 * s.N, s.ScalarBytes) + (1 / w) * group + own + chain;
+    }
+
+    // W problems a group: resident groups per SM, limited by shared memory, registers (~62 per lane, the PTX check's
+    // figure for shared-gram-cd) and 64 warp slots.
+    public override double ProblemsPerSm(Shape s) => Warps(s) * Occupancy.Of(Warps(s) * H200.WarpSize, registers: 62,
+        sharedBytes: SharedGramCoordinateDescentKernel.SharedDoubles(Warps(s), s.Samples, s.Features, s.ScalarBytes) * 8).BlocksPerSm;
 }
 
 /// <summary>How a block-per-problem kernel holds X and iterates.</summary>
@@ -304,13 +351,13 @@ internal sealed class BlockResidual : KernelDesign
 /// batch and read from HBM once per block of 256 problems into shared memory; a thread is a problem, holding its
 /// β and q = c − Gβ in registers (p ≤ 32 in float64), so a CD sweep is, per coordinate, one broadcast of row j
 /// of G to the warp and 2p flops per problem: one iteration for the batch is the matrix–matrix work G·ΔB.
-/// Modelled (no catalog kernel yet).
+/// Modelled (no catalog kernel yet: the built shared-design kernel is <see cref="SharedGroupGram"/>, a warp per problem).
 /// </summary>
 internal sealed class SharedDesignTiled : KernelDesign
 {
     private const int Threads = 256;
 
-    public override string Name => "shared-design tiled Gram CD";
+    public override string Name => "shared-design tiled Gram CD, thread/problem";
     public override string Algorithm => "CD";
     public override bool Serves(Shape shape) => shape.SharedDesign && Registers(shape) <= H200.MaxRegistersPerThread;
     public override bool ProblemsInStep => true;
