@@ -47,18 +47,11 @@ public sealed class SharedGramBackendsFixture : IDisposable
 /// (<see cref="IlgpuCpuGramAgreementTests"/>).
 /// </summary>
 [Collection(IlgpuCpuCollection.Name)]
-public sealed class IlgpuCpuSharedGramAgreementTests : IClassFixture<SharedGramBackendsFixture>
+public sealed class IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture backends, ITestOutputHelper output)
+    : IClassFixture<SharedGramBackendsFixture>
 {
     private const double Float64Relative = 1e-12;
     private const double Float32Relative = 1e-6;
-    private readonly SharedGramBackendsFixture _backends;
-    private readonly ITestOutputHelper _output;
-
-    public IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture backends, ITestOutputHelper output)
-    {
-        _backends = backends;
-        _output = output;
-    }
 
     public static TheoryData<string> Shared => ["shared, warp 4, W 4", "shared, warp 4, W 2", "shared, warp 32, W 1", "shared, warp 32, W 2"];
 
@@ -145,13 +138,13 @@ public sealed class IlgpuCpuSharedGramAgreementTests : IClassFixture<SharedGramB
         poisoned[4] = double.NaN;
         responses[2] = poisoned;
         var withNaN = ProblemBatch<double>.WithSharedDesign(x, p, responses, settings);
-        var actual = _backends[shared].Solve(withNaN, Options(1e-10));
-        var clean = _backends[shared].Solve(batch, Options(1e-10));
+        var actual = backends[shared].Solve(withNaN, Options(1e-10));
+        var clean = backends[shared].Solve(batch, Options(1e-10));
         Assert.Equal(ProblemStatus.Invalid, actual[2].Status);
         for (int k = 0; k < count; k++)
             if (k != 2)
                 AssertBitIdentical(k, clean[k], actual[k]);
-        AssertSameResults(_backends.PerProblemFor(shared).Solve(withNaN, Options(1e-10)), actual);
+        AssertSameResults(backends.PerProblemFor(shared).Solve(withNaN, Options(1e-10)), actual);
     }
 
     [Fact]
@@ -171,7 +164,7 @@ public sealed class IlgpuCpuSharedGramAgreementTests : IClassFixture<SharedGramB
     [Fact]
     public void TheSharedKernelAskedForWhereItCannotRunIsRefused()
     {
-        var backend = _backends["shared, warp 4, W 4"];
+        var backend = backends["shared, warp 4, W 4"];
         var settings = Sweep(2, k => ProblemSettings.Lasso(0.1));
         var perProblem = Assert.Throws<NotSupportedException>(() => backend.Solve(TestProblems.PerProblem<double>([9], 5, settings, seed: 71), Options(1e-8)));
         Assert.Contains("one shared design", perProblem.Message);
@@ -184,11 +177,11 @@ public sealed class IlgpuCpuSharedGramAgreementTests : IClassFixture<SharedGramB
     private BatchResult Compare<T>(string shared, string scenario, ProblemBatch<T> batch, SolverOptions options, double relative)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var actual = _backends[shared].Solve(batch, options);
-        AssertSameResults(_backends.PerProblemFor(shared).Solve(batch, options), actual);
+        var actual = backends[shared].Solve(batch, options);
+        AssertSameResults(backends.PerProblemFor(shared).Solve(batch, options), actual);
         using var cd = new CoordinateDescentBackend();
         var report = Agreement.Compare(shared, cd.Solve(batch, options), actual, relative);
-        _output.WriteLine($"{shared}, {scenario}: bit-identical to the per-problem kernel; against cd: {report}");
+        output.WriteLine($"{shared}, {scenario}: bit-identical to the per-problem kernel; against cd: {report}");
         return actual;
     }
 
@@ -208,5 +201,35 @@ public sealed class IlgpuCpuSharedGramAgreementTests : IClassFixture<SharedGramB
         Assert.Equal(expected.Intercept, actual.Intercept);
         Assert.Equal(expected.DualityGap, actual.DualityGap);
         Assert.Equal(expected.Objective, actual.Objective);
+    }
+}
+
+/// <summary>
+/// The shared-design kernel on CUDA against the <c>cd</c> backend, with the bounds of <see cref="IlgpuCudaAgreementTests"/>
+/// (ptxas contracts the two kernels' mul/add pairs independently, so bits may differ from the per-problem kernel's
+/// there). Skipped without a device.
+/// </summary>
+public sealed class IlgpuCudaSharedGramAgreementTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly Lazy<IlgpuBackend> _backend = new(() => IlgpuBackend.CreateCuda().With(DeviceEngine.SharedGramCoordinateDescent));
+
+    [CudaFact]
+    public void SweepsOnOneDesign_AgreeOutsideRoundingOfTheTolerance()
+    {
+        var options = new SolverOptions { Tolerance = 1e-8, MaxIterations = 300, CheckInterval = 4 };
+        using var cd = new CoordinateDescentBackend();
+        var mixed = TestProblems.Shared<double>(20, 7, TestProblems.Mixed(24, 7, seed: 1), seed: 2);
+        output.WriteLine($"mixed, float64: {Agreement.Check(_backend.Value, mixed, options, IlgpuCudaAgreementTests.Float64Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
+        // 64 × 32: 8 warps a group; 1,001 problems, no multiple of 8
+        var sweep = TestProblems.Shared<double>(64, 32, [.. Enumerable.Range(0, 1001).Select(k => ProblemSettings.Lasso(0.01 + 0.001 * (k % 97)))], seed: 5);
+        output.WriteLine($"64 × 32 sweep, float64: {Agreement.Check(_backend.Value, sweep, options with { Tolerance = 1e-6 }, IlgpuCudaAgreementTests.Float64Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
+        var single = TestProblems.Shared<float>(20, 7, TestProblems.Mixed(24, 7, seed: 7), seed: 8);
+        output.WriteLine($"mixed, float32: {Agreement.Check(_backend.Value, single, options with { Tolerance = 1e-6 }, IlgpuCudaAgreementTests.Float32Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
+    }
+
+    public void Dispose()
+    {
+        if (_backend.IsValueCreated)
+            _backend.Value.Dispose();
     }
 }
