@@ -203,33 +203,3 @@ public sealed class IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture b
         Assert.Equal(expected.Objective, actual.Objective);
     }
 }
-
-/// <summary>
-/// The shared-design kernel on CUDA against the <c>cd</c> backend, with the bounds of <see cref="IlgpuCudaAgreementTests"/>
-/// (ptxas contracts the two kernels' mul/add pairs independently, so bits may differ from the per-problem kernel's
-/// there). Skipped without a device.
-/// </summary>
-public sealed class IlgpuCudaSharedGramAgreementTests(ITestOutputHelper output) : IDisposable
-{
-    private readonly Lazy<IlgpuBackend> _backend = new(() => IlgpuBackend.CreateCuda().With(DeviceEngine.SharedGramCoordinateDescent));
-
-    [CudaFact]
-    public void SweepsOnOneDesign_AgreeOutsideRoundingOfTheTolerance()
-    {
-        var options = new SolverOptions { Tolerance = 1e-8, MaxIterations = 300, CheckInterval = 4 };
-        using var cd = new CoordinateDescentBackend();
-        var mixed = TestProblems.Shared<double>(20, 7, TestProblems.Mixed(24, 7, seed: 1), seed: 2);
-        output.WriteLine($"mixed, float64: {Agreement.Check(_backend.Value, mixed, options, IlgpuCudaAgreementTests.Float64Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
-        // 64 × 32: 8 warps a group; 1,001 problems, no multiple of 8
-        var sweep = TestProblems.Shared<double>(64, 32, [.. Enumerable.Range(0, 1001).Select(k => ProblemSettings.Lasso(0.01 + 0.001 * (k % 97)))], seed: 5);
-        output.WriteLine($"64 × 32 sweep, float64: {Agreement.Check(_backend.Value, sweep, options with { Tolerance = 1e-6 }, IlgpuCudaAgreementTests.Float64Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
-        var single = TestProblems.Shared<float>(20, 7, TestProblems.Mixed(24, 7, seed: 7), seed: 8);
-        output.WriteLine($"mixed, float32: {Agreement.Check(_backend.Value, single, options with { Tolerance = 1e-6 }, IlgpuCudaAgreementTests.Float32Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
-    }
-
-    public void Dispose()
-    {
-        if (_backend.IsValueCreated)
-            _backend.Value.Dispose();
-    }
-}

@@ -89,8 +89,9 @@ public sealed class IlgpuCudaAgreementTests : IClassFixture<CudaBackendFixture>
 }
 
 /// <summary>
-/// The coordinate-descent engine (a warp per problem, G in shared memory) on CUDA against the <c>cd</c> backend, with
-/// the bounds of <see cref="IlgpuCudaAgreementTests"/>. Skipped without a device.
+/// The coordinate-descent engines (a warp per problem, G in shared memory; and G shared by a group's warps on one
+/// design) on CUDA against the <c>cd</c> backend, with the bounds of <see cref="IlgpuCudaAgreementTests"/>. Skipped
+/// without a device.
 /// </summary>
 public sealed class IlgpuCudaGramAgreementTests : IDisposable
 {
@@ -110,6 +111,22 @@ public sealed class IlgpuCudaGramAgreementTests : IDisposable
         _output.WriteLine($"per problem, p = 64: {Agreement.Check(_backend.Value, perProblem, options, IlgpuCudaAgreementTests.Float64Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
         var single = TestProblems.Shared<float>(20, 7, TestProblems.Mixed(24, 7, seed: 7), seed: 8);
         _output.WriteLine($"shared, float32: {Agreement.Check(_backend.Value, single, options with { Tolerance = 1e-6 }, IlgpuCudaAgreementTests.Float32Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
+    }
+
+    [CudaFact]
+    public void SharedDesignKernel_SweepsOnOneDesign_AgreeOutsideRoundingOfTheTolerance()
+    {
+        // the shared-design kernel (ptxas contracts its mul/add pairs apart from the per-problem kernel's: no bits asserted)
+        var backend = _backend.Value.With(DeviceEngine.SharedGramCoordinateDescent);
+        var options = new SolverOptions { Tolerance = 1e-8, MaxIterations = 300, CheckInterval = 4 };
+        using var cd = new CoordinateDescentBackend();
+        var mixed = TestProblems.Shared<double>(20, 7, TestProblems.Mixed(24, 7, seed: 1), seed: 2);
+        _output.WriteLine($"shared kernel, mixed, float64: {Agreement.Check(backend, mixed, options, IlgpuCudaAgreementTests.Float64Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
+        // 64 × 32: 8 warps a group; 1,001 problems, no multiple of 8
+        var sweep = TestProblems.Shared<double>(64, 32, [.. Enumerable.Range(0, 1001).Select(k => ProblemSettings.Lasso(0.01 + 0.001 * (k % 97)))], seed: 5);
+        _output.WriteLine($"shared kernel, 64 × 32 sweep, float64: {Agreement.Check(backend, sweep, options with { Tolerance = 1e-6 }, IlgpuCudaAgreementTests.Float64Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
+        var single = TestProblems.Shared<float>(20, 7, TestProblems.Mixed(24, 7, seed: 7), seed: 8);
+        _output.WriteLine($"shared kernel, mixed, float32: {Agreement.Check(backend, single, options with { Tolerance = 1e-6 }, IlgpuCudaAgreementTests.Float32Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
     }
 
     public void Dispose()
