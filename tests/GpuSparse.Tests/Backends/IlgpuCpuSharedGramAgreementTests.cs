@@ -2,6 +2,7 @@ using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Kernels.OnChip;
 using GpuSparse.Model;
+using GpuSparse.Preparation;
 using ILGPU.Runtime.CPU;
 using Xunit;
 using Xunit.Abstractions;
@@ -145,6 +146,45 @@ public sealed class IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture b
             if (k != 2)
                 AssertBitIdentical(k, clean[k], actual[k]);
         AssertSameResults(backends.PerProblemFor(shared).Solve(withNaN, Options(1e-10)), actual);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shared))]
+    public void ANaNInOneWorkingResponseDivergesThatProblemAtSweepZeroAndLeavesItsGroupBitIdentical(string shared)
+    {
+        // valid input cannot diverge: a prepared problem is broken the way a bug or an overflow would break it
+        var options = Options(1e-10);
+        var batch = TestProblems.Shared<double>(12, 6, Sweep(5, k => Mix(k, 0.02 + 0.04 * k)), seed: 81);
+        var clean = BatchPreparation.Prepare(batch, options).Problems.Select(problem => problem!).ToArray();
+        Assert.All(clean, problem => Assert.Same(clean[0].Design, problem.Design));
+        var broken = (PreparedProblem<double>[])clean.Clone();
+        var response = (double[])clean[2].Response.Clone();
+        response[3] = double.NaN;
+        var c = clean[2];
+        broken[2] = new(c.Index, c.Design, response, c.ResponseMean, c.L1, c.L2, c.Positive, c.Initial, c.NullObjective, c.GapTolerance,
+            c.FitIntercept, c.BasisDotResponse);
+        var expected = SolveOnDevice(shared, clean, options);
+        var actual = SolveOnDevice(shared, broken, options);
+        Assert.Equal(ProblemStatus.Diverged, actual[2].Status);
+        Assert.Equal(0, actual[2].Iterations);
+        Assert.Contains("at sweep 0", actual[2].Message);
+        for (int k = 0; k < clean.Length; k++)
+            if (k != 2)
+                AssertBitIdentical(k, expected[k], actual[k]);
+    }
+
+    // The prepared problems (all on one prepared design) solved by a device batch of the shared-design engine.
+    private ProblemResult[] SolveOnDevice(string shared, PreparedProblem<double>[] problems, SolverOptions options)
+    {
+        var backend = backends[shared];
+        var design = problems[0].Design;
+        using var device = new DeviceBatch<double>(backend.Accelerator, backend.Kernels, problems.Length, design.Samples, design.Features,
+            designPerProblem: false, positive: false, engine: DeviceEngine.SharedGramCoordinateDescent);
+        device.Load(problems);
+        int iteration = device.Run(options, null, CancellationToken.None);
+        var results = new ProblemResult[problems.Length];
+        device.Collect(problems, iteration, results);
+        return results;
     }
 
     [Fact]
