@@ -120,17 +120,9 @@ public readonly struct Register7<T> where T : unmanaged, IFloatingPointIeee754<T
     public Register7<T> Minus(Register7<T> other) => new(V0 - other.V0, V1 - other.V1, V2 - other.V2, V3 - other.V3,
         V4 - other.V4, V5 - other.V5, V6 - other.V6);
 
-    /// <summary>Element <paramref name="b"/> (0 ≤ b &lt; 7), chosen by comparisons: registers cannot be indexed.</summary>
-    public T Element(int b) => b switch
-    {
-        0 => V0,
-        1 => V1,
-        2 => V2,
-        3 => V3,
-        4 => V4,
-        5 => V5,
-        _ => V6,
-    };
+    /// <summary>Element <paramref name="b"/> (0 ≤ b &lt; 7), chosen by selections (registers cannot be indexed; a switch would be a jump table).</summary>
+    public T Element(int b) =>
+        b == 0 ? V0 : b == 1 ? V1 : b == 2 ? V2 : b == 3 ? V3 : b == 4 ? V4 : b == 5 ? V5 : V6;
 
     /// <summary>this_b·scale.</summary>
     public Register7<T> Times(T scale) => new(V0 * scale, V1 * scale, V2 * scale, V3 * scale, V4 * scale, V5 * scale, V6 * scale);
@@ -143,22 +135,31 @@ public readonly struct Register7<T> where T : unmanaged, IFloatingPointIeee754<T
             wide.ToDouble(V5), wide.ToDouble(V6));
     }
 
-    /// <summary>Element b summed over the warp's lanes, on every lane (a butterfly: pairs add in both orders, so all lanes get the same bits).</summary>
+    /// <summary>
+    /// Element b summed over the warp's lanes, on every lane (a butterfly over the masks L/2, …, 2, 1: pairs add in
+    /// both orders, so all lanes get the same bits). The levels up to 32 lanes are written out, not looped, so that
+    /// the compiler schedules their shuffles with the work around them.
+    /// </summary>
     public Register7<T> WarpSum(int lanes)
     {
-        T v0 = V0, v1 = V1, v2 = V2, v3 = V3, v4 = V4, v5 = V5, v6 = V6;
-        for (int mask = lanes / 2; mask > 0; mask /= 2)
-        {
-            v0 += Warp.ShuffleXor(v0, mask);
-            v1 += Warp.ShuffleXor(v1, mask);
-            v2 += Warp.ShuffleXor(v2, mask);
-            v3 += Warp.ShuffleXor(v3, mask);
-            v4 += Warp.ShuffleXor(v4, mask);
-            v5 += Warp.ShuffleXor(v5, mask);
-            v6 += Warp.ShuffleXor(v6, mask);
-        }
-        return new(v0, v1, v2, v3, v4, v5, v6);
+        var sum = this;
+        for (int mask = lanes / 2; mask > 16; mask /= 2)
+            sum = sum.PlusLane(mask);
+        if (lanes > 16)
+            sum = sum.PlusLane(16);
+        if (lanes > 8)
+            sum = sum.PlusLane(8);
+        if (lanes > 4)
+            sum = sum.PlusLane(4);
+        if (lanes > 2)
+            sum = sum.PlusLane(2);
+        return lanes > 1 ? sum.PlusLane(1) : sum;
     }
+
+    /// <summary>this_b + this_b of lane (lane ⊕ <paramref name="mask"/>).</summary>
+    private Register7<T> PlusLane(int mask) => new(V0 + Warp.ShuffleXor(V0, mask), V1 + Warp.ShuffleXor(V1, mask),
+        V2 + Warp.ShuffleXor(V2, mask), V3 + Warp.ShuffleXor(V3, mask), V4 + Warp.ShuffleXor(V4, mask),
+        V5 + Warp.ShuffleXor(V5, mask), V6 + Warp.ShuffleXor(V6, mask));
 }
 
 /// <summary>

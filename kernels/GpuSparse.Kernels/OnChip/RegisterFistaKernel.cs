@@ -178,10 +178,11 @@ public static class RegisterFistaKernel
                 {
                     // uphill = (z − β⁺)·(β⁺ − β) over the warp's lanes
                     T uphill = WarpSum(z.Minus(next).Dot(next.Minus(beta)), lanes);
-                    T weight = T.Zero;
+                    // t_{k+1} = (1 + √(1 + 4t_k²))/2, weight = (t_k − 1)/t_{k+1}, formed whatever the restart test says
+                    // (it does not depend on it: the compiler can overlap it with the test's shuffles); t = 1 on a restart
+                    T following = FistaStep.Advance(momentum, out T weight);
                     bool restart = uphill > T.Zero;
-                    // t_{k+1} = (1 + √(1 + 4t_k²))/2, weight = (t_k − 1)/t_{k+1}; t = 1 on a restart
-                    momentum = restart ? T.One : FistaStep.Advance(momentum, out weight);
+                    momentum = restart ? T.One : following;
                     // z = β⁺ + weight·(β⁺ − β), or z = β⁺ on restart
                     z = restart ? next : next.MultiplyAdd(next.Minus(beta), weight);
                 }
@@ -210,12 +211,23 @@ public static class RegisterFistaKernel
         certificate.Finish(state.Status, k, status, iteration);
     }
 
-    /// <summary>The sum of every lane's <paramref name="value"/>, on every lane (a butterfly: pairs add in both orders, so all lanes get the same bits).</summary>
+    /// <summary>
+    /// The sum of every lane's <paramref name="value"/>, on every lane (a butterfly over the masks L/2, …, 2, 1: pairs
+    /// add in both orders, so all lanes get the same bits), its levels up to 32 lanes written out as in <see cref="Register7{T}.WarpSum"/>.
+    /// </summary>
     private static TValue WarpSum<TValue>(TValue value, int lanes) where TValue : unmanaged, IFloatingPointIeee754<TValue>
     {
-        for (int mask = lanes / 2; mask > 0; mask /= 2)
+        for (int mask = lanes / 2; mask > 16; mask /= 2)
             value += Warp.ShuffleXor(value, mask);
-        return value;
+        if (lanes > 16)
+            value += Warp.ShuffleXor(value, 16);
+        if (lanes > 8)
+            value += Warp.ShuffleXor(value, 8);
+        if (lanes > 4)
+            value += Warp.ShuffleXor(value, 4);
+        if (lanes > 2)
+            value += Warp.ShuffleXor(value, 2);
+        return lanes > 1 ? value + Warp.ShuffleXor(value, 1) : value;
     }
 
     /// <summary>
