@@ -120,7 +120,7 @@ public readonly struct Register7<T> where T : unmanaged, IFloatingPointIeee754<T
     public Register7<T> Minus(Register7<T> other) => new(V0 - other.V0, V1 - other.V1, V2 - other.V2, V3 - other.V3,
         V4 - other.V4, V5 - other.V5, V6 - other.V6);
 
-    /// <summary>Element <paramref name="b"/> (0 ≤ b &lt; 7), chosen by selections (registers cannot be indexed; a switch would be a jump table).</summary>
+    /// <summary>Element <paramref name="b"/> (0 ≤ b &lt; 7), chosen by comparisons: registers cannot be indexed (ptxas makes the chain one indexed branch).</summary>
     public T Element(int b) =>
         b == 0 ? V0 : b == 1 ? V1 : b == 2 ? V2 : b == 3 ? V3 : b == 4 ? V4 : b == 5 ? V5 : V6;
 
