@@ -57,11 +57,14 @@ public static class KernelCostModel
                 FlopsOnce: 0,
                 HbmBytesPerIteration: 0,
                 // issued by every thread on its padded tile: X z (2·49), its 7 row sums over the lanes (7·5 adds),
-                // r = y − Xz (7), Xᵀr (2·49), c summed over the warps (7W), t·l1, t·l2 and the prox (2·7 + 4·7), the restart
-                // test (3·7 and a lane sum of 5) and the extrapolation (3·7); the momentum (~10, once)
-                FlopsPerIteration: threads * (4 * tile + 7 * levels + 7 + 7 * warps + 42 + 21 + levels + 21) + 10,
-                // per thread: its 7 partials of c stored, 7W read back, 7 each of l1, l2 and y read
-                SharedBytesPerIteration: threads * s * (7 + 7 * warps + 21),
+                // r = y − Xz (7), Xᵀr (2·49), the restart test (3·7 and a lane sum of 5) and the extrapolation (3·7);
+                // once per padded column (32·7), by its owner: c summed over the warps (W adds), t·l1, t·l2 and the prox
+                // (2 + 4); the momentum (~10, once)
+                FlopsPerIteration: threads * (4 * tile + 7 * levels + 7 + 21 + levels + 21) + lanes * 7 * (warps + 6) + 10,
+                // per thread: its 7 partials of c stored, 7 of β⁺ and 7 of y read, and its shuffles (a 32-lane exchange of
+                // one value is a wavefront, as a load): the 7 row sums' and the restart test's butterflies (8·5 levels);
+                // per padded column, by its owner: its W partials, l1 and l2 read, β⁺ stored
+                SharedBytesPerIteration: threads * s * (21 + 8 * levels) + lanes * 7 * s * (warps + 3),
                 // the best iterate stays in shared memory until the launch ends
                 HbmBytesPerCheck: 0,
                 // R = y − Xβ and v = XᵀR in float64 on the padded tile (4·49 + 7·5 + 7 + 4·7 a thread), v summed over

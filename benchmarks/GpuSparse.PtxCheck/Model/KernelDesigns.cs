@@ -294,14 +294,26 @@ internal sealed class BlockResidual : KernelDesign
 
     private const double RegisterKernelRegisters = 255;
 
+    /// <summary>Shared-memory bytes of one pass (Xz or Xᵀr) with X in shared memory: X read once (np·s) plus one operand wavefront per 4·32 products.</summary>
+    private static double Pass(Shape s) => s.N * s.P * s.S + s.N * s.P / (32 * OperandReuse) * Wavefront;
+
     /// <summary>
-    /// Shared-memory bytes of one pass (Xz or Xᵀr). X in shared memory: X read once (np·s) plus one operand
-    /// wavefront per 4·32 products. X in registers (a check's pass, float64): each thread writes its 7 partials and
-    /// warp 0 reads them back (7 + 7W values).
+    /// Shared-memory bytes of the register kernel's float64 check (a shuffle of a double is two wavefronts, as a
+    /// warp-wide load of 32 doubles).
     /// </summary>
-    private double Pass(Shape s) => DesignInRegisters
-        ? BlockThreads(s) * 8 * 7 + H200.WarpSize * 8 * 7 * RegisterFistaKernel.Warps(s.Samples)
-        : s.N * s.P * s.S + s.N * s.P / (32 * OperandReuse) * Wavefront;
+    private static double RegisterCheckShared(Shape s)
+    {
+        double warps = RegisterFistaKernel.Warps(s.Samples), lanes = H200.WarpSize, threads = warps * lanes;
+        double levels = Math.Log2(lanes), slots = lanes * RegisterFistaKernel.ColumnsPerThread;
+        // every thread: its 7 of y_c read, the 7 row sums' butterflies (7 doubles × 5 levels), its 7 partials of v stored
+        return threads * (7 * s.S + 8 * 7 * levels + 8 * 7)
+            // warp 0, per slot: the W partials of v read, v and β stored, the gap's first pass (β, l1, l2, v) and second
+            // (l1, l2, v) read back; the gap's three butterflies
+            + slots * (8 * warps + 8 + s.S + (3 * s.S + 8) + (2 * s.S + 8)) + lanes * 8 * 3 * levels
+            // ‖R‖² and R·y_c stored by each warp's lane 0 and read by warp 0, the verdict stored and read by every warp:
+            // a wavefront each
+            + (4 * warps + 2 + 2 * warps) * Wavefront;
+    }
 
     protected override Work ModelSolve(Shape s) => DesignInRegisters
         // the catalog's bytes; the step t comes from the host's preparation (no power iteration on the device)
@@ -326,19 +338,20 @@ internal sealed class BlockResidual : KernelDesign
               // thread sums the restart test's p terms; four barriers
               ? (2 * s.P + s.N) * Latency.Fma(s) + 4 * Latency.Barrier + Latency.FistaStep
               // the register kernel: 7 dependent FMAs a row, the rows' sums over the lanes (5 shuffle levels), 7 FMAs a
-              // column, the partials through shared memory (store, barrier, W dependent adds), the prox, the restart
-              // test's sum over the lanes, the momentum
-              : 2 * 7 * Latency.Fma(s) + 2 * Latency.WarpReduction + Latency.Exchange + Latency.Barrier
+              // column, the partials through shared memory to the column's owner (store, barrier, W dependent adds),
+              // its prox, β⁺ back to every warp (store, barrier, load), the restart test (7 dependent FMAs and its sum
+              // over the lanes), the momentum
+              : 3 * 7 * Latency.Fma(s) + 2 * Latency.WarpReduction + 2 * (Latency.Exchange + Latency.Barrier)
                 + RegisterFistaKernel.Warps(s.Samples) * Latency.Fma(s) + Latency.CoordinateUpdate + Latency.FistaStep);
 
     protected override Work ModelCheck(Shape s) =>
         // float64 certificate from X on-chip: R = y − Xβ, v = XᵀR (two passes, 4np flops in float64)
-        Work.Flops(4 * s.N * s.P + 4 * s.N + 15 * s.P, 8) + Work.Shared(2 * Pass(s))
+        Work.Flops(4 * s.N * s.P + 4 * s.N + 15 * s.P, 8) + Work.Shared(DesignInRegisters ? RegisterCheckShared(s) : 2 * Pass(s))
         + Work.Chain(DesignInRegisters
-            // the register kernel: the two passes (7 FMAs each, the row sums over the lanes), three barriers, v summed
+            // the register kernel: the two passes (7 FMAs each, the row sums over the lanes), two barriers, v summed
             // over the warps by warp 0 and stored with β in its lanes' slots, the gap's two passes over a lane's 7
             // slots, the butterflies and the final formula (WarpGapTerms), the verdict read back from shared memory
-            ? 2 * 7 * Latency.Fma64 + Latency.WarpReduction + 3 * Latency.Barrier + RegisterFistaKernel.Warps(s.Samples) * Latency.Fma64
+            ? 2 * 7 * Latency.Fma64 + Latency.WarpReduction + 2 * Latency.Barrier + RegisterFistaKernel.Warps(s.Samples) * Latency.Fma64
               + Latency.Exchange + 2 * RegisterFistaKernel.ColumnsPerThread * Latency.GapTerm + Latency.GapCombination + Latency.Exchange
             : 3 * Latency.BlockReduction + 2 * s.N * s.P / BlockThreads(s) * Latency.Fma64);
 

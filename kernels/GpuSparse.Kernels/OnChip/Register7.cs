@@ -1,6 +1,5 @@
 using System.Numerics;
 using GpuSparse.Kernels.Numerics;
-using GpuSparse.Kernels.Penalties;
 using ILGPU;
 
 namespace GpuSparse.Kernels.OnChip;
@@ -62,11 +61,12 @@ public readonly struct Register7<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>Element b = Σ_w <c>values[w·span + first + stride·b]</c> over w &lt; <paramref name="count"/>, in ascending w.</summary>
     public static Register7<T> SumOver(ArrayView<T> values, int count, int span, int first, int stride) => new(
-        Sum(values, count, span, first), Sum(values, count, span, first + stride), Sum(values, count, span, first + 2 * stride),
-        Sum(values, count, span, first + 3 * stride), Sum(values, count, span, first + 4 * stride),
-        Sum(values, count, span, first + 5 * stride), Sum(values, count, span, first + 6 * stride));
+        SumOver(values, count, span, first), SumOver(values, count, span, first + stride), SumOver(values, count, span, first + 2 * stride),
+        SumOver(values, count, span, first + 3 * stride), SumOver(values, count, span, first + 4 * stride),
+        SumOver(values, count, span, first + 5 * stride), SumOver(values, count, span, first + 6 * stride));
 
-    private static T Sum(ArrayView<T> values, int count, int span, int index)
+    /// <summary>Σ_w <c>values[w·span + index]</c> over w &lt; <paramref name="count"/>, in ascending w (from 0).</summary>
+    public static T SumOver(ArrayView<T> values, int count, int span, int index)
     {
         T acc = T.Zero;
         for (int w = 0; w < count; w++)
@@ -120,16 +120,9 @@ public readonly struct Register7<T> where T : unmanaged, IFloatingPointIeee754<T
     public Register7<T> Minus(Register7<T> other) => new(V0 - other.V0, V1 - other.V1, V2 - other.V2, V3 - other.V3,
         V4 - other.V4, V5 - other.V5, V6 - other.V6);
 
-    /// <summary>β⁺_b = prox(z_b + (t/n)·c_b) with the step's weights t·l1_b, t·l2_b (the reference step's expression).</summary>
-    public static Register7<T> ProximalStep<TPenalty>(Register7<T> z, Register7<T> c, T stepOverN, Register7<T> l1, Register7<T> l2)
-        where TPenalty : struct, IPenalty<T>
-    {
-        var prox = default(TPenalty);
-        return new(prox.Proximal(z.V0 + stepOverN * c.V0, l1.V0, l2.V0), prox.Proximal(z.V1 + stepOverN * c.V1, l1.V1, l2.V1),
-            prox.Proximal(z.V2 + stepOverN * c.V2, l1.V2, l2.V2), prox.Proximal(z.V3 + stepOverN * c.V3, l1.V3, l2.V3),
-            prox.Proximal(z.V4 + stepOverN * c.V4, l1.V4, l2.V4), prox.Proximal(z.V5 + stepOverN * c.V5, l1.V5, l2.V5),
-            prox.Proximal(z.V6 + stepOverN * c.V6, l1.V6, l2.V6));
-    }
+    /// <summary>Element <paramref name="b"/> (0 ≤ b &lt; 7), chosen by comparisons: registers cannot be indexed (ptxas makes the chain one indexed branch).</summary>
+    public T Element(int b) =>
+        b == 0 ? V0 : b == 1 ? V1 : b == 2 ? V2 : b == 3 ? V3 : b == 4 ? V4 : b == 5 ? V5 : V6;
 
     /// <summary>this_b·scale.</summary>
     public Register7<T> Times(T scale) => new(V0 * scale, V1 * scale, V2 * scale, V3 * scale, V4 * scale, V5 * scale, V6 * scale);
@@ -142,22 +135,31 @@ public readonly struct Register7<T> where T : unmanaged, IFloatingPointIeee754<T
             wide.ToDouble(V5), wide.ToDouble(V6));
     }
 
-    /// <summary>Element b summed over the warp's lanes, on every lane (a butterfly: pairs add in both orders, so all lanes get the same bits).</summary>
+    /// <summary>
+    /// Element b summed over the warp's lanes, on every lane (a butterfly over the masks L/2, …, 2, 1: pairs add in
+    /// both orders, so all lanes get the same bits). The levels up to 32 lanes are written out, not looped, so that
+    /// the compiler schedules their shuffles with the work around them.
+    /// </summary>
     public Register7<T> WarpSum(int lanes)
     {
-        T v0 = V0, v1 = V1, v2 = V2, v3 = V3, v4 = V4, v5 = V5, v6 = V6;
-        for (int mask = lanes / 2; mask > 0; mask /= 2)
-        {
-            v0 += Warp.ShuffleXor(v0, mask);
-            v1 += Warp.ShuffleXor(v1, mask);
-            v2 += Warp.ShuffleXor(v2, mask);
-            v3 += Warp.ShuffleXor(v3, mask);
-            v4 += Warp.ShuffleXor(v4, mask);
-            v5 += Warp.ShuffleXor(v5, mask);
-            v6 += Warp.ShuffleXor(v6, mask);
-        }
-        return new(v0, v1, v2, v3, v4, v5, v6);
+        var sum = this;
+        for (int mask = lanes / 2; mask > 16; mask /= 2)
+            sum = sum.PlusLane(mask);
+        if (lanes > 16)
+            sum = sum.PlusLane(16);
+        if (lanes > 8)
+            sum = sum.PlusLane(8);
+        if (lanes > 4)
+            sum = sum.PlusLane(4);
+        if (lanes > 2)
+            sum = sum.PlusLane(2);
+        return lanes > 1 ? sum.PlusLane(1) : sum;
     }
+
+    /// <summary>this_b + this_b of lane (lane ⊕ <paramref name="mask"/>).</summary>
+    private Register7<T> PlusLane(int mask) => new(V0 + Warp.ShuffleXor(V0, mask), V1 + Warp.ShuffleXor(V1, mask),
+        V2 + Warp.ShuffleXor(V2, mask), V3 + Warp.ShuffleXor(V3, mask), V4 + Warp.ShuffleXor(V4, mask),
+        V5 + Warp.ShuffleXor(V5, mask), V6 + Warp.ShuffleXor(V6, mask));
 }
 
 /// <summary>

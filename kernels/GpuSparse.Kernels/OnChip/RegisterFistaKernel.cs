@@ -18,9 +18,10 @@ namespace GpuSparse.Kernels.OnChip;
 /// The block is W warps of L lanes. Thread (w, l) holds the tile of X with rows i = w + W·a (a &lt; <see cref="RowsPerThread"/>)
 /// and columns j = l + L·b (b &lt; <see cref="ColumnsPerThread"/>), zero outside n × p. Each warp holds z, β and
 /// the step's weights of every column (lane l those of its columns), computed identically in every warp:
-/// r = y_c − X_w z is a butterfly reduction over the warp's lanes (every lane gets the same sums), c = X_wᵀr sums
-/// the warps' partials from shared memory in ascending warp order (double-buffered: one barrier a step), and the
-/// restart test is a butterfly reduction too. The step, restart rule and extrapolation are the reference's
+/// r = y_c − X_w z is a butterfly reduction over the warp's lanes (every lane gets the same sums). c = X_wᵀr and
+/// β⁺ are formed once a column: each thread stores its column partials in shared memory, thread (w, l) owns the slots
+/// (l, b) with b ≡ w (mod W), sums their W partials in ascending warp order and stores β⁺ there, and every warp
+/// reads β⁺ back (two barriers a step; each partial is read once). The restart test is a butterfly reduction too. The step, restart rule and extrapolation are the reference's
 /// expressions, but the sums run in tree order, so iterates agree with the reference to rounding, not bits.
 /// Checks: R = y_c − X_wβ and v = X_wᵀR in float64 from the registers, then <see cref="DualityGapFormula"/>'s terms
 /// summed over warp 0's lanes (<see cref="WarpGapTerms"/>) and <see cref="StoppingRule"/> on every thread, as
@@ -55,14 +56,15 @@ public static class RegisterFistaKernel
     public static int Warps(int samples) => Math.Max(1, (samples + RowsPerThread - 1) / RowsPerThread);
 
     /// <summary>
-    /// Shared memory per block, in doubles: the step's partial sums of c (two buffers of W·L·7 values of T) or the
-    /// check's (W·L·7 doubles), whichever is larger; v and β for the certificate, l1, l2 and the best iterate (L·7 each); y_c (W·7);
-    /// per-warp ‖R‖² and R·y_c; the verdict (gap, objective).
+    /// Shared memory per block, in doubles: the partial sums of c of a step (W·L·7 values of T) or of v of a check
+    /// (W·L·7 doubles) in one region; β⁺ of a step, v and β for the certificate, l1, l2 and the best iterate (L·7
+    /// each); y_c (W·7); per-warp ‖R‖² and R·y_c; the verdict (gap, objective). <paramref name="elementBytes"/> (of T)
+    /// does not change it: the check's float64 partials are the larger.
     /// </summary>
     public static int SharedDoubles(int warps, int lanes, int elementBytes)
     {
         int span = lanes * ColumnsPerThread;
-        return PartialDoubles(warps, span, elementBytes) + 5 * span + RowsPerThread * warps + 2 * warps + 2;
+        return warps * span + 6 * span + RowsPerThread * warps + 2 * warps + 2;
     }
 
     /// <summary>Whether an n × p problem fits a block of warps of <paramref name="lanes"/> on a device of at most <paramref name="maxGroupThreads"/> threads a group.</summary>
@@ -73,9 +75,6 @@ public static class RegisterFistaKernel
             && (lanes & (lanes - 1)) == 0
             && (long)SharedDoubles(warps, lanes, elementBytes) * sizeof(double) <= MaxSharedBytes;
     }
-
-    private static int PartialDoubles(int warps, int span, int elementBytes) =>
-        warps * span * Math.Max(1, 2 * elementBytes / sizeof(double));
 
     /// <summary>The kernel: group g solves problem k (see <see cref="IterateViews{T}.Problem"/>) over the iterations of <paramref name="window"/>.</summary>
     /// <param name="problem">The problems' data (X, y_c, l1, l2, steps).</param>
@@ -98,16 +97,17 @@ public static class RegisterFistaKernel
         int span = lanes * ColumnsPerThread;
 
         var shared = SharedMemory.GetDynamic<double>();
-        int partialDoubles = PartialDoubles(warps, span, Interop.SizeOf<T>());
+        int partialDoubles = warps * span;
         var partials = shared.SubView(0, partialDoubles).Cast<T>();
-        var checkPartials = shared.SubView(0, warps * span);
-        var correlation = shared.SubView(partialDoubles, span);
-        var certifiedBeta = shared.SubView(partialDoubles + span, span).Cast<T>();
-        var l1 = shared.SubView(partialDoubles + 2 * span, span).Cast<T>();
-        var l2 = shared.SubView(partialDoubles + 3 * span, span).Cast<T>();
-        var bestIterate = shared.SubView(partialDoubles + 4 * span, span).Cast<T>();
-        var responses = shared.SubView(partialDoubles + 5 * span, RowsPerThread * warps).Cast<T>();
-        int scalars = partialDoubles + 5 * span + RowsPerThread * warps;
+        var checkPartials = shared.SubView(0, partialDoubles);
+        var proposal = shared.SubView(partialDoubles, span).Cast<T>();
+        var correlation = shared.SubView(partialDoubles + span, span);
+        var certifiedBeta = shared.SubView(partialDoubles + 2 * span, span).Cast<T>();
+        var l1 = shared.SubView(partialDoubles + 3 * span, span).Cast<T>();
+        var l2 = shared.SubView(partialDoubles + 4 * span, span).Cast<T>();
+        var bestIterate = shared.SubView(partialDoubles + 5 * span, span).Cast<T>();
+        var responses = shared.SubView(partialDoubles + 6 * span, RowsPerThread * warps).Cast<T>();
+        int scalars = partialDoubles + 6 * span + RowsPerThread * warps;
         var rowSums = shared.SubView(scalars, 2 * warps);
         var verdict = shared.SubView(scalars + 2 * warps, 2);
 
@@ -147,7 +147,7 @@ public static class RegisterFistaKernel
             record = certificate.Record(k);
         }
 
-        int buffer = 0;
+        var prox = default(TPenalty);
         int status;
         while (true)
         {
@@ -159,24 +159,30 @@ public static class RegisterFistaKernel
             {
                 // r = y_c − X_w z: the thread's row partials, summed over the warp's lanes
                 var residual = Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length).Minus(design.Times(z).WarpSum(lanes));
-                // c = X_wᵀ r: the thread's column partials over its rows (in its slots), then over the warps in ascending order
-                var partial = partials.SubView(buffer * warps * span, warps * span);
-                design.TransposeTimes(residual).Store(partial, warp * span + columnSlot, 0, 1, Register7<T>.Length);
+                // c = X_wᵀ r: the thread's column partials over its rows, in its slots
+                design.TransposeTimes(residual).Store(partials, warp * span + columnSlot, 0, 1, Register7<T>.Length);
                 Group.Barrier();
-                buffer = 1 - buffer;
-                var correlationSum = Register7<T>.SumOver(partial, warps, span, columnSlot, 1);
-                // β⁺ = prox(z + (t/n)·c)
-                var next = Register7<T>.ProximalStep<TPenalty>(z, correlationSum, stepOverN,
-                    Register7<T>.Load(l1, columnSlot, 0, 1, Register7<T>.Length).Times(step),
-                    Register7<T>.Load(l2, columnSlot, 0, 1, Register7<T>.Length).Times(step));
+                // on the slots (l, b) the thread owns (b ≡ w mod W): c summed over the warps in ascending order, then
+                // β⁺ = prox(z + (t/n)·c) with the step's weights t·l1, t·l2
+                for (int b = warp; b < Register7<T>.Length; b += warps)
+                {
+                    int slot = columnSlot + b;
+                    T correlationSum = Register7<T>.SumOver(partials, warps, span, slot);
+                    proposal[slot] = prox.Proximal(z.Element(b) + stepOverN * correlationSum, l1[slot] * step, l2[slot] * step);
+                }
+                // the partials are read before the next step stores them, β⁺ before the next step's owners store it:
+                // this barrier and the one above order both (no double buffers)
+                Group.Barrier();
+                var next = Register7<T>.Load(proposal, columnSlot, 0, 1, Register7<T>.Length);
                 if (accelerated != 0)
                 {
                     // uphill = (z − β⁺)·(β⁺ − β) over the warp's lanes
                     T uphill = WarpSum(z.Minus(next).Dot(next.Minus(beta)), lanes);
-                    T weight = T.Zero;
+                    // t_{k+1} = (1 + √(1 + 4t_k²))/2, weight = (t_k − 1)/t_{k+1}, formed whatever the restart test says
+                    // (it does not depend on it: the compiler can overlap it with the test's shuffles); t = 1 on a restart
+                    T following = FistaStep.Advance(momentum, out T weight);
                     bool restart = uphill > T.Zero;
-                    // t_{k+1} = (1 + √(1 + 4t_k²))/2, weight = (t_k − 1)/t_{k+1}; t = 1 on a restart
-                    momentum = restart ? T.One : FistaStep.Advance(momentum, out weight);
+                    momentum = restart ? T.One : following;
                     // z = β⁺ + weight·(β⁺ − β), or z = β⁺ on restart
                     z = restart ? next : next.MultiplyAdd(next.Minus(beta), weight);
                 }
@@ -205,12 +211,23 @@ public static class RegisterFistaKernel
         certificate.Finish(state.Status, k, status, iteration);
     }
 
-    /// <summary>The sum of every lane's <paramref name="value"/>, on every lane (a butterfly: pairs add in both orders, so all lanes get the same bits).</summary>
+    /// <summary>
+    /// The sum of every lane's <paramref name="value"/>, on every lane (a butterfly over the masks L/2, …, 2, 1: pairs
+    /// add in both orders, so all lanes get the same bits), its levels up to 32 lanes written out as in <see cref="Register7{T}.WarpSum"/>.
+    /// </summary>
     private static TValue WarpSum<TValue>(TValue value, int lanes) where TValue : unmanaged, IFloatingPointIeee754<TValue>
     {
-        for (int mask = lanes / 2; mask > 0; mask /= 2)
+        for (int mask = lanes / 2; mask > 16; mask /= 2)
             value += Warp.ShuffleXor(value, mask);
-        return value;
+        if (lanes > 16)
+            value += Warp.ShuffleXor(value, 16);
+        if (lanes > 8)
+            value += Warp.ShuffleXor(value, 8);
+        if (lanes > 4)
+            value += Warp.ShuffleXor(value, 4);
+        if (lanes > 2)
+            value += Warp.ShuffleXor(value, 2);
+        return lanes > 1 ? value + Warp.ShuffleXor(value, 1) : value;
     }
 
     /// <summary>
@@ -228,8 +245,8 @@ public static class RegisterFistaKernel
     {
         int lanes = Warp.WarpSize, lane = Warp.LaneIdx, warp = Warp.WarpIdx, warps = Group.DimX / lanes;
         int span = lanes * ColumnsPerThread, columnSlot = lane * Register7<T>.Length;
-        // the step's partials may still be read by other warps
-        Group.Barrier();
+        // no barrier first: the last step's partials and β⁺ were read before its second barrier, the previous check's
+        // values before its last one
         // R = y_c − X_wβ for the thread's rows (summed over the lanes), ‖R‖² and R·y_c over them
         var y = response.Widen<TPrecision>();
         var residual = y.Minus(design.TimesWide<TPrecision>(beta).WarpSum(lanes));

@@ -1,5 +1,6 @@
 using System.Numerics;
 using GpuSparse.Backends;
+using GpuSparse.Kernels.OnChip;
 using GpuSparse.Model;
 using GpuSparse.Tests.Support;
 using ILGPU.Runtime.CPU;
@@ -113,6 +114,32 @@ public sealed class IlgpuCpuRegisterAgreementTests(RegisterBackendsFixture backe
     }
 
     /// <summary>
+    /// Every warp count W = ⌈n/7⌉ from 3 to 8, for the columns' owners (thread (w, l) sums c over the warps and forms
+    /// β⁺ on the slots (l, b) with b ≡ w mod W: several slots a thread for W &lt; 7, one for W = 7, none for warp 7 of
+    /// 8), p a multiple of the warp's 28 slots or not, both precisions, FISTA and ISTA, to a tolerance.
+    /// </summary>
+    [Theory]
+    [InlineData(SolverAlgorithm.Fista)]
+    [InlineData(SolverAlgorithm.Ista)]
+    public void EveryWarpCount_AgreesToATolerance(SolverAlgorithm algorithm)
+    {
+        foreach (int n in new[] { 15, 22, 36, 43, 49, 50 })
+            foreach (int p in new[] { 9, 28 })
+                foreach (bool float32 in new[] { false, true })
+                {
+                    var settings = TestProblems.Mixed(4, p, seed: 5 * n + p);
+                    var options = new SolverOptions
+                    {
+                        Tolerance = float32 ? 1e-5 : 1e-8, MaxIterations = 300, CheckInterval = 5, Algorithm = algorithm,
+                    };
+                    var report = float32
+                        ? Agreement.Check(backends.Small, TestProblems.PerProblem<float>([n], p, settings, seed: 2 * n + p), options, Float32Relative, gapRounding: 1e-6)
+                        : Agreement.Check(backends.Small, TestProblems.PerProblem<double>([n], p, settings, seed: 2 * n + p), options, Float64Relative, gapRounding: GapRounding);
+                    output.WriteLine($"{algorithm}, n = {n} ({RegisterFistaKernel.Warps(n)} warps), p = {p}, {(float32 ? "float32" : "float64")}: {report}");
+                }
+    }
+
+    /// <summary>
     /// Warps of 32: the issue's 50 × 200 elastic nets (X in registers: 7 × 7 values a thread, 8 warps), p up to 224,
     /// and p below the warp or just past a multiple of it with n odd (lanes whose 7 slots are all padding, which the
     /// warp-wide gap sums must add as nothing). Each emulated thread is an OS thread waiting at every shuffle and
@@ -125,6 +152,8 @@ public sealed class IlgpuCpuRegisterAgreementTests(RegisterBackendsFixture backe
     [InlineData(13, 20, false)]
     [InlineData(7, 33, true)]
     [InlineData(15, 97, false)]
+    [InlineData(43, 150, false)]
+    [InlineData(36, 224, true)]
     public void WarpsOf32_WideProblems_Agree(int n, int p, bool float32)
     {
         var settings = TestProblems.Mixed(n * p > 5000 ? 1 : 2, p, seed: n + p);
