@@ -52,11 +52,13 @@ public static class GramCoordinateDescentKernel
     /// <param name="state">β, the best iterate, statuses and the active list (the FISTA views are unused).</param>
     /// <param name="certificate">The certificate state (the residual scratch is used by checks from X).</param>
     /// <param name="window">The sweeps of this launch and the stopping options.</param>
-    public static void Run<T, TPenalty, TPrecision>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
-        GramWindow window)
+    /// <param name="start">What the problem's first check and its end also do (<see cref="IProblemStart{T}"/>: lane l its coordinates).</param>
+    public static void Run<T, TPenalty, TPrecision, TStart>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
+        GramWindow window, TStart start)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
+        where TStart : struct, IProblemStart<T>
     {
         int k = state.Problem(Grid.IdxX);
         if (state.Status[k] != BatchStatus.Active)
@@ -82,6 +84,9 @@ public static class GramCoordinateDescentKernel
         var tileResponse = shared.SubView(g + 8 * p + TileRows * p, TileRows);
 
         double responseNorm2OverN = FormGram<T, TPrecision>(problem, k, gram, correlation, tile, tileResponse, lane, lanes);
+        if (start.Enabled && window.StartIteration == 0)
+            for (int j = lane; j < p; j += lanes)
+                start.Begin<TPrecision>(k, j);
         for (int j = lane; j < p; j += lanes)
         {
             // coordinate j minimises ½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²: the proximal map with step 1/Gⱼⱼ
@@ -129,6 +134,9 @@ public static class GramCoordinateDescentKernel
 
         for (int j = lane; j < p; j += lanes)
             state.Beta[b0 + j] = beta[j];
+        if (start.Enabled && status != BatchStatus.Active)
+            for (int j = lane; j < p; j += lanes)
+                start.Finish<TPrecision>(k, j, status, record.Gap, record.BestGap);
         if (lane != 0)
             return;
         certificate.Store(k, record);
