@@ -260,7 +260,10 @@ internal static class CostModelReport
             $"launches {(total - e.Iterations * iteration - checks * check) / total:P0}.";
     }
 
-    /// <summary>The warm resident-session call of K = 1,000 problems of 16 × 8 on one shared design (the benchmark's); returns its verdict.</summary>
+    /// <summary>
+    /// The warm resident-session call of K = 1,000 problems of 16 × 8 on one shared design (the benchmark's) with the
+    /// copies, launches and waits <see cref="ResidentSession{T}"/> makes (<see cref="ResidentCallCopies"/>); returns its verdict.
+    /// </summary>
     private static string ResidentCall(StringBuilder text, KernelDesign design)
     {
         const int problems = 1000;
@@ -268,45 +271,46 @@ internal static class CostModelReport
         text.AppendLine($"## Resident session, K = {problems:N0} problems of {shape}, shared design, warm call: target ≤ 50 µs host overhead");
         text.AppendLine();
         text.AppendLine("The shape and warm start of `ResidentSessionBenchmarks`: every problem converges at its first check. The call moves only y, λ " +
-            "and l1_ratio in and β, b₀, gaps, iterations and statuses out (warm starts and penalty weights stay on the device, as today's code does).");
+            "and l1_ratio in and β, b₀, gaps, iterations and statuses out (warm starts and penalty weights stay on the device), with the copies, " +
+            "launches and waits `ResidentSession` makes (`ResidentCallCopies`): one packed upload; one launch, whose kernel expands each problem's " +
+            "penalty weights and start at its first check and carries its returned iterate into the next start when it finishes; one packed " +
+            "download of the results with the finished count; one wait. A call whose problems need more launches reads the count after each " +
+            "(4 bytes, a wait each) and downloads the results once more.");
         text.AppendLine();
         double inBytes = problems * (shape.N * shape.S + 16);
         double outBytes = problems * design.HostOut(shape);
-        // The design the target needs (one packed copy each way, one launch, one wait) and the calls today's
-        // ResidentSession makes (ResidentCallCopies: one packed copy each way, the start-expansion, solve and carry
-        // launches, and the read of the finished count after the solve launch, a copy and a wait of its own; docs/gpu.md).
-        (string Part, double Seconds)[] Parts(int uploads, int launches, int downloads, int waits) =>
+        int uploads = ResidentCallCopies.Uploads, launches = ResidentCallCopies.Launches, downloads = ResidentCallCopies.Downloads;
+        int waits = ResidentCallCopies.Synchronizations;
+        static string Plural(int count, string noun) => $"{count} {noun}{(count > 1 ? noun.EndsWith('h') ? "es" : "s" : "")}";
+        (string Part, double Seconds)[] parts =
         [
             ("validate y, λ, l1_ratio and pack them (one pass, one thread)", inBytes / HostCosts.SingleThreadBytesPerSecond),
-            ($"enqueue {uploads} upload{(uploads > 1 ? "s" : "")}", uploads * HostCosts.CopySeconds),
+            ($"enqueue {Plural(uploads, "upload")}", uploads * HostCosts.CopySeconds),
             ($"PCIe up, {Bytes(inBytes)}", inBytes / H200.HostLinkBytesPerSecond),
-            ($"enqueue {launches} launch{(launches > 1 ? "es" : "")} (checks on the device)", launches * HostCosts.LaunchSeconds),
-            ($"enqueue {downloads} download{(downloads > 1 ? "s" : "")}", downloads * HostCosts.CopySeconds),
+            ($"enqueue {Plural(launches, "launch")} (start expansion, solve with its checks, carry: on the device)", launches * HostCosts.LaunchSeconds),
+            ($"enqueue {Plural(downloads, "download")}", downloads * HostCosts.CopySeconds),
             ($"PCIe down, {Bytes(outBytes)}", outBytes / H200.HostLinkBytesPerSecond),
-            (waits switch { 1 => "synchronise once", 2 => "synchronise twice", _ => $"synchronise {waits} times" }, waits * HostCosts.SynchronizeSeconds),
+            (waits == 1 ? "synchronise once" : $"synchronise {waits} times", waits * HostCosts.SynchronizeSeconds),
             ("unpack results into the caller's arrays (one pass, one thread)", outBytes / HostCosts.SingleThreadBytesPerSecond),
         ];
-        var packed = Parts(1, 1, 1, 1);
-        var today = Parts(ResidentCallCopies.Uploads, ResidentCallCopies.Launches, ResidentCallCopies.Downloads + 1, 2);
         // Device work of the call: c = Xᵀy/n on the resident G's design, one gap check (warm start), the final certificate.
         var device = problems * (Work.Hbm(shape.N * shape.P * shape.S / problems + shape.N * shape.S) + Work.Flops(2 * shape.N * shape.P, 8)
             + design.Iteration(shape) + design.Check(shape));
         double deviceSeconds = Math.Max(device.HbmBytes / H200.HbmBytesPerSecond, device.Flops64 / H200.Fp64FlopsPerSecond)
             + design.Check(shape).ChainCycles / H200.ClockHz;
-        text.AppendLine("| part of the call | packed (the target's design) | today's `ResidentSession` |");
-        text.AppendLine("|---|---:|---:|");
-        for (int i = 0; i < packed.Length; i++)
-            text.AppendLine($"| {packed[i].Part}{(packed[i].Part == today[i].Part ? "" : $" / {today[i].Part}")} | {Time(packed[i].Seconds)} | {Time(today[i].Seconds)} |");
-        double total = packed.Sum(p => p.Seconds), totalToday = today.Sum(p => p.Seconds);
-        text.AppendLine($"| **host overhead** | **{Time(total)}** | **{Time(totalToday)}** |");
-        text.AppendLine($"| device work (not overhead: one sweep and one check per problem, all problems in parallel) | {Time(deviceSeconds)} | {Time(deviceSeconds)} |");
+        text.AppendLine("| part of the call | `ResidentSession` |");
+        text.AppendLine("|---|---:|");
+        foreach (var (part, seconds) in parts)
+            text.AppendLine($"| {part} | {Time(seconds)} |");
+        double total = parts.Sum(p => p.Seconds);
+        text.AppendLine($"| **host overhead** | **{Time(total)}** |");
+        text.AppendLine($"| device work (not overhead: one sweep and one check per problem, all problems in parallel) | {Time(deviceSeconds)} |");
         text.AppendLine();
+        double fixedLatencies = (uploads + downloads) * HostCosts.CopySeconds + launches * HostCosts.LaunchSeconds + waits * HostCosts.SynchronizeSeconds;
         string verdict = $"Resident session K = 1,000 warm call: {(total <= 50e-6 ? "met" : "NOT met")} at {Time(total)} host overhead " +
-            $"with one packed upload, one launch, one download and one synchronisation (fixed latencies {Time(2 * HostCosts.CopySeconds + HostCosts.LaunchSeconds + HostCosts.SynchronizeSeconds)}); " +
-            $"today's session, with {ResidentCallCopies.Uploads} packed upload, {ResidentCallCopies.Launches} launches, " +
-            $"{ResidentCallCopies.Downloads} packed download and a read of the finished count (2 waits), " +
-            $"{(totalToday <= 50e-6 ? "meets it" : "does NOT meet it")} at {Time(totalToday)}: folding the count read into the results " +
-            "download and the start expansion and carry into the solve launch is what is left.";
+            $"with {Plural(uploads, "packed upload")}, {Plural(launches, "launch")}, {Plural(downloads, "packed download")} and " +
+            $"{(waits == 1 ? "one synchronisation" : $"{waits} synchronisations")}, as `ResidentSession` makes it (fixed latencies {Time(fixedLatencies)}; " +
+            $"the rest is the one-thread packing and unpacking and the link).";
         text.AppendLine(verdict);
         text.AppendLine();
         return verdict;

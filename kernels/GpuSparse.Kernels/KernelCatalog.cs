@@ -47,8 +47,14 @@ public static class KernelCatalog
     /// <summary>The shape served by the block-per-problem kernels with X in registers.</summary>
     public const string RegisterShape = "p > 64, n ≤ 56, p ≤ 224, e.g. 50 × 200 (a block of ⌈n/7⌉ warps per problem, X in registers, checks on-chip)";
 
-    /// <summary>The shape served by a resident session's per-call kernels (one thread per coordinate of every problem).</summary>
-    public const string ResidentShape = "any n × p (a resident session: once before and once after each call)";
+    /// <summary>The shape served by a resident session's standalone kernel (one thread per coordinate of every problem).</summary>
+    public const string ResidentShape = "any n × p (a resident session: after a cancelled call)";
+
+    /// <summary>
+    /// The suffix of the solve kernels a resident session launches: fused with its start expansion and carry
+    /// (<see cref="ResidentStart{T}"/>); the others take <see cref="NoStart{T}"/>.
+    /// </summary>
+    public const string ResidentSuffix = ", resident start";
 
     /// <summary>The block of the register kernels at 50 × 200 on CUDA: ⌈50/7⌉ = 8 warps.</summary>
     public const int CudaRegisterBlockSize = 8 * CudaWarpSize;
@@ -68,6 +74,8 @@ public static class KernelCatalog
         Add(entries, "compaction", typeof(CompactionKernel), nameof(CompactionKernel.Run), [], AnyShape);
         foreach (var (scalar, precision, label) in new[] { (typeof(float), typeof(SinglePrecision), "float32"), (typeof(double), typeof(DoublePrecision), "float64") })
         {
+            var none = typeof(NoStart<>).MakeGenericType(scalar);
+            var resident = typeof(ResidentStart<>).MakeGenericType(scalar);
             foreach (var (form, penalty) in new[] { (typeof(ElasticNet<>), "elastic-net"), (typeof(NonNegativeElasticNet<>), "non-negative elastic-net") })
             {
                 var prox = form.MakeGenericType(scalar);
@@ -75,23 +83,27 @@ public static class KernelCatalog
                 Add(entries, $"block-fista-iteration {label} {penalty}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
                     [scalar, prox], WideShape, CudaBlockSize, BlockIterationKernel.MaxSharedDesignBytes);
                 int bytes = label == "float32" ? sizeof(float) : sizeof(double);
-                Add(entries, $"register-fista {label} {penalty}", typeof(RegisterFistaKernel), nameof(RegisterFistaKernel.Run),
-                    [scalar, prox, precision], RegisterShape, CudaRegisterBlockSize,
-                    RegisterFistaKernel.SharedDoubles(CudaRegisterBlockSize / CudaWarpSize, CudaWarpSize, bytes) * sizeof(double),
-                    RegisterFistaKernel.Specialization(CudaWarpSize, CudaRegisterBlockSize));
-                Add(entries, $"gram-cd {label} {penalty}", typeof(GramCoordinateDescentKernel), nameof(GramCoordinateDescentKernel.Run),
-                    [scalar, prox, precision], SmallShape, CudaWarpSize,
-                    GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));
-                Add(entries, $"shared-gram-cd {label} {penalty}", typeof(SharedGramCoordinateDescentKernel), nameof(SharedGramCoordinateDescentKernel.Run),
-                    [scalar, prox, precision], SharedShape, CudaSharedGramBlockSize, SharedGramCoordinateDescentKernel.MaxSharedBytes);
-                Add(entries, $"gap {label} {penalty}", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision, prox], AnyShape);
+                // the solve kernels a resident session can run, plain and fused with its start
+                foreach (var (start, suffix) in new[] { (none, ""), (resident, ResidentSuffix) })
+                {
+                    Add(entries, $"register-fista {label} {penalty}{suffix}", typeof(RegisterFistaKernel), nameof(RegisterFistaKernel.Run),
+                        [scalar, prox, precision, start], RegisterShape, CudaRegisterBlockSize,
+                        RegisterFistaKernel.SharedDoubles(CudaRegisterBlockSize / CudaWarpSize, CudaWarpSize, bytes) * sizeof(double),
+                        RegisterFistaKernel.Specialization(CudaWarpSize, CudaRegisterBlockSize));
+                    Add(entries, $"gram-cd {label} {penalty}{suffix}", typeof(GramCoordinateDescentKernel), nameof(GramCoordinateDescentKernel.Run),
+                        [scalar, prox, precision, start], SmallShape, CudaWarpSize,
+                        GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));
+                    Add(entries, $"shared-gram-cd {label} {penalty}{suffix}", typeof(SharedGramCoordinateDescentKernel),
+                        nameof(SharedGramCoordinateDescentKernel.Run), [scalar, prox, precision, start], SharedShape, CudaSharedGramBlockSize,
+                        SharedGramCoordinateDescentKernel.MaxSharedBytes);
+                    Add(entries, $"gap {label} {penalty}{suffix}", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision, prox, start], AnyShape);
+                }
             }
-            Add(entries, $"resident-expand {label}", typeof(ResidentStartKernel), nameof(ResidentStartKernel.Expand), [scalar, precision], ResidentShape);
-            Add(entries, $"resident-carry {label}", typeof(ResidentStartKernel), nameof(ResidentStartKernel.Carry), [scalar, precision], ResidentShape);
+            Add(entries, $"resident-carry-active {label}", typeof(ResidentStartKernel), nameof(ResidentStartKernel.CarryActive), [scalar, precision], ResidentShape);
             // block penalties run on the one-thread-per-problem kernels only (the on-chip ones are coordinate-wise)
             var group = typeof(GroupElasticNet<>).MakeGenericType(scalar);
             Add(entries, $"fista-iteration {label} group elastic-net", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, group], AnyShape);
-            Add(entries, $"gap {label} group elastic-net", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision, group], AnyShape);
+            Add(entries, $"gap {label} group elastic-net", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision, group, none], AnyShape);
         }
         return entries;
     }

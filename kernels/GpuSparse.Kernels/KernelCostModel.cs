@@ -30,8 +30,26 @@ public static class KernelCostModel
     /// <param name="elementBytes">4 or 8 (the entry's precision; the gap kernels always compute in float64).</param>
     public static KernelCost For(KernelEntry entry, int samples, int features, int elementBytes)
     {
+        var cost = Plain(entry.Name.EndsWith(KernelCatalog.ResidentSuffix, StringComparison.Ordinal)
+            ? entry.Name[..^KernelCatalog.ResidentSuffix.Length] : entry.Name, samples, features, elementBytes);
+        if (!entry.Name.EndsWith(KernelCatalog.ResidentSuffix, StringComparison.Ordinal))
+            return cost;
+        // fused with a resident session's start, once per call and problem: the expansion reads λ, r (16 B) and per
+        // coordinate six penalty factors (shared design: from cache), writes l1, l2 (and z on FISTA's engines), reads the
+        // explicit start and writes β; 4 multiplications per weight. The carry reads sⱼ, the flags, β or the best, and
+        // writes the best and β; one division and one multiplication per coordinate.
+        double p = features, s = elementBytes;
+        return cost with
+        {
+            HbmBytesOnce = cost.HbmBytesOnce + 16 + p * (5 * s + 48) + p * (3 * s + 12),
+            FlopsOnce = cost.FlopsOnce + 2 + 8 * p + 2 * p,
+        };
+    }
+
+    // The cost of a kernel without a resident session's start.
+    private static KernelCost Plain(string name, int samples, int features, int elementBytes)
+    {
         double n = samples, p = features, s = elementBytes;
-        string name = entry.Name;
         if (name.StartsWith("block-fista-iteration", StringComparison.Ordinal))
             // once per launch: X copied into shared memory when it fits (n·p·s; otherwise it is read every step below).
             // per step, device memory: z per row (np), y and r written (2n); r per column (np), z, c, l1, l2 read and
@@ -93,7 +111,7 @@ public static class KernelCostModel
             // W at the largest group that fits on CUDA): per launch and problem, X (n·p) and G's upper half
             // (np(p + 1) flops) a W-th each; y, l1, l2, β read, β and best written, 5 certificate scalars; c and
             // ‖y‖² (2np + 2n) per problem. Checks below the trusted tolerance read X from shared memory (not HBM).
-            var perProblem = For(entry with { Name = "gram-cd" }, samples, features, elementBytes);
+            var perProblem = Plain("gram-cd", samples, features, elementBytes);
             double warps = Math.Max(1, OnChip.SharedGramCoordinateDescentKernel.Warps(samples, features, KernelCatalog.CudaWarpSize,
                 KernelCatalog.CudaSharedGramBlockSize, elementBytes));
             return perProblem with
@@ -119,15 +137,11 @@ public static class KernelCostModel
                 SharedBytesPerIteration: p * (8 * p + 2 * p * s + 4 * s),
                 HbmBytesPerCheck: s * p,
                 FlopsPerCheck: 2 * p * p + 24 * p + 4 * Math.Log2(KernelCatalog.CudaWarpSize) * KernelCatalog.CudaWarpSize);
-        if (name.StartsWith("resident-expand", StringComparison.Ordinal))
-            // once per call and problem: λ, r (16 B), status; per coordinate six penalty factors (shared design: from
-            // cache), l1 and l2 written, the explicit start read and β written; 4 multiplications per weight
-            return new KernelCost(elementBytes, HbmBytesOnce: 20 + p * (4 * s + 48), FlopsOnce: 2 + 8 * p, 0, 0, 0, 0, 0);
-        if (name.StartsWith("resident-carry", StringComparison.Ordinal))
-            // once per call and problem: status and two gaps; per coordinate sⱼ, the flags, β or the best read, β written
-            return new KernelCost(elementBytes, HbmBytesOnce: 20 + p * (2 * s + 12), FlopsOnce: 2 * p, 0, 0, 0, 0, 0);
+        if (name.StartsWith("resident-carry-active", StringComparison.Ordinal))
+            // once per cancelled call and problem: status and two gaps; per coordinate sⱼ, the flags, β read, the best and β written
+            return new KernelCost(elementBytes, HbmBytesOnce: 20 + p * (3 * s + 12), FlopsOnce: 2 * p, 0, 0, 0, 0, 0);
         if (name == "compaction")
             return new KernelCost(elementBytes, 0, 0, 0, 0, 0, HbmBytesPerCheck: 12, FlopsPerCheck: 0);
-        throw new ArgumentException($"no cost formula for kernel '{name}'", nameof(entry));
+        throw new ArgumentException($"no cost formula for kernel '{name}'", nameof(name));
     }
 }

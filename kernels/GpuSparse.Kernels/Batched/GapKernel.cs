@@ -10,7 +10,8 @@ namespace GpuSparse.Kernels.Batched;
 /// The duality-gap check of every active problem (one thread per problem), in float64 with
 /// <see cref="DualityGapFormula"/> for the penalty <c>TPenalty</c>: it records the gap, keeps the best iterate, and retires the
 /// problem (converged, at the iteration limit, or diverged), counting it atomically in
-/// <see cref="CertificateViews.Finished"/> so that the host reads back one integer per check.
+/// <see cref="CertificateViews.Finished"/> so that the host reads back one integer per check. With a
+/// <see cref="ResidentStart{T}"/> the first check also expands the problem's start and the check that retires it carries it.
 /// </summary>
 public static class GapKernel
 {
@@ -21,15 +22,20 @@ public static class GapKernel
     /// <param name="certificate">The certificate state.</param>
     /// <param name="iteration">Iterations performed so far (0 at the first check, which also sets the best iterate and the divergence threshold).</param>
     /// <param name="maxIterations">The iteration limit.</param>
-    public static void Run<T, TPrecision, TPenalty>(Index1D index, ProblemViews<T> problem, IterateViews<T> state,
-        CertificateViews certificate, int iteration, int maxIterations)
+    /// <param name="start">What the problem's first check and its retirement also do (<see cref="IProblemStart{T}"/>).</param>
+    public static void Run<T, TPrecision, TPenalty, TStart>(Index1D index, ProblemViews<T> problem, IterateViews<T> state,
+        CertificateViews certificate, int iteration, int maxIterations, TStart start)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
         where TPenalty : struct, IPenalty<T>
+        where TStart : struct, IProblemStart<T>
     {
         int k = state.Problem(index);
         if (state.Status[k] != BatchStatus.Active)
             return;
+        if (start.Enabled && iteration == 0)
+            for (int j = 0; j < problem.Features; j++)
+                start.Begin<TPrecision>(k, j);
         var (gap, objective) = Evaluate<T, TPrecision, TPenalty>(problem, state, certificate, k);
         int first = problem.Coordinate(k, 0), end = first + problem.Features;
         // the first check starts the record at the starting point (the first best iterate)
@@ -41,6 +47,9 @@ public static class GapKernel
                 state.Best[e] = state.Beta[e];
         int status = record.Verdict(certificate.GapTolerance[k], fixedPoint: false, spent: iteration >= maxIterations);
         certificate.Finish(state.Status, k, status, iteration);
+        if (start.Enabled && status != BatchStatus.Active)
+            for (int j = 0; j < problem.Features; j++)
+                start.Finish<TPrecision>(k, j, status, record.Gap, record.BestGap);
     }
 
     /// <summary>(gap, primal objective) of problem k at β, both in units of f.</summary>

@@ -7,7 +7,7 @@ namespace GpuSparse.Kernels.Batched;
 /// <summary>
 /// The per-call state of a resident session on the device: λ and r of each problem, the design's column
 /// constants that turn them into working-scale penalty weights and a solution into the next start, and the
-/// buffers these kernels read and write (problem-major, coordinate j of problem k at <c>k·p + j</c>).
+/// buffers <see cref="ResidentStartKernel"/> reads and writes (problem-major, coordinate j of problem k at <c>k·p + j</c>).
 /// </summary>
 public struct ResidentViews<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -41,6 +41,9 @@ public struct ResidentViews<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     public ArrayView<T> Best;
 
+    /// <summary>FISTA's extrapolated point z (p·K values), empty on the engines without one.</summary>
+    public ArrayView<T> Z;
+
     /// <summary>FISTA's momentum (K values), empty on the engines without one.</summary>
     public ArrayView<T> Momentum;
 
@@ -61,11 +64,37 @@ public struct ResidentViews<T> where T : unmanaged, IFloatingPointIeee754<T>
 }
 
 /// <summary>
-/// The two steps that keep a resident session's per-coordinate state on the device, one thread per coordinate of
-/// every problem: <see cref="Expand"/> before a solve (λ and r into the penalty weights, the explicit starts into β)
-/// and <see cref="Carry"/> after it (the returned iterate chosen, so that only it is read back, and carried into
-/// the next start). Each computes exactly the
-/// floating-point operations of the host's preparation, in its order, so that results stay bit-identical.
+/// A resident session's <see cref="IProblemStart{T}"/>: the solve kernel expands each problem's start at its first check
+/// (<see cref="ResidentStartKernel.Expand{T, TPrecision}"/>) and carries it when it leaves Active
+/// (<see cref="ResidentStartKernel.Carry{T, TPrecision}"/>).
+/// </summary>
+public struct ResidentStart<T> : IProblemStart<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The session's state.</summary>
+    public ResidentViews<T> Views;
+
+    /// <summary>1 when the caller's starts were uploaded into <see cref="ResidentViews{T}.Best"/>.</summary>
+    public int ExplicitStarts;
+
+    /// <inheritdoc />
+    public readonly bool Enabled => true;
+
+    /// <inheritdoc />
+    public readonly void Begin<TPrecision>(int k, int j) where TPrecision : struct, IWorkingPrecision<T> =>
+        ResidentStartKernel.Expand<T, TPrecision>(Views, k, j, ExplicitStarts);
+
+    /// <inheritdoc />
+    public readonly void Finish<TPrecision>(int k, int j, int status, double gap, double bestGap) where TPrecision : struct, IWorkingPrecision<T> =>
+        ResidentStartKernel.Carry<T, TPrecision>(Views, k, j, status, gap, bestGap);
+}
+
+/// <summary>
+/// The two steps that keep a resident session's per-coordinate state on the device, done by the solve kernels through
+/// <see cref="ResidentStart{T}"/>: <see cref="Expand"/> at a problem's first check (λ and r into the penalty weights,
+/// the explicit starts into β) and <see cref="Carry"/> when it leaves Active (the returned iterate chosen, so that only
+/// it is read back, and carried into the next start); <see cref="CarryActive"/> carries the problems a cancelled call
+/// left running. Each computes exactly the floating-point operations of the host's preparation, in its order, so that
+/// results stay bit-identical.
 /// </summary>
 public static class ResidentStartKernel
 {
@@ -76,20 +105,19 @@ public static class ResidentStartKernel
     public const int IteratedColumn = 2;
 
     /// <summary>
-    /// Before a solve, for every active problem: l1ⱼ = ScaleB(λ·r, tⱼ), l2ⱼ = ScaleB(λ·(1 − r), 2tⱼ) rounded to T; with
-    /// <paramref name="explicitStarts"/> β = the uploaded start; FISTA's momentum = 1.
+    /// Coordinate j of active problem k before its solve: l1ⱼ = ScaleB(λ·r, tⱼ), l2ⱼ = ScaleB(λ·(1 − r), 2tⱼ) rounded to
+    /// T; with <paramref name="explicitStarts"/> βⱼ = the uploaded start; z = β where FISTA keeps one; its momentum = 1 (at j = 0).
     /// </summary>
-    /// <param name="index">Coordinate j of problem k, at k·p + j.</param>
     /// <param name="views">The session's state.</param>
+    /// <param name="k">The problem.</param>
+    /// <param name="j">The coordinate.</param>
     /// <param name="explicitStarts">1 when the caller's starts were uploaded into <see cref="ResidentViews{T}.Best"/>.</param>
-    public static void Expand<T, TPrecision>(Index1D index, ResidentViews<T> views, int explicitStarts)
+    public static void Expand<T, TPrecision>(ResidentViews<T> views, int k, int j, int explicitStarts)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
     {
         var wide = default(TPrecision);
-        int e = index, k = e / views.Features, j = e - k * views.Features;
-        if (views.Status[k] != BatchStatus.Active)
-            return;
+        int e = k * views.Features + j;
         int c = 6 * (views.DesignPerProblem != 0 ? e : j);
         // the host's λ·r·w and λ·(1 − r)·w with w = 1 (exact), then its ScaleB
         double weight1 = views.Lambda[k] * views.L1Ratio[k], weight2 = views.Lambda[k] * (1 - views.L1Ratio[k]);
@@ -98,30 +126,34 @@ public static class ResidentStartKernel
         views.L2[e] = wide.FromDouble(weight2 * factors[c + 3] * factors[c + 4] * factors[c + 5]);
         if (explicitStarts != 0)
             views.Beta[e] = views.Best[e];
+        // z = β₀
+        if (views.Z.Length > 0)
+            views.Z[e] = views.Beta[e];
         if (j == 0 && views.Momentum.Length > 0)
             views.Momentum[k] = T.One;
     }
 
     /// <summary>
-    /// After a solve, for every problem that was solved: the returned iterate (ProblemOutcome.ReturnsBest: the best one
-    /// after divergence, or at the iteration limit with a smaller gap; otherwise the last) into
-    /// <see cref="ResidentViews{T}.Best"/>, and β = the working start of the returned solution, as the host's raw-scale
-    /// round trip computes it (βⱼ/sⱼ, clipped at 0 with positivity, times sⱼ, rounded to T; 0 on columns not iterated),
-    /// zeros after divergence. Invalid (skipped) problems keep theirs.
+    /// Coordinate j of problem k, which left Active with <paramref name="status"/> and the last and best gaps given: the
+    /// returned iterate (ProblemOutcome.ReturnsBest: the best one after divergence, or at the iteration limit with a
+    /// smaller gap; otherwise the last) into <see cref="ResidentViews{T}.Best"/>, and β = the working start of the
+    /// returned solution, as the host's raw-scale round trip computes it (βⱼ/sⱼ, clipped at 0 with positivity, times
+    /// sⱼ, rounded to T; 0 on columns not iterated), zero after divergence.
     /// </summary>
-    /// <param name="index">Coordinate j of problem k, at k·p + j.</param>
-    /// <param name="views">The session's state.</param>
-    public static void Carry<T, TPrecision>(Index1D index, ResidentViews<T> views)
+    /// <param name="views">The session's state (β the last iterate, the best-iterate view the best one).</param>
+    /// <param name="k">The problem.</param>
+    /// <param name="j">The coordinate.</param>
+    /// <param name="status">Its <see cref="BatchStatus"/> code.</param>
+    /// <param name="gap">Its gap at the last check.</param>
+    /// <param name="bestGap">Its smallest gap.</param>
+    public static void Carry<T, TPrecision>(ResidentViews<T> views, int k, int j, int status, double gap, double bestGap)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
     {
         var wide = default(TPrecision);
-        int e = index, k = e / views.Features, j = e - k * views.Features;
-        int status = views.Status[k];
-        if (status == BatchStatus.Skipped)
-            return;
+        int e = k * views.Features + j;
         bool best = status == BatchStatus.Diverged
-            || ((status == BatchStatus.MaxIterations || status == BatchStatus.FixedPoint) && views.BestGap[k] < views.Gap[k]);
+            || ((status == BatchStatus.MaxIterations || status == BatchStatus.FixedPoint) && bestGap < gap);
         T returned = best ? views.Best[e] : views.Beta[e];
         views.Best[e] = returned;
         // a diverged iterate would be a poor (possibly non-finite) start
@@ -139,6 +171,22 @@ public static class ResidentStartKernel
         if (views.Positive != 0 && value <= 0)
             value = 0.0;
         views.Beta[e] = (flags & IteratedColumn) != 0 ? wide.FromDouble(value * scale) : T.Zero;
+    }
+
+    /// <summary>
+    /// After a cancelled solve, one thread per coordinate of every problem: <see cref="Carry"/> for the problems still
+    /// active (the solve kernels carried the others as they finished; their last iterate is returned).
+    /// </summary>
+    /// <param name="index">Coordinate j of problem k, at k·p + j.</param>
+    /// <param name="views">The session's state.</param>
+    public static void CarryActive<T, TPrecision>(Index1D index, ResidentViews<T> views)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        int e = index, k = e / views.Features, j = e - k * views.Features;
+        if (views.Status[k] != BatchStatus.Active)
+            return;
+        Carry<T, TPrecision>(views, k, j, BatchStatus.Active, views.Gap[k], views.BestGap[k]);
     }
 
     /// <summary>

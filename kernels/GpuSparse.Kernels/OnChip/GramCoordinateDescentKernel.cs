@@ -52,11 +52,13 @@ public static class GramCoordinateDescentKernel
     /// <param name="state">β, the best iterate, statuses and the active list (the FISTA views are unused).</param>
     /// <param name="certificate">The certificate state (the residual scratch is used by checks from X).</param>
     /// <param name="window">The sweeps of this launch and the stopping options.</param>
-    public static void Run<T, TPenalty, TPrecision>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
-        GramWindow window)
+    /// <param name="start">What the problem's first check and its end also do (<see cref="IProblemStart{T}"/>: lane l its coordinates).</param>
+    public static void Run<T, TPenalty, TPrecision, TStart>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
+        GramWindow window, TStart start)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
+        where TStart : struct, IProblemStart<T>
     {
         int k = state.Problem(Grid.IdxX);
         if (state.Status[k] != BatchStatus.Active)
@@ -72,8 +74,8 @@ public static class GramCoordinateDescentKernel
         var tileResponse = shared.SubView(g + WarpGramViews<T>.Doubles(p) + TileRows * p, TileRows);
 
         double responseNorm2OverN = FormGram<T, TPrecision>(problem, k, gram, views.Correlation, tile, tileResponse, lane, lanes);
-        Solve<T, TPenalty, TPrecision>(problem, state, certificate, window, k, gram, views, problem.Design, problem.DesignOffset(k),
-            responseNorm2OverN, lane, lanes);
+        Solve<T, TPenalty, TPrecision, TStart>(problem, state, certificate, window, start, k, gram, views, problem.Design,
+            problem.DesignOffset(k), responseNorm2OverN, lane, lanes);
     }
 
     /// <summary>
@@ -82,16 +84,20 @@ public static class GramCoordinateDescentKernel
     /// <paramref name="design"/> below the trusted tolerance), the stopping rule, and β, the best iterate and the
     /// certificate stored. Synchronises the warp only, so that the warps of a group run their problems independently.
     /// </summary>
-    internal static void Solve<T, TPenalty, TPrecision>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
-        GramWindow window, int k, ArrayView<double> gram, WarpGramViews<T> views, ArrayView<T> design, int designOffset,
-        double responseNorm2OverN, int lane, int lanes)
+    internal static void Solve<T, TPenalty, TPrecision, TStart>(ProblemViews<T> problem, IterateViews<T> state,
+        CertificateViews certificate, GramWindow window, TStart start, int k, ArrayView<double> gram, WarpGramViews<T> views,
+        ArrayView<T> design, int designOffset, double responseNorm2OverN, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
+        where TStart : struct, IProblemStart<T>
     {
         var wide = default(TPrecision);
         int p = problem.Features;
         int b0 = problem.Coordinate(k, 0);
+        if (start.Enabled && window.StartIteration == 0)
+            for (int j = lane; j < p; j += lanes)
+                start.Begin<TPrecision>(k, j);
         for (int j = lane; j < p; j += lanes)
         {
             // coordinate j minimises ½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²: the proximal map with step 1/Gⱼⱼ
@@ -139,6 +145,9 @@ public static class GramCoordinateDescentKernel
 
         for (int j = lane; j < p; j += lanes)
             state.Beta[b0 + j] = views.Beta[j];
+        if (start.Enabled && status != BatchStatus.Active)
+            for (int j = lane; j < p; j += lanes)
+                start.Finish<TPrecision>(k, j, status, record.Gap, record.BestGap);
         if (lane != 0)
             return;
         certificate.Store(k, record);

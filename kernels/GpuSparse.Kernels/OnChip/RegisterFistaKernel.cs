@@ -82,11 +82,13 @@ public static class RegisterFistaKernel
     /// <param name="certificate">The certificate state (its scratch views are unused).</param>
     /// <param name="window">The iterations of this launch and the stopping options.</param>
     /// <param name="accelerated">1 for FISTA, 0 for ISTA.</param>
-    public static void Run<T, TPenalty, TPrecision>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
-        GramWindow window, int accelerated)
+    /// <param name="start">What the problem's first check and its end also do (<see cref="IProblemStart{T}"/>: warp 0's lane l its columns at the end).</param>
+    public static void Run<T, TPenalty, TPrecision, TStart>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
+        GramWindow window, int accelerated, TStart start)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
+        where TStart : struct, IProblemStart<T>
     {
         int k = state.Problem(Grid.IdxX);
         if (state.Status[k] != BatchStatus.Active)
@@ -115,6 +117,13 @@ public static class RegisterFistaKernel
         // (lane·7 + b, warp·7 + a: one base address, constant offsets; entries past p or n are 0): its columns of l1,
         // l2 and the best iterate (the same in every warp: warp 0 keeps them; the certificate reads l1 and l2 in slot
         // order too) and its rows of y_c
+        if (start.Enabled && window.StartIteration == 0)
+        {
+            // the start is expanded in device memory by thread t its coordinates t, t + T, …, then read by their owners
+            for (int j = Group.IdxX; j < p; j += Group.DimX)
+                start.Begin<TPrecision>(k, j);
+            Group.Barrier();
+        }
         var design = RegisterTile<T>.Load(problem.Design, x0, n, p, warp, warps, lane, lanes);
         var z = Register7<T>.Load(state.Z, b0, lane, lanes, p);
         var beta = Register7<T>.Load(state.Beta, b0, lane, lanes, p);
@@ -203,6 +212,10 @@ public static class RegisterFistaKernel
             beta.Store(state.Beta, b0, lane, lanes, p);
             z.Store(state.Z, b0, lane, lanes, p);
             Register7<T>.Load(bestIterate, columnSlot, 0, 1, Register7<T>.Length).Store(state.Best, b0, lane, lanes, p);
+            // lane l stored the columns l, l + L, … of β and the best iterate
+            if (start.Enabled && status != BatchStatus.Active)
+                for (int j = lane; j < p; j += lanes)
+                    start.Finish<TPrecision>(k, j, status, record.Gap, record.BestGap);
         }
         if (warp != 0 || lane != 0)
             return;

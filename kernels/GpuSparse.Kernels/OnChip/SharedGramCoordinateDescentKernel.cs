@@ -59,11 +59,13 @@ public static class SharedGramCoordinateDescentKernel
     /// <param name="certificate">The certificate state (the residual scratch is used by checks from X).</param>
     /// <param name="window">The sweeps of this launch and the stopping options.</param>
     /// <param name="slots">The problems launched (slots at or past it are empty).</param>
-    public static void Run<T, TPenalty, TPrecision>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
-        GramWindow window, int slots)
+    /// <param name="start">What the problem's first check and its end also do (<see cref="IProblemStart{T}"/>: lane l its coordinates).</param>
+    public static void Run<T, TPenalty, TPrecision, TStart>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
+        GramWindow window, int slots, TStart start)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
+        where TStart : struct, IProblemStart<T>
     {
         var wide = default(TPrecision);
         int lanes = Warp.WarpSize, warps = Group.DimX / lanes;
@@ -117,7 +119,7 @@ public static class SharedGramCoordinateDescentKernel
             yy += yi * yi;
         }
         Warp.Barrier();
-        GramCoordinateDescentKernel.Solve<T, TPenalty, TPrecision>(problem, state, certificate, window, k, gram, views, design, 0,
-            yy * invN, lane, lanes);
+        GramCoordinateDescentKernel.Solve<T, TPenalty, TPrecision, TStart>(problem, state, certificate, window, start, k, gram,
+            views, design, 0, yy * invN, lane, lanes);
     }
 }

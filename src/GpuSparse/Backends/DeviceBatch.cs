@@ -48,8 +48,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly ResidentSections _sections;
     private readonly MemoryBuffer1D<byte, Stride1D.Dense>? _packed;
     private readonly ulong[] _hostPacked = [];
-    private readonly Action<AcceleratorStream, Index1D, ResidentViews<T>, int> _residentExpand = null!;
-    private readonly Action<AcceleratorStream, Index1D, ResidentViews<T>> _residentCarry = null!;
+    // a resident session's start source, read by its fused solve kernels at each launch, and the carry of a cancelled call
+    private ResidentStart<T> _residentStart;
+    private readonly Action<AcceleratorStream, Index1D, ResidentViews<T>> _residentCarryActive = null!;
+    // Launches when a resident call's results were last downloaded (−1: not since Begin)
+    private int _launchesDownloaded = -1;
     private readonly List<IDisposable> _pinned = [];
     private readonly AcceleratorStream _stream;
     private readonly T[] _hostDesign;
@@ -91,7 +94,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// </param>
     /// <param name="resident">
     /// Whether the batch serves a resident session (<see cref="SetUpResident"/>, <see cref="StageResident"/>,
-    /// <see cref="CommitResident"/>, <see cref="CarryStartsAndDownload"/>): λ, r and the starts stay on the device.
+    /// <see cref="CommitResident"/>, <see cref="FinishResident"/>): λ, r and the starts stay on the device, expanded and
+    /// carried by the solve kernels themselves.
     /// </param>
     /// <exception cref="OutOfMemoryException">A buffer could not be allocated; nothing stays allocated.</exception>
     public DeviceBatch(Accelerator accelerator, IlgpuKernels kernels, int capacity, int samples, int features,
@@ -116,10 +120,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _blockSize = BlockSize(_warpSize, accelerator.MaxNumThreadsPerGroup);
         _sharedWarps = SharedGramCoordinateDescentKernel.Warps(samples, features, _warpSize, accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>());
         _designShared = BlockIterationKernel.DesignFits(samples, features, Unsafe.SizeOf<T>());
+        // a resident session's kernels expand each problem's start at its first check and carry it when it finishes
+        Func<ResidentStart<T>>? start = resident ? () => _residentStart : null;
         if (engine == DeviceEngine.RegisterProximalGradient)
             _registerFista = positive
-                ? kernels.RegisterFista<T, NonNegativeElasticNet<T>>()
-                : kernels.RegisterFista<T, ElasticNet<T>>();
+                ? kernels.RegisterFista<T, NonNegativeElasticNet<T>>(start)
+                : kernels.RegisterFista<T, ElasticNet<T>>(start);
         else if (engine == DeviceEngine.BlockProximalGradient)
             _blockIterate = positive
                 ? kernels.BlockIteration<T, NonNegativeElasticNet<T>>()
@@ -128,25 +134,22 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             _iterate = kernels.Iteration<T, GroupElasticNet<T>>();
         else if (engine == DeviceEngine.SharedGramCoordinateDescent)
             _sharedCoordinateDescent = positive
-                ? kernels.SharedGramCoordinateDescent<T, NonNegativeElasticNet<T>>()
-                : kernels.SharedGramCoordinateDescent<T, ElasticNet<T>>();
+                ? kernels.SharedGramCoordinateDescent<T, NonNegativeElasticNet<T>>(start)
+                : kernels.SharedGramCoordinateDescent<T, ElasticNet<T>>(start);
         else if (engine == DeviceEngine.ProximalGradient)
             _iterate = positive
                 ? kernels.Iteration<T, NonNegativeElasticNet<T>>()
                 : kernels.Iteration<T, ElasticNet<T>>();
         else
             _coordinateDescent = positive
-                ? kernels.GramCoordinateDescent<T, NonNegativeElasticNet<T>>()
-                : kernels.GramCoordinateDescent<T, ElasticNet<T>>();
+                ? kernels.GramCoordinateDescent<T, NonNegativeElasticNet<T>>(start)
+                : kernels.GramCoordinateDescent<T, ElasticNet<T>>(start);
         _check = grouped ? kernels.Gap<T, GroupElasticNet<T>>()
-            : positive ? kernels.Gap<T, NonNegativeElasticNet<T>>() : kernels.Gap<T, ElasticNet<T>>();
+            : positive ? kernels.Gap<T, NonNegativeElasticNet<T>>(start) : kernels.Gap<T, ElasticNet<T>>(start);
         _compact = kernels.Compaction();
         Resident = resident;
         if (resident)
-        {
-            _residentExpand = kernels.ResidentExpand<T>();
-            _residentCarry = kernels.ResidentCarry<T>();
-        }
+            _residentCarryActive = kernels.ResidentCarryActive<T>();
         // its own stream: batches of one backend overlap (one chunk's uploads and downloads with another's solve),
         // and waiting for this batch's finished count waits for this batch alone
         _stream = accelerator.CreateStream();
@@ -311,8 +314,14 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>Bytes downloaded since the last <see cref="Begin"/> (finished counts and results).</summary>
     public long BytesDownloaded { get; private set; }
 
-    /// <summary>Reads of the finished count since the last <see cref="Begin"/> (4 bytes each, within <see cref="BytesDownloaded"/>).</summary>
+    /// <summary>
+    /// Reads of the finished count on its own since the last <see cref="Begin"/> (4 bytes each, within <see cref="BytesDownloaded"/>);
+    /// a resident call's first read is its results download instead (<see cref="FinishResident"/>).
+    /// </summary>
     public int FinishedReads { get; private set; }
+
+    /// <summary>Waits for the batch's stream since the last <see cref="Begin"/>.</summary>
+    public int Synchronizations { get; private set; }
 
     /// <summary>
     /// The most threads staging and collection copy on (null: every core). Results do not depend on it; the
@@ -428,7 +437,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _sharedDesign = design;
         // the prepared array is not pinned: a copy the host waits for
         _design.View.SubView(0, design.Values.Length).CopyFromCPU(_stream, ref design.Values[0], design.Values.Length);
-        _stream.Synchronize();
+        Synchronize();
         Uploads++;
         BytesUploaded += (long)design.Values.Length * Unsafe.SizeOf<T>();
     }
@@ -446,6 +455,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         BytesUploaded = 0;
         BytesDownloaded = 0;
         FinishedReads = 0;
+        Synchronizations = 0;
+        _launchesDownloaded = -1;
     }
 
     /// <summary>Stages problem k: y_c (n), l1 and l2 weights and the working-scale start (p each), and its certificate scales.</summary>
@@ -576,7 +587,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _columnScales.View.SubView(0, columns).CopyFromCPU(_stream, scales);
         _columnFlags.View.SubView(0, columns).CopyFromCPU(_stream, flags);
         _beta.Device.MemSetToZero(_stream);
-        _stream.Synchronize();
+        Synchronize();
     }
 
     /// <summary>Stages resident problem k: y_c (n), λ and r, and its certificate scales (the weights are expanded on the device).</summary>
@@ -595,10 +606,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         initial[..Features].CopyTo(_beta.Host.Slice(k * Features, Features));
 
     /// <summary>
-    /// Uploads the staged resident problems in one copy (the statuses, λ, r, the certificate scales, y and the finished
-    /// count: <see cref="ResidentSections"/>; the explicit starts when <paramref name="explicitStarts"/>, in a second,
-    /// into the best-iterate buffer, which a solve writes before it reads) and expands them on the device; otherwise
-    /// each problem starts from β as <see cref="CarryStartsAndDownload"/> left it. A resident call loads every problem.
+    /// Uploads the staged resident problems in one copy (the statuses, the finished count, λ, r, the certificate scales
+    /// and y: <see cref="ResidentSections"/>; the explicit starts when <paramref name="explicitStarts"/>, in a second, into
+    /// the best-iterate buffer, which a solve writes after its first check reads it); the solve's first check expands them
+    /// (<see cref="ResidentStartKernel.Expand{T, TPrecision}"/>), otherwise each problem starts from β as the last call
+    /// left it. A resident call loads every problem.
     /// </summary>
     public void CommitResident(bool explicitStarts)
     {
@@ -606,34 +618,42 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         if (_packed is null || count != Capacity)
             throw new InvalidOperationException("a resident call loads all the problems of a resident device batch");
         CheckDesignsLoaded();
-        long pk = (long)Features * count;
         _finishedCount = _skipped;
         _finished.Host[0] = _skipped;
         Upload(PackedDevice(_sections.Status, _sections.End), ref PackedHost(_sections.Status), _sections.End - _sections.Status);
         if (explicitStarts)
-            Upload(_best.Device, ref _beta.HostReference, pk);
-        bool proximal = DeviceEngines.IsProximalGradient(Engine);
-        if (proximal)
+            Upload(_best.Device, ref _beta.HostReference, (long)Features * count);
+        if (DeviceEngines.IsProximalGradient(Engine))
             UploadSteps();
-        _residentExpand(_stream, (int)pk, ResidentViews(), explicitStarts ? 1 : 0);
-        Launches++;
-        // z = β₀, copied on the device
-        if (proximal)
-            Slice(_beta, pk).CopyTo(_stream, Slice(_z, pk));
+        _residentStart = new ResidentStart<T> { Views = ResidentViews(), ExplicitStarts = explicitStarts ? 1 : 0 };
     }
 
     /// <summary>
-    /// After <see cref="Run"/>: chooses each solved problem's returned iterate on the device and turns it into its next
-    /// start in β (<see cref="ResidentStartKernel.Carry{T, TPrecision}"/>), then reads back the last and best gaps, the
-    /// returned iterates (<see cref="CopyIterate"/> with best), the finishing iterations and the statuses in one copy,
-    /// waited for once.
+    /// After <see cref="Run"/>: the results of a resident call in the host's packed buffer (the last and best gaps, the
+    /// returned iterates, <see cref="CopyIterate"/> with best, the finishing iterations and the statuses), each solved
+    /// problem's returned iterate chosen and carried into its next start in β by the kernel that finished it
+    /// (<see cref="ResidentStartKernel.Carry{T, TPrecision}"/>). When the run's first read of the finished count, which
+    /// was this download, found every problem finished, nothing is left to do; otherwise the problems a cancellation left
+    /// running are carried (<see cref="ResidentStartKernel.CarryActive{T, TPrecision}"/>) and the results downloaded again.
     /// </summary>
-    public void CarryStartsAndDownload()
+    public void FinishResident()
     {
-        _residentCarry(_stream, Features * _count, ResidentViews());
-        Launches++;
+        if (_finishedCount < _count)
+        {
+            _residentCarryActive(_stream, Features * _count, _residentStart.Views);
+            Launches++;
+        }
+        if (_launchesDownloaded == Launches)
+            return;
+        FetchResidentResults();
+        Synchronize();
+    }
+
+    // Queues the download of a resident call's results with the finished count, one copy.
+    private void FetchResidentResults()
+    {
         Fetch(PackedDevice(_sections.Gap, _sections.DownloadEnd), ref PackedHost(_sections.Gap), _sections.DownloadEnd - _sections.Gap);
-        _stream.Synchronize();
+        _launchesDownloaded = Launches;
     }
 
     // Queues the downloads of the statuses, the finishing iterations and the last and best gaps.
@@ -662,6 +682,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             L2 = Slice(_l2, pk),
             Beta = Slice(_beta, pk),
             Best = Slice(_best, pk),
+            Z = Slice(_z, pk),
             Momentum = Slice(_momentum, _count),
             Status = Slice(_status, _count),
             Gap = Slice(_gap, _count),
@@ -842,11 +863,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         FetchOutcomes();
         Fetch(_objective, count);
         Fetch(_bestObjective, count);
-        _stream.Synchronize();
+        Synchronize();
     }
 
     /// <summary>
-    /// How problem k ended, from the state read by <see cref="Download"/> (or <see cref="CarryStartsAndDownload"/>): a problem still running after
+    /// How problem k ended, from the state read by <see cref="Download"/> (or <see cref="FinishResident"/>): a problem still running after
     /// <paramref name="iteration"/> iterations was cancelled; a skipped one is invalid.
     /// </summary>
     public DeviceOutcome Outcome(int k, int iteration)
@@ -964,13 +985,19 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     };
 
     // The count is copied into page-locked memory behind this batch's launches and read once its own stream reaches
-    // the copy: other batches' uploads, launches and downloads go on meanwhile.
+    // the copy: other batches' uploads, launches and downloads go on meanwhile. A resident call's first read downloads
+    // its results with the count (a section of them): in its steady state every problem has finished by then.
     private void ReadFinished(Action<int>? onFinished)
     {
         int before = _finishedCount;
-        Fetch(_finished, 1);
-        FinishedReads++;
-        _stream.Synchronize();
+        if (Resident && _launchesDownloaded < 0)
+            FetchResidentResults();
+        else
+        {
+            Fetch(_finished, 1);
+            FinishedReads++;
+        }
+        Synchronize();
         _finishedCount = _finished.Host[0];
         if (_finishedCount > before)
             onFinished?.Invoke(_finishedCount - before);
@@ -1006,6 +1033,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         device.SubView(0, length).CopyToCPUUnsafeAsync(_stream, ref host, length);
         Downloads++;
         BytesDownloaded += length * Unsafe.SizeOf<TElement>();
+    }
+
+    // Waits for everything queued on the batch's stream.
+    private void Synchronize()
+    {
+        _stream.Synchronize();
+        Synchronizations++;
     }
 
     // Bytes [start, end) of the packed per-call buffer, on the device and on the host.
@@ -1079,29 +1113,29 @@ internal readonly struct Staged<TElement>(ArrayView<TElement> device, Array host
 
 /// <summary>
 /// The byte offsets of a resident call's per-call arrays in one packed buffer (each at a multiple of its element
-/// size): out, the last and best gaps, the returned iterates and the finishing iterations; the statuses, which go both
-/// ways; in, λ, r, the gap tolerances and null objectives, y and the finished count. Each direction is then one
+/// size): out, the last and best gaps, the returned iterates and the finishing iterations; the statuses and the finished
+/// count, which go both ways; in, λ, r, the gap tolerances and null objectives, and y. Each direction is then one
 /// contiguous range: down [<see cref="Gap"/>, <see cref="DownloadEnd"/>), up [<see cref="Status"/>, <see cref="End"/>).
 /// </summary>
-internal readonly record struct ResidentSections(long Gap, long BestGap, long Best, long FinishedAt, long Status,
-    long Lambda, long L1Ratio, long GapTolerance, long NullObjective, long Response, long Finished, long End)
+internal readonly record struct ResidentSections(long Gap, long BestGap, long Best, long FinishedAt, long Status, long Finished,
+    long Lambda, long L1Ratio, long GapTolerance, long NullObjective, long Response, long End)
 {
     /// <summary>The sections of <paramref name="capacity"/> problems of n × p with <paramref name="size"/>-byte values.</summary>
     public static ResidentSections For(long capacity, long samples, long features, int size)
     {
         long best = 2 * capacity * sizeof(double), finishedAt = best + features * capacity * size;
-        long status = finishedAt + capacity * sizeof(int);
+        long status = finishedAt + capacity * sizeof(int), finished = status + capacity * sizeof(int);
         // λ starts at a multiple of 8: 4 bytes of padding when the ints and iterates before it end at 4 mod 8
-        long lambda = (status + capacity * sizeof(int) + sizeof(double) - 1) / sizeof(double) * sizeof(double);
-        long response = lambda + 4 * capacity * sizeof(double), finished = response + samples * capacity * size;
-        return new ResidentSections(0, capacity * sizeof(double), best, finishedAt, status, lambda,
+        long lambda = (finished + sizeof(int) + sizeof(double) - 1) / sizeof(double) * sizeof(double);
+        long response = lambda + 4 * capacity * sizeof(double);
+        return new ResidentSections(0, capacity * sizeof(double), best, finishedAt, status, finished, lambda,
             lambda + capacity * sizeof(double), lambda + 2 * capacity * sizeof(double), lambda + 3 * capacity * sizeof(double),
-            response, finished, finished + sizeof(int));
+            response, response + samples * capacity * size);
     }
 
-    /// <summary>The end of the statuses, where the download ends (the statuses take as many bytes as the finishing iterations).</summary>
-    public long DownloadEnd => 2 * Status - FinishedAt;
+    /// <summary>The end of the finished count, where the download ends.</summary>
+    public long DownloadEnd => Finished + sizeof(int);
 
-    /// <summary>The alignment bytes before λ (within the upload): 4 with float values and p·K odd, else 0.</summary>
+    /// <summary>The alignment bytes before λ (within the upload): 4 unless the values are float32 and p·K is odd.</summary>
     public long Padding => Lambda - DownloadEnd;
 }

@@ -42,83 +42,118 @@ internal sealed class IlgpuKernels
         return GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
     }
 
-    /// <summary><see cref="GapKernel.Run{T, TPrecision, TPenalty}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
-    public Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> Gap<T, TPenalty>()
+    /// <summary>
+    /// <see cref="GapKernel.Run{T, TPrecision, TPenalty, TStart}"/> for the penalty <typeparamref name="TPenalty"/>, fused with
+    /// the start expansion and carry of <paramref name="residentStart"/> (read at each launch) when one is given.
+    /// </summary>
+    public Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> Gap<T, TPenalty>(
+        Func<ResidentStart<T>>? residentStart = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : struct, IPenalty<T> =>
+        residentStart is null ? Gap<T, TPenalty, NoStart<T>>(static () => default) : Gap<T, TPenalty, ResidentStart<T>>(residentStart);
+
+    private Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> Gap<T, TPenalty, TStart>(Func<TStart> start)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
+        where TStart : struct, IProblemStart<T>
     {
         var method = typeof(GapKernel).GetMethod(nameof(GapKernel.Run))!
-            .MakeGenericMethod(typeof(T), typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision), typeof(TPenalty));
-        var kernel = method.CreateDelegate<Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int>>();
-        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedKernel(kernel));
+            .MakeGenericMethod(typeof(T), Precision<T>(), typeof(TPenalty), typeof(TStart));
+        var kernel = method.CreateDelegate<Action<Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int, TStart>>();
+        var launch = GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedKernel(kernel));
+        return (stream, extent, problem, state, certificate, iteration, maxIterations) =>
+            launch(stream, extent, problem, state, certificate, iteration, maxIterations, start());
     }
 
-    /// <summary><see cref="GramCoordinateDescentKernel.Run{T, TPenalty, TPrecision}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
-    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> GramCoordinateDescent<T, TPenalty>()
+    /// <summary>
+    /// <see cref="GramCoordinateDescentKernel.Run{T, TPenalty, TPrecision, TStart}"/> for the penalty <typeparamref name="TPenalty"/>,
+    /// fused with the start expansion and carry of <paramref name="residentStart"/> when one is given.
+    /// </summary>
+    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> GramCoordinateDescent<T, TPenalty>(
+        Func<ResidentStart<T>>? residentStart = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : struct, IPenalty<T> =>
+        residentStart is null
+            ? GramCoordinateDescent<T, TPenalty, NoStart<T>>(static () => default)
+            : GramCoordinateDescent<T, TPenalty, ResidentStart<T>>(residentStart);
+
+    private Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> GramCoordinateDescent<T, TPenalty, TStart>(
+        Func<TStart> start)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
+        where TStart : struct, IProblemStart<T>
     {
-        var kernel = (Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow>)(Delegate)(typeof(T) == typeof(double)
-            ? CoordinateDescentKernel<double, TPenalty, DoublePrecision>()
-            : CoordinateDescentKernel<float, TPenalty, SinglePrecision>());
-        return GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
+        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, TStart>>(typeof(GramCoordinateDescentKernel),
+            typeof(T), typeof(TPenalty), Precision<T>(), typeof(TStart));
+        var launch = GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
+        return (stream, config, problem, state, certificate, window) => launch(stream, config, problem, state, certificate, window, start());
     }
 
-    /// <summary><see cref="SharedGramCoordinateDescentKernel.Run{T, TPenalty, TPrecision}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
-    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> SharedGramCoordinateDescent<T, TPenalty>()
+    /// <summary>
+    /// <see cref="SharedGramCoordinateDescentKernel.Run{T, TPenalty, TPrecision, TStart}"/> for the penalty <typeparamref name="TPenalty"/>,
+    /// fused with the start expansion and carry of <paramref name="residentStart"/> when one is given.
+    /// </summary>
+    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> SharedGramCoordinateDescent<T, TPenalty>(
+        Func<ResidentStart<T>>? residentStart = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : struct, IPenalty<T> =>
+        residentStart is null
+            ? SharedGramCoordinateDescent<T, TPenalty, NoStart<T>>(static () => default)
+            : SharedGramCoordinateDescent<T, TPenalty, ResidentStart<T>>(residentStart);
+
+    private Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> SharedGramCoordinateDescent<T, TPenalty, TStart>(
+        Func<TStart> start)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
+        where TStart : struct, IProblemStart<T>
     {
-        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int>>(typeof(SharedGramCoordinateDescentKernel),
-            typeof(T), typeof(TPenalty), typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision));
-        return GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
+        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int, TStart>>(typeof(SharedGramCoordinateDescentKernel),
+            typeof(T), typeof(TPenalty), Precision<T>(), typeof(TStart));
+        var launch = GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
+        return (stream, config, problem, state, certificate, window, slots) => launch(stream, config, problem, state, certificate, window, slots, start());
     }
 
-    /// <summary><see cref="RegisterFistaKernel.Run{T, TPenalty, TPrecision}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
-    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> RegisterFista<T, TPenalty>()
+    /// <summary>
+    /// <see cref="RegisterFistaKernel.Run{T, TPenalty, TPrecision, TStart}"/> for the penalty <typeparamref name="TPenalty"/>,
+    /// fused with the start expansion and carry of <paramref name="residentStart"/> when one is given.
+    /// </summary>
+    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> RegisterFista<T, TPenalty>(
+        Func<ResidentStart<T>>? residentStart = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : struct, IPenalty<T> =>
+        residentStart is null
+            ? RegisterFista<T, TPenalty, NoStart<T>>(static () => default)
+            : RegisterFista<T, TPenalty, ResidentStart<T>>(residentStart);
+
+    private Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> RegisterFista<T, TPenalty, TStart>(
+        Func<TStart> start)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
+        where TStart : struct, IProblemStart<T>
     {
-        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int>>(typeof(RegisterFistaKernel),
-            typeof(T), typeof(TPenalty), typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision));
+        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int, TStart>>(typeof(RegisterFistaKernel),
+            typeof(T), typeof(TPenalty), Precision<T>(), typeof(TStart));
         var bounds = RegisterFistaKernel.Specialization(_accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup);
-        return GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel, bounds));
+        var launch = GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel, bounds));
+        return (stream, config, problem, state, certificate, window, accelerated) =>
+            launch(stream, config, problem, state, certificate, window, accelerated, start());
     }
 
-    // The kernel method closed over the precision functor of T (TPenalty is a penalty of T, passed through).
-    private static Delegate CoordinateDescentKernel<TScalar, TPenalty, TPrecision>()
-        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
-        where TPrecision : struct, IWorkingPrecision<TScalar> =>
-        Closed<Action<ProblemViews<TScalar>, IterateViews<TScalar>, CertificateViews, GramWindow>>(typeof(GramCoordinateDescentKernel),
-            typeof(TScalar), typeof(TPenalty), typeof(TPrecision));
+    // The precision functor of T.
+    private static Type Precision<T>() => typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision);
 
-    // The Run method of an on-chip kernel class closed over (scalar, penalty, precision functor).
-    private static TDelegate Closed<TDelegate>(Type kernel, Type scalar, Type penalty, Type precision) where TDelegate : Delegate =>
-        kernel.GetMethod("Run")!.MakeGenericMethod(scalar, penalty, precision).CreateDelegate<TDelegate>();
+    // The Run method of an on-chip kernel class closed over (scalar, penalty, precision functor, start source).
+    private static TDelegate Closed<TDelegate>(Type kernel, params Type[] arguments) where TDelegate : Delegate =>
+        kernel.GetMethod("Run")!.MakeGenericMethod(arguments).CreateDelegate<TDelegate>();
 
-    /// <summary><see cref="ResidentStartKernel.Expand{T, TPrecision}"/> for T.</summary>
-    public Action<AcceleratorStream, Index1D, ResidentViews<T>, int> ResidentExpand<T>()
+    /// <summary><see cref="ResidentStartKernel.CarryActive{T, TPrecision}"/> for T.</summary>
+    public Action<AcceleratorStream, Index1D, ResidentViews<T>> ResidentCarryActive<T>()
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var kernel = Resident<T, Action<Index1D, ResidentViews<T>, int>>(nameof(ResidentStartKernel.Expand));
+        var kernel = typeof(ResidentStartKernel).GetMethod(nameof(ResidentStartKernel.CarryActive))!
+            .MakeGenericMethod(typeof(T), Precision<T>()).CreateDelegate<Action<Index1D, ResidentViews<T>>>();
         return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedKernel(kernel));
     }
-
-    /// <summary><see cref="ResidentStartKernel.Carry{T, TPrecision}"/> for T.</summary>
-    public Action<AcceleratorStream, Index1D, ResidentViews<T>> ResidentCarry<T>()
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var kernel = Resident<T, Action<Index1D, ResidentViews<T>>>(nameof(ResidentStartKernel.Carry));
-        return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedKernel(kernel));
-    }
-
-    // A resident-session kernel method closed over T and its precision functor.
-    private static TDelegate Resident<T, TDelegate>(string name)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TDelegate : Delegate =>
-        typeof(ResidentStartKernel).GetMethod(name)!
-            .MakeGenericMethod(typeof(T), typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision))
-            .CreateDelegate<TDelegate>();
 
     /// <summary><see cref="CompactionKernel.Run"/>.</summary>
     public Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> Compaction()

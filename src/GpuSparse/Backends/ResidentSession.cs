@@ -6,20 +6,25 @@ using GpuSparse.Preparation;
 namespace GpuSparse.Backends;
 
 /// <summary>
-/// The copies and launches of a warm <see cref="ResidentSession{T}.Solve"/> without explicit starts: one packed
-/// upload and one packed download (besides the reads of the finished count, one per solve launch), and the start
-/// expansion, the solve and the carry of the starts.
+/// The copies, launches and waits of a warm <see cref="ResidentSession{T}.Solve"/> without explicit starts in which every
+/// problem finishes in the first solve launch (the steady state of a simulation): one packed upload, one launch that
+/// expands the starts, solves and carries the starts, and one packed download of the results with the finished count,
+/// waited for once. A call that needs more launches reads the finished count after each of them (4 bytes, a wait each)
+/// and downloads its results once more at the end.
 /// </summary>
 internal static class ResidentCallCopies
 {
-    /// <summary>Host-to-device copies: the statuses, λ, r, the certificate scales, y and the finished count, packed.</summary>
+    /// <summary>Host-to-device copies: the statuses, the finished count, λ, r, the certificate scales and y, packed.</summary>
     public const int Uploads = 1;
 
-    /// <summary>Device-to-host copies of the results: the gaps, the returned iterates, the finishing iterations and the statuses, packed.</summary>
+    /// <summary>Device-to-host copies: the gaps, the returned iterates, the finishing iterations, the statuses and the finished count, packed.</summary>
     public const int Downloads = 1;
 
-    /// <summary>Launches when every problem finishes at its first check: the expansion, the solve, the carry.</summary>
-    public const int Launches = 3;
+    /// <summary>Kernel launches: the solve, which expands each problem's start at its first check and carries it when it finishes.</summary>
+    public const int Launches = 1;
+
+    /// <summary>Waits for the device: one, after the download.</summary>
+    public const int Synchronizations = 1;
 }
 
 /// <summary>
@@ -29,7 +34,8 @@ internal static class ResidentCallCopies
 /// <see cref="Solve"/> uploads only y, λ and r (and the two certificate scales of y) per problem, expands the
 /// penalty weights and keeps the starts on the device, reuses every device buffer, and writes into caller-owned
 /// buffers, so that steady-state calls allocate no managed memory of their own. The per-call inputs go up in one packed
-/// copy and the results come down in one (<see cref="ResidentCallCopies"/>).
+/// copy, the solve kernel itself expands the weights and carries the starts, and the results come down in one copy with
+/// the finished count (<see cref="ResidentCallCopies"/>).
 /// </summary>
 /// <remarks>
 /// A call's results are those of <see cref="IlgpuBackend.Solve{T}"/> on the same problems (with
@@ -121,19 +127,22 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     /// <summary>Host-to-device copies of the last call (<see cref="ResidentCallCopies.Uploads"/> when warm).</summary>
     internal int Uploads => _device.Uploads;
 
-    /// <summary>Device-to-host copies of the last call: its reads of the finished count and <see cref="ResidentCallCopies.Downloads"/>.</summary>
+    /// <summary>Device-to-host copies of the last call: its results downloads (<see cref="ResidentCallCopies.Downloads"/> when warm) and reads of the finished count alone.</summary>
     internal int Downloads => _device.Downloads;
 
-    /// <summary>Kernel launches of the last call (<see cref="ResidentCallCopies.Launches"/> when every problem finishes at its first check).</summary>
+    /// <summary>Kernel launches of the last call (<see cref="ResidentCallCopies.Launches"/> when every problem finishes in the first).</summary>
     internal int Launches => _device.Launches;
+
+    /// <summary>Waits for the device in the last call (<see cref="ResidentCallCopies.Synchronizations"/> when warm).</summary>
+    internal int Synchronizations => _device.Synchronizations;
 
     /// <summary>Bytes the last call uploaded (y, λ and r, per-problem scalars; explicit starts).</summary>
     internal long BytesUploaded => _device.BytesUploaded;
 
-    /// <summary>Bytes the last call downloaded (finished counts, returned iterates, statuses, iterations, gaps).</summary>
+    /// <summary>Bytes the last call downloaded (returned iterates, statuses, iterations, gaps and finished counts).</summary>
     internal long BytesDownloaded => _device.BytesDownloaded;
 
-    /// <summary>Reads of the finished count in the last call.</summary>
+    /// <summary>Reads of the finished count on its own in the last call (none when every problem finishes in the first launch).</summary>
     internal int FinishedReads => _device.FinishedReads;
 
     // The options the engine runs, resolved once per Options value (a warm call allocates nothing).
@@ -247,7 +256,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         _device.CommitResident(explicitStarts);
         int iteration = _device.Run(options, null, cancellationToken);
         // the returned iterates come back, the next starts stay on the device
-        _device.CarryStartsAndDownload();
+        _device.FinishResident();
         for (int k = 0; k < count; k++)
             Collect(k, iteration, output);
     }

@@ -410,16 +410,14 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
     }
 
     /// <summary>
-    /// The session's kernels (its solve's, and the expansion before it and the carry of the starts after it) and
-    /// 1-value copies through ILGPU alone, on problems that are all finished.
+    /// The session's kernels (its solve's, fused with the start expansion and carry) and 1-value copies through ILGPU
+    /// alone, on problems that are all finished.
     /// </summary>
     private sealed class BareLaunches : IDisposable
     {
         private readonly Action<AcceleratorStream, Index1D, ProblemViews<double>, IterateViews<double>, CertificateViews, int, int> _check;
         private readonly Action<AcceleratorStream, Index1D, ProblemViews<double>, IterateViews<double>, int, int> _iterate;
         private readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
-        private readonly Action<AcceleratorStream, Index1D, ResidentViews<double>, int> _expand;
-        private readonly Action<AcceleratorStream, Index1D, ResidentViews<double>> _carry;
         private readonly AcceleratorStream _stream;
         private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<double>, IterateViews<double>, CertificateViews, GramWindow> _gram;
         private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _list, _count;
@@ -434,12 +432,11 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
             _features = features;
             _onChip = onChip;
             _warpSize = backend.Accelerator.WarpSize;
-            _gram = backend.Kernels.GramCoordinateDescent<double, ElasticNet<double>>();
-            _check = backend.Kernels.Gap<double, ElasticNet<double>>();
+            // the session's fused kernels; every problem is skipped, so the start source is never read
+            _gram = backend.Kernels.GramCoordinateDescent<double, ElasticNet<double>>(static () => default);
+            _check = backend.Kernels.Gap<double, ElasticNet<double>>(static () => default);
             _iterate = backend.Kernels.Iteration<double, ElasticNet<double>>();
             _compact = backend.Kernels.Compaction();
-            _expand = backend.Kernels.ResidentExpand<double>();
-            _carry = backend.Kernels.ResidentCarry<double>();
             _stream = backend.Accelerator.DefaultStream;
             _status = backend.Accelerator.Allocate1D(Enumerable.Repeat(BatchStatus.Skipped, extent).ToArray());
             _list = backend.Accelerator.Allocate1D<int>(extent);
@@ -464,10 +461,6 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
                 _iterate(_stream, _extent, default, state, 0, 0);
             for (int i = 0; i < compactions; i++)
                 _compact(_stream, _extent, _status.View, _list.View, 0, _list.View, _count.View);
-            // one thread per problem (p = 1 here): each returns at once
-            var resident = new ResidentViews<double> { Status = _status.View, Features = 1 };
-            _expand(_stream, _extent, resident, 0);
-            _carry(_stream, _extent, resident);
             for (int i = 0; i < copies; i++)
                 _count.View.CopyToCPU(ref _value, 1);
             return GC.GetAllocatedBytesForCurrentThread() - before;
@@ -482,7 +475,7 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
     }
 
     /// <summary>The five output buffers of a session call.</summary>
-    private sealed class Output(int count, int features)
+    internal sealed class Output(int count, int features)
     {
         public double[] Coefficients { get; } = new double[count * features];
         public double[] Intercepts { get; } = new double[count];
@@ -526,7 +519,7 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
         Assert.Equal(expected.Statuses, actual.Statuses);
     }
 
-    private static T[] RandomValues<T>(Random random, int length) where T : unmanaged, IFloatingPointIeee754<T> =>
+    internal static T[] RandomValues<T>(Random random, int length) where T : unmanaged, IFloatingPointIeee754<T> =>
         [.. Enumerable.Range(0, length).Select(_ => T.CreateTruncating(2 * random.NextDouble() - 1))];
 
     /// <summary>K responses y = Xβ* + noise (K × n), β* = (1.5, −0.8, 0.6, 0, …).</summary>
