@@ -29,6 +29,9 @@ internal static class GroupPolish
     /// <summary>The largest active set polished: its m × m Newton matrix is formed in n·m²/2 and factored in m³/6.</summary>
     private const int MaxActive = 2048;
 
+    /// <summary>Whether converged group solves are polished; off only where a benchmark measures the polish's share of a solve.</summary>
+    internal static bool Enabled { get; set; } = true;
+
     /// <summary>Whether <paramref name="problem"/> has a block of two or more coordinates (a group penalty proper).</summary>
     public static bool Applies<T>(PreparedProblem<T> problem) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -31,7 +31,7 @@ internal static class ProblemOutcome
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // a converged group penalty is polished to its KKT point (see GroupPolish), keeping gap ≤ tol
-        if (status == ProblemStatus.Converged && GroupPolish.Polish(problem, last) is { } polished)
+        if (status == ProblemStatus.Converged && GroupPolish.Enabled && GroupPolish.Polish(problem, last) is { } polished)
         {
             last = polished.Beta;
             (gap, objective) = (polished.Gap, polished.Objective);
