@@ -4,6 +4,7 @@ using GpuSparse.Engines;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
 using GpuSparse.Tests.Backends;
+using GpuSparse.Tests.Reliability;
 using Xunit;
 
 namespace GpuSparse.Tests.Engines;
@@ -57,15 +58,8 @@ public sealed class GroupPolishTests(CpuBackendFixture fixture) : IClassFixture<
         var one = Collect(problems, threads: 1);
         var several = Collect(problems, threads: 4);
         Assert.True(one.Count(r => r.Status == ProblemStatus.Converged) > Count / 2);
-        for (int k = 0; k < Count; k++)
-        {
-            Assert.Equal(one[k].Status, several[k].Status);
-            Assert.Equal(one[k].Iterations, several[k].Iterations);
-            Assert.Equal(one[k].Coefficients, several[k].Coefficients);
-            Assert.Equal(one[k].Intercept, several[k].Intercept);
-            Assert.Equal(one[k].DualityGap, several[k].DualityGap);
-            Assert.Equal(one[k].Objective, several[k].Objective);
-        }
+        ReliabilitySuite.AssertBitIdentical(new BatchResult(one, "cpu", TimeSpan.Zero), new BatchResult(several, "cpu", TimeSpan.Zero),
+            Enumerable.Range(0, Count));
     }
 
     [Fact]
