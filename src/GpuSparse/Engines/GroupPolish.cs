@@ -55,7 +55,7 @@ internal static class GroupPolish
     /// its gap and objective (working units), or null (<paramref name="polished"/> then undefined) when polishing does
     /// not lower the KKT residual within the gap tolerance.
     /// </summary>
-    /// <remarks>Its arrays are rented from the shared pools and returned: a batch of problems allocates nothing per problem.</remarks>
+    /// <remarks>Its arrays are rented from the shared pools and returned: once warm, a polish allocates none of them.</remarks>
     public static (double Gap, double Objective)? Polish<T>(PreparedProblem<T> problem, ReadOnlySpan<T> beta, Span<T> polished)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -136,12 +136,13 @@ internal static class GroupPolish
                 if (!formed)
                 {
                     (m, blockCount) = ActiveBlocks(problem, point, active, bounds);
-                    if (m == 0 || m > MaxActive)
+                    // X_A must fit one array (n·m elements)
+                    if (m == 0 || m > MaxActive || (long)n * m > Array.MaxLength)
                         return stepped;
                     Return(doubles, ref design);
                     Return(doubles, ref gram);
                     Return(doubles, ref hessian);
-                    design = doubles.Rent(checked(n * m));
+                    design = doubles.Rent(n * m);
                     gram = doubles.Rent(m * m);
                     hessian = doubles.Rent(m * m);
                     FormGram(problem, active.AsSpan(0, m), design.AsSpan(0, n * m), gram.AsSpan(0, m * m));
