@@ -898,8 +898,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     public void Collect(ReadOnlyMemory<PreparedProblem<T>> problems, int iteration, ProblemResult[] results)
     {
         Download();
-        // the results hold raw-scale β: each problem's share of the downloaded bytes is about its iterates' (2p)
-        InRanges(_count, 2L * Features * Unsafe.SizeOf<T>() + 64, (start, end) =>
+        // the results hold raw-scale β: each problem's share of the downloaded bytes is about its iterates' (2p); a
+        // group penalty's polish (Newton steps on the host) outweighs it
+        InRanges(_count, 2L * Features * Unsafe.SizeOf<T>() + 64 + (Grouped ? GroupPolish.CostBytes(Samples, Features) : 0), (start, end) =>
         {
             var span = problems.Span;
             var last = new T[Features];

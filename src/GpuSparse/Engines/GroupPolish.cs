@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using GpuSparse.Certificates;
 using GpuSparse.Kernels.Penalties;
@@ -29,6 +30,9 @@ internal static class GroupPolish
     /// <summary>The largest active set polished: its m × m Newton matrix is formed in n·m²/2 and factored in m³/6.</summary>
     private const int MaxActive = 2048;
 
+    /// <summary>Whether converged group solves are polished; off only where a benchmark measures the polish's share of a solve.</summary>
+    internal static bool Enabled { get; set; } = true;
+
     /// <summary>Whether <paramref name="problem"/> has a block of two or more coordinates (a group penalty proper).</summary>
     public static bool Applies<T>(PreparedProblem<T> problem) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -41,30 +45,46 @@ internal static class GroupPolish
     }
 
     /// <summary>
-    /// The polished iterate of a converged <paramref name="beta"/> with its gap and objective (working units), or
-    /// null when polishing does not lower the KKT residual within the gap tolerance.
+    /// A bound on one problem's polish cost in bytes copied at the same cost (as the staging ranges count work): its
+    /// Newton matrix on every coordinate, n·p(p+1)/2 multiply-adds of doubles, each weighed as the double it reads.
     /// </summary>
-    public static (T[] Beta, double Gap, double Objective)? Polish<T>(PreparedProblem<T> problem, ReadOnlySpan<T> beta)
+    public static long CostBytes(int samples, int features) => sizeof(double) * (long)samples * features * (features + 1) / 2;
+
+    /// <summary>
+    /// Writes the polished iterate of a converged <paramref name="beta"/> into <paramref name="polished"/> and returns
+    /// its gap and objective (working units), or null (<paramref name="polished"/> then undefined) when polishing does
+    /// not lower the KKT residual within the gap tolerance.
+    /// </summary>
+    /// <remarks>Its arrays are rented from the shared pools and returned: once warm, a polish allocates none of them.</remarks>
+    public static (double Gap, double Objective)? Polish<T>(PreparedProblem<T> problem, ReadOnlySpan<T> beta, Span<T> polished)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!Applies(problem))
             return null;
         int n = problem.Design.Samples, p = problem.Design.Features;
-        var residual = new double[n];
-        var correlation = new double[p];
-        DualityGap.Evaluate<T, GroupElasticNet<T>>(problem, beta, residual, correlation);
-        double before = KktResidual(problem, new SpanValues<T>(beta), correlation, n);
-        var point = new double[p];
-        for (int j = 0; j < p; j++)
-            point[j] = double.CreateTruncating(beta[j]);
-        if (!NewtonSteps(problem, point))
-            return null;
-        var polished = new T[p];
-        for (int j = 0; j < p; j++)
-            polished[j] = T.CreateTruncating(point[j]);
-        var (gap, objective) = DualityGap.Evaluate<T, GroupElasticNet<T>>(problem, polished, residual, correlation);
-        double after = KktResidual(problem, new SpanValues<T>(polished), correlation, n);
-        return gap <= problem.GapTolerance && after < before ? (polished, gap, objective) : null;
+        var doubles = ArrayPool<double>.Shared;
+        double[] residualArray = doubles.Rent(n), correlationArray = doubles.Rent(p), pointArray = doubles.Rent(p);
+        try
+        {
+            Span<double> residual = residualArray.AsSpan(0, n), correlation = correlationArray.AsSpan(0, p), point = pointArray.AsSpan(0, p);
+            DualityGap.Evaluate<T, GroupElasticNet<T>>(problem, beta, residual, correlation);
+            double before = KktResidual(problem, new SpanValues<T>(beta), correlation, n);
+            for (int j = 0; j < p; j++)
+                point[j] = double.CreateTruncating(beta[j]);
+            if (!NewtonSteps(problem, point))
+                return null;
+            for (int j = 0; j < p; j++)
+                polished[j] = T.CreateTruncating(point[j]);
+            var (gap, objective) = DualityGap.Evaluate<T, GroupElasticNet<T>>(problem, polished, residual, correlation);
+            double after = KktResidual(problem, new SpanValues<T>(polished), correlation, n);
+            return gap <= problem.GapTolerance && after < before ? (gap, objective) : null;
+        }
+        finally
+        {
+            doubles.Return(residualArray);
+            doubles.Return(correlationArray);
+            doubles.Return(pointArray);
+        }
     }
 
     /// <summary>
@@ -97,102 +117,185 @@ internal static class GroupPolish
     }
 
     /// <summary>Newton steps on the nonzero blocks of <paramref name="point"/>, in place; false when none could be taken.</summary>
-    private static bool NewtonSteps<T>(PreparedProblem<T> problem, double[] point) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <remarks>X_A and X_AᵀX_A/n are formed again only after a block left A; the steps between reuse them.</remarks>
+    private static bool NewtonSteps<T>(PreparedProblem<T> problem, Span<double> point) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = problem.Design.Samples, p = problem.Design.Features;
-        var x = problem.Design.Values;
-        var y = problem.Response;
-        var penalty = default(GroupElasticNet<T>);
-        bool stepped = false;
-        for (int step = 0; step < MaxSteps; step++)
+        var ints = ArrayPool<int>.Shared;
+        var doubles = ArrayPool<double>.Shared;
+        // the coordinates of the nonzero blocks, and where each block starts among them (block b: bounds[b] to bounds[b + 1])
+        int[] active = ints.Rent(p), bounds = ints.Rent(p + 1);
+        double[]? design = null, gram = null, hessian = null;
+        double[] residual = doubles.Rent(n), rhsArray = doubles.Rent(p);
+        try
         {
-            // the coordinates of the nonzero blocks, and where each block starts among them
-            var active = new List<int>();
-            var blocks = new List<(int Start, int End)>();
-            for (int start = 0, end; start < p; start = end)
+            bool stepped = false, formed = false;
+            int m = 0, blockCount = 0;
+            for (int step = 0; step < MaxSteps; step++)
             {
-                end = penalty.BlockEnd(problem, start);
-                if (penalty.Norm(new SpanValues<double>(point), start, end) == 0)
+                if (!formed)
+                {
+                    (m, blockCount) = ActiveBlocks(problem, point, active, bounds);
+                    // X_A must fit one array (n·m elements)
+                    if (m == 0 || m > MaxActive || (long)n * m > Array.MaxLength)
+                        return stepped;
+                    Return(doubles, ref design);
+                    Return(doubles, ref gram);
+                    Return(doubles, ref hessian);
+                    design = doubles.Rent(n * m);
+                    gram = doubles.Rent(m * m);
+                    hessian = doubles.Rent(m * m);
+                    FormGram(problem, active.AsSpan(0, m), design.AsSpan(0, n * m), gram.AsSpan(0, m * m));
+                    formed = true;
+                }
+                var rhs = rhsArray.AsSpan(0, m);
+                var matrix = hessian!.AsSpan(0, m * m);
+                NewtonSystem(problem, point, active.AsSpan(0, m), bounds.AsSpan(0, blockCount + 1), design.AsSpan(0, n * m),
+                    gram.AsSpan(0, m * m), residual.AsSpan(0, n), matrix, rhs);
+                if (!Cholesky.TryFactor(m, matrix))
+                    return stepped;
+                Cholesky.Solve(matrix, m, rhs);
+                foreach (double d in rhs)
+                    if (!double.IsFinite(d))
+                        return stepped;
+                // a block whose step crosses zero (β_B·(β_B + d_B) ≤ 0) leaves the support; the others take the step
+                for (int block = 0; block < blockCount; block++)
+                {
+                    int first = bounds[block], last = bounds[block + 1];
+                    double along = 0;
+                    for (int a = first; a < last; a++)
+                        along += point[active[a]] * (point[active[a]] + rhs[a]);
+                    if (along > 0)
+                        continue;
+                    for (int a = first; a < last; a++)
+                        point[active[a]] = 0;
+                    formed = false;
+                }
+                stepped = true;
+                if (!formed)
                     continue;
-                blocks.Add((active.Count, active.Count + end - start));
-                for (int j = start; j < end; j++)
-                    active.Add(j);
-            }
-            int m = active.Count;
-            if (m == 0 || m > MaxActive)
-                return stepped;
-            // X_A (n × m, float64) and R = y_c − X_Aβ_A
-            var design = new double[(long)n * m];
-            var residual = new double[n];
-            for (int i = 0; i < n; i++)
-            {
-                double fitted = 0;
+                double largest = 0, change = 0;
                 for (int a = 0; a < m; a++)
                 {
-                    double value = double.CreateTruncating(x[i * p + active[a]]);
-                    design[i * m + a] = value;
-                    fitted += value * point[active[a]];
+                    change = Math.Max(change, Math.Abs(rhs[a]));
+                    point[active[a]] += rhs[a];
+                    largest = Math.Max(largest, Math.Abs(point[active[a]]));
                 }
-                residual[i] = double.CreateTruncating(y[i]) - fitted;
+                if (change <= 1e-15 * largest)
+                    break;
+                // a block the step left at norm 0 (underflow) is no longer in A
+                formed = AllNonzero<T>(point, active.AsSpan(0, m), bounds.AsSpan(0, blockCount + 1));
             }
-            // H = X_AᵀX_A/n + D, rhs = −∇f_A = X_AᵀR/n − l1_B·u_B − l2_B·β_B
-            var hessian = new double[m * m];
-            VectorKernels.Gram(design, n, m, hessian);
-            var rhs = new double[m];
-            for (int i = 0; i < n; i++)
-                VectorKernels.AddScaled<double>(rhs, residual[i], design.AsSpan(i * m, m));
-            for (int e = 0; e < hessian.Length; e++)
-                hessian[e] /= n;
-            foreach (var (first, last) in blocks)
-            {
-                int feature = active[first];
-                double l1 = problem.L1Weight(feature), l2 = problem.L2Weight(feature);
-                double norm = penalty.Norm(new SpanValues<double>(point), feature, feature + last - first);
-                for (int a = first; a < last; a++)
-                {
-                    double ua = point[active[a]] / norm;
-                    rhs[a] = rhs[a] / n - l1 * ua - l2 * point[active[a]];
-                    // D = l1/‖β_B‖·(I − u uᵀ) + l2·I (zero curvature of |β| for a block of one)
-                    for (int b = first; b < last; b++)
-                    {
-                        double ub = point[active[b]] / norm;
-                        double curvature = last - first == 1 ? 0 : l1 / norm * ((a == b ? 1 : 0) - ua * ub);
-                        hessian[a * m + b] += curvature + (a == b ? l2 : 0);
-                    }
-                }
-            }
-            var factor = new double[m * m];
-            if (!Cholesky.TryFactor(m, (a, b) => hessian[a * m + b], factor))
-                return stepped;
-            Cholesky.Solve(factor, m, rhs);
-            if (!rhs.All(double.IsFinite))
-                return stepped;
-            // a block whose step crosses zero (β_B·(β_B + d_B) ≤ 0) leaves the support; the others take the step
-            bool collapsed = false;
-            foreach (var (first, last) in blocks)
-            {
-                double along = 0;
-                for (int a = first; a < last; a++)
-                    along += point[active[a]] * (point[active[a]] + rhs[a]);
-                if (along > 0)
-                    continue;
-                for (int a = first; a < last; a++)
-                    point[active[a]] = 0;
-                collapsed = true;
-            }
-            stepped = true;
-            if (collapsed)
-                continue;
-            double largest = 0, change = 0;
-            for (int a = 0; a < m; a++)
-            {
-                change = Math.Max(change, Math.Abs(rhs[a]));
-                point[active[a]] += rhs[a];
-                largest = Math.Max(largest, Math.Abs(point[active[a]]));
-            }
-            if (change <= 1e-15 * largest)
-                break;
+            return stepped;
         }
-        return stepped;
+        finally
+        {
+            ints.Return(active);
+            ints.Return(bounds);
+            doubles.Return(residual);
+            doubles.Return(rhsArray);
+            Return(doubles, ref design);
+            Return(doubles, ref gram);
+            Return(doubles, ref hessian);
+        }
+    }
+
+    private static void Return(ArrayPool<double> pool, ref double[]? array)
+    {
+        if (array is not null)
+            pool.Return(array);
+        array = null;
+    }
+
+    /// <summary>The coordinates of the nonzero blocks of <paramref name="point"/> and their block bounds; (m, blocks).</summary>
+    private static (int Active, int Blocks) ActiveBlocks<T>(PreparedProblem<T> problem, ReadOnlySpan<double> point, Span<int> active, Span<int> bounds)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var penalty = default(GroupElasticNet<T>);
+        int m = 0, blocks = 0;
+        bounds[0] = 0;
+        for (int start = 0, end; start < point.Length; start = end)
+        {
+            end = penalty.BlockEnd(problem, start);
+            if (penalty.Norm(new SpanValues<double>(point), start, end) == 0)
+                continue;
+            for (int j = start; j < end; j++)
+                active[m++] = j;
+            bounds[++blocks] = m;
+        }
+        return (m, blocks);
+    }
+
+    /// <summary>Whether every block of A is nonzero at <paramref name="point"/> (its blocks are runs of consecutive features).</summary>
+    private static bool AllNonzero<T>(ReadOnlySpan<double> point, ReadOnlySpan<int> active, ReadOnlySpan<int> bounds)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var penalty = default(GroupElasticNet<T>);
+        for (int block = 0; block + 1 < bounds.Length; block++)
+        {
+            int feature = active[bounds[block]];
+            if (penalty.Norm(new SpanValues<double>(point), feature, feature + bounds[block + 1] - bounds[block]) == 0)
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>X_A (n × m, float64) and X_AᵀX_A/n of the active coordinates.</summary>
+    private static void FormGram<T>(PreparedProblem<T> problem, ReadOnlySpan<int> active, Span<double> design, Span<double> gram)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = problem.Design.Samples, p = problem.Design.Features, m = active.Length;
+        var x = problem.Design.Values;
+        for (int i = 0; i < n; i++)
+            for (int a = 0; a < m; a++)
+                design[i * m + a] = double.CreateTruncating(x[i * p + active[a]]);
+        VectorKernels.Gram(design, n, m, gram);
+        for (int e = 0; e < gram.Length; e++)
+            gram[e] /= n;
+    }
+
+    /// <summary>
+    /// The Newton system at <paramref name="point"/>: H = X_AᵀX_A/n + D and rhs = −∇f_A = X_AᵀR/n − l1_B·u_B − l2_B·β_B,
+    /// with R = y_c − X_Aβ_A.
+    /// </summary>
+    private static void NewtonSystem<T>(PreparedProblem<T> problem, ReadOnlySpan<double> point, ReadOnlySpan<int> active,
+        ReadOnlySpan<int> bounds, ReadOnlySpan<double> design, ReadOnlySpan<double> gram, Span<double> residual,
+        Span<double> hessian, Span<double> rhs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = residual.Length, m = active.Length;
+        var y = problem.Response;
+        var penalty = default(GroupElasticNet<T>);
+        // R = y_c − X_Aβ_A
+        for (int i = 0; i < n; i++)
+        {
+            double fitted = 0;
+            for (int a = 0; a < m; a++)
+                fitted += design[i * m + a] * point[active[a]];
+            residual[i] = double.CreateTruncating(y[i]) - fitted;
+        }
+        rhs.Clear();
+        for (int i = 0; i < n; i++)
+            VectorKernels.AddScaled<double>(rhs, residual[i], design.Slice(i * m, m));
+        gram.CopyTo(hessian);
+        for (int block = 0; block + 1 < bounds.Length; block++)
+        {
+            int first = bounds[block], last = bounds[block + 1];
+            int feature = active[first];
+            double l1 = problem.L1Weight(feature), l2 = problem.L2Weight(feature);
+            double norm = penalty.Norm(new SpanValues<double>(point), feature, feature + last - first);
+            for (int a = first; a < last; a++)
+            {
+                double ua = point[active[a]] / norm;
+                rhs[a] = rhs[a] / n - l1 * ua - l2 * point[active[a]];
+                // D = l1/‖β_B‖·(I − u uᵀ) + l2·I (zero curvature of |β| for a block of one)
+                for (int b = first; b < last; b++)
+                {
+                    double ub = point[active[b]] / norm;
+                    double curvature = last - first == 1 ? 0 : l1 / norm * ((a == b ? 1 : 0) - ua * ub);
+                    hessian[a * m + b] += curvature + (a == b ? l2 : 0);
+                }
+            }
+        }
     }
 }

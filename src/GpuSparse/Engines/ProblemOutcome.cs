@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using GpuSparse.Backends;
 using GpuSparse.Kernels.Batched;
@@ -30,14 +31,22 @@ internal static class ProblemOutcome
         ReadOnlySpan<T> last, double gap, double objective, ReadOnlySpan<T> best, double bestGap, double bestObjective)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // a converged group penalty is polished to its KKT point (see GroupPolish), keeping gap ≤ tol
-        if (status == ProblemStatus.Converged && GroupPolish.Polish(problem, last) is { } polished)
+        // a converged group penalty is polished to its KKT point (see GroupPolish), keeping gap ≤ tol; the polished
+        // iterate lives in a pooled array until ToRawScale has copied it (an exception merely leaves it to the GC)
+        T[]? polished = null;
+        if (status == ProblemStatus.Converged && GroupPolish.Enabled && GroupPolish.Applies(problem))
         {
-            last = polished.Beta;
-            (gap, objective) = (polished.Gap, polished.Objective);
+            polished = ArrayPool<T>.Shared.Rent(last.Length);
+            if (GroupPolish.Polish(problem, last, polished.AsSpan(0, last.Length)) is { } certificate)
+            {
+                last = polished.AsSpan(0, last.Length);
+                (gap, objective) = certificate;
+            }
         }
         bool returnBest = ReturnsBest(status, gap, bestGap);
         var (coefficients, intercept) = problem.ToRawScale(returnBest ? best : last);
+        if (polished is not null)
+            ArrayPool<T>.Shared.Return(polished);
         return new ProblemResult
         {
             Coefficients = coefficients,

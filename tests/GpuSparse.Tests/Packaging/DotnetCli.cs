@@ -20,9 +20,12 @@ internal static class DotnetCli
     /// <summary>The dotnet host running these tests (the SDK sets DOTNET_HOST_PATH for its children).</summary>
     public static string Host => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
-    /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/>; returns its exit code and output.</summary>
+    /// <summary>
+    /// Runs <paramref name="fileName"/> with <paramref name="arguments"/> (and <paramref name="environment"/> added to
+    /// its environment); returns its exit code and output.
+    /// </summary>
     public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, string workingDirectory,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -39,6 +42,8 @@ internal static class DotnetCli
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
 
         using var process = new Process { StartInfo = start };
         var output = new StringBuilder();

@@ -98,23 +98,36 @@ public sealed class PackageTests(PackedPackages packages)
     }
 
     [SkippableFact]
-    public void PrecompiledToolSolvesALassoPathAsThePortableToolDoes()
+    public void PrecompiledToolSolvesALassoPathAsThePortableToolDoesWithOrWithoutAvx2()
     {
         Skip.IfNot(RuntimeInformation.RuntimeIdentifier == "linux-x64", "the precompiled tool package is for linux-x64 only");
         string precompiled = Install("GpuSparse.Cli.linux-x64", "tools-linux-x64");
         string portable = Install("GpuSparse.Cli.any", "tools-any");
         string x = Path.Combine(ReferenceCases.DataRoot, "diabetes", "X.npy"), y = Path.Combine(ReferenceCases.DataRoot, "diabetes", "y.npy");
-        byte[] Coefs(string gpusparse, string name)
+        // the run's coefficients, and whether the tool's entry point was JIT-compiled (the runtime's list of the
+        // methods it compiled) rather than run precompiled
+        (byte[] Coefs, bool Jitted) RunPath(string gpusparse, string name, params (string Name, string Value)[] environment)
         {
-            string folder = Path.Combine(packages.Root, name);
-            var (exitCode, output) = DotnetCli.Run(gpusparse, ["path", "--x", x, "--y", y, "--backend", "cd", "--tol", "1e-10", "--out", folder], packages.Root);
+            string folder = Path.Combine(packages.Root, name), jitted = Path.Combine(packages.Root, $"{name}-jitted.txt");
+            var variables = environment.ToDictionary(v => v.Name, v => v.Value);
+            variables["DOTNET_JitStdOutFile"] = jitted;
+            variables["DOTNET_JitDisasmSummary"] = "1";
+            var (exitCode, output) = DotnetCli.Run(gpusparse, ["path", "--x", x, "--y", y, "--backend", "cd", "--tol", "1e-10", "--out", folder],
+                packages.Root, environment: variables);
             Assert.True(exitCode == 0, output);
-            return File.ReadAllBytes(Path.Combine(folder, "coefs.npy"));
+            return (File.ReadAllBytes(Path.Combine(folder, "coefs.npy")), File.ReadAllText(jitted).Contains("GpuSparse.Cli.Program:Main("));
         }
         // one solver, two compilations (ReadyToRun ahead of time, the JIT at run time): the same bits
-        byte[] expected = Coefs(portable, "path-any");
+        var (expected, _) = RunPath(portable, "path-any");
         Assert.True(expected.Length > 100 * 10 * sizeof(double), "a 100-step path of 10 features");
-        Assert.Equal(expected, Coefs(precompiled, "path-linux-x64"));
+        var (coefs, jitted) = RunPath(precompiled, "path-linux-x64");
+        Assert.Equal(expected, coefs);
+        Assert.False(jitted, "the precompiled tool JIT-compiled its entry point");
+        // without AVX2 (as on a CPU before x86-64-v3) the runtime rejects the code Crossgen2 compiled for AVX2 and
+        // JIT-compiles it, with 128-bit Vector<T>: still the same coefficients
+        (coefs, jitted) = RunPath(precompiled, "path-linux-x64-no-avx2", ("DOTNET_EnableAVX2", "0"));
+        Assert.Equal(expected, coefs);
+        Assert.True(jitted, "without AVX2 the precompiled entry point was not rejected");
     }
 
     /// <summary>Installs tool <paramref name="id"/> from the packed feed into <paramref name="folder"/>; returns its command.</summary>
