@@ -21,8 +21,9 @@ namespace GpuSparse.Kernels.OnChip;
 /// r = y_c − X_w z is a butterfly reduction over the warp's lanes (every lane gets the same sums). c = X_wᵀr and
 /// β⁺ are formed once a column: each thread stores its column partials in shared memory, thread (w, l) owns the slots
 /// (l, b) with b ≡ w (mod W), sums their W partials in ascending warp order and stores β⁺ there, and every warp
-/// reads β⁺ back (two barriers a step; each partial is read once). The restart test is a butterfly reduction too. The step, restart rule and extrapolation are the reference's
-/// expressions, but the sums run in tree order, so iterates agree with the reference to rounding, not bits.
+/// reads β⁺ back (two barriers a step; each partial is read once). The restart test is a butterfly reduction too.
+/// The step, restart rule and extrapolation are the reference's expressions, but the sums run in tree order, so
+/// iterates agree with the reference to rounding, not bits.
 /// Checks: R = y_c − X_wβ and v = X_wᵀR in float64 from the registers, then <see cref="DualityGapFormula"/>'s terms
 /// summed over warp 0's lanes (<see cref="WarpGapTerms"/>) and <see cref="StoppingRule"/> on every thread, as
 /// <see cref="GapKernel"/> decides but for the order of the gap's sums. A launch covers the iterations of
