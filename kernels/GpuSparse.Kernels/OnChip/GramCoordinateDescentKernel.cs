@@ -84,6 +84,7 @@ public static class GramCoordinateDescentKernel
         var tileResponse = shared.SubView(g + 8 * p + TileRows * p, TileRows);
 
         double responseNorm2OverN = FormGram<T, TPrecision>(problem, k, gram, correlation, tile, tileResponse, lane, lanes);
+        // the problem starts here: a resident session's penalty weights and start, by the lane that reads them
         if (start.Enabled && window.StartIteration == 0)
             for (int j = lane; j < p; j += lanes)
                 start.Begin<TPrecision>(k, j);
@@ -134,6 +135,7 @@ public static class GramCoordinateDescentKernel
 
         for (int j = lane; j < p; j += lanes)
             state.Beta[b0 + j] = beta[j];
+        // finished: a resident session's returned iterate and next start, by the lane that wrote them
         if (start.Enabled && status != BatchStatus.Active)
             for (int j = lane; j < p; j += lanes)
                 start.Finish<TPrecision>(k, j, status, record.Gap, record.BestGap);
