@@ -33,6 +33,7 @@ public static class GapKernel
         int k = state.Problem(index);
         if (state.Status[k] != BatchStatus.Active)
             return;
+        // the problem starts here: a resident session's penalty weights and start
         if (start.Enabled && iteration == 0)
             for (int j = 0; j < problem.Features; j++)
                 start.Begin<TPrecision>(k, j);
@@ -47,6 +48,7 @@ public static class GapKernel
                 state.Best[e] = state.Beta[e];
         int status = record.Verdict(certificate.GapTolerance[k], fixedPoint: false, spent: iteration >= maxIterations);
         certificate.Finish(state.Status, k, status, iteration);
+        // retired: a resident session's returned iterate and next start
         if (start.Enabled && status != BatchStatus.Active)
             for (int j = 0; j < problem.Features; j++)
                 start.Finish<TPrecision>(k, j, status, record.Gap, record.BestGap);

@@ -95,6 +95,7 @@ public static class GramCoordinateDescentKernel
         var wide = default(TPrecision);
         int p = problem.Features;
         int b0 = problem.Coordinate(k, 0);
+        // the problem starts here: a resident session's penalty weights and start, by the lane that reads them
         if (start.Enabled && window.StartIteration == 0)
             for (int j = lane; j < p; j += lanes)
                 start.Begin<TPrecision>(k, j);
@@ -145,6 +146,7 @@ public static class GramCoordinateDescentKernel
 
         for (int j = lane; j < p; j += lanes)
             state.Beta[b0 + j] = views.Beta[j];
+        // finished: a resident session's returned iterate and next start, by the lane that wrote them
         if (start.Enabled && status != BatchStatus.Active)
             for (int j = lane; j < p; j += lanes)
                 start.Finish<TPrecision>(k, j, status, record.Gap, record.BestGap);

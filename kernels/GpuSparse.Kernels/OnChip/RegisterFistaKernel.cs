@@ -114,17 +114,17 @@ public static class RegisterFistaKernel
         var rowSums = shared.SubView(scalars, 2 * warps);
         var verdict = shared.SubView(scalars + 2 * warps, 2);
 
-        // registers: the thread's tile of X and its columns of z and β. Shared memory, in the thread's own slots
-        // (lane·7 + b, warp·7 + a: one base address, constant offsets; entries past p or n are 0): its columns of l1,
-        // l2 and the best iterate (the same in every warp: warp 0 keeps them; the certificate reads l1 and l2 in slot
-        // order too) and its rows of y_c
         if (start.Enabled && window.StartIteration == 0)
         {
-            // the start is expanded in device memory by thread t its coordinates t, t + T, …, then read by their owners
+            // a resident start is expanded in device memory by thread t its coordinates t, t + T, …, then read by their owners
             for (int j = Group.IdxX; j < p; j += Group.DimX)
                 start.Begin<TPrecision>(k, j);
             Group.Barrier();
         }
+        // registers: the thread's tile of X and its columns of z and β. Shared memory, in the thread's own slots
+        // (lane·7 + b, warp·7 + a: one base address, constant offsets; entries past p or n are 0): its columns of l1,
+        // l2 and the best iterate (the same in every warp: warp 0 keeps them; the certificate reads l1 and l2 in slot
+        // order too) and its rows of y_c
         var design = RegisterTile<T>.Load(problem.Design, x0, n, p, warp, warps, lane, lanes);
         var z = Register7<T>.Load(state.Z, b0, lane, lanes, p);
         var beta = Register7<T>.Load(state.Beta, b0, lane, lanes, p);
