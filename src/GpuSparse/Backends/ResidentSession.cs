@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GpuSparse.Engines;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
@@ -66,8 +67,10 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         _structure = structure;
         Options = options;
         Problems = problems;
-        // the engine of the session's algorithm, fixed for its life (later options must run on it)
-        var engine = DeviceEngines.ForAlgorithm(backend.Engine, options.Algorithm, p);
+        // the engine of the session's algorithm and shape, as IlgpuBackend.Solve picks it for the same batch, fixed for
+        // the session's life (later options must run on it)
+        var engine = DeviceEngines.ForShape(backend.Engine, DeviceEngines.ForAlgorithm(backend.Engine, options.Algorithm, p), n, p,
+            backend.Accelerator.WarpSize, backend.Accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>(), perProblem);
         try
         {
             _device = new DeviceBatch<T>(backend.Accelerator, backend.Kernels, problems, n, p, perProblem, structure.Positive,
