@@ -97,21 +97,7 @@ internal sealed class IlgpuKernels
         Func<ResidentStart<T>>? residentStart = null)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T> =>
-        residentStart is null
-            ? SharedGramCoordinateDescent<T, TPenalty, NoStart<T>>(static () => default)
-            : SharedGramCoordinateDescent<T, TPenalty, ResidentStart<T>>(residentStart);
-
-    private Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> SharedGramCoordinateDescent<T, TPenalty, TStart>(
-        Func<TStart> start)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TPenalty : struct, IPenalty<T>
-        where TStart : struct, IProblemStart<T>
-    {
-        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int, TStart>>(typeof(SharedGramCoordinateDescentKernel),
-            typeof(T), typeof(TPenalty), Precision<T>(), typeof(TStart));
-        var launch = GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
-        return (stream, config, problem, state, certificate, window, slots) => launch(stream, config, problem, state, certificate, window, slots, start());
-    }
+        WindowedWithArgument<T, TPenalty>(typeof(SharedGramCoordinateDescentKernel), bounds: null, residentStart);
 
     /// <summary>
     /// <see cref="RegisterFistaKernel.Run{T, TPenalty, TPrecision, TStart}"/> for the penalty <typeparamref name="TPenalty"/>,
@@ -121,22 +107,32 @@ internal sealed class IlgpuKernels
         Func<ResidentStart<T>>? residentStart = null)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T> =>
-        residentStart is null
-            ? RegisterFista<T, TPenalty, NoStart<T>>(static () => default)
-            : RegisterFista<T, TPenalty, ResidentStart<T>>(residentStart);
+        WindowedWithArgument<T, TPenalty>(typeof(RegisterFistaKernel),
+            RegisterFistaKernel.Specialization(_accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup), residentStart);
 
-    private Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> RegisterFista<T, TPenalty, TStart>(
-        Func<TStart> start)
+    // An on-chip kernel whose Run takes (problem, state, certificate, window, an int, start): the shared-design
+    // kernel's launched slots or the register kernel's FISTA flag; loaded with its group-size bounds when it has some.
+    private Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> WindowedWithArgument<T, TPenalty>(
+        Type kernelClass, KernelSpecialization? bounds, Func<ResidentStart<T>>? residentStart)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPenalty : struct, IPenalty<T> =>
+        residentStart is null
+            ? WindowedWithArgument<T, TPenalty, NoStart<T>>(kernelClass, bounds, static () => default)
+            : WindowedWithArgument<T, TPenalty, ResidentStart<T>>(kernelClass, bounds, residentStart);
+
+    private Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> WindowedWithArgument<T, TPenalty, TStart>(
+        Type kernelClass, KernelSpecialization? bounds, Func<TStart> start)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TStart : struct, IProblemStart<T>
     {
-        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int, TStart>>(typeof(RegisterFistaKernel),
+        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int, TStart>>(kernelClass,
             typeof(T), typeof(TPenalty), Precision<T>(), typeof(TStart));
-        var bounds = RegisterFistaKernel.Specialization(_accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup);
-        var launch = GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel, bounds));
-        return (stream, config, problem, state, certificate, window, accelerated) =>
-            launch(stream, config, problem, state, certificate, window, accelerated, start());
+        var launch = GetOrLoad(kernel, () => bounds is { } specialization
+            ? _accelerator.LoadKernel(kernel, specialization)
+            : _accelerator.LoadKernel(kernel));
+        return (stream, config, problem, state, certificate, window, argument) =>
+            launch(stream, config, problem, state, certificate, window, argument, start());
     }
 
     // The precision functor of T.
