@@ -3,6 +3,7 @@ using System.Text;
 using GpuSparse.Backends;
 using GpuSparse.Benchmarks;
 using GpuSparse.Engines;
+using GpuSparse.Kernels.OnChip;
 using GpuSparse.Model;
 using GpuSparse.PtxCheck.Model;
 
@@ -55,6 +56,10 @@ internal static class CostModelReport
         var enetCd = IterationSample.Measure<float>(enet, cd, loose);
         var sharedFista = IterationSample.MeasureSharedDesign(lasso, reference, tight);
         var sharedCd = IterationSample.MeasureSharedDesign(lasso, cd, tight);
+        // the tall sweep: X of 1000 × 32 (256 KB in float64) beyond a group's 48 KB of shared memory
+        var tallLasso = lasso with { Name = "Sweep_n1000_p32", N = 1000, K = options.Integer("tall-sample", 200) };
+        var tallFista = IterationSample.MeasureSharedDesign(tallLasso, reference, tight);
+        var tallCd = IterationSample.MeasureSharedDesign(tallLasso, cd, tight);
 
         var small = new Shape(64, 32, 8);
         var wide = new Shape(50, 200, 4);
@@ -65,18 +70,21 @@ internal static class CostModelReport
             new("Elastic net 50 × 200 float32 (λ = 1e-3, l1_ratio 0.5), tol 1e-4, resident", wide, 20_000, Scenario.Resident, 0.020, "≤ 20 ms", enetFista, enetCd),
             new("Lasso 64 × 32 float64 on one shared X (the sweep shape; no issue-16 target, the resident goal for scale), gap ≤ 1e-6, resident",
                 small with { SharedDesign = true }, 1_000_000, Scenario.Resident, 0.1, "≥ 10,000,000 problems/s", sharedFista, sharedCd),
+            new("Lasso 1000 × 32 float64 on one shared X (a tall sweep: X beyond 48 KB; no issue-16 target, a goal for scale), gap ≤ 1e-6, resident",
+                new Shape(1000, 32, 8, SharedDesign: true), 100_000, Scenario.Resident, 0.1, "≥ 1,000,000 problems/s", tallFista, tallCd),
         ];
         KernelDesign[] designs =
         [
             new ThreadPerProblemFista(), new WarpGram(coordinateDescent: true), new WarpGram(coordinateDescent: false),
             new BlockResidual(BlockVariant.FistaSharedDesign), new BlockResidual(BlockVariant.FistaRegisterDesign),
-            new BlockResidual(BlockVariant.CoordinateDescent), new SharedGroupGram(), new SharedDesignTiled(),
+            new BlockResidual(BlockVariant.CoordinateDescent), new SharedGroupGram(DesignPlacement.SharedMemory),
+            new SharedGroupGram(DesignPlacement.GlobalMemory), new SharedDesignTiled(),
         ];
 
         var text = new StringBuilder();
         Header(text);
-        Samples(text, [lassoFista, lassoCd, enetFista, enetCd, sharedFista, sharedCd],
-            [tight.Tolerance, tight.Tolerance, loose.Tolerance, loose.Tolerance, tight.Tolerance, tight.Tolerance]);
+        Samples(text, [lassoFista, lassoCd, enetFista, enetCd, sharedFista, sharedCd, tallFista, tallCd],
+            [tight.Tolerance, tight.Tolerance, loose.Tolerance, loose.Tolerance, tight.Tolerance, tight.Tolerance, tight.Tolerance, tight.Tolerance]);
         PerProblem(text, designs, [.. targets.Select(t => t.Shape).Distinct()]);
         var verdicts = new List<string>();
         foreach (var target in targets)

@@ -38,6 +38,12 @@ public static class KernelCatalog
     /// <summary>The shape served by the shared-design coordinate-descent kernels.</summary>
     public const string SharedShape = "one shared X, p ≤ 64, X and G within 48 KB (a group of up to 8 warps shares G and X, a warp per problem)";
 
+    /// <summary>The shape served by the shared-design coordinate-descent kernels that read X from global memory.</summary>
+    public const string SharedGlobalShape = "one shared X, p ≤ 64, X beyond 48 KB with G (a group of up to 8 warps shares G, X read from global memory through L1/L2, a warp per problem)";
+
+    /// <summary>The name of the shared-design kernels that read X from global memory, before precision and penalty.</summary>
+    public const string SharedGlobalPrefix = "shared-gram-cd global-x";
+
     /// <summary>The group of the shared-design kernels on CUDA: <see cref="SharedGramCoordinateDescentKernel.MaxWarps"/> warps.</summary>
     public const int CudaSharedGramBlockSize = SharedGramCoordinateDescentKernel.MaxWarps * CudaWarpSize;
 
@@ -94,8 +100,11 @@ public static class KernelCatalog
                         [scalar, prox, precision, start], SmallShape, CudaWarpSize,
                         GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));
                     Add(entries, $"shared-gram-cd {label} {penalty}{suffix}", typeof(SharedGramCoordinateDescentKernel),
-                        nameof(SharedGramCoordinateDescentKernel.Run), [scalar, prox, precision, start], SharedShape, CudaSharedGramBlockSize,
-                        SharedGramCoordinateDescentKernel.MaxSharedBytes);
+                        nameof(SharedGramCoordinateDescentKernel.Run), [scalar, prox, precision, start, typeof(StagedDesign)], SharedShape,
+                        CudaSharedGramBlockSize, SharedGramCoordinateDescentKernel.MaxSharedBytes);
+                    Add(entries, $"{SharedGlobalPrefix} {label} {penalty}{suffix}", typeof(SharedGramCoordinateDescentKernel),
+                        nameof(SharedGramCoordinateDescentKernel.Run), [scalar, prox, precision, start, typeof(GlobalDesign)], SharedGlobalShape,
+                        CudaSharedGramBlockSize, SharedGramCoordinateDescentKernel.MaxSharedBytes);
                     Add(entries, $"gap {label} {penalty}{suffix}", typeof(GapKernel), nameof(GapKernel.Run), [scalar, precision, prox, start], AnyShape);
                 }
             }

@@ -105,6 +105,20 @@ public static class KernelCostModel
             return new KernelCost(elementBytes, 0, 0, 0, 0, 0,
                 HbmBytesPerCheck: s * (3 * n * p + n + 8 * p) + 16 * n + 16 * n * p + 24 * p + 64,
                 FlopsPerCheck: 4 * n * p + 3 * n + 20 * p + 10);
+        if (name.StartsWith(KernelCatalog.SharedGlobalPrefix, StringComparison.Ordinal))
+        {
+            // the shared-gram-cd kernel with X read from global memory (no staging): per launch and group, the threads
+            // forming G read X (its lines shared by the group through L1) and the warps forming c read it again, n·p each
+            // (X, shared by every group, stays in L2: counted as device memory, an upper bound on HBM); the rest as below
+            var perProblem = Plain("gram-cd", samples, features, elementBytes);
+            double warps = Math.Max(1, OnChip.SharedGramCoordinateDescentKernel.Warps(samples, features, KernelCatalog.CudaWarpSize,
+                KernelCatalog.CudaSharedGramBlockSize, elementBytes, OnChip.DesignPlacement.GlobalMemory));
+            return perProblem with
+            {
+                HbmBytesOnce = s * (2 * n * p / warps + n + 5 * p) + 80,
+                FlopsOnce = n * p * (p + 1) / warps + 2 * n * p + 2 * n,
+            };
+        }
         if (name.StartsWith("shared-gram-cd", StringComparison.Ordinal))
         {
             // the gram-cd kernel's sweeps and checks, with X staged and G formed once per group of W warps (W problems:
@@ -113,7 +127,7 @@ public static class KernelCostModel
             // ‖y‖² (2np + 2n) per problem. Checks below the trusted tolerance read X from shared memory (not HBM).
             var perProblem = Plain("gram-cd", samples, features, elementBytes);
             double warps = Math.Max(1, OnChip.SharedGramCoordinateDescentKernel.Warps(samples, features, KernelCatalog.CudaWarpSize,
-                KernelCatalog.CudaSharedGramBlockSize, elementBytes));
+                KernelCatalog.CudaSharedGramBlockSize, elementBytes, OnChip.DesignPlacement.SharedMemory));
             return perProblem with
             {
                 HbmBytesOnce = s * (n * p / warps + n + 5 * p) + 80,

@@ -161,25 +161,36 @@ internal class WarpGram : KernelDesign
 
 /// <summary>
 /// Warp per problem on the Gram form for a batch on one shared X (sweeps over y, λ or l1_ratio): a group of W warps
-/// (as many as fit 48 KB, up to 8) stages X in shared memory and forms G there once, then each warp runs the
-/// per-problem kernel's sweeps and checks (the catalog's <c>shared-gram-cd</c> kernels): the sweeps and checks are
-/// <see cref="WarpGram"/>'s, the per-launch staging of X and forming of G a W-th of it per problem.
+/// (as many as fit 48 KB, up to 8) forms G in shared memory once, then each warp runs the per-problem kernel's sweeps
+/// and checks (the catalog's <c>shared-gram-cd</c> kernels): the sweeps and checks are <see cref="WarpGram"/>'s, the
+/// per-launch forming of G a W-th of it per problem. X is staged in the group's shared memory where it fits with G
+/// (<see cref="DesignPlacement.SharedMemory"/>), else read from global memory (<see cref="DesignPlacement.GlobalMemory"/>:
+/// its loads hit L1, which shares shared memory's 128 B a clock, so they are counted as shared-memory wavefronts; the
+/// lines each group brings in come from L2, where a shared X stays, and are counted as HBM bytes: an upper bound, the
+/// model having no L2 rate).
 /// </summary>
 internal sealed class SharedGroupGram : WarpGram
 {
-    public SharedGroupGram()
-        : base(coordinateDescent: true)
-    {
-    }
+    private readonly DesignPlacement _placement;
 
-    public override string Name => "shared-design Gram CD, G per group of warps";
-    public override bool Serves(Shape shape) => shape.SharedDesign && Warps(shape) > 0;
+    public SharedGroupGram(DesignPlacement placement)
+        : base(coordinateDescent: true) => _placement = placement;
 
-    protected override bool Implements(KernelEntry entry, Shape shape) => entry.Name == $"shared-gram-cd float{8 * shape.ScalarBytes} elastic-net";
+    private bool Staged => _placement == DesignPlacement.SharedMemory;
+
+    public override string Name => Staged ? "shared-design Gram CD, G per group of warps" : "shared-design Gram CD, G per group, X from global memory";
+
+    // Where Auto runs it: staged where X fits with G, from global memory otherwise.
+    public override bool Serves(Shape shape) => shape.SharedDesign
+        && SharedGramCoordinateDescentKernel.Placement(shape.Samples, shape.Features, H200.WarpSize, KernelCatalog.CudaSharedGramBlockSize,
+            shape.ScalarBytes) == _placement;
+
+    protected override bool Implements(KernelEntry entry, Shape shape) =>
+        entry.Name == $"{(Staged ? "shared-gram-cd" : KernelCatalog.SharedGlobalPrefix)} float{8 * shape.ScalarBytes} elastic-net";
 
     /// <summary>Problems (warps) of one group on CUDA.</summary>
-    private static int Warps(Shape s) =>
-        SharedGramCoordinateDescentKernel.Warps(s.Samples, s.Features, H200.WarpSize, KernelCatalog.CudaSharedGramBlockSize, s.ScalarBytes);
+    private int Warps(Shape s) =>
+        SharedGramCoordinateDescentKernel.Warps(s.Samples, s.Features, H200.WarpSize, KernelCatalog.CudaSharedGramBlockSize, s.ScalarBytes, _placement);
 
     // X is uploaded once for the batch: y and the settings per problem.
     public override double HostIn(Shape s) => s.N * s.S + SettingsBytes;
@@ -187,23 +198,26 @@ internal sealed class SharedGroupGram : WarpGram
     protected override Work ModelSolve(Shape s)
     {
         double w = Warps(s), threads = w * 32, gram = GramCoordinateDescentKernel.GramDoubles(s.Features);
-        // per group: X staged (np elements), then every thread sums its entries of G over n rows (a broadcast of xᵢₐ
-        // and a vector load of xᵢᵦ per warp step; the lower half skipped), G written once: a W-th per problem
-        var group = Work.Shared(s.N * s.P * s.S + s.N * gram / 32 * (1 + 32 * s.S / Wavefront) * Wavefront + gram * 8);
+        // per group: X staged (np elements) when it fits, then every thread sums its entries of G over n rows (a broadcast
+        // of xᵢₐ and a vector load of xᵢᵦ per warp step, from shared memory or L1; the lower half skipped), G written once:
+        // a W-th per problem
+        var group = Work.Shared((Staged ? s.N * s.P * s.S : 0) + s.N * gram / 32 * (1 + 32 * s.S / Wavefront) * Wavefront + gram * 8);
         // per problem: c = Xᵀy (a lane's coordinates over n rows: X vector loads, y broadcast) and ‖y‖²
         var own = Work.Shared(s.N * Up(s.P / 32) * (1 + 32 * s.S / Wavefront) * Wavefront);
-        // chain: the group's G (a thread's ⌈p²/threads⌉ entries, n dependent FMAs each: every warp waits for it), two
-        // barriers, then the warp's c (⌈p/32⌉ coordinates of n FMAs) and ‖y‖²
+        // chain: the group's G (a thread's ⌈p²/threads⌉ entries, n dependent FMAs each: every warp waits for it; the loads
+        // do not depend on the sum, so L1's latency is overlapped as shared memory's), two barriers, then the warp's c
+        // (⌈p/32⌉ coordinates of n FMAs) and ‖y‖²
         var chain = Work.Chain(Up(s.P * s.P / threads) * s.N * Latency.Fma64 + 2 * Latency.Barrier
             + (Up(s.P / 32) + 1) * s.N * Latency.Fma64);
-        return Work.Hbm(s.N * s.P * s.S / w + s.N * s.S + SettingsBytes + 2 * s.P * s.S + ResultBytes)
+        // X from HBM: staged once a group; from global memory, read by G's pass and again by the warps' c (L2 lines)
+        return Work.Hbm((Staged ? 1 : 2) * s.N * s.P * s.S / w + s.N * s.S + SettingsBytes + 2 * s.P * s.S + ResultBytes)
             + Work.Flops(2 * s.N * gram / w + 2 * s.N * s.P + 2 * s.N, s.ScalarBytes) + (1 / w) * group + own + chain;
     }
 
-    // W problems a group: resident groups per SM, limited by shared memory, registers (~62 per lane, the PTX check's
-    // figure for shared-gram-cd) and 64 warp slots.
+    // W problems a group: resident groups per SM, limited by shared memory, registers (the PTX check's figure for
+    // shared-gram-cd: ~62 a lane in either placement) and 64 warp slots.
     public override double ProblemsPerSm(Shape s) => Warps(s) * Occupancy.Of(Warps(s) * H200.WarpSize, registers: 62,
-        sharedBytes: SharedGramCoordinateDescentKernel.SharedDoubles(Warps(s), s.Samples, s.Features, s.ScalarBytes) * 8).BlocksPerSm;
+        sharedBytes: SharedGramCoordinateDescentKernel.SharedDoubles(Warps(s), s.Samples, s.Features, s.ScalarBytes, _placement) * 8).BlocksPerSm;
 }
 
 /// <summary>How a block-per-problem kernel holds X and iterates.</summary>

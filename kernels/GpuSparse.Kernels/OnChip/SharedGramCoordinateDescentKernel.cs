@@ -8,17 +8,19 @@ namespace GpuSparse.Kernels.OnChip;
 
 /// <summary>
 /// Coordinate descent on the Gram form for a batch on one shared X_w (many y, λ or l1_ratio: a sweep), a group of W
-/// warps per W problems: the group stages X_w in shared memory and forms the upper half of G = X_wᵀX_w/n there once,
-/// then warp w solves its own problem exactly as <see cref="GramCoordinateDescentKernel"/> does (its c = X_wᵀy_c/n
-/// from the staged X_w, the same sweeps, checks, stopping rule and certificate, the checks from X reading the staged
-/// X_w), so G is formed once per W problems instead of once per problem.
+/// warps per W problems: the group forms the upper half of G = X_wᵀX_w/n in shared memory once, then warp w solves its
+/// own problem exactly as <see cref="GramCoordinateDescentKernel"/> does (its c = X_wᵀy_c/n, the same sweeps, checks,
+/// stopping rule and certificate), so G is formed once per W problems instead of once per problem. X_w is read where
+/// the kernel's placement argument (<see cref="IDesignPlacement"/>) puts it: staged in the group's shared memory where it
+/// fits with G, else from global memory, where every group reads the same X_w through L1 and L2 (G, c and the checks
+/// from X read that one view).
 /// </summary>
 /// <remarks>
 /// G, c and ‖y_c‖² are summed in ascending i from the same float64 products as the per-problem kernel, and the solve
 /// is its code (<see cref="GramCoordinateDescentKernel.Solve"/>), so both give the same bits where the device rounds
-/// alike. After the setup, the group never synchronises again: its warps finish at different sweeps, and a warp
-/// whose slot has no active problem (finished, invalid, or past the launched problems when K is not a multiple of
-/// W) leaves right after it. A group none of whose problems is active leaves before the setup.
+/// alike, in either placement. After the setup, the group never synchronises again: its warps finish at different
+/// sweeps, and a warp whose slot has no active problem (finished, invalid, or past the launched problems when K is not
+/// a multiple of W) leaves right after it. A group none of whose problems is active leaves before the setup.
 /// Shared memory: <see cref="SharedDoubles"/> doubles per group.
 /// </remarks>
 public static class SharedGramCoordinateDescentKernel
@@ -29,29 +31,47 @@ public static class SharedGramCoordinateDescentKernel
     /// <summary>The shared memory a group may take: the 48 KB a CUDA launch gets without opting in to more.</summary>
     public const int MaxSharedBytes = 48 * 1024;
 
-    /// <summary>Shared memory per group of <paramref name="warps"/> warps, in doubles: G's upper half, X_w in the working precision, each warp's vectors.</summary>
-    public static int SharedDoubles(int warps, int samples, int features, int elementBytes) =>
-        GramCoordinateDescentKernel.GramDoubles(features) + DesignDoubles(samples, features, elementBytes)
+    /// <summary>
+    /// Shared memory per group of <paramref name="warps"/> warps, in doubles: G's upper half, X_w in the working precision
+    /// when <paramref name="placement"/> stages it, each warp's vectors.
+    /// </summary>
+    public static int SharedDoubles(int warps, int samples, int features, int elementBytes, DesignPlacement placement) =>
+        GramCoordinateDescentKernel.GramDoubles(features) + DesignDoubles(samples, features, elementBytes, placement)
         + warps * WarpGramViews<double>.Doubles(features);
 
     /// <summary>
-    /// The warps a group holds for problems of n × p on a device with warps of <paramref name="lanes"/> and groups of at
-    /// most <paramref name="maxGroupThreads"/>: as many as fit <see cref="MaxSharedBytes"/>, up to <see cref="MaxWarps"/>;
-    /// 0 when not even one fits (or p exceeds <see cref="GramCoordinateDescentKernel.MaxFeatures"/>).
+    /// The warps a group holds for problems of n × p with X_w placed by <paramref name="placement"/>, on a device with
+    /// warps of <paramref name="lanes"/> and groups of at most <paramref name="maxGroupThreads"/>: as many as fit
+    /// <see cref="MaxSharedBytes"/>, up to <see cref="MaxWarps"/>; 0 when not even one fits (or p exceeds
+    /// <see cref="GramCoordinateDescentKernel.MaxFeatures"/>).
     /// </summary>
-    public static int Warps(int samples, int features, int lanes, int maxGroupThreads, int elementBytes)
+    public static int Warps(int samples, int features, int lanes, int maxGroupThreads, int elementBytes, DesignPlacement placement)
     {
         if (features > GramCoordinateDescentKernel.MaxFeatures)
             return 0;
-        long fixedBytes = 8L * (GramCoordinateDescentKernel.GramDoubles(features) + DesignDoubles(samples, features, elementBytes));
+        long fixedBytes = 8L * (GramCoordinateDescentKernel.GramDoubles(features) + (long)DesignDoubles(samples, features, elementBytes, placement));
         long perWarp = 8L * WarpGramViews<double>.Doubles(features);
         long fit = (MaxSharedBytes - fixedBytes) / perWarp;
         return (int)Math.Clamp(Math.Min(fit, maxGroupThreads / Math.Max(1, lanes)), 0, MaxWarps);
     }
 
-    // X_w (n·p elements of the working precision) in doubles' room.
-    private static int DesignDoubles(int samples, int features, int elementBytes) =>
-        (int)(((long)samples * features * elementBytes + sizeof(double) - 1) / sizeof(double));
+    /// <summary>
+    /// Where a group reads X_w for problems of n × p: staged in shared memory where a group of one warp fits with it, else
+    /// from global memory where G and one warp's vectors fit; null when neither does (p &gt; 64).
+    /// </summary>
+    public static DesignPlacement? Placement(int samples, int features, int lanes, int maxGroupThreads, int elementBytes) =>
+        Warps(samples, features, lanes, maxGroupThreads, elementBytes, DesignPlacement.SharedMemory) > 0 ? DesignPlacement.SharedMemory
+        : Warps(samples, features, lanes, maxGroupThreads, elementBytes, DesignPlacement.GlobalMemory) > 0 ? DesignPlacement.GlobalMemory
+        : null;
+
+    /// <summary>The kernel's placement type argument for <paramref name="placement"/>.</summary>
+    public static Type PlacementType(DesignPlacement placement) =>
+        placement == DesignPlacement.SharedMemory ? typeof(StagedDesign) : typeof(GlobalDesign);
+
+    // X_w's doubles of shared memory in the placement.
+    private static int DesignDoubles(int samples, int features, int elementBytes, DesignPlacement placement) =>
+        placement == DesignPlacement.SharedMemory ? default(StagedDesign).DesignDoubles(samples, features, elementBytes)
+        : default(GlobalDesign).DesignDoubles(samples, features, elementBytes);
 
     /// <summary>The kernel: warp w of group g solves the problem of slot g·W + w (see <see cref="IterateViews{T}.Problem"/>) over the sweeps of <paramref name="window"/>.</summary>
     /// <param name="problem">The problems' data (one shared X_w, each problem's y_c, l1, l2).</param>
@@ -60,12 +80,13 @@ public static class SharedGramCoordinateDescentKernel
     /// <param name="window">The sweeps of this launch and the stopping options.</param>
     /// <param name="slots">The problems launched (slots at or past it are empty).</param>
     /// <param name="start">What the problem's first check and its end also do (<see cref="IProblemStart{T}"/>: lane l its coordinates).</param>
-    public static void Run<T, TPenalty, TPrecision, TStart>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
+    public static void Run<T, TPenalty, TPrecision, TStart, TPlacement>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate,
         GramWindow window, int slots, TStart start)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
         where TStart : struct, IProblemStart<T>
+        where TPlacement : struct, IDesignPlacement
     {
         var wide = default(TPrecision);
         int lanes = Warp.WarpSize, warps = Group.DimX / lanes;
@@ -78,12 +99,11 @@ public static class SharedGramCoordinateDescentKernel
         int n = problem.Samples, p = problem.Features, thread = Group.IdxX, threads = Group.DimX;
 
         var shared = SharedMemory.GetDynamic<double>();
-        int g = GramCoordinateDescentKernel.GramDoubles(p), d = DesignDoubles(n, p, Interop.SizeOf<T>());
+        var placement = default(TPlacement);
+        int g = GramCoordinateDescentKernel.GramDoubles(p), d = placement.DesignDoubles(n, p, Interop.SizeOf<T>());
         var gram = shared.SubView(0, g);
-        var design = shared.SubView(g, d).Cast<T>().SubView(0, n * p);
-        // X_w is contiguous: consecutive threads read consecutive addresses
-        for (int e = thread; e < n * p; e += threads)
-            design[e] = problem.Design[e];
+        // X_w staged into shared memory, or read where it lies in global memory
+        var design = placement.Place(problem.Design, shared.SubView(g, d), n * p, thread, threads);
         Group.Barrier();
         double invN = 1.0 / n;
         // Gₐᵦ = Σᵢ xᵢₐ·xᵢᵦ/n for b ≥ a, in ascending i (the per-problem kernel's sums)
@@ -104,7 +124,7 @@ public static class SharedGramCoordinateDescentKernel
         int lane = Warp.LaneIdx;
         var views = WarpGramViews<T>.At(shared, g + d + Warp.WarpIdx * WarpGramViews<T>.Doubles(p), p);
         int y0 = problem.Sample(k, 0);
-        // cⱼ = Σᵢ yᵢ·xᵢⱼ/n and ‖y_c‖²/n, in ascending i
+        // cⱼ = Σᵢ yᵢ·xᵢⱼ/n and ‖y_c‖²/n, in ascending i (lane l the coordinates j ≡ l: consecutive lanes read consecutive xᵢⱼ)
         for (int j = lane; j < p; j += lanes)
         {
             double acc = 0;

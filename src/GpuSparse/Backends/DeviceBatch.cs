@@ -97,10 +97,15 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <see cref="CommitResident"/>, <see cref="FinishResident"/>): λ, r and the starts stay on the device, expanded and
     /// carried by the solve kernels themselves.
     /// </param>
+    /// <param name="placement">
+    /// Where the shared-design engine reads X_w; null (the default) by shape (<see cref="SharedGramCoordinateDescentKernel.Placement"/>:
+    /// staged where it fits). Tests force one to compare the two placements where both apply.
+    /// </param>
     /// <exception cref="OutOfMemoryException">A buffer could not be allocated; nothing stays allocated.</exception>
+    /// <exception cref="NotSupportedException">The forced <paramref name="placement"/> does not fit the shape.</exception>
     public DeviceBatch(Accelerator accelerator, IlgpuKernels kernels, int capacity, int samples, int features,
         bool designPerProblem, bool positive, long? memoryLimitBytes = null, DeviceEngine engine = DeviceEngine.ProximalGradient,
-        bool grouped = false, bool resident = false)
+        bool grouped = false, bool resident = false, DesignPlacement? placement = null)
     {
         engine = grouped ? DeviceEngine.ProximalGradient
             : DeviceEngines.ForShape(engine, DeviceEngines.Resolve(engine, features), samples, features, accelerator.WarpSize,
@@ -118,7 +123,17 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.UsesDeviceScratch(engine);
         _warpSize = accelerator.WarpSize;
         _blockSize = BlockSize(_warpSize, accelerator.MaxNumThreadsPerGroup);
-        _sharedWarps = SharedGramCoordinateDescentKernel.Warps(samples, features, _warpSize, accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>());
+        PlacementAsked = placement;
+        if (engine == DeviceEngine.SharedGramCoordinateDescent)
+        {
+            Placement = placement ?? SharedGramCoordinateDescentKernel.Placement(samples, features, _warpSize, accelerator.MaxNumThreadsPerGroup,
+                Unsafe.SizeOf<T>()) ?? DesignPlacement.GlobalMemory;
+            _sharedWarps = SharedGramCoordinateDescentKernel.Warps(samples, features, _warpSize, accelerator.MaxNumThreadsPerGroup,
+                Unsafe.SizeOf<T>(), Placement);
+            if (_sharedWarps == 0)
+                throw new NotSupportedException($"the shared-design kernel with X_w in {Placement} does not fit {samples} × {features} in " +
+                    $"{SharedGramCoordinateDescentKernel.MaxSharedBytes / 1024} KB of shared memory");
+        }
         _designShared = BlockIterationKernel.DesignFits(samples, features, Unsafe.SizeOf<T>());
         // a resident session's kernels expand each problem's start at its first check and carry it when it finishes
         Func<ResidentStart<T>>? start = resident ? () => _residentStart : null;
@@ -134,8 +149,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             _iterate = kernels.Iteration<T, GroupElasticNet<T>>();
         else if (engine == DeviceEngine.SharedGramCoordinateDescent)
             _sharedCoordinateDescent = positive
-                ? kernels.SharedGramCoordinateDescent<T, NonNegativeElasticNet<T>>(start)
-                : kernels.SharedGramCoordinateDescent<T, ElasticNet<T>>(start);
+                ? kernels.SharedGramCoordinateDescent<T, NonNegativeElasticNet<T>>(Placement, start)
+                : kernels.SharedGramCoordinateDescent<T, ElasticNet<T>>(Placement, start);
         else if (engine == DeviceEngine.ProximalGradient)
             _iterate = positive
                 ? kernels.Iteration<T, NonNegativeElasticNet<T>>()
@@ -261,6 +276,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     /// <summary>The algorithm this batch runs.</summary>
     public DeviceEngine Engine { get; }
+
+    /// <summary>Where the shared-design engine reads X_w (<see cref="DesignPlacement.SharedMemory"/> on the other engines, which do not read it).</summary>
+    public DesignPlacement Placement { get; }
+
+    /// <summary>The placement the constructor was asked for (null: by shape), for reusing the batch.</summary>
+    public DesignPlacement? PlacementAsked { get; }
 
     /// <summary>n.</summary>
     public int Samples { get; }
@@ -812,7 +833,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         {
             // W problems a group, the last group's slots past the extent empty
             int warps = _sharedWarps, groups = (extent + warps - 1) / warps;
-            var shared = SharedMemoryConfig.RequestDynamic<double>(SharedGramCoordinateDescentKernel.SharedDoubles(warps, Samples, Features, Unsafe.SizeOf<T>()));
+            var shared = SharedMemoryConfig.RequestDynamic<double>(SharedGramCoordinateDescentKernel.SharedDoubles(warps, Samples, Features,
+                Unsafe.SizeOf<T>(), Placement));
             _sharedCoordinateDescent(_stream, new KernelConfig(groups, warps * _warpSize, shared), problem, state, certificate, window, extent);
         }
         else

@@ -13,7 +13,8 @@ public enum DeviceEngine
     /// <summary>
     /// By the algorithm: coordinate descent on G (<see cref="GramCoordinateDescent"/>) for
     /// <see cref="SolverAlgorithm.Auto"/> with p ≤ 64 (G fits in a warp's shared memory) and for the coordinate-descent
-    /// algorithms (on a shared design whose X_w and G fit a group's shared memory, <see cref="SharedGramCoordinateDescent"/>);
+    /// algorithms (on a shared design, <see cref="SharedGramCoordinateDescent"/>: X_w staged in shared memory where it fits
+    /// with G, else read from global memory);
     /// ISTA/FISTA (FISTA for Auto with p &gt; 64) with a block per problem: X in registers where it fits the
     /// device (<see cref="RegisterProximalGradient"/>), else <see cref="BlockProximalGradient"/>.
     /// </summary>
@@ -44,9 +45,11 @@ public enum DeviceEngine
 
     /// <summary>
     /// Cyclic coordinate descent on G for a batch on one shared design (a sweep over y, λ or l1_ratio): a group of up to
-    /// 8 warps stages X_w and forms G once in shared memory, then each warp solves one problem with the iteration,
-    /// checks, statuses and messages of <see cref="GramCoordinateDescent"/>. For shared designs with p ≤ 64 whose X_w,
-    /// G and one warp's vectors fit 48 KB (e.g. n ≤ 167 at p = 32 in float64).
+    /// 8 warps forms G once in shared memory, then each warp solves one problem with the iteration, checks, statuses and
+    /// messages of <see cref="GramCoordinateDescent"/>, and the same bits. For shared designs with p ≤ 64: where X_w, G and
+    /// one warp's vectors fit 48 KB (e.g. n ≤ 167 at p = 32 in float64) the group stages X_w in shared memory too; taller
+    /// designs (e.g. 1000 × 32) are read from global memory, where every group reads the same X_w through L1 and L2, and
+    /// only G and the warps' vectors take shared memory.
     /// </summary>
     SharedGramCoordinateDescent,
 }
@@ -71,21 +74,23 @@ internal static class DeviceEngines
     /// <paramref name="lanes"/> and groups of at most <paramref name="maxGroupThreads"/> threads: with
     /// <paramref name="requested"/> Auto, the block kernel gives way to the register kernel where the shape fits it, and
     /// the per-problem Gram kernel to the shared-design one where the batch has one design (<paramref name="designPerProblem"/>
-    /// false: its problems share one prepared X_w) and X_w and G fit a group.
+    /// false: its problems share one prepared X_w) and a group holds G (X_w staged with it where it fits, else read from
+    /// global memory: <see cref="SharedGramCoordinateDescentKernel.Placement"/>).
     /// </summary>
     /// <exception cref="NotSupportedException">The register or shared-design kernel was asked for and cannot hold the batch on this device.</exception>
     public static DeviceEngine ForShape(DeviceEngine requested, DeviceEngine resolved, int samples, int features, int lanes,
         int maxGroupThreads, int elementBytes, bool designPerProblem)
     {
         bool fits = RegisterFistaKernel.Fits(samples, features, lanes, maxGroupThreads, elementBytes);
-        bool sharedFits = !designPerProblem && SharedGramCoordinateDescentKernel.Warps(samples, features, lanes, maxGroupThreads, elementBytes) > 0;
+        bool sharedFits = !designPerProblem
+            && SharedGramCoordinateDescentKernel.Placement(samples, features, lanes, maxGroupThreads, elementBytes) is not null;
         return resolved switch
         {
             DeviceEngine.BlockProximalGradient when requested == DeviceEngine.Auto && fits => DeviceEngine.RegisterProximalGradient,
             DeviceEngine.GramCoordinateDescent when requested == DeviceEngine.Auto && sharedFits => DeviceEngine.SharedGramCoordinateDescent,
             DeviceEngine.SharedGramCoordinateDescent when !sharedFits => throw new NotSupportedException(designPerProblem
                 ? "the device's shared-design kernel runs batches on one shared design, not a design per problem; use DeviceEngine.Auto or GramCoordinateDescent"
-                : $"the device's shared-design kernel keeps X and G in {SharedGramCoordinateDescentKernel.MaxSharedBytes / 1024} KB of shared memory, " +
+                : $"the device's shared-design kernel keeps G in {SharedGramCoordinateDescentKernel.MaxSharedBytes / 1024} KB of shared memory, " +
                   $"which {samples} × {features} does not fit; use DeviceEngine.Auto or GramCoordinateDescent"),
             DeviceEngine.RegisterProximalGradient when !fits => throw new NotSupportedException(
                 $"the device's register kernel holds n ≤ {RegisterFistaKernel.RowsPerThread} × (warps a group can hold) and p ≤ " +

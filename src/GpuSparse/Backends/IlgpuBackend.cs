@@ -135,6 +135,12 @@ public sealed class IlgpuBackend : ISolverBackend
     internal int? RangeSize { get; set; }
 
     /// <summary>
+    /// Where the shared-design engine reads X_w; null (the default) by shape: staged in shared memory where it fits with
+    /// G, else from global memory. Results do not depend on it (tests force each placement to compare them).
+    /// </summary>
+    internal DesignPlacement? SharedDesignPlacement { get; set; }
+
+    /// <summary>
     /// When set, device buffers beyond this many bytes fail to allocate as on a device that is full, so that the
     /// out-of-memory recovery can be tested on any accelerator.
     /// </summary>
@@ -399,7 +405,7 @@ public sealed class IlgpuBackend : ISolverBackend
         int wanted = chunk;
         bool Fits(IDisposable idle) => idle is DeviceBatch<T> batch && batch.Samples == samples && batch.Features == features
             && batch.DesignPerProblem == designPerProblem && batch.Positive == positive && batch.Grouped == grouped
-            && batch.Engine == engine;
+            && batch.Engine == engine && batch.PlacementAsked == SharedDesignPlacement;
         lock (_idle)
         {
             int found = _idle.FindIndex(idle => Fits(idle) && ((DeviceBatch<T>)idle).Capacity >= wanted);
@@ -423,7 +429,7 @@ public sealed class IlgpuBackend : ISolverBackend
             try
             {
                 var batch = new DeviceBatch<T>(_accelerator, _kernels, chunk, samples, features, designPerProblem, positive,
-                    DeviceMemoryLimitBytes - held, engine, grouped) { CompactionThreshold = CompactionThreshold };
+                    DeviceMemoryLimitBytes - held, engine, grouped, placement: SharedDesignPlacement) { CompactionThreshold = CompactionThreshold };
                 Interlocked.Add(ref _deviceBufferAllocations, batch.BufferCount);
                 return batch;
             }

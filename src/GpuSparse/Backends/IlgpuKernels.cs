@@ -90,14 +90,16 @@ internal sealed class IlgpuKernels
     }
 
     /// <summary>
-    /// <see cref="SharedGramCoordinateDescentKernel.Run{T, TPenalty, TPrecision, TStart}"/> for the penalty <typeparamref name="TPenalty"/>,
-    /// fused with the start expansion and carry of <paramref name="residentStart"/> when one is given.
+    /// <see cref="SharedGramCoordinateDescentKernel.Run{T, TPenalty, TPrecision, TStart, TPlacement}"/> for the penalty
+    /// <typeparamref name="TPenalty"/> with X_w where <paramref name="placement"/> says, fused with the start expansion and
+    /// carry of <paramref name="residentStart"/> when one is given.
     /// </summary>
     public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> SharedGramCoordinateDescent<T, TPenalty>(
-        Func<ResidentStart<T>>? residentStart = null)
+        DesignPlacement placement, Func<ResidentStart<T>>? residentStart = null)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T> =>
-        WindowedWithArgument<T, TPenalty>(typeof(SharedGramCoordinateDescentKernel), bounds: null, residentStart);
+        WindowedWithArgument<T, TPenalty>(typeof(SharedGramCoordinateDescentKernel), bounds: null, residentStart,
+            SharedGramCoordinateDescentKernel.PlacementType(placement));
 
     /// <summary>
     /// <see cref="RegisterFistaKernel.Run{T, TPenalty, TPrecision, TStart}"/> for the penalty <typeparamref name="TPenalty"/>,
@@ -111,23 +113,24 @@ internal sealed class IlgpuKernels
             RegisterFistaKernel.Specialization(_accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup), residentStart);
 
     // An on-chip kernel whose Run takes (problem, state, certificate, window, an int, start): the shared-design
-    // kernel's launched slots or the register kernel's FISTA flag; loaded with its group-size bounds when it has some.
+    // kernel's launched slots or the register kernel's FISTA flag; loaded with its group-size bounds when it has some,
+    // Run closed over its type arguments after the start source when it has more (the shared-design kernel's placement).
     private Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> WindowedWithArgument<T, TPenalty>(
-        Type kernelClass, KernelSpecialization? bounds, Func<ResidentStart<T>>? residentStart)
+        Type kernelClass, KernelSpecialization? bounds, Func<ResidentStart<T>>? residentStart, params Type[] trailing)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T> =>
         residentStart is null
-            ? WindowedWithArgument<T, TPenalty, NoStart<T>>(kernelClass, bounds, static () => default)
-            : WindowedWithArgument<T, TPenalty, ResidentStart<T>>(kernelClass, bounds, residentStart);
+            ? WindowedWithArgument<T, TPenalty, NoStart<T>>(kernelClass, bounds, static () => default, trailing)
+            : WindowedWithArgument<T, TPenalty, ResidentStart<T>>(kernelClass, bounds, residentStart, trailing);
 
     private Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> WindowedWithArgument<T, TPenalty, TStart>(
-        Type kernelClass, KernelSpecialization? bounds, Func<TStart> start)
+        Type kernelClass, KernelSpecialization? bounds, Func<TStart> start, Type[] trailing)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TStart : struct, IProblemStart<T>
     {
         var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int, TStart>>(kernelClass,
-            typeof(T), typeof(TPenalty), Precision<T>(), typeof(TStart));
+            [typeof(T), typeof(TPenalty), Precision<T>(), typeof(TStart), .. trailing]);
         var launch = GetOrLoad(kernel, () => bounds is { } specialization
             ? _accelerator.LoadKernel(kernel, specialization)
             : _accelerator.LoadKernel(kernel));

@@ -125,6 +125,9 @@ public sealed class IlgpuCudaGramAgreementTests : IDisposable
         // 64 × 32: 8 warps a group; 1,001 problems, no multiple of 8
         var sweep = TestProblems.Shared<double>(64, 32, [.. Enumerable.Range(0, 1001).Select(k => ProblemSettings.Lasso(0.01 + 0.001 * (k % 97)))], seed: 5);
         _output.WriteLine($"shared kernel, 64 × 32 sweep, float64: {Agreement.Check(backend, sweep, options with { Tolerance = 1e-6 }, IlgpuCudaAgreementTests.Float64Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
+        // 1000 × 32: X (256 KB) beyond 48 KB, read from global memory; 1,001 problems
+        var tall = TestProblems.Shared<double>(1000, 32, [.. Enumerable.Range(0, 1001).Select(k => ProblemSettings.Lasso(0.01 + 0.001 * (k % 97)))], seed: 6);
+        _output.WriteLine($"shared kernel, 1000 × 32 sweep (X from global memory), float64: {Agreement.Check(backend, tall, options with { Tolerance = 1e-6 }, IlgpuCudaAgreementTests.Float64Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
         var single = TestProblems.Shared<float>(20, 7, TestProblems.Mixed(24, 7, seed: 7), seed: 8);
         _output.WriteLine($"shared kernel, mixed, float32: {Agreement.Check(backend, single, options with { Tolerance = 1e-6 }, IlgpuCudaAgreementTests.Float32Relative, cd, IlgpuCudaAgreementTests.GapRounding)}");
     }

@@ -17,6 +17,8 @@ public sealed class IlgpuKernelCatalogTests
         foreach (var options in new[] { new SolverOptions { MaxIterations = 30 }, new SolverOptions { MaxIterations = 30, Algorithm = SolverAlgorithm.Ista } })
         {
             backend.Solve(TestProblems.Shared<double>(9, 5, settings, seed: 42), options);
+            // a shared X beyond 48 KB: the shared-design kernel reads it from global memory
+            backend.Solve(TestProblems.Shared<float>(2600, 5, TestProblems.Mixed(2, 5, seed: 49), seed: 50), options);
             backend.Solve(TestProblems.PerProblem<float>([9, 4], 5, settings, seed: 43), options);
             // p > 64: the block-per-problem kernel
             backend.Solve(TestProblems.Shared<double>(6, 70, TestProblems.Mixed(3, 70, seed: 44), seed: 45), options);
@@ -31,6 +33,8 @@ public sealed class IlgpuKernelCatalogTests
         Assert.NotEmpty(backend.Kernels.Loaded);
         Assert.All(backend.Kernels.Loaded.Concat(wide.Kernels.Loaded).Concat(small.Kernels.Loaded), method => Assert.Contains(method, catalog));
         Assert.Contains(wide.Kernels.Loaded, method => method.DeclaringType == typeof(GpuSparse.Kernels.OnChip.RegisterFistaKernel));
+        Assert.Contains(backend.Kernels.Loaded, method => method.DeclaringType == typeof(GpuSparse.Kernels.OnChip.SharedGramCoordinateDescentKernel)
+            && method.GetGenericArguments()[^1] == typeof(GpuSparse.Kernels.OnChip.GlobalDesign));
     }
 
     [Fact]
