@@ -386,8 +386,12 @@ internal sealed class SharedDesignTiled : KernelDesign
 
     public override string Name => "shared-design tiled Gram CD, thread/problem";
     public override string Algorithm => "CD";
-    public override bool Serves(Shape shape) => shape.SharedDesign && Registers(shape) <= H200.MaxRegistersPerThread;
+    public override bool Serves(Shape shape) => shape.SharedDesign && Registers(shape) <= H200.MaxRegistersPerThread
+        && SharedBytes(shape) <= H200.SharedMemoryPerBlock;
     public override bool ProblemsInStep => true;
+
+    /// <summary>G in float64 and X in the working precision, in the block's shared memory.</summary>
+    private static double SharedBytes(Shape s) => s.P * s.P * 8 + s.N * s.P * s.S;
 
     // Not in the catalog yet.
     protected override bool Implements(KernelEntry entry, Shape shape) => false;
@@ -416,5 +420,5 @@ internal sealed class SharedDesignTiled : KernelDesign
         + Work.Chain(s.P * s.P * Latency.Fma64 / 4 + 24 * Latency.Fma64);
 
     public override double ProblemsPerSm(Shape s) =>
-        Threads * Occupancy.Of(Threads, registers: (int)Registers(s), sharedBytes: (int)(s.P * s.P * 8 + s.N * s.P * s.S)).BlocksPerSm;
+        Threads * Occupancy.Of(Threads, registers: (int)Registers(s), sharedBytes: (int)SharedBytes(s)).BlocksPerSm;
 }

@@ -73,6 +73,12 @@ public sealed class IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture b
     /// <summary>Groups of more than one warp (warps of 32 are emulated by 32 threads each: the suite's time).</summary>
     public static TheoryData<string> Grouped => ["shared, warp 4, W 4", "shared, warp 4, W 2", "shared, warp 32, W 2"];
 
+    /// <summary>The backends that read X_w from global memory whatever the shape (warps of 4 and of 32).</summary>
+    public static TheoryData<string> Global => ["global, warp 4, W 4", "global, warp 32, W 2"];
+
+    /// <summary><see cref="Grouped"/> and <see cref="Global"/>: on the shapes X fits, X staged and X from global memory.</summary>
+    public static TheoryData<string> GroupedOrGlobal => [.. ((IEnumerable<object[]>)Grouped).Concat(Global).Select(row => (string)row[0])];
+
     private static SolverOptions Options(double tolerance) => new() { Tolerance = tolerance, MaxIterations = 300, CheckInterval = 4 };
 
     /// <summary>A sweep: one X, every problem prepared on the same X_w (same intercept, standardization, no unpenalised feature).</summary>
@@ -86,12 +92,12 @@ public sealed class IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture b
     };
 
     [Theory]
-    [MemberData(nameof(Grouped))]
+    [MemberData(nameof(GroupedOrGlobal))]
     public void MixedSettings_Float64_MatchThePerProblemKernel(string shared) => Compare(shared, "mixed settings",
         TestProblems.Shared<double>(20, 7, TestProblems.Mixed(24, 7, seed: 1), seed: 2), Options(1e-8), Float64Relative);
 
     [Theory]
-    [MemberData(nameof(Grouped))]
+    [MemberData(nameof(GroupedOrGlobal))]
     public void Float32_MatchesThePerProblemKernel(string shared) => Compare(shared, "float32 sweep",
         TestProblems.Shared<float>(20, 7, Sweep(10, k => Mix(k, 0.02 + 0.03 * k)), seed: 8), Options(1e-6), Float32Relative);
 
@@ -120,9 +126,9 @@ public sealed class IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture b
     }
 
     [Theory]
-    [MemberData(nameof(Grouped))]
-    public void BelowTheTrustedTolerance_TheResidualChecksFromTheStagedXMatch(string shared) =>
-        // tol 1e-13 < GramDualityGap.TrustedTolerance: every check forms R from X (the group's copy in shared memory)
+    [MemberData(nameof(GroupedOrGlobal))]
+    public void BelowTheTrustedTolerance_TheResidualChecksFromXMatch(string shared) =>
+        // tol 1e-13 < GramDualityGap.TrustedTolerance: every check forms R from X (the group's copy in shared memory, or X in global memory)
         Compare(shared, "tolerance 1e-13 (residual certificate)",
             TestProblems.Shared<double>(15, 5, Sweep(7, k => Mix(k, 0.01 + 0.02 * k)), seed: 10), Options(1e-13) with { MaxIterations = 2000 },
             Float64Relative);
@@ -270,27 +276,6 @@ public sealed class IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture b
         Assert.Contains("64 × 64", tooLarge.Message);
     }
 
-    /// <summary>The backends that read X_w from global memory whatever the shape (warps of 4 and of 32).</summary>
-    public static TheoryData<string> Global => ["global, warp 4, W 4", "global, warp 32, W 2"];
-
-    [Theory]
-    [MemberData(nameof(Global))]
-    public void FromGlobal_MixedSettings_MatchThePerProblemKernelAndTheStagedX(string global) => CompareWithStaged(global, "mixed settings",
-        TestProblems.Shared<double>(20, 7, TestProblems.Mixed(24, 7, seed: 1), seed: 2), Options(1e-8), Float64Relative);
-
-    [Theory]
-    [MemberData(nameof(Global))]
-    public void FromGlobal_Float32_MatchesThePerProblemKernelAndTheStagedX(string global) => CompareWithStaged(global, "float32 sweep",
-        TestProblems.Shared<float>(20, 7, Sweep(10, k => Mix(k, 0.02 + 0.03 * k)), seed: 8), Options(1e-6), Float32Relative);
-
-    [Theory]
-    [MemberData(nameof(Global))]
-    public void FromGlobal_BelowTheTrustedTolerance_TheResidualChecksFromGlobalXMatch(string global) =>
-        // tol 1e-13 < GramDualityGap.TrustedTolerance: every check forms R from X (read from global memory)
-        CompareWithStaged(global, "tolerance 1e-13 (residual certificate)",
-            TestProblems.Shared<double>(15, 5, Sweep(7, k => Mix(k, 0.01 + 0.02 * k)), seed: 10), Options(1e-13) with { MaxIterations = 2000 },
-            Float64Relative);
-
     [Theory]
     [MemberData(nameof(Global))]
     public void TallShapes_XBeyondSharedMemory_MatchThePerProblemKernel(string global)
@@ -307,13 +292,13 @@ public sealed class IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture b
                 var settings = Sweep(count, k => Mix(k, 0.03 + 0.05 * k) with { Positive = k == 5 });
                 var options = Options(bytes == 8 ? 1e-7 : 1e-5) with { MaxIterations = 30 };
                 string scenario = $"{n} × {p}, K = {count}, float{8 * bytes}";
-                // the by-shape backend of the same device reads X from global memory on these shapes too
+                // the by-shape backend of the same device (compared too) reads X from global memory on these shapes as well
                 if (bytes == 8)
                     Compare(global, scenario, TestProblems.Shared<double>(n, p, settings, seed: 7 * n + p, zeroColumn: p > 2), options,
-                        Float64Relative, backends.ByShapeFor(global));
+                        Float64Relative);
                 else
                     Compare(global, scenario, TestProblems.Shared<float>(n, p, settings, seed: 7 * n + p, zeroColumn: true), options,
-                        Float32Relative, backends.ByShapeFor(global));
+                        Float32Relative);
             }
         }
         Assert.Contains(backends.ByShapeFor(global).Kernels.Loaded, method => Placement(method) == typeof(GlobalDesign));
@@ -373,25 +358,16 @@ public sealed class IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture b
         }
     }
 
-    // Compare, and the X-from-global kernel's results equal the staged one's of the same device bit for bit.
-    private void CompareWithStaged<T>(string global, string scenario, ProblemBatch<T> batch, SolverOptions options, double relative)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Compare(global, scenario, batch, options, relative, backends.ByShapeFor(global));
-        Assert.Contains(backends.ByShapeFor(global).Kernels.Loaded, method => Placement(method) == typeof(StagedDesign));
-    }
-
     // The shared kernel's results equal the per-problem kernel's of the same warp size bit for bit, and agree with the
     // cd backend within the per-problem kernel's bound.
-    // With `also`, its results equal them bit for bit too.
-    private BatchResult Compare<T>(string shared, string scenario, ProblemBatch<T> batch, SolverOptions options, double relative,
-        IlgpuBackend? also = null)
+    // An X-from-global backend's equal those of the same device's by-shape backend bit for bit too (X staged where it fits).
+    private BatchResult Compare<T>(string shared, string scenario, ProblemBatch<T> batch, SolverOptions options, double relative)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var actual = backends[shared].Solve(batch, options);
         AssertSameResults(backends.PerProblemFor(shared).Solve(batch, options), actual);
-        if (also is not null)
-            AssertSameResults(also.Solve(batch, options), actual);
+        if (shared.StartsWith("global", StringComparison.Ordinal))
+            AssertSameResults(backends.ByShapeFor(shared).Solve(batch, options), actual);
         using var cd = new CoordinateDescentBackend();
         var report = Agreement.Compare(shared, cd.Solve(batch, options), actual, relative);
         output.WriteLine($"{shared}, {scenario}: bit-identical to the per-problem kernel; against cd: {report}");
