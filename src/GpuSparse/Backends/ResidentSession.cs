@@ -74,7 +74,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         try
         {
             _device = new DeviceBatch<T>(backend.Accelerator, backend.Kernels, problems, n, p, perProblem, structure.Positive,
-                backend.DeviceMemoryLimitBytes, engine, resident: true)
+                backend.DeviceMemoryLimitBytes, engine, resident: true, placement: backend.SharedDesignPlacement)
             {
                 CompactionThreshold = backend.CompactionThreshold,
             };

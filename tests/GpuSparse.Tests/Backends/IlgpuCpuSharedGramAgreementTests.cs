@@ -332,12 +332,15 @@ public sealed class IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture b
         AssertSameResults(backends.PerProblemFor(global).Solve(withNaN, options), actual);
     }
 
-    [Fact]
-    public void AResidentSessionOnATallSharedX_EqualsTheBatchSolve()
+    [Theory]
+    // 900 × 7 in float64: the session's engine reads X from global memory by shape, as the batch solve's
+    [InlineData("shared, warp 4, W 4", 900)]
+    // 20 × 7: X from global memory forced on the session, X staged by shape in the batch solve of the same device
+    [InlineData("global, warp 4, W 4", 20)]
+    public void AResidentSessionWithXFromGlobalMemory_EqualsTheBatchSolve(string name, int n)
     {
-        // 900 × 7 in float64: the session's engine reads X from global memory, as the batch solve's
-        var backend = backends["shared, warp 4, W 4"];
-        int n = 900, p = 7, count = 5;
+        var backend = backends[name];
+        int p = 7, count = 5;
         var batch = TestProblems.Shared<double>(n, p, Sweep(count, k => ProblemSettings.ElasticNet(0.02 + 0.03 * k, k % 2 == 0 ? 1 : 0.5)), seed: 93);
         var y = Enumerable.Range(0, count).SelectMany(k => batch.Response(k).ToArray()).ToArray();
         var lambdas = Enumerable.Range(0, count).Select(k => batch.Settings(k).Lambda).ToArray();
@@ -346,7 +349,7 @@ public sealed class IlgpuCpuSharedGramAgreementTests(SharedGramBackendsFixture b
         using var session = ResidentSession<double>.WithSharedDesign(backend, batch.Design(0).Span, p, count, new ResidentOptions(), options);
         var output = new ResidentSessionTests.Output(count, p);
         session.Solve(y, lambdas, ratios, output.Span);
-        var expected = backend.Solve(batch, options);
+        var expected = (name.StartsWith("global", StringComparison.Ordinal) ? backends.ByShapeFor(name) : backend).Solve(batch, options);
         Assert.Contains(backend.Kernels.Loaded, method => Placement(method) == typeof(GlobalDesign) && method.GetGenericArguments()[3].Name.StartsWith("ResidentStart", StringComparison.Ordinal));
         for (int k = 0; k < count; k++)
         {
