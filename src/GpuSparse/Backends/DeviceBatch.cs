@@ -126,6 +126,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         PlacementAsked = placement;
         if (engine == DeviceEngine.SharedGramCoordinateDescent)
         {
+            // by shape: staged where X_w fits (ForShape has refused the shapes neither placement fits)
             Placement = placement ?? SharedGramCoordinateDescentKernel.Placement(samples, features, _warpSize, accelerator.MaxNumThreadsPerGroup,
                 Unsafe.SizeOf<T>()) ?? DesignPlacement.GlobalMemory;
             _sharedWarps = SharedGramCoordinateDescentKernel.Warps(samples, features, _warpSize, accelerator.MaxNumThreadsPerGroup,
