@@ -42,6 +42,9 @@ internal static class H200
     /// </summary>
     public const int SharedMemoryPerLaunch = 48 * 1024;
 
+    /// <summary>The bytes of kernel parameters a launch takes (4 KB: CUDA's limit before 12.1, whatever the driver).</summary>
+    public const int ParameterBytes = 4096;
+
     /// <summary>Shared memory the driver reserves per resident block.</summary>
     public const int SharedMemoryReservedPerBlock = 1024;
 

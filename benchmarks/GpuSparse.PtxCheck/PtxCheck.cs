@@ -66,7 +66,7 @@ internal static partial class PtxCheck
         File.WriteAllText(report, Markdown(rows, failures, ptxas, summary));
         foreach (var row in rows)
             Console.WriteLine($"  {row.Kernel.Name}: {row.Registers} registers, {row.SpillStores}+{row.SpillLoads} spill bytes, " +
-                $"{row.SharedBytes} B shared, occupancy {row.Occupancy.Fraction:P0} ({row.Occupancy.LimitedBy})");
+                $"{row.SharedBytes} B shared, {row.ParameterBytes} B parameters, occupancy {row.Occupancy.Fraction:P0} ({row.Occupancy.LimitedBy})");
         foreach (var failure in failures)
             Console.WriteLine($"  FAILED {failure}");
         Console.WriteLine(summary);
@@ -102,6 +102,9 @@ internal static partial class PtxCheck
             throw new InvalidOperationException($"{shared} bytes of shared memory exceed the {H200.SharedMemoryPerLaunch} a launch " +
                 "gets without opting in (ILGPU 1.5.3 cannot)");
         var collectives = Collectives.Of(compiled.PTXAssembly, kernel);
+        int parameterBytes = ParameterBytes(compiled.PTXAssembly);
+        if (parameterBytes > H200.ParameterBytes)
+            throw new InvalidOperationException($"{parameterBytes} bytes of kernel parameters exceed the {H200.ParameterBytes} a launch takes");
         var occupancy = kernel.GroupSize > 0
             ? Occupancy.Of(kernel.GroupSize, registers, shared)
             : Occupancy.Best(registers, shared);
@@ -119,7 +122,23 @@ internal static partial class PtxCheck
         }
         // Floating-point max/min: PTX returns the non-NaN operand where .NET returns NaN.
         int maxMin = FloatMaxMinPattern().Count(compiled.PTXAssembly);
-        return new Row(kernel, registers, spillStores, spillLoads, stack, staticShared, shared, occupancy, sass, unfused, maxMin, collectives);
+        return new Row(kernel, registers, spillStores, spillLoads, stack, staticShared, shared, occupancy, sass, unfused, maxMin, collectives, parameterBytes);
+    }
+
+    /// <summary>The bytes of the entry's parameters, each at its alignment (<c>.align</c>, else its own size), in order.</summary>
+    private static int ParameterBytes(string ptx)
+    {
+        var entry = EntryPattern().Match(ptx);
+        if (!entry.Success)
+            throw new InvalidOperationException("no .entry in the PTX");
+        int bytes = 0;
+        foreach (Match parameter in ParameterPattern().Matches(entry.Groups["parameters"].Value))
+        {
+            int size = (parameter.Groups["count"].Success ? Int(parameter.Groups["count"]) : 1) * Int(parameter.Groups["bits"]) / 8;
+            int alignment = parameter.Groups["align"].Success ? Int(parameter.Groups["align"]) : size;
+            bytes = (bytes + alignment - 1) / alignment * alignment + size;
+        }
+        return bytes;
     }
 
     /// <summary>Counts of the SASS instruction classes that show how a kernel uses the machine.</summary>
@@ -234,10 +253,16 @@ internal static partial class PtxCheck
     [GeneratedRegex(@"/\*[0-9a-f]{4,}\*/\s+(?:@!?U?P[0-9T]+\s+)?(?<op>[A-Z][A-Z0-9]*)")]
     private static partial Regex OpcodePattern();
 
+    [GeneratedRegex(@"\.entry\s+\w+\s*\((?<parameters>[^)]*)\)")]
+    private static partial Regex EntryPattern();
+
+    [GeneratedRegex(@"\.param\s+(?:\.align\s+(?<align>\d+)\s+)?\.[busf](?<bits>\d+)\s+\w+(?:\[(?<count>\d+)\])?")]
+    private static partial Regex ParameterPattern();
+
     [GeneratedRegex(@"\b(?:max|min)(?:\.[a-z]+)*\.f(?:32|64)\b")]
     private static partial Regex FloatMaxMinPattern();
 
     private sealed record Row(KernelEntry Kernel, int Registers, int SpillStores, int SpillLoads, int Stack,
         int StaticShared, int SharedBytes, Occupancy Occupancy, Dictionary<string, int>? Sass, int? UnfusedFma, int FloatMaxMin,
-        Collectives Collectives);
+        Collectives Collectives, int ParameterBytes);
 }
