@@ -188,7 +188,8 @@ internal static partial class PtxCheck
             "collectives and CTA barriers; the check fails unless every warp collective names the whole warp (membermask " +
             "0xffffffff), every CTA barrier is barrier 0 of all the block's threads (no thread count), auto-grouped kernels (whose " +
             "out-of-range threads exit first) have none, explicitly grouped ones are launched in whole warps, and static + " +
-            "dynamic shared memory stays within the 48 KB a launch gets without opting in (docs/gpu-proof.md, section 6).");
+            "dynamic shared memory stays within the 48 KB a launch gets without opting in and the parameters within 4 KB " +
+            "(docs/gpu-proof.md, section 6).");
         text.AppendLine();
         text.AppendLine("| kernel | shape | group | registers | spill bytes (stores+loads) | stack | shared memory (static+dynamic) | blocks/SM | occupancy | limited by | SASS FMA (with --fmad=false) | LDG/STG | LDS/STS | generic LD/ST | SHFL | BAR | PTX max/min.f | PTX shfl.sync / bar.warp.sync / bar.sync+red |");
         text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
