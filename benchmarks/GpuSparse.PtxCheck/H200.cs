@@ -36,6 +36,15 @@ internal static class H200
     /// <summary>The most shared memory one block can use (227 KB).</summary>
     public const int SharedMemoryPerBlock = 227 * 1024;
 
+    /// <summary>
+    /// The most shared memory (static + dynamic) a launch gets without opting in through
+    /// <c>CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES</c>, which ILGPU 1.5.3 never sets: the limit a kernel must keep.
+    /// </summary>
+    public const int SharedMemoryPerLaunch = 48 * 1024;
+
+    /// <summary>The bytes of kernel parameters a launch takes (4 KB: CUDA's limit before 12.1, whatever the driver).</summary>
+    public const int ParameterBytes = 4096;
+
     /// <summary>Shared memory the driver reserves per resident block.</summary>
     public const int SharedMemoryReservedPerBlock = 1024;
 

@@ -32,6 +32,15 @@ internal static partial class PtxCheck
         if (!File.Exists(disassembler))
             disassembler = null;
         Directory.CreateDirectory(ptxDirectory);
+        try
+        {
+            Collectives.RejectsTheUnsafeForms();
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.Error.WriteLine($"ptx: {e.Message}");
+            return 1;
+        }
 
         // The context the backend's CUDA accelerator uses (IlgpuBackend: Math(MathMode.Default)); PTX ISA 7.8 is
         // the lowest that targets sm_90 and the highest CUDA 11.8's ptxas reads.
@@ -57,7 +66,7 @@ internal static partial class PtxCheck
         File.WriteAllText(report, Markdown(rows, failures, ptxas, summary));
         foreach (var row in rows)
             Console.WriteLine($"  {row.Kernel.Name}: {row.Registers} registers, {row.SpillStores}+{row.SpillLoads} spill bytes, " +
-                $"{row.SharedBytes} B shared, occupancy {row.Occupancy.Fraction:P0} ({row.Occupancy.LimitedBy})");
+                $"{row.SharedBytes} B shared, {row.ParameterBytes} B parameters, occupancy {row.Occupancy.Fraction:P0} ({row.Occupancy.LimitedBy})");
         foreach (var failure in failures)
             Console.WriteLine($"  FAILED {failure}");
         Console.WriteLine(summary);
@@ -89,6 +98,13 @@ internal static partial class PtxCheck
         int spillStores = frame.Sum(m => Int(m.Groups["stores"]));
         int spillLoads = frame.Sum(m => Int(m.Groups["loads"]));
         int shared = staticShared + kernel.SharedMemoryBytes;
+        if (shared > H200.SharedMemoryPerLaunch)
+            throw new InvalidOperationException($"{shared} bytes of shared memory exceed the {H200.SharedMemoryPerLaunch} a launch " +
+                "gets without opting in (ILGPU 1.5.3 cannot)");
+        var collectives = Collectives.Of(compiled.PTXAssembly, kernel);
+        int parameterBytes = ParameterBytes(compiled.PTXAssembly);
+        if (parameterBytes > H200.ParameterBytes)
+            throw new InvalidOperationException($"{parameterBytes} bytes of kernel parameters exceed the {H200.ParameterBytes} a launch takes");
         var occupancy = kernel.GroupSize > 0
             ? Occupancy.Of(kernel.GroupSize, registers, shared)
             : Occupancy.Best(registers, shared);
@@ -106,7 +122,23 @@ internal static partial class PtxCheck
         }
         // Floating-point max/min: PTX returns the non-NaN operand where .NET returns NaN.
         int maxMin = FloatMaxMinPattern().Count(compiled.PTXAssembly);
-        return new Row(kernel, registers, spillStores, spillLoads, stack, staticShared, shared, occupancy, sass, unfused, maxMin);
+        return new Row(kernel, registers, spillStores, spillLoads, stack, staticShared, shared, occupancy, sass, unfused, maxMin, collectives, parameterBytes);
+    }
+
+    /// <summary>The bytes of the entry's parameters, each at its alignment (<c>.align</c>, else its own size), in order.</summary>
+    private static int ParameterBytes(string ptx)
+    {
+        var entry = EntryPattern().Match(ptx);
+        if (!entry.Success)
+            throw new InvalidOperationException("no .entry in the PTX");
+        int bytes = 0;
+        foreach (Match parameter in ParameterPattern().Matches(entry.Groups["parameters"].Value))
+        {
+            int size = (parameter.Groups["count"].Success ? Int(parameter.Groups["count"]) : 1) * Int(parameter.Groups["bits"]) / 8;
+            int alignment = parameter.Groups["align"].Success ? Int(parameter.Groups["align"]) : size;
+            bytes = (bytes + alignment - 1) / alignment * alignment + size;
+        }
+        return bytes;
     }
 
     /// <summary>Counts of the SASS instruction classes that show how a kernel uses the machine.</summary>
@@ -152,10 +184,15 @@ internal static partial class PtxCheck
             "it runs on: `ptxas -arch=sm_90` here does the same. ILGPU emits `mul`/`add` without `.rn`, which ptxas may contract into " +
             "FMAs (as the driver's JIT does): the FMA column shows the count as assembled and, in brackets, with `--fmad=false`; those " +
             "left are the correctly rounded division and square-root sequences, so the difference is the mul/add pairs fused. \"PTX max/min.f\" counts floating-point max/min instructions, which return the non-NaN operand where .NET " +
-            "returns NaN: each one must be NaN-safe by construction (docs/gpu-proof.md).");
+            "returns NaN: each one must be NaN-safe by construction (docs/gpu-proof.md). The last column counts the PTX warp " +
+            "collectives and CTA barriers; the check fails unless every warp collective names the whole warp (membermask " +
+            "0xffffffff), every CTA barrier is barrier 0 of all the block's threads (no thread count), auto-grouped kernels (whose " +
+            "out-of-range threads exit first) have none, explicitly grouped ones are launched in whole warps, and static + " +
+            "dynamic shared memory stays within the 48 KB a launch gets without opting in and the parameters within 4 KB " +
+            "(docs/gpu-proof.md, section 6).");
         text.AppendLine();
-        text.AppendLine("| kernel | shape | group | registers | spill bytes (stores+loads) | stack | shared memory (static+dynamic) | blocks/SM | occupancy | limited by | SASS FMA (with --fmad=false) | LDG/STG | LDS/STS | generic LD/ST | SHFL | BAR | PTX max/min.f |");
-        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| kernel | shape | group | registers | spill bytes (stores+loads) | stack | shared memory (static+dynamic) | blocks/SM | occupancy | limited by | SASS FMA (with --fmad=false) | LDG/STG | LDS/STS | generic LD/ST | SHFL | BAR | PTX max/min.f | PTX shfl.sync / bar.warp.sync / bar.sync+red |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             string group = r.Kernel.GroupSize > 0 ? r.Kernel.GroupSize.ToString(CultureInfo.InvariantCulture) : $"auto ({r.Occupancy.GroupSize})";
@@ -163,7 +200,7 @@ internal static partial class PtxCheck
             string sass = r.Sass is null ? "n/a | n/a | n/a | n/a | n/a | n/a"
                 : $"{Count("FMA")} ({r.UnfusedFma}) | {Count("LDG")}/{Count("STG")} | {Count("LDS")}/{Count("STS")} | {Count("LD/ST (generic)")} | {Count("SHFL")} | {Count("BAR")}";
             text.AppendLine($"| `{r.Kernel.Name}` | {r.Kernel.Shape} | {group} | {r.Registers} | {r.SpillStores}+{r.SpillLoads} | {r.Stack} | " +
-                $"{r.StaticShared}+{r.Kernel.SharedMemoryBytes} | {r.Occupancy.BlocksPerSm} | {r.Occupancy.Fraction:P0} | {r.Occupancy.LimitedBy} | {sass} | {r.FloatMaxMin} |");
+                $"{r.StaticShared}+{r.Kernel.SharedMemoryBytes} | {r.Occupancy.BlocksPerSm} | {r.Occupancy.Fraction:P0} | {r.Occupancy.LimitedBy} | {sass} | {r.FloatMaxMin} | {r.Collectives} |");
         }
         if (failures.Count > 0)
         {
@@ -217,9 +254,16 @@ internal static partial class PtxCheck
     [GeneratedRegex(@"/\*[0-9a-f]{4,}\*/\s+(?:@!?U?P[0-9T]+\s+)?(?<op>[A-Z][A-Z0-9]*)")]
     private static partial Regex OpcodePattern();
 
+    [GeneratedRegex(@"\.entry\s+\w+\s*\((?<parameters>[^)]*)\)")]
+    private static partial Regex EntryPattern();
+
+    [GeneratedRegex(@"\.param\s+(?:\.align\s+(?<align>\d+)\s+)?\.[busf](?<bits>\d+)\s+\w+(?:\[(?<count>\d+)\])?")]
+    private static partial Regex ParameterPattern();
+
     [GeneratedRegex(@"\b(?:max|min)(?:\.[a-z]+)*\.f(?:32|64)\b")]
     private static partial Regex FloatMaxMinPattern();
 
     private sealed record Row(KernelEntry Kernel, int Registers, int SpillStores, int SpillLoads, int Stack,
-        int StaticShared, int SharedBytes, Occupancy Occupancy, Dictionary<string, int>? Sass, int? UnfusedFma, int FloatMaxMin);
+        int StaticShared, int SharedBytes, Occupancy Occupancy, Dictionary<string, int>? Sass, int? UnfusedFma, int FloatMaxMin,
+        Collectives Collectives, int ParameterBytes);
 }

@@ -110,6 +110,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         engine = grouped ? DeviceEngine.ProximalGradient
             : DeviceEngines.ForShape(engine, DeviceEngines.Resolve(engine, features), samples, features, accelerator.WarpSize,
                 accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>(), designPerProblem);
+        int maxCapacity = MaxCapacity(samples, features, designPerProblem, resident);
+        if (capacity > maxCapacity)
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity,
+                $"{capacity} problems of {samples} × {features} ({(designPerProblem ? "each its own design" : "a shared design")}"
+                + $"{(resident ? ", resident" : "")}) exceed the kernels' int indexing: at most {maxCapacity} fit one device batch");
         long required = RequiredBytes(capacity, samples, features, designPerProblem, engine, resident);
         if (required > memoryLimitBytes)
             throw new OutOfMemoryException($"{required} bytes of device buffers exceed the simulated limit of {memoryLimitBytes} bytes");
@@ -250,6 +255,46 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     /// <summary>The bytes of device memory held by this batch's buffers.</summary>
     public long AllocatedBytes => _buffers.Sum(buffer => buffer.LengthInBytes);
+
+    /// <summary>
+    /// The largest element count or launch extent a batch may reach: the kernels index X_w, y, the p·K arrays and a
+    /// resident session's penalty factors with int arithmetic, ILGPU rounds an auto-grouped launch's extent up to whole
+    /// groups (of at most 1,024 threads) in int, and a page-locked staging array is a .NET array (at most
+    /// <see cref="Array.MaxLength"/> elements, which is above this).
+    /// </summary>
+    public const long IndexLimit = int.MaxValue - 1024;
+
+    /// <summary>
+    /// The most problems of n × p one batch can hold with every device index, launch extent and staging array within
+    /// <see cref="IndexLimit"/> (0 when not even one can): per problem, its design (when it has its own), y (n), the p·K
+    /// arrays and, in a resident session, six penalty factors per column of its own design and its bytes of the packed
+    /// per-call buffer (staged as 8-byte words).
+    /// </summary>
+    public static int MaxCapacity(int samples, int features, bool designPerProblem, bool resident = false)
+    {
+        long np = (long)samples * features;
+        long perProblem = Math.Max(designPerProblem ? np : 0, Math.Max(samples, features));
+        // a shared design (and a resident session's factors of its columns) are held once
+        long once = designPerProblem ? 0 : np;
+        if (resident)
+        {
+            if (designPerProblem)
+                perProblem = Math.Max(perProblem, 6L * features);
+            else
+                once = Math.Max(once, 6L * features);
+        }
+        long capacity = once > IndexLimit ? 0 : IndexLimit / perProblem;
+        if (resident)
+        {
+            // the packed per-call buffer, staged in 8-byte words: K problems take at most K·b + 11 bytes, b the bytes of one
+            // problem (eight problems put every section at a multiple of 8, so their difference from none holds no padding),
+            // the finished count's 4 and at most 7 of padding
+            int size = Unsafe.SizeOf<T>();
+            long bytes = (ResidentSections.For(8, samples, features, size).End - ResidentSections.For(0, samples, features, size).End) / 8;
+            capacity = Math.Min(capacity, (sizeof(ulong) * IndexLimit - 18) / bytes);
+        }
+        return (int)Math.Min(int.MaxValue, capacity);
+    }
 
     /// <summary>The bytes of device memory the buffers for <paramref name="capacity"/> problems of n × p take.</summary>
     public static long RequiredBytes(int capacity, int samples, int features, bool designPerProblem,

@@ -454,8 +454,7 @@ public sealed class IlgpuBackend : ISolverBackend
     private int ChunkSize<T>(int problems, int samples, int features, bool designPerProblem, DeviceEngine engine, int limit, int depth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long perProblem = designPerProblem ? (long)samples * features : Math.Max(samples, features);
-        long fit = Math.Max(1, int.MaxValue / perProblem);
+        long fit = Math.Max(1, DeviceBatch<T>.MaxCapacity(samples, features, designPerProblem));
         // shared by the batches of the pipeline
         long budget = (DeviceMemoryLimitBytes ?? (_accelerator is CudaAccelerator cuda
             ? (long)(ChunkMemoryFraction * cuda.GetFreeMemory())

@@ -174,6 +174,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     /// </summary>
     /// <exception cref="ProblemValidationException">X is malformed (no rows, not a multiple of p, non-finite values).</exception>
     /// <exception cref="DeviceOutOfMemoryException">The device cannot hold the session's K problems at once.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">K problems of n × p would take a device index beyond an int.</exception>
     public static ResidentSession<T> WithSharedDesign(IlgpuBackend backend, ReadOnlySpan<T> design, int features, int problems,
         ResidentOptions structure, SolverOptions? options = null)
     {
@@ -189,6 +190,8 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     /// </summary>
     /// <exception cref="ProblemValidationException">A design is malformed (the message names its problem).</exception>
     /// <exception cref="DeviceOutOfMemoryException">The device cannot hold the session's K problems at once.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">K problems of n × p would take a device index beyond an int (a device
+    /// batch's limit, e.g. six penalty factors per column: 6·K·p).</exception>
     public static ResidentSession<T> WithDesignPerProblem(IlgpuBackend backend, ReadOnlyMemory<T> designs, int problems,
         int samples, int features, ResidentOptions structure, SolverOptions? options = null)
     {

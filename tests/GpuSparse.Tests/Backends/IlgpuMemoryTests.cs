@@ -95,6 +95,62 @@ public sealed class IlgpuMemoryTests : IClassFixture<CpuBackendFixture>
         ReliabilitySuite.AssertBitIdentical(unlimited, limited, Enumerable.Range(0, batch.Count));
     }
 
+    [Theory]
+    // the targets: K = 1,000,000 problems of 64 × 32 with designs of their own in one batch (resident too), 50 × 200 shared
+    [InlineData(64, 32, true, false)]
+    [InlineData(64, 32, true, true)]
+    [InlineData(50, 200, false, true)]
+    // n < 6: a resident session's six penalty factors per column outgrow the design (6p > np)
+    [InlineData(5, 64, true, true)]
+    [InlineData(1, 1, true, false)]
+    // 1 × 1: the packed per-call words outgrow everything else
+    [InlineData(1, 1, true, true)]
+    [InlineData(1, 1, false, true)]
+    public void MaxCapacity_KeepsEveryDeviceIndexWithinAnInt(int n, int p, bool perProblem, bool resident)
+    {
+        AssertTightIndexBound<float>(n, p, perProblem, resident);
+        AssertTightIndexBound<double>(n, p, perProblem, resident);
+        if (n == 64 && p == 32)
+            Assert.True(DeviceBatch<float>.MaxCapacity(n, p, perProblem, resident) >= 1_000_000);
+    }
+
+    [Fact]
+    public void ABatchBeyondIntIndexing_IsRefusedBeforeAllocating()
+    {
+        // 6,000,000 resident problems of 5 × 64: K·n·p = 1.9e9 fits an int, the penalty factors' 6·K·p = 2.3e9 does not
+        // (the limit of 0 bytes would fail any allocation: the index bound is checked first)
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new DeviceBatch<float>(_backend.Accelerator, _backend.Kernels,
+            6_000_000, 5, 64, designPerProblem: true, positive: false, memoryLimitBytes: 0, DeviceEngine.GramCoordinateDescent,
+            resident: true));
+        Assert.Equal("capacity", error.ParamName);
+        Assert.Contains($"6000000 problems of 5 × 64 (each its own design, resident) exceed the kernels' int indexing: at most "
+            + $"{DeviceBatch<float>.MaxCapacity(5, 64, true, true)} fit", error.Message);
+    }
+
+    // Every element count and launch extent of a batch of MaxCapacity problems is within IndexLimit, and one more problem
+    // would take one beyond it or (where the packed words bind, bounded with their padding) within a few words of it.
+    private static void AssertTightIndexBound<T>(int n, int p, bool perProblem, bool resident) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long Largest(long k)
+        {
+            long design = perProblem ? k * n * p : (long)n * p;
+            long largest = Math.Max(design, Math.Max(k * n, k * p));
+            if (resident)
+            {
+                long factors = 6 * (perProblem ? k * p : p);
+                long packedWords = (ResidentSections.For(k, n, p, System.Runtime.CompilerServices.Unsafe.SizeOf<T>()).End + 7) / 8;
+                largest = Math.Max(largest, Math.Max(factors, packedWords));
+            }
+            return largest;
+        }
+        int capacity = DeviceBatch<T>.MaxCapacity(n, p, perProblem, resident);
+        Assert.True(capacity > 0);
+        Assert.True(Largest(capacity) <= DeviceBatch<T>.IndexLimit, $"{capacity} problems reach {Largest(capacity)}");
+        if (capacity < int.MaxValue)
+            Assert.True(Largest(capacity + 1L) > DeviceBatch<T>.IndexLimit - 3,
+                $"{capacity} problems reach only {Largest(capacity)}: the bound is not tight");
+    }
+
     private void AssertRequiredBytes<T>(bool perProblem) where T : unmanaged, IFloatingPointIeee754<T>
     {
         using var device = new DeviceBatch<T>(_backend.Accelerator, _backend.Kernels, 9, Samples, Features, perProblem, false);
