@@ -371,8 +371,13 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     /// </summary>
     private void Stage(int k, ReadOnlySpan<T> y, double lambda, double l1Ratio, ReadOnlySpan<double> start, double tolerance)
     {
-        var failure = ProblemValidator<T>.CheckResponse(y, Samples)
-            ?? BatchPreparation.ObjectiveRangeFailure(BatchPreparation.NullObjective(y, _structure.FitIntercept))
+        var failure = ProblemValidator<T>.CheckResponse(y, Samples);
+        // y_c straight into the staging, rounded to T from float64 as the batch path rounds it, and its null objective
+        // checked as the batch path checks it (a skipped problem's staged y is never read)
+        var scales = failure is null
+            ? BatchPreparation.CentreResponse(y, _structure.FitIntercept, tolerance, _device.StagedResponse(k))
+            : default;
+        failure ??= BatchPreparation.ObjectiveRangeFailure(scales.NullObjective)
             ?? ProblemValidator<T>.CheckPenalty(lambda, l1Ratio)
             ?? (lambda == 0
                 ? new ValidationFailure("lambda", "is 0: a session's prepared design assumes every feature is penalised; solve λ = 0 with IlgpuBackend.Solve")
@@ -384,8 +389,6 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
             return;
         }
         var design = Design(k);
-        // y_c straight into the staging, rounded to T from float64 as the batch path rounds it
-        var scales = BatchPreparation.CentreResponse(y, _structure.FitIntercept, tolerance, _device.StagedResponse(k));
         if (!start.IsEmpty)
             BatchPreparation.WorkingStart(design, start, _structure.Positive, _device.StagedStart(k));
         _means[k] = scales.Mean;
