@@ -61,6 +61,7 @@ public sealed class ResidentSessionStagingTests : IClassFixture<CpuBackendFixtur
         }
         using var one = Open(1);
         using var four = Open(4);
+        Assert.Throws<ArgumentOutOfRangeException>(() => one.StagingThreads = 0);
         var y = new T[Count * Samples];
         for (int k = 0; k < Count; k++)
             Responses(random, x.AsSpan((perProblem ? k : 0) * Samples * Features, Samples * Features).ToArray(), 1, Samples, Features)
