@@ -399,6 +399,15 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>The least bytes one staging thread copies: smaller loads are copied on the calling thread.</summary>
     public const long MinStagingRangeBytes = 1L << 20;
 
+    /// <summary>
+    /// The least bytes one range of <see cref="InRanges"/> covers (<see cref="MinStagingRangeBytes"/>; tests lower it to
+    /// split small loads into ranges).
+    /// </summary>
+    internal long LeastRangeBytes { get; set; } = MinStagingRangeBytes;
+
+    /// <summary>How many ranges the last <see cref="InRanges"/> ran (1: on the calling thread alone).</summary>
+    public int Ranges { get; private set; }
+
     /// <summary>Stages and uploads <paramref name="problems"/> (all of n × p and of this batch's positivity; with a shared layout, all on one design).</summary>
     /// <remarks>
     /// The problems are staged in contiguous ranges of at least <see cref="MinStagingRangeBytes"/> on up to
@@ -455,19 +464,29 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     /// <summary>
     /// Runs <paramref name="body"/> over [0, <paramref name="count"/>) in contiguous ranges of at least
-    /// <see cref="MinStagingRangeBytes"/> (at <paramref name="bytesPerProblem"/> each), one range per thread of
-    /// <see cref="StagingThreads"/>; a single range runs on the calling thread.
+    /// <see cref="LeastRangeBytes"/> (at <paramref name="bytesPerProblem"/> each), one range per thread of
+    /// <see cref="StagingThreads"/>; a single range runs on the calling thread. The body must be safe on several threads
+    /// for disjoint ranges.
     /// </summary>
-    private void InRanges(int count, long bytesPerProblem, Action<int, int> body)
+    /// <remarks>
+    /// A single range allocates nothing (given a cached <paramref name="body"/>); several allocate a Parallel.For
+    /// whatever <paramref name="count"/>: its options, the range closure and the loop's own state and tasks.
+    /// </remarks>
+    public void InRanges(int count, long bytesPerProblem, Action<int, int> body)
     {
         int threads = StagingThreads ?? Environment.ProcessorCount;
-        long least = Math.Max(1, MinStagingRangeBytes / Math.Max(1, bytesPerProblem));
+        long least = Math.Max(1, LeastRangeBytes / Math.Max(1, bytesPerProblem));
         int ranges = (int)Math.Clamp(count / least, 1, Math.Max(1, threads));
+        Ranges = ranges;
         if (ranges == 1)
-        {
             body(0, count);
-            return;
-        }
+        else
+            InParallel(count, ranges, body);
+    }
+
+    // Apart from InRanges: the closure of the ranges is allocated on entry to the method that holds it.
+    private static void InParallel(int count, int ranges, Action<int, int> body)
+    {
         try
         {
             Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = ranges },
@@ -565,11 +584,14 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         return stepsChanged;
     }
 
-    /// <summary>Marks problem k as not to be iterated (its input is invalid); it counts as finished from the start.</summary>
+    /// <summary>
+    /// Marks problem k as not to be iterated (its input is invalid); it counts as finished from the start. Safe on several
+    /// threads for distinct k.
+    /// </summary>
     public void Skip(int k)
     {
         _status.Host[k] = BatchStatus.Skipped;
-        _skipped++;
+        Interlocked.Increment(ref _skipped);
     }
 
     /// <summary>Uploads the staged problems; the designs must already be on the device for this count.</summary>
@@ -657,20 +679,37 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Synchronize();
     }
 
-    /// <summary>Stages resident problem k: y_c (n), λ and r, and its certificate scales (the weights are expanded on the device).</summary>
-    public void StageResident(int k, PreparedDesign<T> design, ReadOnlySpan<T> response, double lambda, double l1Ratio,
-        double gapTolerance, double nullObjective)
+    /// <summary>
+    /// Stages resident problem k: λ and r, and its certificate scales (the weights are expanded on the device); its y_c
+    /// is written into <see cref="StagedResponse"/> (and an explicit start into <see cref="StagedStart"/>). Safe on several
+    /// threads for distinct k.
+    /// </summary>
+    public void StageResident(int k, PreparedDesign<T> design, double lambda, double l1Ratio, double gapTolerance,
+        double nullObjective)
     {
         CheckShape(design);
-        response[..Samples].CopyTo(_response.Host.Slice(k * Samples, Samples));
         _lambda.Host[k] = lambda;
         _l1Ratio.Host[k] = l1Ratio;
-        _stepsChanged |= StageScalars(k, design, gapTolerance, nullObjective);
+        // only ever set while staging, so ranges staged at once cannot undo one another's
+        if (StageScalars(k, design, gapTolerance, nullObjective))
+            Volatile.Write(ref _stepsChanged, true);
     }
 
-    /// <summary>Stages resident problem k's explicit working-scale start (p values).</summary>
-    public void StageStart(int k, ReadOnlySpan<T> initial) =>
-        initial[..Features].CopyTo(_beta.Host.Slice(k * Features, Features));
+    /// <summary>Problem k's y_c (n values) in the page-locked staging of a resident call, written in place.</summary>
+    public Span<T> StagedResponse(int k) => _response.Host.Slice(k * Samples, Samples);
+
+    /// <summary>Problem k's explicit working-scale start (p values) in the page-locked staging, written in place.</summary>
+    public Span<T> StagedStart(int k) => _beta.Host.Slice(k * Features, Features);
+
+    /// <summary>
+    /// The host bytes a resident call stages per problem: y_c, λ, r, the two certificate scales and the status (and the
+    /// explicit start).
+    /// </summary>
+    public long ResidentStagedBytesPerProblem(bool explicitStarts) =>
+        (Samples + (explicitStarts ? (long)Features : 0)) * Unsafe.SizeOf<T>() + 4 * sizeof(double) + sizeof(int);
+
+    /// <summary>The host bytes a resident call downloads per problem: the returned iterate, the two gaps, the finishing iteration and the status.</summary>
+    public long ResidentResultBytesPerProblem => (long)Features * Unsafe.SizeOf<T>() + 2 * sizeof(double) + 2 * sizeof(int);
 
     /// <summary>
     /// Uploads the staged resident problems in one copy (the statuses, the finished count, λ, r, the certificate scales
@@ -697,7 +736,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     /// <summary>
     /// After <see cref="Run"/>: the results of a resident call in the host's packed buffer (the last and best gaps, the
-    /// returned iterates, <see cref="CopyIterate"/> with best, the finishing iterations and the statuses), each solved
+    /// returned iterates, <see cref="Iterate"/> with best, the finishing iterations and the statuses), each solved
     /// problem's returned iterate chosen and carried into its next start in β by the kernel that finished it
     /// (<see cref="ResidentStartKernel.Carry{T, TPrecision}"/>). When the run's first read of the finished count, which
     /// was this download, found every problem finished, nothing is left to do; otherwise the problems a cancellation left
@@ -951,12 +990,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             _status.Host[k] == BatchStatus.FixedPoint);
     }
 
-    /// <summary>Copies problem k's last iterate, or its best one, (working scale, from <see cref="Download"/>) into <paramref name="destination"/>.</summary>
-    public void CopyIterate(int k, bool best, Span<T> destination)
-    {
-        var source = best ? _best.Host : _beta.Host;
-        source.Slice(k * Features, Features).CopyTo(destination);
-    }
+    /// <summary>Problem k's last iterate, or its best one (working scale, from <see cref="Download"/>), in the host staging.</summary>
+    public ReadOnlySpan<T> Iterate(int k, bool best) => (best ? _best.Host : _beta.Host).Slice(k * Features, Features);
 
     /// <summary>
     /// Reads the outcome back and writes each problem's result at its batch index; problems still running
@@ -971,15 +1006,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         InRanges(_count, 2L * Features * Unsafe.SizeOf<T>() + 64 + (Grouped ? GroupPolish.CostBytes(Samples, Features) : 0), (start, end) =>
         {
             var span = problems.Span;
-            var last = new T[Features];
-            var best = new T[Features];
             for (int k = start; k < end; k++)
             {
-                CopyIterate(k, best: false, last);
-                CopyIterate(k, best: true, best);
                 var o = Outcome(k, iteration);
-                var result = ProblemOutcome.Build<T>(span[k], o.Status, o.Iterations, last, o.Gap, o.Objective, best,
-                    o.BestGap, o.BestObjective);
+                var result = ProblemOutcome.Build<T>(span[k], o.Status, o.Iterations, Iterate(k, best: false), o.Gap, o.Objective,
+                    Iterate(k, best: true), o.BestGap, o.BestObjective);
                 results[span[k].Index] = DeviceEngines.IsProximalGradient(Engine) ? result : result with
                 {
                     Message = CoordinateDescentMessage(span[k], o) ?? result.Message,

@@ -43,7 +43,9 @@ internal static class ResidentCallCopies
 /// <see cref="ProblemSettings.WarmStart"/> set to the start used) to the last bit. By default each problem
 /// starts from its previous solution, which is close when a simulation step changes little. Penalty factors
 /// are all 1, and λ must be positive: λ = 0 leaves the features unpenalised, which changes the prepared
-/// design (use <see cref="IlgpuBackend.Solve{T}"/> for that). Not thread-safe: one call at a time.
+/// design (use <see cref="IlgpuBackend.Solve{T}"/> for that). A call validates and stages its problems, and unpacks
+/// their results, in contiguous ranges on up to <see cref="StagingThreads"/> cores once they exceed 1 MiB a range (large
+/// K), on the calling thread otherwise; results do not depend on it. Not thread-safe: one call at a time.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
@@ -51,9 +53,13 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     private readonly DeviceBatch<T> _device;
     private readonly PreparedDesign<T>[] _designs;
     private readonly ResidentOptions _structure;
-    private readonly double[] _centred, _means;
-    private readonly T[] _response, _initial, _iterate;
+    private readonly double[] _means;
     private readonly ValidationFailure?[] _failures;
+    // the range bodies of a call's staging and unpacking, made once (a warm call allocates no delegate), and the
+    // caller's buffers they read and write, pinned for the step (default between steps)
+    private readonly Action<int, int> _stageRange, _unpackRange;
+    private StagingInputs _inputs;
+    private ResultBuffers _results;
 
     private ResidentSession(IlgpuBackend backend, PreparedDesign<T>[] designs, int problems, ResidentOptions structure,
         SolverOptions options)
@@ -94,12 +100,10 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         else
             _device.UseSharedDesign(designs[0]);
         _device.SetUpResident(designs);
-        _centred = new double[n];
         _means = new double[problems];
-        _response = new T[n];
-        _initial = new T[p];
-        _iterate = new T[p];
         _failures = new ValidationFailure?[problems];
+        _stageRange = StageRange;
+        _unpackRange = UnpackRange;
     }
 
     /// <summary>K, the number of problems of every call.</summary>
@@ -117,6 +121,37 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         get => _device.CompactionThreshold;
         set => _device.CompactionThreshold = value;
     }
+
+    /// <summary>
+    /// The most cores a call validates and stages its problems on, and unpacks their results on (null, the default: every
+    /// core). The problems are split into contiguous ranges of at least 1 MiB of staged (or downloaded) bytes each, so a
+    /// call under 2 MiB (K = 1,000 problems of 16 × 8: 164 kB of y and scalars) runs on the calling thread alone and
+    /// allocates nothing; a call split into ranges allocates one Parallel.For per step (its own state, independent of K).
+    /// Results do not depend on it.
+    /// </summary>
+    public int? StagingThreads
+    {
+        get => _device.StagingThreads;
+        set
+        {
+            if (value is { } threads)
+                ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(StagingThreads));
+            _device.StagingThreads = value;
+        }
+    }
+
+    /// <summary>The least bytes of one range (<see cref="DeviceBatch{T}.MinStagingRangeBytes"/>; tests lower it to split small calls).</summary>
+    internal long LeastRangeBytes
+    {
+        get => _device.LeastRangeBytes;
+        set => _device.LeastRangeBytes = value;
+    }
+
+    /// <summary>The ranges the last call staged in (1: on the calling thread).</summary>
+    internal int StagingRanges { get; private set; }
+
+    /// <summary>The ranges the last call unpacked in (1: on the calling thread).</summary>
+    internal int UnpackingRanges { get; private set; }
 
     /// <summary>How many times the last call compacted its active problems.</summary>
     internal int Compactions => _device.Compactions;
@@ -254,24 +289,98 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         if (!warmStarts.IsEmpty)
             CheckLength(warmStarts.Length, (long)count * p, nameof(warmStarts));
         var options = EngineOptions();
-        bool explicitStarts = !warmStarts.IsEmpty;
-        _device.Begin(count);
-        for (int k = 0; k < count; k++)
-            Stage(k, responses.Slice(k * n, n), lambdas[k], l1Ratios[k], explicitStarts ? warmStarts.Slice(k * p, p) : default,
-                options.Tolerance);
-        _device.CommitResident(explicitStarts);
+        StageAll(responses, lambdas, l1Ratios, warmStarts, options.Tolerance);
+        _device.CommitResident(explicitStarts: !warmStarts.IsEmpty);
         int iteration = _device.Run(options, null, cancellationToken);
         // the returned iterates come back, the next starts stay on the device
         _device.FinishResident();
-        for (int k = 0; k < count; k++)
-            Collect(k, iteration, output);
+        UnpackAll(output, iteration);
     }
 
-    /// <summary>Validates and stages problem k (with its explicit start, unless <paramref name="start"/> is empty), or skips it with its fault recorded.</summary>
+    /// <summary>
+    /// Starts a call and validates and stages each of its problems (<see cref="Stage"/>) into the page-locked sections,
+    /// in contiguous ranges on up to <see cref="StagingThreads"/> cores (the buffers' lengths checked by the caller).
+    /// </summary>
+    internal unsafe void StageAll(ReadOnlySpan<T> responses, ReadOnlySpan<double> lambdas, ReadOnlySpan<double> l1Ratios,
+        ReadOnlySpan<double> warmStarts, double tolerance)
+    {
+        _device.Begin(Problems);
+        // spans cannot enter the range body: it sees the pinned buffers by address (no starts: null)
+        fixed (T* y = responses)
+        fixed (double* lambda = lambdas, ratio = l1Ratios, start = warmStarts)
+        {
+            _inputs = new StagingInputs { Responses = y, Lambdas = lambda, L1Ratios = ratio, WarmStarts = start, Tolerance = tolerance };
+            try
+            {
+                _device.InRanges(Problems, _device.ResidentStagedBytesPerProblem(!warmStarts.IsEmpty), _stageRange);
+                StagingRanges = _device.Ranges;
+            }
+            finally
+            {
+                _inputs = default;
+            }
+        }
+    }
+
+    private unsafe void StageRange(int start, int end)
+    {
+        var inputs = _inputs;
+        int n = Samples, p = Features;
+        for (int k = start; k < end; k++)
+            Stage(k, new ReadOnlySpan<T>(inputs.Responses + (long)k * n, n), inputs.Lambdas[k], inputs.L1Ratios[k],
+                inputs.WarmStarts is null ? default : new ReadOnlySpan<double>(inputs.WarmStarts + (long)k * p, p), inputs.Tolerance);
+    }
+
+    /// <summary>
+    /// Writes each problem's result of the finished call (<see cref="Collect"/>) into <paramref name="output"/>, in
+    /// contiguous ranges on up to <see cref="StagingThreads"/> cores; <paramref name="iteration"/> is the run's.
+    /// </summary>
+    internal unsafe void UnpackAll(ResidentOutput output, int iteration)
+    {
+        fixed (double* coefficients = output.Coefficients, intercepts = output.Intercepts, gaps = output.Gaps)
+        fixed (int* iterations = output.Iterations)
+        fixed (ProblemStatus* statuses = output.Statuses)
+        {
+            _results = new ResultBuffers
+            {
+                Coefficients = coefficients, Intercepts = intercepts, Gaps = gaps, Iterations = iterations, Statuses = statuses,
+                Iteration = iteration,
+            };
+            try
+            {
+                _device.InRanges(Problems, _device.ResidentResultBytesPerProblem, _unpackRange);
+                UnpackingRanges = _device.Ranges;
+            }
+            finally
+            {
+                _results = default;
+            }
+        }
+    }
+
+    private unsafe void UnpackRange(int start, int end)
+    {
+        var results = _results;
+        int count = Problems;
+        var output = new ResidentOutput(new Span<double>(results.Coefficients, count * Features), new Span<double>(results.Intercepts, count),
+            new Span<double>(results.Gaps, count), new Span<int>(results.Iterations, count), new Span<ProblemStatus>(results.Statuses, count));
+        for (int k = start; k < end; k++)
+            Collect(k, results.Iteration, output);
+    }
+
+    /// <summary>
+    /// Validates and stages problem k (with its explicit start, unless <paramref name="start"/> is empty), or skips it with
+    /// its fault recorded. Safe on several threads for distinct k.
+    /// </summary>
     private void Stage(int k, ReadOnlySpan<T> y, double lambda, double l1Ratio, ReadOnlySpan<double> start, double tolerance)
     {
-        var failure = ProblemValidator<T>.CheckResponse(y, Samples)
-            ?? BatchPreparation.ObjectiveRangeFailure(BatchPreparation.NullObjective(y, _structure.FitIntercept))
+        var failure = ProblemValidator<T>.CheckResponse(y, Samples);
+        // y_c straight into the staging, rounded to T from float64 as the batch path rounds it, and its null objective
+        // checked as the batch path checks it (a skipped problem's staged y is never read)
+        var scales = failure is null
+            ? BatchPreparation.CentreResponse(y, _structure.FitIntercept, tolerance, _device.StagedResponse(k))
+            : default;
+        failure ??= BatchPreparation.ObjectiveRangeFailure(scales.NullObjective)
             ?? ProblemValidator<T>.CheckPenalty(lambda, l1Ratio)
             ?? (lambda == 0
                 ? new ValidationFailure("lambda", "is 0: a session's prepared design assumes every feature is penalised; solve λ = 0 with IlgpuBackend.Solve")
@@ -283,20 +392,17 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
             return;
         }
         var design = Design(k);
-        var scales = BatchPreparation.CentreResponse(y, _structure.FitIntercept, tolerance, _centred.AsSpan());
-        for (int i = 0; i < _response.Length; i++)
-            _response[i] = T.CreateTruncating(_centred[i]);
         if (!start.IsEmpty)
-        {
-            BatchPreparation.WorkingStart(design, start, _structure.Positive, _initial);
-            _device.StageStart(k, _initial);
-        }
+            BatchPreparation.WorkingStart(design, start, _structure.Positive, _device.StagedStart(k));
         _means[k] = scales.Mean;
         // the weights BatchPreparation.PenaltyWeights computes are expanded from λ and r on the device
-        _device.StageResident(k, design, _response, lambda, l1Ratio, scales.GapTolerance, scales.NullObjective);
+        _device.StageResident(k, design, lambda, l1Ratio, scales.GapTolerance, scales.NullObjective);
     }
 
-    /// <summary>Writes problem k's result (as <see cref="ProblemOutcome"/> would build it; the device keeps it as the next start).</summary>
+    /// <summary>
+    /// Writes problem k's result (as <see cref="ProblemOutcome"/> would build it; the device keeps it as the next start).
+    /// Safe on several threads for distinct k.
+    /// </summary>
     private void Collect(int k, int iteration, ResidentOutput output)
     {
         int p = Features;
@@ -313,8 +419,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         }
         bool best = ProblemOutcome.ReturnsBest(outcome.Status, outcome.Gap, outcome.BestGap);
         // the device chose the returned iterate (the same rule)
-        _device.CopyIterate(k, best: true, _iterate);
-        output.Intercepts[k] = Design(k).ToRawScale(_iterate, coefficients, _means[k], _structure.FitIntercept, []);
+        output.Intercepts[k] = Design(k).ToRawScale(_device.Iterate(k, best: true), coefficients, _means[k], _structure.FitIntercept, []);
         output.Gaps[k] = ProblemOutcome.ReportedGap(best ? outcome.BestGap : outcome.Gap);
     }
 
@@ -335,4 +440,21 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
 
     /// <summary>Releases the session's device buffers (the backend stays open).</summary>
     public void Dispose() => _device.Dispose();
+
+    /// <summary>The caller's inputs of the staging under way: K·n responses, K λ and r, K·p explicit starts or null.</summary>
+    private unsafe struct StagingInputs
+    {
+        public T* Responses;
+        public double* Lambdas, L1Ratios, WarmStarts;
+        public double Tolerance;
+    }
+
+    /// <summary>The caller's result buffers of the unpacking under way (K·p, K, K, K, K values) and the run's iteration.</summary>
+    private unsafe struct ResultBuffers
+    {
+        public double* Coefficients, Intercepts, Gaps;
+        public int* Iterations;
+        public ProblemStatus* Statuses;
+        public int Iteration;
+    }
 }

@@ -336,19 +336,6 @@ internal static class BatchPreparation
                 ? new ValidationFailure("y", $"has ½‖y − ȳ‖²/n = {nullObjective:G3}, below the float64 range in which the objective and its gap can be reported: rescale y")
                 : null;
 
-    /// <summary>½‖y − ȳ‖²/n (ȳ = 0 without an intercept), without storing y − ȳ.</summary>
-    public static double NullObjective<T>(ReadOnlySpan<T> y, bool fitIntercept) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var (mean, correction) = fitIntercept ? TwoPartMean(y) : (0, 0);
-        double loss = 0;
-        foreach (var v in y)
-        {
-            double c = (double.CreateTruncating(v) - mean) - correction;
-            loss += c * c;
-        }
-        return 0.5 * loss / y.Length;
-    }
-
     /// <summary>
     /// The exponent e of the response scale 2^e: 0 when ‖y_c‖/√n lies in [2⁻³², 2³²] and the penalty weights fit,
     /// else the power of two that brings y_c to unit size, lowered further when λ is so large that n·l1ⱼ would

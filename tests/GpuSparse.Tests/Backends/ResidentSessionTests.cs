@@ -364,14 +364,10 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
 
     private void WarmCallsAllocateNothing(DeviceEngine engine)
     {
-        const int count = 64, n = 16, p = 8;
-        var random = new Random(3);
-        var x = RandomValues<double>(random, n * p);
-        var y = Responses(random, x, count, n, p);
-        var lambdas = Enumerable.Range(0, count).Select(k => 0.01 + 0.002 * k).ToArray();
-        var ratios = Enumerable.Range(0, count).Select(k => k % 2 == 0 ? 1.0 : 0.5).ToArray();
-        using var session = ResidentSession<double>.WithSharedDesign(_backend, x, p, count, new ResidentOptions(),
-            new SolverOptions { Tolerance = 1e-6 });
+        const int count = AllocationCalls.Count, p = AllocationCalls.Features;
+        var calls = AllocationCalls.Draw();
+        var (y, lambdas, ratios, random) = (calls.Y, calls.Lambdas, calls.Ratios, calls.Random);
+        using var session = calls.Open(_backend);
         session.CompactionThreshold = 1;
         var output = new Output(count, p);
         var moved = (double[])y.Clone();
@@ -407,6 +403,28 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
             }
             Assert.True(leastExcess <= 0, $"{name}: the session allocated {leastExcess} B of its own in every one of 5 calls");
         }
+    }
+
+    /// <summary>
+    /// The calls of the allocation tests: K = 64 problems of 16 × 8 on one shared X at tol 1e-6, and the generator that
+    /// drew them (for what a test draws next).
+    /// </summary>
+    internal sealed record AllocationCalls(double[] Design, double[] Y, double[] Lambdas, double[] Ratios, Random Random)
+    {
+        public const int Count = 64, Samples = 16, Features = 8;
+
+        public static AllocationCalls Draw()
+        {
+            var random = new Random(3);
+            var x = RandomValues<double>(random, Samples * Features);
+            var y = Responses(random, x, Count, Samples, Features);
+            var lambdas = Enumerable.Range(0, Count).Select(k => 0.01 + 0.002 * k).ToArray();
+            var ratios = Enumerable.Range(0, Count).Select(k => k % 2 == 0 ? 1.0 : 0.5).ToArray();
+            return new AllocationCalls(x, y, lambdas, ratios, random);
+        }
+
+        public ResidentSession<double> Open(IlgpuBackend backend) => ResidentSession<double>.WithSharedDesign(backend, Design,
+            Features, Count, new ResidentOptions(), new SolverOptions { Tolerance = 1e-6 });
     }
 
     /// <summary>
@@ -523,7 +541,7 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
         [.. Enumerable.Range(0, length).Select(_ => T.CreateTruncating(2 * random.NextDouble() - 1))];
 
     /// <summary>K responses y = Xβ* + noise (K × n), β* = (1.5, −0.8, 0.6, 0, …).</summary>
-    private static T[] Responses<T>(Random random, T[] x, int count, int n, int p) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static T[] Responses<T>(Random random, T[] x, int count, int n, int p) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var y = new T[count * n];
         for (int k = 0; k < count; k++)

@@ -1,0 +1,60 @@
+using BenchmarkDotNet.Attributes;
+using GpuSparse.Backends;
+using GpuSparse.Model;
+
+namespace GpuSparse.Benchmarks;
+
+/// <summary>
+/// The host side of a resident-session call at large K, on one thread and on every core side by side
+/// (<see cref="Threads"/>; 0 is every core): K = 100,000 problems of 64 × 32 in float64 on one shared design
+/// (<see cref="ResidentWorkload"/>). <see cref="Stage"/> is what a call does before its upload: each problem's y, λ and r
+/// validated, y centred into the page-locked staging (51.2 MB of y read, 54.8 MB of y_c and scalars written).
+/// <see cref="Unpack"/> is what it does after its download: each problem's returned iterate put back on the raw scale with
+/// its intercept, gap, iterations and status into the caller's arrays (28 MB of results read, 28 MB written). Neither
+/// step touches the device.
+/// </summary>
+/// <remarks>
+/// No solve runs (one on the CPU accelerator takes minutes at this K): <see cref="Unpack"/> reads the results section as
+/// the setup's staging left it, every problem active (reported as cancelled at iteration 0) with a zero iterate. Its work
+/// per problem is that of a solved one (an invalid problem's is less) and does not depend on the values.
+/// </remarks>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+public class ResidentStagingBenchmarks
+{
+    private const double Tolerance = 1e-6;
+    private IlgpuBackend _backend = null!;
+    private ResidentSession<double> _session = null!;
+    private readonly ResidentWorkload _workload = new(problems: 100_000, samples: 64, features: 32);
+
+    /// <summary>Staging threads: 1, or 0 for every core (<see cref="ResidentSession{T}.StagingThreads"/>).</summary>
+    [Params(1, 0)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _backend = IlgpuBackend.CreateCpu();
+        _session = _workload.Open(_backend, new SolverOptions { Tolerance = Tolerance });
+        _session.StagingThreads = Threads == 0 ? null : Threads;
+        Stage();
+        // one range on one thread, one per core on every core
+        if (_session.StagingRanges != (Threads == 1 ? 1 : Environment.ProcessorCount))
+            throw new InvalidOperationException($"staged in {_session.StagingRanges} ranges");
+    }
+
+    /// <summary>Validation and staging of every problem's y, λ and r (no explicit starts), host side only.</summary>
+    [Benchmark]
+    public void Stage() => _session.StageAll(_workload.Responses, _workload.Lambdas, _workload.Ratios, default, Tolerance);
+
+    /// <summary>Every problem's downloaded result written into the caller's arrays, host side only.</summary>
+    [Benchmark]
+    public void Unpack() => _session.UnpackAll(_workload.Output, 0);
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _session.Dispose();
+        _backend.Dispose();
+    }
+}
