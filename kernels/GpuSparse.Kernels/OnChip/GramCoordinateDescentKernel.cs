@@ -221,13 +221,11 @@ public static class GramCoordinateDescentKernel
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
     {
-        public bool Sweep() => GramCoordinateDescentKernel.Sweep<T, TPenalty, TPrecision>(gram, views.NegativeGradient, views.Beta,
-            views.InverseDiagonal, views.L1Step, views.L2Step, p, lane, lanes);
+        public bool Sweep() => GramCoordinateDescentKernel.Sweep<T, TPenalty, TPrecision>(gram, views, p, lane, lanes);
     }
 
     /// <summary>One cyclic sweep; returns false when no coordinate moved (the same on every lane).</summary>
-    private static bool Sweep<T, TPenalty, TPrecision>(ArrayView<double> gram, ArrayView<T> negativeGradient, ArrayView<T> beta,
-        ArrayView<T> inverseDiagonal, ArrayView<T> l1Step, ArrayView<T> l2Step, int p, int lane, int lanes)
+    private static bool Sweep<T, TPenalty, TPrecision>(ArrayView<double> gram, WarpGramViews<T> views, int p, int lane, int lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
@@ -240,15 +238,15 @@ public static class GramCoordinateDescentKernel
             T change = T.Zero;
             if (lane == owner)
             {
-                T inverse = inverseDiagonal[j];
+                T inverse = views.InverseDiagonal[j];
                 if (inverse != T.Zero)
                 {
-                    T old = beta[j];
+                    T old = views.Beta[j];
                     // βⱼ⁺ = prox(βⱼ + qⱼ/Gⱼⱼ), the exact minimiser along coordinate j
-                    T next = CoordinateStep.Update<T, TPenalty>(old, negativeGradient[j], inverse, l1Step[j], l2Step[j]);
+                    T next = CoordinateStep.Update<T, TPenalty>(old, views.NegativeGradient[j], inverse, views.L1Step[j], views.L2Step[j]);
                     if (next != old)
                     {
-                        beta[j] = next;
+                        views.Beta[j] = next;
                         change = old - next;
                     }
                 }
@@ -260,7 +258,7 @@ public static class GramCoordinateDescentKernel
             // q = c − Gβ changes by −Gⱼ·(βⱼ⁺ − βⱼ) (G symmetric: row j is column j; in the working precision,
             // as the host engine's working copy of G)
             for (int a = lane; a < p; a += lanes)
-                negativeGradient[a] += change * wide.FromDouble(gram[Packed(j, a, p)]);
+                views.NegativeGradient[a] += change * wide.FromDouble(gram[Packed(j, a, p)]);
         }
         return moved;
     }
