@@ -93,6 +93,7 @@ public sealed class IlgpuCpuRegisterAgreementTests(RegisterBackendsFixture backe
     /// <summary>
     /// n and p around the tile (7 rows and 7 columns a thread), the warp (4 lanes) and the block's limits (8 warps:
     /// n ≤ 56; 4 × 7 = 28 columns), p &gt; n and p &lt; n, both precisions, every penalty option, to a tolerance.
+    /// Each (n, p) runs once, float64 or float32 by turns, so that each precision meets every n and every p.
     /// </summary>
     [Theory]
     [InlineData(false)]
@@ -100,9 +101,13 @@ public sealed class IlgpuCpuRegisterAgreementTests(RegisterBackendsFixture backe
     public void ManyLengthsAndOddShapes_AgreeToATolerance(bool float32)
     {
         var options = new SolverOptions { Tolerance = float32 ? 1e-5 : 1e-8, MaxIterations = 300, CheckInterval = 5 };
-        foreach (int n in new[] { 1, 6, 7, 8, 29, 56 })
-            foreach (int p in new[] { 1, 3, 5, 8, 27, 28 })
+        int[] lengths = [1, 6, 7, 8, 29, 56], features = [1, 3, 5, 8, 27, 28];
+        for (int a = 0; a < lengths.Length; a++)
+            for (int b = 0; b < features.Length; b++)
             {
+                if (((a + b) % 2 == 1) != float32)
+                    continue;
+                int n = lengths[a], p = features[b];
                 // four problems: Lasso, elastic net with penalty factors (one 0), Ridge with positivity, no intercept
                 var settings = TestProblems.Mixed(4, p, seed: 3 * n + p);
                 string scenario = $"n = {n}, p = {p}, {(float32 ? "float32" : "float64")}";
@@ -116,27 +121,34 @@ public sealed class IlgpuCpuRegisterAgreementTests(RegisterBackendsFixture backe
     /// <summary>
     /// Every warp count W = ⌈n/7⌉ from 3 to 8, for the columns' owners (thread (w, l) sums c over the warps and forms
     /// β⁺ on the slots (l, b) with b ≡ w mod W: several slots a thread for W &lt; 7, one for W = 7, none for warp 7 of
-    /// 8), p a multiple of the warp's 28 slots or not, both precisions, FISTA and ISTA, to a tolerance.
+    /// 8), p a multiple of the warp's 28 slots or not, both precisions, FISTA and ISTA, to a tolerance. Each (n, p)
+    /// runs once, in one algorithm and one precision, so that every n, every p and every pair of algorithm and
+    /// precision is among them (the precisions and algorithms share the kernel's indexing, which n and p exercise).
     /// </summary>
     [Theory]
     [InlineData(SolverAlgorithm.Fista)]
     [InlineData(SolverAlgorithm.Ista)]
     public void EveryWarpCount_AgreesToATolerance(SolverAlgorithm algorithm)
     {
-        foreach (int n in new[] { 15, 22, 36, 43, 49, 50 })
-            foreach (int p in new[] { 9, 28 })
-                foreach (bool float32 in new[] { false, true })
+        int[] lengths = [15, 22, 36, 43, 49, 50], features = [9, 28];
+        for (int a = 0; a < lengths.Length; a++)
+            for (int b = 0; b < features.Length; b++)
+            {
+                // FISTA runs the pairs (a + b) even, ISTA the others; float32 those with a = 2 or 3, both values of p
+                if (((a + b) % 2 == 0) != (algorithm == SolverAlgorithm.Fista))
+                    continue;
+                int n = lengths[a], p = features[b];
+                bool float32 = a / 2 == 1;
+                var settings = TestProblems.Mixed(4, p, seed: 5 * n + p);
+                var options = new SolverOptions
                 {
-                    var settings = TestProblems.Mixed(4, p, seed: 5 * n + p);
-                    var options = new SolverOptions
-                    {
-                        Tolerance = float32 ? 1e-5 : 1e-8, MaxIterations = 300, CheckInterval = 5, Algorithm = algorithm,
-                    };
-                    var report = float32
-                        ? Agreement.Check(backends.Small, TestProblems.PerProblem<float>([n], p, settings, seed: 2 * n + p), options, Float32Relative, gapRounding: 1e-6)
-                        : Agreement.Check(backends.Small, TestProblems.PerProblem<double>([n], p, settings, seed: 2 * n + p), options, Float64Relative, gapRounding: GapRounding);
-                    output.WriteLine($"{algorithm}, n = {n} ({RegisterFistaKernel.Warps(n)} warps), p = {p}, {(float32 ? "float32" : "float64")}: {report}");
-                }
+                    Tolerance = float32 ? 1e-5 : 1e-8, MaxIterations = 300, CheckInterval = 5, Algorithm = algorithm,
+                };
+                var report = float32
+                    ? Agreement.Check(backends.Small, TestProblems.PerProblem<float>([n], p, settings, seed: 2 * n + p), options, Float32Relative, gapRounding: 1e-6)
+                    : Agreement.Check(backends.Small, TestProblems.PerProblem<double>([n], p, settings, seed: 2 * n + p), options, Float64Relative, gapRounding: GapRounding);
+                output.WriteLine($"{algorithm}, n = {n} ({RegisterFistaKernel.Warps(n)} warps), p = {p}, {(float32 ? "float32" : "float64")}: {report}");
+            }
     }
 
     /// <summary>
