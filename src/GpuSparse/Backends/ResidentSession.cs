@@ -1,7 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using GpuSparse.Engines;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
@@ -300,7 +298,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     }
 
     /// <summary>
-    /// Starts a call and validates and stages each of its problems (<see cref="StageGroup"/>) into the page-locked sections,
+    /// Starts a call and validates and stages each of its problems (<see cref="Stage"/>) into the page-locked sections,
     /// in contiguous ranges on up to <see cref="StagingThreads"/> cores (the buffers' lengths checked by the caller).
     /// </summary>
     internal unsafe void StageAll(ReadOnlySpan<T> responses, ReadOnlySpan<double> lambdas, ReadOnlySpan<double> l1Ratios,
@@ -326,105 +324,15 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
 
     private unsafe void StageRange(int start, int end)
     {
-        for (int k = start; k < end; k += StagedAtOnce)
-            StageGroup(k, Math.Min(StagedAtOnce, end - k));
-    }
-
-    // Problems centred at once: each sum is a chain of dependent additions in the order of BatchPreparation.CentreResponse,
-    // and the chains of four problems overlap in the core (one problem's alone leave it waiting on each addition).
-    private const int StagedAtOnce = 4;
-
-    /// <summary>
-    /// Validates, centres and stages problems first … first + count − 1 (count ≤ <see cref="StagedAtOnce"/>) in one pass
-    /// over each y per sum of <see cref="BatchPreparation.CentreResponse{T, TOut}"/>, each sum in its order (the same
-    /// bits). y is not checked apart: a non-finite value makes ‖y_c‖² non-finite (with an intercept through ȳ), so a
-    /// problem whose ‖y_c‖² is finite (and, in float32, whose largest |yᵢ| passes the overflow check) has a valid y and is
-    /// staged as centred; any other is staged again by <see cref="StageChecked"/>, which finds its fault as the batch path
-    /// does. Lanes beyond count repeat the last problem (the same values computed again and written alike).
-    /// </summary>
-    private unsafe void StageGroup(int first, int count)
-    {
         var inputs = _inputs;
-        int n = Samples;
-        int k0 = first, k1 = first + Math.Min(1, count - 1), k2 = first + Math.Min(2, count - 1), k3 = first + count - 1;
-        T* y0 = inputs.Responses + (long)k0 * n, y1 = inputs.Responses + (long)k1 * n,
-            y2 = inputs.Responses + (long)k2 * n, y3 = inputs.Responses + (long)k3 * n;
-        ref T c0 = ref MemoryMarshal.GetReference(_device.StagedResponse(k0)), c1 = ref MemoryMarshal.GetReference(_device.StagedResponse(k1)),
-            c2 = ref MemoryMarshal.GetReference(_device.StagedResponse(k2)), c3 = ref MemoryMarshal.GetReference(_device.StagedResponse(k3));
-        // the two-part mean of BatchPreparation.TwoPartMean (0 and 0 without an intercept)
-        double mean0 = 0, mean1 = 0, mean2 = 0, mean3 = 0, correction0 = 0, correction1 = 0, correction2 = 0, correction3 = 0;
-        if (_structure.FitIntercept)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                mean0 += double.CreateTruncating(y0[i]);
-                mean1 += double.CreateTruncating(y1[i]);
-                mean2 += double.CreateTruncating(y2[i]);
-                mean3 += double.CreateTruncating(y3[i]);
-            }
-            mean0 /= n;
-            mean1 /= n;
-            mean2 /= n;
-            mean3 /= n;
-            for (int i = 0; i < n; i++)
-            {
-                correction0 += double.CreateTruncating(y0[i]) - mean0;
-                correction1 += double.CreateTruncating(y1[i]) - mean1;
-                correction2 += double.CreateTruncating(y2[i]) - mean2;
-                correction3 += double.CreateTruncating(y3[i]) - mean3;
-            }
-            correction0 /= n;
-            correction1 /= n;
-            correction2 /= n;
-            correction3 /= n;
-        }
-        // y_c = (y − m̂) − δ rounded to T into the staging, ‖y_c‖² from the float64 y_c, and (float32 only) the largest |yᵢ|
-        double loss0 = 0, loss1 = 0, loss2 = 0, loss3 = 0, largest0 = 0, largest1 = 0, largest2 = 0, largest3 = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double v0 = (double.CreateTruncating(y0[i]) - mean0) - correction0, v1 = (double.CreateTruncating(y1[i]) - mean1) - correction1,
-                v2 = (double.CreateTruncating(y2[i]) - mean2) - correction2, v3 = (double.CreateTruncating(y3[i]) - mean3) - correction3;
-            Unsafe.Add(ref c0, i) = T.CreateTruncating(v0);
-            Unsafe.Add(ref c1, i) = T.CreateTruncating(v1);
-            Unsafe.Add(ref c2, i) = T.CreateTruncating(v2);
-            Unsafe.Add(ref c3, i) = T.CreateTruncating(v3);
-            loss0 += v0 * v0;
-            loss1 += v1 * v1;
-            loss2 += v2 * v2;
-            loss3 += v3 * v3;
-            if (typeof(T) == typeof(float))
-            {
-                largest0 = Math.Max(largest0, Math.Abs(double.CreateTruncating(y0[i])));
-                largest1 = Math.Max(largest1, Math.Abs(double.CreateTruncating(y1[i])));
-                largest2 = Math.Max(largest2, Math.Abs(double.CreateTruncating(y2[i])));
-                largest3 = Math.Max(largest3, Math.Abs(double.CreateTruncating(y3[i])));
-            }
-        }
-        StageCentred(k0, mean0, correction0, loss0, largest0);
-        if (count > 1)
-            StageCentred(k1, mean1, correction1, loss1, largest1);
-        if (count > 2)
-            StageCentred(k2, mean2, correction2, loss2, largest2);
-        if (count > 3)
-            StageCentred(k3, mean3, correction3, loss3, largest3);
+        int n = Samples, p = Features;
+        for (int k = start; k < end; k++)
+            Stage(k, new ReadOnlySpan<T>(inputs.Responses + (long)k * n, n), inputs.Lambdas[k], inputs.L1Ratios[k],
+                inputs.WarmStarts is null ? default : new ReadOnlySpan<double>(inputs.WarmStarts + (long)k * p, p), inputs.Tolerance);
     }
 
     /// <summary>
-    /// Stages problem k centred by <see cref="StageGroup"/> (m̂, δ, ‖y_c‖², the largest |yᵢ| in float32), or, when its y
-    /// may be invalid, again by <see cref="StageChecked"/>.
-    /// </summary>
-    private unsafe void StageCentred(int k, double mean, double correction, double loss, double largest)
-    {
-        var inputs = _inputs;
-        int n = Samples;
-        if (double.IsFinite(loss) && (typeof(T) != typeof(float) || !ProblemValidator<T>.OverflowsFloat32(largest, n)))
-            StageValid(k, BatchPreparation.Scales(mean, correction, loss, n, inputs.Tolerance), inputs);
-        else
-            StageChecked(k, new ReadOnlySpan<T>(inputs.Responses + (long)k * n, n), inputs);
-    }
-
-    /// <summary>
-    /// Writes each problem's result of the finished call (<see cref="CollectGroup"/>) into <paramref name="output"/>, in
+    /// Writes each problem's result of the finished call (<see cref="Collect"/>) into <paramref name="output"/>, in
     /// contiguous ranges on up to <see cref="StagingThreads"/> cores; <paramref name="iteration"/> is the run's.
     /// </summary>
     internal unsafe void UnpackAll(ResidentOutput output, int iteration)
@@ -456,57 +364,46 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         int count = Problems;
         var output = new ResidentOutput(new Span<double>(results.Coefficients, count * Features), new Span<double>(results.Intercepts, count),
             new Span<double>(results.Gaps, count), new Span<int>(results.Iterations, count), new Span<ProblemStatus>(results.Statuses, count));
-        for (int k = start; k < end; k += StagedAtOnce)
-            CollectGroup(k, Math.Min(StagedAtOnce, end - k), results.Iteration, output);
+        for (int k = start; k < end; k++)
+            Collect(k, results.Iteration, output);
     }
 
     /// <summary>
-    /// Writes the results of problems first … first + count − 1 (count ≤ <see cref="StagedAtOnce"/>; as
-    /// <see cref="ProblemOutcome"/> would build them, the device keeps them as the next starts): β on the raw scale as
-    /// <see cref="PreparedDesign{T}.ToRawScale"/> puts it there (a session's designs profile nothing out), βⱼ = β_wⱼ/sⱼ
-    /// divided a vector at a time, and b₀ = ȳ − Σⱼ x̄ⱼ·βⱼ in its order, the sums of the problems side by side. Lanes beyond
-    /// count repeat the last problem. Safe on several threads for disjoint groups.
+    /// Validates and stages problem k (with its explicit start, unless <paramref name="start"/> is empty), or skips it with
+    /// its fault recorded. Safe on several threads for distinct k.
     /// </summary>
-    private void CollectGroup(int first, int count, int iteration, ResidentOutput output)
+    private void Stage(int k, ReadOnlySpan<T> y, double lambda, double l1Ratio, ReadOnlySpan<double> start, double tolerance)
     {
-        int p = Features;
-        int k0 = first, k1 = first + Math.Min(1, count - 1), k2 = first + Math.Min(2, count - 1), k3 = first + count - 1;
-        double b0 = Collect(k0, iteration, output), b1 = Collect(k1, iteration, output),
-            b2 = Collect(k2, iteration, output), b3 = Collect(k3, iteration, output);
-        var design0 = Design(k0);
-        var design1 = Design(k1);
-        var design2 = Design(k2);
-        var design3 = Design(k3);
-        Span<double> beta0 = output.Coefficients.Slice(k0 * p, p), beta1 = output.Coefficients.Slice(k1 * p, p),
-            beta2 = output.Coefficients.Slice(k2 * p, p), beta3 = output.Coefficients.Slice(k3 * p, p);
-        for (int j = 0; j < p; j++)
+        var failure = ProblemValidator<T>.CheckResponse(y, Samples);
+        // y_c straight into the staging, rounded to T from float64 as the batch path rounds it, and its null objective
+        // checked as the batch path checks it (a skipped problem's staged y is never read)
+        var scales = failure is null
+            ? BatchPreparation.CentreResponse(y, _structure.FitIntercept, tolerance, _device.StagedResponse(k))
+            : default;
+        failure ??= BatchPreparation.ObjectiveRangeFailure(scales.NullObjective)
+            ?? ProblemValidator<T>.CheckPenalty(lambda, l1Ratio)
+            ?? (lambda == 0
+                ? new ValidationFailure("lambda", "is 0: a session's prepared design assumes every feature is penalised; solve λ = 0 with IlgpuBackend.Solve")
+                : start.IsEmpty ? null : ProblemValidator<T>.CheckWarmStart(start, Features));
+        _failures[k] = failure;
+        if (failure is not null)
         {
-            // an inactive column's coefficient is 0 (an invalid problem's are all 0 already)
-            double v0 = design0.ActiveColumns[j] ? beta0[j] : 0.0, v1 = design1.ActiveColumns[j] ? beta1[j] : 0.0,
-                v2 = design2.ActiveColumns[j] ? beta2[j] : 0.0, v3 = design3.ActiveColumns[j] ? beta3[j] : 0.0;
-            beta0[j] = v0;
-            beta1[j] = v1;
-            beta2[j] = v2;
-            beta3[j] = v3;
-            b0 -= design0.ColumnMeans[j] * v0;
-            b1 -= design1.ColumnMeans[j] * v1;
-            b2 -= design2.ColumnMeans[j] * v2;
-            b3 -= design3.ColumnMeans[j] * v3;
+            _device.Skip(k);
+            return;
         }
-        WriteIntercept(k0, b0, output);
-        if (count > 1)
-            WriteIntercept(k1, b1, output);
-        if (count > 2)
-            WriteIntercept(k2, b2, output);
-        if (count > 3)
-            WriteIntercept(k3, b3, output);
+        var design = Design(k);
+        if (!start.IsEmpty)
+            BatchPreparation.WorkingStart(design, start, _structure.Positive, _device.StagedStart(k));
+        _means[k] = scales.Mean;
+        // the weights BatchPreparation.PenaltyWeights computes are expanded from λ and r on the device
+        _device.StageResident(k, design, lambda, l1Ratio, scales.GapTolerance, scales.NullObjective);
     }
 
     /// <summary>
-    /// Writes problem k's status, iterations and gap, and its returned iterate divided by the column scales (an invalid
-    /// problem's zeros), and returns ȳ, where its intercept sum starts (NaN for an invalid problem).
+    /// Writes problem k's result (as <see cref="ProblemOutcome"/> would build it; the device keeps it as the next start).
+    /// Safe on several threads for distinct k.
     /// </summary>
-    private double Collect(int k, int iteration, ResidentOutput output)
+    private void Collect(int k, int iteration, ResidentOutput output)
     {
         int p = Features;
         var coefficients = output.Coefficients.Slice(k * p, p);
@@ -516,67 +413,14 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         if (outcome.Status == ProblemStatus.Invalid)
         {
             coefficients.Clear();
+            output.Intercepts[k] = 0;
             output.Gaps[k] = double.NaN;
-            return double.NaN;
+            return;
         }
         bool best = ProblemOutcome.ReturnsBest(outcome.Status, outcome.Gap, outcome.BestGap);
         // the device chose the returned iterate (the same rule)
-        TensorPrimitives.ConvertTruncating<T, double>(_device.Iterate(k, best: true), coefficients);
-        TensorPrimitives.Divide(coefficients, Design(k).ColumnScales, coefficients);
+        output.Intercepts[k] = Design(k).ToRawScale(_device.Iterate(k, best: true), coefficients, _means[k], _structure.FitIntercept, []);
         output.Gaps[k] = ProblemOutcome.ReportedGap(best ? outcome.BestGap : outcome.Gap);
-        return _means[k];
-    }
-
-    // b₀ (0 without an intercept, and for an invalid problem)
-    private void WriteIntercept(int k, double intercept, ResidentOutput output) =>
-        output.Intercepts[k] = _structure.FitIntercept && output.Statuses[k] != ProblemStatus.Invalid ? intercept : 0.0;
-
-    /// <summary>
-    /// Validates and stages problem k as the batch path does, y checked (<see cref="ProblemValidator{T}.CheckResponse"/>)
-    /// before it is centred, or skips it with its fault recorded. Safe on several threads for distinct k.
-    /// </summary>
-    private void StageChecked(int k, ReadOnlySpan<T> y, in StagingInputs inputs)
-    {
-        // y_c straight into the staging, rounded to T from float64 as the batch path rounds it (a skipped problem's
-        // staged y is never read)
-        if (ProblemValidator<T>.CheckResponse(y, Samples) is { } failure)
-            Skip(k, failure);
-        else
-            StageValid(k, BatchPreparation.CentreResponse(y, _structure.FitIntercept, inputs.Tolerance, _device.StagedResponse(k)), inputs);
-    }
-
-    /// <summary>
-    /// Validates and stages problem k, whose valid y is centred into the staging with <paramref name="scales"/> (its null
-    /// objective checked as the batch path checks it), with its λ, r and explicit start, or skips it with its fault
-    /// recorded. Safe on several threads for distinct k.
-    /// </summary>
-    private unsafe void StageValid(int k, ResponseScales scales, in StagingInputs inputs)
-    {
-        double lambda = inputs.Lambdas[k], l1Ratio = inputs.L1Ratios[k];
-        var start = inputs.WarmStarts is null ? default : new ReadOnlySpan<double>(inputs.WarmStarts + (long)k * Features, Features);
-        var failure = BatchPreparation.ObjectiveRangeFailure(scales.NullObjective)
-            ?? ProblemValidator<T>.CheckPenalty(lambda, l1Ratio)
-            ?? (lambda == 0
-                ? new ValidationFailure("lambda", "is 0: a session's prepared design assumes every feature is penalised; solve λ = 0 with IlgpuBackend.Solve")
-                : start.IsEmpty ? null : ProblemValidator<T>.CheckWarmStart(start, Features));
-        if (failure is { } fault)
-        {
-            Skip(k, fault);
-            return;
-        }
-        _failures[k] = null;
-        var design = Design(k);
-        if (!start.IsEmpty)
-            BatchPreparation.WorkingStart(design, start, _structure.Positive, _device.StagedStart(k));
-        _means[k] = scales.Mean;
-        // the weights BatchPreparation.PenaltyWeights computes are expanded from λ and r on the device
-        _device.StageResident(k, design, lambda, l1Ratio, scales.GapTolerance, scales.NullObjective);
-    }
-
-    private void Skip(int k, ValidationFailure failure)
-    {
-        _failures[k] = failure;
-        _device.Skip(k);
     }
 
     /// <summary>Why problem k of the last call was invalid (null when it was not). Allocates the message.</summary>

@@ -386,12 +386,8 @@ internal static class BatchPreparation
             centred[i] = TOut.CreateTruncating(c);
             nullLoss += c * c;
         }
-        return Scales(mean, correction, nullLoss, y.Length, tolerance);
+        return new ResponseScales(mean + correction, 0.5 * nullLoss / y.Length, tolerance * nullLoss / y.Length);
     }
-
-    /// <summary>The scales of <see cref="CentreResponse{T, TOut}"/> from its two-part mean, ‖y_c‖² and n.</summary>
-    public static ResponseScales Scales(double mean, double correction, double nullLoss, int n, double tolerance) =>
-        new(mean + correction, 0.5 * nullLoss / n, tolerance * nullLoss / n);
 
     /// <summary>
     /// The mean of <paramref name="values"/> in two parts: m̂ = fl(Σv/n) and δ = Σ(v − m̂)/n, so that (v − m̂) − δ is

@@ -165,11 +165,8 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
         double max = 0;
         foreach (var v in values)
             max = Math.Max(max, Math.Abs(double.CreateTruncating(v)));
-        return OverflowsFloat32(max, values.Length)
+        return max * max * values.Length > float.MaxValue
             ? $"values up to {max:G4} overflow float32 sums of squares; solve in float64 or rescale"
             : null;
     }
-
-    /// <summary>Whether n values up to <paramref name="max"/> in size overflow float32 sums of squares.</summary>
-    public static bool OverflowsFloat32(double max, int n) => max * max * n > float.MaxValue;
 }

@@ -7,19 +7,19 @@ using static GpuSparse.Tests.Backends.ResidentSessionTests;
 namespace GpuSparse.Tests.Backends;
 
 /// <summary>
-/// A resident-session call centres its problems four at a time in one pass per sum and checks y through ‖y_c‖², and
-/// unpacks them four at a time: against <see cref="IlgpuBackend.Solve{T}"/> on the same problems, a fault in every lane
-/// of a group and in the last, partial group (11 problems: groups of 4, 4 and 3) must be the batch path's fault with its
-/// message, a finite y whose ‖y_c‖² overflows (float64) or whose values overflow float32 sums of squares (float32) too,
-/// and every other problem's results the same, on a design with a constant column (its coefficient 0 on unpacking).
+/// A resident-session call's faults of y and its unpacking, against <see cref="IlgpuBackend.Solve{T}"/> on the same
+/// problems: a fault in every position of a group of four and in the last, partial group (11 problems), a finite y whose
+/// ‖y_c‖² overflows (float64) or whose values overflow float32 sums of squares (float32), must be the batch path's fault
+/// with its message, and every other problem's results the same, on a design with a constant column (its coefficient 0
+/// on unpacking). It guards any staging that handles several problems at once or checks y through its sums.
 /// </summary>
 [Collection(IlgpuCpuCollection.Name)]
-public sealed class ResidentSessionFusedStagingTests : IClassFixture<CpuBackendFixture>
+public sealed class ResidentSessionFaultTests : IClassFixture<CpuBackendFixture>
 {
     private const int Count = 11, Samples = 6, Features = 4, ConstantColumn = 2;
     private readonly IlgpuBackend _backend;
 
-    public ResidentSessionFusedStagingTests(CpuBackendFixture fixture) => _backend = fixture.Backend;
+    public ResidentSessionFaultTests(CpuBackendFixture fixture) => _backend = fixture.Backend;
 
     [Theory]
     [InlineData(true)]
