@@ -95,7 +95,7 @@ public static class KernelCatalog
                     Add(entries, $"register-fista {label} {penalty}{suffix}", typeof(RegisterFistaKernel), nameof(RegisterFistaKernel.Run),
                         [scalar, prox, precision, start], RegisterShape, CudaRegisterBlockSize,
                         RegisterFistaKernel.SharedDoubles(CudaRegisterBlockSize / CudaWarpSize, CudaWarpSize, bytes) * sizeof(double),
-                        RegisterFistaKernel.Specialization(CudaWarpSize, CudaRegisterBlockSize));
+                        RegisterFistaKernel.Specialization(CudaWarpSize, CudaRegisterBlockSize, bytes));
                     Add(entries, $"gram-cd {label} {penalty}{suffix}", typeof(GramCoordinateDescentKernel), nameof(GramCoordinateDescentKernel.Run),
                         [scalar, prox, precision, start], SmallShape, CudaWarpSize,
                         GramCoordinateDescentKernel.SharedDoubles(GramCoordinateDescentKernel.MaxFeatures) * sizeof(double));

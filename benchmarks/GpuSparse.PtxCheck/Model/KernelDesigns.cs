@@ -301,12 +301,14 @@ internal sealed class BlockResidual : KernelDesign
         : (s.N * s.P + s.N + 3 * s.P + 2 * BlockThreads(s)) * s.S;
 
     /// <summary>
-    /// Registers a thread needs: for the register kernel the PTX check's figure (254 in float32, 248 in float64: one
-    /// block an SM; capped at 128 for two, ptxas spills); ~40 plus 24 otherwise.
+    /// Registers a thread needs: for the register kernel the most its launch bound allows at 8 warps a block
+    /// (<see cref="RegisterFistaKernel.Specialization"/>: in float32 two blocks an SM, 128, the PTX check's figure
+    /// within it; in float64 one, 255); ~40 plus 24 otherwise.
     /// </summary>
-    private double Registers(Shape s) => DesignInRegisters ? RegisterKernelRegisters : BaseRegisters + 24;
-
-    private const double RegisterKernelRegisters = 255;
+    private double Registers(Shape s) => DesignInRegisters
+        ? Math.Min(H200.MaxRegistersPerThread, H200.RegistersPerSm / (KernelCatalog.CudaRegisterBlockSize
+            * (RegisterFistaKernel.Specialization(H200.WarpSize, KernelCatalog.CudaRegisterBlockSize, s.ScalarBytes).MinNumGroupsPerMultiprocessor ?? 1)))
+        : BaseRegisters + 24;
 
     /// <summary>Shared-memory bytes of one pass (Xz or Xᵀr) with X in shared memory: X read once (np·s) plus one operand wavefront per 4·32 products.</summary>
     private static double Pass(Shape s) => s.N * s.P * s.S + s.N * s.P / (32 * OperandReuse) * Wavefront;

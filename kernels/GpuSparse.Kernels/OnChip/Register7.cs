@@ -39,6 +39,26 @@ public readonly struct Register7<T> where T : unmanaged, IFloatingPointIeee754<T
         At(values, offset, first + 4 * stride, limit), At(values, offset, first + 5 * stride, limit),
         At(values, offset, first + 6 * stride, limit));
 
+    /// <summary>Element b = <c>values[offset + b]</c>: seven consecutive slots, read at constant offsets from one address.</summary>
+    public static Register7<T> Load(ArrayView<T> values, int offset)
+    {
+        var slots = values.SubView(offset, Length);
+        return new(slots[0], slots[1], slots[2], slots[3], slots[4], slots[5], slots[6]);
+    }
+
+    /// <summary>Writes element b to <c>values[offset + b]</c>: seven consecutive slots, at constant offsets from one address.</summary>
+    public void Store(ArrayView<T> values, int offset)
+    {
+        var slots = values.SubView(offset, Length);
+        slots[0] = V0;
+        slots[1] = V1;
+        slots[2] = V2;
+        slots[3] = V3;
+        slots[4] = V4;
+        slots[5] = V5;
+        slots[6] = V6;
+    }
+
     private static T At(ArrayView<T> values, int offset, int index, int limit) => index < limit ? values[offset + index] : T.Zero;
 
     /// <summary>Writes element b to <c>values[offset + first + stride·b]</c> where <c>first + stride·b &lt; limit</c>.</summary>
@@ -115,6 +135,9 @@ public readonly struct Register7<T> where T : unmanaged, IFloatingPointIeee754<T
             sum.V3 + wide.ToDouble(V3) * scale, sum.V4 + wide.ToDouble(V4) * scale, sum.V5 + wide.ToDouble(V5) * scale,
             sum.V6 + wide.ToDouble(V6) * scale);
     }
+
+    /// <summary>this_b − <paramref name="value"/>.</summary>
+    public Register7<T> Minus(T value) => new(V0 - value, V1 - value, V2 - value, V3 - value, V4 - value, V5 - value, V6 - value);
 
     /// <summary>this_b − other_b.</summary>
     public Register7<T> Minus(Register7<T> other) => new(V0 - other.V0, V1 - other.V1, V2 - other.V2, V3 - other.V3,
@@ -196,6 +219,10 @@ public readonly struct RegisterTile<T> where T : unmanaged, IFloatingPointIeee75
 
     private static Register7<T> Row(ArrayView<T> design, int offset, int n, int p, int i, int firstColumn, int columnStride) =>
         Register7<T>.Load(design, offset + (i < n ? i * p : 0), firstColumn, columnStride, i < n ? p : 0);
+
+    /// <summary>X[a, b] − <paramref name="value"/>.</summary>
+    public RegisterTile<T> Minus(T value) => new(R0.Minus(value), R1.Minus(value), R2.Minus(value), R3.Minus(value), R4.Minus(value),
+        R5.Minus(value), R6.Minus(value));
 
     /// <summary>Element a = Σ_b X[a, b]·v_b (the row partials of X v over the tile's columns).</summary>
     public Register7<T> Times(Register7<T> v) => new(R0.Dot(v), R1.Dot(v), R2.Dot(v), R3.Dot(v), R4.Dot(v), R5.Dot(v), R6.Dot(v));

@@ -45,13 +45,13 @@ public static class RegisterFistaKernel
     public const int MaxWarps = 8;
 
     /// <summary>
-    /// The launch bound the kernel is compiled for (PTX <c>.maxntid</c>): at most <see cref="MaxWarps"/> warps (and the
-    /// device's group limit), one
-    /// block an SM guaranteed. Asking for two in float32 caps ptxas at 128 registers a thread, and it then spills
-    /// (it widens a tile's 49 values of X at once for a check's first pass); in float64 X alone takes 98 registers.
+    /// The launch bound the kernel is compiled for (PTX <c>.maxntid</c> and <c>.minnctapersm</c>): at most
+    /// <see cref="MaxWarps"/> warps (and the device's group limit), and two blocks an SM in float32 (ptxas then has
+    /// 128 registers a thread: X takes 49, and a check keeps only what it reads in registers), one in float64 (X alone
+    /// takes 98 registers). <paramref name="elementBytes"/> is the size of T.
     /// </summary>
-    public static KernelSpecialization Specialization(int lanes, int maxGroupThreads) =>
-        new(Math.Min(MaxWarps * lanes, maxGroupThreads), 1);
+    public static KernelSpecialization Specialization(int lanes, int maxGroupThreads, int elementBytes) =>
+        new(Math.Min(MaxWarps * lanes, maxGroupThreads), elementBytes == sizeof(float) ? 2 : 1);
 
     /// <summary>Warps a block needs for n rows.</summary>
     public static int Warps(int samples) => Math.Max(1, (samples + RowsPerThread - 1) / RowsPerThread);
@@ -59,13 +59,14 @@ public static class RegisterFistaKernel
     /// <summary>
     /// Shared memory per block, in doubles: the partial sums of c of a step (W·L·7 values of T) or of v of a check
     /// (W·L·7 doubles) in one region; β⁺ of a step, v and β for the certificate, l1, l2 and the best iterate (L·7
-    /// each); y_c (W·7); per-warp ‖R‖² and R·y_c; the verdict (gap, objective). <paramref name="elementBytes"/> (of T)
+    /// each); y_c (W·7); per-warp ‖R‖² and R·y_c; the check record with its best flag (6) and the momentum (1).
+    /// <paramref name="elementBytes"/> (of T)
     /// does not change it: the check's float64 partials are the larger.
     /// </summary>
     public static int SharedDoubles(int warps, int lanes, int elementBytes)
     {
         int span = lanes * ColumnsPerThread;
-        return warps * span + 6 * span + RowsPerThread * warps + 2 * warps + 2;
+        return warps * span + 6 * span + RowsPerThread * warps + 2 * warps + RecordDoubles + 1;
     }
 
     /// <summary>Whether an n × p problem fits a block of warps of <paramref name="lanes"/> on a device of at most <paramref name="maxGroupThreads"/> threads a group.</summary>
@@ -105,14 +106,15 @@ public static class RegisterFistaKernel
         var checkPartials = shared.SubView(0, partialDoubles);
         var proposal = shared.SubView(partialDoubles, span).Cast<T>();
         var correlation = shared.SubView(partialDoubles + span, span);
-        var certifiedBeta = shared.SubView(partialDoubles + 2 * span, span).Cast<T>();
+        var waitingZ = shared.SubView(partialDoubles + 2 * span, span).Cast<T>();
         var l1 = shared.SubView(partialDoubles + 3 * span, span).Cast<T>();
         var l2 = shared.SubView(partialDoubles + 4 * span, span).Cast<T>();
         var bestIterate = shared.SubView(partialDoubles + 5 * span, span).Cast<T>();
         var responses = shared.SubView(partialDoubles + 6 * span, RowsPerThread * warps).Cast<T>();
         int scalars = partialDoubles + 6 * span + RowsPerThread * warps;
         var rowSums = shared.SubView(scalars, 2 * warps);
-        var verdict = shared.SubView(scalars + 2 * warps, 2);
+        var records = shared.SubView(scalars + 2 * warps, RecordDoubles);
+        var waitingMomentum = shared.SubView(scalars + 2 * warps + RecordDoubles, 1).Cast<T>();
 
         if (start.Enabled && window.StartIteration == 0)
         {
@@ -121,46 +123,56 @@ public static class RegisterFistaKernel
                 start.Begin<TPrecision>(k, j);
             Group.Barrier();
         }
-        // registers: the thread's tile of X and its columns of z and β. Shared memory, in the thread's own slots
-        // (lane·7 + b, warp·7 + a: one base address, constant offsets; entries past p or n are 0): its columns of l1,
-        // l2 and the best iterate (the same in every warp: warp 0 keeps them; the certificate reads l1 and l2 in slot
-        // order too) and its rows of y_c
+        // registers: the thread's tile of X, and through the steps its columns of z and β. Shared memory, in the
+        // thread's own slots (lane·7 + b, warp·7 + a: one base address, constant offsets; entries past p or n are 0): its
+        // columns of l1, l2 and the best iterate (the same in every warp: warp 0 keeps them; the certificate reads l1
+        // and l2 in slot order too) and its rows of y_c; across a check z, β (in the β⁺ slots), the momentum and the
+        // check record wait there too, so that the check's registers hold X and its own values only
         var design = RegisterTile<T>.Load(problem.Design, x0, n, p, warp, warps, lane, lanes);
-        var z = Register7<T>.Load(state.Z, b0, lane, lanes, p);
-        var beta = Register7<T>.Load(state.Beta, b0, lane, lanes, p);
-        T step = problem.Step[k], stepOverN = problem.StepOverN[k];
         int columnSlot = lane * Register7<T>.Length, rowSlot = warp * Register7<T>.Length;
         if (warp == 0)
         {
-            Register7<T>.Load(problem.L1, b0, lane, lanes, p).Store(l1, columnSlot, 0, 1, Register7<T>.Length);
-            Register7<T>.Load(problem.L2, b0, lane, lanes, p).Store(l2, columnSlot, 0, 1, Register7<T>.Length);
-            Register7<T>.Load(state.Best, b0, lane, lanes, p).Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
+            Register7<T>.Load(state.Beta, b0, lane, lanes, p).Store(proposal, columnSlot);
+            Register7<T>.Load(state.Z, b0, lane, lanes, p).Store(waitingZ, columnSlot);
+            Register7<T>.Load(problem.L1, b0, lane, lanes, p).Store(l1, columnSlot);
+            Register7<T>.Load(problem.L2, b0, lane, lanes, p).Store(l2, columnSlot);
+            Register7<T>.Load(state.Best, b0, lane, lanes, p).Store(bestIterate, columnSlot);
+            if (lane == 0)
+            {
+                waitingMomentum[0] = state.Momentum[k];
+                // resumed right after a check: its record, for the next check to update
+                if (window.StartIteration != 0)
+                    StoreRecord(records, certificate.Record(k), best: false);
+            }
         }
         if (lane == 0)
-            Register7<T>.Load(problem.Response, s0, warp, warps, n).Store(responses, rowSlot, 0, 1, Register7<T>.Length);
+            Register7<T>.Load(problem.Response, s0, warp, warps, n).Store(responses, rowSlot);
         Group.Barrier();
-        T momentum = state.Momentum[k];
 
         int iteration = window.StartIteration;
-        CheckRecord record;
-        if (iteration == 0)
-        {
-            var (gap, objective) = Check<T, TPrecision, TPenalty>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length),
-                beta, l1, l2, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples);
-            record = CheckRecord.First(gap, objective, certificate.NullObjective[k]);
-            if (warp == 0)
-                beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
-        }
-        else
-        {
-            // resumed right after a check: the verdict below repeats its own
-            record = certificate.Record(k);
-        }
-
+        T step = problem.Step[k], stepOverN = problem.StepOverN[k];
+        // a launch starts with a check unless it resumes right after one (whose verdict it then repeats)
+        bool checkDue = iteration == 0;
         var prox = default(TPenalty);
         int status;
+        Register7<T> z, beta;
+        T momentum;
+        CheckRecord record;
         while (true)
         {
+            if (checkDue)
+            {
+                // the gap at β, the record updated, and whether β is its best iterate
+                bool best = Check<T, TPrecision, TPenalty>(design, responses, proposal, l1, l2, checkPartials, correlation, rowSums,
+                    records, problem.Samples, iteration, iteration == 0 ? certificate.NullObjective[k] : double.NaN);
+                if (best && warp == 0)
+                    Register7<T>.Load(proposal, columnSlot).Store(bestIterate, columnSlot);
+            }
+            // the state the steps go on from
+            record = LoadRecord(records);
+            z = Register7<T>.Load(waitingZ, columnSlot);
+            beta = Register7<T>.Load(proposal, columnSlot);
+            momentum = waitingMomentum[0];
             status = record.Verdict(certificate.GapTolerance[k], fixedPoint: false, spent: iteration >= window.MaxIterations);
             if (status != BatchStatus.Active || iteration >= window.EndIteration)
                 break;
@@ -168,9 +180,9 @@ public static class RegisterFistaKernel
             for (; iteration < checkAt; iteration++)
             {
                 // r = y_c − X_w z: the thread's row partials, summed over the warp's lanes
-                var residual = Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length).Minus(design.Times(z).WarpSum(lanes));
+                var residual = Register7<T>.Load(responses, rowSlot).Minus(design.Times(z).WarpSum(lanes));
                 // c = X_wᵀ r: the thread's column partials over its rows, in its slots
-                design.TransposeTimes(residual).Store(partials, warp * span + columnSlot, 0, 1, Register7<T>.Length);
+                design.TransposeTimes(residual).Store(partials, warp * span + columnSlot);
                 Group.Barrier();
                 // on the slots (l, b) the thread owns (b ≡ w mod W): c summed over the warps in ascending order, then
                 // β⁺ = prox(z + (t/n)·c) with the step's weights t·l1, t·l2
@@ -183,7 +195,7 @@ public static class RegisterFistaKernel
                 // the partials are read before the next step stores them, β⁺ before the next step's owners store it:
                 // this barrier and the one above order both (no double buffers)
                 Group.Barrier();
-                var next = Register7<T>.Load(proposal, columnSlot, 0, 1, Register7<T>.Length);
+                var next = Register7<T>.Load(proposal, columnSlot);
                 if (accelerated != 0)
                 {
                     // uphill = (z − β⁺)·(β⁺ − β) over the warp's lanes
@@ -201,10 +213,13 @@ public static class RegisterFistaKernel
                 // β = β⁺ (for ISTA z is β)
                 beta = next;
             }
-            var (checkGap, checkObjective) = Check<T, TPrecision, TPenalty>(design, Register7<T>.Load(responses, rowSlot, 0, 1, Register7<T>.Length),
-                beta, l1, l2, checkPartials, correlation, certifiedBeta, rowSums, verdict, problem.Samples);
-            if (record.Record(checkGap, checkObjective) && warp == 0)
-                beta.Store(bestIterate, columnSlot, 0, 1, Register7<T>.Length);
+            // β is in the β⁺ slots (its owners stored it, every warp read it); the check's barriers order these stores
+            // before every warp's reads, the reads before the next steps' stores
+            if (warp == 0)
+                z.Store(waitingZ, columnSlot);
+            if (warp == 0 && lane == 0)
+                waitingMomentum[0] = momentum;
+            checkDue = true;
         }
 
         // the state a later launch resumes from (for ISTA z is β: the same values)
@@ -212,7 +227,7 @@ public static class RegisterFistaKernel
         {
             beta.Store(state.Beta, b0, lane, lanes, p);
             z.Store(state.Z, b0, lane, lanes, p);
-            Register7<T>.Load(bestIterate, columnSlot, 0, 1, Register7<T>.Length).Store(state.Best, b0, lane, lanes, p);
+            Register7<T>.Load(bestIterate, columnSlot).Store(state.Best, b0, lane, lanes, p);
             // lane l stored the columns l, l + L, … of β and the best iterate
             if (start.Enabled && status != BatchStatus.Active)
                 for (int j = lane; j < p; j += lanes)
@@ -245,14 +260,16 @@ public static class RegisterFistaKernel
     }
 
     /// <summary>
-    /// (gap, objective) at β in float64: R = y_c − X_wβ and v = X_wᵀR from the registers, ‖R‖² and R·y_c, then
-    /// <see cref="DualityGapFormula"/>'s terms summed by warp 0 over its lanes (<see cref="WarpGapTerms"/>: lane l over
-    /// its 7 slots, whose entries past p are zero and add nothing) and broadcast through shared memory. Every thread
-    /// returns the same values.
+    /// (gap, objective) at β (read from <paramref name="certifiedBeta"/>) in float64: R = y_c − X_wβ and v = X_wᵀR
+    /// from the registers, ‖R‖² and R·y_c, then <see cref="DualityGapFormula"/>'s terms summed by warp 0 over its lanes
+    /// (<see cref="WarpGapTerms"/>: lane l over its 7 slots, whose entries past p are zero and add nothing); warp 0's
+    /// lane 0 records them in <paramref name="records"/> (<see cref="CheckRecord.First"/> with
+    /// <paramref name="nullObjective"/> at iteration 0, else <see cref="CheckRecord.Record"/>). Every thread returns
+    /// whether β is the record's best iterate.
     /// </summary>
-    private static (double Gap, double Objective) Check<T, TPrecision, TPenalty>(RegisterTile<T> design, Register7<T> response,
-        Register7<T> beta, ArrayView<T> l1, ArrayView<T> l2, ArrayView<double> checkPartials, ArrayView<double> correlation,
-        ArrayView<T> certifiedBeta, ArrayView<double> rowSums, ArrayView<double> verdict, int n)
+    private static bool Check<T, TPrecision, TPenalty>(RegisterTile<T> design, ArrayView<T> responses,
+        ArrayView<T> certifiedBeta, ArrayView<T> l1, ArrayView<T> l2, ArrayView<double> checkPartials, ArrayView<double> correlation,
+        ArrayView<double> rowSums, ArrayView<double> records, int n, int iteration, double nullObjective)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPrecision : struct, IWorkingPrecision<T>
         where TPenalty : struct, IPenalty<T>
@@ -261,23 +278,28 @@ public static class RegisterFistaKernel
         int span = lanes * ColumnsPerThread, columnSlot = lane * Register7<T>.Length;
         // no barrier first: the last step's partials and β⁺ were read before its second barrier, the previous check's
         // values before its last one
-        // R = y_c − X_wβ for the thread's rows (summed over the lanes), ‖R‖² and R·y_c over them
-        var y = response.Widen<TPrecision>();
-        var residual = y.Minus(design.TimesWide<TPrecision>(beta).WarpSum(lanes));
+        // Each pass widens X − 0, with zeros the compiler cannot fold (iteration ≥ 0) and a different one a pass: exact
+        // (x − (+0) = x, −0 included), but the widened values are then neither loop-invariant (ptxas would hoist all 49
+        // out of the solve's loop and keep them, 98 registers) nor shared by the two passes (kept from one to the other)
+        T firstZero = iteration < 0 ? T.One : T.Zero, secondZero = iteration < -1 ? T.One : T.Zero;
+        // R = y_c − X_wβ for the thread's rows (summed over the lanes), ‖R‖² and R·y_c over them (y_c read again
+        // rather than kept)
+        int rowSlot = warp * Register7<T>.Length;
+        var partialsOfXBeta = design.Minus(firstZero).TimesWide<TPrecision>(Register7<T>.Load(certifiedBeta, columnSlot));
+        var residual = Register7<T>.Load(responses, rowSlot).Widen<TPrecision>().Minus(partialsOfXBeta.WarpSum(lanes));
         if (lane == 0)
         {
             rowSums[2 * warp] = residual.Dot(residual);
-            rowSums[2 * warp + 1] = residual.Dot(y);
+            rowSums[2 * warp + 1] = residual.Dot(Register7<T>.Load(responses, rowSlot).Widen<TPrecision>());
         }
         // v = X_wᵀR: column partials over the thread's rows, then over the warps (warp 0 keeps them for the gap)
-        design.TransposeTimesWide<TPrecision>(residual).Store(checkPartials, warp * span + columnSlot, 0, 1, Register7<T>.Length);
+        design.Minus(secondZero).TransposeTimesWide<TPrecision>(residual).Store(checkPartials, warp * span + columnSlot);
         Group.Barrier();
         if (warp == 0)
         {
             // v and β into the lane's own slots, read back one slot at a time by the loops below (few live registers:
             // the tile of X stays in registers through the check)
-            Register7<double>.SumOver(checkPartials, warps, span, columnSlot, 1).Store(correlation, columnSlot, 0, 1, Register7<T>.Length);
-            beta.Store(certifiedBeta, columnSlot, 0, 1, Register7<T>.Length);
+            Register7<double>.SumOver(checkPartials, warps, span, columnSlot, 1).Store(correlation, columnSlot);
             var wide = default(TPrecision);
             // the gap's terms over the lane's slots, then over the warp's lanes
             var terms = WarpGapTerms.Empty;
@@ -296,11 +318,41 @@ public static class RegisterFistaKernel
             var (gap, objective) = terms.Finish(lanes, residualNorm2, residualDotY, n);
             if (lane == 0)
             {
-                verdict[0] = gap;
-                verdict[1] = objective;
+                if (iteration == 0)
+                    StoreRecord(records, CheckRecord.First(gap, objective, nullObjective), best: true);
+                else
+                {
+                    var record = LoadRecord(records);
+                    bool best = record.Record(gap, objective);
+                    StoreRecord(records, record, best);
+                }
             }
         }
         Group.Barrier();
-        return (verdict[0], verdict[1]);
+        return records[RecordDoubles - 1] != 0;
     }
+
+    /// <summary>Shared memory of the check record: its five values and whether the last check's β is its best iterate.</summary>
+    private const int RecordDoubles = 6;
+
+    /// <summary>Writes <paramref name="record"/> and the best flag to <paramref name="records"/>.</summary>
+    private static void StoreRecord(ArrayView<double> records, CheckRecord record, bool best)
+    {
+        records[0] = record.Gap;
+        records[1] = record.Objective;
+        records[2] = record.BestGap;
+        records[3] = record.BestObjective;
+        records[4] = record.Runaway;
+        records[5] = best ? 1 : 0;
+    }
+
+    /// <summary>The record <see cref="StoreRecord"/> wrote.</summary>
+    private static CheckRecord LoadRecord(ArrayView<double> records) => new()
+    {
+        Gap = records[0],
+        Objective = records[1],
+        BestGap = records[2],
+        BestObjective = records[3],
+        Runaway = records[4],
+    };
 }

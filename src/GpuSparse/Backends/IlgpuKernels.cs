@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using GpuSparse.Engines;
 using GpuSparse.Kernels;
 using GpuSparse.Kernels.Batched;
@@ -110,7 +111,7 @@ internal sealed class IlgpuKernels
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T> =>
         WindowedWithArgument<T, TPenalty>(typeof(RegisterFistaKernel),
-            RegisterFistaKernel.Specialization(_accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup), residentStart);
+            RegisterFistaKernel.Specialization(_accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>()), residentStart);
 
     // An on-chip kernel whose Run takes (problem, state, certificate, window, an int, start): the shared-design
     // kernel's launched slots or the register kernel's FISTA flag; loaded with its group-size bounds when it has some,
