@@ -93,8 +93,20 @@ internal static class HostCosts
     /// <summary>Cores the staging copy needs at <see cref="PerCoreStagingBytesPerSecond"/> for <paramref name="bytesPerSecond"/>.</summary>
     public static int StagingCores(double bytesPerSecond) => (int)Math.Ceiling(bytesPerSecond / PerCoreStagingBytesPerSecond);
 
-    /// <summary>Host memory bandwidth of one thread validating and packing a small call, bytes/s.</summary>
-    public const double SingleThreadBytesPerSecond = 10e9;
+    /// <summary>
+    /// One thread's staging of a resident call, per problem of 16 × 8 float64, seconds: y, λ and r validated and y
+    /// centred into the page-locked section (three serial float64 sums over y, whose order fixes the bits, bind it, not
+    /// bytes). Measured on the development VM: <c>ResidentStagingBenchmarks.Stage</c>, K = 1,000 of 16 × 8, one thread,
+    /// Min 92.0 µs (benchmarks/RESULTS.md, 2026-12-02, load 4.5).
+    /// </summary>
+    public const double ResidentStageSecondsPerProblem = 92.0e-9;
+
+    /// <summary>
+    /// One thread's unpacking of a resident call, per problem of 16 × 8 float64, seconds: β back on the raw scale with
+    /// b₀, gap, iterations and status into the caller's arrays. Measured beside
+    /// <see cref="ResidentStageSecondsPerProblem"/>: <c>ResidentStagingBenchmarks.Unpack</c>, Min 39.8 µs.
+    /// </summary>
+    public const double ResidentUnpackSecondsPerProblem = 39.8e-9;
 
     /// <summary>Host time to enqueue one kernel launch through ILGPU, seconds.</summary>
     public const double LaunchSeconds = 5e-6;
