@@ -47,8 +47,20 @@ public static class KernelCatalog
     /// <summary>The group of the shared-design kernels on CUDA: <see cref="SharedGramCoordinateDescentKernel.MaxWarps"/> warps.</summary>
     public const int CudaSharedGramBlockSize = SharedGramCoordinateDescentKernel.MaxWarps * CudaWarpSize;
 
-    /// <summary>The shape served by the block-per-problem proximal-gradient kernels.</summary>
-    public const string WideShape = "p > 64, e.g. 50 × 200 (a block per problem, X in shared memory when it fits 40 KB)";
+    /// <summary>The shape served by the block-per-problem proximal-gradient kernels with X and the state in shared memory.</summary>
+    public const string WideShape = "p > 64, X and the state within 48 KB, e.g. 50 × 200 in float32 (a block per problem, X, z, β, β⁺, r, y, l1, l2 in shared memory)";
+
+    /// <summary>The shape served by the block-per-problem proximal-gradient kernels with the state in shared memory, X in global memory.</summary>
+    public const string WideStateShape = "p > 64, the state within 48 KB, X beyond, e.g. 64 × 256, 100 × 500 (a block per problem, z, β, β⁺, r, y, l1, l2 in shared memory, X from global memory)";
+
+    /// <summary>The shape served by the block-per-problem proximal-gradient kernels with everything in global memory.</summary>
+    public const string WideGlobalShape = "p > 64, the state beyond 48 KB (p above about 1,200 in float64: a block per problem, all in global memory)";
+
+    /// <summary>The name of the block-per-problem kernels that read X from global memory, before precision and penalty.</summary>
+    public const string BlockGlobalDesignPrefix = "block-fista-iteration global-x";
+
+    /// <summary>The name of the block-per-problem kernels that keep everything in global memory, before precision and penalty.</summary>
+    public const string BlockGlobalPrefix = "block-fista-iteration global-state";
 
     /// <summary>The shape served by the block-per-problem kernels with X in registers.</summary>
     public const string RegisterShape = "p > 64, n ≤ 56, p ≤ 224, e.g. 50 × 200 (a block of ⌈n/7⌉ warps per problem, X in registers, checks on-chip)";
@@ -86,8 +98,18 @@ public static class KernelCatalog
             {
                 var prox = form.MakeGenericType(scalar);
                 Add(entries, $"fista-iteration {label} {penalty}", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, prox], AnyShape);
-                Add(entries, $"block-fista-iteration {label} {penalty}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
-                    [scalar, prox], WideShape, CudaBlockSize, BlockIterationKernel.MaxSharedDesignBytes);
+                foreach (var (placement, name, shape) in new[]
+                {
+                    (BlockPlacement.DesignAndState, "block-fista-iteration", WideShape),
+                    (BlockPlacement.State, BlockGlobalDesignPrefix, WideStateShape),
+                    (BlockPlacement.GlobalMemory, BlockGlobalPrefix, WideGlobalShape),
+                })
+                {
+                    var (design, state) = BlockIterationKernel.PlacementTypes(placement);
+                    Add(entries, $"{name} {label} {penalty}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
+                        [scalar, prox, design, state], shape, CudaBlockSize,
+                        placement == BlockPlacement.GlobalMemory ? sizeof(double) : BlockIterationKernel.MaxSharedBytes);
+                }
                 int bytes = label == "float32" ? sizeof(float) : sizeof(double);
                 // the solve kernels a resident session can run, plain and fused with its start
                 foreach (var (start, suffix) in new[] { (none, ""), (resident, ResidentSuffix) })

@@ -58,11 +58,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly T[] _hostDesign;
     private readonly Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate = null!;
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> _coordinateDescent = null!;
-    private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> _blockIterate = null!;
+    private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, int, int> _blockIterate = null!;
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _registerFista = null!;
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _sharedCoordinateDescent = null!;
     private readonly int _warpSize, _blockSize, _sharedWarps;
-    private readonly bool _designShared;
+    private readonly BlockPlacement _blockPlacement;
     private readonly Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> _check;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
     private PreparedDesign<T>? _sharedDesign;
@@ -125,7 +125,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Positive = positive;
         Grouped = grouped;
         Engine = engine;
-        bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.UsesDeviceScratch(engine);
+        bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.ChecksOnGapKernel(engine);
+        var (residualScratch, correlationScratch) = IterationScratch(engine, samples, features);
         _warpSize = accelerator.WarpSize;
         _blockSize = BlockSize(_warpSize, accelerator.MaxNumThreadsPerGroup);
         PlacementAsked = placement;
@@ -140,7 +141,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
                 throw new NotSupportedException($"the shared-design kernel with X_w in {Placement} does not fit {samples} × {features} in " +
                     $"{SharedGramCoordinateDescentKernel.MaxSharedBytes / 1024} KB of shared memory");
         }
-        _designShared = BlockIterationKernel.DesignFits(samples, features, Unsafe.SizeOf<T>());
+        _blockPlacement = BlockIterationKernel.Placement(samples, features, Unsafe.SizeOf<T>());
         // a resident session's kernels expand each problem's start at its first check and carry it when it finishes
         Func<ResidentStart<T>>? start = resident ? () => _residentStart : null;
         if (engine == DeviceEngine.RegisterProximalGradient)
@@ -149,8 +150,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
                 : kernels.RegisterFista<T, ElasticNet<T>>(start);
         else if (engine == DeviceEngine.BlockProximalGradient)
             _blockIterate = positive
-                ? kernels.BlockIteration<T, NonNegativeElasticNet<T>>()
-                : kernels.BlockIteration<T, ElasticNet<T>>();
+                ? kernels.BlockIteration<T, NonNegativeElasticNet<T>>(_blockPlacement)
+                : kernels.BlockIteration<T, ElasticNet<T>>(_blockPlacement);
         else if (grouped)
             _iterate = kernels.Iteration<T, GroupElasticNet<T>>();
         else if (engine == DeviceEngine.SharedGramCoordinateDescent)
@@ -176,10 +177,10 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _stream = accelerator.CreateStream();
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long designLength = designPerProblem ? np * capacity : np;
-        // the proximal-gradient state (coordinate descent keeps its own on-chip), and the scratch of the engines that
-        // keep r, c and β⁺ in device memory and check on the gap kernel (the on-chip kernels keep them in the block)
+        // the proximal-gradient state (coordinate descent keeps its own on-chip), the iteration scratch r, β⁺ and c where
+        // the kernels keep them in device memory (IterationScratch), and the scratch of the engines that check on the gap kernel
         long proximalPk = proximal ? pk : 0, proximalK = proximal ? capacity : 0;
-        long scratchNk = scratch ? nk : 0, scratchPk = scratch ? pk : 0;
+        long scratchPk = scratch ? pk : 0;
         // a failed allocation must not leak the buffers allocated before it
         try
         {
@@ -201,9 +202,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             _best = PerCall<T>(accelerator, _sections.Best, pk);
             _momentum = Pair<T>(accelerator, proximalK);
             _z = Allocate<T>(accelerator, proximalPk);
-            _next = Allocate<T>(accelerator, scratchPk);
-            _residual = Allocate<T>(accelerator, scratchNk);
-            _correlation = Allocate<T>(accelerator, scratchPk);
+            _next = Allocate<T>(accelerator, residualScratch ? pk : 0);
+            _residual = Allocate<T>(accelerator, residualScratch ? nk : 0);
+            _correlation = Allocate<T>(accelerator, correlationScratch ? pk : 0);
             _status = PerCall<int>(accelerator, _sections.Status, capacity);
             _finishedAt = PerCall<int>(accelerator, _sections.FinishedAt, capacity);
             _finished = PerCall<int>(accelerator, _sections.Finished, 1);
@@ -233,6 +234,20 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="engine"/> (resolved) keeps r and β⁺ (n·K and p·K values) and c (p·K) in device memory
+    /// for problems of n × p: the thread-per-problem engine all three; the block engine r and β⁺ only where its state
+    /// does not fit shared memory (<see cref="BlockPlacement.GlobalMemory"/>), and never c (each thread keeps its
+    /// column's c in a register); the on-chip engines none.
+    /// </summary>
+    private static (bool ResidualAndNext, bool Correlation) IterationScratch(DeviceEngine engine, int samples, int features) => engine switch
+    {
+        DeviceEngine.ProximalGradient => (true, true),
+        DeviceEngine.BlockProximalGradient =>
+            (BlockIterationKernel.Placement(samples, features, Unsafe.SizeOf<T>()) == BlockPlacement.GlobalMemory, false),
+        _ => (false, false),
+    };
 
     // A block per problem: up to 128 threads, whole warps.
     private static int BlockSize(int warpSize, int maxThreadsPerGroup) =>
@@ -301,12 +316,14 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         DeviceEngine engine = DeviceEngine.ProximalGradient, bool resident = false)
     {
         engine = DeviceEngines.Resolve(engine, features);
-        bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.UsesDeviceScratch(engine);
+        bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.ChecksOnGapKernel(engine);
+        var (residualScratch, correlationScratch) = IterationScratch(engine, samples, features);
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long design = designPerProblem ? np * capacity : np;
         // T: design; response (n·K); l1, l2, β, best (p·K); proximal gradient only: z (p·K), step, t/n, momentum (K);
-        // with device scratch: residual (n·K), next, correlation (p·K)
-        long elements = design + nk + 4 * pk + (proximal ? pk + 3L * capacity : 0) + (scratch ? nk + 2 * pk : 0);
+        // the iteration scratch: residual (n·K) and next (p·K), correlation (p·K)
+        long elements = design + nk + 4 * pk + (proximal ? pk + 3L * capacity : 0) + (residualScratch ? nk + pk : 0)
+            + (correlationScratch ? pk : 0);
         // int: status, finished-at and two index lists (K); the finished count and the list length
         // a resident session: its columns (p, or p·K with a design per problem) have one flag each
         long columns = resident ? (designPerProblem ? pk : features) : 0;
@@ -836,8 +853,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             {
                 int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
                 if (Engine == DeviceEngine.BlockProximalGradient)
-                    _blockIterate(_stream, new KernelConfig(extent, _blockSize, SharedMemoryConfig.RequestDynamic<T>(_designShared
-                        ? Samples * Features : 1)), problem, state, checkAt - iteration, accelerated ? 1 : 0, _designShared ? 1 : 0);
+                    _blockIterate(_stream, new KernelConfig(extent, _blockSize, SharedMemoryConfig.RequestDynamic<double>(
+                        BlockIterationKernel.SharedDoubles(_blockPlacement, Samples, Features, Unsafe.SizeOf<T>()))),
+                        problem, state, checkAt - iteration, accelerated ? 1 : 0);
                 else
                     _iterate(_stream, extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
                 iteration = checkAt;

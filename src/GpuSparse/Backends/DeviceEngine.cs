@@ -30,8 +30,9 @@ public enum DeviceEngine
     GramCoordinateDescent,
 
     /// <summary>
-    /// ISTA or FISTA, a thread block per problem with X in shared memory when it fits (40 KB), in the reference's
-    /// operation order (for wide problems, e.g. 50 × 200).
+    /// ISTA or FISTA, a thread block per problem with the problem's z, β, β⁺, r, y_c, l1 and l2 in shared memory for a
+    /// whole check interval, and X there too where both fit 48 KB (<see cref="BlockIterationKernel.Placement"/>), in the
+    /// reference's operation order (for wide problems, e.g. 64 × 256 or 100 × 500); checks on the gap kernel.
     /// </summary>
     BlockProximalGradient,
 
@@ -65,8 +66,8 @@ internal static class DeviceEngines
     public static bool IsCoordinateDescent(DeviceEngine engine) =>
         engine is DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent;
 
-    /// <summary>Whether <paramref name="engine"/> (resolved) keeps r, c and β⁺ in device memory and checks on the gap kernel.</summary>
-    public static bool UsesDeviceScratch(DeviceEngine engine) =>
+    /// <summary>Whether <paramref name="engine"/> (resolved) checks on the gap kernel (with its float64 scratch R and v in device memory).</summary>
+    public static bool ChecksOnGapKernel(DeviceEngine engine) =>
         engine is DeviceEngine.ProximalGradient or DeviceEngine.BlockProximalGradient;
 
     /// <summary>

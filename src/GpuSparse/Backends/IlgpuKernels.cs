@@ -34,12 +34,16 @@ internal sealed class IlgpuKernels
         return GetOrLoad(kernel, () => _accelerator.LoadAutoGroupedKernel(kernel));
     }
 
-    /// <summary><see cref="BlockIterationKernel.Run{T, TPenalty}"/> for the penalty <typeparamref name="TPenalty"/>.</summary>
-    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, int, int, int> BlockIteration<T, TPenalty>()
+    /// <summary>
+    /// <see cref="BlockIterationKernel.Run{T, TPenalty, TDesign, TState}"/> for the penalty <typeparamref name="TPenalty"/>
+    /// with X_w and the state where <paramref name="placement"/> says.
+    /// </summary>
+    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, int, int> BlockIteration<T, TPenalty>(BlockPlacement placement)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
     {
-        Action<ProblemViews<T>, IterateViews<T>, int, int, int> kernel = BlockIterationKernel.Run<T, TPenalty>;
+        var (design, state) = BlockIterationKernel.PlacementTypes(placement);
+        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, int, int>>(typeof(BlockIterationKernel), typeof(T), typeof(TPenalty), design, state);
         return GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
     }
 
@@ -142,7 +146,7 @@ internal sealed class IlgpuKernels
     // The precision functor of T.
     private static Type Precision<T>() => typeof(T) == typeof(double) ? typeof(DoublePrecision) : typeof(SinglePrecision);
 
-    // The Run method of an on-chip kernel class closed over (scalar, penalty, precision functor, start source).
+    // The Run method of an on-chip kernel class closed over its type arguments (scalar, penalty, then the kernel's own).
     private static TDelegate Closed<TDelegate>(Type kernel, params Type[] arguments) where TDelegate : Delegate =>
         kernel.GetMethod("Run")!.MakeGenericMethod(arguments).CreateDelegate<TDelegate>();
 

@@ -16,9 +16,11 @@ namespace GpuSparse.Tests.Backends;
 [Collection(IlgpuCpuCollection.Name)]
 public sealed class IlgpuDivergenceTests
 {
-    public static TheoryData<DeviceEngine> Engines => [DeviceEngine.ProximalGradient, DeviceEngine.GramCoordinateDescent, DeviceEngine.RegisterProximalGradient];
+    public static TheoryData<DeviceEngine> Engines =>
+        [DeviceEngine.ProximalGradient, DeviceEngine.BlockProximalGradient, DeviceEngine.GramCoordinateDescent, DeviceEngine.RegisterProximalGradient];
 
-    public static TheoryData<DeviceEngine> ProximalEngines => [DeviceEngine.ProximalGradient, DeviceEngine.RegisterProximalGradient];
+    public static TheoryData<DeviceEngine> ProximalEngines =>
+        [DeviceEngine.ProximalGradient, DeviceEngine.BlockProximalGradient, DeviceEngine.RegisterProximalGradient];
 
     [Theory]
     [MemberData(nameof(Engines))]

@@ -151,6 +151,27 @@ public sealed class IlgpuMemoryTests : IClassFixture<CpuBackendFixture>
                 $"{capacity} problems reach only {Largest(capacity)}: the bound is not tight");
     }
 
+    /// <summary>
+    /// The block engine keeps r and β⁺ in device memory only where its state exceeds shared memory, and c never
+    /// (<see cref="GpuSparse.Kernels.OnChip.BlockIterationKernel.Placement"/>): its buffers are the thread-per-problem
+    /// engine's less r, β⁺ and c ((n + 2p)·K values), or less c (p·K) in global memory, and what it allocates.
+    /// </summary>
+    [Theory]
+    [InlineData(12, 5, false)]
+    [InlineData(60, 120, false)]
+    [InlineData(3, 1228, true)]
+    public void TheBlockEngine_AllocatesTheIterationScratchOnlyWhereItsStateIsInGlobalMemory(int samples, int features, bool global)
+    {
+        const int capacity = 3;
+        long threadPerProblem = DeviceBatch<double>.RequiredBytes(capacity, samples, features, true, DeviceEngine.ProximalGradient);
+        long block = DeviceBatch<double>.RequiredBytes(capacity, samples, features, true, DeviceEngine.BlockProximalGradient);
+        long saved = global ? features : samples + 2L * features;
+        Assert.Equal(threadPerProblem - saved * capacity * sizeof(double), block);
+        using var device = new DeviceBatch<double>(_backend.Accelerator, _backend.Kernels, capacity, samples, features, true, false,
+            engine: DeviceEngine.BlockProximalGradient);
+        Assert.Equal(block, device.AllocatedBytes);
+    }
+
     private void AssertRequiredBytes<T>(bool perProblem) where T : unmanaged, IFloatingPointIeee754<T>
     {
         using var device = new DeviceBatch<T>(_backend.Accelerator, _backend.Kernels, 9, Samples, Features, perProblem, false);
