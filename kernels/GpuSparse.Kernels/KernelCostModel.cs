@@ -50,19 +50,40 @@ public static class KernelCostModel
     private static KernelCost Plain(string name, int samples, int features, int elementBytes)
     {
         double n = samples, p = features, s = elementBytes;
-        if (name.StartsWith("block-fista-iteration", StringComparison.Ordinal))
-            // once per launch: X copied into shared memory when it fits (n·p·s; otherwise it is read every step below).
-            // per step, device memory: z per row (np), y and r written (2n); r per column (np), z, c, l1, l2 read and
-            // c, β⁺ written (6p); the restart test reads z, β⁺, β on every thread (3p, from cache after the first);
-            // z and β written (2p) and β⁺, β read (2p); step, t/n, momentum, status (4 scalars). Shared memory:
-            // X twice (2np·s). Flops as the thread-per-problem step.
+        if (name.StartsWith(KernelCatalog.BlockGlobalPrefix, StringComparison.Ordinal))
+            // everything in global memory (a state beyond 48 KB): once per launch step, t/n, momentum and status read and
+            // the momentum written; per step, device memory: X and z per row (2np), y read and r written (2n); X and r
+            // per column (2np), z, l1, l2 read and β⁺ written (4p); thread 0's restart test reads z, β⁺, β (3p); z written
+            // and β⁺, β read (3p), β written and β⁺ read (2p). c stays in a register. Shared memory: the restart decision
+            // (weight and flag) written by thread 0 and read by every thread.
             return new KernelCost(elementBytes,
-                HbmBytesOnce: s * n * p,
+                HbmBytesOnce: s * 4 + 4,
                 FlopsOnce: 0,
-                HbmBytesPerIteration: s * (2 * n * p + 2 * n + 13 * p + 4),
+                HbmBytesPerIteration: s * (4 * n * p + 2 * n + 12 * p),
                 FlopsPerIteration: 4 * n * p + n + 14 * p + 10,
-                SharedBytesPerIteration: 2 * n * p * s,
+                SharedBytesPerIteration: s * (2 * KernelCatalog.CudaBlockSize + 2),
                 HbmBytesPerCheck: 0, FlopsPerCheck: 0);
+        if (name.StartsWith("block-fista-iteration", StringComparison.Ordinal))
+        {
+            // z, β, β⁺, l1, l2, y and r in shared memory for the launch (a check interval), X too unless the name says it
+            // is read from global memory: once per launch, X (np, when staged), y (n), β, z, l1, l2 (4p), step, t/n,
+            // momentum and status read, β and z (2p) and the momentum written. Per step, shared memory as each thread
+            // accesses it (a thread per row, then per column, of the 128): z per row and r per column (2np), y read and r
+            // written (2n), z, l1, l2 read and β⁺ written (4p), the restart test's z, β⁺, β by thread 0 (3p, each a
+            // warp's access: 3p·32) and its decision written (2) and read by every thread (2·128), z written and β⁺, β
+            // read (3p), β written and β⁺ read (2p); X twice (2np) from shared memory when staged, from device memory
+            // otherwise. Flops as the thread-per-problem step.
+            bool staged = !name.StartsWith(KernelCatalog.BlockGlobalDesignPrefix, StringComparison.Ordinal);
+            double threads = KernelCatalog.CudaBlockSize, design = 2 * n * p * s;
+            return new KernelCost(elementBytes,
+                HbmBytesOnce: s * ((staged ? n * p : 0) + n + 6 * p + 4) + 4,
+                FlopsOnce: 0,
+                HbmBytesPerIteration: staged ? 0 : design,
+                FlopsPerIteration: 4 * n * p + n + 14 * p + 10,
+                SharedBytesPerIteration: s * (2 * n * p + 2 * n + 9 * p + 3 * p * KernelCatalog.CudaWarpSize + 2 * threads + 2)
+                    + (staged ? design : 0),
+                HbmBytesPerCheck: 0, FlopsPerCheck: 0);
+        }
         if (name.StartsWith("register-fista", StringComparison.Ordinal))
         {
             // a block of W = ⌈n/7⌉ warps of 32 (T threads), each thread a 7 × 7 tile of X (padded with zeros to 7W × 224)

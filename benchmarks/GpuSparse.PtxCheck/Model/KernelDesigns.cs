@@ -224,8 +224,9 @@ internal sealed class SharedGroupGram : WarpGram
 internal enum BlockVariant
 {
     /// <summary>
-    /// FISTA, X in shared memory: the catalog's <c>block-fista-iteration</c> kernels (128 threads, a thread per row
-    /// then per column, z, r and c in global memory, the checks on the thread-per-problem gap kernel).
+    /// FISTA, the state in shared memory: the catalog's <c>block-fista-iteration</c> kernels (128 threads, a thread per
+    /// row then per column; z, β, β⁺, r, y, l1, l2 in shared memory for a launch of one check interval, X too where both
+    /// fit 48 KB; the checks on the thread-per-problem gap kernel).
     /// </summary>
     FistaSharedDesign,
 
@@ -254,7 +255,7 @@ internal sealed class BlockResidual : KernelDesign
 
     public override string Name => _variant switch
     {
-        BlockVariant.FistaSharedDesign => "block/problem residual FISTA, X in smem (gpu branch)",
+        BlockVariant.FistaSharedDesign => "block/problem residual FISTA, state in smem, gap kernel",
         BlockVariant.FistaRegisterDesign => "block/problem residual FISTA, X in registers",
         _ => "block/problem residual CD, X in smem",
     };
@@ -266,24 +267,38 @@ internal sealed class BlockResidual : KernelDesign
         && SharedBytes(shape) <= H200.SharedMemoryPerBlock && Registers(shape) <= H200.MaxRegistersPerThread
         && (!DesignInRegisters || RegisterFistaKernel.Fits(shape.Samples, shape.Features, H200.WarpSize, 1024, shape.ScalarBytes));
 
-    // The shared-design FISTA variant is the catalog's block kernel, its gap kernel and the compaction; the register
-    // variant the catalog's register kernel.
+    // The shared-state FISTA variant is the catalog's block kernel of the shape's placement, its gap kernel and the
+    // compaction; the register variant the catalog's register kernel.
     protected override bool Implements(KernelEntry entry, Shape shape) => _variant switch
     {
         BlockVariant.FistaSharedDesign => !entry.Name.Contains("non-negative", StringComparison.Ordinal)
-            && (entry.Name == "compaction" || entry.Name == $"block-fista-iteration float{8 * shape.ScalarBytes} elastic-net"
+            && (entry.Name == "compaction" || entry.Name == $"{BlockKernelName(shape)} float{8 * shape.ScalarBytes} elastic-net"
                 || entry.Name == $"gap float{8 * shape.ScalarBytes} elastic-net"),
         BlockVariant.FistaRegisterDesign => entry.Name == $"register-fista float{8 * shape.ScalarBytes} elastic-net",
         _ => false,
     };
 
+    // The register kernel's launches cover 1, 2, 4, … check intervals; the shared-state kernel's one each (the checks
+    // run on the gap kernel between them), each loading the state and X again.
     public override int Launches(int iterations, int checkInterval) =>
-        DesignInRegisters ? DoublingWindows(iterations, checkInterval) : 1;
+        DesignInRegisters ? DoublingWindows(iterations, checkInterval)
+        : _variant == BlockVariant.FistaSharedDesign ? Math.Max(1, (iterations + checkInterval - 1) / checkInterval)
+        : 1;
 
-    // The catalog counts z, r and c in global memory on every access; at least r is written and read, z read by both
-    // passes, c, β⁺, β, z, l1, l2 once (2n + 8p), and X is read twice by every thread-per-problem gap check.
+    // The shared-state kernel's placement for the shape (BlockIterationKernel.Placement) and its catalog name.
+    private static BlockPlacement Placement(Shape s) => BlockIterationKernel.Placement(s.Samples, s.Features, s.ScalarBytes);
+
+    private static string BlockKernelName(Shape s) => Placement(s) switch
+    {
+        BlockPlacement.DesignAndState => "block-fista-iteration",
+        BlockPlacement.State => KernelCatalog.BlockGlobalDesignPrefix,
+        _ => KernelCatalog.BlockGlobalPrefix,
+    };
+
+    // With X from global memory the catalog counts both passes' reads of X as HBM; at least one reaches it a step
+    // (the other may hit L1). Staged, an iteration needs no HBM at all.
     public override double? CompulsoryIterationHbm(Shape s) =>
-        _variant == BlockVariant.FistaSharedDesign ? (2 * s.N + 8 * s.P) * s.S : null;
+        _variant == BlockVariant.FistaSharedDesign && Placement(s) == BlockPlacement.State ? s.N * s.P * s.S : null;
 
     /// <summary>Threads per block: the catalog's launch for its kernels (⌈n/7⌉ warps for the register kernel), 256 for the modelled one.</summary>
     private int BlockThreads(Shape s) => _variant switch
@@ -295,10 +310,16 @@ internal sealed class BlockResidual : KernelDesign
 
     private bool DesignInRegisters => _variant == BlockVariant.FistaRegisterDesign;
 
-    /// <summary>The register kernel's layout (<see cref="RegisterFistaKernel.SharedDoubles"/>); X (unless in registers), r, z, β, β⁺ and the block's partial sums (two per thread) otherwise.</summary>
-    private double SharedBytes(Shape s) => DesignInRegisters
-        ? RegisterFistaKernel.SharedDoubles(RegisterFistaKernel.Warps(s.Samples), H200.WarpSize, s.ScalarBytes) * 8.0
-        : (s.N * s.P + s.N + 3 * s.P + 2 * BlockThreads(s)) * s.S;
+    /// <summary>
+    /// The register kernel's layout (<see cref="RegisterFistaKernel.SharedDoubles"/>); the shared-state kernel's
+    /// (<see cref="BlockIterationKernel.SharedDoubles"/>); X, r, z, β, β⁺ and the block's partial sums (two per thread) for CD.
+    /// </summary>
+    private double SharedBytes(Shape s) => _variant switch
+    {
+        BlockVariant.FistaRegisterDesign => RegisterFistaKernel.SharedDoubles(RegisterFistaKernel.Warps(s.Samples), H200.WarpSize, s.ScalarBytes) * 8.0,
+        BlockVariant.FistaSharedDesign => BlockIterationKernel.SharedDoubles(Placement(s), s.Samples, s.Features, s.ScalarBytes) * 8.0,
+        _ => (s.N * s.P + s.N + 3 * s.P + 2 * BlockThreads(s)) * s.S,
+    };
 
     /// <summary>
     /// Registers a thread needs: for the register kernel the most its launch bound allows at 8 warps a block
@@ -331,12 +352,19 @@ internal sealed class BlockResidual : KernelDesign
             + (4 * warps + 2 + 2 * warps) * Wavefront;
     }
 
-    protected override Work ModelSolve(Shape s) => DesignInRegisters
+    protected override Work ModelSolve(Shape s) => _variant switch
+    {
         // the catalog's bytes; the step t comes from the host's preparation (no power iteration on the device)
-        ? default
-        // X, y read once from HBM onto the chip; results written once
-        : Work.Hbm(s.N * s.P * s.S + s.N * s.S + SettingsBytes + s.P * s.S + ResultBytes)
-        + Work.Shared(DesignInRegisters ? 0 : s.N * s.P * s.S)
+        BlockVariant.FistaRegisterDesign => default,
+        // per launch: the catalog's bytes, the staging stores into shared memory and one barrier
+        BlockVariant.FistaSharedDesign => Work.Shared(SharedBytes(s)) + Work.Chain(Latency.Barrier),
+        _ => ModelSolveCoordinateDescent(s),
+    };
+
+    // The modelled CD kernel's solve: X, y read once from HBM onto the chip; results written once.
+    private Work ModelSolveCoordinateDescent(Shape s) =>
+        Work.Hbm(s.N * s.P * s.S + s.N * s.S + SettingsBytes + s.P * s.S + ResultBytes)
+        + Work.Shared(s.N * s.P * s.S)
         // centring and ‖y‖², the step 1/L by ~20 power iterations on X (2 passes each)
         + Work.Flops(3 * s.N * s.P + 20 * 4 * s.N * s.P, s.ScalarBytes) + Work.Shared(20 * 2 * Pass(s))
         + Work.Chain(20 * 2 * (Latency.BlockReduction + s.N * s.P / BlockThreads(s) * Latency.Fma(s)));

@@ -89,8 +89,9 @@ public readonly struct StagedState : IBlockState
         int n = problem.Samples, p = problem.Features, b0 = problem.Coordinate(k, 0), s0 = problem.Sample(k, 0);
         var values = room.Cast<T>();
         var beta = values.SubView(0, p);
-        // ISTA takes the gradient at β itself: z is β's slots (its own slots stay unused)
-        var z = accelerated != 0 ? values.SubView(p, p) : beta;
+        // ISTA takes the gradient at β itself: z is β's slots (its own slots stay unused). The offset is chosen, not the
+        // view: a choice between two views makes ILGPU address the whole allocation generically (no shared loads)
+        var z = values.SubView(accelerated != 0 ? p : 0, p);
         var vectors = new BlockVectors<T>
         {
             Beta = new(beta),

@@ -55,30 +55,38 @@ public sealed class IlgpuCpuBlockAgreementTests(BlockBackendFixture fixture, ITe
 
     /// <summary>
     /// The size rule at its boundaries, where the shared memory a group needs (X rounded up to doubles, then z, β, β⁺,
-    /// l1, l2, y_c and r) is exactly 48 KB and one row more: float32 138 × 84 (5,796 + 348 doubles) and 139 × 84;
-    /// float64 2 × 1228 (6,144 doubles of state) and 3 × 1228; float32 4 × 2456 and 5 × 2456.
+    /// l1, l2, y_c and r, then the 2 doubles of the restart hand-off) is exactly 48 KB and one row more: float64 3 × 767
+    /// (2,301 + 3,841 + 2 doubles) and 4 × 767; float32 23 × 437 (5,026 + 1,116 + 2) and 24 × 437; float64 6 × 1226
+    /// (6,142 + 2 doubles of state) and 7 × 1226; float32 2 × 2456 and 3 × 2456.
     /// </summary>
     [Theory]
-    [InlineData(138, 84, 4, BlockPlacement.DesignAndState)]
-    [InlineData(139, 84, 4, BlockPlacement.State)]
-    [InlineData(2, 1228, 8, BlockPlacement.State)]
-    [InlineData(3, 1228, 8, BlockPlacement.GlobalMemory)]
-    [InlineData(4, 2456, 4, BlockPlacement.State)]
-    [InlineData(5, 2456, 4, BlockPlacement.GlobalMemory)]
+    [InlineData(3, 767, 8, BlockPlacement.DesignAndState)]
+    [InlineData(4, 767, 8, BlockPlacement.State)]
+    [InlineData(23, 437, 4, BlockPlacement.DesignAndState)]
+    [InlineData(24, 437, 4, BlockPlacement.State)]
+    [InlineData(6, 1226, 8, BlockPlacement.State)]
+    [InlineData(7, 1226, 8, BlockPlacement.GlobalMemory)]
+    [InlineData(2, 2456, 4, BlockPlacement.State)]
+    [InlineData(3, 2456, 4, BlockPlacement.GlobalMemory)]
     public void ThePlacementRule_SwitchesWhereTheSharedMemoryExceeds48KB(int samples, int features, int elementBytes, BlockPlacement expected)
     {
         Assert.Equal(expected, BlockIterationKernel.Placement(samples, features, elementBytes));
         int doubles = BlockIterationKernel.SharedDoubles(expected, samples, features, elementBytes);
         Assert.True(doubles * sizeof(double) <= BlockIterationKernel.MaxSharedBytes, $"{doubles} doubles");
+        // the first shape of each pair fills the 48 KB exactly
+        if (expected != BlockIterationKernel.Placement(samples + 1, features, elementBytes))
+            Assert.Equal(BlockIterationKernel.MaxSharedBytes, doubles * sizeof(double));
     }
 
     /// <summary>Both sides of each boundary, solved bit-identically (FISTA and ISTA, several launches: 23 iterations, checks every 4).</summary>
     [Theory]
-    [InlineData(138, 84, true, SolverAlgorithm.Fista)]
-    [InlineData(139, 84, true, SolverAlgorithm.Ista)]
-    [InlineData(2, 1228, false, SolverAlgorithm.Fista)]
-    [InlineData(3, 1228, false, SolverAlgorithm.Fista)]
-    [InlineData(3, 1228, false, SolverAlgorithm.Ista)]
+    [InlineData(3, 767, false, SolverAlgorithm.Fista)]
+    [InlineData(4, 767, false, SolverAlgorithm.Fista)]
+    [InlineData(23, 437, true, SolverAlgorithm.Fista)]
+    [InlineData(24, 437, true, SolverAlgorithm.Ista)]
+    [InlineData(6, 1226, false, SolverAlgorithm.Fista)]
+    [InlineData(7, 1226, false, SolverAlgorithm.Fista)]
+    [InlineData(7, 1226, false, SolverAlgorithm.Ista)]
     public void EitherSideOfThePlacementBoundaries_IsBitIdentical(int samples, int features, bool float32, SolverAlgorithm algorithm)
     {
         var settings = TestProblems.Mixed(2, features, seed: samples);
@@ -90,10 +98,15 @@ public sealed class IlgpuCpuBlockAgreementTests(BlockBackendFixture fixture, ITe
     }
 }
 
-/// <summary>The block engine's agreement suite on warps of 32 and CUDA's block of 128 threads (more threads than most p here).</summary>
+/// <summary>
+/// The block engine on warps of 32 and CUDA's block of 128 threads, more threads than most rows and columns here (the
+/// kernel has no warp collectives, so the warp size matters only through the group size): the wide shape, the odd
+/// shapes (one sample, one feature, p &gt; n, a zero column) and an invalid problem in chunks, bit-identical to the
+/// reference; the whole suite runs on the default device (<see cref="IlgpuCpuBlockAgreementTests"/>), at 16 threads.
+/// </summary>
 [Collection(IlgpuCpuCollection.Name)]
 public sealed class IlgpuCpuBlockWarp32AgreementTests(BlockWarp32BackendFixture fixture, ITestOutputHelper output)
-    : ProximalGradientAgreementSuite(fixture.Backend, output), IClassFixture<BlockWarp32BackendFixture>
+    : IClassFixture<BlockWarp32BackendFixture>
 {
     [Theory]
     [InlineData(false)]
@@ -105,8 +118,25 @@ public sealed class IlgpuCpuBlockWarp32AgreementTests(BlockWarp32BackendFixture 
         var settings = TestProblems.Mixed(2, 256, seed: 63);
         var options = new SolverOptions { Tolerance = 1e-5, MaxIterations = 120 };
         var report = float32
-            ? Agreement.Check(Backend, TestProblems.PerProblem<float>([64], 256, settings, seed: 64), options, 0)
-            : Agreement.Check(Backend, TestProblems.PerProblem<double>([64], 256, settings, seed: 64), options, 0);
-        Output.WriteLine($"64 × 256, {(float32 ? "float32" : "float64")}: {report}");
+            ? Agreement.Check(fixture.Backend, TestProblems.PerProblem<float>([64], 256, settings, seed: 64), options, 0)
+            : Agreement.Check(fixture.Backend, TestProblems.PerProblem<double>([64], 256, settings, seed: 64), options, 0);
+        output.WriteLine($"64 × 256, {(float32 ? "float32" : "float64")}: {report}");
+    }
+
+    [Fact]
+    public void OddShapes_Float64_AreBitIdentical() => AgreementScenarios.OddShapes(fixture.Backend, 0, output);
+
+    [Fact]
+    public void InvalidProblemsAndChunks_Agree()
+    {
+        fixture.Backend.MaxProblemsPerChunk = 4;
+        try
+        {
+            AgreementScenarios.InvalidAndChunked(fixture.Backend, 0, output);
+        }
+        finally
+        {
+            fixture.Backend.MaxProblemsPerChunk = IlgpuBackend.DefaultMaxProblemsPerChunk;
+        }
     }
 }

@@ -159,7 +159,7 @@ public sealed class IlgpuMemoryTests : IClassFixture<CpuBackendFixture>
     [Theory]
     [InlineData(12, 5, false)]
     [InlineData(60, 120, false)]
-    [InlineData(3, 1228, true)]
+    [InlineData(7, 1226, true)]
     public void TheBlockEngine_AllocatesTheIterationScratchOnlyWhereItsStateIsInGlobalMemory(int samples, int features, bool global)
     {
         const int capacity = 3;
