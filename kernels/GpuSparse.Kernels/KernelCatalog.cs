@@ -108,7 +108,7 @@ public static class KernelCatalog
                     var (design, state) = BlockIterationKernel.PlacementTypes(placement);
                     Add(entries, $"{name} {label} {penalty}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
                         [scalar, prox, design, state], shape, CudaBlockSize,
-                        placement == BlockPlacement.GlobalMemory ? sizeof(double) : BlockIterationKernel.MaxSharedBytes);
+                        placement == BlockPlacement.GlobalMemory ? BlockIterationKernel.HandOffDoubles * sizeof(double) : BlockIterationKernel.MaxSharedBytes);
                 }
                 int bytes = label == "float32" ? sizeof(float) : sizeof(double);
                 // the solve kernels a resident session can run, plain and fused with its start

@@ -16,9 +16,10 @@ public enum DesignPlacement
 }
 
 /// <summary>
-/// The placement of X_w as a type argument of the shared-design kernel, so that each placement is its own kernel: a view
-/// chosen at run time between shared and global memory would be one value of two address spaces, which ILGPU addresses
-/// generically in both (the staged kernel's shared loads would become generic ones).
+/// The placement of X_w as a type argument of the shared-design kernel and of <see cref="BlockIterationKernel"/> (X_w of
+/// one problem there), so that each placement is its own kernel: a view chosen at run time between shared and global
+/// memory would be one value of two address spaces, which ILGPU addresses generically in both (the staged kernel's
+/// shared loads would become generic ones).
 /// </summary>
 public interface IDesignPlacement
 {

@@ -125,7 +125,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Positive = positive;
         Grouped = grouped;
         Engine = engine;
-        bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.ChecksOnGapKernel(engine);
+        bool proximal = DeviceEngines.IsProximalGradient(engine), gapScratch = DeviceEngines.ChecksOnGapKernel(engine);
         var (residualScratch, correlationScratch) = IterationScratch(engine, samples, features);
         _warpSize = accelerator.WarpSize;
         _blockSize = BlockSize(_warpSize, accelerator.MaxNumThreadsPerGroup);
@@ -180,7 +180,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         // the proximal-gradient state (coordinate descent keeps its own on-chip), the iteration scratch r, β⁺ and c where
         // the kernels keep them in device memory (IterationScratch), and the scratch of the engines that check on the gap kernel
         long proximalPk = proximal ? pk : 0, proximalK = proximal ? capacity : 0;
-        long scratchPk = scratch ? pk : 0;
+        long gapScratchPk = gapScratch ? pk : 0;
         // a failed allocation must not leak the buffers allocated before it
         try
         {
@@ -213,7 +213,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             _lists = [Allocate<int>(accelerator, capacity), Allocate<int>(accelerator, capacity)];
             // the residual certificate from X: the gap kernel's and the Gram kernel's (not the register kernel's)
             _gapResidual = Allocate<double>(accelerator, engine == DeviceEngine.RegisterProximalGradient ? 0 : nk);
-            _gapCorrelation = Allocate<double>(accelerator, scratchPk);
+            _gapCorrelation = Allocate<double>(accelerator, gapScratchPk);
             _gapTolerance = PerCall<double>(accelerator, _sections.GapTolerance, capacity);
             _nullObjective = PerCall<double>(accelerator, _sections.NullObjective, capacity);
             _runaway = Allocate<double>(accelerator, capacity);
@@ -316,7 +316,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         DeviceEngine engine = DeviceEngine.ProximalGradient, bool resident = false)
     {
         engine = DeviceEngines.Resolve(engine, features);
-        bool proximal = DeviceEngines.IsProximalGradient(engine), scratch = DeviceEngines.ChecksOnGapKernel(engine);
+        bool proximal = DeviceEngines.IsProximalGradient(engine), gapScratch = DeviceEngines.ChecksOnGapKernel(engine);
         var (residualScratch, correlationScratch) = IterationScratch(engine, samples, features);
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long design = designPerProblem ? np * capacity : np;
@@ -328,9 +328,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         // a resident session: its columns (p, or p·K with a design per problem) have one flag each
         long columns = resident ? (designPerProblem ? pk : features) : 0;
         long ints = 4L * capacity + 2 + columns;
-        // double: gap residual (n·K, not for the register kernel), seven certificate scalars per problem; with device
-        // scratch: v (p·K); a resident session: λ and r (K), six penalty factors and a scale per column
-        long doubles = (engine == DeviceEngine.RegisterProximalGradient ? 0 : nk) + 7L * capacity + (scratch ? pk : 0)
+        // double: gap residual (n·K, not for the register kernel), seven certificate scalars per problem; with the gap
+        // kernel's scratch: v (p·K); a resident session: λ and r (K), six penalty factors and a scale per column
+        long doubles = (engine == DeviceEngine.RegisterProximalGradient ? 0 : nk) + 7L * capacity + (gapScratch ? pk : 0)
             + (resident ? 2L * capacity + 7 * columns : 0);
         // a resident session packs its per-call arrays into one buffer, with its alignment padding
         long padding = resident ? ResidentSections.For(capacity, samples, features, Unsafe.SizeOf<T>()).Padding : 0;
