@@ -103,10 +103,11 @@ internal static class HostCosts
 
     /// <summary>
     /// One thread's unpacking of a resident call, per problem of 16 × 8 float64, seconds: β back on the raw scale with
-    /// b₀, gap, iterations and status into the caller's arrays. Measured beside
-    /// <see cref="ResidentStageSecondsPerProblem"/>: <c>ResidentStagingBenchmarks.Unpack</c>, Min 39.8 µs.
+    /// b₀, gap, iterations and status into the caller's arrays, in chunks of 512 coefficients (βⱼ = β_wⱼ/sⱼ a vector at a
+    /// time, four intercept sums side by side). Measured on the development VM: <c>ResidentStagingBenchmarks.Unpack</c>,
+    /// K = 1,000 of 16 × 8, one thread, Min 6.2 µs (benchmarks/RESULTS.md, branch runpack, 2026-12-02; 39.8 µs before).
     /// </summary>
-    public const double ResidentUnpackSecondsPerProblem = 39.8e-9;
+    public const double ResidentUnpackSecondsPerProblem = 6.2e-9;
 
     /// <summary>Host time to enqueue one kernel launch through ILGPU, seconds.</summary>
     public const double LaunchSeconds = 5e-6;

@@ -998,15 +998,27 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     public DeviceOutcome Outcome(int k, int iteration)
     {
         var status = ProblemOutcome.StatusOf(_status.Host[k]);
-        int finishedAt = status switch
-        {
-            ProblemStatus.Invalid => 0,
-            ProblemStatus.Cancelled => iteration,
-            _ => _finishedAt.Host[k],
-        };
-        return new DeviceOutcome(status, finishedAt, _gap.Host[k], _objective.Host[k], _bestGap.Host[k], _bestObjective.Host[k],
-            _status.Host[k] == BatchStatus.FixedPoint);
+        return new DeviceOutcome(status, Iterations(status, _finishedAt.Host[k], iteration), _gap.Host[k], _objective.Host[k],
+            _bestGap.Host[k], _bestObjective.Host[k], _status.Host[k] == BatchStatus.FixedPoint);
     }
+
+    /// <summary>
+    /// The iterations reported for a problem that ended in <paramref name="status"/> at <paramref name="finishedAt"/>: a
+    /// cancelled one ran the run's <paramref name="iteration"/>, an invalid one none.
+    /// </summary>
+    public static int Iterations(ProblemStatus status, int finishedAt, int iteration) => status switch
+    {
+        ProblemStatus.Invalid => 0,
+        ProblemStatus.Cancelled => iteration,
+        _ => finishedAt,
+    };
+
+    /// <summary>
+    /// The results of a resident call as <see cref="FinishResident"/> left them in the host's packed buffer, for the
+    /// session to unpack in one pass (<see cref="Outcome"/> and <see cref="Iterate"/> read the same values one problem at
+    /// a time).
+    /// </summary>
+    public ResidentResults<T> ResidentResults() => new(_status.Host, _finishedAt.Host, _gap.Host, _bestGap.Host, _best.Host);
 
     /// <summary>Problem k's last iterate, or its best one (working scale, from <see cref="Download"/>), in the host staging.</summary>
     public ReadOnlySpan<T> Iterate(int k, bool best) => (best ? _best.Host : _beta.Host).Slice(k * Features, Features);
@@ -1205,6 +1217,25 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _pinned.Clear();
         _stream.Dispose();
     }
+}
+
+/// <summary>
+/// The downloaded results of a resident call (K values each, K·p iterates): the status codes (<c>BatchStatus</c>), the
+/// finishing iterations, the last and best gaps, and the returned iterates on the working scale, which the device chose
+/// by <see cref="ProblemOutcome.ReturnsBest"/>.
+/// </summary>
+internal readonly ref struct ResidentResults<T>(ReadOnlySpan<int> status, ReadOnlySpan<int> finishedAt, ReadOnlySpan<double> gap,
+    ReadOnlySpan<double> bestGap, ReadOnlySpan<T> returned)
+{
+    public ReadOnlySpan<int> Status { get; } = status;
+
+    public ReadOnlySpan<int> FinishedAt { get; } = finishedAt;
+
+    public ReadOnlySpan<double> Gap { get; } = gap;
+
+    public ReadOnlySpan<double> BestGap { get; } = bestGap;
+
+    public ReadOnlySpan<T> Returned { get; } = returned;
 }
 
 /// <summary>How one problem of a device batch ended: its status, iterations, and its last and best certificates.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using GpuSparse.Engines;
 using GpuSparse.Model;
@@ -58,6 +59,10 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     // the range bodies of a call's staging and unpacking, made once (a warm call allocates no delegate), and the
     // caller's buffers they read and write, pinned for the step (default between steps)
     private readonly Action<int, int> _stageRange, _unpackRange;
+    // the problems unpacked at once on a shared design, and its column scales repeated for them (per-problem designs: one
+    // problem at a time on its own scales)
+    private readonly int _chunkProblems;
+    private readonly double[] _chunkScales;
     private StagingInputs _inputs;
     private ResultBuffers _results;
 
@@ -104,7 +109,15 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         _failures = new ValidationFailure?[problems];
         _stageRange = StageRange;
         _unpackRange = UnpackRange;
+        _chunkProblems = perProblem ? 1 : Math.Max(1, ChunkValues / p);
+        _chunkScales = perProblem ? [] : [.. Enumerable.Repeat(designs[0].ColumnScales, _chunkProblems).SelectMany(scales => scales)];
     }
+
+    /// <summary>
+    /// About the coefficients unpacked at once on a shared design: enough that the division runs many vectors per call, few
+    /// enough that the chunk's iterates and coefficients (8 kB in float64) stay in the L1 cache between its passes.
+    /// </summary>
+    internal const int ChunkValues = 512;
 
     /// <summary>K, the number of problems of every call.</summary>
     public int Problems { get; }
@@ -332,7 +345,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     }
 
     /// <summary>
-    /// Writes each problem's result of the finished call (<see cref="Collect"/>) into <paramref name="output"/>, in
+    /// Writes each problem's result of the finished call (<see cref="UnpackChunk"/>) into <paramref name="output"/>, in
     /// contiguous ranges on up to <see cref="StagingThreads"/> cores; <paramref name="iteration"/> is the run's.
     /// </summary>
     internal unsafe void UnpackAll(ResidentOutput output, int iteration)
@@ -360,12 +373,109 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
 
     private unsafe void UnpackRange(int start, int end)
     {
-        var results = _results;
-        int count = Problems;
-        var output = new ResidentOutput(new Span<double>(results.Coefficients, count * Features), new Span<double>(results.Intercepts, count),
-            new Span<double>(results.Gaps, count), new Span<int>(results.Iterations, count), new Span<ProblemStatus>(results.Statuses, count));
-        for (int k = start; k < end; k++)
-            Collect(k, results.Iteration, output);
+        var output = _results;
+        var results = _device.ResidentResults();
+        // the packed results by address as well (page-locked, so pinned already): the loops below keep no span lengths
+        fixed (int* status = results.Status, finishedAt = results.FinishedAt)
+        fixed (double* gap = results.Gap, bestGap = results.BestGap)
+        fixed (T* returned = results.Returned)
+        {
+            var packed = new PackedResults { Status = status, FinishedAt = finishedAt, Gap = gap, BestGap = bestGap, Returned = returned };
+            if (_designs.Length == 1)
+            {
+                var design = _designs[0];
+                for (int first = start; first < end; first += _chunkProblems)
+                    UnpackChunk(first, Math.Min(_chunkProblems, end - first), _chunkScales, design.ColumnMeans, design.ActiveColumns,
+                        packed, output);
+            }
+            else
+            {
+                for (int k = start; k < end; k++)
+                    UnpackChunk(k, 1, _designs[k].ColumnScales, _designs[k].ColumnMeans, _designs[k].ActiveColumns, packed, output);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the results of problems first … first + count − 1 on one design (as <see cref="ProblemOutcome"/> would
+    /// build them; the device keeps them as the next starts): each returned iterate put on the raw scale as
+    /// <see cref="PreparedDesign{T}.ToRawScale"/> puts it there (a session's designs profile nothing out), βⱼ = β_wⱼ/sⱼ
+    /// for the chunk at once, b₀ = ȳ − Σⱼ x̄ⱼβⱼ (<see cref="Intercepts"/>), and each problem's status, iterations and gap.
+    /// <paramref name="scales"/> holds the design's sⱼ repeated for at least count problems. Safe on several threads for
+    /// disjoint chunks.
+    /// </summary>
+    private unsafe void UnpackChunk(int first, int count, ReadOnlySpan<double> scales, double[] columnMeans,
+        ReadOnlySpan<bool> activeColumns, PackedResults results, ResultBuffers output)
+    {
+        int p = Features, length = count * p;
+        var raw = new Span<double>(output.Coefficients + (long)first * p, length);
+        // the division a vector at a time: correctly rounded, so each quotient is the one ToRawScale computes alone
+        if (typeof(T) == typeof(double))
+            TensorPrimitives.Divide(new ReadOnlySpan<double>(results.Returned + (long)first * p, length), scales[..length], raw);
+        else
+        {
+            TensorPrimitives.ConvertTruncating(new ReadOnlySpan<float>(results.Returned + (long)first * p, length), raw);
+            TensorPrimitives.Divide(raw, scales[..length], raw);
+        }
+        // an inactive column's coefficient is 0 whatever its scale
+        for (int j = 0; j < p; j++)
+        {
+            if (!activeColumns[j])
+                for (int at = j; at < length; at += p)
+                    raw[at] = 0.0;
+        }
+        bool fitIntercept = _structure.FitIntercept;
+        if (fitIntercept)
+            Intercepts(first, count, columnMeans, output);
+        int iteration = output.Iteration;
+        for (int k = first; k < first + count; k++)
+        {
+            var status = ProblemOutcome.StatusOf(results.Status[k]);
+            output.Statuses[k] = status;
+            output.Iterations[k] = DeviceBatch<T>.Iterations(status, results.FinishedAt[k], iteration);
+            if (status == ProblemStatus.Invalid)
+            {
+                raw.Slice((k - first) * p, p).Clear();
+                output.Intercepts[k] = 0;
+                output.Gaps[k] = double.NaN;
+                continue;
+            }
+            double gap = results.Gap[k], bestGap = results.BestGap[k];
+            output.Gaps[k] = ProblemOutcome.ReportedGap(ProblemOutcome.ReturnsBest(status, gap, bestGap) ? bestGap : gap);
+            if (!fitIntercept)
+                output.Intercepts[k] = 0;
+        }
+    }
+
+    /// <summary>
+    /// Writes b₀ = ȳ − Σⱼ x̄ⱼβⱼ of problems first … first + count − 1 from their raw-scale β, each sum in the order of j as
+    /// <see cref="PreparedDesign{T}.ToRawScale"/> adds it. Four problems' sums run side by side: alone, each subtraction
+    /// would wait for the one before; lanes beyond count repeat the last problem (its value computed and written again).
+    /// </summary>
+    private unsafe void Intercepts(int first, int count, double[] columnMeans, ResultBuffers output)
+    {
+        int p = Features, last = first + count - 1;
+        fixed (double* means = columnMeans)
+        {
+            for (int k = first; k <= last; k += 4)
+            {
+                int k1 = Math.Min(k + 1, last), k2 = Math.Min(k + 2, last), k3 = Math.Min(k + 3, last);
+                double* beta0 = output.Coefficients + (long)k * p, beta1 = output.Coefficients + (long)k1 * p,
+                    beta2 = output.Coefficients + (long)k2 * p, beta3 = output.Coefficients + (long)k3 * p;
+                double intercept0 = _means[k], intercept1 = _means[k1], intercept2 = _means[k2], intercept3 = _means[k3];
+                for (int j = 0; j < p; j++)
+                {
+                    intercept0 -= means[j] * beta0[j];
+                    intercept1 -= means[j] * beta1[j];
+                    intercept2 -= means[j] * beta2[j];
+                    intercept3 -= means[j] * beta3[j];
+                }
+                output.Intercepts[k] = intercept0;
+                output.Intercepts[k1] = intercept1;
+                output.Intercepts[k2] = intercept2;
+                output.Intercepts[k3] = intercept3;
+            }
+        }
     }
 
     /// <summary>
@@ -399,30 +509,6 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         _device.StageResident(k, design, lambda, l1Ratio, scales.GapTolerance, scales.NullObjective);
     }
 
-    /// <summary>
-    /// Writes problem k's result (as <see cref="ProblemOutcome"/> would build it; the device keeps it as the next start).
-    /// Safe on several threads for distinct k.
-    /// </summary>
-    private void Collect(int k, int iteration, ResidentOutput output)
-    {
-        int p = Features;
-        var coefficients = output.Coefficients.Slice(k * p, p);
-        var outcome = _device.Outcome(k, iteration);
-        output.Statuses[k] = outcome.Status;
-        output.Iterations[k] = outcome.Iterations;
-        if (outcome.Status == ProblemStatus.Invalid)
-        {
-            coefficients.Clear();
-            output.Intercepts[k] = 0;
-            output.Gaps[k] = double.NaN;
-            return;
-        }
-        bool best = ProblemOutcome.ReturnsBest(outcome.Status, outcome.Gap, outcome.BestGap);
-        // the device chose the returned iterate (the same rule)
-        output.Intercepts[k] = Design(k).ToRawScale(_device.Iterate(k, best: true), coefficients, _means[k], _structure.FitIntercept, []);
-        output.Gaps[k] = ProblemOutcome.ReportedGap(best ? outcome.BestGap : outcome.Gap);
-    }
-
     /// <summary>Why problem k of the last call was invalid (null when it was not). Allocates the message.</summary>
     public string? Message(int k) =>
         _failures[k] is { } failure ? ProblemValidationException.Describe(k, failure.Field, failure.Reason) : null;
@@ -447,6 +533,14 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         public T* Responses;
         public double* Lambdas, L1Ratios, WarmStarts;
         public double Tolerance;
+    }
+
+    /// <summary>The packed results of the unpacking under way (<see cref="ResidentResults{T}"/>), by address.</summary>
+    private unsafe struct PackedResults
+    {
+        public int* Status, FinishedAt;
+        public double* Gap, BestGap;
+        public T* Returned;
     }
 
     /// <summary>The caller's result buffers of the unpacking under way (K·p, K, K, K, K values) and the run's iteration.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GpuSparse.Backends;
 using GpuSparse.Kernels.Batched;
 using GpuSparse.Kernels.Certificates;
@@ -87,6 +88,7 @@ internal static class ProblemOutcome
     /// The status reported for the <see cref="BatchStatus"/> an iteration ended in (see <see cref="CheckRecord.Verdict"/>):
     /// a fixed point reports the iteration limit, a problem left active was cancelled, a skipped one is invalid.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the resident unpacking calls it per problem in a tight loop
     public static ProblemStatus StatusOf(int verdict) => verdict switch
     {
         BatchStatus.Converged => ProblemStatus.Converged,
