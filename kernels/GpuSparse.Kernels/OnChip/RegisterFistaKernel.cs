@@ -162,7 +162,8 @@ public static class RegisterFistaKernel
         {
             if (checkDue)
             {
-                // the gap at β, the record updated, and whether β is its best iterate
+                // the gap at β, the record updated, and whether β is its best iterate (only the first check reads the null
+                // objective: the NaN is never read, and later checks do not load it)
                 bool best = Check<T, TPrecision, TPenalty>(design, responses, proposal, l1, l2, checkPartials, correlation, rowSums,
                     records, problem.Samples, iteration, iteration == 0 ? certificate.NullObjective[k] : double.NaN);
                 if (best && warp == 0)

@@ -36,7 +36,7 @@ public static class SharedGramCoordinateDescentKernel
     /// when <paramref name="placement"/> stages it, each warp's vectors.
     /// </summary>
     public static int SharedDoubles(int warps, int samples, int features, int elementBytes, DesignPlacement placement) =>
-        GramCoordinateDescentKernel.GramDoubles(features) + DesignDoubles(samples, features, elementBytes, placement)
+        GramCoordinateDescentKernel.GramDoubles(features) + PlacementArgument(placement).DesignDoubles(samples, features, elementBytes)
         + warps * WarpGramViews<double>.Doubles(features);
 
     /// <summary>
@@ -49,7 +49,7 @@ public static class SharedGramCoordinateDescentKernel
     {
         if (features > GramCoordinateDescentKernel.MaxFeatures)
             return 0;
-        long fixedBytes = 8L * (GramCoordinateDescentKernel.GramDoubles(features) + (long)DesignDoubles(samples, features, elementBytes, placement));
+        long fixedBytes = 8L * (GramCoordinateDescentKernel.GramDoubles(features) + (long)PlacementArgument(placement).DesignDoubles(samples, features, elementBytes));
         long perWarp = 8L * WarpGramViews<double>.Doubles(features);
         long fit = (MaxSharedBytes - fixedBytes) / perWarp;
         return (int)Math.Clamp(Math.Min(fit, maxGroupThreads / Math.Max(1, lanes)), 0, MaxWarps);
@@ -64,14 +64,12 @@ public static class SharedGramCoordinateDescentKernel
         : Warps(samples, features, lanes, maxGroupThreads, elementBytes, DesignPlacement.GlobalMemory) > 0 ? DesignPlacement.GlobalMemory
         : null;
 
-    /// <summary>The kernel's placement type argument for <paramref name="placement"/>.</summary>
-    public static Type PlacementType(DesignPlacement placement) =>
-        placement == DesignPlacement.SharedMemory ? typeof(StagedDesign) : typeof(GlobalDesign);
-
-    // X_w's doubles of shared memory in the placement.
-    private static int DesignDoubles(int samples, int features, int elementBytes, DesignPlacement placement) =>
-        placement == DesignPlacement.SharedMemory ? default(StagedDesign).DesignDoubles(samples, features, elementBytes)
-        : default(GlobalDesign).DesignDoubles(samples, features, elementBytes);
+    /// <summary>
+    /// The kernel's placement argument for <paramref name="placement"/> (host side): its type is the kernel's
+    /// <c>TPlacement</c>, its <see cref="IDesignPlacement.DesignDoubles"/> the shared memory X_w takes there.
+    /// </summary>
+    public static IDesignPlacement PlacementArgument(DesignPlacement placement) =>
+        placement == DesignPlacement.SharedMemory ? default(StagedDesign) : default(GlobalDesign);
 
     /// <summary>The kernel: warp w of group g solves the problem of slot g·W + w (see <see cref="IterateViews{T}.Problem"/>) over the sweeps of <paramref name="window"/>.</summary>
     /// <param name="problem">The problems' data (one shared X_w, each problem's y_c, l1, l2).</param>

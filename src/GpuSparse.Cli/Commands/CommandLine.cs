@@ -12,7 +12,7 @@ internal static partial class CommandLine
         var root = new RootCommand(
             "GpuSparse: thousands of Lasso, Ridge and Elastic-Net problems solved at once.\n" +
             "Objective per problem: 1/(2n)·‖y − Xβ − b₀‖² + α·(r·‖β‖₁ + (1−r)/2·‖β‖²)  (scikit-learn's scaling).\n" +
-            "Exit codes: 0 all solved, 1 some problems invalid, diverged or cancelled, 2 bad usage or input.");
+            "Exit codes: 0 all solved, 1 some problems invalid, diverged or cancelled, 2 bad usage or input, 3 an unforeseen error (a bug).");
         root.Add(SolveCommand.Create());
         root.Add(MergeCommand.Create());
         root.Add(PathCommand.Create());

@@ -90,11 +90,11 @@ public sealed class IlgpuBackend : ISolverBackend
         Limits = $"coordinate descent keeps G in shared memory: p ≤ {GramCoordinateDescentKernel.MaxFeatures}",
     };
 
-    private const string NoCuda = "no CUDA device is available (ILGPU found no CUDA driver or device); use the reference or cpu backend";
+    private const string NoCuda = "no CUDA device is available (ILGPU found no CUDA driver or device); use the cd, reference or cpu backend";
 
     /// <summary>The registry's entry for ILGPU's CPU accelerator; <c>--devices 0,1</c> runs two emulated devices.</summary>
     internal static BackendDescriptor CpuDescriptor { get; } = new("cpu",
-        "runs the device kernels on the CPU, bit-identical to the reference on ISTA/FISTA; slow, for testing",
+        "runs the device kernels on the CPU, ISTA/FISTA bit-identical to the reference except in the register kernel (n ≤ 56: to rounding); slow, for testing",
         DeviceCapabilities, () => CreateCpu(), () => ["ILGPU CPU accelerator (emulated GPU threads)"],
         createOnDevice: _ => CreateCpu());
 

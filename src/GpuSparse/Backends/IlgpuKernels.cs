@@ -104,7 +104,7 @@ internal sealed class IlgpuKernels
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T> =>
         WindowedWithArgument<T, TPenalty>(typeof(SharedGramCoordinateDescentKernel), bounds: null, residentStart,
-            SharedGramCoordinateDescentKernel.PlacementType(placement));
+            SharedGramCoordinateDescentKernel.PlacementArgument(placement).GetType());
 
     /// <summary>
     /// <see cref="RegisterFistaKernel.Run{T, TPenalty, TPrecision, TStart}"/> for the penalty <typeparamref name="TPenalty"/>,

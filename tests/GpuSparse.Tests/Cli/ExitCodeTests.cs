@@ -41,6 +41,15 @@ public sealed class ExitCodeTests : IDisposable
         AssertBadUsage(Run([.. Solve("--alpah", "0.1")]), "'--alpah'", "did you mean '--alpha'?");
 
     [Fact]
+    public void TheRootHelpNamesEveryExitCode()
+    {
+        var (exit, stdout, _) = Run("--help");
+        Assert.Equal(ExitCodes.Success, exit);
+        foreach (int code in new[] { ExitCodes.Success, ExitCodes.SomeProblemsFailed, ExitCodes.BadInput, ExitCodes.InternalError })
+            Assert.Matches($@"Exit codes:.*\b{code} [a-z]", stdout);
+    }
+
+    [Fact]
     public void NoCommandListsTheCommands() => AssertBadUsage(Run(), "no command given", "solve", "path", "cv", "plot");
 
     [Fact]
