@@ -343,11 +343,13 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
     /// ILGPU's CPU accelerator allocates on every kernel launch and every host–device copy (its launcher and
     /// copy machinery, not ours). A warm call is compared with a bare loop of the same launches of the same
     /// kernels and the same number of copies through ILGPU alone: the session must allocate no more than
-    /// that, i.e. nothing of its own. For ISTA/FISTA on the device and for coordinate descent on G.
+    /// that, i.e. nothing of its own. For ISTA/FISTA on the device and for coordinate descent on G, per problem and on
+    /// the shared design (the warm call's engine under Auto).
     /// </summary>
     [Theory]
     [InlineData(DeviceEngine.ProximalGradient)]
     [InlineData(DeviceEngine.GramCoordinateDescent)]
+    [InlineData(DeviceEngine.SharedGramCoordinateDescent)]
     public void WarmCalls_AllocateNothingBeyondIlgpusLaunchesAndCopies(DeviceEngine engine)
     {
         var engineBefore = _backend.Engine;
@@ -379,7 +381,7 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
             session.Solve(y, lambdas, ratios, output.Span);
             session.Solve(moved, lambdas, ratios, output.Span);
         }
-        using var bare = new BareLaunches(_backend, count, p, engine == DeviceEngine.GramCoordinateDescent);
+        using var bare = new BareLaunches(_backend, count, AllocationCalls.Samples, p, engine);
         bare.Measure(1, 1, 1);
         // Each case is measured a few times from the same starting point and the least excess kept: the runtime
         // itself allocates now and then on the calling thread (tiered JIT, thread-pool bookkeeping), the session
@@ -438,20 +440,27 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
         private readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
         private readonly AcceleratorStream _stream;
         private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<double>, IterateViews<double>, CertificateViews, GramWindow> _gram;
+        private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<double>, IterateViews<double>, CertificateViews, GramWindow, int> _sharedGram;
         private readonly MemoryBuffer1D<int, Stride1D.Dense> _status, _list, _count;
-        private readonly int _extent, _warpSize, _features;
+        private readonly int _extent, _warpSize, _features, _sharedWarps, _sharedDoubles;
+        private readonly DeviceEngine _engine;
         private readonly bool _onChip;
         private int _value;
 
-        /// <param name="onChip">The session runs coordinate descent on G: its checks are in its launches, one per check.</param>
-        public BareLaunches(IlgpuBackend backend, int extent, int features, bool onChip)
+        /// <param name="engine">The session's engine: coordinate descent on G runs its checks in its launches, one per check.</param>
+        public BareLaunches(IlgpuBackend backend, int extent, int samples, int features, DeviceEngine engine)
         {
             _extent = extent;
             _features = features;
-            _onChip = onChip;
+            _engine = engine;
+            _onChip = engine is DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent;
             _warpSize = backend.Accelerator.WarpSize;
             // the session's fused kernels; every problem is skipped, so the start source is never read
             _gram = backend.Kernels.GramCoordinateDescent<double, ElasticNet<double>>(static () => default);
+            _sharedGram = backend.Kernels.SharedGramCoordinateDescent<double, ElasticNet<double>>(DesignPlacement.SharedMemory, static () => default);
+            _sharedWarps = SharedGramCoordinateDescentKernel.Warps(samples, features, _warpSize, backend.Accelerator.MaxNumThreadsPerGroup,
+                sizeof(double), DesignPlacement.SharedMemory);
+            _sharedDoubles = SharedGramCoordinateDescentKernel.SharedDoubles(_sharedWarps, samples, features, sizeof(double), DesignPlacement.SharedMemory);
             _check = backend.Kernels.Gap<double, ElasticNet<double>>(static () => default);
             _iterate = backend.Kernels.Iteration<double, ElasticNet<double>>();
             _compact = backend.Kernels.Compaction();
@@ -468,9 +477,13 @@ public sealed class ResidentSessionTests : IClassFixture<CpuBackendFixture>
             var state = new IterateViews<double> { Status = _status.View, Problems = _list.View };
             long before = GC.GetAllocatedBytesForCurrentThread();
             var shared = SharedMemoryConfig.RequestDynamic<double>(GramCoordinateDescentKernel.SharedDoubles(_features));
+            var groupShared = SharedMemoryConfig.RequestDynamic<double>(_sharedDoubles);
+            int groups = (_extent + _sharedWarps - 1) / _sharedWarps;
             for (int i = 0; i < checks; i++)
             {
-                if (_onChip)
+                if (_engine == DeviceEngine.SharedGramCoordinateDescent)
+                    _sharedGram(_stream, new KernelConfig(groups, _sharedWarps * _warpSize, groupShared), default, state, default, default, _extent);
+                else if (_onChip)
                     _gram(_stream, new KernelConfig(_extent, _warpSize, shared), default, state, default, default);
                 else
                     _check(_stream, _extent, default, state, default, 0, 0);
