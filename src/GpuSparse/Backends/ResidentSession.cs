@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using GpuSparse.Engines;
 using GpuSparse.Model;
 using GpuSparse.Preparation;
@@ -339,10 +338,8 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
         {
             for (int first = start; first < end; first += ResponseLanes.Count)
             {
-                // lanes beyond the range repeat its last problem (the same values computed and written again)
                 int last = Math.Min(first + ResponseLanes.Count, end) - 1;
-                var sums = ResponseLanes.Centre(inputs.Responses, centred, n, first, Math.Min(first + 1, last), Math.Min(first + 2, last),
-                    last, _structure.FitIntercept);
+                var sums = ResponseLanes.Centre(inputs.Responses, centred, n, first, last, _structure.FitIntercept);
                 for (int lane = 0; lane <= last - first; lane++)
                     StageCentred(first + lane, sums, lane, inputs, staging);
             }
@@ -358,11 +355,11 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void StageCentred(int k, in CentredLanes sums, int lane, in StagingInputs inputs, in ResidentStaging<T> staging)
     {
-        double loss = sums.Loss.GetElement(lane);
-        if (!double.IsFinite(loss) || (typeof(T) == typeof(float) && ProblemValidator<T>.OverflowsFloat32(sums.Largest.GetElement(lane), Samples)))
+        double loss = sums.Loss[lane];
+        if (!double.IsFinite(loss) || (typeof(T) == typeof(float) && ProblemValidator<T>.OverflowsFloat32(sums.Largest[lane], Samples)))
             StageChecked(k, inputs, staging);
         else
-            StageValid(k, BatchPreparation.Scales(sums.Mean.GetElement(lane), sums.Correction.GetElement(lane), loss, Samples, inputs.Tolerance),
+            StageValid(k, BatchPreparation.Scales(sums.Mean[lane], sums.Correction[lane], loss, Samples, inputs.Tolerance),
                 inputs, staging);
     }
 

@@ -48,11 +48,10 @@ public sealed class ResponseLanesTests
             for (int first = 0; first < Count; first += ResponseLanes.Count)
             {
                 int last = Math.Min(first + ResponseLanes.Count, Count) - 1;
-                int[] problems = [first, Math.Min(first + 1, last), Math.Min(first + 2, last), last];
-                var sums = ResponseLanes.Centre(responses, staged, n, problems[0], problems[1], problems[2], problems[3], fitIntercept);
+                var sums = ResponseLanes.Centre(responses, staged, n, first, last, fitIntercept);
                 for (int lane = 0; lane < ResponseLanes.Count; lane++)
                 {
-                    int k = problems[lane];
+                    int k = Math.Min(first + lane, last);
                     var response = y.AsSpan(k * n, n);
                     var scales = BatchPreparation.CentreResponse(response, fitIntercept, 1e-6, expected.AsSpan());
                     var lanes = BatchPreparation.Scales(sums.Mean[lane], sums.Correction[lane], sums.Loss[lane], n, 1e-6);
