@@ -298,7 +298,7 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     }
 
     /// <summary>
-    /// Starts a call and validates and stages each of its problems (<see cref="StageCentred"/>, four centred at once by
+    /// Starts a call and validates and stages each of its problems (<see cref="StageCentred"/>, eight centred at once by
     /// <see cref="ResponseLanes"/>) into the page-locked sections,
     /// in contiguous ranges on up to <see cref="StagingThreads"/> cores (the buffers' lengths checked by the caller).
     /// </summary>
