@@ -95,11 +95,11 @@ internal static class HostCosts
 
     /// <summary>
     /// One thread's staging of a resident call, per problem of 16 × 8 float64, seconds: y, λ and r validated and y
-    /// centred into the page-locked section (three serial float64 sums over y, whose order fixes the bits, bind it, not
-    /// bytes). Measured on the development VM: <c>ResidentStagingBenchmarks.Stage</c>, K = 1,000 of 16 × 8, one thread,
-    /// Min 92.0 µs (benchmarks/RESULTS.md, 2026-12-02, load 4.5).
+    /// centred into the page-locked section, eight problems' serial float64 sums (whose order fixes the bits) advancing
+    /// together (ResponseLanes). Measured on the development VM: <c>ResidentStagingBenchmarks.Stage</c>, K = 1,000 of
+    /// 16 × 8, one thread, Min 20.9 µs (benchmarks/RESULTS.md, branch rstage3, 2026-12-02, load ≈ 16–21; 92.0 µs before).
     /// </summary>
-    public const double ResidentStageSecondsPerProblem = 92.0e-9;
+    public const double ResidentStageSecondsPerProblem = 20.9e-9;
 
     /// <summary>
     /// One thread's unpacking of a resident call, per problem of 16 × 8 float64, seconds: β back on the raw scale with

@@ -97,7 +97,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// only the one-thread-per-problem proximal gradient takes blocks, so it runs whatever <paramref name="engine"/> says.
     /// </param>
     /// <param name="resident">
-    /// Whether the batch serves a resident session (<see cref="SetUpResident"/>, <see cref="StageResident"/>,
+    /// Whether the batch serves a resident session (<see cref="SetUpResident"/>, <see cref="ResidentStaging"/>,
     /// <see cref="CommitResident"/>, <see cref="FinishResident"/>): λ, r and the starts stay on the device, expanded and
     /// carried by the solve kernels themselves.
     /// </param>
@@ -592,9 +592,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         bool stepsChanged = false;
         if (DeviceEngines.IsProximalGradient(Engine))
         {
-            // the same t and t/n as the reference iteration (coordinate descent needs no step: L is never computed)
-            T step = T.CreateTruncating(design.Step), stepOverN = step / T.CreateTruncating(Samples);
-            // the steps depend on the design only: a resident session's are uploaded once
+            var (step, stepOverN) = Steps(design);
             stepsChanged = k >= _stepsOnDevice || _step.Host[k] != step || _stepOverN.Host[k] != stepOverN;
             _step.Host[k] = step;
             _stepOverN.Host[k] = stepOverN;
@@ -604,6 +602,13 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _nullObjective.Host[k] = nullObjective;
         _status.Host[k] = BatchStatus.Active;
         return stepsChanged;
+    }
+
+    // The same t and t/n as the reference iteration (coordinate descent needs no step: L is never computed).
+    private (T Step, T StepOverN) Steps(PreparedDesign<T> design)
+    {
+        T step = T.CreateTruncating(design.Step);
+        return (step, step / T.CreateTruncating(Samples));
     }
 
     /// <summary>
@@ -670,7 +675,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>
     /// Uploads the column constants of a resident session's designs (one shared, or one per problem) and zeroes the
     /// starts: for each column, the factors of ScaleB by tⱼ and 2tⱼ (<see cref="ResidentStartKernel.ScaleBFactors"/>),
-    /// sⱼ and whether it is active and iterated. The host waits for the copies (once per session).
+    /// sⱼ and whether it is active and iterated. The host waits for the copies (once per session). Each problem's steps,
+    /// which depend on its design alone, are staged here once for the first call to upload (<see cref="CommitResident"/>).
     /// </summary>
     public void SetUpResident(ReadOnlySpan<PreparedDesign<T>> designs)
     {
@@ -699,26 +705,20 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _columnFlags.View.SubView(0, columns).CopyFromCPU(_stream, flags);
         _beta.Device.MemSetToZero(_stream);
         Synchronize();
+        if (DeviceEngines.IsProximalGradient(Engine))
+        {
+            for (int k = 0; k < Capacity; k++)
+                (_step.Host[k], _stepOverN.Host[k]) = Steps(designs[designs.Length == 1 ? 0 : k]);
+            _stepsChanged = true;
+        }
     }
 
     /// <summary>
-    /// Stages resident problem k: λ and r, and its certificate scales (the weights are expanded on the device); its y_c
-    /// is written into <see cref="StagedResponse"/> (and an explicit start into <see cref="StagedStart"/>). Safe on several
-    /// threads for distinct k.
+    /// The page-locked staging of a resident call's λ, r, certificate scales, statuses and y_c (problem k's explicit start
+    /// is <see cref="StagedStart"/>); a problem that is not staged there is skipped (<see cref="Skip"/>).
     /// </summary>
-    public void StageResident(int k, PreparedDesign<T> design, double lambda, double l1Ratio, double gapTolerance,
-        double nullObjective)
-    {
-        CheckShape(design);
-        _lambda.Host[k] = lambda;
-        _l1Ratio.Host[k] = l1Ratio;
-        // only ever set while staging, so ranges staged at once cannot undo one another's
-        if (StageScalars(k, design, gapTolerance, nullObjective))
-            Volatile.Write(ref _stepsChanged, true);
-    }
-
-    /// <summary>Problem k's y_c (n values) in the page-locked staging of a resident call, written in place.</summary>
-    public Span<T> StagedResponse(int k) => _response.Host.Slice(k * Samples, Samples);
+    public ResidentStaging<T> ResidentStaging() =>
+        new(_response.Host, Samples, _lambda.Host, _l1Ratio.Host, _gapTolerance.Host, _nullObjective.Host, _status.Host);
 
     /// <summary>Problem k's explicit working-scale start (p values) in the page-locked staging, written in place.</summary>
     public Span<T> StagedStart(int k) => _beta.Host.Slice(k * Features, Features);
@@ -1245,6 +1245,38 @@ internal readonly ref struct ResidentResults<T>(ReadOnlySpan<int> status, ReadOn
 /// <summary>How one problem of a device batch ended: its status, iterations, and its last and best certificates.</summary>
 internal readonly record struct DeviceOutcome(ProblemStatus Status, int Iterations, double Gap, double Objective,
     double BestGap, double BestObjective, bool FixedPoint);
+
+/// <summary>
+/// The page-locked sections a resident call stages its problems into (<see cref="DeviceBatch{T}.ResidentStaging"/>), taken
+/// once per range of problems: y_c (n values a problem, written in place through <see cref="Response"/>), and λ, r, the
+/// certificate scales and the status of each problem (<see cref="Stage"/>). Its steps, which depend on the design alone,
+/// are staged once a session (<see cref="DeviceBatch{T}.SetUpResident"/>), and FISTA's momentum is reset on the device.
+/// Safe on several threads for distinct k.
+/// </summary>
+internal readonly ref struct ResidentStaging<T>(Span<T> responses, int samples, Span<double> lambda, Span<double> l1Ratio,
+    Span<double> gapTolerance, Span<double> nullObjective, Span<int> status)
+    where T : unmanaged
+{
+    private readonly Span<T> _responses = responses;
+    private readonly Span<double> _lambda = lambda, _l1Ratio = l1Ratio, _gapTolerance = gapTolerance, _nullObjective = nullObjective;
+    private readonly Span<int> _status = status;
+
+    /// <summary>Every problem's y_c, problem-major (problem k's at k·n … (k + 1)·n).</summary>
+    public Span<T> Responses => _responses;
+
+    /// <summary>Problem k's y_c (n values).</summary>
+    public Span<T> Response(int k) => _responses.Slice(k * samples, samples);
+
+    /// <summary>Stages problem k's λ and r, and its certificate scales (its weights are expanded on the device), as active.</summary>
+    public void Stage(int k, double lambda, double l1Ratio, double gapTolerance, double nullObjective)
+    {
+        _lambda[k] = lambda;
+        _l1Ratio[k] = l1Ratio;
+        _gapTolerance[k] = gapTolerance;
+        _nullObjective[k] = nullObjective;
+        _status[k] = BatchStatus.Active;
+    }
+}
 
 /// <summary>
 /// A device array and its page-locked host staging: a buffer and an array of their own, or one section of a packed

@@ -311,7 +311,8 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     }
 
     /// <summary>
-    /// Starts a call and validates and stages each of its problems (<see cref="Stage"/>) into the page-locked sections,
+    /// Starts a call and validates and stages each of its problems (<see cref="StageCentred"/>, eight centred at once by
+    /// <see cref="ResponseLanes"/>) into the page-locked sections,
     /// in contiguous ranges on up to <see cref="StagingThreads"/> cores (the buffers' lengths checked by the caller).
     /// </summary>
     internal unsafe void StageAll(ReadOnlySpan<T> responses, ReadOnlySpan<double> lambdas, ReadOnlySpan<double> l1Ratios,
@@ -338,10 +339,41 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     private unsafe void StageRange(int start, int end)
     {
         var inputs = _inputs;
-        int n = Samples, p = Features;
-        for (int k = start; k < end; k++)
-            Stage(k, new ReadOnlySpan<T>(inputs.Responses + (long)k * n, n), inputs.Lambdas[k], inputs.L1Ratios[k],
-                inputs.WarmStarts is null ? default : new ReadOnlySpan<double>(inputs.WarmStarts + (long)k * p, p), inputs.Tolerance);
+        var staging = _device.ResidentStaging();
+        if (!ResponseLanes.IsSupported)
+        {
+            for (int k = start; k < end; k++)
+                StageChecked(k, inputs, staging);
+            return;
+        }
+        int n = Samples;
+        fixed (T* centred = staging.Responses)
+        {
+            for (int first = start; first < end; first += ResponseLanes.Count)
+            {
+                int last = Math.Min(first + ResponseLanes.Count, end) - 1;
+                var sums = ResponseLanes.Centre(inputs.Responses, centred, n, first, last, _structure.FitIntercept);
+                for (int lane = 0; lane <= last - first; lane++)
+                    StageCentred(first + lane, sums, lane, inputs, staging);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stages problem k, whose y <see cref="ResponseLanes.Centre{T}"/> centred into lane <paramref name="lane"/> of
+    /// <paramref name="sums"/>, when its sums show a valid y: ‖y_c‖² finite (so is every yᵢ) and, in float32, its largest
+    /// |yᵢ| within <see cref="ProblemValidator{T}.CheckResponse"/>'s overflow bound; any other y is staged again by
+    /// <see cref="StageChecked"/>, which finds its fault as the batch path does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void StageCentred(int k, in CentredLanes sums, int lane, in StagingInputs inputs, in ResidentStaging<T> staging)
+    {
+        double loss = sums.Loss[lane];
+        if (!double.IsFinite(loss) || (typeof(T) == typeof(float) && ProblemValidator<T>.OverflowsFloat32(sums.Largest[lane], Samples)))
+            StageChecked(k, inputs, staging);
+        else
+            StageValid(k, BatchPreparation.Scales(sums.Mean[lane], sums.Correction[lane], loss, Samples, inputs.Tolerance),
+                inputs, staging);
     }
 
     /// <summary>
@@ -479,34 +511,54 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     }
 
     /// <summary>
-    /// Validates and stages problem k (with its explicit start, unless <paramref name="start"/> is empty), or skips it with
-    /// its fault recorded. Safe on several threads for distinct k.
+    /// Validates and stages problem k as the batch path does, y checked (<see cref="ProblemValidator{T}.CheckResponse"/>)
+    /// before it is centred, or skips it with its fault recorded. Safe on several threads for distinct k.
     /// </summary>
-    private void Stage(int k, ReadOnlySpan<T> y, double lambda, double l1Ratio, ReadOnlySpan<double> start, double tolerance)
+    private unsafe void StageChecked(int k, in StagingInputs inputs, in ResidentStaging<T> staging)
     {
-        var failure = ProblemValidator<T>.CheckResponse(y, Samples);
-        // y_c straight into the staging, rounded to T from float64 as the batch path rounds it, and its null objective
-        // checked as the batch path checks it (a skipped problem's staged y is never read)
-        var scales = failure is null
-            ? BatchPreparation.CentreResponse(y, _structure.FitIntercept, tolerance, _device.StagedResponse(k))
-            : default;
-        failure ??= BatchPreparation.ObjectiveRangeFailure(scales.NullObjective)
+        int n = Samples;
+        var y = new ReadOnlySpan<T>(inputs.Responses + (long)k * n, n);
+        // y_c straight into the staging, rounded to T from float64 as the batch path rounds it (a skipped problem's
+        // staged y is never read)
+        if (ProblemValidator<T>.CheckResponse(y, n) is { } failure)
+            Skip(k, failure);
+        else
+            StageValid(k, BatchPreparation.CentreResponse(y, _structure.FitIntercept, inputs.Tolerance, staging.Response(k)), inputs, staging);
+    }
+
+    /// <summary>
+    /// Stages problem k, whose valid y is centred into the staging with <paramref name="scales"/> (its null objective
+    /// checked as the batch path checks it), with its λ, r and explicit start, or skips it with its fault recorded. Safe on
+    /// several threads for distinct k.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe void StageValid(int k, ResponseScales scales, in StagingInputs inputs, in ResidentStaging<T> staging)
+    {
+        double lambda = inputs.Lambdas[k], l1Ratio = inputs.L1Ratios[k];
+        var start = inputs.WarmStarts is null ? default : new ReadOnlySpan<double>(inputs.WarmStarts + (long)k * Features, Features);
+        var failure = BatchPreparation.ObjectiveRangeFailure(scales.NullObjective)
             ?? ProblemValidator<T>.CheckPenalty(lambda, l1Ratio)
             ?? (lambda == 0
                 ? new ValidationFailure("lambda", "is 0: a session's prepared design assumes every feature is penalised; solve λ = 0 with IlgpuBackend.Solve")
                 : start.IsEmpty ? null : ProblemValidator<T>.CheckWarmStart(start, Features));
-        _failures[k] = failure;
-        if (failure is not null)
+        if (failure is { } fault)
         {
-            _device.Skip(k);
+            Skip(k, fault);
             return;
         }
-        var design = Design(k);
+        _failures[k] = null;
         if (!start.IsEmpty)
-            BatchPreparation.WorkingStart(design, start, _structure.Positive, _device.StagedStart(k));
+            BatchPreparation.WorkingStart(Design(k), start, _structure.Positive, _device.StagedStart(k));
         _means[k] = scales.Mean;
         // the weights BatchPreparation.PenaltyWeights computes are expanded from λ and r on the device
-        _device.StageResident(k, design, lambda, l1Ratio, scales.GapTolerance, scales.NullObjective);
+        staging.Stage(k, lambda, l1Ratio, scales.GapTolerance, scales.NullObjective);
+    }
+
+    // Records problem k's fault and leaves it out of the call.
+    private void Skip(int k, ValidationFailure failure)
+    {
+        _failures[k] = failure;
+        _device.Skip(k);
     }
 
     /// <summary>Why problem k of the last call was invalid (null when it was not). Allocates the message.</summary>

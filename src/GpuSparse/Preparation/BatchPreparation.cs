@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GpuSparse.Backends;
 using GpuSparse.Model;
@@ -329,12 +330,15 @@ internal static class BatchPreparation
     /// The fault of a response whose null objective ½‖y − ȳ‖²/n (<paramref name="nullObjective"/>) is outside the
     /// normal float64 range (the objective and its gap could not be reported), or null.
     /// </summary>
+    /// <remarks>Inlined: a response in range, the common case of a resident call's staging, costs two comparisons.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ValidationFailure? ObjectiveRangeFailure(double nullObjective) =>
+        double.IsInfinity(nullObjective) || (nullObjective > 0 && nullObjective < MinimumNullObjective) ? ObjectiveOutOfRange(nullObjective) : null;
+
+    private static ValidationFailure ObjectiveOutOfRange(double nullObjective) =>
         double.IsInfinity(nullObjective)
             ? new ValidationFailure("y", "has ½‖y − ȳ‖²/n beyond the float64 range: the objective cannot be reported; rescale y")
-            : nullObjective > 0 && nullObjective < MinimumNullObjective
-                ? new ValidationFailure("y", $"has ½‖y − ȳ‖²/n = {nullObjective:G3}, below the float64 range in which the objective and its gap can be reported: rescale y")
-                : null;
+            : new ValidationFailure("y", $"has ½‖y − ȳ‖²/n = {nullObjective:G3}, below the float64 range in which the objective and its gap can be reported: rescale y");
 
     /// <summary>
     /// The exponent e of the response scale 2^e: 0 when ‖y_c‖/√n lies in [2⁻³², 2³²] and the penalty weights fit,
@@ -386,8 +390,12 @@ internal static class BatchPreparation
             centred[i] = TOut.CreateTruncating(c);
             nullLoss += c * c;
         }
-        return new ResponseScales(mean + correction, 0.5 * nullLoss / y.Length, tolerance * nullLoss / y.Length);
+        return Scales(mean, correction, nullLoss, y.Length, tolerance);
     }
+
+    /// <summary>The scales <see cref="CentreResponse{T, TOut}"/> returns, from its two-part mean m̂ and δ, ‖y_c‖² and n.</summary>
+    public static ResponseScales Scales(double mean, double correction, double nullLoss, int n, double tolerance) =>
+        new(mean + correction, 0.5 * nullLoss / n, tolerance * nullLoss / n);
 
     /// <summary>
     /// The mean of <paramref name="values"/> in two parts: m̂ = fl(Σv/n) and δ = Σ(v − m̂)/n, so that (v − m̂) − δ is

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GpuSparse.Model;
 
@@ -83,7 +84,13 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
     }
 
     /// <summary>The fault of λ (finite, ≥ 0) or of the L1 ratio (in [0, 1]), or null.</summary>
-    public static ValidationFailure? CheckPenalty(double lambda, double l1Ratio)
+    /// <remarks>Inlined: a valid pair, the common case of a resident call's staging, costs a few comparisons.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ValidationFailure? CheckPenalty(double lambda, double l1Ratio) =>
+        lambda >= 0 && l1Ratio >= 0 && l1Ratio <= 1 && FitsWorkingPrecision(lambda) ? null : PenaltyFailure(lambda, l1Ratio);
+
+    // CheckPenalty's fault, the first in the order of the checks
+    private static ValidationFailure? PenaltyFailure(double lambda, double l1Ratio)
     {
         if (!double.IsFinite(lambda))
             return new("lambda", $"is {lambda} (must be finite)");
@@ -165,8 +172,11 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
         double max = 0;
         foreach (var v in values)
             max = Math.Max(max, Math.Abs(double.CreateTruncating(v)));
-        return max * max * values.Length > float.MaxValue
+        return OverflowsFloat32(max, values.Length)
             ? $"values up to {max:G4} overflow float32 sums of squares; solve in float64 or rescale"
             : null;
     }
+
+    /// <summary>Whether n values up to <paramref name="max"/> in size overflow float32 sums of squares.</summary>
+    public static bool OverflowsFloat32(double max, int n) => max * max * n > float.MaxValue;
 }

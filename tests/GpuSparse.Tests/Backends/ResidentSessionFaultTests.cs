@@ -8,7 +8,8 @@ namespace GpuSparse.Tests.Backends;
 
 /// <summary>
 /// A resident-session call's faults of y and its unpacking, against <see cref="IlgpuBackend.Solve{T}"/> on the same
-/// problems: a fault in every position of a group of four and in the last, partial group (11 problems), a finite y whose
+/// problems: faults in both vectors of a group of eight (lanes 0, 3, 5, 6) and in the last, partial group (11 problems; see
+/// ResponseLanes), a finite y whose
 /// ‖y_c‖² overflows (float64) or whose values overflow float32 sums of squares (float32), must be the batch path's fault
 /// with its message, and every other problem's results the same, on a design with a constant column (its coefficient 0
 /// on unpacking). It guards any staging that handles several problems at once or checks y through its sums.
@@ -40,8 +41,8 @@ public sealed class ResidentSessionFaultTests : IClassFixture<CpuBackendFixture>
         var options = new SolverOptions { Tolerance = 1e-8 };
         using var session = ResidentSession<T>.WithSharedDesign(_backend, x, Features, Count, structure, options);
         var y = Responses(random, x, Count, Samples, Features);
-        // lane 0: NaN first; lane 1: +∞ in the middle; lane 2: NaN last; lane 3: ±huge (finite); the partial group's
-        // last problem (its lane 2, repeated in lane 3): −∞
+        // problem 0: NaN first; 5: +∞ in the middle; 6: NaN last; 3: ±huge (finite); the partial group's
+        // last problem (its lane 2, repeated in lanes 3–7): −∞
         var faults = new (int Problem, int At, double Value)[]
         {
             (0, 0, double.NaN), (5, 3, double.PositiveInfinity), (6, Samples - 1, double.NaN), (10, 1, double.NegativeInfinity),
