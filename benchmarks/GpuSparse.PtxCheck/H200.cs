@@ -97,17 +97,19 @@ internal static class HostCosts
     /// One thread's staging of a resident call, per problem of 16 × 8 float64, seconds: y, λ and r validated and y
     /// centred into the page-locked section, eight problems' serial float64 sums (whose order fixes the bits) advancing
     /// together (ResponseLanes). Measured on the development VM: <c>ResidentStagingBenchmarks.Stage</c>, K = 1,000 of
-    /// 16 × 8, one thread, Min 20.9 µs (benchmarks/RESULTS.md, branch rstage3, 2026-12-02, load ≈ 16–21; 92.0 µs before).
+    /// 16 × 8, one thread, Min 19.9 and 21.2 µs in two runs of the merged staging and unpacking at load ≈ 1–6, the larger
+    /// taken (benchmarks/RESULTS.md, "warm call's host side merged", 2026-12-02; main's 84.4 µs in the same window).
     /// </summary>
-    public const double ResidentStageSecondsPerProblem = 20.9e-9;
+    public const double ResidentStageSecondsPerProblem = 21.2e-9;
 
     /// <summary>
     /// One thread's unpacking of a resident call, per problem of 16 × 8 float64, seconds: β back on the raw scale with
     /// b₀, gap, iterations and status into the caller's arrays, in chunks of 512 coefficients (βⱼ = β_wⱼ/sⱼ a vector at a
     /// time, four intercept sums side by side). Measured on the development VM: <c>ResidentStagingBenchmarks.Unpack</c>,
-    /// K = 1,000 of 16 × 8, one thread, Min 6.2 µs (benchmarks/RESULTS.md, branch runpack, 2026-12-02; 39.8 µs before).
+    /// K = 1,000 of 16 × 8, one thread, Min 4.4 and 4.7 µs in the same two runs, the larger taken (benchmarks/RESULTS.md,
+    /// "warm call's host side merged", 2026-12-02; main's 27.0 µs in the same window).
     /// </summary>
-    public const double ResidentUnpackSecondsPerProblem = 6.2e-9;
+    public const double ResidentUnpackSecondsPerProblem = 4.7e-9;
 
     /// <summary>Host time to enqueue one kernel launch through ILGPU, seconds.</summary>
     public const double LaunchSeconds = 5e-6;
