@@ -69,7 +69,10 @@ public static class SharedGramCoordinateDescentKernel
     /// <c>TPlacement</c>, its <see cref="IDesignPlacement.DesignDoubles"/> the shared memory X_w takes there.
     /// </summary>
     public static IDesignPlacement PlacementArgument(DesignPlacement placement) =>
-        placement == DesignPlacement.SharedMemory ? default(StagedDesign) : default(GlobalDesign);
+        placement == DesignPlacement.SharedMemory ? Staged : Global;
+
+    // the two arguments boxed once, so that sizing a launch allocates nothing
+    private static readonly IDesignPlacement Staged = default(StagedDesign), Global = default(GlobalDesign);
 
     /// <summary>The kernel: warp w of group g solves the problem of slot g·W + w (see <see cref="IterateViews{T}.Problem"/>) over the sweeps of <paramref name="window"/>.</summary>
     /// <param name="problem">The problems' data (one shared X_w, each problem's y_c, l1, l2).</param>

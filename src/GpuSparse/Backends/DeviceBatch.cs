@@ -62,10 +62,6 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _registerFista = null!;
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _sharedCoordinateDescent = null!;
     private readonly int _warpSize, _blockSize, _sharedWarps;
-
-    // the shared-design kernel's shared memory a group, in doubles: formed once here, since the placement's size
-    // comes through a boxed IDesignPlacement (a warm call's launches allocate nothing)
-    private readonly int _sharedGroupDoubles;
     private readonly BlockPlacement _blockPlacement;
     private readonly Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> _check;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
@@ -144,7 +140,6 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             if (_sharedWarps == 0)
                 throw new NotSupportedException($"the shared-design kernel with X_w in {Placement} does not fit {samples} × {features} in " +
                     $"{SharedGramCoordinateDescentKernel.MaxSharedBytes / 1024} KB of shared memory");
-            _sharedGroupDoubles = SharedGramCoordinateDescentKernel.SharedDoubles(_sharedWarps, samples, features, Unsafe.SizeOf<T>(), Placement);
         }
         _blockPlacement = BlockIterationKernel.Placement(samples, features, Unsafe.SizeOf<T>());
         // a resident session's kernels expand each problem's start at its first check and carry it when it finishes
@@ -941,7 +936,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         {
             // W problems a group, the last group's slots past the extent empty
             int warps = _sharedWarps, groups = (extent + warps - 1) / warps;
-            var shared = SharedMemoryConfig.RequestDynamic<double>(_sharedGroupDoubles);
+            var shared = SharedMemoryConfig.RequestDynamic<double>(SharedGramCoordinateDescentKernel.SharedDoubles(warps, Samples, Features,
+                Unsafe.SizeOf<T>(), Placement));
             _sharedCoordinateDescent(_stream, new KernelConfig(groups, warps * _warpSize, shared), problem, state, certificate, window, extent);
         }
         else

@@ -89,8 +89,8 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
     public static ValidationFailure? CheckPenalty(double lambda, double l1Ratio) =>
         lambda >= 0 && l1Ratio >= 0 && l1Ratio <= 1 && FitsWorkingPrecision(lambda) ? null : PenaltyFailure(lambda, l1Ratio);
 
-    // CheckPenalty's fault, the first in the order of the checks
-    private static ValidationFailure? PenaltyFailure(double lambda, double l1Ratio)
+    // CheckPenalty's fault, the first in the order of the checks (called only when one of them fails)
+    private static ValidationFailure PenaltyFailure(double lambda, double l1Ratio)
     {
         if (!double.IsFinite(lambda))
             return new("lambda", $"is {lambda} (must be finite)");
@@ -98,9 +98,8 @@ internal sealed class ProblemValidator<T> where T : unmanaged, IFloatingPointIee
             return new("lambda", $"is {lambda} (must be ≥ 0)");
         if (!(l1Ratio >= 0 && l1Ratio <= 1))
             return new("l1_ratio", $"is {l1Ratio} (must lie in [0, 1])");
-        if (!FitsWorkingPrecision(lambda))
-            return new("lambda", $"is {lambda:G6}, beyond the range of {Precision} (solve in float64 or rescale)");
-        return null;
+        // finite and ≥ 0 but beyond T's range
+        return new("lambda", $"is {lambda:G6}, beyond the range of {Precision} (solve in float64 or rescale)");
     }
 
     /// <summary>The fault of a raw-scale warm start for p features (length, finite values), or null.</summary>
