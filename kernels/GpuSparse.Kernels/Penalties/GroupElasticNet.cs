@@ -35,11 +35,13 @@ public readonly struct GroupElasticNet<T> : IPenalty<T> where T : unmanaged, IFl
         }
         T norm = largest * T.Sqrt(sum);
         // b = z·(1 − l1/‖z‖)/(1 + l2) outside the ball of radius l1, else 0; one coordinate takes the elastic net's map
-        T shrink = norm > l1 ? (T.One - l1 / norm) / (T.One + l2) : T.Zero;
+        bool outside = norm > l1;
+        T shrink = outside ? (T.One - l1 / norm) / (T.One + l2) : T.Zero;
         for (int j = start; j < end; j++)
         {
-            // into a local first: ILGPU 1.5 cannot compile a setter whose argument makes a call
-            T next = end - start == 1 ? Proximal(values[j], l1, l2) : shrink * values[j];
+            // into a local first: ILGPU 1.5 cannot compile a setter whose argument makes a call; a block inside the
+            // ball is +0, not 0·zⱼ (−0 for a negative zⱼ, printed as "-0")
+            T next = end - start == 1 ? Proximal(values[j], l1, l2) : outside ? shrink * values[j] : T.Zero;
             values[j] = next;
         }
     }

@@ -72,7 +72,7 @@ internal static class SolverBackends
         }
         catch (NotSupportedException e)
         {
-            throw new InputException($"--backend {name}: {e.Message}; run with --backend auto or --backend cd", e);
+            throw new InputException($"--backend {name}: {e.Message}; run with --backend auto (cd where no device is present) or --backend cd, reference or cpu", e);
         }
     }
 

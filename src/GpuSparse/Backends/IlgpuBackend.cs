@@ -90,7 +90,11 @@ public sealed class IlgpuBackend : ISolverBackend
         Limits = $"coordinate descent keeps G in shared memory: p ≤ {GramCoordinateDescentKernel.MaxFeatures}",
     };
 
-    private const string NoCuda = "no CUDA device is available (ILGPU found no CUDA driver or device); use the cd, reference or cpu backend";
+    // why CUDA cannot run here (the registry's reason, to which the command line adds its own options)
+    private const string NoCuda = "no CUDA device is available (ILGPU found no CUDA driver or device)";
+
+    // what a direct caller of CreateCuda is told
+    private const string NoCudaAdvice = NoCuda + "; use the cd, reference or cpu backend";
 
     /// <summary>The registry's entry for ILGPU's CPU accelerator; <c>--devices 0,1</c> runs two emulated devices.</summary>
     internal static BackendDescriptor CpuDescriptor { get; } = new("cpu",
@@ -188,7 +192,7 @@ public sealed class IlgpuBackend : ISolverBackend
     public static IlgpuBackend CreateCuda()
     {
         if (!IsCudaAvailable)
-            throw new NotSupportedException(NoCuda);
+            throw new NotSupportedException(NoCudaAdvice);
         var context = Context.Create(builder => builder.Cuda().Math(MathMode.Default));
         return new IlgpuBackend(context, context.CreateCudaAccelerator(0), "cuda");
     }
@@ -198,7 +202,7 @@ public sealed class IlgpuBackend : ISolverBackend
     public static IlgpuBackend CreateCuda(int device)
     {
         if (!IsCudaAvailable)
-            throw new NotSupportedException(NoCuda);
+            throw new NotSupportedException(NoCudaAdvice);
         var context = Context.Create(builder => builder.Cuda().Math(MathMode.Default));
         if (device < 0 || device >= context.GetCudaDevices().Count)
         {

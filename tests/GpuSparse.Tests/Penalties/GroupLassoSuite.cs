@@ -191,7 +191,8 @@ public abstract partial class GroupLassoSuite : BackendBinding
         IsZeroFrom(problem, IndependentGroupLasso.LambdaMax(problem.X, problem.Y, n, p, problem.Groups, problem.L1Ratio), problem.Settings);
     }
 
-    // Every coefficient is zero at λ_max·(1 + 1e-9), some are not at 0.99·λ_max.
+    // Every coefficient is zero at λ_max·(1 + 1e-9), some are not at 0.99·λ_max; a zero is +0 in both (a zeroed block of
+    // negative values must not come back as −0, which coef.csv would print as "-0").
     private void IsZeroFrom(GroupProblem problem, double lambdaMax, ProblemSettings settings)
     {
         var above = settings with { Lambda = lambdaMax * (1 + 1e-9) };
@@ -201,6 +202,8 @@ public abstract partial class GroupLassoSuite : BackendBinding
         Assert.All(results.Problems, r => Assert.Equal(ProblemStatus.Converged, r.Status));
         Assert.All(results[0].Coefficients, b => Assert.Equal(0.0, b));
         Assert.Contains(results[1].Coefficients, b => b != 0);
+        foreach (var result in results.Problems)
+            Assert.DoesNotContain(result.Coefficients, b => b == 0 && double.IsNegative(b));
     }
 
     // Scattered labels shared by a batch: the design is reordered once and each problem's coefficients come back
