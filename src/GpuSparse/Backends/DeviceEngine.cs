@@ -66,10 +66,6 @@ internal static class DeviceEngines
     public static bool IsCoordinateDescent(DeviceEngine engine) =>
         engine is DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent;
 
-    /// <summary>Whether <paramref name="engine"/> (resolved) checks on the gap kernel (with its float64 scratch R and v in device memory).</summary>
-    public static bool ChecksOnGapKernel(DeviceEngine engine) =>
-        engine is DeviceEngine.ProximalGradient or DeviceEngine.BlockProximalGradient;
-
     /// <summary>
     /// <paramref name="resolved"/> (by <see cref="ForAlgorithm"/>) for a shape on a device with warps of
     /// <paramref name="lanes"/> and groups of at most <paramref name="maxGroupThreads"/> threads: with
