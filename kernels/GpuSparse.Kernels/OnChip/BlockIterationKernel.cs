@@ -41,10 +41,16 @@ public static class BlockIterationKernel
     /// check sums (the penalty sum, the scaling s, ‖R‖², R·y_c, the conjugate sum: 5 a warp, for <see cref="MaxWarps"/>)
     /// and the check's verdict handed to the block (whether β is the best iterate, the status).
     /// </summary>
-    public const int HandOffDoubles = 2 + WarpSums * MaxWarps + 2;
+    public const int HandOffDoubles = RestartDoubles + WarpSums * MaxWarps + VerdictDoubles;
+
+    // Thread 0's restart decision: the weight and the flag.
+    private const int RestartDoubles = 2;
 
     // The check's sums a warp hands over: penalty, s, ‖R‖², R·y_c, conjugate.
     private const int WarpSums = 5;
+
+    // The check's verdict thread 0 hands over: whether β is the best iterate, the status.
+    private const int VerdictDoubles = 2;
 
     /// <summary>
     /// Where the group keeps X_w and the state for problems of n × p with <paramref name="elementBytes"/>-byte values:
@@ -120,8 +126,8 @@ public static class BlockIterationKernel
         var design = new DeviceView<T>(designPlacement.Place(problem.Design.SubView(problem.DesignOffset(k), n * p),
             shared.SubView(0, designDoubles), n * p, thread, threads));
         var vectors = statePlacement.Open(problem, state, certificate, k, shared.SubView(designDoubles, stateDoubles), accelerated, thread, threads);
-        var handOff = shared.SubView(designDoubles + stateDoubles, 2).Cast<T>();
-        var checkSums = shared.SubView(designDoubles + stateDoubles + 2, HandOffDoubles - 2);
+        var handOff = shared.SubView(designDoubles + stateDoubles, RestartDoubles).Cast<T>();
+        var checkSums = shared.SubView(designDoubles + stateDoubles + RestartDoubles, HandOffDoubles - RestartDoubles);
         Group.Barrier();
         T step = problem.Step[k], stepOverN = problem.StepOverN[k];
         T momentum = state.Momentum[k];
@@ -262,7 +268,7 @@ public static class BlockIterationKernel
         if (Warp.IsFirstLane)
             checkSums[slot + 4] = conjugate;
         Group.Barrier();
-        var verdict = checkSums.SubView(WarpSums * MaxWarps, 2);
+        var verdict = checkSums.SubView(WarpSums * MaxWarps, VerdictDoubles);
         if (thread == 0)
         {
             // the conjugate sum, ‖R‖² and R·y_c over the warps in ascending order; the gap, the record and the verdict

@@ -30,9 +30,10 @@ public enum DeviceEngine
     GramCoordinateDescent,
 
     /// <summary>
-    /// ISTA or FISTA, a thread block per problem with the problem's z, β, β⁺, r, y_c, l1 and l2 in shared memory for a
-    /// whole check interval, and X there too where both fit 48 KB (<see cref="BlockIterationKernel.Placement"/>), in the
-    /// reference's operation order (for wide problems, e.g. 64 × 256 or 100 × 500); checks on the gap kernel.
+    /// ISTA or FISTA, a thread block per problem with the problem's z, β, β⁺, the best iterate, r, y_c, l1, l2 and the
+    /// checks' R and v in shared memory for a whole launch of several check intervals, and X there too where both fit
+    /// 48 KB (<see cref="BlockIterationKernel.Placement"/>), the steps in the reference's operation order (for wide
+    /// problems, e.g. 64 × 256 or 100 × 500); the gap checks in the same launch.
     /// </summary>
     BlockProximalGradient,
 
