@@ -48,13 +48,13 @@ public static class KernelCatalog
     public const int CudaSharedGramBlockSize = SharedGramCoordinateDescentKernel.MaxWarps * CudaWarpSize;
 
     /// <summary>The shape served by the block-per-problem proximal-gradient kernels with X and the state in shared memory.</summary>
-    public const string WideShape = "p > 64, X and the state within 48 KB, e.g. 50 × 200 in float32 (a block per problem, X, z, β, β⁺, r, y, l1, l2 in shared memory)";
+    public const string WideShape = "p > 64, X and the state within 48 KB, e.g. 50 × 200 in float32 (a block per problem, X, z, β, β⁺, the best β, r, y, l1, l2 and the checks' R, v in shared memory, checks on-chip)";
 
     /// <summary>The shape served by the block-per-problem proximal-gradient kernels with the state in shared memory, X in global memory.</summary>
-    public const string WideStateShape = "p > 64, the state within 48 KB, X beyond, e.g. 64 × 256, 100 × 500 (a block per problem, z, β, β⁺, r, y, l1, l2 in shared memory, X from global memory)";
+    public const string WideStateShape = "p > 64, the state within 48 KB, X beyond, e.g. 64 × 256, 100 × 500 (a block per problem, z, β, β⁺, the best β, r, y, l1, l2 and the checks' R, v in shared memory, X from global memory, checks on-chip)";
 
     /// <summary>The shape served by the block-per-problem proximal-gradient kernels with everything in global memory.</summary>
-    public const string WideGlobalShape = "p > 64, the state beyond 48 KB (p above about 1,200 in float64: a block per problem, all in global memory)";
+    public const string WideGlobalShape = "p > 64, the state beyond 48 KB (p above about 1,000 in float64: a block per problem, all in global memory, checks on-chip)";
 
     /// <summary>The name of the block-per-problem kernels that read X from global memory, before precision and penalty.</summary>
     public const string BlockGlobalDesignPrefix = "block-fista-iteration global-x";
@@ -98,22 +98,22 @@ public static class KernelCatalog
             {
                 var prox = form.MakeGenericType(scalar);
                 Add(entries, $"fista-iteration {label} {penalty}", typeof(IterationKernel), nameof(IterationKernel.Run), [scalar, prox], AnyShape);
-                foreach (var (placement, name, shape) in new[]
-                {
-                    (BlockPlacement.DesignAndState, "block-fista-iteration", WideShape),
-                    (BlockPlacement.State, BlockGlobalDesignPrefix, WideStateShape),
-                    (BlockPlacement.GlobalMemory, BlockGlobalPrefix, WideGlobalShape),
-                })
-                {
-                    var (design, state) = BlockIterationKernel.PlacementTypes(placement);
-                    Add(entries, $"{name} {label} {penalty}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
-                        [scalar, prox, design, state], shape, CudaBlockSize,
-                        placement == BlockPlacement.GlobalMemory ? BlockIterationKernel.HandOffDoubles * sizeof(double) : BlockIterationKernel.MaxSharedBytes);
-                }
                 int bytes = label == "float32" ? sizeof(float) : sizeof(double);
                 // the solve kernels a resident session can run, plain and fused with its start
                 foreach (var (start, suffix) in new[] { (none, ""), (resident, ResidentSuffix) })
                 {
+                    foreach (var (placement, name, shape) in new[]
+                    {
+                        (BlockPlacement.DesignAndState, "block-fista-iteration", WideShape),
+                        (BlockPlacement.State, BlockGlobalDesignPrefix, WideStateShape),
+                        (BlockPlacement.GlobalMemory, BlockGlobalPrefix, WideGlobalShape),
+                    })
+                    {
+                        var (design, state) = BlockIterationKernel.PlacementTypes(placement);
+                        Add(entries, $"{name} {label} {penalty}{suffix}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
+                            [scalar, prox, precision, start, design, state], shape, CudaBlockSize,
+                            placement == BlockPlacement.GlobalMemory ? BlockIterationKernel.HandOffDoubles * sizeof(double) : BlockIterationKernel.MaxSharedBytes);
+                    }
                     Add(entries, $"register-fista {label} {penalty}{suffix}", typeof(RegisterFistaKernel), nameof(RegisterFistaKernel.Run),
                         [scalar, prox, precision, start], RegisterShape, CudaRegisterBlockSize,
                         RegisterFistaKernel.SharedDoubles(CudaRegisterBlockSize / CudaWarpSize, CudaWarpSize, bytes) * sizeof(double),

@@ -50,39 +50,50 @@ public static class KernelCostModel
     private static KernelCost Plain(string name, int samples, int features, int elementBytes)
     {
         double n = samples, p = features, s = elementBytes;
+        // The block kernels' checks (every placement): R = y − Xβ by a thread a row (2np + 3n flops: the dot, R, R², R·y),
+        // v = XᵀR by a thread a column (2np), the gap's terms (~20p), the sums over the lanes and the warps (4 sums of
+        // 5 levels a warp of 32, 4 warps) and the formula (~10)
+        double blockCheckFlops = 4 * n * p + 3 * n + 20 * p + 4 * 5 * KernelCatalog.CudaBlockSize + 10;
         if (name.StartsWith(KernelCatalog.BlockGlobalPrefix, StringComparison.Ordinal))
             // everything in global memory (a state beyond 48 KB): once per launch step, t/n, momentum and status read and
-            // the momentum written; per step, device memory: X and z per row (2np), y read and r written (2n); X and r
-            // per column (2np), z, l1, l2 read and β⁺ written (4p); thread 0's restart test reads z, β⁺, β (3p); z written
-            // and β⁺, β read (3p), β written and β⁺ read (2p). c stays in a register. Shared memory: the restart decision
-            // (weight and flag) written by thread 0 and read by every thread.
+            // the momentum written, 7 certificate scalars read and written and the finish count; per step, device memory:
+            // X and z per row (2np), y read and r written (2n); X and r per column (2np), z, l1, l2 read and β⁺ written
+            // (4p); thread 0's restart test reads z, β⁺, β (3p); z written and β⁺, β read (3p), β written and β⁺ read
+            // (2p). c stays in a register. Shared memory: the restart decision (weight and flag) written by thread 0 and
+            // read by every thread. Per check, device memory: X and β per row (2np), y (n), R written (8n); X and R per
+            // column (np + 8np), v written (8p), β, l1, l2 read (3p) and again l1, l2, v (2p + 8p); the best iterate
+            // copied from β (2p) at most.
             return new KernelCost(elementBytes,
-                HbmBytesOnce: s * 4 + 4,
+                HbmBytesOnce: s * 4 + 4 + 120,
                 FlopsOnce: 0,
                 HbmBytesPerIteration: s * (4 * n * p + 2 * n + 12 * p),
                 FlopsPerIteration: 4 * n * p + n + 14 * p + 10,
                 SharedBytesPerIteration: s * (2 * KernelCatalog.CudaBlockSize + 2),
-                HbmBytesPerCheck: 0, FlopsPerCheck: 0);
+                HbmBytesPerCheck: s * (3 * n * p + n + 7 * p) + 8 * n * p + 8 * n + 16 * p,
+                FlopsPerCheck: blockCheckFlops);
         if (name.StartsWith("block-fista-iteration", StringComparison.Ordinal))
         {
-            // z, β, β⁺, l1, l2, y and r in shared memory for the launch (a check interval), X too unless the name says it
-            // is read from global memory: once per launch, X (np, when staged), y (n), β, z, l1, l2 (4p), step, t/n,
-            // momentum and status read, β and z (2p) and the momentum written. Per step, shared memory as each thread
+            // z, β, β⁺, the best iterate, l1, l2, y, r and the checks' R and v in shared memory for the launch (windows of
+            // 1, 2, 4, … check intervals), X too unless the name says it is read from global memory: once per launch, X
+            // (np, when staged), y (n), β, z, the best, l1, l2 (5p), step, t/n, momentum and status read, β, z and the
+            // best (3p) and the momentum written, 7 certificate scalars read and written and the finish count. Per step, shared memory as each thread
             // accesses it (a thread per row, then per column, of the 128): z per row and r per column (2np), y read and r
             // written (2n), z, l1, l2 read and β⁺ written (4p), the restart test's z, β⁺, β by thread 0 (3p, each a
             // warp's access: 3p·32) and its decision written (2) and read by every thread (2·128), z written and β⁺, β
             // read (3p), β written and β⁺ read (2p); X twice (2np) from shared memory when staged, from device memory
-            // otherwise. Flops as the thread-per-problem step.
+            // otherwise. Flops as the thread-per-problem step. A check reads X twice more (R by rows, v by columns): from
+            // shared memory when staged (no device memory at all), from device memory otherwise (2np).
             bool staged = !name.StartsWith(KernelCatalog.BlockGlobalDesignPrefix, StringComparison.Ordinal);
             double threads = KernelCatalog.CudaBlockSize, design = 2 * n * p * s;
             return new KernelCost(elementBytes,
-                HbmBytesOnce: s * ((staged ? n * p : 0) + n + 6 * p + 4) + 4,
+                HbmBytesOnce: s * ((staged ? n * p : 0) + n + 8 * p + 4) + 124,
                 FlopsOnce: 0,
                 HbmBytesPerIteration: staged ? 0 : design,
                 FlopsPerIteration: 4 * n * p + n + 14 * p + 10,
                 SharedBytesPerIteration: s * (2 * n * p + 2 * n + 9 * p + 3 * p * KernelCatalog.CudaWarpSize + 2 * threads + 2)
                     + (staged ? design : 0),
-                HbmBytesPerCheck: 0, FlopsPerCheck: 0);
+                HbmBytesPerCheck: staged ? 0 : design,
+                FlopsPerCheck: blockCheckFlops);
         }
         if (name.StartsWith("register-fista", StringComparison.Ordinal))
         {

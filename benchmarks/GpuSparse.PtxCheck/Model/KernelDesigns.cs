@@ -225,8 +225,8 @@ internal enum BlockVariant
 {
     /// <summary>
     /// FISTA, the state in shared memory: the catalog's <c>block-fista-iteration</c> kernels (128 threads, a thread per
-    /// row then per column; z, β, β⁺, r, y, l1, l2 in shared memory for a launch of one check interval, X too where both
-    /// fit 48 KB; the checks on the thread-per-problem gap kernel).
+    /// row then per column; z, β, β⁺, the best iterate, r, y, l1, l2 and the checks' R and v in shared memory for a
+    /// launch of 1, 2, 4, … check intervals, X too where both fit 48 KB; the checks on-chip).
     /// </summary>
     FistaSharedDesign,
 
@@ -255,7 +255,7 @@ internal sealed class BlockResidual : KernelDesign
 
     public override string Name => _variant switch
     {
-        BlockVariant.FistaSharedDesign => "block/problem residual FISTA, state in smem, gap kernel",
+        BlockVariant.FistaSharedDesign => "block/problem residual FISTA, state in smem, checks on-chip",
         BlockVariant.FistaRegisterDesign => "block/problem residual FISTA, X in registers",
         _ => "block/problem residual CD, X in smem",
     };
@@ -267,23 +267,20 @@ internal sealed class BlockResidual : KernelDesign
         && SharedBytes(shape) <= H200.SharedMemoryPerBlock && Registers(shape) <= H200.MaxRegistersPerThread
         && (!DesignInRegisters || RegisterFistaKernel.Fits(shape.Samples, shape.Features, H200.WarpSize, 1024, shape.ScalarBytes));
 
-    // The shared-state FISTA variant is the catalog's block kernel of the shape's placement, its gap kernel and the
+    // The shared-state FISTA variant is the catalog's block kernel of the shape's placement (its checks on-chip) and the
     // compaction; the register variant the catalog's register kernel.
     protected override bool Implements(KernelEntry entry, Shape shape) => _variant switch
     {
         BlockVariant.FistaSharedDesign => !entry.Name.Contains("non-negative", StringComparison.Ordinal)
-            && (entry.Name == "compaction" || entry.Name == $"{BlockKernelName(shape)} float{8 * shape.ScalarBytes} elastic-net"
-                || entry.Name == $"gap float{8 * shape.ScalarBytes} elastic-net"),
+            && (entry.Name == "compaction" || entry.Name == $"{BlockKernelName(shape)} float{8 * shape.ScalarBytes} elastic-net"),
         BlockVariant.FistaRegisterDesign => entry.Name == $"register-fista float{8 * shape.ScalarBytes} elastic-net",
         _ => false,
     };
 
-    // The register kernel's launches cover 1, 2, 4, … check intervals; the shared-state kernel's one each (the checks
-    // run on the gap kernel between them), each loading the state and X again.
+    // The register and shared-state kernels' launches cover 1, 2, 4, … check intervals, each loading X (staged) and
+    // the state again.
     public override int Launches(int iterations, int checkInterval) =>
-        DesignInRegisters ? DoublingWindows(iterations, checkInterval)
-        : _variant == BlockVariant.FistaSharedDesign ? Math.Max(1, (iterations + checkInterval - 1) / checkInterval)
-        : 1;
+        _variant == BlockVariant.CoordinateDescent ? 1 : DoublingWindows(iterations, checkInterval);
 
     // The shared-state kernel's placement for the shape (BlockIterationKernel.Placement) and its catalog name.
     private static BlockPlacement Placement(Shape s) => BlockIterationKernel.Placement(s.Samples, s.Features, s.ScalarBytes);
@@ -397,7 +394,13 @@ internal sealed class BlockResidual : KernelDesign
             // slots, the butterflies and the final formula (WarpGapTerms), the verdict read back from shared memory
             ? 2 * 7 * Latency.Fma64 + Latency.WarpReduction + 2 * Latency.Barrier + RegisterFistaKernel.Warps(s.Samples) * Latency.Fma64
               + Latency.Exchange + 2 * RegisterFistaKernel.ColumnsPerThread * Latency.GapTerm + Latency.GapCombination + Latency.Exchange
-            : 3 * Latency.BlockReduction + 2 * s.N * s.P / BlockThreads(s) * Latency.Fma64);
+            : _variant == BlockVariant.FistaSharedDesign
+                // the catalog kernel: a thread per row sums its p products in order, a thread per column its n; the gap's
+                // two passes over a thread's ⌈p/128⌉ columns, the sums over the lanes (penalty, s, ‖R‖², R·y_c, then the
+                // conjugate) and over the warps through shared memory, four barriers, the formula on thread 0
+                ? (s.P + s.N) * Latency.Fma64 + 2 * Up(s.P / BlockThreads(s)) * Latency.GapTerm + 2 * Latency.WarpReduction
+                  + 4 * Latency.Barrier + Latency.GapCombination
+                : 3 * Latency.BlockReduction + 2 * s.N * s.P / BlockThreads(s) * Latency.Fma64);
 
     public override double ProblemsPerSm(Shape s) =>
         Occupancy.Of(BlockThreads(s), registers: (int)Registers(s), sharedBytes: (int)SharedBytes(s)).BlocksPerSm;

@@ -19,8 +19,9 @@ public enum BlockPlacement
 }
 
 /// <summary>
-/// A problem's working vectors as <see cref="BlockIterationKernel"/>'s steps read and write them: z, β, β⁺ and the
-/// step's weights l1, l2 (p values each), y_c and r (n each); for ISTA <see cref="Z"/> is <see cref="Beta"/>.
+/// A problem's working vectors as <see cref="BlockIterationKernel"/>'s steps and checks read and write them: z, β, β⁺,
+/// the best iterate and the step's weights l1, l2 (p values each), y_c and r (n each), and the check's float64 R (n)
+/// and v (p); for ISTA <see cref="Z"/> is <see cref="Beta"/>.
 /// </summary>
 public struct BlockVectors<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -44,6 +45,15 @@ public struct BlockVectors<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>r = y_c − X_w z.</summary>
     public DeviceView<T> Residual;
+
+    /// <summary>The best iterate (the smallest gap's β so far).</summary>
+    public DeviceView<T> Best;
+
+    /// <summary>The check's R = y_c − X_wβ, in float64.</summary>
+    public DeviceView<double> CheckResidual;
+
+    /// <summary>The check's v = X_wᵀR, in float64.</summary>
+    public DeviceView<double> CheckCorrelation;
 }
 
 /// <summary>
@@ -60,11 +70,12 @@ public interface IBlockState
     /// its part of any copy into <paramref name="room"/> (<see cref="StateDoubles"/> doubles); the group synchronises
     /// before the steps read them.
     /// </summary>
-    BlockVectors<T> Open<T>(ProblemViews<T> problem, IterateViews<T> state, int k, ArrayView<double> room, int accelerated, int thread, int threads)
+    BlockVectors<T> Open<T>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate, int k, ArrayView<double> room,
+        int accelerated, int thread, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>
-    /// Leaves problem k's β and z where the gap kernel and the next launch read them (global memory), after the group
+    /// Leaves problem k's β, z and best iterate where the next launch and the host read them (global memory), after the group
     /// synchronised behind the last step (<paramref name="first"/> is its first coordinate's index in the p·K arrays, of
     /// <paramref name="features"/>); the thread writes the coordinates it wrote in the steps.
     /// </summary>
@@ -75,18 +86,24 @@ public interface IBlockState
 /// <summary>The vectors in shared memory for the whole launch (<see cref="BlockPlacement.DesignAndState"/>, <see cref="BlockPlacement.State"/>).</summary>
 public readonly struct StagedState : IBlockState
 {
-    /// <summary>β, z, β⁺, l1, l2 (p each), y_c and r (n each), in T.</summary>
-    public static long Elements(int samples, int features) => 5L * features + 2L * samples;
+    /// <summary>β, z, β⁺, the best iterate, l1, l2 (p each), y_c and r (n each), in T.</summary>
+    public static long Elements(int samples, int features) => 6L * features + 2L * samples;
 
-    /// <inheritdoc />
-    public int StateDoubles(int samples, int features, int elementBytes) =>
+    /// <summary>The doubles of the T values (<see cref="Elements"/>, rounded up to doubles).</summary>
+    public static int ValueDoubles(int samples, int features, int elementBytes) =>
         (int)((Elements(samples, features) * elementBytes + sizeof(double) - 1) / sizeof(double));
 
     /// <inheritdoc />
-    public BlockVectors<T> Open<T>(ProblemViews<T> problem, IterateViews<T> state, int k, ArrayView<double> room, int accelerated, int thread, int threads)
+    /// <remarks>The T values, then the check's R (n doubles) and v (p doubles).</remarks>
+    public int StateDoubles(int samples, int features, int elementBytes) => ValueDoubles(samples, features, elementBytes) + samples + features;
+
+    /// <inheritdoc />
+    public BlockVectors<T> Open<T>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate, int k, ArrayView<double> room,
+        int accelerated, int thread, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = problem.Samples, p = problem.Features, b0 = problem.Coordinate(k, 0), s0 = problem.Sample(k, 0);
+        int valueDoubles = ValueDoubles(n, p, Interop.SizeOf<T>());
         var values = room.Cast<T>();
         var beta = values.SubView(0, p);
         // ISTA takes the gradient at β itself: z is β's slots (its own slots stay unused). The offset is chosen, not the
@@ -101,13 +118,18 @@ public readonly struct StagedState : IBlockState
             L2 = new(values.SubView(4 * p, p)),
             Response = new(values.SubView(5 * p, n)),
             Residual = new(values.SubView(5 * p + n, n)),
+            Best = new(values.SubView(5 * p + 2 * n, p)),
+            CheckResidual = new(room.SubView(valueDoubles, n)),
+            CheckCorrelation = new(room.SubView(valueDoubles + n, p)),
         };
-        // consecutive threads copy consecutive coordinates, then samples
+        // consecutive threads copy consecutive coordinates, then samples (the best iterate too: a launch that resumes
+        // a problem may make no check that improves it)
         for (int j = thread; j < p; j += threads)
         {
             beta[j] = state.Beta[b0 + j];
             if (accelerated != 0)
                 z[j] = state.Z[b0 + j];
+            vectors.Best[j] = state.Best[b0 + j];
             vectors.L1[j] = problem.L1[b0 + j];
             vectors.L2[j] = problem.L2[b0 + j];
         }
@@ -124,20 +146,25 @@ public readonly struct StagedState : IBlockState
         for (int j = thread; j < features; j += threads)
         {
             state.Beta[first + j] = vectors.Beta[j];
+            state.Best[first + j] = vectors.Best[j];
             if (accelerated != 0)
                 state.Z[first + j] = vectors.Z[j];
         }
     }
 }
 
-/// <summary>The vectors where they lie in global memory, read and written by every step (<see cref="BlockPlacement.GlobalMemory"/>).</summary>
+/// <summary>
+/// The vectors where they lie in global memory, read and written by every step and check (<see cref="BlockPlacement.GlobalMemory"/>):
+/// the check's R and v in the certificate's scratch.
+/// </summary>
 public readonly struct GlobalState : IBlockState
 {
     /// <inheritdoc />
     public int StateDoubles(int samples, int features, int elementBytes) => 0;
 
     /// <inheritdoc />
-    public BlockVectors<T> Open<T>(ProblemViews<T> problem, IterateViews<T> state, int k, ArrayView<double> room, int accelerated, int thread, int threads)
+    public BlockVectors<T> Open<T>(ProblemViews<T> problem, IterateViews<T> state, CertificateViews certificate, int k, ArrayView<double> room,
+        int accelerated, int thread, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int b0 = problem.Coordinate(k, 0), s0 = problem.Sample(k, 0);
@@ -150,6 +177,9 @@ public readonly struct GlobalState : IBlockState
             L2 = new(problem.L2, b0),
             Response = new(problem.Response, s0),
             Residual = new(state.Residual, s0),
+            Best = new(state.Best, b0),
+            CheckResidual = new(certificate.Residual, s0),
+            CheckCorrelation = new(certificate.Correlation, b0),
         };
     }
 

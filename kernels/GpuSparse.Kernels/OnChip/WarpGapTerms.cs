@@ -39,6 +39,12 @@ public readonly struct WarpGapTerms
     public static WarpGapTerms Empty => new(0, 1, 0);
 
     /// <summary>
+    /// The penalty sum and the scaling s reduced beyond one warp (over a block's warps, through shared memory), for the
+    /// conjugate terms to be added at that s; no conjugate term yet.
+    /// </summary>
+    public static WarpGapTerms Primal(double penalty, double scale) => new(penalty, scale, 0);
+
+    /// <summary>
     /// Adds coordinate j's penalty term and scaling bound: βⱼ, its weights l1ⱼ, l2ⱼ (unscaled) and vⱼ = (X_wᵀR)ⱼ, in
     /// units of <paramref name="n"/> (see <see cref="DualityGapFormula.Combine"/>). Padding (l1 = l2 = 0, β = 0) adds nothing.
     /// </summary>

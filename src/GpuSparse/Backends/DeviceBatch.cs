@@ -58,7 +58,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly T[] _hostDesign;
     private readonly Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, int, int> _iterate = null!;
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow> _coordinateDescent = null!;
-    private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, int, int> _blockIterate = null!;
+    private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _blockIterate = null!;
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _registerFista = null!;
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _sharedCoordinateDescent = null!;
     private readonly int _warpSize, _blockSize, _sharedWarps;
@@ -125,10 +125,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Positive = positive;
         Grouped = grouped;
         Engine = engine;
-        bool proximal = DeviceEngines.IsProximalGradient(engine), gapScratch = DeviceEngines.ChecksOnGapKernel(engine);
+        bool proximal = DeviceEngines.IsProximalGradient(engine);
         var (residualScratch, correlationScratch) = IterationScratch(engine, samples, features);
+        var (checkResidual, checkCorrelation) = CheckScratch(engine, samples, features);
         _warpSize = accelerator.WarpSize;
-        _blockSize = BlockSize(_warpSize, accelerator.MaxNumThreadsPerGroup);
+        _blockSize = BlockIterationKernel.GroupSize(_warpSize, accelerator.MaxNumThreadsPerGroup);
         PlacementAsked = placement;
         if (engine == DeviceEngine.SharedGramCoordinateDescent)
         {
@@ -150,8 +151,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
                 : kernels.RegisterFista<T, ElasticNet<T>>(start);
         else if (engine == DeviceEngine.BlockProximalGradient)
             _blockIterate = positive
-                ? kernels.BlockIteration<T, NonNegativeElasticNet<T>>(_blockPlacement)
-                : kernels.BlockIteration<T, ElasticNet<T>>(_blockPlacement);
+                ? kernels.BlockIteration<T, NonNegativeElasticNet<T>>(_blockPlacement, start)
+                : kernels.BlockIteration<T, ElasticNet<T>>(_blockPlacement, start);
         else if (grouped)
             _iterate = kernels.Iteration<T, GroupElasticNet<T>>();
         else if (engine == DeviceEngine.SharedGramCoordinateDescent)
@@ -178,9 +179,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long designLength = designPerProblem ? np * capacity : np;
         // the proximal-gradient state (coordinate descent keeps its own on-chip), the iteration scratch r, β⁺ and c where
-        // the kernels keep them in device memory (IterationScratch), and the scratch of the engines that check on the gap kernel
+        // the kernels keep them in device memory (IterationScratch), and the checks' float64 R and v where they do (CheckScratch)
         long proximalPk = proximal ? pk : 0, proximalK = proximal ? capacity : 0;
-        long gapScratchPk = gapScratch ? pk : 0;
         // a failed allocation must not leak the buffers allocated before it
         try
         {
@@ -211,9 +211,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             _blockEnds = Pair<int>(accelerator, grouped ? pk : 0);
             _listLength = Allocate<int>(accelerator, 1);
             _lists = [Allocate<int>(accelerator, capacity), Allocate<int>(accelerator, capacity)];
-            // the residual certificate from X: the gap kernel's and the Gram kernel's (not the register kernel's)
-            _gapResidual = Allocate<double>(accelerator, engine == DeviceEngine.RegisterProximalGradient ? 0 : nk);
-            _gapCorrelation = Allocate<double>(accelerator, gapScratchPk);
+            _gapResidual = Allocate<double>(accelerator, checkResidual ? nk : 0);
+            _gapCorrelation = Allocate<double>(accelerator, checkCorrelation ? pk : 0);
             _gapTolerance = PerCall<double>(accelerator, _sections.GapTolerance, capacity);
             _nullObjective = PerCall<double>(accelerator, _sections.NullObjective, capacity);
             _runaway = Allocate<double>(accelerator, capacity);
@@ -249,14 +248,25 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         _ => (false, false),
     };
 
-    // A block per problem: up to 128 threads, whole warps.
-    private static int BlockSize(int warpSize, int maxThreadsPerGroup) =>
-        Math.Max(warpSize, Math.Min(maxThreadsPerGroup, 128) / warpSize * warpSize);
+    /// <summary>
+    /// Whether <paramref name="engine"/> (resolved) keeps its checks' float64 R (n·K) and v (p·K) in device memory for
+    /// problems of n × p: the gap kernel both; the block engine both where its state does not fit shared memory
+    /// (<see cref="BlockPlacement.GlobalMemory"/>), else neither (they are staged with the state); the Gram kernels R
+    /// (their residual certificate from X); the register kernel neither.
+    /// </summary>
+    private static (bool Residual, bool Correlation) CheckScratch(DeviceEngine engine, int samples, int features) => engine switch
+    {
+        DeviceEngine.ProximalGradient => (true, true),
+        DeviceEngine.BlockProximalGradient => BlockIterationKernel.Placement(samples, features, Unsafe.SizeOf<T>()) == BlockPlacement.GlobalMemory
+            ? (true, true) : (false, false),
+        DeviceEngine.RegisterProximalGradient => (false, false),
+        _ => (true, false),
+    };
 
     /// <summary>The device threads one problem of n samples occupies on <paramref name="engine"/> (resolved for its shape).</summary>
     public static int ThreadsPerProblem(DeviceEngine engine, int samples, int warpSize, int maxThreadsPerGroup) => engine switch
     {
-        DeviceEngine.BlockProximalGradient => BlockSize(warpSize, maxThreadsPerGroup),
+        DeviceEngine.BlockProximalGradient => BlockIterationKernel.GroupSize(warpSize, maxThreadsPerGroup),
         DeviceEngine.RegisterProximalGradient => RegisterFistaKernel.Warps(samples) * warpSize,
         DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent => warpSize,
         _ => 1,
@@ -316,8 +326,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         DeviceEngine engine = DeviceEngine.ProximalGradient, bool resident = false)
     {
         engine = DeviceEngines.Resolve(engine, features);
-        bool proximal = DeviceEngines.IsProximalGradient(engine), gapScratch = DeviceEngines.ChecksOnGapKernel(engine);
+        bool proximal = DeviceEngines.IsProximalGradient(engine);
         var (residualScratch, correlationScratch) = IterationScratch(engine, samples, features);
+        var (checkResidual, checkCorrelation) = CheckScratch(engine, samples, features);
         long np = (long)samples * features, nk = (long)samples * capacity, pk = (long)features * capacity;
         long design = designPerProblem ? np * capacity : np;
         // T: design; response (n·K); l1, l2, β, best (p·K); proximal gradient only: z (p·K), step, t/n, momentum (K);
@@ -328,9 +339,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         // a resident session: its columns (p, or p·K with a design per problem) have one flag each
         long columns = resident ? (designPerProblem ? pk : features) : 0;
         long ints = 4L * capacity + 2 + columns;
-        // double: gap residual (n·K, not for the register kernel), seven certificate scalars per problem; with the gap
-        // kernel's scratch: v (p·K); a resident session: λ and r (K), six penalty factors and a scale per column
-        long doubles = (engine == DeviceEngine.RegisterProximalGradient ? 0 : nk) + 7L * capacity + (gapScratch ? pk : 0)
+        // double: the checks' R (n·K) and v (p·K) where they are in device memory, seven certificate scalars per problem;
+        // a resident session: λ and r (K), six penalty factors and a scale per column
+        long doubles = (checkResidual ? nk : 0) + 7L * capacity + (checkCorrelation ? pk : 0)
             + (resident ? 2L * capacity + 7 * columns : 0);
         // a resident session packs its per-call arrays into one buffer, with its alignment padding
         long padding = resident ? ResidentSections.For(capacity, samples, features, Unsafe.SizeOf<T>()).Padding : 0;
@@ -826,7 +837,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     public int Run(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) => Engine switch
     {
         DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent => RunCoordinateDescent(options, onFinished, cancellationToken),
-        DeviceEngine.RegisterProximalGradient => RunRegisterFista(options, onFinished, cancellationToken),
+        DeviceEngine.RegisterProximalGradient or DeviceEngine.BlockProximalGradient => RunOnChipProximalGradient(options, onFinished, cancellationToken),
         _ => RunProximalGradient(options, onFinished, cancellationToken),
     };
 
@@ -852,12 +863,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             for (int queued = 0; queued < intervals && iteration < options.MaxIterations; queued++)
             {
                 int checkAt = Math.Min(options.MaxIterations, iteration + options.CheckInterval);
-                if (Engine == DeviceEngine.BlockProximalGradient)
-                    _blockIterate(_stream, new KernelConfig(extent, _blockSize, SharedMemoryConfig.RequestDynamic<double>(
-                        BlockIterationKernel.SharedDoubles(_blockPlacement, Samples, Features, Unsafe.SizeOf<T>()))),
-                        problem, state, checkAt - iteration, accelerated ? 1 : 0);
-                else
-                    _iterate(_stream, extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
+                _iterate(_stream, extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
                 iteration = checkAt;
                 Checks++;
                 _check(_stream, extent, problem, state, certificate, iteration, options.MaxIterations);
@@ -881,10 +887,11 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         RunOnChip(options, accelerated: false, onFinished, cancellationToken);
 
     /// <summary>
-    /// ISTA/FISTA with X in a block's registers and the checks in the kernel (<see cref="RegisterFistaKernel"/>), in
-    /// launch windows as <see cref="RunCoordinateDescent"/>: ⌈n/7⌉ warps a problem.
+    /// ISTA/FISTA with a block per problem and the checks in the kernel, in launch windows as <see cref="RunCoordinateDescent"/>:
+    /// X in the block's registers (<see cref="RegisterFistaKernel"/>, ⌈n/7⌉ warps a problem), or X and the state in
+    /// shared memory where they fit (<see cref="BlockIterationKernel"/>, up to 128 threads a problem).
     /// </summary>
-    private int RunRegisterFista(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) =>
+    private int RunOnChipProximalGradient(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) =>
         RunOnChip(options, options.Algorithm == SolverAlgorithm.Fista, onFinished, cancellationToken);
 
     /// <summary>
@@ -931,6 +938,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             int warps = RegisterFistaKernel.Warps(Samples);
             var shared = SharedMemoryConfig.RequestDynamic<double>(RegisterFistaKernel.SharedDoubles(warps, _warpSize, Unsafe.SizeOf<T>()));
             _registerFista(_stream, new KernelConfig(extent, warps * _warpSize, shared), problem, state, certificate, window, accelerated ? 1 : 0);
+        }
+        else if (Engine == DeviceEngine.BlockProximalGradient)
+        {
+            var shared = SharedMemoryConfig.RequestDynamic<double>(BlockIterationKernel.SharedDoubles(_blockPlacement, Samples, Features,
+                Unsafe.SizeOf<T>()));
+            _blockIterate(_stream, new KernelConfig(extent, _blockSize, shared), problem, state, certificate, window, accelerated ? 1 : 0);
         }
         else if (Engine == DeviceEngine.SharedGramCoordinateDescent)
         {

@@ -30,9 +30,10 @@ public enum DeviceEngine
     GramCoordinateDescent,
 
     /// <summary>
-    /// ISTA or FISTA, a thread block per problem with the problem's z, β, β⁺, r, y_c, l1 and l2 in shared memory for a
-    /// whole check interval, and X there too where both fit 48 KB (<see cref="BlockIterationKernel.Placement"/>), in the
-    /// reference's operation order (for wide problems, e.g. 64 × 256 or 100 × 500); checks on the gap kernel.
+    /// ISTA or FISTA, a thread block per problem with the problem's z, β, β⁺, the best iterate, r, y_c, l1, l2 and the
+    /// checks' R and v in shared memory for a whole launch of several check intervals, and X there too where both fit
+    /// 48 KB (<see cref="BlockIterationKernel.Placement"/>), the steps in the reference's operation order (for wide
+    /// problems, e.g. 64 × 256 or 100 × 500); the gap checks in the same launch.
     /// </summary>
     BlockProximalGradient,
 
@@ -65,10 +66,6 @@ internal static class DeviceEngines
     /// <summary>Whether <paramref name="engine"/> (resolved) runs coordinate descent on G (a warp per problem).</summary>
     public static bool IsCoordinateDescent(DeviceEngine engine) =>
         engine is DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent;
-
-    /// <summary>Whether <paramref name="engine"/> (resolved) checks on the gap kernel (with its float64 scratch R and v in device memory).</summary>
-    public static bool ChecksOnGapKernel(DeviceEngine engine) =>
-        engine is DeviceEngine.ProximalGradient or DeviceEngine.BlockProximalGradient;
 
     /// <summary>
     /// <paramref name="resolved"/> (by <see cref="ForAlgorithm"/>) for a shape on a device with warps of

@@ -35,16 +35,17 @@ internal sealed class IlgpuKernels
     }
 
     /// <summary>
-    /// <see cref="BlockIterationKernel.Run{T, TPenalty, TDesign, TState}"/> for the penalty <typeparamref name="TPenalty"/>
-    /// with X_w and the state where <paramref name="placement"/> says.
+    /// <see cref="BlockIterationKernel.Run{T, TPenalty, TPrecision, TStart, TDesign, TState}"/> for the penalty
+    /// <typeparamref name="TPenalty"/> with X_w and the state where <paramref name="placement"/> says, fused with the start
+    /// expansion and carry of <paramref name="residentStart"/> when one is given.
     /// </summary>
-    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, int, int> BlockIteration<T, TPenalty>(BlockPlacement placement)
+    public Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> BlockIteration<T, TPenalty>(
+        BlockPlacement placement, Func<ResidentStart<T>>? residentStart = null)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
     {
         var (design, state) = BlockIterationKernel.PlacementTypes(placement);
-        var kernel = Closed<Action<ProblemViews<T>, IterateViews<T>, int, int>>(typeof(BlockIterationKernel), typeof(T), typeof(TPenalty), design, state);
-        return GetOrLoad(kernel, () => _accelerator.LoadKernel(kernel));
+        return WindowedWithArgument<T, TPenalty>(typeof(BlockIterationKernel), bounds: null, residentStart, design, state);
     }
 
     /// <summary>
@@ -118,8 +119,9 @@ internal sealed class IlgpuKernels
             RegisterFistaKernel.Specialization(_accelerator.WarpSize, _accelerator.MaxNumThreadsPerGroup, Unsafe.SizeOf<T>()), residentStart);
 
     // An on-chip kernel whose Run takes (problem, state, certificate, window, an int, start): the shared-design
-    // kernel's launched slots or the register kernel's FISTA flag; loaded with its group-size bounds when it has some,
-    // Run closed over its type arguments after the start source when it has more (the shared-design kernel's placement).
+    // kernel's launched slots or the register and block kernels' FISTA flag; loaded with its group-size bounds when it
+    // has some, Run closed over its type arguments after the start source when it has more (the shared-design kernel's
+    // placement, the block kernel's two).
     private Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> WindowedWithArgument<T, TPenalty>(
         Type kernelClass, KernelSpecialization? bounds, Func<ResidentStart<T>>? residentStart, params Type[] trailing)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -29,11 +29,22 @@ public abstract class ProximalGradientAgreementSuite
 {
     private readonly IlgpuBackend _backend;
     private readonly ITestOutputHelper _output;
+    private readonly double? _certificate;
+    private readonly double _gapRounding;
 
-    protected ProximalGradientAgreementSuite(IlgpuBackend backend, ITestOutputHelper output)
+    /// <param name="backend">The backend under test.</param>
+    /// <param name="output">Where scenario reports go.</param>
+    /// <param name="certificate">
+    /// Null where the checks sum in the reference's order too (everything bit-identical); else the bound on the gaps'
+    /// and objectives' relative differences, with the coefficients still bit-identical, and the same bound on how far
+    /// below the tolerance a problem that stops at another check than the reference's may have stopped.
+    /// </param>
+    protected ProximalGradientAgreementSuite(IlgpuBackend backend, ITestOutputHelper output, double? certificate = null)
     {
         _backend = backend;
         _output = output;
+        _certificate = certificate;
+        _gapRounding = certificate ?? 0;
     }
 
     /// <summary>The backend under test.</summary>
@@ -46,25 +57,25 @@ public abstract class ProximalGradientAgreementSuite
     [InlineData(SolverAlgorithm.Ista)]
     [InlineData(SolverAlgorithm.Fista)]
     public void SharedDesign_Float64_IsBitIdentical(SolverAlgorithm algorithm) =>
-        AgreementScenarios.SharedDesign(_backend, algorithm, 0, _output);
+        AgreementScenarios.SharedDesign(_backend, algorithm, 0, _output, _gapRounding, _certificate);
 
     [Theory]
     [InlineData(SolverAlgorithm.Ista)]
     [InlineData(SolverAlgorithm.Fista)]
     public void PerProblemDesigns_Float64_IsBitIdentical(SolverAlgorithm algorithm) =>
-        AgreementScenarios.PerProblemDesigns(_backend, algorithm, 0, _output);
+        AgreementScenarios.PerProblemDesigns(_backend, algorithm, 0, _output, _gapRounding, _certificate);
 
     [Fact]
-    public void OddShapes_Float64_AreBitIdentical() => AgreementScenarios.OddShapes(_backend, 0, _output);
+    public void OddShapes_Float64_AreBitIdentical() => AgreementScenarios.OddShapes(_backend, 0, _output, _gapRounding, _certificate);
 
     [Theory]
     [InlineData(SolverAlgorithm.Ista)]
     [InlineData(SolverAlgorithm.Fista)]
     public void SharedDesign_Float32_IsBitIdentical(SolverAlgorithm algorithm) =>
-        AgreementScenarios.Float32(_backend, algorithm, 0, _output);
+        AgreementScenarios.Float32(_backend, algorithm, 0, _output, _gapRounding, _certificate);
 
     [Fact]
-    public void AtTolerance_IterationCountsAgree() => AgreementScenarios.AtTolerance(_backend, 0, _output);
+    public void AtTolerance_IterationCountsAgree() => AgreementScenarios.AtTolerance(_backend, 0, _output, _gapRounding, _certificate);
 
     [Fact]
     public void InvalidProblemsAndChunks_Agree()
@@ -72,7 +83,7 @@ public abstract class ProximalGradientAgreementSuite
         _backend.MaxProblemsPerChunk = 4;
         try
         {
-            AgreementScenarios.InvalidAndChunked(_backend, 0, _output);
+            AgreementScenarios.InvalidAndChunked(_backend, 0, _output, _gapRounding, _certificate);
         }
         finally
         {

@@ -152,20 +152,21 @@ public sealed class IlgpuMemoryTests : IClassFixture<CpuBackendFixture>
     }
 
     /// <summary>
-    /// The block engine keeps r and β⁺ in device memory only where its state exceeds shared memory, and c never
-    /// (<see cref="GpuSparse.Kernels.OnChip.BlockIterationKernel.Placement"/>): its buffers are the thread-per-problem
-    /// engine's less r, β⁺ and c ((n + 2p)·K values), or less c (p·K) in global memory, and what it allocates.
+    /// The block engine keeps r and β⁺ and its checks' float64 R and v in device memory only where its state exceeds
+    /// shared memory, and c never (<see cref="GpuSparse.Kernels.OnChip.BlockIterationKernel.Placement"/>): its buffers
+    /// are the thread-per-problem engine's less r, β⁺, c, R and v ((2n + 3p)·K doubles), or less c (p·K) in global
+    /// memory, and what it allocates.
     /// </summary>
     [Theory]
     [InlineData(12, 5, false)]
     [InlineData(60, 120, false)]
-    [InlineData(7, 1226, true)]
+    [InlineData(4, 873, true)]
     public void TheBlockEngine_AllocatesTheIterationScratchOnlyWhereItsStateIsInGlobalMemory(int samples, int features, bool global)
     {
         const int capacity = 3;
         long threadPerProblem = DeviceBatch<double>.RequiredBytes(capacity, samples, features, true, DeviceEngine.ProximalGradient);
         long block = DeviceBatch<double>.RequiredBytes(capacity, samples, features, true, DeviceEngine.BlockProximalGradient);
-        long saved = global ? features : samples + 2L * features;
+        long saved = global ? features : 2L * samples + 3L * features;
         Assert.Equal(threadPerProblem - saved * capacity * sizeof(double), block);
         using var device = new DeviceBatch<double>(_backend.Accelerator, _backend.Kernels, capacity, samples, features, true, false,
             engine: DeviceEngine.BlockProximalGradient);
