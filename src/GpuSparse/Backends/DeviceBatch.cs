@@ -63,7 +63,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     private readonly Action<AcceleratorStream, KernelConfig, ProblemViews<T>, IterateViews<T>, CertificateViews, GramWindow, int> _sharedCoordinateDescent = null!;
     private readonly int _warpSize, _blockSize, _sharedWarps;
     private readonly BlockPlacement _blockPlacement;
-    private readonly Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int> _check;
+    private readonly Action<AcceleratorStream, Index1D, ProblemViews<T>, IterateViews<T>, CertificateViews, int, int>? _check;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>> _compact;
     private PreparedDesign<T>? _sharedDesign;
     private int _designCount;
@@ -167,8 +167,10 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             _coordinateDescent = positive
                 ? kernels.GramCoordinateDescent<T, NonNegativeElasticNet<T>>(start)
                 : kernels.GramCoordinateDescent<T, ElasticNet<T>>(start);
-        _check = grouped ? kernels.Gap<T, GroupElasticNet<T>>()
-            : positive ? kernels.Gap<T, NonNegativeElasticNet<T>>(start) : kernels.Gap<T, ElasticNet<T>>(start);
+        // the on-chip engines check in their own kernels: the gap kernel is compiled for the thread-per-problem engine only
+        if (engine == DeviceEngine.ProximalGradient)
+            _check = grouped ? kernels.Gap<T, GroupElasticNet<T>>()
+                : positive ? kernels.Gap<T, NonNegativeElasticNet<T>>(start) : kernels.Gap<T, ElasticNet<T>>(start);
         _compact = kernels.Compaction();
         Resident = resident;
         if (resident)
@@ -847,11 +849,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         var problem = ProblemViews();
         var state = IterateViews(accelerated);
         var certificate = CertificateViews();
+        var check = _check!;
         int iteration = 0, extent = _count;
         Compactions = 0;
         Checks = 1;
         Compact(ref state, ref extent);
-        _check(_stream, extent, problem, state, certificate, iteration, options.MaxIterations);
+        check(_stream, extent, problem, state, certificate, iteration, options.MaxIterations);
         Launches++;
         ReadFinished(onFinished);
         // the launches of 1, 2, 4, … check intervals are queued before the host waits for the finished count
@@ -866,7 +869,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
                 _iterate(_stream, extent, problem, state, checkAt - iteration, accelerated ? 1 : 0);
                 iteration = checkAt;
                 Checks++;
-                _check(_stream, extent, problem, state, certificate, iteration, options.MaxIterations);
+                check(_stream, extent, problem, state, certificate, iteration, options.MaxIterations);
                 // the iteration and its check
                 Launches += 2;
             }
@@ -970,7 +973,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>
     /// When the active problems are fewer than <see cref="CompactionThreshold"/> of the <paramref name="extent"/>
     /// threads launched, gathers them into the other index list and launches only them from now on. Statuses
-    /// change only in the gap kernel, which counts them, so the list holds exactly the unfinished count.
+    /// change only in the checks (the gap kernel's, or an on-chip kernel's own), which count them, so the list holds
+    /// exactly the unfinished count.
     /// </summary>
     private void Compact(ref IterateViews<T> state, ref int extent)
     {

@@ -47,7 +47,7 @@ public sealed class IlgpuCpuBlockAgreementTests(BlockBackendFixture fixture, ITe
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void WideElasticNets_50x200_AreBitIdentical(bool float32)
+    public void WideElasticNets_50x200_MatchTheReference(bool float32)
     {
         // X of 50 × 200 is 40 KB in float32 (in shared memory with the state) and 80 KB in float64 (read from device memory)
         Assert.Equal(float32 ? BlockPlacement.DesignAndState : BlockPlacement.State,
@@ -101,7 +101,7 @@ public sealed class IlgpuCpuBlockAgreementTests(BlockBackendFixture fixture, ITe
     [InlineData(4, 873, false, SolverAlgorithm.Fista)]
     [InlineData(4, 873, false, SolverAlgorithm.Ista)]
     [InlineData(3, 1529, true, SolverAlgorithm.Fista)]
-    public void EitherSideOfThePlacementBoundaries_IsBitIdentical(int samples, int features, bool float32, SolverAlgorithm algorithm)
+    public void EitherSideOfThePlacementBoundaries_MatchesTheReference(int samples, int features, bool float32, SolverAlgorithm algorithm)
     {
         var settings = TestProblems.Mixed(2, features, seed: samples);
         var options = new SolverOptions { Algorithm = algorithm, Tolerance = 0, MaxIterations = 23, CheckInterval = 4 };
@@ -168,7 +168,7 @@ public sealed class IlgpuCpuBlockWarp32AgreementTests(BlockWarp32BackendFixture 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void WideElasticNets_64x256_AreBitIdentical(bool float32)
+    public void WideElasticNets_64x256_MatchTheReference(bool float32)
     {
         // the anomaly-detection dictionary's shape: X of 64 KB in float32 is read from device memory, the state staged
         Assert.Equal(BlockPlacement.State, BlockIterationKernel.Placement(64, 256, float32 ? sizeof(float) : sizeof(double)));
@@ -183,7 +183,7 @@ public sealed class IlgpuCpuBlockWarp32AgreementTests(BlockWarp32BackendFixture 
     }
 
     [Fact]
-    public void OddShapes_Float64_AreBitIdentical() => AgreementScenarios.OddShapes(fixture.Backend, 0, output, Certificate, Certificate);
+    public void OddShapes_Float64_MatchTheReference() => AgreementScenarios.OddShapes(fixture.Backend, 0, output, Certificate, Certificate);
 
     [Theory]
     [InlineData(false)]
