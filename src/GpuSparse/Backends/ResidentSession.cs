@@ -352,6 +352,8 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
             for (int first = start; first < end; first += ResponseLanes.Count)
             {
                 int last = Math.Min(first + ResponseLanes.Count, end) - 1;
+                if (last + 1 < end)
+                    ResponseLanes.Prefetch(inputs.Responses, n, last + 1, Math.Min(ResponseLanes.Count, end - last - 1));
                 var sums = ResponseLanes.Centre(inputs.Responses, centred, n, first, last, _structure.FitIntercept);
                 for (int lane = 0; lane <= last - first; lane++)
                     StageCentred(first + lane, sums, lane, inputs, staging);
