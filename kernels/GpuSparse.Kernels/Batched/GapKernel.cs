@@ -34,14 +34,11 @@ public static class GapKernel
         if (state.Status[k] != BatchStatus.Active)
             return;
         // the problem starts here: a resident session's penalty weights and start
-        if (start.Enabled && iteration == 0)
-            for (int j = 0; j < problem.Features; j++)
-                start.Begin<TPrecision>(k, j);
+        ProblemStartHooks.Begin<T, TPrecision, TStart>(start, k, iteration, 0, 1, problem.Features);
         var (gap, objective) = Evaluate<T, TPrecision, TPenalty>(problem, state, certificate, k);
         int first = problem.Coordinate(k, 0), end = first + problem.Features;
-        // the first check starts the record at the starting point (the first best iterate)
-        var record = iteration == 0 ? CheckRecord.First(gap, objective, certificate.NullObjective[k]) : certificate.Record(k);
-        bool improved = iteration == 0 || record.Record(gap, objective);
+        var record = iteration == 0 ? default : certificate.Record(k);
+        bool improved = record.RecordAt(iteration, gap, objective, certificate.NullObjective[k]);
         certificate.Store(k, record);
         if (improved)
             for (int e = first; e < end; e++)
@@ -49,9 +46,7 @@ public static class GapKernel
         int status = record.Verdict(certificate.GapTolerance[k], fixedPoint: false, spent: iteration >= maxIterations);
         certificate.Finish(state.Status, k, status, iteration);
         // retired: a resident session's returned iterate and next start
-        if (start.Enabled && status != BatchStatus.Active)
-            for (int j = 0; j < problem.Features; j++)
-                start.Finish<TPrecision>(k, j, status, record.Gap, record.BestGap);
+        ProblemStartHooks.Finish<T, TPrecision, TStart>(start, k, status, record.Gap, record.BestGap, 0, 1, problem.Features);
     }
 
     /// <summary>(gap, primal objective) of problem k at β, both in units of f.</summary>

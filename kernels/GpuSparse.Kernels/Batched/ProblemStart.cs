@@ -24,6 +24,42 @@ public interface IProblemStart<T> where T : unmanaged, IFloatingPointIeee754<T>
     void Finish<TPrecision>(int k, int j, int status, double gap, double bestGap) where TPrecision : struct, IWorkingPrecision<T>;
 }
 
+/// <summary>
+/// A kernel thread's share of <see cref="IProblemStart{T}"/>'s hooks: the coordinates it owns, <c>first</c>,
+/// <c>first + stride</c>, … below p (a problem's thread owns them all, a warp's or block's thread a stride of them).
+/// </summary>
+public static class ProblemStartHooks
+{
+    /// <summary>
+    /// <see cref="IProblemStart{T}.Begin"/> over the owned coordinates of problem k where the hooks are enabled and the
+    /// problem starts (<paramref name="iteration"/> 0); returns whether it called them (a kernel whose threads then read
+    /// other threads' coordinates waits at a barrier).
+    /// </summary>
+    public static bool Begin<T, TPrecision, TStart>(TStart start, int k, int iteration, int first, int stride, int p)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+        where TStart : struct, IProblemStart<T>
+    {
+        if (!start.Enabled || iteration != 0)
+            return false;
+        for (int j = first; j < p; j += stride)
+            start.Begin<TPrecision>(k, j);
+        return true;
+    }
+
+    /// <summary><see cref="IProblemStart{T}.Finish"/> over the owned coordinates of problem k where the hooks are enabled and it left Active with <paramref name="status"/>.</summary>
+    public static void Finish<T, TPrecision, TStart>(TStart start, int k, int status, double gap, double bestGap, int first, int stride, int p)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPrecision : struct, IWorkingPrecision<T>
+        where TStart : struct, IProblemStart<T>
+    {
+        if (!start.Enabled || status == BatchStatus.Active)
+            return;
+        for (int j = first; j < p; j += stride)
+            start.Finish<TPrecision>(k, j, status, gap, bestGap);
+    }
+}
+
 /// <summary>An ordinary batch: the weights and starts are uploaded, the iterates read back as the solve leaves them.</summary>
 public struct NoStart<T> : IProblemStart<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

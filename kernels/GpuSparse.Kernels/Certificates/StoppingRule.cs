@@ -52,6 +52,19 @@ public struct CheckRecord
         Runaway = StoppingRule.Runaway(objective, nullObjective),
     };
 
+    /// <summary>
+    /// Records the check made at <paramref name="iteration"/>: the one at iteration 0 starts the record
+    /// (<see cref="First"/>, its iterate the first best), a later one is <see cref="Record"/>ed. Returns whether the
+    /// check's iterate is the new best.
+    /// </summary>
+    public bool RecordAt(int iteration, double gap, double objective, double nullObjective)
+    {
+        if (iteration != 0)
+            return Record(gap, objective);
+        this = First(gap, objective, nullObjective);
+        return true;
+    }
+
     /// <summary>Records a check; returns whether its iterate is the new best (never for a diverged one).</summary>
     public bool Record(double gap, double objective)
     {

@@ -108,13 +108,9 @@ public static class BlockIterationKernel
             return;
         int thread = Group.IdxX, threads = Group.DimX;
         int n = problem.Samples, p = problem.Features, b0 = problem.Coordinate(k, 0);
-        if (start.Enabled && window.StartIteration == 0)
-        {
-            // a resident start is expanded in device memory by thread t its coordinates t, t + T, …, then read by all
-            for (int j = thread; j < p; j += threads)
-                start.Begin<TPrecision>(k, j);
+        // a resident start is expanded in device memory by thread t its coordinates t, t + T, …, then read by all
+        if (ProblemStartHooks.Begin<T, TPrecision, TStart>(start, k, window.StartIteration, thread, threads, p))
             Group.Barrier();
-        }
         var shared = SharedMemory.GetDynamic<double>();
         var designPlacement = default(TDesign);
         var statePlacement = default(TState);
@@ -188,9 +184,7 @@ public static class BlockIterationKernel
         // β, z and the best iterate back to global memory (each thread the coordinates it wrote), then a resident
         // session's carry of the retired problem by the same threads; t_k, the record and the verdict by thread 0
         statePlacement.Close(vectors, state, b0, p, accelerated, thread, threads);
-        if (start.Enabled && status != BatchStatus.Active)
-            for (int j = thread; j < p; j += threads)
-                start.Finish<TPrecision>(k, j, status, record.Gap, record.BestGap);
+        ProblemStartHooks.Finish<T, TPrecision, TStart>(start, k, status, record.Gap, record.BestGap, thread, threads, p);
         if (thread != 0)
             return;
         state.Momentum[k] = momentum;
@@ -199,8 +193,8 @@ public static class BlockIterationKernel
     }
 
     /// <summary>
-    /// The check at β: (gap, objective) in float64, <paramref name="record"/> updated by thread 0 (<see cref="CheckRecord.First"/>
-    /// with <paramref name="nullObjective"/> at iteration 0, else <see cref="CheckRecord.Record"/>), β copied to the best
+    /// The check at β: (gap, objective) in float64, <paramref name="record"/> updated by thread 0
+    /// (<see cref="CheckRecord.RecordAt"/>, with <paramref name="nullObjective"/> for the first), β copied to the best
     /// iterate where it is the record's best, and the verdict (the same on every thread) returned.
     /// </summary>
     private static int Check<T, TPenalty, TPrecision>(DeviceView<T> design, BlockVectors<T> vectors, ArrayView<double> checkSums,
@@ -258,8 +252,7 @@ public static class BlockIterationKernel
         for (int w = 0; w < warps; w++)
         {
             penalty += checkSums[WarpSums * w];
-            double other = checkSums[WarpSums * w + 1];
-            scale = other < scale ? other : scale;
+            scale = WarpGapTerms.MinScale(scale, checkSums[WarpSums * w + 1]);
         }
         terms = WarpGapTerms.Primal(penalty, scale);
         for (int j = thread; j < p; j += threads)
@@ -280,11 +273,7 @@ public static class BlockIterationKernel
                 conjugateSum += checkSums[WarpSums * w + 4];
             }
             var (gap, objective) = DualityGapFormula.Finish(penalty, scale, conjugateSum, norm2, dotY, n);
-            bool best = true;
-            if (iteration == 0)
-                record = CheckRecord.First(gap, objective, nullObjective);
-            else
-                best = record.Record(gap, objective);
+            bool best = record.RecordAt(iteration, gap, objective, nullObjective);
             verdict[0] = best ? 1 : 0;
             verdict[1] = record.Verdict(tolerance, fixedPoint: false, spent);
         }

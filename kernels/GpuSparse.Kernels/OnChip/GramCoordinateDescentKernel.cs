@@ -96,9 +96,7 @@ public static class GramCoordinateDescentKernel
         int p = problem.Features;
         int b0 = problem.Coordinate(k, 0);
         // the problem starts here: a resident session's penalty weights and start, by the lane that reads them
-        if (start.Enabled && window.StartIteration == 0)
-            for (int j = lane; j < p; j += lanes)
-                start.Begin<TPrecision>(k, j);
+        ProblemStartHooks.Begin<T, TPrecision, TStart>(start, k, window.StartIteration, lane, lanes, p);
         for (int j = lane; j < p; j += lanes)
         {
             // coordinate j minimises ½Gⱼⱼ(b − z)² + l1ⱼ|b| + ½l2ⱼb²: the proximal map with step 1/Gⱼⱼ
@@ -147,9 +145,7 @@ public static class GramCoordinateDescentKernel
         for (int j = lane; j < p; j += lanes)
             state.Beta[b0 + j] = views.Beta[j];
         // finished: a resident session's returned iterate and next start, by the lane that wrote them
-        if (start.Enabled && status != BatchStatus.Active)
-            for (int j = lane; j < p; j += lanes)
-                start.Finish<TPrecision>(k, j, status, record.Gap, record.BestGap);
+        ProblemStartHooks.Finish<T, TPrecision, TStart>(start, k, status, record.Gap, record.BestGap, lane, lanes, p);
         if (lane != 0)
             return;
         certificate.Store(k, record);

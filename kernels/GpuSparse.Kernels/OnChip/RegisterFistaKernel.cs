@@ -116,13 +116,9 @@ public static class RegisterFistaKernel
         var records = shared.SubView(scalars + 2 * warps, RecordDoubles);
         var waitingMomentum = shared.SubView(scalars + 2 * warps + RecordDoubles, 1).Cast<T>();
 
-        if (start.Enabled && window.StartIteration == 0)
-        {
-            // a resident start is expanded in device memory by thread t its coordinates t, t + T, …, then read by their owners
-            for (int j = Group.IdxX; j < p; j += Group.DimX)
-                start.Begin<TPrecision>(k, j);
+        // a resident start is expanded in device memory by thread t its coordinates t, t + T, …, then read by their owners
+        if (ProblemStartHooks.Begin<T, TPrecision, TStart>(start, k, window.StartIteration, Group.IdxX, Group.DimX, p))
             Group.Barrier();
-        }
         // registers: the thread's tile of X, and through the steps its columns of z and β. Shared memory, in the
         // thread's own slots (lane·7 + b, warp·7 + a: one base address, constant offsets; entries past p or n are 0): its
         // columns of l1, l2 and the best iterate (the same in every warp: warp 0 keeps them; the certificate reads l1
@@ -230,9 +226,7 @@ public static class RegisterFistaKernel
             z.Store(state.Z, b0, lane, lanes, p);
             Register7<T>.Load(bestIterate, columnSlot).Store(state.Best, b0, lane, lanes, p);
             // lane l stored the columns l, l + L, … of β and the best iterate
-            if (start.Enabled && status != BatchStatus.Active)
-                for (int j = lane; j < p; j += lanes)
-                    start.Finish<TPrecision>(k, j, status, record.Gap, record.BestGap);
+            ProblemStartHooks.Finish<T, TPrecision, TStart>(start, k, status, record.Gap, record.BestGap, lane, lanes, p);
         }
         if (warp != 0 || lane != 0)
             return;
@@ -264,8 +258,8 @@ public static class RegisterFistaKernel
     /// (gap, objective) at β (read from <paramref name="certifiedBeta"/>) in float64: R = y_c − X_wβ and v = X_wᵀR
     /// from the registers, ‖R‖² and R·y_c, then <see cref="DualityGapFormula"/>'s terms summed by warp 0 over its lanes
     /// (<see cref="WarpGapTerms"/>: lane l over its 7 slots, whose entries past p are zero and add nothing); warp 0's
-    /// lane 0 records them in <paramref name="records"/> (<see cref="CheckRecord.First"/> with
-    /// <paramref name="nullObjective"/> at iteration 0, else <see cref="CheckRecord.Record"/>). Every thread returns
+    /// lane 0 records them in <paramref name="records"/> (<see cref="CheckRecord.RecordAt"/>, with
+    /// <paramref name="nullObjective"/> for the first). Every thread returns
     /// whether β is the record's best iterate.
     /// </summary>
     private static bool Check<T, TPrecision, TPenalty>(RegisterTile<T> design, ArrayView<T> responses,
@@ -319,14 +313,9 @@ public static class RegisterFistaKernel
             var (gap, objective) = terms.Finish(lanes, residualNorm2, residualDotY, n);
             if (lane == 0)
             {
-                if (iteration == 0)
-                    StoreRecord(records, CheckRecord.First(gap, objective, nullObjective), best: true);
-                else
-                {
-                    var record = LoadRecord(records);
-                    bool best = record.Record(gap, objective);
-                    StoreRecord(records, record, best);
-                }
+                var record = iteration == 0 ? default : LoadRecord(records);
+                bool best = record.RecordAt(iteration, gap, objective, nullObjective);
+                StoreRecord(records, record, best);
             }
         }
         Group.Barrier();

@@ -65,12 +65,16 @@ public readonly struct WarpGapTerms
         for (int mask = lanes / 2; mask > 0; mask /= 2)
         {
             penalty += Warp.ShuffleXor(penalty, mask);
-            // min by comparison (PTX min.f64 would drop a NaN; s never is one: ScaleBound keeps NaN supports out)
-            double other = Warp.ShuffleXor(scale, mask);
-            scale = other < scale ? other : scale;
+            scale = MinScale(scale, Warp.ShuffleXor(scale, mask));
         }
         return new(penalty, scale, Conjugate);
     }
+
+    /// <summary>
+    /// The smaller of two scaling bounds, by comparison: PTX <c>min.f64</c> would drop a NaN where .NET keeps it; s never
+    /// is one (ScaleBound keeps NaN supports out), and every reduction of s, over lanes or warps, takes its min here.
+    /// </summary>
+    public static double MinScale(double scale, double other) => other < scale ? other : scale;
 
     /// <summary>Adds coordinate j's conjugate term at the reduced scaling (after <see cref="ReducePrimal"/>); pure-L1 and padding coordinates add nothing.</summary>
     public WarpGapTerms AddConjugate<TPenalty>(double l1, double l2, double correlation, double n)
