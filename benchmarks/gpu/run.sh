@@ -111,7 +111,11 @@ write_report() {
     target_row "Lasso 64 × 32 float64, gap ≤ 1e-6, host → host, K = 1,000,000" "≥ 1,000,000 problems/s" GpuTargetBenchmarks LassoHostToHost
     target_row "Lasso 64 × 32 float64, gap ≤ 1e-6, resident, K = 1,000,000" "≥ 10,000,000 problems/s" GpuTargetBenchmarks LassoResident
     target_row "Elastic net 50 × 200 float32, λ = 1e-3, l1_ratio 0.5, tol 1e-4, resident, K = 20,000" "≤ 20 ms" GpuTargetBenchmarks ElasticNetResident
-    target_row "Resident session K = 1,000, warm call" "≤ 50 µs host overhead, 0 B allocated" ResidentSessionBenchmarks Cuda
+    # the rows of the session's backend (BenchmarkDotNet writes the parameter as given: cuda, or cpu on a dry run), every engine
+    local resident_backend=cpu
+    [ "${GPUSPARSE_BENCH_GPU_TARGETS:-}" = all ] && resident_backend=cuda
+    target_row "Resident session K = 1,000, warm call" "≤ 50 µs host overhead, 0 B allocated" ResidentSessionBenchmarks "$resident_backend"
+
     echo
     echo "## BenchmarkDotNet tables"
     echo
@@ -148,13 +152,14 @@ target_row() {
     measured=$(awk -F'|' -v key="$4" '
       /^\|/ && !header && /Method/ { for (i = 2; i < NF; i++) { h[i] = $i; gsub(/^ +| +$/, "", h[i]) } header = 1; next }
       /^\|/ && header && index($0, key) {
-        out = ""
+        row = ""
         for (i = 2; i < NF; i++) {
           v = $i; gsub(/\*\*/, "", v); gsub(/^ +| +$/, "", v)
-          if (h[i] ~ /^(Mean|Error|problems\/s|goal|met|Allocated)$/) out = out (out == "" ? "" : ", ") h[i] " " v
+          if (h[i] ~ /^(Engine|Mean|Error|problems\/s|goal|met|Allocated)$/) row = row (row == "" ? "" : ", ") h[i] " " v
         }
-        print out; exit
-      }' "$file")
+        out = out (out == "" ? "" : "; ") row
+      }
+      END { print out }' "$file")
     [ -n "$measured" ] && break
   done
   echo "| $1 | $2 | ${measured:-not measured} |"
@@ -277,7 +282,7 @@ write_report
 # process and so needs the SDK (skipped with the bundle). The filter names the class exactly: ResidentStagingBenchmarks
 # (host-side rows at K = 100,000) would match a wildcard and take the phase's whole budget.
 if [ "$mode" = sdk ]; then
-  phase staging 150 "$dotnet_bin" "$bench_dll" --filter 'GpuSparse.Benchmarks.StagingBenchmarks.*' --exporters GitHub --artifacts "$work/bdn"
+  phase staging 240 "$dotnet_bin" "$bench_dll" --filter 'GpuSparse.Benchmarks.StagingBenchmarks.*' --exporters GitHub --artifacts "$work/bdn"
 else
   skip staging "StagingBenchmarks runs out of process: needs the SDK"
 fi
