@@ -115,7 +115,6 @@ write_report() {
     local resident_backend=cpu
     [ "${GPUSPARSE_BENCH_GPU_TARGETS:-}" = all ] && resident_backend=cuda
     target_row "Resident session K = 1,000, warm call" "≤ 50 µs host overhead, 0 B allocated" ResidentSessionBenchmarks "$resident_backend"
-
     echo
     echo "## BenchmarkDotNet tables"
     echo

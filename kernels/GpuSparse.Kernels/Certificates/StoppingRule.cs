@@ -22,8 +22,9 @@ public static class StoppingRule
 
 /// <summary>
 /// The gap checks of one problem so far, kept the same way by every engine, host and device: the last check, the
-/// best (smallest-gap) one and the runaway threshold set at the first. An engine calls <see cref="Record"/> at every
-/// check after the first (copying β to its best iterate when it returns true), then <see cref="Verdict"/>.
+/// best (smallest-gap) one and the runaway threshold set at the first. An engine starts it with <see cref="First"/> and
+/// calls <see cref="Record"/> at every later check (a kernel, which meets both in one place, calls
+/// <see cref="RecordAt"/>), copying β to its best iterate when it returns true, then <see cref="Verdict"/>.
 /// </summary>
 public struct CheckRecord
 {
