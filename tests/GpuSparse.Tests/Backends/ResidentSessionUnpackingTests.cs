@@ -36,7 +36,9 @@ public sealed class ResidentSessionUnpackingTests : IClassFixture<CpuBackendFixt
             Tolerance = tolerance, MaxIterations = maxIterations > 0 ? maxIterations : 10_000, CheckInterval = maxIterations > 0 ? 1 : 10,
         };
         AssertLikeTheBatchPath<double>(fitIntercept, options);
-        AssertLikeTheBatchPath<float>(fitIntercept, options);
+        // float32 stops at 1e-5 where float64 converges at 1e-8: 1e-8 lies below float32's gap floor for a third of
+        // the problems, which would run all 10,000 iterations
+        AssertLikeTheBatchPath<float>(fitIntercept, maxIterations > 0 ? options : options with { Tolerance = 1e-5 });
     }
 
     private void AssertLikeTheBatchPath<T>(bool fitIntercept, SolverOptions options) where T : unmanaged, IFloatingPointIeee754<T>
