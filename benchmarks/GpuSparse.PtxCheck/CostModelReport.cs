@@ -28,8 +28,15 @@ internal static class CostModelReport
         Resident,
     }
 
+    /// <param name="Benchmark">The <c>GpuTarget</c> row of <c>GpuTargetBenchmarks</c> that measures this target, if any.</param>
     private sealed record Target(string Name, Shape Shape, int Problems, Scenario Scenario, double Seconds, string Goal,
-        IterationSample Fista, IterationSample CoordinateDescent);
+        IterationSample Fista, IterationSample CoordinateDescent, string? Benchmark = null);
+
+    /// <summary>The device resources whose peak rates bound a kernel: a share of the binding one is issue 16's "≥ 60 %".</summary>
+    private static readonly string[] ThroughputResources = ["HBM", "shared memory", "FP64", "FP32"];
+
+    /// <summary>Issue 16's least share of the binding resource in the iteration kernels.</summary>
+    private const double ShareTarget = 0.6;
 
     private sealed record Estimate(KernelDesign Design, double Iterations, double Launches, Dictionary<string, double> Seconds, double HbmLowerSeconds)
     {
@@ -40,6 +47,7 @@ internal static class CostModelReport
     public static int Run(ToolOptions options)
     {
         string report = options.Required("report");
+        string shares = options.Optional("shares") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(report))!, "SHARES.tsv");
         int lassoSample = options.Integer("lasso-sample", 1000);
         int enetSample = options.Integer("enet-sample", 200);
 
@@ -65,9 +73,9 @@ internal static class CostModelReport
         var wide = new Shape(50, 200, 4);
         Target[] targets =
         [
-            new("Lasso 64 × 32 float64, gap ≤ 1e-6, host → host", small, 1_000_000, Scenario.HostToHost, 1.0, "≥ 1,000,000 problems/s", lassoFista, lassoCd),
-            new("Lasso 64 × 32 float64, gap ≤ 1e-6, resident", small, 1_000_000, Scenario.Resident, 0.1, "≥ 10,000,000 problems/s", lassoFista, lassoCd),
-            new("Elastic net 50 × 200 float32 (λ = 1e-3, l1_ratio 0.5), tol 1e-4, resident", wide, 20_000, Scenario.Resident, 0.020, "≤ 20 ms", enetFista, enetCd),
+            new("Lasso 64 × 32 float64, gap ≤ 1e-6, host → host", small, 1_000_000, Scenario.HostToHost, 1.0, "≥ 1,000,000 problems/s", lassoFista, lassoCd, "LassoHostToHost"),
+            new("Lasso 64 × 32 float64, gap ≤ 1e-6, resident", small, 1_000_000, Scenario.Resident, 0.1, "≥ 10,000,000 problems/s", lassoFista, lassoCd, "LassoResident"),
+            new("Elastic net 50 × 200 float32 (λ = 1e-3, l1_ratio 0.5), tol 1e-4, resident", wide, 20_000, Scenario.Resident, 0.020, "≤ 20 ms", enetFista, enetCd, "ElasticNetResident"),
             new("Lasso 64 × 32 float64 on one shared X (the sweep shape; no issue-16 target, the resident goal for scale), gap ≤ 1e-6, resident",
                 small with { SharedDesign = true }, 1_000_000, Scenario.Resident, 0.1, "≥ 10,000,000 problems/s", sharedFista, sharedCd),
             new("Lasso 1000 × 32 float64 on one shared X (a tall sweep: X beyond 48 KB; no issue-16 target, a goal for scale), gap ≤ 1e-6, resident",
@@ -90,6 +98,7 @@ internal static class CostModelReport
         foreach (var target in targets)
             verdicts.Add(Evaluate(text, target, designs));
         verdicts.Add(ResidentCall(text, new WarpGram(coordinateDescent: true)));
+        verdicts.Add(BindingShares(text, targets, designs, shares));
         text.AppendLine("## Verdict");
         text.AppendLine();
         foreach (var verdict in verdicts)
@@ -199,8 +208,7 @@ internal static class CostModelReport
         }
         text.AppendLine();
         var best = estimates.Where(e => e.Design is not ThreadPerProblemFista).MinBy(e => e.Binding.Seconds)!;
-        var built = estimates.Where(e => e.Design is not ThreadPerProblemFista && e.Design.Implementations(shape).Count > 0)
-            .MinBy(e => e.Binding.Seconds);
+        var built = Built(estimates, shape);
         var today = estimates.Single(e => e.Design is ThreadPerProblemFista);
         if (built is not null)
             text.AppendLine(LatencySplit(built, shape)).AppendLine();
@@ -229,6 +237,62 @@ internal static class CostModelReport
         text.AppendLine();
         return verdict;
     }
+
+    /// <summary>The catalog's fastest design for the shape beyond today's thread-per-problem kernels: what <c>DeviceEngine.Auto</c> runs.</summary>
+    private static Estimate? Built(IEnumerable<Estimate> estimates, Shape shape) =>
+        estimates.Where(e => e.Design is not ThreadPerProblemFista && e.Design.Implementations(shape).Count > 0).MinBy(e => e.Binding.Seconds);
+
+    /// <summary>
+    /// Issue 16's "≥ 60 % of the binding resource in the iteration kernels" for the kernel each resident target runs:
+    /// the share lies between the bounds of full overlap (roofline) and none; writes the table and
+    /// <paramref name="sharesPath"/> (what run.sh divides by the measured kernel time); returns the verdict.
+    /// </summary>
+    private static string BindingShares(StringBuilder text, Target[] targets, KernelDesign[] designs, string sharesPath)
+    {
+        text.AppendLine($"## Share of the binding resource in the iteration kernels (issue 16: ≥ {ShareTarget:P0})");
+        text.AppendLine();
+        text.AppendLine("For each resident target, the kernel the engine runs (the catalog's fastest, as above): its whole device work per call " +
+            "(reading the data and forming G at each launch, the iterations, the gap checks; no host link) as time at each resource's peak, " +
+            "and the share of its peak it sustains at the roofline time (cells: time, share). The binding resource is the throughput " +
+            "resource (HBM, shared memory, FP64, FP32) with the largest time. The share the kernel reaches on a GPU lies between two " +
+            "bounds: every resource and the dependent latency overlap (the roofline: binding time over max(binding, latency)) or none do " +
+            "(binding time over the sum of all the times). Host → host runs the resident Lasso's kernel; its call is bound by host " +
+            "staging (above), not by the kernel. On a GPU, `benchmarks/gpu/run.sh` divides the binding time of `SHARES.tsv` (written " +
+            "with this file, per problem) by the kernels' measured time (`ResidentSession.MeasureKernelTime`: profiling markers " +
+            "around the call's launches) for the measured share.");
+        text.AppendLine();
+        text.AppendLine($"| target | kernel | {string.Join(" | ", ThroughputResources)} | latency | binding | share, all overlap | share, none overlap | ≥ {ShareTarget:P0} |");
+        text.AppendLine($"|---|---|{string.Concat(ThroughputResources.Select(_ => "---:|"))}---:|---|---:|---:|---|");
+        var tsv = new StringBuilder("# written by `model` with benchmarks/gpu/MODEL.md: per target, the kernel's demand on its binding resource at the H200's peak\n");
+        tsv.AppendLine("benchmark\tkernel\tbinding\tbinding_seconds_per_problem\troofline_seconds_per_problem\tno_overlap_seconds_per_problem");
+        var verdicts = new List<string>();
+        foreach (var target in targets.Where(t => t.Scenario == Scenario.Resident))
+        {
+            if (Built(designs.Where(d => d.Serves(target.Shape)).Select(d => Model(target, d)), target.Shape) is not { } e)
+                continue;
+            var (binding, bindingSeconds) = ThroughputResources.Where(e.Seconds.ContainsKey).Select(r => (r, e.Seconds[r])).MaxBy(r => r.Item2);
+            double latency = e.Seconds["latency"], roofline = Math.Max(bindingSeconds, latency);
+            double none = ThroughputResources.Where(e.Seconds.ContainsKey).Sum(r => e.Seconds[r]) + latency;
+            double high = bindingSeconds / roofline, low = bindingSeconds / none;
+            string cells = string.Join(" | ", ThroughputResources.Select(r => e.Seconds.TryGetValue(r, out var t) ? $"{Time(t)} ({t / roofline:P0})" : "–"));
+            string met = low >= ShareTarget ? "yes, on both bounds" : high >= ShareTarget
+                ? $"if it runs within {Time(bindingSeconds / ShareTarget)} (with no overlap it takes {Time(none)})" : "**no**";
+            text.AppendLine($"| {target.Name} | {e.Design.Name} | {cells} | {Time(latency)} | {binding} | {high:P0} | {low:P0} | {met} |");
+            verdicts.Add($"{Short(target.Name)}: {e.Design.Name}, {binding} {low:P0}–{high:P0}");
+            if (target.Benchmark is { } name)
+                tsv.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name}\t{e.Design.Name}\t{binding}\t{bindingSeconds / target.Problems:E4}\t{roofline / target.Problems:E4}\t{none / target.Problems:E4}"));
+        }
+        text.AppendLine();
+        File.WriteAllText(sharesPath, tsv.ToString());
+        string verdict = $"Share of the binding resource in the iteration kernels (≥ {ShareTarget:P0}; no overlap – full overlap): " + string.Join("; ", verdicts) + ".";
+        text.AppendLine(verdict);
+        text.AppendLine();
+        return verdict;
+    }
+
+    // A target's name up to its first comma or parenthesis: the problem, shape and precision.
+    private static string Short(string name) => name[..name.IndexOfAny([',', '('])].TrimEnd();
 
     private static Estimate Model(Target target, KernelDesign design)
     {

@@ -24,6 +24,9 @@ internal sealed class ToolOptions
     public string Required(string name) =>
         _values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"missing option --{name}");
 
+    /// <summary>The value of <c>--name</c>, or null when it is not given.</summary>
+    public string? Optional(string name) => _values.TryGetValue(name, out var value) ? value : null;
+
     /// <summary>The integer value of <c>--name</c>, or <paramref name="fallback"/>.</summary>
     public int Integer(string name, int fallback) =>
         _values.TryGetValue(name, out var value) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : fallback;

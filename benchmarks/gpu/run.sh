@@ -111,6 +111,7 @@ write_report() {
     target_row "Lasso 64 × 32 float64, gap ≤ 1e-6, host → host, K = 1,000,000" "≥ 1,000,000 problems/s" GpuTargetBenchmarks LassoHostToHost
     target_row "Lasso 64 × 32 float64, gap ≤ 1e-6, resident, K = 1,000,000" "≥ 10,000,000 problems/s" GpuTargetBenchmarks LassoResident
     target_row "Elastic net 50 × 200 float32, λ = 1e-3, l1_ratio 0.5, tol 1e-4, resident, K = 20,000" "≤ 20 ms" GpuTargetBenchmarks ElasticNetResident
+    target_row "Share of the binding resource in the iteration kernels (resident targets: the cost model's demand over the least kernel time)" "≥ 60 %" GpuTargetBenchmarks "LassoResident ElasticNetResident" '^(kernel [(]min[)]|binding share)$'
     # the rows of the session's backend (BenchmarkDotNet writes the parameter as given: cuda, or cpu on a dry run), every engine
     local resident_backend=cpu
     [ "${GPUSPARSE_BENCH_GPU_TARGETS:-}" = all ] && resident_backend=cuda
@@ -142,19 +143,24 @@ write_report() {
   } > "$report.tmp" && mv "$report.tmp" "$report"
 }
 
-# target_row TEXT GOAL CLASS KEY: the chosen cells (Mean, Error, problems/s, goal, met, Allocated) of the first row
-# holding KEY in CLASS's BenchmarkDotNet table, else "not measured".
+# target_row TEXT GOAL CLASS KEY [COLUMNS]: the chosen cells (COLUMNS, a regular expression of column names; by default
+# Engine, Mean, Error, problems/s, goal, met, kernel (min), binding share, Allocated) of the rows holding KEY (every KEY
+# of a space-separated list) in CLASS's BenchmarkDotNet table, else "not measured".
 target_row() {
-  local file measured=""
+  local file measured="" columns=${5:-'^(Engine|Mean|Error|problems/s|goal|met|kernel [(]min[)]|binding share|Allocated)$'}
   for file in "$work"/bdn/results/*"$3"*-report-github.md; do
     [ -f "$file" ] || continue
-    measured=$(awk -F'|' -v key="$4" '
+    measured=$(awk -F'|' -v keys="$4" -v columns="$columns" '
+      BEGIN { n = split(keys, key, " ") }
       /^\|/ && !header && /Method/ { for (i = 2; i < NF; i++) { h[i] = $i; gsub(/^ +| +$/, "", h[i]) } header = 1; next }
-      /^\|/ && header && index($0, key) {
-        row = ""
+      /^\|/ && header {
+        hit = ""
+        for (k = 1; k <= n; k++) if (index($0, key[k])) hit = key[k]
+        if (hit == "") next
+        row = n > 1 ? hit ":" : ""
         for (i = 2; i < NF; i++) {
           v = $i; gsub(/\*\*/, "", v); gsub(/^ +| +$/, "", v)
-          if (h[i] ~ /^(Engine|Mean|Error|problems\/s|goal|met|Allocated)$/) row = row (row == "" ? "" : ", ") h[i] " " v
+          if (h[i] ~ columns) row = row (row == "" || row ~ /:$/ ? (row == "" ? "" : " ") : ", ") h[i] " " v
         }
         out = out (out == "" ? "" : "; ") row
       }
@@ -274,6 +280,8 @@ write_report
 # ---- phase 5: the GPU benchmarks (in process, short jobs) --------------------------------------------------------
 # Full-size targets only on a GPU (K = 1,000,000 needs ~17 GB of host memory); the scaled ones on a forced dry run.
 [ "$gpu" -eq 1 ] && export GPUSPARSE_BENCH_GPU_TARGETS=all
+# the cost model's demand on each resident target's binding resource (written with MODEL.md), for the binding-share column
+export GPUSPARSE_MODEL_SHARES="$repo/benchmarks/gpu/SHARES.tsv"
 phase benchmarks 300 "$dotnet_bin" "$bench_dll" --filter '*GpuTargetBenchmarks*' '*ResidentSessionBenchmarks*' \
   --job Short --inProcess --exporters GitHub --artifacts "$work/bdn"
 write_report

@@ -402,6 +402,20 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>Device-to-host copies since the last <see cref="Begin"/> (finished counts and results).</summary>
     public int Downloads { get; private set; }
 
+    /// <summary>
+    /// Whether <see cref="Run"/> times its launches on the device into <see cref="KernelTime"/>: two profiling markers on the
+    /// stream around each group of launches between two reads of the finished count (the context enables profiling). Off by
+    /// default: the markers are objects, and a warm resident call allocates nothing.
+    /// </summary>
+    public bool MeasureKernelTime { get; set; }
+
+    /// <summary>
+    /// The device time of the last <see cref="Run"/>'s kernels (with <see cref="MeasureKernelTime"/>; zero without): from the
+    /// start of each group of launches to its end, summed over the groups, so the host's reads of the finished count between
+    /// them are left out.
+    /// </summary>
+    public TimeSpan KernelTime { get; private set; }
+
     /// <summary>Kernel launches since the last <see cref="Begin"/> (iterations, checks, compactions, a resident session's expansion and carry).</summary>
     public int Launches { get; private set; }
 
@@ -836,12 +850,29 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
     /// <param name="options">The solver options.</param>
     /// <param name="onFinished">Told how many more problems finished after each check.</param>
     /// <param name="cancellationToken">Stops the iteration at the next check.</param>
-    public int Run(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken) => Engine switch
+    public int Run(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
     {
-        DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent => RunCoordinateDescent(options, onFinished, cancellationToken),
-        DeviceEngine.RegisterProximalGradient or DeviceEngine.BlockProximalGradient => RunOnChipProximalGradient(options, onFinished, cancellationToken),
-        _ => RunProximalGradient(options, onFinished, cancellationToken),
-    };
+        KernelTime = TimeSpan.Zero;
+        return Engine switch
+        {
+            DeviceEngine.GramCoordinateDescent or DeviceEngine.SharedGramCoordinateDescent => RunCoordinateDescent(options, onFinished, cancellationToken),
+            DeviceEngine.RegisterProximalGradient or DeviceEngine.BlockProximalGradient => RunOnChipProximalGradient(options, onFinished, cancellationToken),
+            _ => RunProximalGradient(options, onFinished, cancellationToken),
+        };
+    }
+
+    // A profiling marker on the stream where launches are timed, else none.
+    private ProfilingMarker? Mark() => MeasureKernelTime ? _stream.AddProfilingMarker() : null;
+
+    // Adds the device time from start to end (both passed by the stream: read after a synchronisation) and frees the markers.
+    private void AddKernelTime(ProfilingMarker? start, ProfilingMarker? end)
+    {
+        if (start is null || end is null)
+            return;
+        KernelTime += end - start;
+        start.Dispose();
+        end.Dispose();
+    }
 
     private int RunProximalGradient(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
     {
@@ -853,15 +884,19 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         int iteration = 0, extent = _count;
         Compactions = 0;
         Checks = 1;
+        var start = Mark();
         Compact(ref state, ref extent);
         check(_stream, extent, problem, state, certificate, iteration, options.MaxIterations);
         Launches++;
+        var end = Mark();
         ReadFinished(onFinished);
+        AddKernelTime(start, end);
         // the launches of 1, 2, 4, … check intervals are queued before the host waits for the finished count
         // (problems retired by a check do nothing in the launches after it, so results do not depend on it)
         int intervals = 1;
         while (_finishedCount < _count && !cancellationToken.IsCancellationRequested)
         {
+            start = Mark();
             Compact(ref state, ref extent);
             for (int queued = 0; queued < intervals && iteration < options.MaxIterations; queued++)
             {
@@ -874,7 +909,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
                 Launches += 2;
             }
             intervals = Math.Min(2 * intervals, MaxIntervalsPerRead);
+            end = Mark();
             ReadFinished(onFinished);
+            AddKernelTime(start, end);
         }
         return iteration;
     }
@@ -917,6 +954,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Checks = 0;
         do
         {
+            var start = Mark();
             Compact(ref state, ref extent);
             window.StartIteration = iteration;
             window.EndIteration = cancellationToken.IsCancellationRequested
@@ -926,7 +964,9 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             iteration = window.EndIteration;
             intervals = Math.Min(2 * intervals, MaxIntervalsPerLaunch);
             Checks++;
+            var end = Mark();
             ReadFinished(onFinished);
+            AddKernelTime(start, end);
         }
         while (_finishedCount < _count && !cancellationToken.IsCancellationRequested);
         return iteration;

@@ -183,7 +183,7 @@ public sealed class IlgpuBackend : ISolverBackend
     /// <summary>A backend on ILGPU's CPU accelerator emulating <paramref name="device"/> (e.g. <see cref="CPUDevice.Nvidia"/>: warps of 32).</summary>
     internal static IlgpuBackend CreateCpu(CPUDevice device)
     {
-        var context = Context.Create(builder => builder.CPU(device).Math(MathMode.Default));
+        var context = Context.Create(builder => builder.CPU(device).Math(MathMode.Default).Profiling());
         return new IlgpuBackend(context, context.CreateCPUAccelerator(0), "cpu");
     }
 
@@ -193,7 +193,7 @@ public sealed class IlgpuBackend : ISolverBackend
     {
         if (!IsCudaAvailable)
             throw new NotSupportedException(NoCudaAdvice);
-        var context = Context.Create(builder => builder.Cuda().Math(MathMode.Default));
+        var context = Context.Create(builder => builder.Cuda().Math(MathMode.Default).Profiling());
         return new IlgpuBackend(context, context.CreateCudaAccelerator(0), "cuda");
     }
 
@@ -203,7 +203,7 @@ public sealed class IlgpuBackend : ISolverBackend
     {
         if (!IsCudaAvailable)
             throw new NotSupportedException(NoCudaAdvice);
-        var context = Context.Create(builder => builder.Cuda().Math(MathMode.Default));
+        var context = Context.Create(builder => builder.Cuda().Math(MathMode.Default).Profiling());
         if (device < 0 || device >= context.GetCudaDevices().Count)
         {
             int count = context.GetCudaDevices().Count;

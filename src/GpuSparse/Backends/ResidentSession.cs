@@ -136,6 +136,25 @@ public sealed class ResidentSession<T> : IDisposable where T : unmanaged, IFloat
     }
 
     /// <summary>
+    /// Whether each call times its kernels on the device into <see cref="KernelTime"/> (profiling markers on the session's
+    /// stream around its launches; on CUDA, events). Off by default: the markers are objects, and with it off a warm call
+    /// allocates nothing. Results do not depend on it.
+    /// </summary>
+    public bool MeasureKernelTime
+    {
+        get => _device.MeasureKernelTime;
+        set => _device.MeasureKernelTime = value;
+    }
+
+    /// <summary>
+    /// The device time of the last call's kernels with <see cref="MeasureKernelTime"/> on (zero with it off): each group of
+    /// launches between two reads of the finished count, summed, so staging, the uploads and downloads and the host's waits
+    /// are left out. With the cost model's bytes and flops (benchmarks/gpu/MODEL.md) it gives the share of a resource's
+    /// peak the kernels sustain.
+    /// </summary>
+    public TimeSpan KernelTime => _device.KernelTime;
+
+    /// <summary>
     /// The most cores a call validates and stages its problems on, and unpacks their results on (null, the default: every
     /// core). The problems are split into contiguous ranges of at least 1 MiB of staged (or downloaded) bytes each, so a
     /// call under 2 MiB (K = 1,000 problems of 16 × 8: 164 kB of y and scalars) runs on the calling thread alone and
