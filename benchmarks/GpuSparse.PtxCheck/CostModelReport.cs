@@ -384,7 +384,7 @@ internal static class CostModelReport
         double fixedLatencies = (uploads + downloads) * HostCosts.CopySeconds + launches * HostCosts.LaunchSeconds + waits * HostCosts.SynchronizeSeconds;
         string verdict = $"Resident session K = 1,000 warm call: {(total <= 50e-6 ? "met" : "NOT met")} at {Time(total)} host overhead " +
             $"with {Plural(uploads, "packed upload")}, {Plural(launches, "launch")}, {Plural(downloads, "packed download")} and " +
-            $"{(waits == 1 ? "one synchronisation" : $"{waits} synchronisations")}, as `ResidentSession` makes it (fixed latencies {Time(fixedLatencies)}; " +
+            $"{(waits == 1 ? "one synchronisation" : $"{waits} synchronisations")}, as `ResidentSession` makes it (fixed latencies {Time(fixedLatencies)}, assumed until `DeviceLatencyBenchmarks` measures them on a GPU; " +
             $"the rest is the one-thread packing and unpacking and the link){Binding()}.";
         // what a miss needs: the host side (staging and unpacking) within what the fixed latencies and the link leave
         string Binding()

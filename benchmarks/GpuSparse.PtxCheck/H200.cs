@@ -111,6 +111,9 @@ internal static class HostCosts
     /// </summary>
     public const double ResidentUnpackSecondsPerProblem = 4.7e-9;
 
+    // The three fixed latencies below are assumptions until a GPU measures them: DeviceLatencyBenchmarks (run.sh's
+    // benchmarks phase) times each on the device a resident session uses.
+
     /// <summary>Host time to enqueue one kernel launch through ILGPU, seconds.</summary>
     public const double LaunchSeconds = 5e-6;
 

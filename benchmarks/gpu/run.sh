@@ -116,6 +116,7 @@ write_report() {
     local resident_backend=cpu
     [ "${GPUSPARSE_BENCH_GPU_TARGETS:-}" = all ] && resident_backend=cuda
     target_row "Resident session K = 1,000, warm call" "≤ 50 µs host overhead, 0 B allocated" ResidentSessionBenchmarks "$resident_backend"
+    target_row "The warm call's fixed latencies, which the cost model assumes (launch 5 µs, copy 3 µs, wait 8 µs: 19 µs for one launch, two copies and one wait)" "(a calibration, no goal)" DeviceLatencyBenchmarks "LaunchAndWait UploadAndWait Wait Launches Uploads" '^(Mean|Error)$'
     echo
     echo "## BenchmarkDotNet tables"
     echo
@@ -144,8 +145,9 @@ write_report() {
 }
 
 # target_row TEXT GOAL CLASS KEY [COLUMNS]: the chosen cells (COLUMNS, a regular expression of column names; by default
-# Engine, Mean, Error, problems/s, goal, met, kernel (min), binding share, Allocated) of the rows holding KEY (every KEY
-# of a space-separated list) in CLASS's BenchmarkDotNet table, else "not measured".
+# Engine, Mean, Error, problems/s, goal, met, kernel (min), binding share, Allocated) of the rows with a cell equal to KEY
+# (or to any KEY of a space-separated list, each row then labelled with its KEY) in CLASS's BenchmarkDotNet table, else
+# "not measured".
 target_row() {
   local file measured="" columns=${5:-'^(Engine|Mean|Error|problems/s|goal|met|kernel [(]min[)]|binding share|Allocated)$'}
   for file in "$work"/bdn/results/*"$3"*-report-github.md; do
@@ -155,7 +157,10 @@ target_row() {
       /^\|/ && !header && /Method/ { for (i = 2; i < NF; i++) { h[i] = $i; gsub(/^ +| +$/, "", h[i]) } header = 1; next }
       /^\|/ && header {
         hit = ""
-        for (k = 1; k <= n; k++) if (index($0, key[k])) hit = key[k]
+        for (i = 2; i < NF; i++) {
+          v = $i; gsub(/\*\*/, "", v); gsub(/^ +| +$/, "", v)
+          for (k = 1; k <= n; k++) if (v == key[k]) hit = key[k]
+        }
         if (hit == "") next
         row = n > 1 ? hit ":" : ""
         for (i = 2; i < NF; i++) {
@@ -282,7 +287,7 @@ write_report
 [ "$gpu" -eq 1 ] && export GPUSPARSE_BENCH_GPU_TARGETS=all
 # the cost model's demand on each resident target's binding resource (written with MODEL.md), for the binding-share column
 export GPUSPARSE_MODEL_SHARES="$repo/benchmarks/gpu/SHARES.tsv"
-phase benchmarks 300 "$dotnet_bin" "$bench_dll" --filter '*GpuTargetBenchmarks*' '*ResidentSessionBenchmarks*' \
+phase benchmarks 300 "$dotnet_bin" "$bench_dll" --filter '*GpuTargetBenchmarks*' '*ResidentSessionBenchmarks*' '*DeviceLatencyBenchmarks*' \
   --job Short --inProcess --exporters GitHub --artifacts "$work/bdn"
 write_report
 # The host staging rows last, in what time is left: StagingBenchmarks declares its own job, which runs out of

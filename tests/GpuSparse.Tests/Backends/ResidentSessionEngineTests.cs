@@ -165,47 +165,15 @@ public sealed class ResidentSessionEngineTests(ResidentSessionEngineTests.Backen
         Assert.Equal((1, 1, 1, 1, 0), (session.Uploads, session.Launches, session.Downloads, session.Synchronizations, session.FinishedReads));
     }
 
-    /// <summary>
-    /// <see cref="ResidentSession{T}.KernelTime"/>, on every engine: zero with <see cref="ResidentSession{T}.MeasureKernelTime"/>
-    /// off; with it on, positive and within the call's own wall time (it leaves out staging, copies and waits), and the
-    /// results the same bits as without it.
-    /// </summary>
+    /// <summary><see cref="ResidentKernelTiming.Check"/> on every engine, with warps of 4.</summary>
     [Theory]
     [InlineData(DeviceEngine.ProximalGradient)]
     [InlineData(DeviceEngine.BlockProximalGradient)]
     [InlineData(DeviceEngine.GramCoordinateDescent)]
     [InlineData(DeviceEngine.RegisterProximalGradient)]
     [InlineData(DeviceEngine.SharedGramCoordinateDescent)]
-    public void KernelTime_IsMeasuredOnRequestAndChangesNoResult(DeviceEngine engine)
-    {
-        var backend = backends.Get(engine, 4);
-        var random = new Random(41);
-        bool shared = engine == DeviceEngine.SharedGramCoordinateDescent;
-        var x = ResidentSessionTests.RandomValues<double>(random, (shared ? 1 : Count) * Samples * Features);
-        var y = ResidentSessionTests.RandomValues<double>(random, Count * Samples);
-        var lambdas = Enumerable.Range(0, Count).Select(k => 0.01 + 0.01 * k).ToArray();
-        var ratios = Enumerable.Repeat(0.5, Count).ToArray();
-        var options = new SolverOptions { Tolerance = 1e-8 };
-        using var session = shared
-            ? ResidentSession<double>.WithSharedDesign(backend, x, Features, Count, new ResidentOptions(), options)
-            : ResidentSession<double>.WithDesignPerProblem(backend, x, Count, Samples, Features, new ResidentOptions(), options);
-        var plain = new ResidentSessionTests.Output(Count, Features);
-        session.Solve(y, lambdas, ratios, plain.Span);
-        Assert.Equal(TimeSpan.Zero, session.KernelTime);
-
-        session.ResetWarmStarts();
-        session.MeasureKernelTime = true;
-        var timed = new ResidentSessionTests.Output(Count, Features);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        session.Solve(y, lambdas, ratios, timed.Span);
-        var wall = clock.Elapsed;
-        Assert.True(session.KernelTime > TimeSpan.Zero, $"{engine}: kernel time {session.KernelTime}");
-        Assert.True(session.KernelTime <= wall, $"{engine}: kernel time {session.KernelTime} beyond the call's {wall}");
-        Assert.Equal(plain.Coefficients, timed.Coefficients);
-        Assert.Equal(plain.Gaps, timed.Gaps);
-        Assert.Equal(plain.Iterations, timed.Iterations);
-        Assert.Equal(plain.Statuses, timed.Statuses);
-    }
+    public void KernelTime_IsMeasuredOnRequestAndChangesNoResult(DeviceEngine engine) =>
+        ResidentKernelTiming.Check(backends.Get(engine, 4));
 
     /// <summary>
     /// A call cancelled while its problems are running (float32 ISTA/FISTA at tolerance 0 runs until cancelled: the
