@@ -78,9 +78,10 @@ public static class KernelCostModel
             // (np, when staged), y (n), β, z, the best, l1, l2 (5p), step, t/n, momentum and status read, β, z and the
             // best (3p) and the momentum written, 7 certificate scalars read and written and the finish count. Per step, shared memory as each thread
             // accesses it (a thread per row, then per column, of the 128): z per row and r per column (2np), y read and r
-            // written (2n), z, l1, l2 read and β⁺ written (4p), the restart test's z, β⁺, β by thread 0 (3p, each a
-            // warp's access: 3p·32) and its decision written (2) and read by every thread (2·128), z written and β⁺, β
-            // read (3p), β written and β⁺ read (2p); X twice (2np) from shared memory when staged, from device memory
+            // written (2n), z, l1, l2, β read and β⁺ written (5p) and the restart test's terms written in float64 (8p
+            // bytes) by the columns' owners, the p terms summed by thread 0 (each load one 128-byte wavefront) and its
+            // decision written (2) and read by every thread (2·128), z written and β⁺, β read (3p), β written and β⁺
+            // read (2p); X twice (2np) from shared memory when staged, from device memory
             // otherwise. Flops as the thread-per-problem step. A check reads X twice more (R by rows, v by columns): from
             // shared memory when staged (no device memory at all), from device memory otherwise (2np).
             bool staged = !name.StartsWith(KernelCatalog.BlockGlobalDesignPrefix, StringComparison.Ordinal);
@@ -90,7 +91,7 @@ public static class KernelCostModel
                 FlopsOnce: 0,
                 HbmBytesPerIteration: staged ? 0 : design,
                 FlopsPerIteration: 4 * n * p + n + 14 * p + 10,
-                SharedBytesPerIteration: s * (2 * n * p + 2 * n + 9 * p + 3 * p * KernelCatalog.CudaWarpSize + 2 * threads + 2)
+                SharedBytesPerIteration: s * (2 * n * p + 2 * n + 10 * p + 2 * threads + 2) + 8 * p + 128 * p
                     + (staged ? design : 0),
                 HbmBytesPerCheck: staged ? 0 : design,
                 FlopsPerCheck: blockCheckFlops);

@@ -375,8 +375,8 @@ internal sealed class BlockResidual : KernelDesign
         : Work.Flops(4 * s.N * s.P + s.N + 15 * s.P, s.ScalarBytes)
           + Work.Shared(2 * Pass(s))
           + Work.Chain(_variant == BlockVariant.FistaSharedDesign
-              // the catalog kernel: a thread per row sums its p products in order, a thread per column its n, every
-              // thread sums the restart test's p terms; four barriers
+              // the catalog kernel: a thread per row sums its p products in order, a thread per column its n, and
+              // thread 0 sums the restart test's p terms (one load each, written by their columns' owners); four barriers
               ? (2 * s.P + s.N) * Latency.Fma(s) + 4 * Latency.Barrier + Latency.FistaStep
               // the register kernel: 7 dependent FMAs a row, the rows' sums over the lanes (5 shuffle levels), 7 FMAs a
               // column, the partials through shared memory to the column's owner (store, barrier, W dependent adds),

@@ -128,6 +128,8 @@ public static class BlockIterationKernel
         T step = problem.Step[k], stepOverN = problem.StepOverN[k];
         T momentum = state.Momentum[k];
         DeviceView<T> z = vectors.Z, next = vectors.Next, beta = vectors.Beta, residual = vectors.Residual;
+        DeviceView<double> uphillTerms = vectors.CheckCorrelation;
+        var wide = default(TPrecision);
         // thread 0 keeps the check record: resumed right after a check, that check's record
         var record = thread == 0 && window.StartIteration != 0 ? certificate.Record(k) : default;
         int iteration = window.StartIteration, status = BatchStatus.Active;
@@ -147,21 +149,28 @@ public static class BlockIterationKernel
                 for (int i = thread; i < n; i += threads)
                     residual[i] = ProximalGradientStep.Residual<T, DeviceView<T>>(design, vectors.Response, z, i, p);
                 Group.Barrier();
-                // c = X_wᵀ r (thread per column, ascending i); β⁺ = prox(z + (t/n)·c)
+                // c = X_wᵀ r (thread per column, ascending i); β⁺ = prox(z + (t/n)·c); for FISTA the restart test's
+                // term (zⱼ − β⁺ⱼ)·(β⁺ⱼ − βⱼ) by the coordinate's owner, into the check's v (free between checks)
                 for (int j = thread; j < p; j += threads)
                 {
                     T c = ProximalGradientStep.Correlation<T, DeviceView<T>>(design, residual, j, n, p);
-                    next[j] = ProximalGradientStep.Forward<T, TPenalty>(z[j], c, step, stepOverN, vectors.L1[j], vectors.L2[j]);
+                    T zj = z[j], forward = ProximalGradientStep.Forward<T, TPenalty>(zj, c, step, stepOverN, vectors.L1[j], vectors.L2[j]);
+                    next[j] = forward;
+                    if (accelerated != 0)
+                        uphillTerms[j] = wide.ToDouble(FistaStep.UphillTerm(zj, forward, beta[j]));
                 }
                 Group.Barrier();
                 if (accelerated != 0)
                 {
                     if (thread == 0)
                     {
-                        // uphill = (z − β⁺)·(β⁺ − β) in ascending j; t_{k+1} = (1 + √(1 + 4t_k²))/2 and the weight
-                        // (t_k − 1)/t_{k+1}, or t = 1 on a restart: thread 0 alone (one warp's loads of z, β⁺ and β, not
-                        // every warp's), handed to the block in shared memory
-                        bool uphill = FistaStep.Uphill<T, DeviceView<T>>(z, next, beta, p) > T.Zero;
+                        // uphill = Σⱼ (zⱼ − β⁺ⱼ)·(β⁺ⱼ − βⱼ) in ascending j (FistaStep.Uphill's sum of the same terms: one
+                        // load a term for thread 0, not three); t_{k+1} = (1 + √(1 + 4t_k²))/2 and the weight
+                        // (t_k − 1)/t_{k+1}, or t = 1 on a restart, handed to the block in shared memory
+                        T uphillSum = T.Zero;
+                        for (int j = 0; j < p; j++)
+                            uphillSum += wide.FromDouble(uphillTerms[j]);
+                        bool uphill = uphillSum > T.Zero;
                         T extrapolation = T.Zero;
                         momentum = uphill ? T.One : FistaStep.Advance(momentum, out extrapolation);
                         handOff[0] = extrapolation;

@@ -18,9 +18,12 @@ public static class FistaStep
     {
         T uphill = T.Zero;
         for (int j = 0; j < features; j++)
-            uphill += (z[j] - next[j]) * (next[j] - beta[j]);
+            uphill += UphillTerm(z[j], next[j], beta[j]);
         return uphill;
     }
+
+    /// <summary>Coordinate j's term of <see cref="Uphill{T, TView}"/>: (zⱼ − β⁺ⱼ)·(β⁺ⱼ − βⱼ).</summary>
+    public static T UphillTerm<T>(T z, T next, T beta) where T : unmanaged, IFloatingPointIeee754<T> => (z - next) * (next - beta);
 
     /// <summary>t_{k+1} = (1 + √(1 + 4t_k²))/2, and the extrapolation weight (t_k − 1)/t_{k+1}.</summary>
     public static T Advance<T>(T momentum, out T weight) where T : unmanaged, IFloatingPointIeee754<T>
