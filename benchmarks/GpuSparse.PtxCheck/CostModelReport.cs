@@ -125,7 +125,8 @@ internal static class CostModelReport
         text.AppendLine("|---|---|");
         text.AppendLine($"| HBM3e bandwidth | {H200.HbmBytesPerSecond / 1e12:0.0} TB/s |");
         text.AppendLine($"| FP64 / FP32 peak (FMA = 2 flops) | {H200.Fp64FlopsPerSecond / 1e12:0} / {H200.Fp32FlopsPerSecond / 1e12:0} TFLOP/s |");
-        text.AppendLine($"| shared memory, aggregate | {H200.SharedBytesPerSecond / 1e12:0} TB/s ({H200.Multiprocessors} SMs × 128 B/clock × {H200.ClockHz / 1e9:0.00} GHz), counted in 128-byte wavefronts: a warp-wide load of 32 floats or a broadcast is one, 32 doubles two; a shuffle counts as one |");
+        text.AppendLine($"| shared memory, aggregate | {H200.SharedBytesPerSecond / 1e12:0} TB/s ({H200.Multiprocessors} SMs × 128 B/clock × {H200.ClockHz / 1e9:0.00} GHz), counted in 128-byte wavefronts: a warp-wide load of 32 floats or a broadcast is one, 32 doubles two; a shuffle counts as one; " +
+            "bank conflicts counted from the addresses (`SharedMemoryBanks`) where a kernel's lanes read with a stride: the Gram kernels' packed G, the block kernel's thread-per-row passes |");
         text.AppendLine("| a shared X read from global memory (the shared-design kernel where X does not fit 48 KB with G) | its L1 hits counted as " +
             "shared-memory wavefronts (L1 and shared memory are one SRAM, 128 B/clock); the lines each group brings in counted as HBM bytes, " +
             "an upper bound: a shared X stays in the 50 MB L2, whose bandwidth (several times HBM's, not published for the H200) the model does not assume |");

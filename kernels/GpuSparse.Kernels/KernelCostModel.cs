@@ -81,18 +81,22 @@ public static class KernelCostModel
             // written (2n), z, l1, l2, β read and β⁺ written (5p) and the restart test's terms written in float64 (8p
             // bytes) by the columns' owners, the p terms summed by thread 0 (each load one 128-byte wavefront) and its
             // decision written (2) and read by every thread (2·128), z written and β⁺, β read (3p), β written and β⁺
-            // read (2p); X twice (2np) from shared memory when staged, from device memory
+            // read (2p); X twice from shared memory when staged (the thread-per-row pass in the wavefronts its bank
+            // conflicts take, SharedMemoryBanks.RowPassWavefronts: rows an odd stride apart, PaddedStagedDesign, so none;
+            // the column pass np), from device memory
             // otherwise. Flops as the thread-per-problem step. A check reads X twice more (R by rows, v by columns): from
             // shared memory when staged (no device memory at all), from device memory otherwise (2np).
             bool staged = !name.StartsWith(KernelCatalog.BlockGlobalDesignPrefix, StringComparison.Ordinal);
             double threads = KernelCatalog.CudaBlockSize, design = 2 * n * p * s;
+            double stagedPasses = SharedMemoryBanks.WavefrontBytes * (double)SharedMemoryBanks.RowPassWavefronts(samples, features, default(OnChip.PaddedStagedDesign).RowStride(features), elementBytes)
+                + n * p * s;
             return new KernelCost(elementBytes,
                 HbmBytesOnce: s * ((staged ? n * p : 0) + n + 8 * p + 4) + 124,
                 FlopsOnce: 0,
                 HbmBytesPerIteration: staged ? 0 : design,
                 FlopsPerIteration: 4 * n * p + n + 14 * p + 10,
                 SharedBytesPerIteration: s * (2 * n * p + 2 * n + 10 * p + 2 * threads + 2) + 8 * p + 128 * p
-                    + (staged ? design : 0),
+                    + (staged ? stagedPasses : 0),
                 HbmBytesPerCheck: staged ? 0 : design,
                 FlopsPerCheck: blockCheckFlops);
         }
@@ -171,7 +175,8 @@ public static class KernelCostModel
             // once per launch: X, y (n·p + n), l1, l2, β (3p) read, β and best written (2p), 5 certificate scalars
             // read and written; G (np(p + 1) flops: its upper half) and c, ‖y‖² (2np + 2n).
             // per sweep, on-chip only: per coordinate the prox (~8 flops) and q += Δ·Gⱼ (2p flops; every coordinate
-            // moves in the worst case), row j of G read from shared memory (8p bytes) and q read-modify-written (2p·s).
+            // moves in the worst case), row j of G read from the packed upper half in shared memory (8p bytes, in the
+            // wavefronts its bank conflicts take: SharedMemoryBanks.GramSweepWavefronts) and q read-modify-written (2p·s).
             // per Gram-form check: q = c − Gβ (2p² flops, 8p² shared bytes), βᵀc, βᵀq and the gap's terms (~24p), their
             // four sums over the warp's lanes (4·5 adds a lane);
             // the best iterate written when the gap improves (p·s). Checks below the trusted tolerance add 4np flops and
@@ -181,7 +186,8 @@ public static class KernelCostModel
                 FlopsOnce: n * p * (p + 1) + 2 * n * p + 2 * n,
                 HbmBytesPerIteration: 0,
                 FlopsPerIteration: p * (2 * p + 8),
-                SharedBytesPerIteration: p * (8 * p + 2 * p * s + 4 * s),
+                SharedBytesPerIteration: SharedMemoryBanks.WavefrontBytes * (double)SharedMemoryBanks.GramSweepWavefronts(features)
+                    + p * (2 * p * s + 4 * s),
                 HbmBytesPerCheck: s * p,
                 FlopsPerCheck: 2 * p * p + 24 * p + 4 * Math.Log2(KernelCatalog.CudaWarpSize) * KernelCatalog.CudaWarpSize);
         if (name.StartsWith("resident-carry-active", StringComparison.Ordinal))

@@ -145,11 +145,13 @@ internal class WarpGram : KernelDesign
           + Work.Chain(s.P * Latency.Fma(s) + Latency.WarpReduction + Latency.FistaStep);
 
     protected override Work ModelCheck(Shape s) =>
-        // Gram-form gap in float64: q = c − Gβ (2p² flops: p broadcasts of βⱼ and p row loads of G), ‖R‖² from
+        // Gram-form gap in float64: q = c − Gβ (2p² flops: p broadcasts of βⱼ and p row loads of G, the CD kernel's
+        // packed upper half in the wavefronts its bank conflicts take), ‖R‖² from
         // ‖y‖², βᵀc and βᵀq, v = n·q; chain: the lane's ⌈p/32⌉ rows of q (p dependent FMAs each), a barrier, the
         // lane's coordinates through the gap's two passes, the butterflies of βᵀc and βᵀq, then the gap's combination
         Work.Flops(2 * s.P * s.P + 24 * s.P, 8)
-        + Work.Shared((s.P * (1 + VectorWavefronts(s, GramElement(s))) + 4 * 5) * Wavefront)
+        + Work.Shared((s.P + (_coordinateDescent ? SharedMemoryBanks.GramSweepWavefronts(s.Features) : s.P * VectorWavefronts(s, GramElement(s)))
+            + 4 * 5) * Wavefront)
         + Work.Chain(Up(s.P / 32) * (s.P * Latency.Fma64 + 2 * Latency.GapTerm) + Latency.Barrier
             + 2 * Latency.WarpReduction + Latency.GapCombination);
 
@@ -332,6 +334,15 @@ internal sealed class BlockResidual : KernelDesign
     private static double Pass(Shape s) => s.N * s.P * s.S + s.N * s.P / (32 * OperandReuse) * Wavefront;
 
     /// <summary>
+    /// <see cref="Pass"/> by a thread a row of the row-major X, as the catalog kernel's R = y − Xβ: X takes the wavefronts
+    /// of its bank conflicts (<see cref="SharedMemoryBanks.RowPassWavefronts"/>) at the kernel's row stride
+    /// (<see cref="PaddedStagedDesign"/>: odd, so none).
+    /// </summary>
+    private static double RowPass(Shape s) => SharedMemoryBanks.RowPassWavefronts(s.Samples, s.Features,
+        default(PaddedStagedDesign).RowStride(s.Features), s.ScalarBytes) * Wavefront
+        + s.N * s.P / (32 * OperandReuse) * Wavefront;
+
+    /// <summary>
     /// Shared-memory bytes of the register kernel's float64 check (a shuffle of a double is two wavefronts, as a
     /// warp-wide load of 32 doubles).
     /// </summary>
@@ -387,7 +398,7 @@ internal sealed class BlockResidual : KernelDesign
 
     protected override Work ModelCheck(Shape s) =>
         // float64 certificate from X on-chip: R = y − Xβ, v = XᵀR (two passes, 4np flops in float64)
-        Work.Flops(4 * s.N * s.P + 4 * s.N + 15 * s.P, 8) + Work.Shared(DesignInRegisters ? RegisterCheckShared(s) : 2 * Pass(s))
+        Work.Flops(4 * s.N * s.P + 4 * s.N + 15 * s.P, 8) + Work.Shared(DesignInRegisters ? RegisterCheckShared(s) : Pass(s) + RowPass(s))
         + Work.Chain(DesignInRegisters
             // the register kernel: the two passes (7 FMAs each, the row sums over the lanes), two barriers, v summed
             // over the warps by warp 0 and stored with β in its lanes' slots, the gap's two passes over a lane's 7

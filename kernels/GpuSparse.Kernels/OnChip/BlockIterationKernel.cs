@@ -59,7 +59,7 @@ public static class BlockIterationKernel
     /// </summary>
     public static BlockPlacement Placement(int samples, int features, int elementBytes)
     {
-        long design = default(StagedDesign).DesignDoubles(samples, features, elementBytes);
+        long design = default(PaddedStagedDesign).DesignDoubles(samples, features, elementBytes);
         long state = default(StagedState).StateDoubles(samples, features, elementBytes);
         return (design + state + HandOffDoubles) * sizeof(double) <= MaxSharedBytes ? BlockPlacement.DesignAndState
             : (state + HandOffDoubles) * sizeof(double) <= MaxSharedBytes ? BlockPlacement.State
@@ -69,7 +69,7 @@ public static class BlockIterationKernel
     /// <summary>The shared memory of a group in <paramref name="placement"/>, in doubles.</summary>
     public static int SharedDoubles(BlockPlacement placement, int samples, int features, int elementBytes) => HandOffDoubles + placement switch
     {
-        BlockPlacement.DesignAndState => default(StagedDesign).DesignDoubles(samples, features, elementBytes)
+        BlockPlacement.DesignAndState => default(PaddedStagedDesign).DesignDoubles(samples, features, elementBytes)
             + default(StagedState).StateDoubles(samples, features, elementBytes),
         BlockPlacement.State => default(StagedState).StateDoubles(samples, features, elementBytes),
         _ => 0,
@@ -82,7 +82,7 @@ public static class BlockIterationKernel
     /// <summary>The kernel's placement type arguments (X_w's, the state's) for <paramref name="placement"/>.</summary>
     public static (Type Design, Type State) PlacementTypes(BlockPlacement placement) => placement switch
     {
-        BlockPlacement.DesignAndState => (typeof(StagedDesign), typeof(StagedState)),
+        BlockPlacement.DesignAndState => (typeof(PaddedStagedDesign), typeof(StagedState)),
         BlockPlacement.State => (typeof(GlobalDesign), typeof(StagedState)),
         _ => (typeof(GlobalDesign), typeof(GlobalState)),
     };
@@ -120,7 +120,8 @@ public static class BlockIterationKernel
         // the state copied in after it, or its global views; then the restart hand-off (weight, flag), the warps' check
         // sums and the verdict
         var design = new DeviceView<T>(designPlacement.Place(problem.Design.SubView(problem.DesignOffset(k), n * p),
-            shared.SubView(0, designDoubles), n * p, thread, threads));
+            shared.SubView(0, designDoubles), n, p, thread, threads));
+        int stride = designPlacement.RowStride(p);
         var vectors = statePlacement.Open(problem, state, certificate, k, shared.SubView(designDoubles, stateDoubles), accelerated, thread, threads);
         var handOff = shared.SubView(designDoubles + stateDoubles, RestartDoubles).Cast<T>();
         var checkSums = shared.SubView(designDoubles + stateDoubles + RestartDoubles, HandOffDoubles - RestartDoubles);
@@ -138,7 +139,7 @@ public static class BlockIterationKernel
         while (true)
         {
             if (checkDue)
-                status = Check<T, TPenalty, TPrecision>(design, vectors, checkSums, ref record, n, p, iteration,
+                status = Check<T, TPenalty, TPrecision>(design, stride, vectors, checkSums, ref record, n, p, iteration,
                     iteration == 0 ? certificate.NullObjective[k] : double.NaN, certificate.GapTolerance[k], iteration >= window.MaxIterations);
             if (status != BatchStatus.Active || iteration >= window.EndIteration)
                 break;
@@ -147,13 +148,13 @@ public static class BlockIterationKernel
             {
                 // r = y_c − X_w z (thread per row)
                 for (int i = thread; i < n; i += threads)
-                    residual[i] = ProximalGradientStep.Residual<T, DeviceView<T>>(design, vectors.Response, z, i, p);
+                    residual[i] = ProximalGradientStep.Residual<T, DeviceView<T>>(design, vectors.Response, z, i, p, stride);
                 Group.Barrier();
                 // c = X_wᵀ r (thread per column, ascending i); β⁺ = prox(z + (t/n)·c); for FISTA the restart test's
                 // term (zⱼ − β⁺ⱼ)·(β⁺ⱼ − βⱼ) by the coordinate's owner, into the check's v (free between checks)
                 for (int j = thread; j < p; j += threads)
                 {
-                    T c = ProximalGradientStep.Correlation<T, DeviceView<T>>(design, residual, j, n, p);
+                    T c = ProximalGradientStep.Correlation<T, DeviceView<T>>(design, residual, j, n, stride);
                     T zj = z[j], forward = ProximalGradientStep.Forward<T, TPenalty>(zj, c, step, stepOverN, vectors.L1[j], vectors.L2[j]);
                     next[j] = forward;
                     if (accelerated != 0)
@@ -206,7 +207,7 @@ public static class BlockIterationKernel
     /// (<see cref="CheckRecord.RecordAt"/>, with <paramref name="nullObjective"/> for the first), β copied to the best
     /// iterate where it is the record's best, and the verdict (the same on every thread) returned.
     /// </summary>
-    private static int Check<T, TPenalty, TPrecision>(DeviceView<T> design, BlockVectors<T> vectors, ArrayView<double> checkSums,
+    private static int Check<T, TPenalty, TPrecision>(DeviceView<T> design, int stride, BlockVectors<T> vectors, ArrayView<double> checkSums,
         ref CheckRecord record, int n, int p, int iteration, double nullObjective, double tolerance, bool spent)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
@@ -224,7 +225,7 @@ public static class BlockIterationKernel
         {
             double acc = 0;
             for (int j = 0; j < p; j++)
-                acc += wide.ToDouble(design[i * p + j]) * wide.ToDouble(beta[j]);
+                acc += wide.ToDouble(design[i * stride + j]) * wide.ToDouble(beta[j]);
             double yi = wide.ToDouble(vectors.Response[i]);
             double ri = yi - acc;
             residual[i] = ri;
@@ -238,7 +239,7 @@ public static class BlockIterationKernel
         {
             double vj = 0;
             for (int i = 0; i < n; i++)
-                vj += wide.ToDouble(design[i * p + j]) * residual[i];
+                vj += wide.ToDouble(design[i * stride + j]) * residual[i];
             correlation[j] = vj;
             terms = terms.AddPrimal<TPenalty>(wide.ToDouble(beta[j]), wide.ToDouble(vectors.L1[j]), wide.ToDouble(vectors.L2[j]), vj, n);
         }

@@ -23,18 +23,21 @@ public enum DesignPlacement
 /// </summary>
 public interface IDesignPlacement
 {
-    /// <summary>The doubles of the group's shared memory X_w takes (n·p elements of <paramref name="elementBytes"/>, or none).</summary>
+    /// <summary>The doubles of the group's shared memory X_w takes (n rows of <see cref="RowStride"/> elements of <paramref name="elementBytes"/>, or none).</summary>
     int DesignDoubles(int samples, int features, int elementBytes);
 
+    /// <summary>Elements from one row of X_w to the next as the group reads it (p, or more where rows are padded).</summary>
+    int RowStride(int features);
+
     /// <summary>
-    /// X_w (the first <paramref name="length"/> elements of <paramref name="design"/>) as the group reads it, thread
-    /// <paramref name="thread"/> of <paramref name="threads"/> doing its part of any copy into <paramref name="room"/>
-    /// (<see cref="DesignDoubles"/> doubles); the group synchronises before reading it.
+    /// X_w (the n × p elements at the start of <paramref name="design"/>, row-major) as the group reads it, rows
+    /// <see cref="RowStride"/> apart, thread <paramref name="thread"/> of <paramref name="threads"/> doing its part of
+    /// any copy into <paramref name="room"/> (<see cref="DesignDoubles"/> doubles); the group synchronises before reading it.
     /// </summary>
-    ArrayView<T> Place<T>(ArrayView<T> design, ArrayView<double> room, int length, int thread, int threads) where T : unmanaged;
+    ArrayView<T> Place<T>(ArrayView<T> design, ArrayView<double> room, int samples, int features, int thread, int threads) where T : unmanaged;
 }
 
-/// <summary>X_w staged in shared memory (<see cref="DesignPlacement.SharedMemory"/>).</summary>
+/// <summary>X_w staged in shared memory as it lies (<see cref="DesignPlacement.SharedMemory"/>).</summary>
 public readonly struct StagedDesign : IDesignPlacement
 {
     /// <inheritdoc />
@@ -42,12 +45,45 @@ public readonly struct StagedDesign : IDesignPlacement
         (int)(((long)samples * features * elementBytes + sizeof(double) - 1) / sizeof(double));
 
     /// <inheritdoc />
-    public ArrayView<T> Place<T>(ArrayView<T> design, ArrayView<double> room, int length, int thread, int threads) where T : unmanaged
+    public int RowStride(int features) => features;
+
+    /// <inheritdoc />
+    public ArrayView<T> Place<T>(ArrayView<T> design, ArrayView<double> room, int samples, int features, int thread, int threads) where T : unmanaged
     {
+        int length = samples * features;
         var staged = room.Cast<T>().SubView(0, length);
         // X_w is contiguous: consecutive threads read consecutive addresses
         for (int e = thread; e < length; e += threads)
             staged[e] = design[e];
+        return staged;
+    }
+}
+
+/// <summary>
+/// X_w staged in shared memory with its rows an odd number of elements apart (p, or p + 1 for p even), for kernels
+/// that read it a thread a row: 32 rows p apart fall in gcd(p, 32) of the 32 banks when p is even (8-way conflicts at
+/// p = 200 in float32, 32-way at 256), in distinct banks when the stride is odd. The values and their order are X_w's.
+/// </summary>
+public readonly struct PaddedStagedDesign : IDesignPlacement
+{
+    /// <inheritdoc />
+    public int DesignDoubles(int samples, int features, int elementBytes) =>
+        (int)(((long)samples * RowStride(features) * elementBytes + sizeof(double) - 1) / sizeof(double));
+
+    /// <inheritdoc />
+    public int RowStride(int features) => features | 1;
+
+    /// <inheritdoc />
+    public ArrayView<T> Place<T>(ArrayView<T> design, ArrayView<double> room, int samples, int features, int thread, int threads) where T : unmanaged
+    {
+        int stride = RowStride(features), length = samples * features;
+        var staged = room.Cast<T>().SubView(0, samples * stride);
+        // consecutive threads read consecutive addresses of the contiguous X_w; element (i, j) goes to i·stride + j
+        for (int e = thread; e < length; e += threads)
+        {
+            int i = e / features;
+            staged[e + i * (stride - features)] = design[e];
+        }
         return staged;
     }
 }
@@ -59,5 +95,8 @@ public readonly struct GlobalDesign : IDesignPlacement
     public int DesignDoubles(int samples, int features, int elementBytes) => 0;
 
     /// <inheritdoc />
-    public ArrayView<T> Place<T>(ArrayView<T> design, ArrayView<double> room, int length, int thread, int threads) where T : unmanaged => design;
+    public int RowStride(int features) => features;
+
+    /// <inheritdoc />
+    public ArrayView<T> Place<T>(ArrayView<T> design, ArrayView<double> room, int samples, int features, int thread, int threads) where T : unmanaged => design;
 }

@@ -104,7 +104,7 @@ public static class SharedGramCoordinateDescentKernel
         int g = GramCoordinateDescentKernel.GramDoubles(p), d = placement.DesignDoubles(n, p, Interop.SizeOf<T>());
         var gram = shared.SubView(0, g);
         // X_w staged into shared memory, or read where it lies in global memory
-        var design = placement.Place(problem.Design, shared.SubView(g, d), n * p, thread, threads);
+        var design = placement.Place(problem.Design, shared.SubView(g, d), n, p, thread, threads);
         Group.Barrier();
         double invN = 1.0 / n;
         // Gₐᵦ = Σᵢ xᵢₐ·xᵢᵦ/n for b ≥ a, in ascending i (the per-problem kernel's sums)

@@ -7,7 +7,7 @@ namespace GpuSparse.Kernels.Steps;
 /// <summary>
 /// One proximal gradient (ISTA) step of one problem, <c>β⁺ = prox(z − t∇f(z)) = prox(z + (t/n)·X_wᵀ(y_c − X_w z))</c>,
 /// written once for the reference iteration (host arrays) and every device kernel (device views): X_w is row-major
-/// n × p with X_w[i, j] at <c>i·p + j</c> of its view. The parts are exposed so that a kernel may split the rows of the
+/// n × p with X_w[i, j] at <c>i·s + j</c> of its view (s, the row stride, is p as X_w lies; more where a kernel pads its rows). The parts are exposed so that a kernel may split the rows of the
 /// residual and the columns of the correlation over its threads; each sum runs in ascending index order whoever runs it,
 /// so results agree to the last bit wherever the device rounds like the CPU.
 /// </summary>
@@ -24,17 +24,20 @@ public static class ProximalGradientStep
         return acc;
     }
 
-    /// <summary>rᵢ = y_c,i − X_w[i, :]·z (row i of the design, ascending j).</summary>
-    public static T Residual<T, TView>(TView design, TView response, TView z, int i, int features)
+    /// <summary>
+    /// rᵢ = y_c,i − X_w[i, :]·z (row i of the design, ascending j), rows <paramref name="rowStride"/> elements apart in
+    /// the view (p as X_w lies; more where a kernel pads its rows).
+    /// </summary>
+    public static T Residual<T, TView>(TView design, TView response, TView z, int i, int features, int rowStride)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TView : struct, IStridedView<T, TView> =>
-        response[i] - Dot<T, TView>(design.Slice(i * features, 1), z, features);
+        response[i] - Dot<T, TView>(design.Slice(i * rowStride, 1), z, features);
 
-    /// <summary>cⱼ = X_w[:, j]·r (column j of the design, a view of stride p, ascending i), so that −∇f(z)ⱼ = cⱼ/n.</summary>
-    public static T Correlation<T, TView>(TView design, TView residual, int j, int samples, int features)
+    /// <summary>cⱼ = X_w[:, j]·r (column j of the design, a view of stride <paramref name="rowStride"/>, ascending i), so that −∇f(z)ⱼ = cⱼ/n.</summary>
+    public static T Correlation<T, TView>(TView design, TView residual, int j, int samples, int rowStride)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TView : struct, IStridedView<T, TView> =>
-        Dot<T, TView>(design.Slice(j, features), residual, samples);
+        Dot<T, TView>(design.Slice(j, rowStride), residual, samples);
 
     /// <summary>β⁺ⱼ = prox(zⱼ + (t/n)·cⱼ) with the step's weights t·l1ⱼ and t·l2ⱼ (l1ⱼ = λ·r·wⱼ, l2ⱼ = λ·(1 − r)·wⱼ).</summary>
     public static T Forward<T, TPenalty>(T z, T correlation, T step, T stepOverN, T l1, T l2)
@@ -56,7 +59,7 @@ public static class ProximalGradientStep
     {
         // r = y_c − X_w z
         for (int i = 0; i < samples; i++)
-            residual[i] = Residual<T, TView>(design, response, z, i, features);
+            residual[i] = Residual<T, TView>(design, response, z, i, features, features);
         // c = X_wᵀr; z + (t/n)·c
         for (int j = 0; j < features; j++)
         {

@@ -63,17 +63,18 @@ public sealed class IlgpuCpuBlockAgreementTests(BlockBackendFixture fixture, ITe
     }
 
     /// <summary>
-    /// The size rule at its boundaries, where the shared memory a group needs (X rounded up to doubles; z, β, β⁺, the
-    /// best iterate, l1, l2, y_c and r rounded up to doubles, then the check's float64 R and v; the 24 doubles of the
-    /// restart hand-off, the warps' check sums and the verdict) is exactly 48 KB and one row more: float64 16 × 264
-    /// (4,224 + 1,616 + 280 + 24 doubles) and 17 × 264; float32 18 × 468 (4,212 + 1,422 + 486 + 24) and 19 × 468;
+    /// The size rule at its boundaries, where the shared memory a group needs (X's rows padded to an odd stride, p + 1
+    /// for p even, rounded up to doubles; z, β, β⁺, the best iterate, l1, l2, y_c and r rounded up to doubles, then the
+    /// check's float64 R and v; the 24 doubles of the restart hand-off, the warps' check sums and the verdict) is
+    /// exactly 48 KB and one row more: float64 22 × 208 (22 · 209 = 4,598 + 1,292 + 230 + 24 doubles) and 23 × 208;
+    /// float32 32 × 302 (32 · 303 / 2 = 4,848 + 938 + 334 + 24) and 33 × 302;
     /// float64 3 × 873 (5,244 + 876 + 24 doubles of state) and 4 × 873; float32 2 × 1529 (4,589 + 1,531 + 24) and 3 × 1529.
     /// </summary>
     [Theory]
-    [InlineData(16, 264, 8, BlockPlacement.DesignAndState)]
-    [InlineData(17, 264, 8, BlockPlacement.State)]
-    [InlineData(18, 468, 4, BlockPlacement.DesignAndState)]
-    [InlineData(19, 468, 4, BlockPlacement.State)]
+    [InlineData(22, 208, 8, BlockPlacement.DesignAndState)]
+    [InlineData(23, 208, 8, BlockPlacement.State)]
+    [InlineData(32, 302, 4, BlockPlacement.DesignAndState)]
+    [InlineData(33, 302, 4, BlockPlacement.State)]
     [InlineData(3, 873, 8, BlockPlacement.State)]
     [InlineData(4, 873, 8, BlockPlacement.GlobalMemory)]
     [InlineData(2, 1529, 4, BlockPlacement.State)]
@@ -93,10 +94,10 @@ public sealed class IlgpuCpuBlockAgreementTests(BlockBackendFixture fixture, ITe
     /// iterations, checks every 4, in launches of 1, 2 and 3 check intervals).
     /// </summary>
     [Theory]
-    [InlineData(16, 264, false, SolverAlgorithm.Fista)]
-    [InlineData(17, 264, false, SolverAlgorithm.Fista)]
-    [InlineData(18, 468, true, SolverAlgorithm.Fista)]
-    [InlineData(19, 468, true, SolverAlgorithm.Ista)]
+    [InlineData(22, 208, false, SolverAlgorithm.Fista)]
+    [InlineData(23, 208, false, SolverAlgorithm.Fista)]
+    [InlineData(32, 302, true, SolverAlgorithm.Fista)]
+    [InlineData(33, 302, true, SolverAlgorithm.Ista)]
     [InlineData(3, 873, false, SolverAlgorithm.Fista)]
     [InlineData(4, 873, false, SolverAlgorithm.Fista)]
     [InlineData(4, 873, false, SolverAlgorithm.Ista)]

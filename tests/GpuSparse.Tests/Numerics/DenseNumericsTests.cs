@@ -149,7 +149,7 @@ public sealed class DenseNumericsTests
         var residual = new double[n];
         for (int i = 0; i < n; i++)
         {
-            residual[i] = ProximalGradientStep.Residual<double, HostView<double>>(new(storage, offset), new(y), new(z), i, p);
+            residual[i] = ProximalGradientStep.Residual<double, HostView<double>>(new(storage, offset), new(y), new(z), i, p, p);
             double acc = 0;
             for (int j = 0; j < p; j++)
                 acc += storage[offset + i * p + j] * z[j];
@@ -168,6 +168,16 @@ public sealed class DenseNumericsTests
                 viaColumn += column[i] * residual[i];
             Assert.Equal(acc, viaColumn);
         }
+        // rows padded to a stride of p + 2 (as a kernel pads shared memory): the same values and the same bits
+        const int stride = p + 2;
+        var padded = new double[n * stride];
+        for (int i = 0; i < n; i++)
+            Array.Copy(storage, offset + i * p, padded, i * stride, p);
+        for (int i = 0; i < n; i++)
+            Assert.Equal(residual[i], ProximalGradientStep.Residual<double, HostView<double>>(new(padded), new(y), new(z), i, p, stride));
+        for (int j = 0; j < p; j++)
+            Assert.Equal(ProximalGradientStep.Correlation<double, HostView<double>>(new(storage, offset), new(residual), j, n, p),
+                ProximalGradientStep.Correlation<double, HostView<double>>(new(padded), new(residual), j, n, stride));
         // β⁺ⱼ = prox(zⱼ + (t/n)·cⱼ) with weights t·l1ⱼ, t·l2ⱼ
         Assert.Equal(SoftThreshold.Apply(0.5 + 0.25 * 2.0, 0.1 * 0.3) / (1 + 0.1 * 0.2),
             ProximalGradientStep.Forward<double, ElasticNet<double>>(0.5, 2.0, 0.1, 0.25, 0.3, 0.2));
