@@ -271,11 +271,12 @@ internal static class CostModelReport
         {
             if (Built(designs.Where(d => d.Serves(target.Shape)).Select(d => Model(target, d)), target.Shape) is not { } e)
                 continue;
-            var (binding, bindingSeconds) = ThroughputResources.Where(e.Seconds.ContainsKey).Select(r => (r, e.Seconds[r])).MaxBy(r => r.Item2);
+            // a resident estimate has every throughput resource and the latency (Model)
+            var (binding, bindingSeconds) = ThroughputResources.Select(r => (r, e.Seconds[r])).MaxBy(r => r.Item2);
             double latency = e.Seconds["latency"], roofline = Math.Max(bindingSeconds, latency);
-            double none = ThroughputResources.Where(e.Seconds.ContainsKey).Sum(r => e.Seconds[r]) + latency;
+            double none = ThroughputResources.Sum(r => e.Seconds[r]) + latency;
             double high = bindingSeconds / roofline, low = bindingSeconds / none;
-            string cells = string.Join(" | ", ThroughputResources.Select(r => e.Seconds.TryGetValue(r, out var t) ? $"{Time(t)} ({t / roofline:P0})" : "–"));
+            string cells = string.Join(" | ", ThroughputResources.Select(r => $"{Time(e.Seconds[r])} ({e.Seconds[r] / roofline:P0})"));
             string met = low >= ShareTarget ? "yes, on both bounds" : high >= ShareTarget
                 ? $"if it runs within {Time(bindingSeconds / ShareTarget)} (with no overlap it takes {Time(none)})" : "**no**";
             text.AppendLine($"| {target.Name} | {e.Design.Name} | {cells} | {Time(latency)} | {binding} | {high:P0} | {low:P0} | {met} |");

@@ -158,16 +158,13 @@ target_row() {
       /^\|/ && header {
         hit = ""
         for (i = 2; i < NF; i++) {
-          v = $i; gsub(/\*\*/, "", v); gsub(/^ +| +$/, "", v)
-          for (k = 1; k <= n; k++) if (v == key[k]) hit = key[k]
+          cell[i] = $i; gsub(/\*\*/, "", cell[i]); gsub(/^ +| +$/, "", cell[i])
+          for (k = 1; k <= n; k++) if (cell[i] == key[k]) hit = key[k]
         }
         if (hit == "") next
-        row = n > 1 ? hit ":" : ""
-        for (i = 2; i < NF; i++) {
-          v = $i; gsub(/\*\*/, "", v); gsub(/^ +| +$/, "", v)
-          if (h[i] ~ columns) row = row (row == "" || row ~ /:$/ ? (row == "" ? "" : " ") : ", ") h[i] " " v
-        }
-        out = out (out == "" ? "" : "; ") row
+        row = ""
+        for (i = 2; i < NF; i++) if (h[i] ~ columns) row = row (row == "" ? "" : ", ") h[i] " " cell[i]
+        out = out (out == "" ? "" : "; ") (n > 1 ? hit ": " : "") row
       }
       END { print out }' "$file")
     [ -n "$measured" ] && break

@@ -861,18 +861,8 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         };
     }
 
-    // A profiling marker on the stream where launches are timed, else none.
+    // A profiling marker on the stream where launches are timed (the start of a group of launches), else none.
     private ProfilingMarker? Mark() => MeasureKernelTime ? _stream.AddProfilingMarker() : null;
-
-    // Adds the device time from start to end (both passed by the stream: read after a synchronisation) and frees the markers.
-    private void AddKernelTime(ProfilingMarker? start, ProfilingMarker? end)
-    {
-        if (start is null || end is null)
-            return;
-        KernelTime += end - start;
-        start.Dispose();
-        end.Dispose();
-    }
 
     private int RunProximalGradient(SolverOptions options, Action<int>? onFinished, CancellationToken cancellationToken)
     {
@@ -888,9 +878,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
         Compact(ref state, ref extent);
         check(_stream, extent, problem, state, certificate, iteration, options.MaxIterations);
         Launches++;
-        var end = Mark();
-        ReadFinished(onFinished);
-        AddKernelTime(start, end);
+        ReadFinished(onFinished, start);
         // the launches of 1, 2, 4, … check intervals are queued before the host waits for the finished count
         // (problems retired by a check do nothing in the launches after it, so results do not depend on it)
         int intervals = 1;
@@ -909,9 +897,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
                 Launches += 2;
             }
             intervals = Math.Min(2 * intervals, MaxIntervalsPerRead);
-            end = Mark();
-            ReadFinished(onFinished);
-            AddKernelTime(start, end);
+            ReadFinished(onFinished, start);
         }
         return iteration;
     }
@@ -964,9 +950,7 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             iteration = window.EndIteration;
             intervals = Math.Min(2 * intervals, MaxIntervalsPerLaunch);
             Checks++;
-            var end = Mark();
-            ReadFinished(onFinished);
-            AddKernelTime(start, end);
+            ReadFinished(onFinished, start);
         }
         while (_finishedCount < _count && !cancellationToken.IsCancellationRequested);
         return iteration;
@@ -1173,9 +1157,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
 
     // The count is copied into page-locked memory behind this batch's launches and read once its own stream reaches
     // the copy: other batches' uploads, launches and downloads go on meanwhile. A resident call's first read downloads
-    // its results with the count (a section of them): in its steady state every problem has finished by then.
-    private void ReadFinished(Action<int>? onFinished)
+    // its results with the count (a section of them): in its steady state every problem has finished by then. With
+    // kernel timing, the group of launches since groupStart (Mark) ends at a marker queued before the copies, and its
+    // device time is added once the wait has passed both markers.
+    private void ReadFinished(Action<int>? onFinished, ProfilingMarker? groupStart)
     {
+        var groupEnd = groupStart is null ? null : _stream.AddProfilingMarker();
         int before = _finishedCount;
         if (Resident && _launchesDownloaded < 0)
             FetchResidentResults();
@@ -1185,6 +1172,12 @@ internal sealed class DeviceBatch<T> : IDisposable where T : unmanaged, IFloatin
             FinishedReads++;
         }
         Synchronize();
+        if (groupStart is not null && groupEnd is not null)
+        {
+            KernelTime += groupEnd - groupStart;
+            groupStart.Dispose();
+            groupEnd.Dispose();
+        }
         _finishedCount = _finished.Host[0];
         if (_finishedCount > before)
             onFinished?.Invoke(_finishedCount - before);

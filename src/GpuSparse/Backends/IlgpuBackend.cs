@@ -183,9 +183,14 @@ public sealed class IlgpuBackend : ISolverBackend
     /// <summary>A backend on ILGPU's CPU accelerator emulating <paramref name="device"/> (e.g. <see cref="CPUDevice.Nvidia"/>: warps of 32).</summary>
     internal static IlgpuBackend CreateCpu(CPUDevice device)
     {
-        var context = Context.Create(builder => builder.CPU(device).Math(MathMode.Default).Profiling());
+        var context = CreateContext(builder => builder.CPU(device));
         return new IlgpuBackend(context, context.CreateCPUAccelerator(0), "cpu");
     }
+
+    // Every backend's context: IEEE division and square root (MathMode.Default), and profiling markers allowed (they
+    // cost nothing until a session asks for kernel times).
+    private static Context CreateContext(Func<Context.Builder, Context.Builder> device) =>
+        Context.Create(builder => device(builder).Math(MathMode.Default).Profiling());
 
     /// <summary>A backend on the first CUDA device.</summary>
     /// <exception cref="NotSupportedException">No CUDA device (or driver) is present.</exception>
@@ -193,7 +198,7 @@ public sealed class IlgpuBackend : ISolverBackend
     {
         if (!IsCudaAvailable)
             throw new NotSupportedException(NoCudaAdvice);
-        var context = Context.Create(builder => builder.Cuda().Math(MathMode.Default).Profiling());
+        var context = CreateContext(builder => builder.Cuda());
         return new IlgpuBackend(context, context.CreateCudaAccelerator(0), "cuda");
     }
 
@@ -203,7 +208,7 @@ public sealed class IlgpuBackend : ISolverBackend
     {
         if (!IsCudaAvailable)
             throw new NotSupportedException(NoCudaAdvice);
-        var context = Context.Create(builder => builder.Cuda().Math(MathMode.Default).Profiling());
+        var context = CreateContext(builder => builder.Cuda());
         if (device < 0 || device >= context.GetCudaDevices().Count)
         {
             int count = context.GetCudaDevices().Count;

@@ -10,11 +10,14 @@ namespace GpuSparse.Tests.Backends;
 /// results the same bits as without it. Bound to the CPU accelerator (<see cref="ResidentSessionEngineTests"/>) and to
 /// CUDA (<see cref="IlgpuCudaResidentTimingTests"/>).
 /// </summary>
-internal static class ResidentKernelTiming
+public static class ResidentKernelTiming
 {
     private const int Count = 6, Samples = 12, Features = 5;
 
-    public static void Check(IlgpuBackend backend)
+    /// <summary>Every engine a backend can be set to (all but <see cref="DeviceEngine.Auto"/>, which picks one of them).</summary>
+    public static TheoryData<DeviceEngine> Engines => [.. Enum.GetValues<DeviceEngine>().Where(engine => engine != DeviceEngine.Auto)];
+
+    internal static void Check(IlgpuBackend backend)
     {
         var random = new Random(41);
         bool shared = backend.Engine == DeviceEngine.SharedGramCoordinateDescent;
@@ -50,11 +53,7 @@ internal static class ResidentKernelTiming
 public sealed class IlgpuCudaResidentTimingTests
 {
     [CudaTheory]
-    [InlineData(DeviceEngine.ProximalGradient)]
-    [InlineData(DeviceEngine.BlockProximalGradient)]
-    [InlineData(DeviceEngine.GramCoordinateDescent)]
-    [InlineData(DeviceEngine.RegisterProximalGradient)]
-    [InlineData(DeviceEngine.SharedGramCoordinateDescent)]
+    [MemberData(nameof(ResidentKernelTiming.Engines), MemberType = typeof(ResidentKernelTiming))]
     public void KernelTime_IsMeasuredOnRequestAndChangesNoResult(DeviceEngine engine)
     {
         using var backend = IlgpuBackend.CreateCuda().With(engine);

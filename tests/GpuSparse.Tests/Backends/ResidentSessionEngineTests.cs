@@ -167,11 +167,7 @@ public sealed class ResidentSessionEngineTests(ResidentSessionEngineTests.Backen
 
     /// <summary><see cref="ResidentKernelTiming.Check"/> on every engine, with warps of 4.</summary>
     [Theory]
-    [InlineData(DeviceEngine.ProximalGradient)]
-    [InlineData(DeviceEngine.BlockProximalGradient)]
-    [InlineData(DeviceEngine.GramCoordinateDescent)]
-    [InlineData(DeviceEngine.RegisterProximalGradient)]
-    [InlineData(DeviceEngine.SharedGramCoordinateDescent)]
+    [MemberData(nameof(ResidentKernelTiming.Engines), MemberType = typeof(ResidentKernelTiming))]
     public void KernelTime_IsMeasuredOnRequestAndChangesNoResult(DeviceEngine engine) =>
         ResidentKernelTiming.Check(backends.Get(engine, 4));
 
