@@ -54,7 +54,7 @@ public static class KernelCatalog
     public const string WideStateShape = "p > 64, the state within 48 KB, X beyond, e.g. 64 × 256, 100 × 500 (a block per problem, z, β, β⁺, the best β, r, y, l1, l2 and the checks' R, v in shared memory, X from global memory, checks on-chip)";
 
     /// <summary>The shape served by the block-per-problem proximal-gradient kernels with everything in global memory.</summary>
-    public const string WideGlobalShape = "p > 64, the state beyond 48 KB (p above about 1,000 in float64: a block per problem, all in global memory, checks on-chip)";
+    public const string WideGlobalShape = "p > 64, the state beyond 48 KB (p above about 860 in float64, 1,500 in float32: a block per problem, all in global memory, checks on-chip)";
 
     /// <summary>The name of the block-per-problem kernels that read X from global memory, before precision and penalty.</summary>
     public const string BlockGlobalDesignPrefix = "block-fista-iteration global-x";
@@ -79,6 +79,9 @@ public static class KernelCatalog
 
     /// <summary>The block size of the block-per-problem kernels on CUDA (the launch uses up to 128 threads).</summary>
     public const int CudaBlockSize = 128;
+
+    // p wide enough for a tile of a whole 128-byte line in either precision: the global placement's most shared memory
+    private const int WidestTile = TiledGlobalDesign.TileRowBytes;
 
     /// <summary>The group size of the warp-per-problem kernels on CUDA (the launch uses the accelerator's warp size).</summary>
     public const int CudaWarpSize = 32;
@@ -112,7 +115,9 @@ public static class KernelCatalog
                         var (design, state) = BlockIterationKernel.PlacementTypes(placement);
                         Add(entries, $"{name} {label} {penalty}{suffix}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
                             [scalar, prox, precision, start, design, state], shape, CudaBlockSize,
-                            placement == BlockPlacement.GlobalMemory ? BlockIterationKernel.HandOffDoubles * sizeof(double) : BlockIterationKernel.MaxSharedBytes);
+                            placement == BlockPlacement.GlobalMemory
+                                ? BlockIterationKernel.SharedDoubles(placement, TiledGlobalDesign.TileRows, WidestTile, bytes) * sizeof(double)
+                                : BlockIterationKernel.MaxSharedBytes);
                     }
                     Add(entries, $"register-fista {label} {penalty}{suffix}", typeof(RegisterFistaKernel), nameof(RegisterFistaKernel.Run),
                         [scalar, prox, precision, start], RegisterShape, CudaRegisterBlockSize,

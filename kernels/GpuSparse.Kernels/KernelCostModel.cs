@@ -62,13 +62,14 @@ public static class KernelCostModel
             // (2p). c stays in a register. Shared memory: the restart decision (weight and flag) written by thread 0 and
             // read by every thread. Per check, device memory: X and β per row (2np), y (n), R written (8n); X and R per
             // column (np + 8np), v written (8p), β, l1, l2 read (3p) and again l1, l2, v (2p + 8p); the best iterate
-            // copied from β (2p) at most.
+            // copied from β (2p) at most. The thread-per-row passes read X through a tile in shared memory (TiledGlobalDesign:
+            // a line a row, not a sector a lane): np written and np read a pass, conflict-free.
             return new KernelCost(elementBytes,
                 HbmBytesOnce: s * 4 + 4 + 120,
                 FlopsOnce: 0,
                 HbmBytesPerIteration: s * (4 * n * p + 2 * n + 12 * p),
                 FlopsPerIteration: 4 * n * p + n + 14 * p + 10,
-                SharedBytesPerIteration: s * (2 * KernelCatalog.CudaBlockSize + 2),
+                SharedBytesPerIteration: s * (2 * KernelCatalog.CudaBlockSize + 2 + 2 * n * p),
                 HbmBytesPerCheck: s * (3 * n * p + n + 7 * p) + 8 * n * p + 8 * n + 16 * p,
                 FlopsPerCheck: blockCheckFlops);
         if (name.StartsWith("block-fista-iteration", StringComparison.Ordinal))
@@ -84,7 +85,8 @@ public static class KernelCostModel
             // read (2p); X twice from shared memory when staged (the thread-per-row pass in the wavefronts its bank
             // conflicts take, SharedMemoryBanks.RowPassWavefronts: rows an odd stride apart, PaddedStagedDesign, so none;
             // the column pass np), from device memory
-            // otherwise. Flops as the thread-per-problem step. A check reads X twice more (R by rows, v by columns): from
+            // otherwise, the row pass through a tile in shared memory (TiledGlobalDesign: np written and np read,
+            // conflict-free). Flops as the thread-per-problem step. A check reads X twice more (R by rows, v by columns): from
             // shared memory when staged (no device memory at all), from device memory otherwise (2np).
             bool staged = !name.StartsWith(KernelCatalog.BlockGlobalDesignPrefix, StringComparison.Ordinal);
             double threads = KernelCatalog.CudaBlockSize, design = 2 * n * p * s;
@@ -96,7 +98,7 @@ public static class KernelCostModel
                 HbmBytesPerIteration: staged ? 0 : design,
                 FlopsPerIteration: 4 * n * p + n + 14 * p + 10,
                 SharedBytesPerIteration: s * (2 * n * p + 2 * n + 10 * p + 2 * threads + 2) + 8 * p + 128 * p
-                    + (staged ? stagedPasses : 0),
+                    + (staged ? stagedPasses : 2 * n * p * s),
                 HbmBytesPerCheck: staged ? 0 : design,
                 FlopsPerCheck: blockCheckFlops);
         }

@@ -18,7 +18,8 @@ namespace GpuSparse.Kernels.OnChip;
 /// several check intervals, as <see cref="RegisterFistaKernel"/>.
 /// </summary>
 /// <remarks>
-/// Steps: the residual's rows are split over the threads, then the correlations' columns; every sum runs in the
+/// Steps: the residual's rows are split over the threads (read through a tile in shared memory where X_w is in global
+/// memory, <see cref="TiledGlobalDesign"/>), then the correlations' columns; every sum runs in the
 /// reference iteration's order and expressions (row dots in ascending j, column sums in ascending i, the restart test
 /// in ascending j on thread 0), so iterates are the reference's to the last bit wherever the device rounds like the
 /// CPU, as for <see cref="IterationKernel"/>, in every placement.
@@ -33,8 +34,11 @@ public static class BlockIterationKernel
     /// <summary>The shared memory a group may take: the 48 KB a CUDA launch gets without opting in to more.</summary>
     public const int MaxSharedBytes = 48 * 1024;
 
-    /// <summary>The most warps a group has (its threads are at most <see cref="MaxWarps"/> warps, and at most 128).</summary>
+    /// <summary>The most warps a group has (its threads are at most <see cref="MaxWarps"/> warps, and at most <see cref="MaxThreads"/>).</summary>
     public const int MaxWarps = 4;
+
+    /// <summary>The most threads a group has.</summary>
+    public const int MaxThreads = 128;
 
     /// <summary>
     /// The doubles after X and the state: the restart hand-off of thread 0 (the weight and the flag), each warp's
@@ -55,36 +59,40 @@ public static class BlockIterationKernel
     /// <summary>
     /// Where the group keeps X_w and the state for problems of n × p with <paramref name="elementBytes"/>-byte values:
     /// both in shared memory where they fit <see cref="MaxSharedBytes"/> (with <see cref="HandOffDoubles"/>), else the
-    /// state alone where it fits, else neither (the one size rule of the engine).
+    /// state alone where it fits with the tile X_w's rows are read through, else neither (the one size rule of the engine).
     /// </summary>
-    public static BlockPlacement Placement(int samples, int features, int elementBytes)
+    public static BlockPlacement Placement(int samples, int features, int elementBytes) =>
+        SharedDoubles(BlockPlacement.DesignAndState, samples, features, elementBytes) * sizeof(double) <= MaxSharedBytes ? BlockPlacement.DesignAndState
+        : SharedDoubles(BlockPlacement.State, samples, features, elementBytes) * sizeof(double) <= MaxSharedBytes ? BlockPlacement.State
+        : BlockPlacement.GlobalMemory;
+
+    /// <summary>
+    /// The shared memory of a group in <paramref name="placement"/>, in doubles: X_w where it is staged, the state where
+    /// it is, the hand-off, and the tile of the thread-per-row passes where X_w is read from global memory.
+    /// </summary>
+    public static int SharedDoubles(BlockPlacement placement, int samples, int features, int elementBytes)
     {
-        long design = default(PaddedStagedDesign).DesignDoubles(samples, features, elementBytes);
-        long state = default(StagedState).StateDoubles(samples, features, elementBytes);
-        return (design + state + HandOffDoubles) * sizeof(double) <= MaxSharedBytes ? BlockPlacement.DesignAndState
-            : (state + HandOffDoubles) * sizeof(double) <= MaxSharedBytes ? BlockPlacement.State
-            : BlockPlacement.GlobalMemory;
+        long doubles = HandOffDoubles + placement switch
+        {
+            BlockPlacement.DesignAndState => (long)default(PaddedStagedDesign).DesignDoubles(samples, features, elementBytes)
+                + default(StagedState).StateDoubles(samples, features, elementBytes),
+            BlockPlacement.State => (long)default(StagedState).StateDoubles(samples, features, elementBytes)
+                + default(TiledGlobalDesign).RowTileDoubles(samples, features, elementBytes),
+            _ => default(TiledGlobalDesign).RowTileDoubles(samples, features, elementBytes),
+        };
+        return (int)Math.Min(doubles, int.MaxValue);
     }
 
-    /// <summary>The shared memory of a group in <paramref name="placement"/>, in doubles.</summary>
-    public static int SharedDoubles(BlockPlacement placement, int samples, int features, int elementBytes) => HandOffDoubles + placement switch
-    {
-        BlockPlacement.DesignAndState => default(PaddedStagedDesign).DesignDoubles(samples, features, elementBytes)
-            + default(StagedState).StateDoubles(samples, features, elementBytes),
-        BlockPlacement.State => default(StagedState).StateDoubles(samples, features, elementBytes),
-        _ => 0,
-    };
-
-    /// <summary>The threads of a group on a device with warps of <paramref name="warpSize"/>: whole warps, at most <see cref="MaxWarps"/> and 128.</summary>
+    /// <summary>The threads of a group on a device with warps of <paramref name="warpSize"/>: whole warps, at most <see cref="MaxWarps"/> and <see cref="MaxThreads"/>.</summary>
     public static int GroupSize(int warpSize, int maxThreadsPerGroup) =>
-        Math.Max(warpSize, Math.Min(Math.Min(maxThreadsPerGroup, 128), MaxWarps * warpSize) / warpSize * warpSize);
+        Math.Max(warpSize, Math.Min(Math.Min(maxThreadsPerGroup, MaxThreads), MaxWarps * warpSize) / warpSize * warpSize);
 
     /// <summary>The kernel's placement type arguments (X_w's, the state's) for <paramref name="placement"/>.</summary>
     public static (Type Design, Type State) PlacementTypes(BlockPlacement placement) => placement switch
     {
         BlockPlacement.DesignAndState => (typeof(PaddedStagedDesign), typeof(StagedState)),
-        BlockPlacement.State => (typeof(GlobalDesign), typeof(StagedState)),
-        _ => (typeof(GlobalDesign), typeof(GlobalState)),
+        BlockPlacement.State => (typeof(TiledGlobalDesign), typeof(StagedState)),
+        _ => (typeof(TiledGlobalDesign), typeof(GlobalState)),
     };
 
     /// <summary>The kernel: group g solves problem k (see <see cref="IterateViews{T}.Problem"/>) over the iterations of <paramref name="window"/>.</summary>
@@ -100,7 +108,7 @@ public static class BlockIterationKernel
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
         where TStart : struct, IProblemStart<T>
-        where TDesign : struct, IDesignPlacement
+        where TDesign : struct, IDesignPlacement, IRowReads
         where TState : struct, IBlockState
     {
         int k = state.Problem(Grid.IdxX);
@@ -119,12 +127,13 @@ public static class BlockIterationKernel
         // X_w staged (consecutive threads copy consecutive values of the problem's contiguous X) or read where it lies;
         // the state copied in after it, or its global views; then the restart hand-off (weight, flag), the warps' check
         // sums and the verdict
-        var design = new DeviceView<T>(designPlacement.Place(problem.Design.SubView(problem.DesignOffset(k), n * p),
-            shared.SubView(0, designDoubles), n, p, thread, threads));
+        var placed = designPlacement.Place(problem.Design.SubView(problem.DesignOffset(k), n * p), shared.SubView(0, designDoubles), n, p, thread, threads);
+        var design = new DeviceView<T>(placed);
         int stride = designPlacement.RowStride(p);
         var vectors = statePlacement.Open(problem, state, certificate, k, shared.SubView(designDoubles, stateDoubles), accelerated, thread, threads);
         var handOff = shared.SubView(designDoubles + stateDoubles, RestartDoubles).Cast<T>();
         var checkSums = shared.SubView(designDoubles + stateDoubles + RestartDoubles, HandOffDoubles - RestartDoubles);
+        var rows = new RowPass<T, TDesign>(placed, shared, designDoubles + stateDoubles + HandOffDoubles, n, p);
         Group.Barrier();
         T step = problem.Step[k], stepOverN = problem.StepOverN[k];
         T momentum = state.Momentum[k];
@@ -139,16 +148,22 @@ public static class BlockIterationKernel
         while (true)
         {
             if (checkDue)
-                status = Check<T, TPenalty, TPrecision>(design, stride, vectors, checkSums, ref record, n, p, iteration,
+                status = Check<T, TPenalty, TPrecision, TDesign>(design, stride, rows, vectors, checkSums, ref record, n, p, iteration,
                     iteration == 0 ? certificate.NullObjective[k] : double.NaN, certificate.GapTolerance[k], iteration >= window.MaxIterations);
             if (status != BatchStatus.Active || iteration >= window.EndIteration)
                 break;
             int checkAt = Math.Min(window.MaxIterations, iteration + window.CheckInterval);
             for (; iteration < checkAt; iteration++)
             {
-                // r = y_c − X_w z (thread per row)
-                for (int i = thread; i < n; i += threads)
-                    residual[i] = ProximalGradientStep.Residual<T, DeviceView<T>>(design, vectors.Response, z, i, p, stride);
+                // r = y_c − X_w z (thread per row, its dot in ascending j over the row's tiles)
+                for (int first = 0; first < n; first += threads)
+                {
+                    T dot = T.Zero;
+                    for (int column = 0; column < p; column += rows.Width)
+                        dot = rows.Dot(dot, z, first, column, thread, threads);
+                    if (first + thread < n)
+                        residual[first + thread] = vectors.Response[first + thread] - dot;
+                }
                 Group.Barrier();
                 // c = X_wᵀ r (thread per column, ascending i); β⁺ = prox(z + (t/n)·c); for FISTA the restart test's
                 // term (zⱼ − β⁺ⱼ)·(β⁺ⱼ − βⱼ) by the coordinate's owner, into the check's v (free between checks)
@@ -207,11 +222,12 @@ public static class BlockIterationKernel
     /// (<see cref="CheckRecord.RecordAt"/>, with <paramref name="nullObjective"/> for the first), β copied to the best
     /// iterate where it is the record's best, and the verdict (the same on every thread) returned.
     /// </summary>
-    private static int Check<T, TPenalty, TPrecision>(DeviceView<T> design, int stride, BlockVectors<T> vectors, ArrayView<double> checkSums,
-        ref CheckRecord record, int n, int p, int iteration, double nullObjective, double tolerance, bool spent)
+    private static int Check<T, TPenalty, TPrecision, TDesign>(DeviceView<T> design, int stride, RowPass<T, TDesign> rows, BlockVectors<T> vectors,
+        ArrayView<double> checkSums, ref CheckRecord record, int n, int p, int iteration, double nullObjective, double tolerance, bool spent)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TPenalty : struct, IPenalty<T>
         where TPrecision : struct, IWorkingPrecision<T>
+        where TDesign : struct, IDesignPlacement, IRowReads
     {
         int thread = Group.IdxX, threads = Group.DimX;
         int lanes = Warp.WarpSize, warp = Warp.WarpIdx, warps = threads / lanes;
@@ -219,13 +235,16 @@ public static class BlockIterationKernel
         DeviceView<T> beta = vectors.Beta;
         DeviceView<double> residual = vectors.CheckResidual, correlation = vectors.CheckCorrelation;
         // no barrier first: the last step (or the launch's copies) ended with one. R = y_c − X_wβ (thread per row, the
-        // dot in ascending j), ‖R‖² and R·y_c over the thread's rows
+        // dot in ascending j over the row's tiles), ‖R‖² and R·y_c over the thread's rows
         double residualNorm2 = 0, residualDotY = 0;
-        for (int i = thread; i < n; i += threads)
+        for (int first = 0; first < n; first += threads)
         {
             double acc = 0;
-            for (int j = 0; j < p; j++)
-                acc += wide.ToDouble(design[i * stride + j]) * wide.ToDouble(beta[j]);
+            for (int column = 0; column < p; column += rows.Width)
+                acc = rows.WideDot<TPrecision>(acc, beta, first, column, thread, threads);
+            int i = first + thread;
+            if (i >= n)
+                continue;
             double yi = wide.ToDouble(vectors.Response[i]);
             double ri = yi - acc;
             residual[i] = ri;
@@ -293,5 +312,55 @@ public static class BlockIterationKernel
             for (int j = thread; j < p; j += threads)
                 vectors.Best[j] = beta[j];
         return (int)verdict[1];
+    }
+}
+
+/// <summary>
+/// The thread-per-row passes of <see cref="BlockIterationKernel"/> over X_w as <typeparamref name="TDesign"/> reads its rows
+/// (<see cref="IRowReads"/>): thread t continues the dot of row <c>first + t</c> over one tile's columns, in ascending j.
+/// Every thread of the group calls it alike, with the same first row and column.
+/// </summary>
+internal readonly struct RowPass<T, TDesign>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TDesign : struct, IDesignPlacement, IRowReads
+{
+    private readonly ArrayView<T> _placed;
+    private readonly ArrayView<double> _shared;
+    private readonly int _tileStart, _samples, _features;
+
+    /// <summary>The passes over X_w as placed (<paramref name="placed"/>), any tile in <paramref name="shared"/> from <paramref name="tileStart"/>.</summary>
+    public RowPass(ArrayView<T> placed, ArrayView<double> shared, int tileStart, int samples, int features) =>
+        (_placed, _shared, _tileStart, _samples, _features, Width) = (placed, shared, tileStart, samples, features,
+            default(TDesign).RowTileColumns(features, Interop.SizeOf<T>()));
+
+    /// <summary>The columns of one tile: a pass steps its column by this much.</summary>
+    public int Width { get; }
+
+    /// <summary><paramref name="sum"/> + Σⱼ xᵢⱼ·vⱼ over the tile's columns from <paramref name="column"/> (<see cref="ProximalGradientStep.Dot{T, TView}(T, TView, TView, int)"/>), i = first + thread.</summary>
+    public T Dot(T sum, DeviceView<T> vector, int first, int column, int thread, int threads)
+    {
+        var (row, span) = Row(first, column, thread, threads);
+        return first + thread < _samples ? ProximalGradientStep.Dot(sum, row, vector.Slice(column, 1), span) : sum;
+    }
+
+    /// <summary><paramref name="sum"/> + Σⱼ xᵢⱼ·vⱼ widened to float64 (each product of the two widened values), as <see cref="Dot"/>.</summary>
+    public double WideDot<TPrecision>(double sum, DeviceView<T> vector, int first, int column, int thread, int threads)
+        where TPrecision : struct, IWorkingPrecision<T>
+    {
+        var wide = default(TPrecision);
+        var (row, span) = Row(first, column, thread, threads);
+        if (first + thread < _samples)
+            for (int c = 0; c < span; c++)
+                sum += wide.ToDouble(row[c]) * wide.ToDouble(vector[column + c]);
+        return sum;
+    }
+
+    // row first + thread's part of the tile from column (the tile copied by every thread where TDesign copies one)
+    private (DeviceView<T> Row, int Span) Row(int first, int column, int thread, int threads)
+    {
+        var placement = default(TDesign);
+        int span = Math.Min(Width, _features - column);
+        var tile = placement.RowTile(_placed, _shared, _tileStart, first, column, span, _samples, _features, thread, threads);
+        return (new DeviceView<T>(tile, placement.RowTileStart(first + thread, first, column, _features, Interop.SizeOf<T>())), span);
     }
 }

@@ -16,22 +16,30 @@ public static class ProximalGradientStep
     /// <summary>Σᵢ aᵢ·bᵢ over i &lt; <paramref name="length"/>, in ascending i.</summary>
     public static T Dot<T, TView>(TView a, TView b, int length)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TView : struct, IStridedView<T, TView> =>
+        Dot(T.Zero, a, b, length);
+
+    /// <summary>
+    /// <paramref name="sum"/> + Σᵢ aᵢ·bᵢ over i &lt; <paramref name="length"/>, added in ascending i: a dot continued over
+    /// consecutive parts of two vectors makes the operations of one <see cref="Dot{T, TView}(TView, TView, int)"/> over them.
+    /// </summary>
+    public static T Dot<T, TView>(T sum, TView a, TView b, int length)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TView : struct, IStridedView<T, TView>
     {
-        T acc = T.Zero;
         for (int i = 0; i < length; i++)
-            acc += a[i] * b[i];
-        return acc;
+            sum += a[i] * b[i];
+        return sum;
     }
 
     /// <summary>
-    /// rᵢ = y_c,i − X_w[i, :]·z (row i of the design, ascending j), rows <paramref name="rowStride"/> elements apart in
-    /// the view (p as X_w lies; more where a kernel pads its rows).
+    /// rᵢ = y_c,i − X_w[i, :]·z (row i of the design, ascending j); a kernel that reads the row in parts continues one
+    /// <see cref="Dot{T, TView}(T, TView, TView, int)"/> over them.
     /// </summary>
-    public static T Residual<T, TView>(TView design, TView response, TView z, int i, int features, int rowStride)
+    public static T Residual<T, TView>(TView design, TView response, TView z, int i, int features)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TView : struct, IStridedView<T, TView> =>
-        response[i] - Dot<T, TView>(design.Slice(i * rowStride, 1), z, features);
+        response[i] - Dot<T, TView>(design.Slice(i * features, 1), z, features);
 
     /// <summary>cⱼ = X_w[:, j]·r (column j of the design, a view of stride <paramref name="rowStride"/>, ascending i), so that −∇f(z)ⱼ = cⱼ/n.</summary>
     public static T Correlation<T, TView>(TView design, TView residual, int j, int samples, int rowStride)
@@ -59,7 +67,7 @@ public static class ProximalGradientStep
     {
         // r = y_c − X_w z
         for (int i = 0; i < samples; i++)
-            residual[i] = Residual<T, TView>(design, response, z, i, features, features);
+            residual[i] = Residual<T, TView>(design, response, z, i, features);
         // c = X_wᵀr; z + (t/n)·c
         for (int j = 0; j < features; j++)
         {

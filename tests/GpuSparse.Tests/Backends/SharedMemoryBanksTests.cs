@@ -41,6 +41,27 @@ public sealed class SharedMemoryBanksTests
     }
 
     /// <summary>
+    /// The block kernel's tile of X read from global memory (<see cref="TiledGlobalDesign"/>) for the wide rows it serves
+    /// (p &gt; 64): a tile row holds a 128-byte line of X's row, and a warp's copy into it and its 32 rows' reads of it
+    /// take the fewest wavefronts (one for 32 floats, two for 32 doubles), where X's rows read in place put 32 lines in
+    /// one access.
+    /// </summary>
+    [Theory]
+    [InlineData(256, 4, 32, 1)]
+    [InlineData(500, 8, 16, 2)]
+    [InlineData(97, 4, 32, 1)]
+    [InlineData(65, 8, 16, 2)]
+    public void TheTiledRowPass_CopiesAndReadsItsTileWithoutConflicts(int features, int elementBytes, int columns, int wavefronts)
+    {
+        var tiled = default(TiledGlobalDesign);
+        int width = tiled.RowTileColumns(features, elementBytes), stride = tiled.RowTileStart(1, 0, 0, features, elementBytes);
+        Assert.Equal(columns, width);
+        Assert.Equal((long)width * wavefronts, SharedMemoryBanks.RowPassWavefronts(32, width, stride, elementBytes));
+        // the copy: consecutive threads write consecutive columns of a row, the next row stride elements on
+        Assert.Equal(wavefronts, SharedMemoryBanks.Wavefronts(32, elementBytes, e => (long)(e / width * stride + e % width) * elementBytes));
+    }
+
+    /// <summary>
     /// A sweep's reads of the packed upper half of G (lane a reads Gⱼₐ for every j), against the counts of an
     /// independent script of the same rule (Python, 2026-12-03); a conflict-free layout would take ⌈8p/128⌉ a row.
     /// </summary>
