@@ -81,7 +81,7 @@ public static class KernelCatalog
     public const int CudaBlockSize = 128;
 
     // p wide enough for a tile of a whole 128-byte line in either precision: the global placement's most shared memory
-    private const int WidestTile = TiledGlobalDesign.TileRowBytes;
+    private const int WidestTile = GlobalDesign.TileRowBytes;
 
     /// <summary>The group size of the warp-per-problem kernels on CUDA (the launch uses the accelerator's warp size).</summary>
     public const int CudaWarpSize = 32;
@@ -116,7 +116,7 @@ public static class KernelCatalog
                         Add(entries, $"{name} {label} {penalty}{suffix}", typeof(BlockIterationKernel), nameof(BlockIterationKernel.Run),
                             [scalar, prox, precision, start, design, state], shape, CudaBlockSize,
                             placement == BlockPlacement.GlobalMemory
-                                ? BlockIterationKernel.SharedDoubles(placement, TiledGlobalDesign.TileRows, WidestTile, bytes) * sizeof(double)
+                                ? BlockIterationKernel.SharedDoubles(placement, GlobalDesign.TileRows, WidestTile, bytes) * sizeof(double)
                                 : BlockIterationKernel.MaxSharedBytes);
                     }
                     Add(entries, $"register-fista {label} {penalty}{suffix}", typeof(RegisterFistaKernel), nameof(RegisterFistaKernel.Run),

@@ -62,7 +62,7 @@ public static class KernelCostModel
             // (2p). c stays in a register. Shared memory: the restart decision (weight and flag) written by thread 0 and
             // read by every thread. Per check, device memory: X and β per row (2np), y (n), R written (8n); X and R per
             // column (np + 8np), v written (8p), β, l1, l2 read (3p) and again l1, l2, v (2p + 8p); the best iterate
-            // copied from β (2p) at most. The thread-per-row passes read X through a tile in shared memory (TiledGlobalDesign:
+            // copied from β (2p) at most. The thread-per-row passes read X through a tile in shared memory (GlobalDesign:
             // a line a row, not a sector a lane): np written and np read a pass, conflict-free.
             return new KernelCost(elementBytes,
                 HbmBytesOnce: s * 4 + 4 + 120,
@@ -85,7 +85,7 @@ public static class KernelCostModel
             // read (2p); X twice from shared memory when staged (the thread-per-row pass in the wavefronts its bank
             // conflicts take, SharedMemoryBanks.RowPassWavefronts: rows an odd stride apart, PaddedStagedDesign, so none;
             // the column pass np), from device memory
-            // otherwise, the row pass through a tile in shared memory (TiledGlobalDesign: np written and np read,
+            // otherwise, the row pass through a tile in shared memory (GlobalDesign: np written and np read,
             // conflict-free). Flops as the thread-per-problem step. A check reads X twice more (R by rows, v by columns): from
             // shared memory when staged (no device memory at all), from device memory otherwise (2np).
             bool staged = !name.StartsWith(KernelCatalog.BlockGlobalDesignPrefix, StringComparison.Ordinal);

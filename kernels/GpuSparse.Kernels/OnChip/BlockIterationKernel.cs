@@ -19,7 +19,7 @@ namespace GpuSparse.Kernels.OnChip;
 /// </summary>
 /// <remarks>
 /// Steps: the residual's rows are split over the threads (read through a tile in shared memory where X_w is in global
-/// memory, <see cref="TiledGlobalDesign"/>), then the correlations' columns; every sum runs in the
+/// memory, <see cref="GlobalDesign"/>), then the correlations' columns; every sum runs in the
 /// reference iteration's order and expressions (row dots in ascending j, column sums in ascending i, the restart test
 /// in ascending j on thread 0), so iterates are the reference's to the last bit wherever the device rounds like the
 /// CPU, as for <see cref="IterationKernel"/>, in every placement.
@@ -77,8 +77,8 @@ public static class BlockIterationKernel
             BlockPlacement.DesignAndState => (long)default(PaddedStagedDesign).DesignDoubles(samples, features, elementBytes)
                 + default(StagedState).StateDoubles(samples, features, elementBytes),
             BlockPlacement.State => (long)default(StagedState).StateDoubles(samples, features, elementBytes)
-                + default(TiledGlobalDesign).RowTileDoubles(samples, features, elementBytes),
-            _ => default(TiledGlobalDesign).RowTileDoubles(samples, features, elementBytes),
+                + default(GlobalDesign).RowTileDoubles(samples, features, elementBytes),
+            _ => default(GlobalDesign).RowTileDoubles(samples, features, elementBytes),
         };
         return (int)Math.Min(doubles, int.MaxValue);
     }
@@ -91,8 +91,8 @@ public static class BlockIterationKernel
     public static (Type Design, Type State) PlacementTypes(BlockPlacement placement) => placement switch
     {
         BlockPlacement.DesignAndState => (typeof(PaddedStagedDesign), typeof(StagedState)),
-        BlockPlacement.State => (typeof(TiledGlobalDesign), typeof(StagedState)),
-        _ => (typeof(TiledGlobalDesign), typeof(GlobalState)),
+        BlockPlacement.State => (typeof(GlobalDesign), typeof(StagedState)),
+        _ => (typeof(GlobalDesign), typeof(GlobalState)),
     };
 
     /// <summary>The kernel: group g solves problem k (see <see cref="IterateViews{T}.Problem"/>) over the iterations of <paramref name="window"/>.</summary>

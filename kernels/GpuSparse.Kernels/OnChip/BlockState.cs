@@ -11,7 +11,7 @@ public enum BlockPlacement
     /// <summary>X_w and the state in the group's shared memory (where both fit 48 KB: 50 × 200 in float32).</summary>
     DesignAndState,
 
-    /// <summary>The state in shared memory, X_w read from global memory, its rows through a tile (64 × 256, 100 × 500, 50 × 200 in float64; <see cref="TiledGlobalDesign"/>).</summary>
+    /// <summary>The state in shared memory, X_w read from global memory, its rows through a tile (64 × 256, 100 × 500, 50 × 200 in float64; <see cref="GlobalDesign"/>).</summary>
     State,
 
     /// <summary>Both in global memory, where not even the state fits 48 KB with the tile X_w's rows are read through (p beyond about 860 in float64).</summary>

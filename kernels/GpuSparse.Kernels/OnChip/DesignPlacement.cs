@@ -129,28 +129,15 @@ public readonly struct PaddedStagedDesign : IDesignPlacement, IRowReads
     public int RowTileStart(int i, int firstRow, int column, int features, int elementBytes) => i * RowStride(features) + column;
 }
 
-/// <summary>X_w read from global memory (<see cref="DesignPlacement.GlobalMemory"/>).</summary>
-public readonly struct GlobalDesign : IDesignPlacement
-{
-    /// <inheritdoc />
-    public int DesignDoubles(int samples, int features, int elementBytes) => 0;
-
-    /// <inheritdoc />
-    public int RowStride(int features) => features;
-
-    /// <inheritdoc />
-    public ArrayView<T> Place<T>(ArrayView<T> design, ArrayView<double> room, int samples, int features, int thread, int threads) where T : unmanaged => design;
-}
-
 /// <summary>
-/// X_w read from global memory (<see cref="DesignPlacement.GlobalMemory"/>), its thread-per-row passes through a tile in
-/// shared memory: a thread a row reading X_w where it lies puts 32 rows, p elements apart, in one warp access (a sector
+/// X_w read from global memory (<see cref="DesignPlacement.GlobalMemory"/>), and the thread-per-row passes that read it
+/// (<see cref="IRowReads"/>, <see cref="BlockIterationKernel"/>'s) through a tile in shared memory: a thread a row reading X_w where it lies puts 32 rows, p elements apart, in one warp access (a sector
 /// and an L1 wavefront a lane), where a warp's copy of 128 bytes of each of its lanes' rows is row-contiguous (a line a
 /// row) and the tile's rows, an odd number of elements apart, fall in distinct banks. A warp reads only the rows it
 /// copied, so it synchronises alone (a group barrier a tile cost the CPU accelerator's emulation 2.6× the time of warp
 /// barriers). The pass's sums run in the same order: a row's dot continues from one tile to the next.
 /// </summary>
-public readonly struct TiledGlobalDesign : IDesignPlacement, IRowReads
+public readonly struct GlobalDesign : IDesignPlacement, IRowReads
 {
     /// <summary>The rows a tile holds: the most threads a group of <see cref="BlockIterationKernel"/> has.</summary>
     public const int TileRows = BlockIterationKernel.MaxThreads;

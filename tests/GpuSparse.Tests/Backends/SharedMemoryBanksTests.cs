@@ -41,7 +41,7 @@ public sealed class SharedMemoryBanksTests
     }
 
     /// <summary>
-    /// The block kernel's tile of X read from global memory (<see cref="TiledGlobalDesign"/>) for the wide rows it serves
+    /// The block kernel's tile of X read from global memory (<see cref="GlobalDesign"/>) for the wide rows it serves
     /// (p &gt; 64): a tile row holds a 128-byte line of X's row, and a warp's copy into it and its 32 rows' reads of it
     /// take the fewest wavefronts (one for 32 floats, two for 32 doubles), where X's rows read in place put 32 lines in
     /// one access.
@@ -53,7 +53,7 @@ public sealed class SharedMemoryBanksTests
     [InlineData(65, 8, 16, 2)]
     public void TheTiledRowPass_CopiesAndReadsItsTileWithoutConflicts(int features, int elementBytes, int columns, int wavefronts)
     {
-        var tiled = default(TiledGlobalDesign);
+        var tiled = default(GlobalDesign);
         int width = tiled.RowTileColumns(features, elementBytes), stride = tiled.RowTileStart(1, 0, 0, features, elementBytes);
         Assert.Equal(columns, width);
         Assert.Equal((long)width * wavefronts, SharedMemoryBanks.RowPassWavefronts(32, width, stride, elementBytes));
